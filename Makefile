@@ -1,0 +1,54 @@
+# The one way in: `make demo`, `make test`, `make check`, `make bench`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+export PODIUM_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(BIN)/podium demo
+
+serve: $(VENV)/.installed
+	$(BIN)/podium serve
+
+# The whole suite on the embedded default (SQLite), browser tests included.
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
+
+# The same suite against PostgreSQL (server at 127.0.0.1:5432, trust auth).
+test-postgres: $(VENV)/.installed-dev
+	PODIUM_DATABASE_URL=$${PODIUM_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/podium} \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
+
+test-browser: $(VENV)/.installed-dev
+	$(BIN)/pytest -m browser -p no:cacheprovider
+
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/podium makemigrations --check --dry-run
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_meta.py
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+bench: $(VENV)/.installed-dev
+	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

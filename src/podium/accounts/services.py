@@ -1,0 +1,51 @@
+"""Account use cases."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from podium.accounts.models import User
+from podium.base import audit
+from podium.mail.services import queue_mail
+
+
+class SignUpError(Exception):
+    pass
+
+
+@transaction.atomic
+def sign_up(*, email: str, name: str, password: str) -> User:
+    """Create an account. Side effects: audit entry."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise SignUpError("An account with this e-mail address exists already. Log in or reset your password.")
+    user = User.objects.create_user(email=email, name=name.strip(), password=password)
+    audit.record(action="account.signed_up", actor=user, target=user)
+    return user
+
+
+def password_reset_link(user: User) -> str:
+    """The reset link, always on PODIUM_BASE_URL (never the Host header of the request)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.BASE_URL + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def request_password_reset(*, email: str) -> None:
+    """Mail a reset link if an active account has this address; say nothing either way.
+
+    Side effects: outbox mail (sent right after commit).
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    queue_mail(
+        to=user.email,
+        template="password_reset",
+        context={"user": user, "link": password_reset_link(user)},
+        user=user,
+    )

@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from podium.accounts import services
+from podium.accounts.forms import LoginForm, PasswordResetRequestForm, SignUpForm
+from podium.base.permissions import login_required, public, token
+from podium.events.queries import events_for_user
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+login_view = public(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm))
+logout_view = public(auth_views.LogoutView.as_view())
+
+
+@public
+def signup(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_up(
+                email=form.cleaned_data["email"], name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+            )
+        except services.SignUpError as exc:
+            form.add_error("email", str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Podium. Your account is ready.")
+            return redirect(_safe_next(request, reverse_lazy("accounts:home")))
+    return render(request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@public
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_password_reset(email=form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@public
+def password_reset_done(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
+password_reset_confirm = token(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)
+
+
+@login_required
+def home(request):
+    """Where a log-in lands: the user's events as organiser, reviewer and speaker."""
+    return render(request, "accounts/home.html", {"roles": events_for_user(request.user)})

@@ -1,0 +1,233 @@
+"""Speaker-facing pages: the CfP, the speaker's profile and proposals, invitations, confirmation."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from podium.base.errors import ServiceError
+from podium.base.permissions import login_required, public, token
+from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
+from podium.events.models import Event
+from podium.proposals import rules, services
+from podium.proposals.enums import ProposalState
+from podium.proposals.models import CoSpeakerInvite, SpeakerProfile
+from podium.proposals.queries import with_list_data
+
+
+def _event(slug: str) -> Event:
+    return get_object_or_404(Event.objects.select_related("organiser"), slug=slug)
+
+
+def _own_proposal(request, event, code):
+    return get_object_or_404(with_list_data(rules.own_proposals(request.user, event)), code=code.upper())
+
+
+def _apply_error(form, exc: ServiceError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@public
+def cfp(request, event):
+    event = _event(event)
+    return render(request, "cfp/cfp.html", {
+        "event": event,
+        "tracks": event.tracks.all(),
+        "session_types": event.session_types.all(),
+    })
+
+
+@login_required
+def submit(request, event):
+    """Profile and proposal on one page; the profile part is prefilled for returning speakers."""
+    event = _event(event)
+    if not event.cfp_is_open:
+        messages.error(request, "The call for papers is closed.")
+        return redirect("cfp:cfp", event=event.slug)
+    profile = SpeakerProfile.objects.filter(event=event, user=request.user).first()
+    profile_initial = {"name": request.user.name, "bio": profile.bio if profile else "",
+                       "website": profile.website if profile else "", "social": profile.social if profile else ""}
+    if request.method == "POST":
+        profile_form = ProfileForm(request.POST, request.FILES, prefix="profile")
+        form = ProposalForm(request.POST, event=event)
+        if profile_form.is_valid() and form.is_valid():
+            try:
+                services.save_speaker_profile(
+                    event=event, user=request.user, name=profile_form.cleaned_data["name"],
+                    bio=profile_form.cleaned_data["bio"], website=profile_form.cleaned_data["website"],
+                    social=profile_form.cleaned_data["social"], photo=profile_form.cleaned_data["photo"],
+                )
+                proposal = services.submit_proposal(
+                    event=event, speaker=request.user, data=form.service_data(),
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+                )
+            except ServiceError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, f"Thank you! Your proposal was submitted with the code {proposal.code}.")
+                return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+    else:
+        profile_form = ProfileForm(initial=profile_initial, prefix="profile")
+        form = ProposalForm(event=event)
+    return render(request, "cfp/submit.html", {
+        "event": event, "form": form, "profile_form": profile_form, "profile": profile,
+    })
+
+
+@login_required
+def my_proposals(request, event):
+    event = _event(event)
+    proposals = with_list_data(rules.own_proposals(request.user, event)).order_by("-created")
+    return render(request, "cfp/my_proposals.html", {"event": event, "proposals": proposals})
+
+
+@login_required
+def profile(request, event):
+    event = _event(event)
+    profile = SpeakerProfile.objects.filter(event=event, user=request.user).prefetch_related("availabilities").first()
+    initial = {"name": request.user.name}
+    if profile:
+        initial.update(bio=profile.bio, website=profile.website, social=profile.social)
+    windows = list(profile.availabilities.all()) if profile else []
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, initial=initial)
+        availability = AvailabilityForm(request.POST, event=event, prefix="av")
+        if form.is_valid() and availability.is_valid():
+            try:
+                saved = services.save_speaker_profile(
+                    event=event, user=request.user, name=form.cleaned_data["name"], bio=form.cleaned_data["bio"],
+                    website=form.cleaned_data["website"], social=form.cleaned_data["social"],
+                    photo=form.cleaned_data["photo"], remove_photo=form.cleaned_data["remove_photo"],
+                )
+                services.set_availability(profile=saved, windows=availability.windows())
+            except ServiceError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, "Your profile was saved.")
+                return redirect("cfp:profile", event=event.slug)
+    else:
+        form = ProfileForm(initial=initial)
+        availability = AvailabilityForm(initial=AvailabilityForm.initial_for(event, windows), event=event, prefix="av")
+    return render(request, "cfp/profile.html", {
+        "event": event, "form": form, "availability": availability, "profile": profile,
+    })
+
+
+@login_required
+def proposal(request, event, code):
+    """The speaker's view of one proposal: status, edit form (until the deadline), co-speakers."""
+    event = _event(event)
+    proposal = _own_proposal(request, event, code)
+    editable = services.speaker_can_edit(proposal)
+    form = ProposalForm(request.POST or None, instance=proposal, event=event) if editable else None
+    if editable and request.method == "POST" and form.is_valid():
+        try:
+            services.update_proposal(
+                proposal=proposal, by=request.user, data=form.service_data(),
+                version=form.cleaned_data.get("version") or 0,
+            )
+        except ServiceError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "Your changes were saved.")
+            return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+    return render(request, "cfp/proposal.html", {
+        "event": event, "proposal": proposal, "form": form, "editable": editable,
+        "invite_form": InviteForm(), "invites": proposal.invites.filter(accepted_at__isnull=True),
+        "can_withdraw": proposal.state in (ProposalState.SUBMITTED, ProposalState.ACCEPTED, ProposalState.CONFIRMED),
+        "needs_confirmation": proposal.state == ProposalState.ACCEPTED,
+    })
+
+
+@login_required
+def withdraw(request, event, code):
+    event = _event(event)
+    proposal = _own_proposal(request, event, code)
+    if request.method == "POST":
+        try:
+            services.withdraw_proposal(proposal=proposal, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Your proposal was withdrawn.")
+    return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+
+
+@login_required
+def invite(request, event, code):
+    event = _event(event)
+    proposal = _own_proposal(request, event, code)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_co_speaker(proposal=proposal, email=form.cleaned_data["email"], by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
+    elif request.method == "POST":
+        messages.error(request, "Enter a valid e-mail address for your co-speaker.")
+    return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+
+
+@token
+def accept_invite(request, event, token):
+    """Join a proposal as co-speaker. Needs a log-in (or sign-up) first; the token names the proposal."""
+    event = _event(event)
+    invite = get_object_or_404(CoSpeakerInvite.objects.select_related("proposal"), token=token, proposal__event=event)
+    if not request.user.is_authenticated:
+        return render(request, "cfp/invite_login.html", {"event": event, "invite": invite})
+    if request.method == "POST":
+        try:
+            proposal = services.accept_co_speaker_invite(invite=invite, user=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("cfp:my_proposals", event=event.slug)
+        messages.success(request, "You are now a speaker of this proposal. Please complete your profile.")
+        return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+    return render(request, "cfp/invite.html", {"event": event, "invite": invite})
+
+
+def _confirm_or_decline(request, event, proposal, user):
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            services.confirm_proposal(proposal=proposal, by=user)
+            messages.success(request, "Thank you for confirming! We look forward to your session.")
+        elif action == "decline":
+            services.decline_proposal(proposal=proposal, by=user)
+            messages.success(request, "You declined the invitation to present. Thank you for letting us know.")
+        else:
+            messages.error(request, "Choose to confirm or decline.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+
+
+@token
+def confirm(request, event, token):
+    """The link in the acceptance mail: shows the proposal with Confirm and Decline buttons.
+
+    Opening the link changes nothing (mail scanners open links); the button press does. The signed
+    token stands for the speaker, so no log-in is needed.
+    """
+    event = _event(event)
+    try:
+        proposal, user = services.read_confirmation_token(event, token)
+    except ServiceError as exc:
+        return render(request, "cfp/confirm_invalid.html", {"event": event, "error": exc.message}, status=400)
+    if request.method == "POST":
+        _confirm_or_decline(request, event, proposal, user)
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+        return redirect("cfp:confirm", event=event.slug, token=token)
+    return render(request, "cfp/confirm.html", {"event": event, "proposal": proposal, "speaker": user})
+
+
+@login_required
+def confirm_logged_in(request, event, code):
+    """The same confirmation for a speaker who is logged in and on their proposal page."""
+    event = _event(event)
+    proposal = _own_proposal(request, event, code)
+    if request.method == "POST":
+        _confirm_or_decline(request, event, proposal, request.user)
+    return redirect("cfp:proposal", event=event.slug, code=proposal.code)
+
+

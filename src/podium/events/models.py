@@ -1,0 +1,200 @@
+"""The tenant and the set-up of an event: organisers, events, teams, rooms, tracks, session types."""
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+slug_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]{1,48}$", "Use 2–49 lowercase letters, digits and hyphens.")
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+
+DEFAULT_SCORE_LABELS = [[0, "No"], [1, "Rather not"], [2, "Rather yes"], [3, "Yes, must have"]]
+AUDIENCE_LEVELS = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
+DEFAULT_LANGUAGES = [["en", "English"]]
+
+
+def default_score_labels():
+    return [list(pair) for pair in DEFAULT_SCORE_LABELS]
+
+
+def default_languages():
+    return [list(pair) for pair in DEFAULT_LANGUAGES]
+
+
+class Organiser(models.Model):
+    """The organisation running one or more events; owns the teams."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+
+    def __str__(self):
+        return self.name
+
+
+class Event(models.Model):
+    organiser = models.ForeignKey(Organiser, on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+    timezone = models.CharField(max_length=64, default="UTC")
+    date_from = models.DateField()
+    date_to = models.DateField()
+    day_start_hour = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(23)],
+        help_text="Sessions before this hour belong to the previous conference day.",
+    )
+    cfp_opens = models.DateTimeField(null=True, blank=True)
+    cfp_closes = models.DateTimeField(null=True, blank=True)
+    anonymise_review = models.BooleanField(default=False)
+    score_labels = models.JSONField(default=default_score_labels)
+    languages = models.JSONField(default=default_languages)
+    is_public = models.BooleanField(default=True)
+    contact_email = models.EmailField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date_from", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="event_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(cfp_opens__isnull=True) | Q(cfp_closes__isnull=True) | Q(cfp_closes__gt=F("cfp_opens")),
+                name="event_cfp_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def cfp_is_open(self) -> bool:
+        now = timezone.now()
+        if self.cfp_opens and now < self.cfp_opens:
+            return False
+        return not (self.cfp_closes and now >= self.cfp_closes)
+
+    @property
+    def score_values(self) -> list[int]:
+        return [int(value) for value, _ in self.score_labels]
+
+    @property
+    def score_label_map(self) -> dict[int, str]:
+        return {int(value): label for value, label in self.score_labels}
+
+    @property
+    def language_map(self) -> dict[str, str]:
+        return {code: label for code, label in self.languages}
+
+    def conference_day(self, moment: dt.datetime) -> dt.date:
+        """The conference day a moment belongs to (after-midnight sessions count for the day before)."""
+        local = moment.astimezone(self.tz)
+        return (local - dt.timedelta(hours=self.day_start_hour)).date()
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.date_to - self.date_from).days + 1
+        return [self.date_from + dt.timedelta(days=i) for i in range(count)]
+
+
+class Team(models.Model):
+    """A group of people with permission flags, optionally limited to some events and tracks."""
+
+    organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    is_admin = models.BooleanField(default=False, help_text="Manages the organiser's teams and events.")
+    can_edit_event = models.BooleanField(default=False, help_text="Set up the event, manage proposals, decide.")
+    can_review = models.BooleanField(default=False)
+    can_schedule = models.BooleanField(default=False)
+    can_send_mail = models.BooleanField(default=False)
+    can_check_in = models.BooleanField(default=False)
+    can_manage_sponsors = models.BooleanField(default=False)
+    all_events = models.BooleanField(default=True)
+    limit_events = models.ManyToManyField(Event, blank=True, related_name="teams")
+    limit_tracks = models.ManyToManyField("Track", blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organiser", "name"], name="team_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamInvite(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.email} → {self.team}"
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="room_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class RoomAvailability(models.Model):
+    """A window in which the room can be used. A room without windows is available all event long."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="availabilities")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="room_availability_ordered")]
+
+
+class Track(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(max_length=120)
+    colour = models.CharField(max_length=7, default="#1f6feb", validators=[colour_validator])
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="track_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionType(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_types")
+    name = models.CharField(max_length=120)
+    duration_minutes = models.PositiveIntegerField(validators=[MinValueValidator(5), MaxValueValidator(24 * 60)])
+    is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
+
+    class Meta:
+        ordering = ["duration_minutes", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="session_type_name_unique"),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=5), name="session_type_duration_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.duration_minutes} min)"

@@ -1,0 +1,38 @@
+"""The outbox: every mail is a row written in the transaction of the change that caused it."""
+
+from django.conf import settings
+from django.db import models
+
+from podium.events.models import Event
+
+
+class MailStatus(models.TextChoices):
+    HELD = "held", "Held for review"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded"
+
+
+class OutboxMail(models.Model):
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    template = models.CharField(max_length=80)
+    # What the mail is about, e.g. "proposal:42"; held decision mails are replaced per subject.
+    about = models.CharField(max_length=80, blank=True, default="", db_index=True)
+    status = models.CharField(max_length=12, choices=MailStatus.choices, default=MailStatus.QUEUED, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

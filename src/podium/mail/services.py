@@ -1,0 +1,104 @@
+"""Write mail to the outbox, release held mail, deliver queued mail.
+
+Delivery is at-least-once towards the mail server and exactly-once in the outbox: a row is claimed
+(`sending`) before the SMTP call and marked `sent` after it; a worker that dies mid-way leaves the row
+claimed, and it is retried only after the claim has gone stale.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from podium.mail.models import MailStatus, OutboxMail
+
+log = logging.getLogger(__name__)
+STALE_CLAIM = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def render(template: str, context: dict) -> tuple[str, str]:
+    """Subject and plain-text body from mail/<template>.subject.txt and mail/<template>.txt."""
+    ctx = {"base_url": settings.BASE_URL, **context}
+    subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
+    body = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
+    return subject, body
+
+
+def queue_mail(*, to: str, template: str, context: dict, event=None, user=None, about: str = "", held: bool = False) -> OutboxMail:
+    """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits."""
+    subject, body = render(template, {"event": event, **context})
+    mail = OutboxMail.objects.create(
+        event=event,
+        user=user,
+        to=to,
+        subject=subject[:300],
+        body=body,
+        template=template,
+        about=about,
+        status=MailStatus.HELD if held else MailStatus.QUEUED,
+    )
+    if not held:
+        _deliver_after_commit([mail.pk])
+    return mail
+
+
+def discard_held(*, about: str, event=None) -> int:
+    """Drop held mails about one subject (e.g. a decision that was changed before sending)."""
+    return OutboxMail.objects.filter(event=event, about=about, status=MailStatus.HELD).update(
+        status=MailStatus.DISCARDED
+    )
+
+
+def release_held(*, mails) -> list[int]:
+    """Queue held mails for delivery (after commit). Returns their ids."""
+    ids = list(mails.filter(status=MailStatus.HELD).values_list("pk", flat=True))
+    OutboxMail.objects.filter(pk__in=ids).update(status=MailStatus.QUEUED)
+    _deliver_after_commit(ids)
+    return ids
+
+
+def _deliver_after_commit(ids: list[int]) -> None:
+    if settings.PODIUM_DELIVER_MAIL_ON_COMMIT and ids:
+        transaction.on_commit(lambda: deliver(ids=ids))
+
+
+def _claim(ids=None) -> list[OutboxMail]:
+    now = timezone.now()
+    with transaction.atomic():
+        ready = OutboxMail.objects.filter(
+            Q(status=MailStatus.QUEUED) | Q(status=MailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        ).filter(attempts__lt=MAX_ATTEMPTS)
+        if ids is not None:
+            ready = ready.filter(pk__in=ids)
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            ready = ready.select_for_update(skip_locked=True)
+        mails = list(ready.order_by("pk")[:200])
+        OutboxMail.objects.filter(pk__in=[m.pk for m in mails]).update(status=MailStatus.SENDING, claimed_at=now)
+    return mails
+
+
+def deliver(*, ids=None) -> int:
+    """Send queued mail (all of it, or the given ids). Returns how many were sent."""
+    sent = 0
+    for mail in _claim(ids):
+        try:
+            EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to]).send()
+        except Exception as exc:  # any transport failure: keep the row, retry later
+            log.warning("mail %s to %s failed: %s", mail.pk, mail.to, exc)
+            OutboxMail.objects.filter(pk=mail.pk).update(
+                status=MailStatus.QUEUED if mail.attempts + 1 < MAX_ATTEMPTS else MailStatus.FAILED,
+                attempts=mail.attempts + 1,
+                last_error=str(exc)[:2000],
+            )
+            continue
+        OutboxMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.SENT, sent_at=timezone.now(), attempts=mail.attempts + 1, last_error=""
+        )
+        sent += 1
+    return sent

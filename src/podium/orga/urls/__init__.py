@@ -1,0 +1,16 @@
+"""Back-office URLs. Each area keeps its routes in its own module of this package."""
+
+from django.urls import path
+
+from podium.orga.urls import review, setup
+from podium.orga.views import dashboard
+
+app_name = "orga"
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("invite/<str:token>/", dashboard.team_invite, name="team_invite"),
+    path("organiser/<slug:organiser>/", dashboard.organiser, name="organiser"),
+    path("event/<slug:event>/", dashboard.event_dashboard, name="event"),
+    *setup.urlpatterns,
+    *review.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Proposal, review, decision and outbox routes."""
+
+urlpatterns = []

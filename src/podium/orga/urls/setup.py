@@ -1,0 +1,3 @@
+"""Event set-up and team routes."""
+
+urlpatterns = []

@@ -1,0 +1,103 @@
+"""Speakers and their proposals."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track
+from podium.proposals.enums import ProposalState
+
+
+class SpeakerProfile(models.Model):
+    """A speaker's public face for one event (bio and photo can differ between events)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speaker_profiles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speaker_profiles")
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="speakers/", blank=True)
+    website = models.URLField(blank=True)
+    social = models.CharField(max_length=200, blank=True, help_text="e.g. @name@mastodon.social")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="speaker_profile_unique")]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SpeakerAvailability(models.Model):
+    profile = models.ForeignKey(SpeakerProfile, on_delete=models.CASCADE, related_name="availabilities")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="speaker_availability_ordered")]
+
+
+class Proposal(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
+    code = models.CharField(max_length=16)
+    title = models.CharField(max_length=200)
+    abstract = models.TextField(max_length=1000)
+    description = models.TextField(blank=True)
+    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals")
+    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="proposals")
+    audience_level = models.CharField(max_length=20, choices=AUDIENCE_LEVELS, default="beginner")
+    language = models.CharField(max_length=10, default="en")
+    notes = models.TextField(blank=True, help_text="For the organisers only.")
+    state = models.CharField(max_length=20, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
+    # A decision taken but not yet sent to the speakers; speakers keep seeing `state` until then.
+    pending_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")
+    speakers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="ProposalSpeaker", related_name="proposals")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submission_key = models.CharField(max_length=64, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="proposal_code_unique"),
+            models.UniqueConstraint(
+                fields=["event", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="proposal_submission_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(state__in=ProposalState.values), name="proposal_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    @property
+    def ordered_speakers(self) -> list:
+        """Speakers in their order on the proposal (uses a prefetch of speaker_links__user when present)."""
+        return [link.user for link in self.speaker_links.all()]
+
+    @property
+    def duration_minutes(self) -> int:
+        return self.session_type.duration_minutes
+
+
+class ProposalSpeaker(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="speaker_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="proposal_speaker_unique")]
+
+
+class CoSpeakerInvite(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.email} → {self.proposal.code}"

@@ -1,0 +1,288 @@
+"""Proposal use cases: profiles, submission, editing, state changes, co-speakers, confirmation."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from podium.base import audit
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.events.models import Event
+from podium.mail.services import queue_mail
+from podium.proposals import states
+from podium.proposals.enums import CODE_ALPHABET, CODE_LENGTH, Actor, ProposalState
+from podium.proposals.models import CoSpeakerInvite, Proposal, ProposalSpeaker, SpeakerAvailability, SpeakerProfile
+
+PROPOSAL_FIELDS = ("title", "abstract", "description", "track", "session_type", "audience_level", "language", "notes")
+CONFIRM_SALT = "podium.proposals.confirm"
+
+
+class InvalidTransition(ServiceError):
+    pass
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _check_event_objects(event: Event, data: dict) -> None:
+    """Track, session type and language must belong to this event (never trust ids from a form)."""
+    track = data.get("track")
+    if track is not None and track.event_id != event.pk:
+        raise ServiceError("Choose a track of this event.", field="track")
+    session_type = data.get("session_type")
+    if session_type is None or session_type.event_id != event.pk:
+        raise ServiceError("Choose a session type of this event.", field="session_type")
+    if data.get("language") and data["language"] not in event.language_map:
+        raise ServiceError("Choose one of the event's languages.", field="language")
+
+
+# --- Profiles --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_speaker_profile(*, event: Event, user, name: str, bio: str, website: str = "", social: str = "",
+                         photo=None, remove_photo: bool = False) -> SpeakerProfile:
+    """Create or update the user's speaker profile for this event. Side effects: audit entry."""
+    profile, _ = SpeakerProfile.objects.get_or_create(event=event, user=user)
+    if name.strip() and name.strip() != user.name:
+        user.name = name.strip()
+        user.save(update_fields=["name"])
+    profile.bio = bio
+    profile.website = website
+    profile.social = social
+    if remove_photo and profile.photo:
+        profile.photo.delete(save=False)
+        profile.photo = ""
+    if photo is not None:
+        profile.photo = photo
+    profile.save()
+    audit.record(action="speaker.profile_saved", actor=user, target=profile, event_id=event.pk)
+    return profile
+
+
+@transaction.atomic
+def set_availability(*, profile: SpeakerProfile, windows: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """Replace the speaker's availability windows. Windows must lie within the event's days."""
+    event = profile.event
+    first = dt.datetime.combine(event.date_from, dt.time(0), tzinfo=event.tz)
+    last = dt.datetime.combine(event.date_to + dt.timedelta(days=1), dt.time(event.day_start_hour), tzinfo=event.tz)
+    for start, end in windows:
+        if end <= start:
+            raise ServiceError("Each availability window must end after it starts.", field="availability")
+        if start < first or end > last:
+            raise ServiceError("Availability must lie within the event's days.", field="availability")
+    profile.availabilities.all().delete()
+    SpeakerAvailability.objects.bulk_create(
+        [SpeakerAvailability(profile=profile, start=start, end=end) for start, end in sorted(windows)]
+    )
+
+
+# --- Submission and editing ------------------------------------------------------------------------
+
+def submit_proposal(*, event: Event, speaker, data: dict, idempotency_key: str | None = None) -> Proposal:
+    """Submit a proposal during the CfP. The same idempotency key always yields the same proposal.
+
+    Side effects: audit entry, receipt mail in the outbox.
+    """
+    if idempotency_key:
+        existing = event.proposals.filter(submission_key=idempotency_key, submitted_by=speaker).first()
+        if existing:
+            return existing
+    if not event.cfp_is_open:
+        raise NotAllowed("The call for papers is closed.")
+    _check_event_objects(event, data)
+    try:
+        return _create_proposal(event=event, speaker=speaker, data=data, idempotency_key=idempotency_key)
+    except IntegrityError:
+        # A concurrent request with the same key won the race; answer with its proposal.
+        if idempotency_key:
+            existing = event.proposals.filter(submission_key=idempotency_key).first()
+            if existing:
+                return existing
+        raise
+
+
+@transaction.atomic
+def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
+    for _ in range(10):
+        code = new_code()
+        if not Proposal.objects.filter(event=event, code=code).exists():
+            break
+    proposal = Proposal.objects.create(
+        event=event,
+        code=code,
+        submitted_by=speaker,
+        submission_key=idempotency_key or None,
+        **{name: data.get(name) for name in PROPOSAL_FIELDS if name in data},
+    )
+    ProposalSpeaker.objects.create(proposal=proposal, user=speaker, position=0)
+    SpeakerProfile.objects.get_or_create(event=event, user=speaker)
+    audit.record(action="proposal.submitted", actor=speaker, target=proposal, event_id=event.pk, to=proposal.state)
+    queue_mail(
+        to=speaker.email,
+        template="proposal_received",
+        context={"proposal": proposal, "user": speaker},
+        event=event,
+        user=speaker,
+        about=f"proposal:{proposal.pk}",
+    )
+    return proposal
+
+
+def speaker_can_edit(proposal: Proposal) -> bool:
+    return proposal.state in states.SPEAKER_EDITABLE and proposal.event.cfp_is_open
+
+
+@transaction.atomic
+def update_proposal(*, proposal: Proposal, by, data: dict, version: int, as_organiser: bool = False) -> Proposal:
+    """Edit a proposal. Speakers may edit until the deadline; organisers at any time.
+
+    A stale `version` (someone saved in between) is refused. Side effects: audit entry with the changed fields.
+    """
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not as_organiser:
+        if not locked.speakers.filter(pk=by.pk).exists():
+            raise NotAllowed("Only the proposal's speakers can edit it.")
+        if not speaker_can_edit(locked):
+            raise NotAllowed("This proposal can no longer be edited: the call for papers is closed or it was decided.")
+    if locked.version != version:
+        raise StaleEdit("Someone else saved this proposal while you were editing. Review their changes and edit again.")
+    _check_event_objects(locked.event, {"session_type": locked.session_type, **data})
+    changed = {}
+    for name in PROPOSAL_FIELDS:
+        if name in data and getattr(locked, name) != data[name]:
+            changed[name] = str(data[name]) if data[name] is not None else None
+            setattr(locked, name, data[name])
+    locked.version += 1
+    locked.save()
+    audit.record(action="proposal.edited", actor=by, target=locked, event_id=locked.event_id, fields=sorted(changed))
+    return locked
+
+
+# --- State changes ---------------------------------------------------------------------------------
+
+def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Proposal:
+    """Move a proposal to `to_state` if the state machine allows it for `actor`.
+
+    Must run inside the caller's transaction. Side effects: audit entry (who, from, to).
+    """
+    from_state = proposal.state
+    if not states.allowed(from_state, to_state, actor):
+        raise InvalidTransition(
+            f"A {ProposalState(from_state).label.lower()} proposal cannot become "
+            f"{ProposalState(to_state).label.lower()} by the {Actor(actor).label.lower()}."
+        )
+    proposal.state = to_state
+    proposal.pending_state = ""
+    proposal.version += 1
+    proposal.save(update_fields=["state", "pending_state", "version", "updated"])
+    audit.record(
+        action="proposal.state_changed", actor=by, target=proposal, event_id=proposal.event_id,
+        **{"from": from_state, "to": to_state},
+    )
+    return proposal
+
+
+def _speaker_locked(proposal: Proposal, user) -> Proposal:
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not locked.speakers.filter(pk=user.pk).exists():
+        raise NotAllowed("Only the proposal's speakers can do this.")
+    return locked
+
+
+@transaction.atomic
+def withdraw_proposal(*, proposal: Proposal, by) -> Proposal:
+    """The speaker withdraws. Side effects: audit entry."""
+    return change_state(proposal=_speaker_locked(proposal, by), to_state=ProposalState.WITHDRAWN, by=by, actor=Actor.SPEAKER)
+
+
+@transaction.atomic
+def confirm_proposal(*, proposal: Proposal, by) -> Proposal:
+    """A speaker confirms an accepted proposal. Side effects: audit entry."""
+    return change_state(proposal=_speaker_locked(proposal, by), to_state=ProposalState.CONFIRMED, by=by, actor=Actor.SPEAKER)
+
+
+@transaction.atomic
+def decline_proposal(*, proposal: Proposal, by) -> Proposal:
+    """A speaker declines an accepted proposal (it becomes withdrawn). Side effects: audit entry."""
+    locked = _speaker_locked(proposal, by)
+    if locked.state != ProposalState.ACCEPTED:
+        raise InvalidTransition("Only an accepted proposal can be declined.")
+    return change_state(proposal=locked, to_state=ProposalState.WITHDRAWN, by=by, actor=Actor.SPEAKER)
+
+
+@transaction.atomic
+def set_state_as_organiser(*, proposal: Proposal, to_state: str, by) -> Proposal:
+    """An organiser moves a proposal directly (e.g. cancel, undo). Side effects: audit entry."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    return change_state(proposal=locked, to_state=to_state, by=by, actor=Actor.ORGANISER)
+
+
+def confirmation_token(proposal: Proposal, user) -> str:
+    return signing.dumps({"p": proposal.pk, "u": user.pk}, salt=CONFIRM_SALT, compress=True)
+
+
+def confirmation_link(proposal: Proposal, user) -> str:
+    path = reverse("cfp:confirm", kwargs={"event": proposal.event.slug, "token": confirmation_token(proposal, user)})
+    return settings.BASE_URL + path
+
+
+def read_confirmation_token(event: Event, token: str):
+    """(proposal, user) for a confirmation token of this event, or raise ServiceError."""
+    from podium.accounts.models import User
+
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=dt.timedelta(days=180))
+        proposal = event.proposals.get(pk=data["p"])
+        user = proposal.speakers.get(pk=data["u"])
+    except (signing.BadSignature, Proposal.DoesNotExist, User.DoesNotExist, KeyError, TypeError) as exc:
+        raise ServiceError("This confirmation link is not valid. Log in to see your proposals.") from exc
+    return proposal, user
+
+
+# --- Co-speakers -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def invite_co_speaker(*, proposal: Proposal, email: str, by) -> CoSpeakerInvite:
+    """Invite someone by e-mail to join the proposal as a speaker. Side effects: outbox mail, audit entry."""
+    locked = _speaker_locked(proposal, by)
+    email = email.strip().lower()
+    if locked.speakers.filter(email__iexact=email).exists():
+        raise ServiceError("This person is a speaker of the proposal already.", field="email")
+    if locked.state in (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED):
+        raise NotAllowed("Co-speakers can no longer be added to this proposal.")
+    invite = CoSpeakerInvite.objects.create(proposal=locked, email=email, token=secrets.token_urlsafe(32), invited_by=by)
+    link = _abs(reverse("cfp:invite", kwargs={"event": locked.event.slug, "token": invite.token}))
+    queue_mail(
+        to=email, template="cospeaker_invite", context={"proposal": locked, "inviter": by, "link": link},
+        event=locked.event, about=f"proposal:{locked.pk}",
+    )
+    audit.record(action="proposal.cospeaker_invited", actor=by, target=locked, event_id=locked.event_id, email=email)
+    return invite
+
+
+@transaction.atomic
+def accept_co_speaker_invite(*, invite: CoSpeakerInvite, user) -> Proposal:
+    """The invited person joins the proposal. Side effects: audit entry."""
+    invite = CoSpeakerInvite.objects.select_for_update().select_related("proposal").get(pk=invite.pk)
+    if invite.accepted_at:
+        raise ServiceError("This invitation has been used already.")
+    proposal = invite.proposal
+    if proposal.state in (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED):
+        raise NotAllowed("This proposal no longer takes co-speakers.")
+    if not proposal.speakers.filter(pk=user.pk).exists():
+        position = proposal.speaker_links.count()
+        ProposalSpeaker.objects.create(proposal=proposal, user=user, position=position)
+    SpeakerProfile.objects.get_or_create(event=proposal.event, user=user)
+    invite.accepted_at = timezone.now()
+    invite.save(update_fields=["accepted_at"])
+    audit.record(action="proposal.cospeaker_joined", actor=user, target=proposal, event_id=proposal.event_id)
+    return proposal
+
+
+def _abs(path: str) -> str:
+    return settings.BASE_URL + path

@@ -1,0 +1,129 @@
+"""Reviewing and deciding."""
+
+from django.db import IntegrityError, transaction
+
+from podium.base import audit
+from podium.base.errors import NotAllowed, ServiceError
+from podium.mail.models import MailStatus
+from podium.mail.services import discard_held, queue_mail, release_held
+from podium.proposals import rules as proposal_rules
+from podium.proposals import services as proposal_services
+from podium.proposals import states
+from podium.proposals.enums import Actor, ProposalState
+from podium.proposals.models import Proposal
+from podium.reviews.models import Review
+
+
+def save_review(*, proposal: Proposal, reviewer, score: int, comment: str = "") -> Review:
+    """Create or update the reviewer's review of a proposal.
+
+    Refused for one's own proposal, outside the reviewer's teams and tracks, and for scores off the
+    event's scale. Side effects: audit entry.
+    """
+    event = proposal.event
+    if proposal.speakers.filter(pk=reviewer.pk).exists():
+        raise NotAllowed("You cannot review your own proposal.")
+    if not proposal_rules.reviewable_proposals(reviewer, event).filter(pk=proposal.pk).exists():
+        raise NotAllowed("You may not review this proposal.")
+    if score not in event.score_values:
+        raise ServiceError(
+            f"Choose a score between {min(event.score_values)} and {max(event.score_values)}.", field="score"
+        )
+    try:
+        with transaction.atomic():
+            review, created = Review.objects.update_or_create(
+                proposal=proposal, reviewer=reviewer, defaults={"score": score, "comment": comment}
+            )
+            audit.record(
+                action="review.created" if created else "review.updated",
+                actor=reviewer, target=review, event_id=event.pk, score=score,
+            )
+    except IntegrityError:
+        # Two saves of the same review raced; the unique constraint kept one row. Update it.
+        with transaction.atomic():
+            review = Review.objects.get(proposal=proposal, reviewer=reviewer)
+            review.score, review.comment = score, comment
+            review.save()
+    return review
+
+
+def decide(*, proposal: Proposal, decision: str, by) -> Proposal:
+    """Record an accept/reject decision, pending until notifications are sent.
+
+    Side effects: held decision mail for every speaker in the outbox (replacing any earlier held
+    decision mail of this proposal), audit entry.
+    """
+    with transaction.atomic():
+        return _decide(proposal=proposal, decision=decision, by=by)
+
+
+def decide_many(*, event, codes: list[str], decision: str, by) -> tuple[list[Proposal], list[str]]:
+    """Decide several proposals at once; returns (decided, errors). One transaction for all."""
+    decided, errors = [], []
+    with transaction.atomic():
+        for proposal in event.proposals.filter(code__in=codes).order_by("code"):
+            try:
+                decided.append(_decide(proposal=proposal, decision=decision, by=by))
+            except ServiceError as exc:
+                errors.append(f"{proposal.code}: {exc}")
+    return decided, errors
+
+
+def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
+    if decision not in states.DECISIONS:
+        raise ServiceError("A decision is either accept or reject.")
+    locked = Proposal.objects.select_for_update().select_related("event").get(pk=proposal.pk)
+    if not proposal_rules.can_manage_proposals(by, locked.event):
+        raise NotAllowed("You may not decide on proposals of this event.")
+    about = f"decision:{locked.pk}"
+    discard_held(about=about, event=locked.event)
+    if decision == locked.state:
+        locked.pending_state = ""
+    else:
+        if not states.allowed(locked.state, decision, Actor.ORGANISER):
+            raise proposal_services.InvalidTransition(
+                f"A {ProposalState(locked.state).label.lower()} proposal cannot be {ProposalState(decision).label.lower()}."
+            )
+        locked.pending_state = decision
+        for speaker in locked.speakers.all():
+            queue_mail(
+                to=speaker.email,
+                template="decision_accepted" if decision == ProposalState.ACCEPTED else "decision_rejected",
+                context={
+                    "proposal": locked,
+                    "user": speaker,
+                    "confirm_link": proposal_services.confirmation_link(locked, speaker),
+                },
+                event=locked.event, user=speaker, about=about, held=True,
+            )
+    locked.version += 1
+    locked.save(update_fields=["pending_state", "version", "updated"])
+    audit.record(
+        action="proposal.decision_pending", actor=by, target=locked, event_id=locked.event_id,
+        decision=decision, **{"from": locked.state},
+    )
+    return locked
+
+
+def send_decision_notifications(*, event, by, codes: list[str] | None = None) -> int:
+    """Apply pending decisions and send their mails. Returns how many proposals were decided.
+
+    Side effects: state change + audit entry per proposal, held mails queued (delivered after commit).
+    """
+    if not proposal_rules.can_manage_proposals(by, event):
+        raise NotAllowed("You may not send decisions for this event.")
+    with transaction.atomic():
+        pending = event.proposals.select_for_update().exclude(pending_state="")
+        if codes is not None:
+            pending = pending.filter(code__in=codes)
+        count = 0
+        for proposal in pending:
+            target = proposal.pending_state
+            proposal_services.change_state(proposal=proposal, to_state=target, by=by, actor=Actor.ORGANISER)
+            release_held(mails=event.mails.filter(about=f"decision:{proposal.pk}"))
+            count += 1
+    return count
+
+
+def pending_decision_mails(event):
+    return event.mails.filter(status=MailStatus.HELD, about__startswith="decision:").order_by("about", "to")

@@ -1,0 +1,233 @@
+"""Podium settings: one module, configured by environment variables (see docs/operations.md)."""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("PODIUM_DATA_DIR") or "./data").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("PODIUM_DEBUG", False)
+
+BASE_URL = (os.environ.get("PODIUM_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_base = urlsplit(BASE_URL)
+SITE_HOST = _base.hostname or "127.0.0.1"
+USE_TLS = _base.scheme == "https"
+
+
+def _secret_key() -> str:
+    """Read PODIUM_SECRET_KEY, or keep a random key in the data directory.
+
+    A generated key survives restarts (sessions stay valid) and is never a known default.
+    """
+    key = os.environ.get("PODIUM_SECRET_KEY")
+    if key:
+        return key
+    path = DATA_DIR / ".secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = [SITE_HOST]
+if SITE_HOST in {"127.0.0.1", "localhost"}:
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS += [h.strip() for h in os.environ.get("PODIUM_ALLOWED_HOSTS", "").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "podium.base",
+    "podium.accounts",
+    "podium.events",
+    "podium.proposals",
+    "podium.reviews",
+    "podium.mail",
+    "podium.orga",
+    "podium.cfp",
+    "podium.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "podium.base.middleware.SecurityHeadersMiddleware",
+    # Axes must come last: it turns a locked-out log-in into a clear 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "podium.urls"
+WSGI_APPLICATION = "podium.wsgi.application"
+ASGI_APPLICATION = "podium.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "podium.base.context_processors.podium",
+            ],
+        },
+    },
+]
+
+# --- Database: embedded SQLite (WAL) unless PODIUM_DATABASE_URL is set -----------------------------
+DATABASE_URL = os.environ.get("PODIUM_DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "podium.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: Redis when configured, process-local otherwise ------------------------------------------
+REDIS_URL = os.environ.get("PODIUM_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "site:index"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Failed log-ins are limited per client address (django-axes).
+AXES_ENABLED = env_bool("PODIUM_LOGIN_RATE_LIMIT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("PODIUM_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# --- Security -------------------------------------------------------------------------------------
+# Secure cookies, HSTS and the HTTPS redirect follow the scheme of PODIUM_BASE_URL: a deployment on
+# https gets all of them (and `podium check --deploy` is clean); a plain-http local demo would not be
+# able to log in with secure cookies, so there they stay off.
+SESSION_COOKIE_SECURE = USE_TLS
+CSRF_COOKIE_SECURE = USE_TLS
+SECURE_SSL_REDIRECT = USE_TLS and not DEBUG and env_bool("PODIUM_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if USE_TLS and not DEBUG else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and env_bool("PODIUM_HSTS_PRELOAD", True)
+if env_bool("PODIUM_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if not USE_TLS:
+    # A plain-http base URL is a local set-up by definition; the TLS checks cannot apply to it.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
+# --- Mail -----------------------------------------------------------------------------------------
+# Every mail is written to the outbox first (podium.mail); this backend only delivers it.
+MAIL_FROM = os.environ.get("PODIUM_MAIL_FROM", "Podium <podium@localhost>")
+DEFAULT_FROM_EMAIL = MAIL_FROM
+SERVER_EMAIL = MAIL_FROM
+EMAIL_HOST = os.environ.get("PODIUM_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("PODIUM_SMTP_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("PODIUM_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PODIUM_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PODIUM_SMTP_STARTTLS", True)
+EMAIL_USE_SSL = env_bool("PODIUM_SMTP_SSL", False)
+EMAIL_TIMEOUT = 20
+_mail_backend = os.environ.get("PODIUM_MAIL_BACKEND") or ("smtp" if EMAIL_HOST else "console")
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}[_mail_backend]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+# Without a broker, queued mail is delivered in-process right after the transaction commits.
+PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PODIUM_LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "ERROR"}},
+}

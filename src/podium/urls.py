@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from podium.base import views as base_views
+
+urlpatterns = [
+    path("accounts/", include("podium.accounts.urls")),
+    path("orga/", include("podium.orga.urls")),
+    path("media/<path:path>", base_views.serve_media, name="media"),
+    path("healthz", base_views.healthz, name="healthz"),
+    path("<slug:event>/", include("podium.cfp.urls")),
+    path("", include("podium.site.urls")),
+]
+
+handler403 = "podium.base.views.forbidden"
+handler404 = "podium.base.views.not_found"

@@ -1,0 +1,52 @@
+"""Meta-tests that keep the repository honest."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from podium.base.permissions import ATTR
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "podium"
+# Views that come from third-party code and are not ours to declare.
+EXEMPT_PREFIXES = ("static/",)
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_every_url_declares_a_permission():
+    undeclared = [
+        route for route, view in _walk(get_resolver().url_patterns)
+        if not route.startswith(EXEMPT_PREFIXES) and not hasattr(view, ATTR)
+    ]
+
+    assert undeclared == []
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exc:  # raised when a migration is missing
+        pytest.fail(f"missing migrations:\n{out.getvalue()} ({exc})")
+
+
+def test_tests_mirror_the_source_tree():
+    """Every test module sits in a folder named after a package of src/podium (or at the top)."""
+    packages = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    tests_dir = Path(__file__).resolve().parent
+    strays = [
+        str(f.relative_to(tests_dir)) for f in tests_dir.rglob("test_*.py")
+        if f.parent != tests_dir and f.relative_to(tests_dir).parts[0] not in packages | {"browser"}
+    ]
+
+    assert strays == []
