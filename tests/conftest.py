@@ -1,13 +1,6 @@
-import os
-import tempfile
+import pytest
 
-# Tests never touch ./data: each run gets its own data directory (SQLite, uploads, secret key).
-os.environ.setdefault("PODIUM_DATA_DIR", tempfile.mkdtemp(prefix="podium-test-"))
-os.environ.setdefault("PODIUM_BASE_URL", "https://podium.test")
-
-import pytest  # noqa: E402
-
-from tests import factories  # noqa: E402
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
