@@ -1,6 +1,7 @@
 """The tenant and the set-up of an event: organisers, events, teams, rooms, tracks, session types."""
 
 import datetime as dt
+import functools
 import uuid
 import zoneinfo
 
@@ -10,12 +11,24 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-slug_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]{1,48}$", "Use 2–49 lowercase letters, digits and hyphens.")
+slug_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{1,48}$",
+    "Use 2–49 lowercase letters, digits and hyphens.",  # noqa: RUF001
+)
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+
+# Event slugs share the root of the URL space with these paths (see podium/urls.py).
+RESERVED_SLUGS = frozenset({"orga", "accounts", "media", "static", "api", "healthz", "admin"})
 
 DEFAULT_SCORE_LABELS = [[0, "No"], [1, "Rather not"], [2, "Rather yes"], [3, "Yes, must have"]]
 AUDIENCE_LEVELS = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
 DEFAULT_LANGUAGES = [["en", "English"]]
+
+
+@functools.cache
+def timezone_names() -> tuple[str, ...]:
+    """The IANA time zone names an event may use, sorted (read once per process)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 def default_score_labels():
@@ -62,7 +75,9 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="event_dates_ordered"),
             models.CheckConstraint(
-                condition=Q(cfp_opens__isnull=True) | Q(cfp_closes__isnull=True) | Q(cfp_closes__gt=F("cfp_opens")),
+                condition=Q(cfp_opens__isnull=True)
+                | Q(cfp_closes__isnull=True)
+                | Q(cfp_closes__gt=F("cfp_opens")),
                 name="event_cfp_ordered",
             ),
         ]
@@ -91,7 +106,7 @@ class Event(models.Model):
 
     @property
     def language_map(self) -> dict[str, str]:
-        return {code: label for code, label in self.languages}
+        return {code: label for code, label in self.languages}  # noqa: C416 - pairs are lists, not tuples
 
     def conference_day(self, moment: dt.datetime) -> dt.date:
         """The conference day a moment belongs to (after-midnight sessions count for the day before)."""
@@ -111,7 +126,9 @@ class Team(models.Model):
     name = models.CharField(max_length=120)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
     is_admin = models.BooleanField(default=False, help_text="Manages the organiser's teams and events.")
-    can_edit_event = models.BooleanField(default=False, help_text="Set up the event, manage proposals, decide.")
+    can_edit_event = models.BooleanField(
+        default=False, help_text="Set up the event, manage proposals, decide."
+    )
     can_review = models.BooleanField(default=False)
     can_schedule = models.BooleanField(default=False)
     can_send_mail = models.BooleanField(default=False)
@@ -133,7 +150,9 @@ class TeamInvite(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
@@ -166,7 +185,12 @@ class RoomAvailability(models.Model):
 
     class Meta:
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="room_availability_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="room_availability_ordered")
+        ]
+
+    def __str__(self):
+        return f"{self.room}: {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
 
 
 class Track(models.Model):
@@ -186,7 +210,9 @@ class Track(models.Model):
 class SessionType(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_types")
     name = models.CharField(max_length=120)
-    duration_minutes = models.PositiveIntegerField(validators=[MinValueValidator(5), MaxValueValidator(24 * 60)])
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
+    )
     is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
 
     class Meta:

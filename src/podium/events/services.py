@@ -1,9 +1,13 @@
 """Event set-up use cases: organisers, events, rooms, tracks, session types, teams and invitations."""
 
 import datetime as dt
+import itertools
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
@@ -11,12 +15,36 @@ from django.utils import timezone
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
-from podium.events.models import Event, Organiser, Room, RoomAvailability, SessionType, Team, TeamInvite, Track
+from podium.events.models import (
+    RESERVED_SLUGS,
+    Event,
+    Organiser,
+    Room,
+    RoomAvailability,
+    SessionType,
+    Team,
+    TeamInvite,
+    Track,
+    timezone_names,
+)
+from podium.events.rules import FLAGS
 from podium.mail.services import queue_mail
 
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,48}")
 EVENT_FIELDS = (
-    "name", "timezone", "date_from", "date_to", "day_start_hour", "cfp_opens", "cfp_closes",
-    "anonymise_review", "score_labels", "languages", "is_public", "contact_email", "description",
+    "name",
+    "timezone",
+    "date_from",
+    "date_to",
+    "day_start_hour",
+    "cfp_opens",
+    "cfp_closes",
+    "anonymise_review",
+    "score_labels",
+    "languages",
+    "is_public",
+    "contact_email",
+    "description",
 )
 
 
@@ -25,52 +53,120 @@ def create_organiser(*, name: str, slug: str, admin) -> Organiser:
     """A new organiser whose first team ("Administrators") holds every permission and `admin`."""
     organiser = Organiser.objects.create(name=name, slug=slug)
     team = Team.objects.create(
-        organiser=organiser, name="Administrators", is_admin=True, can_edit_event=True, can_review=True,
-        can_schedule=True, can_send_mail=True, can_check_in=True, can_manage_sponsors=True,
+        organiser=organiser,
+        name="Administrators",
+        is_admin=True,
+        can_edit_event=True,
+        can_review=True,
+        can_schedule=True,
+        can_send_mail=True,
+        can_check_in=True,
+        can_manage_sponsors=True,
     )
     team.members.add(admin)
     audit.record(action="organiser.created", actor=admin, target=organiser)
     return organiser
 
 
-@transaction.atomic
-def create_event(*, organiser: Organiser, by, slug: str, data: dict) -> Event:
-    """Create an event with default session types. Side effects: audit entry."""
+def check_event_slug(slug: str) -> None:
+    """Refuse a slug that is malformed, reserved for the site's own URLs, or taken."""
+    if not SLUG_RE.fullmatch(slug or ""):
+        raise ServiceError(
+            "Use 2 to 49 lowercase letters, digits and hyphens, starting with a letter or digit.",
+            field="slug",
+        )
+    if slug in RESERVED_SLUGS:
+        raise ServiceError(f'"{slug}" is reserved for the site itself; choose another.', field="slug")
     if Event.objects.filter(slug=slug).exists():
         raise ServiceError("This short name is taken; choose another.", field="slug")
+
+
+@transaction.atomic
+def create_event(*, organiser: Organiser, by, slug: str, data: dict) -> Event:
+    """Create an event with default session types. Side effects: audit entry.
+
+    The creator's admin teams that are limited to some events get the new event too, so the creator
+    can open the event they just made.
+    """
+    check_event_slug(slug)
     event = Event(organiser=organiser, slug=slug, **{k: v for k, v in data.items() if k in EVENT_FIELDS})
     _validate_event(event)
     event.save()
-    SessionType.objects.bulk_create([
-        SessionType(event=event, name="Talk", duration_minutes=30),
-        SessionType(event=event, name="Tutorial", duration_minutes=180),
-        SessionType(event=event, name="Keynote", duration_minutes=45, is_plenary=True),
-    ])
+    SessionType.objects.bulk_create(
+        [
+            SessionType(event=event, name="Talk", duration_minutes=30),
+            SessionType(event=event, name="Tutorial", duration_minutes=180),
+            SessionType(event=event, name="Keynote", duration_minutes=45, is_plenary=True),
+        ]
+    )
+    for team in organiser.teams.filter(members=by, is_admin=True, all_events=False):
+        team.limit_events.add(event)
     audit.record(action="event.created", actor=by, target=event, event_id=event.pk)
     return event
 
 
 def _validate_event(event: Event) -> None:
+    if not (event.name or "").strip():
+        raise ServiceError("Give the event a name.", field="name")
+    if event.timezone not in timezone_names():
+        raise ServiceError("Choose a time zone from the list.", field="timezone")
+    if event.date_from is None or event.date_to is None:
+        raise ServiceError(
+            "Give the event's first and last day.",
+            field="date_from" if event.date_from is None else "date_to",
+        )
     if event.date_to < event.date_from:
         raise ServiceError("The event must end on or after its first day.", field="date_to")
+    if event.day_start_hour is None or not 0 <= event.day_start_hour <= 23:
+        raise ServiceError("The day starts at an hour from 0 to 23.", field="day_start_hour")
     if event.cfp_opens and event.cfp_closes and event.cfp_closes <= event.cfp_opens:
         raise ServiceError("The call for papers must close after it opens.", field="cfp_closes")
-    values = [pair[0] for pair in event.score_labels]
-    if len(values) < 2 or len(set(values)) != len(values):
-        raise ServiceError("The review scale needs at least two different scores.", field="score_labels")
-    if not event.languages:
-        raise ServiceError("Name at least one language.", field="languages")
+    _validate_pairs(
+        event.score_labels,
+        field="score_labels",
+        key_type=int,
+        minimum=2,
+        message="The review scale needs at least two different whole-number scores, each with a label.",
+    )
+    _validate_pairs(
+        event.languages,
+        field="languages",
+        key_type=str,
+        minimum=1,
+        message="Name at least one language, each with a code and a label, codes not repeated.",
+    )
+
+
+def _validate_pairs(pairs, *, field: str, key_type: type, minimum: int, message: str) -> None:
+    """`pairs` is a list of [key, label] with keys of `key_type`, unique, labels not empty."""
+    try:
+        keys = [
+            key
+            for key, label in pairs
+            if isinstance(key, key_type) and not isinstance(key, bool) and str(label).strip()
+        ]
+    except (TypeError, ValueError):
+        keys = []
+    if len(keys) != len(pairs or []) or len(keys) < minimum or len(set(keys)) != len(keys):
+        raise ServiceError(message, field=field)
 
 
 @transaction.atomic
 def update_event(*, event: Event, by, data: dict) -> Event:
-    """Change the event's settings. Side effects: audit entry listing the changed fields."""
+    """Change the event's settings. Side effects: audit entry listing the changed fields.
+
+    When refused, `event` is reloaded, so a caller never holds (or shows) settings that were not saved.
+    """
     changed = []
     for name, value in data.items():
         if name in EVENT_FIELDS and getattr(event, name) != value:
             setattr(event, name, value)
             changed.append(name)
-    _validate_event(event)
+    try:
+        _validate_event(event)
+    except ServiceError:
+        event.refresh_from_db()
+        raise
     event.save()
     audit.record(action="event.updated", actor=by, target=event, event_id=event.pk, fields=changed)
     return event
@@ -78,34 +174,68 @@ def update_event(*, event: Event, by, data: dict) -> Event:
 
 # --- Rooms, tracks, session types ----------------------------------------------------------------
 
+OWNED_FIELDS = {
+    Room: ("name", "description", "capacity", "position"),
+    Track: ("name", "colour", "description"),
+    SessionType: ("name", "duration_minutes", "is_plenary"),
+}
+
+
 def _save_owned(*, model, event, by, instance=None, data: dict, action: str):
     if instance is not None and instance.event_id != event.pk:
         raise NotAllowed("This object belongs to another event.")
     obj = instance or model(event=event)
     for name, value in data.items():
-        setattr(obj, name, value)
-    if model.objects.filter(event=event, name=obj.name).exclude(pk=obj.pk).exists():
+        if name in OWNED_FIELDS[model]:
+            setattr(obj, name, value)
+    obj.name = (obj.name or "").strip()
+    if not obj.name:
+        raise ServiceError("Give it a name.", field="name")
+    if model.objects.filter(event=event, name__iexact=obj.name).exclude(pk=obj.pk).exists():
         raise ServiceError(f'There is already a {model._meta.verbose_name} named "{obj.name}".', field="name")
+    # The model's own validators (colour format, duration range, …) hold for every caller, not only forms.
+    try:
+        obj.full_clean(exclude=["event", "uuid"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(messages[0], field=None if field == "__all__" else field) from exc
     obj.save()
     audit.record(action=action, actor=by, target=obj, event_id=event.pk)
     return obj
 
 
 @transaction.atomic
-def save_room(*, event: Event, by, data: dict, room: Room | None = None) -> Room:
-    """Create or edit a room. Side effects: audit entry."""
-    return _save_owned(model=Room, event=event, by=by, instance=room, data=data, action="room.saved")
+def save_room(*, event: Event, by, data: dict, room: Room | None = None, windows=None) -> Room:
+    """Create or edit a room, and replace its availability windows when `windows` is given.
+
+    Side effects: audit entries. Either all of it is saved or nothing.
+    """
+    room = _save_owned(model=Room, event=event, by=by, instance=room, data=data, action="room.saved")
+    if windows is not None:
+        set_room_availability(room=room, by=by, windows=windows)
+    return room
 
 
 @transaction.atomic
 def set_room_availability(*, room: Room, by, windows: list[tuple[dt.datetime, dt.datetime]]) -> None:
-    """Replace the room's availability windows (none means: available all event long)."""
+    """Replace the room's availability windows (none means: available all event long).
+
+    Windows must end after they start and must not overlap. Side effects: audit entry.
+    """
+    windows = sorted(windows)
     for start, end in windows:
         if end <= start:
             raise ServiceError("Each availability window must end after it starts.", field="availability")
+    for (_, end), (start, _) in itertools.pairwise(windows):
+        if start < end:
+            raise ServiceError(
+                "Availability windows must not overlap; merge them into one.", field="availability"
+            )
     room.availabilities.all().delete()
-    RoomAvailability.objects.bulk_create([RoomAvailability(room=room, start=s, end=e) for s, e in sorted(windows)])
-    audit.record(action="room.availability_set", actor=by, target=room, event_id=room.event_id, windows=len(windows))
+    RoomAvailability.objects.bulk_create([RoomAvailability(room=room, start=s, end=e) for s, e in windows])
+    audit.record(
+        action="room.availability_set", actor=by, target=room, event_id=room.event_id, windows=len(windows)
+    )
 
 
 @transaction.atomic
@@ -115,41 +245,93 @@ def save_track(*, event: Event, by, data: dict, track: Track | None = None) -> T
 
 
 @transaction.atomic
-def save_session_type(*, event: Event, by, data: dict, session_type: SessionType | None = None) -> SessionType:
+def save_session_type(
+    *, event: Event, by, data: dict, session_type: SessionType | None = None
+) -> SessionType:
     """Create or edit a session type. Side effects: audit entry."""
-    return _save_owned(model=SessionType, event=event, by=by, instance=session_type, data=data, action="session_type.saved")
+    return _save_owned(
+        model=SessionType, event=event, by=by, instance=session_type, data=data, action="session_type.saved"
+    )
 
 
 @transaction.atomic
 def delete_setup_object(*, obj, by) -> None:
-    """Delete a room, track or session type; refused while proposals use it."""
+    """Delete a room, track or session type. Side effects: audit entry.
+
+    Refused for a session type that proposals use, and for a track that a team is limited to
+    (without the track that team would silently see every track).
+    """
     if obj.__class__ is SessionType and obj.proposals.exists():
-        raise ServiceError("Proposals use this session type; move them to another type first.")
+        raise ServiceError(f'Proposals use the session type "{obj.name}"; move them to another type first.')
+    if obj.__class__ is Track and obj.teams.exists():
+        names = ", ".join(obj.teams.order_by("name").values_list("name", flat=True))
+        raise ServiceError(
+            f'Teams are limited to the track "{obj.name}" ({names}); change their limits first.'
+        )
+    name, model_name, event_id = str(obj), obj._meta.model_name, obj.event_id
     try:
         obj.delete()
     except ProtectedError as exc:
-        raise ServiceError("This is still in use and cannot be deleted.") from exc
-    audit.record(action=f"{obj._meta.model_name}.deleted", actor=by, event_id=obj.event_id, name=str(obj))
+        raise ServiceError(f'"{name}" is still in use and cannot be deleted.') from exc
+    audit.record(action=f"{model_name}.deleted", actor=by, event_id=event_id, name=name)
 
 
 # --- Teams -----------------------------------------------------------------------------------------
 
+TEAM_FIELDS = ("name", "all_events", *FLAGS)
+
+
+def _other_admin_team_with_members(team: Team):
+    return team.organiser.teams.filter(is_admin=True, members__isnull=False).exclude(pk=team.pk).exists()
+
+
 @transaction.atomic
-def save_team(*, organiser: Organiser, by, data: dict, events=None, tracks=None, team: Team | None = None) -> Team:
-    """Create or edit a team with its flags and limits. Side effects: audit entry."""
+def save_team(
+    *, organiser: Organiser, by, data: dict, events=None, tracks=None, team: Team | None = None
+) -> Team:
+    """Create or edit a team with its flags and limits. Side effects: audit entry.
+
+    `events` (used when `all_events` is off) must be the organiser's; `tracks` must belong to events
+    the team can reach. Some team with members must keep the admin flag, so the organiser is never
+    locked out of its own settings.
+    """
     if team is not None and team.organiser_id != organiser.pk:
         raise NotAllowed("This team belongs to another organiser.")
+    was_admin = (
+        team is not None and team.pk is not None and Team.objects.filter(pk=team.pk, is_admin=True).exists()
+    )
     team = team or Team(organiser=organiser)
     for name, value in data.items():
-        setattr(team, name, value)
-    if Team.objects.filter(organiser=organiser, name=team.name).exclude(pk=team.pk).exists():
+        if name in TEAM_FIELDS:
+            setattr(team, name, value)
+    team.name = (team.name or "").strip()
+    if not team.name:
+        raise ServiceError("Give the team a name.", field="name")
+    if Team.objects.filter(organiser=organiser, name__iexact=team.name).exclude(pk=team.pk).exists():
         raise ServiceError(f'There is already a team named "{team.name}".', field="name")
+    events = list(events) if events is not None else None
+    tracks = list(tracks) if tracks is not None else None
     if events is not None and any(e.organiser_id != organiser.pk for e in events):
         raise NotAllowed("A team can only be limited to its organiser's events.")
     if tracks is not None and any(t.event.organiser_id != organiser.pk for t in tracks):
         raise NotAllowed("A team can only be limited to its organiser's tracks.")
-    if team.pk and not team.is_admin and not organiser.teams.filter(is_admin=True).exclude(pk=team.pk).exists():
-        raise ServiceError("At least one team must keep the admin permission.", field="is_admin")
+    if events is not None:
+        scope = {e.pk for e in events}
+    else:
+        scope = set(team.limit_events.values_list("pk", flat=True)) if team.pk else set()
+    if not team.all_events and not scope:
+        raise ServiceError(
+            "Choose the events this team works on, or give it all events.", field="limit_events"
+        )
+    if not team.all_events and tracks:
+        outside = sorted(t.name for t in tracks if t.event_id not in scope)
+        if outside:
+            raise ServiceError(
+                f"These tracks belong to events the team cannot reach: {', '.join(outside)}.",
+                field="limit_tracks",
+            )
+    if was_admin and not team.is_admin and not _other_admin_team_with_members(team):
+        raise ServiceError("At least one team with members must keep the admin permission.", field="is_admin")
     team.save()
     if events is not None:
         team.limit_events.set(events)
@@ -161,8 +343,12 @@ def save_team(*, organiser: Organiser, by, data: dict, events=None, tracks=None,
 
 @transaction.atomic
 def invite_team_member(*, team: Team, email: str, by) -> TeamInvite:
-    """Invite someone by e-mail. Side effects: outbox mail, audit entry."""
-    email = email.strip().lower()
+    """Invite someone by e-mail. Side effects: outbox mail with the link to join, audit entry."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ServiceError("Enter a valid e-mail address.", field="email") from exc
     if team.members.filter(email__iexact=email).exists():
         raise ServiceError("This person is a member of the team already.", field="email")
     invite = TeamInvite.objects.create(team=team, email=email, token=secrets.token_urlsafe(32), invited_by=by)
@@ -187,8 +373,14 @@ def accept_team_invite(*, invite: TeamInvite, user) -> Team:
 
 @transaction.atomic
 def remove_team_member(*, team: Team, user, by) -> None:
-    """Take someone off a team; the last admin cannot be removed."""
-    if team.is_admin and team.members.count() <= 1 and not team.organiser.teams.filter(is_admin=True).exclude(pk=team.pk).filter(members__isnull=False).exists():
-        raise ServiceError("The last administrator cannot be removed.")
+    """Take someone off a team; the last member of the last admin team stays. Side effects: audit entry."""
+    if (
+        team.is_admin
+        and not team.members.exclude(pk=user.pk).exists()
+        and not _other_admin_team_with_members(team)
+    ):
+        raise ServiceError(
+            "The last administrator cannot be removed; give someone else the admin permission first."
+        )
     team.members.remove(user)
     audit.record(action="team.member_removed", actor=by, target=team, member=user.email)

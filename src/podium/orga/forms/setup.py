@@ -1,0 +1,336 @@
+"""Forms of the event set-up and team pages. They parse and validate; the services in
+podium.events.services save (and check the rules again, for every caller)."""
+
+import datetime as dt
+import itertools
+import re
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from podium.events.models import (
+    RESERVED_SLUGS,
+    Room,
+    SessionType,
+    Team,
+    Track,
+    slug_validator,
+    timezone_names,
+)
+from podium.events.rules import FLAGS
+from podium.events.services import EVENT_FIELDS
+
+LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+WINDOW_RE = re.compile(r"(\d{4}-\d{2}-\d{2} \d{1,2}:\d{2})\s*(?:-|–|to)\s*(\d{4}-\d{2}-\d{2} \d{1,2}:\d{2})")  # noqa: RUF001
+LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def to_local(moment: dt.datetime | None, tz) -> dt.datetime | None:
+    """An aware moment as the wall-clock time (naive) in `tz`, for a form's initial value."""
+    return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time without a zone; the form attaches the event's zone itself.
+
+    Django's own field would read the input in the active time zone (UTC here), not the event's.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        with timezone.override(dt.UTC):  # UTC has no gaps, so reading the wall clock never fails
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result else None
+
+
+def _parse_pairs(text: str, *, what: str, parse_key) -> list[list]:
+    """Lines of "key: label" as a list of [key, label]; keys unique; errors name the line."""
+    pairs, seen = [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, colon, label = line.partition(":")
+        key, label = key.strip(), label.strip()
+        if not colon or not key or not label:
+            raise forms.ValidationError(f'Line {number}: write "{what}: label", e.g. {parse_key.example}.')
+        try:
+            key = parse_key(key)
+        except ValueError as exc:
+            raise forms.ValidationError(f"Line {number}: {exc}") from exc
+        if key in seen:
+            raise forms.ValidationError(f"Line {number}: {key} is listed twice.")
+        seen.add(key)
+        pairs.append([key, label])
+    return pairs
+
+
+def _score(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f'"{text}" is not a whole number.') from None
+
+
+_score.example = '"0: No"'
+
+
+def _language_code(text: str) -> str:
+    if not LANGUAGE_CODE_RE.fullmatch(text):
+        raise ValueError(f'"{text}" is not a language code like "en" or "pt-BR".')
+    return text
+
+
+_language_code.example = '"en: English"'
+
+
+class EventSettingsForm(forms.Form):
+    """Every setting of an event; date-times are entered in the time zone chosen on the form."""
+
+    name = forms.CharField(max_length=200)
+    timezone = forms.ChoiceField(label="Time zone", initial="UTC")
+    date_from = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    day_start_hour = forms.IntegerField(
+        label="The conference day starts at (hour)",
+        min_value=0,
+        max_value=23,
+        initial=4,
+        help_text="0 to 23. Sessions before this hour belong to the previous day (4 means 04:00).",
+    )
+    cfp_opens = LocalDateTimeField(
+        label="Call for papers opens", required=False, help_text="In the event's time zone. Empty: open now."
+    )
+    cfp_closes = LocalDateTimeField(
+        label="Call for papers closes",
+        required=False,
+        help_text="In the event's time zone. Empty: no deadline.",
+    )
+    anonymise_review = forms.BooleanField(
+        required=False, label="Anonymise review (reviewers do not see who the speakers are)"
+    )
+    score_labels = forms.CharField(
+        label="Review score scale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text='One score a line, "value: label", e.g. "0: No". At least two different whole numbers.',
+    )
+    languages = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='One language a line, "code: label", e.g. "en: English".',
+    )
+    is_public = forms.BooleanField(required=False, label="Public (the event's pages are listed and visible)")
+    contact_email = forms.EmailField(required=False, label="Contact e-mail")
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown works."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
+
+    @classmethod
+    def initial_for(cls, event) -> dict:
+        initial = {name: getattr(event, name) for name in EVENT_FIELDS}
+        initial["cfp_opens"] = to_local(event.cfp_opens, event.tz)
+        initial["cfp_closes"] = to_local(event.cfp_closes, event.tz)
+        initial["score_labels"] = "\n".join(f"{value}: {label}" for value, label in event.score_labels)
+        initial["languages"] = "\n".join(f"{code}: {label}" for code, label in event.languages)
+        return initial
+
+    def clean_score_labels(self):
+        pairs = _parse_pairs(self.cleaned_data["score_labels"], what="value", parse_key=_score)
+        if len(pairs) < 2:
+            raise forms.ValidationError("The review scale needs at least two scores.")
+        return sorted(pairs)
+
+    def clean_languages(self):
+        pairs = _parse_pairs(self.cleaned_data["languages"], what="code", parse_key=_language_code)
+        if not pairs:
+            raise forms.ValidationError("Name at least one language.")
+        return pairs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The last day cannot be before the first day.")
+        # The wall-clock times on the form are read in the time zone chosen on the same form.
+        tz = zoneinfo.ZoneInfo(data["timezone"]) if data.get("timezone") else None
+        for name in ("cfp_opens", "cfp_closes"):
+            if data.get(name) and tz:
+                data[name] = data[name].replace(tzinfo=tz)
+        if data.get("cfp_opens") and data.get("cfp_closes") and data["cfp_closes"] <= data["cfp_opens"]:
+            self.add_error("cfp_closes", "The call for papers must close after it opens.")
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EVENT_FIELDS}
+
+
+class EventCreateForm(EventSettingsForm):
+    slug = forms.CharField(
+        label="Short name",
+        max_length=49,
+        validators=[slug_validator],
+        help_text="Used in the event's web addresses, e.g. pycon-2031. Cannot be changed later.",
+    )
+
+    field_order = ["name", "slug"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f'"{slug}" is reserved for the site itself; choose another.')
+        return slug
+
+
+class EventOwnedForm(forms.ModelForm):
+    """A form for an object of one event (room, track, session type)."""
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RoomForm(EventOwnedForm):
+    availability = forms.CharField(
+        required=False,
+        label="Availability",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            'One window a line, "YYYY-MM-DD HH:MM - YYYY-MM-DD HH:MM", in the event\'s time zone. '
+            "Empty: available all event long."
+        ),
+    )
+
+    class Meta:
+        model = Room
+        fields = ["name", "capacity", "position", "description"]
+        labels = {"position": "Order", "capacity": "Capacity (seats)"}
+        help_texts = {"position": "Rooms are listed by this number, then by name."}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        day = event.date_from.isoformat()
+        self.fields["availability"].widget.attrs["placeholder"] = f"{day} 09:00 - {day} 18:00"
+        if self.instance.pk and not self.is_bound:
+            self.initial["availability"] = "\n".join(
+                f"{to_local(w.start, event.tz):{LOCAL_FORMAT}} - {to_local(w.end, event.tz):{LOCAL_FORMAT}}"
+                for w in self.instance.availabilities.all()
+            )
+
+    def clean_availability(self):
+        windows = []
+        for number, line in enumerate(self.cleaned_data["availability"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = WINDOW_RE.fullmatch(line.strip())
+            try:
+                if not match:
+                    raise ValueError
+                start, end = (
+                    dt.datetime.strptime(text, LOCAL_FORMAT).replace(tzinfo=self.event.tz).astimezone(dt.UTC)
+                    for text in match.groups()
+                )
+            except ValueError:
+                raise forms.ValidationError(
+                    f'Line {number}: write "YYYY-MM-DD HH:MM - YYYY-MM-DD HH:MM", e.g. '
+                    f'"{self.event.date_from} 09:00 - {self.event.date_from} 18:00".'
+                ) from None
+            if end <= start:
+                raise forms.ValidationError(f"Line {number}: the window must end after it starts.")
+            windows.append((start, end))
+        windows.sort()
+        for (_, end), (start, _) in itertools.pairwise(windows):
+            if start < end:
+                raise forms.ValidationError("Availability windows must not overlap; merge them into one.")
+        return windows
+
+
+class TrackForm(EventOwnedForm):
+    class Meta:
+        model = Track
+        fields = ["name", "colour", "description"]
+        widgets = {
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"colour": "A colour like #1f6feb; shown on the schedule."}
+
+
+class SessionTypeForm(EventOwnedForm):
+    class Meta:
+        model = SessionType
+        fields = ["name", "duration_minutes", "is_plenary"]
+        labels = {"duration_minutes": "Duration (minutes)", "is_plenary": "Plenary"}
+        help_texts = {"duration_minutes": "5 to 1440 minutes."}
+
+
+class TeamForm(forms.ModelForm):
+    limit_events = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Limited to these events",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Used only when the team does not work on all events.",
+    )
+    limit_tracks = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Limited to these tracks",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Members see only these tracks' proposals (unless the team may edit the event). "
+            "None ticked: every track."
+        ),
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", *FLAGS, "all_events"]
+        labels = {
+            "is_admin": "Administrator",
+            "can_edit_event": "Edit the event",
+            "can_review": "Review",
+            "can_schedule": "Schedule",
+            "can_send_mail": "Send mail",
+            "can_check_in": "Check in attendees",
+            "can_manage_sponsors": "Manage sponsors",
+            "all_events": "Works on all of the organiser's events",
+        }
+
+    def __init__(self, *args, organiser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organiser = organiser
+        self.fields["limit_events"].queryset = organiser.events.order_by("-date_from", "name")
+        self.fields["limit_tracks"].queryset = (
+            Track.objects.filter(event__organiser=organiser)
+            .select_related("event")
+            .order_by("event__name", "name")
+        )
+        self.fields["limit_tracks"].label_from_instance = lambda track: f"{track.event.name}: {track.name}"
+        if self.instance.pk and not self.is_bound:
+            self.initial["limit_events"] = list(self.instance.limit_events.all())
+            self.initial["limit_tracks"] = list(self.instance.limit_tracks.all())
+
+    def clean(self):
+        data = super().clean()
+        if "all_events" in data and not data["all_events"] and not data.get("limit_events"):
+            self.add_error("limit_events", "Choose the events this team works on, or give it all events.")
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def events(self):
+        return [] if self.cleaned_data["all_events"] else list(self.cleaned_data["limit_events"])
+
+    def tracks(self):
+        return list(self.cleaned_data["limit_tracks"])
+
+
+class TeamInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address of the person to invite")

@@ -1,0 +1,246 @@
+"""Event set-up pages: settings, a new event, rooms, tracks and session types.
+
+Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from podium.base.errors import ServiceError
+from podium.events import services
+from podium.events.models import default_languages, default_score_labels
+from podium.orga.access import event_permission, organiser_admin
+from podium.orga.forms.setup import (
+    EventCreateForm,
+    EventSettingsForm,
+    RoomForm,
+    SessionTypeForm,
+    TrackForm,
+)
+
+can_edit_event = event_permission("can_edit_event")
+
+
+def apply_error(form, exc: ServiceError) -> None:
+    """Show a service's refusal on the field it names, or above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- The event itself -------------------------------------------------------------------------------
+
+
+@can_edit_event
+def event_settings(request, event):
+    event = request.event
+    if request.method == "POST":
+        form = EventSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_event(event=event, by=request.user, data=form.service_data())
+            except ServiceError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, "The event's settings were saved.")
+                return redirect("orga:event_settings", event=event.slug)
+    else:
+        form = EventSettingsForm(initial=EventSettingsForm.initial_for(event))
+    return render(request, "orga/setup/event_settings.html", {"event": event, "form": form})
+
+
+@organiser_admin
+def event_new(request, organiser):
+    organiser = request.organiser
+    if request.method == "POST":
+        form = EventCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                event = services.create_event(
+                    organiser=organiser,
+                    by=request.user,
+                    slug=form.cleaned_data["slug"],
+                    data=form.service_data(),
+                )
+            except ServiceError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(
+                    request, f"The event {event.name} was created. Now add its rooms and tracks."
+                )
+                return redirect("orga:event_settings", event=event.slug)
+    else:
+        form = EventCreateForm(
+            initial={
+                "timezone": "UTC",
+                "day_start_hour": 4,
+                "is_public": True,
+                "score_labels": "\n".join(f"{value}: {label}" for value, label in default_score_labels()),
+                "languages": "\n".join(f"{code}: {label}" for code, label in default_languages()),
+            }
+        )
+    return render(request, "orga/setup/event_new.html", {"organiser": organiser, "form": form})
+
+
+# --- Rooms, tracks, session types: one pattern, three kinds ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the set-up objects of an event."""
+
+    key: str  # "session_type": the prefix of the URL names
+    noun: str  # "session type"
+    plural: str  # the URL name of the list page and the related name on Event
+    form: type
+    save: Callable  # (event, by, form, obj) -> obj
+
+    @property
+    def list_url(self) -> str:
+        return f"orga:{self.plural}"
+
+    @property
+    def new_url(self) -> str:
+        return f"orga:{self.key}_new"
+
+    @property
+    def delete_url(self) -> str:
+        return f"orga:{self.key}_delete"
+
+    def objects(self, event):
+        return getattr(event, self.plural).all()
+
+
+ROOM = Kind(
+    key="room",
+    noun="room",
+    plural="rooms",
+    form=RoomForm,
+    save=lambda *, event, by, form, obj: services.save_room(
+        event=event, by=by, data=form.service_data(), room=obj, windows=form.cleaned_data["availability"]
+    ),
+)
+TRACK = Kind(
+    key="track",
+    noun="track",
+    plural="tracks",
+    form=TrackForm,
+    save=lambda *, event, by, form, obj: services.save_track(
+        event=event, by=by, data=form.service_data(), track=obj
+    ),
+)
+SESSION_TYPE = Kind(
+    key="session_type",
+    noun="session type",
+    plural="session_types",
+    form=SessionTypeForm,
+    save=lambda *, event, by, form, obj: services.save_session_type(
+        event=event, by=by, data=form.service_data(), session_type=obj
+    ),
+)
+
+
+def _edit(request, kind: Kind, pk=None):
+    """The create/edit page of one set-up object."""
+    event = request.event
+    obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form = kind.form(request.POST, instance=obj, event=event)
+        if form.is_valid():
+            try:
+                saved = kind.save(event=event, by=request.user, form=form, obj=obj)
+            except ServiceError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f'The {kind.noun} "{saved.name}" was saved.')
+                return redirect(kind.list_url, event=event.slug)
+        if obj is not None:
+            # The form changed the object in memory only; the page's heading shows what is stored.
+            obj.refresh_from_db()
+    else:
+        form = kind.form(instance=obj, event=event)
+    return render(
+        request, "orga/setup/object_form.html", {"event": event, "form": form, "object": obj, "kind": kind}
+    )
+
+
+def _delete(request, kind: Kind, pk):
+    event = request.event
+    obj = get_object_or_404(kind.objects(event), pk=pk)
+    name = obj.name
+    try:
+        services.delete_setup_object(obj=obj, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f'The {kind.noun} "{name}" was deleted.')
+    return redirect(kind.list_url, event=event.slug)
+
+
+@can_edit_event
+def rooms(request, event):
+    rooms = request.event.rooms.annotate(window_count=Count("availabilities"))
+    return render(request, "orga/setup/rooms.html", {"event": request.event, "rooms": rooms})
+
+
+@can_edit_event
+def room_new(request, event):
+    return _edit(request, ROOM)
+
+
+@can_edit_event
+def room_edit(request, event, pk):
+    return _edit(request, ROOM, pk)
+
+
+@can_edit_event
+@require_POST
+def room_delete(request, event, pk):
+    return _delete(request, ROOM, pk)
+
+
+@can_edit_event
+def tracks(request, event):
+    tracks = request.event.tracks.annotate(proposal_count=Count("proposals"))
+    return render(request, "orga/setup/tracks.html", {"event": request.event, "tracks": tracks})
+
+
+@can_edit_event
+def track_new(request, event):
+    return _edit(request, TRACK)
+
+
+@can_edit_event
+def track_edit(request, event, pk):
+    return _edit(request, TRACK, pk)
+
+
+@can_edit_event
+@require_POST
+def track_delete(request, event, pk):
+    return _delete(request, TRACK, pk)
+
+
+@can_edit_event
+def session_types(request, event):
+    types = request.event.session_types.annotate(proposal_count=Count("proposals"))
+    return render(request, "orga/setup/session_types.html", {"event": request.event, "session_types": types})
+
+
+@can_edit_event
+def session_type_new(request, event):
+    return _edit(request, SESSION_TYPE)
+
+
+@can_edit_event
+def session_type_edit(request, event, pk):
+    return _edit(request, SESSION_TYPE, pk)
+
+
+@can_edit_event
+@require_POST
+def session_type_delete(request, event, pk):
+    return _delete(request, SESSION_TYPE, pk)

@@ -1,0 +1,878 @@
+"""Event set-up and team pages of the back office."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from podium.events.models import Event, Room, RoomAvailability, SessionType, Team, TeamInvite, Track
+from podium.mail.models import OutboxMail
+from podium.proposals.rules import team_visible_proposals
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# (URL name, which object fills <pk>); every page of this area.
+EVENT_PAGES = [
+    ("orga:event_settings", None),
+    ("orga:rooms", None),
+    ("orga:room_new", None),
+    ("orga:room_edit", "rooms"),
+    ("orga:tracks", None),
+    ("orga:track_new", None),
+    ("orga:track_edit", "tracks"),
+    ("orga:session_types", None),
+    ("orga:session_type_new", None),
+    ("orga:session_type_edit", "session_types"),
+]
+ORGANISER_PAGES = [
+    ("orga:event_new", None),
+    ("orga:teams", None),
+    ("orga:team_new", None),
+    ("orga:team_edit", "teams"),
+]
+
+
+def _url(name, event, related=None):
+    if (name, related) in ORGANISER_PAGES:
+        kwargs = {"organiser": event.organiser.slug}
+        owner = event.organiser
+    else:
+        kwargs = {"event": event.slug}
+        owner = event
+    if related:
+        kwargs["pk"] = getattr(owner, related).order_by("pk").first().pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _event_url(name, event, **kwargs):
+    return reverse(name, kwargs={"event": event.slug, **kwargs})
+
+
+def _team_url(name, organiser, **kwargs):
+    return reverse(name, kwargs={"organiser": organiser.slug, **kwargs})
+
+
+@pytest.fixture
+def admin_client(client, organiser_user):
+    client.force_login(organiser_user)
+    return client
+
+
+def _errors(response) -> str:
+    """The text of the page, for asserting that an error message is shown."""
+    return response.content.decode()
+
+
+# --- Who may reach the pages ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "related"), EVENT_PAGES + ORGANISER_PAGES)
+def test_setup_page_renders_for_an_admin(admin_client, event, name, related):
+    response = admin_client.get(_url(name, event, related))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "related"), EVENT_PAGES + ORGANISER_PAGES)
+def test_setup_page_refused_for_a_team_member_without_the_flag(client, event, reviewer, name, related):
+    client.force_login(reviewer)
+
+    response = client.get(_url(name, event, related))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "related"), EVENT_PAGES + ORGANISER_PAGES)
+def test_setup_page_sends_an_anonymous_visitor_to_log_in(client, event, organiser_user, name, related):
+    url = _url(name, event, related)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(("name", "related"), EVENT_PAGES + ORGANISER_PAGES)
+def test_setup_page_refused_for_another_organisers_admin(client, event, organiser_user, name, related):
+    other = factories.EventFactory()
+    client.force_login(factories.team_member(other, is_admin=True, can_edit_event=True))
+
+    response = client.get(_url(name, event, related))
+
+    assert response.status_code == 403
+
+
+def test_event_navigation_links_set_up_pages_for_editors_only(client, event, organiser_user, reviewer):
+    url = reverse("orga:event", kwargs={"event": event.slug})
+    settings_url = _event_url("orga:event_settings", event)
+
+    client.force_login(organiser_user)
+    editor_page = client.get(url).content.decode()
+    client.force_login(reviewer)
+    reviewer_page = client.get(url).content.decode()
+
+    assert settings_url in editor_page
+    assert settings_url not in reviewer_page
+
+
+def test_organiser_page_links_new_event_and_teams(admin_client, event):
+    response = admin_client.get(reverse("orga:organiser", kwargs={"organiser": event.organiser.slug}))
+
+    html = response.content.decode()
+    assert _team_url("orga:event_new", event.organiser) in html
+    assert _team_url("orga:teams", event.organiser) in html
+
+
+# --- Event settings ---------------------------------------------------------------------------------
+
+
+def _settings_data(**changes):
+    data = {
+        "name": "PyConf Renamed",
+        "timezone": "Europe/Berlin",
+        "date_from": "2031-05-14",
+        "date_to": "2031-05-16",
+        "day_start_hour": "5",
+        "cfp_opens": "2031-03-01T09:00",
+        "cfp_closes": "2031-04-01T18:30",
+        "anonymise_review": "on",
+        "score_labels": "0: No\n1: Maybe\n2: Yes",
+        "languages": "en: English\nde: Deutsch",
+        "is_public": "on",
+        "contact_email": "program@example.org",
+        "description": "The **best** conference.",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _stored(event) -> dict:
+    event = Event.objects.get(pk=event.pk)
+    return {
+        name: getattr(event, name)
+        for name in (
+            "name", "timezone", "date_from", "date_to", "day_start_hour", "cfp_opens", "cfp_closes",
+            "anonymise_review", "score_labels", "languages", "is_public", "contact_email", "description",
+        )
+    }  # fmt: skip
+
+
+def test_event_settings_save_stores_utc_and_shows_event_local_times(admin_client, event):
+    url = _event_url("orga:event_settings", event)
+
+    response = admin_client.post(url, _settings_data(), follow=True)
+
+    event.refresh_from_db()
+    assert event.name == "PyConf Renamed"
+    assert event.timezone == "Europe/Berlin"
+    # 09:00 in Berlin on 1 March is 08:00 UTC (winter time); 18:30 on 1 April is 16:30 UTC (summer time).
+    assert event.cfp_opens == dt.datetime(2031, 3, 1, 8, 0, tzinfo=dt.UTC)
+    assert event.cfp_closes == dt.datetime(2031, 4, 1, 16, 30, tzinfo=dt.UTC)
+    assert event.day_start_hour == 5
+    assert event.anonymise_review is True
+    assert event.score_labels == [[0, "No"], [1, "Maybe"], [2, "Yes"]]
+    assert event.languages == [["en", "English"], ["de", "Deutsch"]]
+    assert event.contact_email == "program@example.org"
+    html = response.content.decode()
+    assert 'value="2031-03-01T09:00"' in html
+    assert 'value="2031-04-01T18:30"' in html
+    assert "0: No\n1: Maybe\n2: Yes" in html
+    assert "The event&#x27;s settings were saved." in html
+
+
+def test_event_settings_unchecked_boxes_turn_flags_off(admin_client, event):
+    event.anonymise_review = True
+    event.save()
+
+    admin_client.post(
+        _event_url("orga:event_settings", event), _settings_data(anonymise_review=None, is_public=None)
+    )
+
+    event.refresh_from_db()
+    assert (event.anonymise_review, event.is_public) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"timezone": "Mars/Olympus_Mons"}, "Select a valid choice."),
+        ({"date_to": "2031-05-13"}, "The last day cannot be before the first day."),
+        ({"cfp_closes": "2031-02-01T09:00"}, "The call for papers must close after it opens."),
+        ({"cfp_opens": "tomorrow"}, "Enter a valid date/time."),
+        ({"day_start_hour": "24"}, "less than or equal to 23"),
+        ({"score_labels": "0: No"}, "at least two scores"),
+        ({"score_labels": "0: No\nhigh: Yes"}, "Line 2: &quot;high&quot; is not a whole number."),
+        ({"score_labels": "0: No\n0: Again"}, "Line 2: 0 is listed twice."),
+        ({"score_labels": "0 No\n1: Yes"}, "Line 1: write"),
+        ({"languages": ""}, "This field is required."),
+        ({"languages": "English"}, "Line 1: write"),
+        ({"contact_email": "nope"}, "Enter a valid email address."),
+    ],
+)
+def test_event_settings_bad_input_rerenders_with_error_and_changes_nothing(
+    admin_client, event, changes, message
+):
+    before = _stored(event)
+
+    response = admin_client.post(_event_url("orga:event_settings", event), _settings_data(**changes))
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert _stored(event) == before
+    # The user's other input is kept.
+    assert "The **best** conference." in response.content.decode()
+
+
+# --- A new event -------------------------------------------------------------------------------------
+
+
+def test_event_new_creates_the_event_with_default_session_types(admin_client, event):
+    url = _team_url("orga:event_new", event.organiser)
+
+    response = admin_client.post(url, _settings_data(name="NewConf", slug="newconf-2031"), follow=True)
+
+    created = Event.objects.get(slug="newconf-2031")
+    assert created.organiser == event.organiser
+    assert created.cfp_opens == dt.datetime(2031, 3, 1, 8, 0, tzinfo=dt.UTC)
+    assert sorted(created.session_types.values_list("name", flat=True)) == ["Keynote", "Talk", "Tutorial"]
+    assert response.redirect_chain == [(_event_url("orga:event_settings", created), 302)]
+    assert "NewConf" in response.content.decode()
+
+
+def test_event_new_form_starts_with_defaults(admin_client, event):
+    response = admin_client.get(_team_url("orga:event_new", event.organiser))
+
+    form = response.context["form"]
+    assert form["day_start_hour"].value() == 4
+    assert form["score_labels"].value() == "0: No\n1: Rather not\n2: Rather yes\n3: Yes, must have"
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("orga", "reserved for the site itself"),
+        ("healthz", "reserved for the site itself"),
+        ("Big-Conf", "lowercase letters"),
+        ("a", "lowercase letters"),
+        ("has space", "lowercase letters"),
+        ("", "This field is required."),
+        ("taken", "This short name is taken"),
+    ],
+)
+def test_event_new_refuses_a_bad_slug_and_creates_nothing(admin_client, event, slug, message):
+    if slug == "taken":
+        slug = event.slug
+    url = _team_url("orga:event_new", event.organiser)
+
+    response = admin_client.post(url, _settings_data(name="NewConf", slug=slug))
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert Event.objects.count() == 1
+
+
+def test_event_new_refuses_the_last_day_before_the_first(admin_client, event):
+    url = _team_url("orga:event_new", event.organiser)
+
+    response = admin_client.post(url, _settings_data(slug="newconf", date_to="2031-05-01"))
+
+    assert "The last day cannot be before the first day." in _errors(response)
+    assert Event.objects.count() == 1
+
+
+# --- Rooms --------------------------------------------------------------------------------------------
+
+
+def _room_data(**changes):
+    data = {
+        "name": "Ballroom",
+        "capacity": "900",
+        "position": "3",
+        "description": "Ground floor",
+        "availability": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_room_new_saves_windows_in_utc_and_lists_the_room(admin_client, event):
+    day = event.date_from.isoformat()
+    windows = f"{day} 09:00 - {day} 12:30\n{day} 14:00 - {day} 18:00"
+
+    response = admin_client.post(
+        _event_url("orga:room_new", event), _room_data(availability=windows), follow=True
+    )
+
+    room = event.rooms.get(name="Ballroom")
+    assert (room.capacity, room.position, room.description) == (900, 3, "Ground floor")
+    starts = [w.start.astimezone(event.tz).strftime("%Y-%m-%d %H:%M") for w in room.availabilities.all()]
+    assert starts == [f"{day} 09:00", f"{day} 14:00"]
+    assert room.availabilities.first().start.utcoffset() == dt.timedelta(0)
+    html = response.content.decode()
+    assert "Ballroom" in html
+    assert "2 windows" in html
+
+
+def test_room_edit_shows_uuid_and_windows_in_event_time_and_replaces_them(admin_client, event):
+    room = event.rooms.get(name="Hall A")
+    day = event.date_from.isoformat()
+    admin_client.post(
+        _event_url("orga:room_edit", event, pk=room.pk),
+        _room_data(name="Hall A", availability=f"{day} 09:00 - {day} 18:00"),
+    )
+    uuid_before = room.uuid
+
+    page = admin_client.get(_event_url("orga:room_edit", event, pk=room.pk)).content.decode()
+    admin_client.post(
+        _event_url("orga:room_edit", event, pk=room.pk), _room_data(name="Hall A", availability="")
+    )
+
+    room.refresh_from_db()
+    assert str(uuid_before) in page
+    assert f"{day} 09:00 - {day} 18:00" in page
+    assert room.uuid == uuid_before
+    assert room.availabilities.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "hall a"}, "There is already a room named"),
+        ({"availability": "tomorrow morning"}, "Line 1: write"),
+        ({"availability": "2031-05-14 25:00 - 2031-05-14 26:00"}, "Line 1: write"),
+        (
+            {"availability": "2031-05-14 12:00 - 2031-05-14 09:00"},
+            "Line 1: the window must end after it starts.",
+        ),
+        (
+            {"availability": "2031-05-14 09:00 - 2031-05-14 12:00\n2031-05-14 11:00 - 2031-05-14 13:00"},
+            "must not overlap",
+        ),
+        ({"capacity": "-5"}, "greater than or equal to 0"),
+    ],
+)
+def test_room_bad_input_rerenders_with_error_and_changes_nothing(admin_client, event, changes, message):
+    room = event.rooms.get(name="Room 101")
+    RoomAvailability.objects.create(
+        room=room,
+        start=dt.datetime(2031, 5, 14, 8, tzinfo=dt.UTC),
+        end=dt.datetime(2031, 5, 14, 9, tzinfo=dt.UTC),
+    )
+    before = list(
+        Room.objects.values_list("pk", "name", "capacity", "position", "description").order_by("pk")
+    )
+    windows_before = list(RoomAvailability.objects.values_list("room", "start", "end"))
+
+    response = admin_client.post(_event_url("orga:room_edit", event, pk=room.pk), _room_data(**changes))
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert (
+        list(Room.objects.values_list("pk", "name", "capacity", "position", "description").order_by("pk"))
+        == before
+    )
+    assert list(RoomAvailability.objects.values_list("room", "start", "end")) == windows_before
+    assert "Edit room “Room 101”" in response.content.decode()
+
+
+def test_room_new_duplicate_name_creates_nothing(admin_client, event):
+    response = admin_client.post(_event_url("orga:room_new", event), _room_data(name="Hall A"))
+
+    assert "There is already a room named" in _errors(response)
+    assert event.rooms.count() == 2
+
+
+def test_room_delete_removes_the_room(admin_client, event):
+    room = event.rooms.get(name="Room 101")
+
+    response = admin_client.post(_event_url("orga:room_delete", event, pk=room.pk), follow=True)
+
+    assert list(event.rooms.values_list("name", flat=True)) == ["Hall A"]
+    assert "The room &quot;Room 101&quot; was deleted." in response.content.decode()
+
+
+def test_room_delete_refuses_get(admin_client, event):
+    room = event.rooms.first()
+
+    response = admin_client.get(_event_url("orga:room_delete", event, pk=room.pk))
+
+    assert response.status_code == 405
+    assert Room.objects.filter(pk=room.pk).exists()
+
+
+# --- Tracks -------------------------------------------------------------------------------------------
+
+
+def test_track_new_saves_and_lists_the_colour(admin_client, event):
+    data = {"name": "Security", "colour": "#aa3300", "description": "Locks and keys."}
+
+    response = admin_client.post(_event_url("orga:track_new", event), data, follow=True)
+
+    track = event.tracks.get(name="Security")
+    assert (track.colour, track.description) == ("#aa3300", "Locks and keys.")
+    assert 'fill="#aa3300"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"colour": "red"}, "Use a colour like #1f6feb."),
+        ({"colour": "#12345"}, "Use a colour like #1f6feb."),
+        ({"name": "Data"}, "There is already a track named"),
+    ],
+)
+def test_track_bad_input_rerenders_with_error_and_changes_nothing(admin_client, event, changes, message):
+    track = event.tracks.get(name="Web")
+    before = list(Track.objects.values_list("pk", "name", "colour", "description").order_by("pk"))
+
+    response = admin_client.post(
+        _event_url("orga:track_edit", event, pk=track.pk), {"name": "Web 2", "colour": "#000000", **changes}
+    )
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert list(Track.objects.values_list("pk", "name", "colour", "description").order_by("pk")) == before
+
+
+def test_track_delete_refused_while_a_team_is_limited_to_it(admin_client, event):
+    web = event.tracks.get(name="Web")
+    factories.team_member(event, name="Web reviewers", can_review=True, tracks=[web])
+
+    response = admin_client.post(_event_url("orga:track_delete", event, pk=web.pk), follow=True)
+
+    assert Track.objects.filter(pk=web.pk).exists()
+    assert "Web reviewers" in response.content.decode()
+
+
+# --- Session types ------------------------------------------------------------------------------------
+
+
+def test_session_type_new_saves_and_lists_it(admin_client, event):
+    data = {"name": "Lightning talk", "duration_minutes": "5", "is_plenary": "on"}
+
+    response = admin_client.post(_event_url("orga:session_type_new", event), data, follow=True)
+
+    created = event.session_types.get(name="Lightning talk")
+    assert (created.duration_minutes, created.is_plenary) == (5, True)
+    assert "Lightning talk" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"duration_minutes": "0"}, "greater than or equal to 5"),
+        ({"duration_minutes": "1441"}, "less than or equal to 1440"),
+        ({"duration_minutes": "half an hour"}, "Enter a whole number."),
+        ({"name": "Keynote"}, "There is already a session type named"),
+    ],
+)
+def test_session_type_bad_input_rerenders_with_error_and_changes_nothing(
+    admin_client, event, changes, message
+):
+    talk = event.session_types.get(name="Talk")
+    before = list(
+        SessionType.objects.values_list("pk", "name", "duration_minutes", "is_plenary").order_by("pk")
+    )
+
+    response = admin_client.post(
+        _event_url("orga:session_type_edit", event, pk=talk.pk),
+        {"name": "Long talk", "duration_minutes": "40", **changes},
+    )
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert (
+        list(SessionType.objects.values_list("pk", "name", "duration_minutes", "is_plenary").order_by("pk"))
+        == before
+    )
+
+
+def test_session_type_delete_refused_while_proposals_use_it(admin_client, event, proposal):
+    used = proposal.session_type
+
+    response = admin_client.post(_event_url("orga:session_type_delete", event, pk=used.pk), follow=True)
+
+    assert SessionType.objects.filter(pk=used.pk).exists()
+    assert (
+        "Proposals use the session type &quot;Talk&quot;; move them to another type first."
+        in response.content.decode()
+    )
+
+
+def test_session_type_delete_removes_an_unused_type(admin_client, event):
+    tutorial = event.session_types.get(name="Tutorial")
+
+    admin_client.post(_event_url("orga:session_type_delete", event, pk=tutorial.pk))
+
+    assert sorted(event.session_types.values_list("name", flat=True)) == ["Keynote", "Talk"]
+
+
+# --- Isolation --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "related"),
+    [
+        ("orga:room_edit", "rooms"),
+        ("orga:track_edit", "tracks"),
+        ("orga:session_type_edit", "session_types"),
+    ],
+)
+def test_another_events_object_under_this_events_url_is_404(admin_client, event, name, related):
+    # Same organiser, so the admin may edit both events: only the scoping stands in the way.
+    second = factories.EventFactory(organiser=event.organiser)
+    foreign = getattr(second, related).first()
+
+    get = admin_client.get(_event_url(name, event, pk=foreign.pk))
+    post = admin_client.post(
+        _event_url(name, event, pk=foreign.pk),
+        {"name": "Hijacked", "colour": "#000000", "duration_minutes": "30"},
+    )
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert type(foreign).objects.filter(name="Hijacked").exists() is False
+
+
+@pytest.mark.parametrize(
+    ("name", "related"),
+    [
+        ("orga:room_delete", "rooms"),
+        ("orga:track_delete", "tracks"),
+        ("orga:session_type_delete", "session_types"),
+    ],
+)
+def test_another_events_object_cannot_be_deleted_through_this_event(admin_client, event, name, related):
+    second = factories.EventFactory(organiser=event.organiser)
+    foreign = getattr(second, related).order_by("pk").last()
+
+    response = admin_client.post(_event_url(name, event, pk=foreign.pk))
+
+    assert response.status_code == 404
+    assert type(foreign).objects.filter(pk=foreign.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "related"),
+    [
+        ("orga:room_delete", "rooms"),
+        ("orga:track_delete", "tracks"),
+        ("orga:session_type_delete", "session_types"),
+    ],
+)
+def test_another_organisers_admin_cannot_delete_this_events_objects(client, event, name, related):
+    client.force_login(factories.team_member(factories.EventFactory(), is_admin=True, can_edit_event=True))
+    target = getattr(event, related).order_by("pk").last()
+
+    response = client.post(_event_url(name, event, pk=target.pk))
+
+    assert response.status_code == 403
+    assert type(target).objects.filter(pk=target.pk).exists()
+
+
+def test_another_organisers_admin_cannot_change_this_organisers_teams(client, event, organiser_user):
+    client.force_login(factories.team_member(factories.EventFactory(), is_admin=True, can_edit_event=True))
+    team = event.organiser.teams.get(members=organiser_user)
+
+    edit = client.post(_team_url("orga:team_edit", event.organiser, pk=team.pk), {"name": "Hijacked"})
+    invite = client.post(
+        _team_url("orga:team_invite_send", event.organiser, pk=team.pk), {"email": "x@example.org"}
+    )
+    remove = client.post(
+        _team_url("orga:team_member_remove", event.organiser, pk=team.pk), {"user": organiser_user.pk}
+    )
+
+    assert (edit.status_code, invite.status_code, remove.status_code) == (403, 403, 403)
+    assert Team.objects.get(pk=team.pk).name == team.name
+    assert list(team.members.all()) == [organiser_user]
+    assert TeamInvite.objects.count() == 0
+
+
+def test_another_organisers_team_under_this_organisers_url_is_404(admin_client, event):
+    other_event = factories.EventFactory()
+    factories.team_member(other_event, name="Their admins", is_admin=True)
+    foreign = other_event.organiser.teams.get(name="Their admins")
+
+    get = admin_client.get(_team_url("orga:team_edit", event.organiser, pk=foreign.pk))
+    post = admin_client.post(
+        _team_url("orga:team_invite_send", event.organiser, pk=foreign.pk), {"email": "x@example.org"}
+    )
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert TeamInvite.objects.count() == 0
+
+
+# --- Teams ------------------------------------------------------------------------------------------------
+
+
+def _team_data(**changes):
+    data = {"name": "Program committee", "can_review": "on", "all_events": "on"}
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_team_new_saves_flags_and_shows_them(admin_client, event):
+    response = admin_client.post(
+        _team_url("orga:team_new", event.organiser), _team_data(can_schedule="on"), follow=True
+    )
+
+    team = event.organiser.teams.get(name="Program committee")
+    assert (team.can_review, team.can_schedule, team.is_admin, team.all_events) == (True, True, False, True)
+    assert response.redirect_chain == [(_team_url("orga:team_edit", event.organiser, pk=team.pk), 302)]
+    listing = admin_client.get(_team_url("orga:teams", event.organiser)).content.decode()
+    assert "Program committee" in listing
+    assert '<span class="badge">Schedule</span>' in listing
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "team 1"}, "There is already a team named"),
+        ({"all_events": None}, "Choose the events this team works on, or give it all events."),
+    ],
+)
+def test_team_bad_input_rerenders_with_error_and_changes_nothing(
+    admin_client, event, organiser_user, changes, message
+):
+    before = list(Team.objects.values_list("pk", "name", "can_review", "all_events").order_by("pk"))
+
+    response = admin_client.post(_team_url("orga:team_new", event.organiser), _team_data(**changes))
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert list(Team.objects.values_list("pk", "name", "can_review", "all_events").order_by("pk")) == before
+
+
+def test_team_edit_refuses_to_drop_the_last_admin_flag(admin_client, event, organiser_user):
+    team = event.organiser.teams.get(members=organiser_user)
+
+    response = admin_client.post(
+        _team_url("orga:team_edit", event.organiser, pk=team.pk),
+        _team_data(name="Renamed admins", can_edit_event="on"),
+    )
+
+    assert "At least one team with members must keep the admin permission." in _errors(response)
+    team.refresh_from_db()
+    assert (team.is_admin, team.name) == (True, "Team 1")
+    assert "Team “Team 1”" in response.content.decode()
+
+
+def test_team_limited_to_one_event_gives_no_access_to_another(client, admin_client, event):
+    second = factories.EventFactory(organiser=event.organiser)
+    admin_client.post(
+        _team_url("orga:team_new", event.organiser),
+        _team_data(
+            name="Editors", can_edit_event="on", can_review=None, all_events=None, limit_events=[event.pk]
+        ),
+    )
+    team = event.organiser.teams.get(name="Editors")
+    editor = factories.UserFactory()
+    team.members.add(editor)
+    client.force_login(editor)
+
+    allowed = client.get(_event_url("orga:rooms", event))
+    refused = client.get(_event_url("orga:rooms", second))
+
+    assert list(team.limit_events.all()) == [event]
+    assert (allowed.status_code, refused.status_code) == (200, 403)
+
+
+def test_team_limited_to_a_track_sees_only_that_tracks_proposals(admin_client, event):
+    web, data = event.tracks.get(name="Web"), event.tracks.get(name="Data")
+    in_web = factories.ProposalFactory(event=event, track=web)
+    factories.ProposalFactory(event=event, track=data, title="Data talk the team must not see")
+    admin_client.post(
+        _team_url("orga:team_new", event.organiser), _team_data(name="Web reviewers", limit_tracks=[web.pk])
+    )
+    reviewer = factories.UserFactory()
+    event.organiser.teams.get(name="Web reviewers").members.add(reviewer)
+
+    visible = list(team_visible_proposals(reviewer, event))
+
+    assert visible == [in_web]
+
+
+def test_team_edit_shows_limits_members_and_pending_invites(admin_client, event, organiser_user):
+    web = event.tracks.get(name="Web")
+    team = Team.objects.create(organiser=event.organiser, name="Reviewers of web", can_review=True)
+    team.limit_tracks.set([web])
+    member = factories.UserFactory(name="Rita Reviewer")
+    team.members.add(member)
+    TeamInvite.objects.create(
+        team=team, email="pending@example.org", token="t" * 40, invited_by=organiser_user
+    )
+
+    response = admin_client.get(_team_url("orga:team_edit", event.organiser, pk=team.pk))
+
+    form = response.context["form"]
+    html = response.content.decode()
+    assert form["limit_tracks"].value() == [web.pk]
+    assert "Rita Reviewer" in html
+    assert "pending@example.org" in html
+
+
+def test_team_invite_flow_mails_a_link_and_the_invited_person_joins(
+    client, admin_client, event, organiser_user
+):
+    team = event.organiser.teams.get(members=organiser_user)
+
+    response = admin_client.post(
+        _team_url("orga:team_invite_send", event.organiser, pk=team.pk),
+        {"email": "Newbie@Example.org"},
+        follow=True,
+    )
+
+    mail = OutboxMail.objects.get()
+    assert mail.to == "newbie@example.org"
+    link = re.search(r"https://podium\.test(/orga/invite/[\w-]+/)", mail.body)
+    assert link is not None
+    assert "newbie@example.org" in response.content.decode()  # listed as pending
+    newbie = factories.UserFactory(email="newbie@example.org")
+    client.force_login(newbie)
+    assert client.get(link.group(1)).status_code == 200
+    client.post(link.group(1))
+    assert sorted(team.members.values_list("email", flat=True)) == sorted(
+        [organiser_user.email, "newbie@example.org"]
+    )
+    assert TeamInvite.objects.get().accepted_at is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("not an address", "Enter a valid email address."),
+        ("member", "This person is a member of the team already."),
+    ],
+)
+def test_team_invite_bad_address_rerenders_with_error(admin_client, event, organiser_user, email, message):
+    team = event.organiser.teams.get(members=organiser_user)
+    if email == "member":
+        email = organiser_user.email
+
+    response = admin_client.post(
+        _team_url("orga:team_invite_send", event.organiser, pk=team.pk), {"email": email}
+    )
+
+    assert response.status_code == 200
+    assert message in _errors(response)
+    assert (TeamInvite.objects.count(), OutboxMail.objects.count()) == (0, 0)
+
+
+def test_team_member_remove_takes_the_member_off(admin_client, event, organiser_user):
+    team = event.organiser.teams.get(members=organiser_user)
+    colleague = factories.UserFactory(name="Colleague")
+    team.members.add(colleague)
+
+    admin_client.post(
+        _team_url("orga:team_member_remove", event.organiser, pk=team.pk), {"user": colleague.pk}
+    )
+
+    assert list(team.members.all()) == [organiser_user]
+
+
+def test_team_member_remove_refuses_the_last_administrator(admin_client, event, organiser_user):
+    team = event.organiser.teams.get(members=organiser_user)
+
+    response = admin_client.post(
+        _team_url("orga:team_member_remove", event.organiser, pk=team.pk),
+        {"user": organiser_user.pk},
+        follow=True,
+    )
+
+    assert list(team.members.all()) == [organiser_user]
+    assert "The last administrator cannot be removed" in response.content.decode()
+
+
+def test_team_member_remove_of_someone_not_on_the_team_is_404(admin_client, event, organiser_user, reviewer):
+    team = event.organiser.teams.get(members=organiser_user)
+
+    response = admin_client.post(
+        _team_url("orga:team_member_remove", event.organiser, pk=team.pk), {"user": reviewer.pk}
+    )
+
+    assert response.status_code == 404
+    assert reviewer.teams.count() == 1
+
+
+# --- Query counts --------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def _add_rooms(event, count, prefix):
+    for n in range(count):
+        room = Room.objects.create(event=event, name=f"{prefix} room {n}", position=10 + n)
+        start = dt.datetime(2031, 5, 14, 8, tzinfo=dt.UTC)
+        RoomAvailability.objects.create(room=room, start=start, end=start + dt.timedelta(hours=4))
+
+
+def _add_tracks(event, count, prefix):
+    for n in range(count):
+        track = Track.objects.create(event=event, name=f"{prefix} track {n}")
+        factories.ProposalFactory(event=event, track=track)
+
+
+def _add_session_types(event, count, prefix):
+    for n in range(count):
+        session_type = SessionType.objects.create(
+            event=event, name=f"{prefix} type {n}", duration_minutes=20 + n
+        )
+        factories.ProposalFactory(event=event, session_type=session_type)
+
+
+@pytest.mark.parametrize(
+    ("name", "add"),
+    [("orga:rooms", _add_rooms), ("orga:tracks", _add_tracks), ("orga:session_types", _add_session_types)],
+)
+def test_event_setup_list_query_count_does_not_grow(
+    admin_client, event, django_assert_num_queries, name, add
+):
+    url = _event_url(name, event)
+    add(event, 1, "First")
+    admin_client.get(url)  # warm-up: content types and the session are loaded once
+    small = _queries(admin_client, url)
+
+    add(event, 12, "More")
+    with django_assert_num_queries(small):
+        response = admin_client.get(url)
+
+    assert len(response.context[name.split(":")[1]]) >= 13
+
+
+def _add_teams(event, count, prefix):
+    for n in range(count):
+        team = Team.objects.create(
+            organiser=event.organiser, name=f"{prefix} {n}", can_review=True, all_events=False
+        )
+        team.limit_events.set([event])
+        team.limit_tracks.set(event.tracks.all())
+        team.members.add(factories.UserFactory(), factories.UserFactory())
+        TeamInvite.objects.create(
+            team=team, email=f"{prefix}{n}@example.org".replace(" ", ""), token=f"{prefix}-{n}-{'x' * 30}"
+        )
+
+
+def test_teams_list_query_count_does_not_grow(admin_client, event, django_assert_num_queries):
+    url = _team_url("orga:teams", event.organiser)
+    _add_teams(event, 2, "First")
+    admin_client.get(url)  # warm-up: content types and the session are loaded once
+    small = _queries(admin_client, url)
+
+    _add_teams(event, 12, "More")
+    with django_assert_num_queries(small):
+        response = admin_client.get(url)
+
+    assert len(response.context["teams"]) == 15
