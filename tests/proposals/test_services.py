@@ -121,3 +121,15 @@ def test_co_speaker_invite_and_accept(proposal, speaker):
     assert proposal.ordered_speakers == [speaker, co]
     with pytest.raises(services.ServiceError, match="used already"):
         services.accept_co_speaker_invite(invite=invite, user=factories.UserFactory())
+
+
+def test_withdrawing_with_a_pending_decision_discards_its_held_mail(proposal, speaker, organiser_user):
+    from podium.mail.models import MailStatus
+    from podium.reviews.services import decide
+
+    decide(proposal=proposal, decision=ProposalState.ACCEPTED, by=organiser_user)
+
+    services.withdraw_proposal(proposal=proposal, by=speaker)
+
+    statuses = set(proposal.event.mails.filter(about=f"decision:{proposal.pk}").values_list("status", flat=True))
+    assert statuses == {MailStatus.DISCARDED}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
-from podium.mail.services import queue_mail
+from podium.mail.services import discard_held, queue_mail
 from podium.proposals import states
 from podium.proposals.enums import CODE_ALPHABET, CODE_LENGTH, Actor, ProposalState
 from podium.proposals.models import CoSpeakerInvite, Proposal, ProposalSpeaker, SpeakerAvailability, SpeakerProfile
@@ -168,7 +168,8 @@ def update_proposal(*, proposal: Proposal, by, data: dict, version: int, as_orga
 def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Proposal:
     """Move a proposal to `to_state` if the state machine allows it for `actor`.
 
-    Must run inside the caller's transaction. Side effects: audit entry (who, from, to).
+    Must run inside the caller's transaction. Side effects: audit entry (who, from, to); held decision
+    mails of the proposal are discarded when a pending decision is overtaken by this change.
     """
     from_state = proposal.state
     if not states.allowed(from_state, to_state, actor):
@@ -176,6 +177,8 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
             f"A {ProposalState(from_state).label.lower()} proposal cannot become "
             f"{ProposalState(to_state).label.lower()} by the {Actor(actor).label.lower()}."
         )
+    if proposal.pending_state and proposal.pending_state != to_state:
+        discard_held(about=f"decision:{proposal.pk}", event=proposal.event)
     proposal.state = to_state
     proposal.pending_state = ""
     proposal.version += 1

@@ -18,7 +18,9 @@ class ScoreSummary:
 def summaries(proposal_ids) -> dict[int, ScoreSummary]:
     """{proposal_id: ScoreSummary} for the given proposals, in one query."""
     scores: dict[int, list[int]] = {pid: [] for pid in proposal_ids}
-    for pid, score in Review.objects.filter(proposal_id__in=list(proposal_ids)).values_list("proposal_id", "score"):
+    for pid, score in Review.objects.filter(proposal_id__in=list(proposal_ids)).values_list(
+        "proposal_id", "score"
+    ):
         scores[pid].append(score)
     return {pid: summarise(values) for pid, values in scores.items()}
 
@@ -37,7 +39,7 @@ def summarise(values: list[int]) -> ScoreSummary:
 
 def distribution(event, values: list[int]) -> list[tuple[int, str, int]]:
     """[(score, label, how many)] over the event's scale, for the distribution chart."""
-    counts = {v: 0 for v in event.score_values}
+    counts = dict.fromkeys(event.score_values, 0)
     for value in values:
         if value in counts:
             counts[value] += 1

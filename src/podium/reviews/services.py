@@ -36,14 +36,20 @@ def save_review(*, proposal: Proposal, reviewer, score: int, comment: str = "") 
             )
             audit.record(
                 action="review.created" if created else "review.updated",
-                actor=reviewer, target=review, event_id=event.pk, score=score,
+                actor=reviewer,
+                target=review,
+                event_id=event.pk,
+                score=score,
             )
     except IntegrityError:
         # Two saves of the same review raced; the unique constraint kept one row. Update it.
         with transaction.atomic():
-            review = Review.objects.get(proposal=proposal, reviewer=reviewer)
+            review = Review.objects.select_for_update().get(proposal=proposal, reviewer=reviewer)
             review.score, review.comment = score, comment
             review.save()
+            audit.record(
+                action="review.updated", actor=reviewer, target=review, event_id=event.pk, score=score
+            )
     return review
 
 
@@ -58,15 +64,62 @@ def decide(*, proposal: Proposal, decision: str, by) -> Proposal:
 
 
 def decide_many(*, event, codes: list[str], decision: str, by) -> tuple[list[Proposal], list[str]]:
-    """Decide several proposals at once; returns (decided, errors). One transaction for all."""
+    """Decide several proposals at once; returns (decided, errors). One transaction for all.
+
+    Codes that name no proposal of the event refuse the whole request (nothing is decided); a
+    proposal whose state does not allow the decision is reported in `errors` and left as it was.
+    Side effects: those of `decide`, per decided proposal.
+    """
+    if not proposal_rules.can_manage_proposals(by, event):
+        raise NotAllowed("You may not decide on proposals of this event.")
+    if decision not in states.DECISIONS:
+        raise ServiceError("A decision is either accept or reject.")
+    wanted = sorted({code.strip().upper() for code in codes if code.strip()})
+    if not wanted:
+        raise ServiceError("Select at least one proposal.", field="codes")
+    proposals = list(event.proposals.filter(code__in=wanted).order_by("code"))
+    unknown = sorted(set(wanted) - {proposal.code for proposal in proposals})
+    if unknown:
+        raise ServiceError(
+            f"No proposal of this event has the code {', '.join(unknown)}. Nothing was decided.",
+            field="codes",
+        )
     decided, errors = [], []
     with transaction.atomic():
-        for proposal in event.proposals.filter(code__in=codes).order_by("code"):
+        for proposal in proposals:
             try:
-                decided.append(_decide(proposal=proposal, decision=decision, by=by))
+                # A savepoint per proposal: a refused one leaves no partial change behind.
+                with transaction.atomic():
+                    decided.append(_decide(proposal=proposal, decision=decision, by=by))
             except ServiceError as exc:
                 errors.append(f"{proposal.code}: {exc}")
     return decided, errors
+
+
+def retract_decision(*, proposal: Proposal, by) -> Proposal:
+    """Take back a decision that was not sent yet; the proposal keeps its current state.
+
+    Side effects: its held decision mails are discarded, audit entry.
+    """
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("event").get(pk=proposal.pk)
+        if not proposal_rules.can_manage_proposals(by, locked.event):
+            raise NotAllowed("You may not decide on proposals of this event.")
+        if not locked.pending_state:
+            raise ServiceError("This proposal has no pending decision.")
+        retracted = locked.pending_state
+        discard_held(about=f"decision:{locked.pk}", event=locked.event)
+        locked.pending_state = ""
+        locked.version += 1
+        locked.save(update_fields=["pending_state", "version", "updated"])
+        audit.record(
+            action="proposal.decision_retracted",
+            actor=by,
+            target=locked,
+            event_id=locked.event_id,
+            decision=retracted,
+        )
+    return locked
 
 
 def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
@@ -94,13 +147,20 @@ def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
                     "user": speaker,
                     "confirm_link": proposal_services.confirmation_link(locked, speaker),
                 },
-                event=locked.event, user=speaker, about=about, held=True,
+                event=locked.event,
+                user=speaker,
+                about=about,
+                held=True,
             )
     locked.version += 1
     locked.save(update_fields=["pending_state", "version", "updated"])
     audit.record(
-        action="proposal.decision_pending", actor=by, target=locked, event_id=locked.event_id,
-        decision=decision, **{"from": locked.state},
+        action="proposal.decision_pending",
+        actor=by,
+        target=locked,
+        event_id=locked.event_id,
+        decision=decision,
+        **{"from": locked.state},
     )
     return locked
 
@@ -126,4 +186,12 @@ def send_decision_notifications(*, event, by, codes: list[str] | None = None) ->
 
 
 def pending_decision_mails(event):
-    return event.mails.filter(status=MailStatus.HELD, about__startswith="decision:").order_by("about", "to")
+    """Held decision mails of proposals whose decision is still pending, grouped by proposal.
+
+    A proposal whose state was changed another way since (e.g. the speaker withdrew) has no
+    pending decision any more; its leftover held mails are never sent and not listed.
+    """
+    pending = event.proposals.exclude(pending_state="").values_list("pk", flat=True)
+    return event.mails.filter(
+        status=MailStatus.HELD, about__in=[f"decision:{pk}" for pk in pending]
+    ).order_by("about", "to", "pk")

@@ -1,0 +1,124 @@
+"""Forms of the proposal, review and decision pages."""
+
+from django import forms
+from django.db.models import Q
+
+from podium.events.models import AUDIENCE_LEVELS
+from podium.proposals import states
+from podium.proposals.enums import ProposalState
+from podium.proposals.models import Proposal
+from podium.proposals.services import PROPOSAL_FIELDS
+
+
+class ProposalFilterForm(forms.Form):
+    """The GET filters of proposal lists. Invalid values are reported and ignored."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    track = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tracks")
+    session_type = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All session types", label="Session type"
+    )
+    state = forms.ChoiceField(choices=[("", "All states"), *ProposalState.choices], required=False)
+
+    def __init__(
+        self, *args, event, search_label="Title or code", with_search=True, with_state=True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = event.tracks.all()
+        self.fields["session_type"].queryset = event.session_types.all()
+        self.fields["q"].widget.attrs["placeholder"] = search_label
+        if not with_search:
+            del self.fields["q"]
+        if not with_state:
+            del self.fields["state"]
+
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+    def apply(self, proposals, *, search_speakers: bool):
+        """Filter `proposals` by the valid filters; speaker names are searched only when `search_speakers`."""
+        self.is_valid()  # cleaned_data then holds the valid filters only
+        data = self.cleaned_data
+        if data.get("track"):
+            proposals = proposals.filter(track=data["track"])
+        if data.get("session_type"):
+            proposals = proposals.filter(session_type=data["session_type"])
+        if data.get("state"):
+            proposals = proposals.filter(state=data["state"])
+        query = (data.get("q") or "").strip()
+        if query:
+            match = Q(title__icontains=query) | Q(code__iexact=query)
+            if search_speakers:
+                match |= Q(speakers__name__icontains=query)
+            proposals = proposals.filter(match).distinct()
+        return proposals
+
+
+class ReviewForm(forms.Form):
+    score = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a score.",
+            "invalid_choice": "Choose one of the scores on the event's scale.",
+        },
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=5000,
+        help_text="Why this score? The organisers read it; speakers never see it.",
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [(value, f"{value}: {label}") for value, label in event.score_labels]
+
+
+class ProposalEditForm(forms.ModelForm):
+    """An organiser's edit of a proposal; `version` detects edits saved in between."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Proposal
+        fields = list(PROPOSAL_FIELDS)
+        widgets = {
+            "abstract": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = event.tracks.all()
+        self.fields["session_type"].queryset = event.session_types.all()
+        self.fields["audience_level"] = forms.ChoiceField(choices=AUDIENCE_LEVELS, label="Audience level")
+        self.fields["language"] = forms.ChoiceField(choices=[tuple(pair) for pair in event.languages])
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROPOSAL_FIELDS}
+
+
+class BulkDecisionForm(forms.Form):
+    """Accept or reject the ticked proposals; an unknown code refuses the whole form."""
+
+    decision = forms.ChoiceField(
+        choices=[(d, ProposalState(d).label) for d in states.DECISIONS],
+        error_messages={
+            "required": "Choose Accept or Reject.",
+            "invalid_choice": "A decision is either accept or reject.",
+        },
+    )
+    codes = forms.MultipleChoiceField(
+        error_messages={
+            "required": "Select at least one proposal.",
+            "invalid_choice": "No proposal of this event has the code %(value)s. Nothing was decided.",
+        },
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(code, code) for code in proposals.values_list("code", flat=True)]

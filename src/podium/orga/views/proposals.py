@@ -1,0 +1,296 @@
+"""The team's proposal list and detail; an organiser's edit, decision and state change of one proposal."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from podium.base import audit
+from podium.base.errors import ServiceError, StaleEdit
+from podium.orga.access import event_permission
+from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
+from podium.proposals import rules, services, states
+from podium.proposals.enums import Actor, ProposalState
+from podium.proposals.models import Proposal, ProposalSpeaker
+from podium.proposals.queries import speaker_profiles_for, with_list_data
+from podium.reviews import services as review_services
+
+# Everyone whose team may see the event's proposals (see proposals.rules.team_visible_proposals).
+PROPOSAL_VIEWERS = ("is_admin", "can_edit_event", "can_review", "can_schedule", "can_send_mail")
+ANONYMOUS_SPEAKER = "a speaker"
+
+PROPOSAL_COLUMNS = [
+    ("code", "Code", "code"),
+    ("title", "Title", "title"),
+    ("track", "Track", "track__name"),
+    ("type", "Session type", "session_type__name"),
+    ("state", "State", "state"),
+    ("submitted", "Submitted", "created"),
+]
+
+
+def parse_sort(request, keys, default: str) -> tuple[str, bool]:
+    """(column key, descending) from ?sort=key or ?sort=-key; unknown keys fall back to `default`."""
+    raw = request.GET.get("sort") or default
+    if raw.lstrip("-") not in keys:
+        raw = default
+    return raw.lstrip("-"), raw.startswith("-")
+
+
+def sort_headers(request, columns, current: tuple[str, bool]) -> list[dict]:
+    """Column headers with links that sort by them (a second click reverses the order)."""
+    key, descending = current
+    headers = []
+    for column_key, label, *_ in columns:
+        params = request.GET.copy()
+        params.pop("page", None)
+        active = column_key == key
+        params["sort"] = f"-{column_key}" if active and not descending else column_key
+        headers.append(
+            {
+                "key": column_key,
+                "label": label,
+                "url": "?" + params.urlencode(),
+                "active": active,
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    return headers
+
+
+@event_permission(*PROPOSAL_VIEWERS)
+def proposals(request, event):
+    event = request.event
+    identity = rules.shows_speaker_identity(request.user, event)
+    form = ProposalFilterForm(
+        request.GET, event=event, search_label="Title, code or speaker" if identity else "Title or code"
+    )
+    visible = form.apply(rules.team_visible_proposals(request.user, event), search_speakers=identity)
+    visible = with_list_data(visible) if identity else visible.select_related("track", "session_type")
+    sort = parse_sort(request, {c[0] for c in PROPOSAL_COLUMNS}, "-submitted")
+    field = {c[0]: c[2] for c in PROPOSAL_COLUMNS}[sort[0]]
+    rows = list(visible.order_by(f"-{field}" if sort[1] else field, "code"))
+    return render(
+        request,
+        "orga/proposals/list.html",
+        {
+            "event": event,
+            "form": form,
+            "proposals": rows,
+            "headers": sort_headers(request, PROPOSAL_COLUMNS, sort),
+            "identity": identity,
+            "pending_count": sum(1 for p in rows if p.pending_state),
+        },
+    )
+
+
+def history_rows(proposal, *, identity: bool) -> list[dict]:
+    """The proposal's audit trail for display. Without identity, speakers appear as "a speaker"
+    and details that name people (e.g. an invited co-speaker's address) are left out."""
+    speaker_ids = {link.user_id for link in proposal.speaker_links.all()}
+    if proposal.submitted_by_id:
+        speaker_ids.add(proposal.submitted_by_id)
+    rows = []
+    for entry in audit.history_for(proposal):
+        if entry.actor_id is None:
+            who = "Podium"
+        elif not identity and entry.actor_id in speaker_ids:
+            who = ANONYMOUS_SPEAKER
+        else:
+            who = entry.actor.name or entry.actor.email
+        rows.append({"timestamp": entry.timestamp, "who": who, "what": _describe(entry, identity=identity)})
+    return rows
+
+
+def _state_label(value) -> str:
+    return ProposalState(value).label if value in ProposalState.values else str(value)
+
+
+def _describe(entry, *, identity: bool) -> str:
+    data = entry.data or {}
+    match entry.action:
+        case "proposal.submitted":
+            return "Submitted the proposal"
+        case "proposal.edited":
+            fields = ", ".join(data.get("fields") or []) or "nothing"
+            return f"Edited: {fields}"
+        case "proposal.state_changed":
+            return f"State changed: {_state_label(data.get('from'))} → {_state_label(data.get('to'))}"
+        case "proposal.decision_pending":
+            return (
+                f"Decided: {_state_label(data.get('decision'))} (speakers are told when decisions are sent)"
+            )
+        case "proposal.decision_retracted":
+            return f"Took back the unsent decision: {_state_label(data.get('decision'))}"
+        case "proposal.cospeaker_invited":
+            return f"Invited a co-speaker: {data.get('email', '')}" if identity else "Invited a co-speaker"
+        case "proposal.cospeaker_joined":
+            return "Joined as a co-speaker"
+    return entry.action
+
+
+def _speakers(proposal) -> list[dict]:
+    users = proposal.ordered_speakers
+    profiles = speaker_profiles_for(proposal.event, users)
+    return [{"user": user, "profile": profiles.get(user.pk)} for user in users]
+
+
+def _detail_context(request, proposal) -> dict:
+    event, user, perms = request.event, request.user, request.permissions
+    identity = rules.shows_speaker_identity(user, event)
+    own_review = proposal.reviews.filter(reviewer=user).first()
+    show_reviews = perms.can_edit_event or own_review is not None
+    manage = perms.can_edit_event
+    return {
+        "event": event,
+        "proposal": proposal,
+        "identity": identity,
+        "speakers": _speakers(proposal) if identity else [],
+        "reviews": list(proposal.reviews.select_related("reviewer")) if show_reviews else [],
+        "show_reviews": show_reviews,
+        "own_review": own_review,
+        "can_review": rules.reviewable_proposals(user, event).filter(pk=proposal.pk).exists(),
+        "score_labels": event.score_label_map,
+        "history": history_rows(proposal, identity=identity),
+        "manage": manage,
+        "decisions": [
+            (d, ProposalState(d).label)
+            for d in states.DECISIONS
+            if d != proposal.pending_state and states.allowed(proposal.state, d, Actor.ORGANISER)
+        ]
+        if manage
+        else [],
+        "state_targets": [
+            (s, ProposalState(s).label)
+            for s in states.targets(proposal.state, Actor.ORGANISER)
+            if s not in states.DECISIONS
+        ]
+        if manage
+        else [],
+        "language": event.language_map.get(proposal.language, proposal.language),
+    }
+
+
+def _load(request, code):
+    visible = rules.team_visible_proposals(request.user, request.event)
+    return get_object_or_404(
+        visible.select_related("track", "session_type", "event").prefetch_related(
+            Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
+        ),
+        code=code.upper(),
+    )
+
+
+@event_permission(*PROPOSAL_VIEWERS)
+def proposal(request, event, code):
+    proposal = _load(request, code)
+    return render(request, "orga/proposals/detail.html", _detail_context(request, proposal))
+
+
+@event_permission("can_edit_event")
+def proposal_edit(request, event, code):
+    """Edit as an organiser. A stale version shows the values saved in between next to the user's input."""
+    event = request.event
+    proposal = _load(request, code)
+    conflict = None
+    if request.method == "POST":
+        # The form works on its own copy: validation writes the input into its instance.
+        form = ProposalEditForm(request.POST, instance=event.proposals.get(pk=proposal.pk), event=event)
+        if form.is_valid():
+            try:
+                services.update_proposal(
+                    proposal=proposal,
+                    by=request.user,
+                    data=form.service_data(),
+                    version=form.cleaned_data["version"],
+                    as_organiser=True,
+                )
+            except StaleEdit as exc:
+                proposal = _load(request, code)
+                conflict = _current_values(proposal, event)
+                # Keep the user's input; saving again knowingly replaces what was saved in between.
+                data = request.POST.copy()
+                data["version"] = proposal.version
+                form = ProposalEditForm(data, instance=event.proposals.get(pk=proposal.pk), event=event)
+                form.is_valid()
+                form.add_error(None, exc.message)
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "The proposal was saved.")
+                return redirect("orga:proposal", event=event.slug, code=proposal.code)
+    else:
+        form = ProposalEditForm(instance=proposal, event=event)
+    return render(
+        request,
+        "orga/proposals/edit.html",
+        {
+            "event": event,
+            "proposal": proposal,
+            "form": form,
+            "conflict": conflict,
+        },
+    )
+
+
+def _current_values(proposal, event) -> list[tuple[str, str]]:
+    labels = {name: Proposal._meta.get_field(name).verbose_name for name in services.PROPOSAL_FIELDS}
+    display = {
+        "track": str(proposal.track) if proposal.track else "—",
+        "session_type": str(proposal.session_type),
+        "audience_level": proposal.get_audience_level_display(),
+        "language": event.language_map.get(proposal.language, proposal.language),
+    }
+    return [
+        (str(labels[name]).capitalize(), display.get(name, getattr(proposal, name)))
+        for name in services.PROPOSAL_FIELDS
+    ]
+
+
+@event_permission("can_edit_event")
+@require_POST
+def proposal_decide(request, event, code):
+    """Accept, reject, or take back an unsent decision; speakers learn of it when decisions are sent."""
+    proposal = _load(request, code)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "retract":
+            review_services.retract_decision(proposal=proposal, by=request.user)
+            messages.success(request, "The unsent decision was taken back.")
+        else:
+            decided = review_services.decide(proposal=proposal, decision=decision, by=request.user)
+            if decided.pending_state:
+                messages.success(
+                    request,
+                    f"Decision recorded: {_state_label(decided.pending_state)}. The speakers are told when you "
+                    "send the decisions from the outbox.",
+                )
+            else:
+                messages.success(request, "The proposal keeps its state; no notification is pending.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("orga:proposal", event=request.event.slug, code=proposal.code)
+
+
+@event_permission("can_edit_event")
+@require_POST
+def proposal_state(request, event, code):
+    """Move a proposal to another state directly (e.g. cancel, undo a decision)."""
+    proposal = _load(request, code)
+    to_state = request.POST.get("state", "")
+    if to_state in states.DECISIONS:
+        messages.error(
+            request,
+            "Accepting and rejecting are decisions: use the decision buttons, so that the "
+            "speakers are notified.",
+        )
+    elif to_state not in ProposalState.values:
+        messages.error(request, "Choose a state to move the proposal to.")
+    else:
+        try:
+            services.set_state_as_organiser(proposal=proposal, to_state=to_state, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"The proposal is now {_state_label(to_state).lower()}.")
+    return redirect("orga:proposal", event=request.event.slug, code=proposal.code)

@@ -1,0 +1,280 @@
+"""The reviewer's queue and review form; the organisers' review overview and bulk decisions."""
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from podium.base.errors import NotAllowed, ServiceError
+from podium.orga.access import event_permission
+from podium.orga.forms.review import BulkDecisionForm, ProposalFilterForm, ReviewForm
+from podium.orga.views.proposals import parse_sort, sort_headers
+from podium.proposals import rules
+from podium.proposals.enums import ProposalState
+from podium.proposals.queries import speaker_profiles_for, with_list_data
+from podium.reviews import queries, services
+from podium.reviews.models import Review
+
+QUEUE_COLUMNS = [
+    ("code", "Code"),
+    ("title", "Title"),
+    ("track", "Track"),
+    ("type", "Session type"),
+    ("score", "Your score"),
+]
+OVERVIEW_COLUMNS = [
+    ("code", "Code"),
+    ("title", "Title"),
+    ("track", "Track"),
+    ("type", "Session type"),
+    ("state", "State"),
+    ("count", "Reviews"),
+    ("mean", "Mean"),
+    ("median", "Median"),
+    ("spread", "Spread"),
+]
+
+
+def _queue(request):
+    """The user's reviewable proposals with their own score (None when not reviewed yet)."""
+    mine = Review.objects.filter(proposal=OuterRef("pk"), reviewer=request.user)
+    return rules.reviewable_proposals(request.user, request.event).annotate(
+        my_score=Subquery(mine.values("score")[:1]), reviewed=Exists(mine)
+    )
+
+
+@event_permission("can_review")
+def reviews(request, event):
+    event = request.event
+    identity = rules.shows_speaker_identity(request.user, event)
+    form = ProposalFilterForm(request.GET, event=event, with_search=False, with_state=False)
+    queue = form.apply(_queue(request), search_speakers=False)
+    queue = with_list_data(queue) if identity else queue.select_related("track", "session_type")
+    sort = parse_sort(request, {c[0] for c in QUEUE_COLUMNS}, "")
+    fields = {
+        "code": "code",
+        "title": "title",
+        "track": "track__name",
+        "type": "session_type__name",
+        "score": "my_score",
+    }
+    # Unreviewed first, always; the chosen column orders within each group.
+    order = ["reviewed"]
+    if sort[0] in fields:
+        order.append(f"-{fields[sort[0]]}" if sort[1] else fields[sort[0]])
+    rows = list(queue.order_by(*order, "created", "pk"))
+    return render(
+        request,
+        "orga/review/queue.html",
+        {
+            "event": event,
+            "form": form,
+            "proposals": rows,
+            "headers": sort_headers(request, QUEUE_COLUMNS, sort),
+            "identity": identity,
+            "reviewed_count": sum(1 for p in rows if p.reviewed),
+            "score_labels": event.score_label_map,
+        },
+    )
+
+
+@event_permission("can_review")
+def review(request, event, code):
+    """Score and comment one proposal; saving again updates the reviewer's review."""
+    event, user = request.event, request.user
+    proposal = get_object_or_404(with_list_data(rules.team_visible_proposals(user, event)), code=code.upper())
+    identity = rules.shows_speaker_identity(user, event)
+    existing = Review.objects.filter(proposal=proposal, reviewer=user).first()
+    refusal = _refusal(request, proposal)
+    initial = {"score": existing.score, "comment": existing.comment} if existing else {}
+    if request.method == "POST":
+        form = ReviewForm(request.POST, event=event, initial=initial)
+        if form.is_valid():
+            try:
+                services.save_review(
+                    proposal=proposal,
+                    reviewer=user,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except NotAllowed as exc:
+                refusal = exc.message
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Your review of {proposal.code} was saved.")
+                if "next" in request.POST:
+                    following = (
+                        _queue(request)
+                        .filter(reviewed=False)
+                        .exclude(pk=proposal.pk)
+                        .order_by("created", "pk")
+                        .first()
+                    )
+                    if following:
+                        return redirect("orga:review", event=event.slug, code=following.code)
+                    messages.info(request, "You have reviewed every proposal in your queue.")
+                return redirect("orga:reviews", event=event.slug)
+    else:
+        form = ReviewForm(event=event, initial=initial)
+    speakers = []
+    if identity:
+        users = proposal.ordered_speakers
+        profiles = speaker_profiles_for(event, users)
+        speakers = [{"user": u, "profile": profiles.get(u.pk)} for u in users]
+    return render(
+        request,
+        "orga/review/review.html",
+        {
+            "event": event,
+            "proposal": proposal,
+            "form": form,
+            "existing": existing,
+            "refusal": refusal,
+            "identity": identity,
+            "speakers": speakers,
+            "language": event.language_map.get(proposal.language, proposal.language),
+        },
+        status=403 if refusal and request.method == "POST" else 200,
+    )
+
+
+def _refusal(request, proposal) -> str | None:
+    """Why the user cannot review this proposal, or None."""
+    if proposal.speakers.filter(pk=request.user.pk).exists():
+        return "You cannot review your own proposal."
+    if rules.reviewable_proposals(request.user, request.event).filter(pk=proposal.pk).exists():
+        return None
+    if proposal.state == ProposalState.WITHDRAWN:
+        return "This proposal was withdrawn; it is no longer reviewed."
+    return "You may not review this proposal."
+
+
+def _overview_key(column: str):
+    def key(row):
+        proposal, summary = row
+        match column:
+            case "code":
+                return proposal.code
+            case "title":
+                return proposal.title.lower()
+            case "track":
+                return proposal.track.name.lower() if proposal.track else None
+            case "type":
+                return proposal.session_type.name.lower()
+            case "state":
+                return proposal.state
+            case "count":
+                return summary.count
+        return getattr(summary, column)
+
+    return key
+
+
+def sorted_rows(rows, column: str, descending: bool) -> list:
+    """Rows sorted by `column`; rows without a value (e.g. no reviews yet) always come last."""
+    key = _overview_key(column)
+    with_value = [row for row in rows if key(row) is not None]
+    without = [row for row in rows if key(row) is None]
+    return sorted(with_value, key=key, reverse=descending) + without
+
+
+CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 40, 16, 100, 18, 22
+
+
+def chart(distribution) -> dict:
+    """Geometry of the score distribution bar chart (drawn as SVG by the template)."""
+    most = max((count for _, _, count in distribution), default=0)
+    bars = []
+    for index, (value, label, count) in enumerate(distribution):
+        height = round(CHART_HEIGHT * count / most) if most else 0
+        x = CHART_GAP + index * (CHART_BAR + CHART_GAP)
+        y = CHART_TOP + CHART_HEIGHT - height
+        bars.append(
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "x": x,
+                "y": y,
+                "height": height,
+                "centre": x + CHART_BAR // 2,
+                "count_y": y - 4,
+                "label_y": CHART_TOP + CHART_HEIGHT + 16,
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_width": CHART_BAR,
+        "width": CHART_GAP + len(bars) * (CHART_BAR + CHART_GAP),
+        "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
+        "baseline": CHART_TOP + CHART_HEIGHT,
+        "total": sum(bar["count"] for bar in bars),
+    }
+
+
+@event_permission("can_edit_event")
+def review_overview(request, event):
+    event = request.event
+    form = ProposalFilterForm(request.GET, event=event, search_label="Title, code or speaker")
+    proposals = list(
+        with_list_data(form.apply(rules.team_visible_proposals(request.user, event), search_speakers=True))
+    )
+    stats = queries.summaries([p.pk for p in proposals])
+    sort = parse_sort(request, {c[0] for c in OVERVIEW_COLUMNS}, "-mean")
+    rows = sorted_rows([(p, stats[p.pk]) for p in sorted(proposals, key=lambda p: p.code)], *sort)
+    all_scores = list(Review.objects.filter(proposal__event=event).values_list("score", flat=True))
+    return render(
+        request,
+        "orga/review/overview.html",
+        {
+            "event": event,
+            "form": form,
+            "rows": rows,
+            "headers": sort_headers(request, OVERVIEW_COLUMNS, sort),
+            "chart": chart(queries.distribution(event, all_scores)),
+            "pending_count": sum(1 for p in proposals if p.pending_state),
+        },
+    )
+
+
+@event_permission("can_edit_event")
+@require_POST
+def decide(request, event):
+    """Accept or reject the proposals ticked on the overview; decisions stay pending until sent."""
+    event = request.event
+    form = BulkDecisionForm(request.POST, proposals=rules.team_visible_proposals(request.user, event))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back(request))
+    try:
+        decided, errors = services.decide_many(
+            event=event,
+            codes=form.cleaned_data["codes"],
+            decision=form.cleaned_data["decision"],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_back(request))
+    label = ProposalState(form.cleaned_data["decision"]).label.lower()
+    if decided:
+        messages.success(
+            request,
+            f"{len(decided)} proposal{'s' if len(decided) != 1 else ''} {label}. The speakers are told when "
+            "you send the decisions from the outbox.",
+        )
+    for error in errors:
+        messages.error(request, error)
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    """The overview with the filters the user came from (only ever a path of this event's overview)."""
+    overview = reverse("orga:review_overview", kwargs={"event": request.event.slug})
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return f"{overview}?{query}" if query else overview

@@ -1,0 +1,790 @@
+import re
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from podium.mail.models import MailStatus, OutboxMail
+from podium.proposals import services as proposal_services
+from podium.proposals.enums import ProposalState
+from podium.proposals.models import Proposal
+from podium.reviews import services as review_services
+from podium.reviews.models import Review
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [
+    "Zelda Quixotic-Marmalade",
+    "zelda@secret.example",
+    "ZELDA-BIO",
+    "https://zelda.example",
+    "@zelda_social",
+]
+
+
+def _url(name, event, **kwargs):
+    return reverse(f"orga:{name}", kwargs={"event": event.slug, **kwargs})
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def editor(event):
+    """An organiser who may edit the event (and so sees speaker identities), but not review."""
+    return factories.team_member(event, name="Program", can_edit_event=True)
+
+
+# --- Who may reach which page ----------------------------------------------------------------------
+
+ROLES = {
+    "editor": {"can_edit_event": True},
+    "reviewer": {"can_review": True},
+    "mailer": {"can_send_mail": True},
+    "scheduler": {"can_schedule": True},
+    "door": {"can_check_in": True},
+    "outsider": None,
+}
+PAGES = {
+    "proposals": {"editor", "reviewer", "mailer", "scheduler"},
+    "proposal": {"editor", "reviewer", "mailer", "scheduler"},
+    "proposal_edit": {"editor"},
+    "reviews": {"reviewer"},
+    "review": {"reviewer"},
+    "review_overview": {"editor"},
+    "outbox": {"editor", "mailer"},
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_pages_render_for_allowed_roles_and_refuse_others(client, event, proposal, role, page):
+    flags = ROLES[role]
+    user = factories.team_member(event, **flags) if flags is not None else factories.UserFactory()
+    client.force_login(user)
+    kwargs = {"code": proposal.code} if page in ("proposal", "proposal_edit", "review") else {}
+
+    response = client.get(_url(page, event, **kwargs))
+
+    assert response.status_code == (200 if role in PAGES[page] else 403)
+
+
+@pytest.mark.parametrize("page", ["proposals", "reviews", "review_overview", "outbox"])
+def test_pages_send_anonymous_visitors_to_log_in(client, event, page):
+    response = client.get(_url(page, event))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("decide", {"codes": "C00000", "decision": "accepted"}),
+        ("send_decisions", {}),
+        ("proposal_decide", {"decision": "accepted"}),
+        ("proposal_state", {"state": "cancelled"}),
+    ],
+)
+@pytest.mark.parametrize("role", ["reviewer", "mailer"])
+def test_decision_actions_refused_without_edit_permission(client, event, proposal, name, data, role):
+    client.force_login(factories.team_member(event, **ROLES[role]))
+    kwargs = {"code": proposal.code} if name.startswith("proposal_") else {}
+
+    response = client.post(_url(name, event, **kwargs), data)
+
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.pending_state) == (ProposalState.SUBMITTED, "")
+
+
+def test_proposal_of_another_event_is_not_found(client, event, editor):
+    other = factories.ProposalFactory(event=factories.EventFactory())
+    client.force_login(editor)
+
+    response = client.get(_url("proposal", event, code=other.code))
+
+    assert response.status_code == 404
+
+
+def test_track_limited_reviewer_sees_only_their_tracks(client, event):
+    web, data = event.tracks.get(name="Web"), event.tracks.get(name="Data")
+    reviewer = factories.team_member(event, can_review=True, tracks=[web])
+    on_web = factories.ProposalFactory(event=event, track=web)
+    on_data = factories.ProposalFactory(event=event, track=data)
+    client.force_login(reviewer)
+
+    listed = client.get(_url("proposals", event)).context["proposals"]
+    queued = client.get(_url("reviews", event)).context["proposals"]
+    detail = client.get(_url("proposal", event, code=on_data.code))
+    form = client.get(_url("review", event, code=on_data.code))
+
+    assert [p.code for p in listed] == [on_web.code]
+    assert [p.code for p in queued] == [on_web.code]
+    assert (detail.status_code, form.status_code) == (404, 404)
+
+
+def test_menu_shows_only_permitted_links(client, event, reviewer):
+    client.force_login(reviewer)
+
+    content = client.get(_url("reviews", event)).content.decode()
+
+    assert _url("proposals", event) in content
+    assert _url("review_overview", event) not in content
+    assert _url("outbox", event) not in content
+
+
+# --- Proposal list and detail ----------------------------------------------------------------------
+
+
+def test_proposal_list_filters_by_track_type_and_state(client, event, editor):
+    web, data = event.tracks.get(name="Web"), event.tracks.get(name="Data")
+    talk, tutorial = event.session_types.get(name="Talk"), event.session_types.get(name="Tutorial")
+    wanted = factories.ProposalFactory(
+        event=event, track=data, session_type=tutorial, state=ProposalState.ACCEPTED
+    )
+    factories.ProposalFactory(event=event, track=web, session_type=tutorial, state=ProposalState.ACCEPTED)
+    factories.ProposalFactory(event=event, track=data, session_type=talk, state=ProposalState.ACCEPTED)
+    factories.ProposalFactory(event=event, track=data, session_type=tutorial)
+    client.force_login(editor)
+
+    response = client.get(
+        _url("proposals", event), {"track": data.pk, "session_type": tutorial.pk, "state": "accepted"}
+    )
+
+    assert [p.code for p in response.context["proposals"]] == [wanted.code]
+
+
+def test_proposal_list_reports_invalid_filter_and_ignores_it(client, event, editor, proposal):
+    client.force_login(editor)
+
+    response = client.get(_url("proposals", event), {"track": "999999", "state": "nonsense"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert [p.code for p in response.context["proposals"]] == [proposal.code]
+
+
+def test_proposal_list_search_by_title_code_and_speaker(client, event, editor):
+    ada = factories.UserFactory(name="Ada Lovelace")
+    by_ada = factories.ProposalFactory(event=event, speakers=[ada], title="Engines")
+    by_title = factories.ProposalFactory(event=event, title="Analytical thinking")
+    client.force_login(editor)
+
+    def search(q):
+        return [p.code for p in client.get(_url("proposals", event), {"q": q}).context["proposals"]]
+
+    assert search("lovelace") == [by_ada.code]
+    assert search("analytical") == [by_title.code]
+    assert search(by_ada.code.lower()) == [by_ada.code]
+
+
+def test_proposal_list_sorts_by_column_both_ways(client, event, editor):
+    for title in ("Bravo", "Alpha", "Charlie"):
+        factories.ProposalFactory(event=event, title=title)
+    client.force_login(editor)
+
+    ascending = client.get(_url("proposals", event), {"sort": "title"}).context["proposals"]
+    descending = client.get(_url("proposals", event), {"sort": "-title"}).context["proposals"]
+
+    assert [p.title for p in ascending] == ["Alpha", "Bravo", "Charlie"]
+    assert [p.title for p in descending] == ["Charlie", "Bravo", "Alpha"]
+
+
+def test_proposal_list_flags_pending_decisions(client, event, editor, proposal):
+    review_services.decide(proposal=proposal, decision="accepted", by=editor)
+    client.force_login(editor)
+
+    response = client.get(_url("proposals", event))
+
+    assert response.context["pending_count"] == 1
+    assert "pending: Accepted" in response.content.decode()
+
+
+def test_proposal_detail_shows_fields_speakers_reviews_and_history(
+    client, event, editor, reviewer, proposal, speaker
+):
+    factories.ReviewFactory(proposal=proposal, reviewer=reviewer, score=3, comment="Great topic.")
+    review_services.decide(proposal=proposal, decision="accepted", by=editor)
+    client.force_login(editor)
+
+    response = client.get(_url("proposal", event, code=proposal.code))
+
+    content = response.content.decode()
+    assert proposal.title in content
+    assert "Speaker Person" in content
+    assert speaker.email in content
+    assert "Great topic." in content
+    assert "3: Yes, must have" in content
+    assert [h["what"] for h in response.context["history"]] == [
+        "Decided: Accepted (speakers are told when decisions are sent)"
+    ]
+
+
+def test_proposal_detail_hides_other_reviews_until_reviewer_reviewed(client, event, reviewer, proposal):
+    factories.ReviewFactory(proposal=proposal, score=0, comment="Someone else's opinion.")
+    client.force_login(reviewer)
+
+    before = client.get(_url("proposal", event, code=proposal.code)).content.decode()
+    review_services.save_review(proposal=proposal, reviewer=reviewer, score=2)
+    after = client.get(_url("proposal", event, code=proposal.code)).content.decode()
+
+    assert "Someone else&#x27;s opinion." not in before
+    assert "Someone else&#x27;s opinion." in after
+
+
+# --- Decisions on one proposal ---------------------------------------------------------------------
+
+
+def test_accept_from_detail_is_pending_until_sent(client, event, editor, proposal, speaker):
+    client.force_login(editor)
+
+    response = client.post(
+        _url("proposal_decide", event, code=proposal.code), {"decision": "accepted"}, follow=True
+    )
+
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.pending_state) == (ProposalState.SUBMITTED, ProposalState.ACCEPTED)
+    assert OutboxMail.objects.get(about=f"decision:{proposal.pk}").status == MailStatus.HELD
+    assert _messages(response)[0].startswith("Decision recorded: Accepted.")
+
+
+def test_decide_with_unknown_decision_shows_error_and_saves_nothing(client, event, editor, proposal):
+    client.force_login(editor)
+
+    response = client.post(
+        _url("proposal_decide", event, code=proposal.code), {"decision": "maybe"}, follow=True
+    )
+
+    assert _messages(response) == ["A decision is either accept or reject."]
+    proposal.refresh_from_db()
+    assert proposal.pending_state == ""
+
+
+def test_retract_from_detail_takes_back_the_unsent_decision(client, event, editor, proposal):
+    review_services.decide(proposal=proposal, decision="rejected", by=editor)
+    client.force_login(editor)
+
+    client.post(_url("proposal_decide", event, code=proposal.code), {"decision": "retract"})
+
+    proposal.refresh_from_db()
+    assert proposal.pending_state == ""
+    assert OutboxMail.objects.get(about=f"decision:{proposal.pk}").status == MailStatus.DISCARDED
+
+
+def test_state_change_from_detail_uses_the_transition_table(client, event, editor, proposal):
+    Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.CONFIRMED)
+    client.force_login(editor)
+
+    page = client.get(_url("proposal", event, code=proposal.code))
+    refused = client.post(
+        _url("proposal_state", event, code=proposal.code), {"state": "submitted"}, follow=True
+    )
+    moved = client.post(
+        _url("proposal_state", event, code=proposal.code), {"state": "cancelled"}, follow=True
+    )
+
+    assert page.context["state_targets"] == [("cancelled", "Cancelled")]
+    assert _messages(refused) == ["A confirmed proposal cannot become submitted by the organiser."]
+    assert _messages(moved) == ["The proposal is now cancelled."]
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.CANCELLED
+
+
+def test_state_change_refuses_decisions_which_must_notify(client, event, editor, proposal):
+    client.force_login(editor)
+
+    response = client.post(
+        _url("proposal_state", event, code=proposal.code), {"state": "accepted"}, follow=True
+    )
+
+    assert "use the decision buttons" in _messages(response)[0]
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.SUBMITTED
+
+
+# --- Editing ---------------------------------------------------------------------------------------
+
+
+def _edit_data(proposal, **extra):
+    return {
+        "title": proposal.title,
+        "abstract": proposal.abstract,
+        "description": proposal.description,
+        "track": proposal.track_id,
+        "session_type": proposal.session_type_id,
+        "audience_level": "beginner",
+        "language": "en",
+        "notes": "",
+        "version": proposal.version,
+        **extra,
+    }
+
+
+def test_edit_saves_and_bumps_version(client, event, editor, proposal):
+    client.force_login(editor)
+
+    response = client.post(
+        _url("proposal_edit", event, code=proposal.code), _edit_data(proposal, title="Sharper title")
+    )
+
+    assert response.status_code == 302
+    updated = Proposal.objects.get(pk=proposal.pk)
+    assert (updated.title, updated.version) == ("Sharper title", proposal.version + 1)
+
+
+def test_edit_with_stale_version_shows_conflict_and_keeps_both(client, event, editor, proposal):
+    client.force_login(editor)
+    stale = _edit_data(proposal, title="My edit")
+    proposal_services.update_proposal(
+        proposal=proposal,
+        by=editor,
+        data={"title": "Their edit"},
+        version=proposal.version,
+        as_organiser=True,
+    )
+
+    response = client.post(_url("proposal_edit", event, code=proposal.code), stale)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Someone else saved this proposal while you were editing." in content
+    assert "Their edit" in content  # the values saved in between
+    assert 'value="My edit"' in content  # the user's input is kept
+    assert Proposal.objects.get(pk=proposal.pk).title == "Their edit"
+    # Saving again from the conflict page knowingly replaces the other edit.
+    again = client.post(_url("proposal_edit", event, code=proposal.code), response.context["form"].data)
+    assert again.status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).title == "My edit"
+
+
+def test_edit_with_bad_input_shows_errors_and_saves_nothing(client, event, editor, proposal):
+    other_track = factories.EventFactory().tracks.first()
+    client.force_login(editor)
+
+    response = client.post(
+        _url("proposal_edit", event, code=proposal.code), _edit_data(proposal, title="", track=other_track.pk)
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"title", "track"}
+    assert Proposal.objects.get(pk=proposal.pk).title == proposal.title
+
+
+# --- Reviewing -------------------------------------------------------------------------------------
+
+
+def test_review_queue_lists_unreviewed_first_with_own_score(client, event, reviewer):
+    reviewed = factories.ProposalFactory(event=event, title="Reviewed")
+    unreviewed = factories.ProposalFactory(event=event, title="Unreviewed")
+    factories.ProposalFactory(event=event, speakers=[reviewer], title="Own")
+    factories.ProposalFactory(event=event, state=ProposalState.WITHDRAWN, title="Withdrawn")
+    review_services.save_review(proposal=reviewed, reviewer=reviewer, score=1)
+    factories.ReviewFactory(proposal=unreviewed, score=3)  # someone else's review is not "yours"
+    client.force_login(reviewer)
+
+    response = client.get(_url("reviews", event))
+
+    rows = [(p.title, p.my_score) for p in response.context["proposals"]]
+    assert rows == [("Unreviewed", None), ("Reviewed", 1)]
+    assert "1: Rather not" in response.content.decode()
+
+
+def test_review_queue_filters_by_track_and_type(client, event, reviewer):
+    data = event.tracks.get(name="Data")
+    tutorial = event.session_types.get(name="Tutorial")
+    wanted = factories.ProposalFactory(event=event, track=data, session_type=tutorial)
+    factories.ProposalFactory(event=event, track=data)
+    client.force_login(reviewer)
+
+    response = client.get(_url("reviews", event), {"track": data.pk, "session_type": tutorial.pk})
+
+    assert [p.code for p in response.context["proposals"]] == [wanted.code]
+
+
+def test_review_form_shows_event_score_labels_as_radio_buttons(client, event, reviewer, proposal):
+    event.score_labels = [[-1, "Against"], [1, "For"]]
+    event.save()
+    client.force_login(reviewer)
+
+    content = client.get(_url("review", event, code=proposal.code)).content.decode()
+
+    assert re.findall(r'type="radio" name="score" value="(-?\d+)"', content) == ["-1", "1"]
+    assert "-1: Against" in content
+
+
+def test_review_form_saves_then_updates(client, event, reviewer, proposal):
+    client.force_login(reviewer)
+    url = _url("review", event, code=proposal.code)
+
+    first = client.post(url, {"score": "2", "comment": "Solid."})
+    second = client.post(url, {"score": "3", "comment": "On reflection, great."})
+    page = client.get(url)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert list(Review.objects.values_list("reviewer", "score", "comment")) == [
+        (reviewer.pk, 3, "On reflection, great.")
+    ]
+    assert page.context["form"].initial == {"score": 3, "comment": "On reflection, great."}
+
+
+def test_review_form_save_and_next_goes_to_the_next_unreviewed(client, event, reviewer):
+    first = factories.ProposalFactory(event=event)
+    following = factories.ProposalFactory(event=event)
+    client.force_login(reviewer)
+
+    response = client.post(_url("review", event, code=first.code), {"score": "1", "next": "1"})
+
+    assert response["Location"] == _url("review", event, code=following.code)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"comment": "No score given."}, "Choose a score."),
+        ({"score": "99", "comment": "Off the scale."}, "Choose one of the scores on the event&#x27;s scale."),
+        ({"score": "two"}, "Choose one of the scores on the event&#x27;s scale."),
+    ],
+)
+def test_review_form_bad_input_shows_error_and_saves_nothing(
+    client, event, reviewer, proposal, data, message
+):
+    client.force_login(reviewer)
+
+    response = client.post(_url("review", event, code=proposal.code), data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    assert data["comment"] in content if "comment" in data else True
+    assert Review.objects.count() == 0
+
+
+def test_review_form_refuses_own_proposal(client, event, reviewer):
+    own = factories.ProposalFactory(event=event, speakers=[reviewer])
+    client.force_login(reviewer)
+
+    page = client.get(_url("review", event, code=own.code))
+    posted = client.post(_url("review", event, code=own.code), {"score": "3"})
+
+    assert page.status_code == 200
+    assert "You cannot review your own proposal." in page.content.decode()
+    assert 'name="score"' not in page.content.decode()
+    assert posted.status_code == 403
+    assert "You cannot review your own proposal." in posted.content.decode()
+    assert Review.objects.count() == 0
+
+
+# --- Review overview and bulk decisions ------------------------------------------------------------
+
+
+def test_review_overview_shows_statistics_sorted_and_filtered(client, event, editor):
+    low = factories.ProposalFactory(event=event, title="Low")
+    high = factories.ProposalFactory(event=event, title="High")
+    unreviewed = factories.ProposalFactory(event=event, title="Unreviewed", state=ProposalState.REJECTED)
+    for score in (0, 1):
+        factories.ReviewFactory(proposal=low, score=score)
+    for score in (3, 3, 2):
+        factories.ReviewFactory(proposal=high, score=score)
+    client.force_login(editor)
+
+    by_mean = client.get(_url("review_overview", event)).context["rows"]
+    by_count = client.get(_url("review_overview", event), {"sort": "count"}).context["rows"]
+    rejected = client.get(_url("review_overview", event), {"state": "rejected"}).context["rows"]
+
+    assert [(p.title, s.count, s.mean, s.median, s.spread) for p, s in by_mean] == [
+        ("High", 3, 2.67, 3.0, 0.47),
+        ("Low", 2, 0.5, 0.5, 0.5),
+        ("Unreviewed", 0, None, None, None),
+    ]
+    assert [p.title for p, _ in by_count] == ["Unreviewed", "Low", "High"]
+    assert [p.code for p, _ in rejected] == [unreviewed.code]
+
+
+def test_review_overview_draws_distribution_as_svg_without_inline_style(client, event, editor):
+    proposal = factories.ProposalFactory(event=event)
+    for score in (0, 3, 3):
+        factories.ReviewFactory(proposal=proposal, score=score)
+    client.force_login(editor)
+
+    response = client.get(_url("review_overview", event))
+
+    content = response.content.decode()
+    assert [(b["value"], b["count"], b["height"]) for b in response.context["chart"]["bars"]] == [
+        (0, 1, 50),
+        (1, 0, 0),
+        (2, 0, 0),
+        (3, 2, 100),
+    ]
+    figure = re.search(r'<figure class="chart">.*?</figure>', content, re.DOTALL).group(0)
+    assert figure.count("<rect ") == 4
+    assert "style=" not in content
+    assert "<script>" not in content
+    assert 'data-check-all="codes"' in content
+
+
+def test_bulk_decide_accepts_selected_and_reports_count(client, event, editor):
+    first, second, untouched = (factories.ProposalFactory(event=event) for _ in range(3))
+    client.force_login(editor)
+
+    response = client.post(
+        _url("decide", event),
+        {"codes": [first.code, second.code], "decision": "accepted", "query": "sort=title"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == _url("review_overview", event) + "?sort=title"
+    assert _messages(response) == [
+        "2 proposals accepted. The speakers are told when you send the decisions from the outbox."
+    ]
+    pending = dict(Proposal.objects.values_list("code", "pending_state"))
+    assert pending == {first.code: "accepted", second.code: "accepted", untouched.code: ""}
+
+
+def test_bulk_decide_reports_per_proposal_errors(client, event, editor):
+    fine = factories.ProposalFactory(event=event)
+    withdrawn = factories.ProposalFactory(event=event, state=ProposalState.WITHDRAWN)
+    client.force_login(editor)
+
+    response = client.post(
+        _url("decide", event), {"codes": [fine.code, withdrawn.code], "decision": "rejected"}, follow=True
+    )
+
+    assert _messages(response) == [
+        "1 proposal rejected. The speakers are told when you send the decisions from the outbox.",
+        f"{withdrawn.code}: A withdrawn proposal cannot be rejected.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"codes": ["NOSUCH"], "decision": "accepted"},
+            "No proposal of this event has the code NOSUCH. Nothing was decided.",
+        ),
+        ({"decision": "accepted"}, "Select at least one proposal."),
+        ({"codes": ["KNOWN"], "decision": "confirmed"}, "A decision is either accept or reject."),
+    ],
+)
+def test_bulk_decide_bad_input_shows_error_and_decides_nothing(client, event, editor, data, message):
+    known = factories.ProposalFactory(event=event, code="KNOWN")
+    data = (
+        {**data, "codes": [*data.get("codes", []), known.code]} if "NOSUCH" in data.get("codes", []) else data
+    )
+    client.force_login(editor)
+
+    response = client.post(_url("decide", event), data, follow=True)
+
+    assert message in _messages(response)
+    assert Proposal.objects.exclude(pending_state="").count() == 0
+    assert OutboxMail.objects.filter(status=MailStatus.HELD).count() == 0
+
+
+def test_bulk_decide_refuses_codes_of_another_event(client, event, editor):
+    other = factories.ProposalFactory(event=factories.EventFactory(), code="OTHERX")
+    client.force_login(editor)
+
+    response = client.post(
+        _url("decide", event), {"codes": [other.code], "decision": "accepted"}, follow=True
+    )
+
+    assert _messages(response) == ["No proposal of this event has the code OTHERX. Nothing was decided."]
+    other.refresh_from_db()
+    assert other.pending_state == ""
+
+
+# --- Outbox ----------------------------------------------------------------------------------------
+
+
+def test_outbox_shows_held_mails_by_proposal_and_hides_discarded(client, event, editor, proposal, speaker):
+    review_services.decide(proposal=proposal, decision="accepted", by=editor)
+    review_services.decide(proposal=proposal, decision="rejected", by=editor)  # discards the acceptance
+    client.force_login(editor)
+
+    response = client.get(_url("outbox", event))
+
+    groups = response.context["groups"]
+    assert [(g["proposal"].code, [m.template for m in g["mails"]]) for g in groups] == [
+        (proposal.code, ["decision_rejected"])
+    ]
+    content = response.content.decode()
+    assert "Send 1 notification" in content
+    assert "we are sorry that we could not include yours" in content
+    assert "Accepted: please confirm" not in content
+
+
+def test_outbox_for_mailer_shows_mail_without_send_button(client, event, editor, proposal):
+    review_services.decide(proposal=proposal, decision="accepted", by=editor)
+    client.force_login(factories.team_member(event, can_send_mail=True))
+
+    content = client.get(_url("outbox", event)).content.decode()
+
+    assert "Accepted: please confirm" in content
+    assert _url("send_decisions", event) not in content
+
+
+def test_send_decisions_changes_states_and_sends_mail(
+    client, event, editor, speaker, django_capture_on_commit_callbacks
+):
+    accepted = factories.ProposalFactory(event=event, speakers=[speaker])
+    rejected = factories.ProposalFactory(event=event)
+    review_services.decide(proposal=accepted, decision="accepted", by=editor)
+    review_services.decide(proposal=rejected, decision="rejected", by=editor)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("send_decisions", event))
+    response = client.get(_url("outbox", event))
+
+    assert _messages(response) == ["2 decisions sent to the speakers."]
+    states = dict(Proposal.objects.values_list("code", "state"))
+    assert states == {accepted.code: "accepted", rejected.code: "rejected"}
+    assert sorted(m.subject.split('"')[0] for m in mail.outbox) == [
+        f"[{event.name}] About your proposal ",
+        f"[{event.name}] Accepted: please confirm ",
+    ]
+    listed = response.context["page"].object_list
+    assert sorted(m.status for m in listed) == ["sent", "sent"]
+    assert response.context["groups"] == []
+
+
+def test_send_decisions_with_nothing_pending_says_so(client, event, editor):
+    client.force_login(editor)
+
+    response = client.post(_url("send_decisions", event), follow=True)
+
+    assert _messages(response) == ["There were no pending decisions to send."]
+
+
+def test_send_decisions_is_post_only(client, event, editor):
+    client.force_login(editor)
+
+    assert client.get(_url("send_decisions", event)).status_code == 405
+
+
+# --- Anonymised review -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def zelda_proposal(event, editor):
+    """A proposal of an anonymised event whose speaker's identity must not reach reviewers."""
+    event.anonymise_review = True
+    event.save()
+    zelda = factories.UserFactory(name="Zelda Quixotic-Marmalade", email="zelda@secret.example")
+    proposal_services.save_speaker_profile(
+        event=event,
+        user=zelda,
+        name=zelda.name,
+        bio="ZELDA-BIO",
+        website="https://zelda.example",
+        social="@zelda_social",
+    )
+    proposal = proposal_services.submit_proposal(
+        event=event,
+        speaker=zelda,
+        data={
+            "title": "Marmots in production",
+            "abstract": "Burrowing into latency.",
+            "description": "Details.",
+            "track": event.tracks.first(),
+            "session_type": event.session_types.first(),
+            "language": "en",
+        },
+    )
+    proposal_services.update_proposal(
+        proposal=proposal, by=zelda, data={"title": "Marmots at scale"}, version=proposal.version
+    )
+    proposal_services.invite_co_speaker(proposal=proposal, email="friend@elsewhere.example", by=zelda)
+    review_services.decide(proposal=proposal, decision="accepted", by=editor)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _pages_of(event, proposal):
+    return [
+        _url("reviews", event),
+        _url("review", event, code=proposal.code),
+        _url("proposals", event) + "?q=Zelda",
+        _url("proposals", event) + "?q=Quixotic",
+        _url("proposals", event),
+        _url("proposal", event, code=proposal.code),
+    ]
+
+
+def test_anonymised_review_hides_speaker_from_reviewer_everywhere(client, event, reviewer, zelda_proposal):
+    review_services.save_review(
+        proposal=zelda_proposal, reviewer=reviewer, score=2
+    )  # unlocks the reviews list
+    client.force_login(reviewer)
+
+    for url in _pages_of(event, zelda_proposal):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert [secret for secret in HIDDEN if secret in content] == [], url
+        assert "friend@elsewhere.example" not in content, url
+    search = client.get(_url("proposals", event), {"q": "Zelda"})
+    assert search.context["proposals"] == []
+    detail = client.get(_url("proposal", event, code=zelda_proposal.code))
+    assert "Speaker identity hidden (anonymised review)" in detail.content.decode()
+    assert [h["who"] for h in detail.context["history"]][-3:] == ["a speaker", "a speaker", "a speaker"]
+    assert client.get(_url("outbox", event)).status_code == 403
+    assert client.get(_url("review_overview", event)).status_code == 403
+
+
+def test_anonymised_review_shows_speaker_to_organiser(client, event, zelda_proposal):
+    organiser = factories.team_member(event, can_edit_event=True, can_review=True)
+    client.force_login(organiser)
+
+    for url in _pages_of(event, zelda_proposal):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Zelda Quixotic-Marmalade" in response.content.decode(), url
+    detail = client.get(_url("proposal", event, code=zelda_proposal.code)).content.decode()
+    assert [secret for secret in HIDDEN if secret not in detail] == []
+    assert "friend@elsewhere.example" in detail
+    search = client.get(_url("proposals", event), {"q": "Zelda"})
+    assert [p.code for p in search.context["proposals"]] == [zelda_proposal.code]
+
+
+# --- Query counts ----------------------------------------------------------------------------------
+
+
+def _seed(event, count, reviewer):
+    for index in range(count):
+        proposal = factories.ProposalFactory(
+            event=event,
+            speakers=[factories.UserFactory(), factories.UserFactory()],
+            track=event.tracks.all()[index % 2],
+        )
+        factories.ReviewFactory(proposal=proposal, score=index % 4)
+        if index % 2:
+            Review.objects.create(proposal=proposal, reviewer=reviewer, score=1)
+        if index % 3 == 0:
+            Proposal.objects.filter(pk=proposal.pk).update(pending_state="accepted")
+
+
+def _query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["proposals", "reviews", "review_overview"])
+def test_list_pages_query_count_does_not_grow(client, event, page, django_assert_num_queries):
+    user = factories.team_member(event, can_edit_event=True, can_review=True)
+    client.force_login(user)
+    url = _url(page, event)
+    _seed(event, 3, user)
+    small = _query_count(client, url)
+
+    _seed(event, 12, user)
+
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert len(response.context["proposals" if page != "review_overview" else "rows"]) == 15

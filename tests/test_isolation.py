@@ -1,0 +1,173 @@
+"""Isolation and anonymisation, proven by crawling every page each role can reach.
+
+The crawler walks the URL configuration itself, so a page added later is crawled without anyone
+remembering to list it. A URL parameter the crawler cannot fill fails the test loudly.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from podium.events.models import Room, Track
+from podium.reviews.models import Review
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+OTHER_SECRETS = ["LEAK-OTHER-EVENT", "Leaky Othername", "leak@other.example", "LeakTrack", "LeakRoom", "LEAKBIO"]
+HIDDEN_SPEAKER = ["Zelda Quixotic-Marmalade", "zelda@secret.example", "ZELDA-BIO", "zelda.example", "@zelda_social"]
+
+
+def _named_patterns(patterns, namespace="", params=()):
+    """(namespaced name, URL parameters including those of the enclosing includes)."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry.url_patterns, ns, (*params, *entry.pattern.converters))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name, (*params, *entry.pattern.converters)
+
+
+def _kwargs_for(name: str, params: tuple, objects: dict):
+    """Fill the pattern's parameters from the seeded objects; None for token pages (tested elsewhere)."""
+    if "token" in params or "uidb64" in params or "path" in params:
+        return None
+    kwargs = {}
+    for param in params:
+        if param == "event":
+            kwargs[param] = objects["event"].slug
+        elif param == "organiser":
+            kwargs[param] = objects["event"].organiser.slug
+        elif param == "code":
+            kwargs[param] = objects["proposal"].code
+        elif param == "pk":
+            for key in ("session_type", "room", "track", "team", "member", "user"):
+                if key in name:
+                    kwargs[param] = objects[key].pk
+                    break
+            else:
+                pytest.fail(f"the crawler does not know which object {name}'s <pk> is: teach it in _kwargs_for")
+        else:
+            pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _kwargs_for")
+    return kwargs
+
+
+def crawl(client, objects) -> dict[str, str]:
+    """GET every named page with the objects' parameters; {url: html} for the pages that answer 200."""
+    pages = {}
+    for name, params in _named_patterns(get_resolver().url_patterns):
+        kwargs = _kwargs_for(name, params, objects)
+        if kwargs is None:
+            continue
+        url = reverse(name, kwargs=kwargs)
+        extra = ["?q=Zelda", "?q=Leaky"] if "proposals" in name or "review" in name else []
+        for suffix in ["", *extra]:
+            response = client.get(url + suffix)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                pages[url + suffix] = response.content.decode()
+    return pages
+
+
+def _leaks(pages: dict[str, str], secrets: list[str]) -> list[str]:
+    return [f"{url}: {s}" for url, html in pages.items() for s in secrets if re.search(re.escape(s), html, re.I)]
+
+
+@pytest.fixture
+def world():
+    ours = factories.EventFactory()
+    admin = factories.team_member(
+        ours, is_admin=True, can_edit_event=True, can_review=True, can_schedule=True, can_send_mail=True,
+        can_check_in=True, can_manage_sponsors=True,
+    )
+    reviewer = factories.team_member(ours, name="Reviewers", can_review=True)
+    speaker = factories.UserFactory(name="Our Speaker")
+    proposal = factories.ProposalFactory(event=ours, speakers=[speaker])
+    Review.objects.create(proposal=proposal, reviewer=reviewer, score=2, comment="fine")
+
+    # The other event's name is public (the index lists it); its proposals, people and set-up are not.
+    other = factories.EventFactory(name="Elsewhere Conf", description="LEAK-OTHER-EVENT description")
+    leaky = factories.UserFactory(name="Leaky Othername", email="leak@other.example")
+    leak_track = Track.objects.create(event=other, name="LeakTrack")
+    Room.objects.create(event=other, name="LeakRoom")
+    other_proposal = factories.ProposalFactory(
+        event=other, title="LEAK-OTHER-EVENT talk", speakers=[leaky], track=leak_track
+    )
+    other_proposal.event.speaker_profiles.filter(user=leaky).update(bio="LEAKBIO")
+    other_admin = factories.team_member(other, name="LeakTeam", is_admin=True, can_edit_event=True, can_review=True,
+                                        can_send_mail=True)
+    # Our speaker also has a proposal at the other event: their pages must still not mix the two.
+    factories.ProposalFactory(event=other, title="LEAK-OTHER-EVENT second talk", speakers=[leaky, speaker])
+
+    def objects(event, prop, team_user):
+        team = event.organiser.teams.filter(members=team_user).first()
+        return {
+            "event": event, "proposal": prop, "room": event.rooms.first(), "track": event.tracks.first(),
+            "session_type": event.session_types.first(), "team": team, "member": team_user, "user": team_user,
+        }
+
+    return {
+        "ours": objects(ours, proposal, admin), "other": objects(other, other_proposal, other_admin),
+        "admin": admin, "reviewer": reviewer, "speaker": speaker, "other_admin": other_admin,
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "speaker", "reviewer", "admin"])
+def test_no_page_shows_another_organisers_data(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+
+    pages = crawl(client, world["ours"])
+
+    assert len(pages) >= (3 if role in ("anonymous", "speaker") else 6)
+    assert _leaks(pages, OTHER_SECRETS) == []
+
+
+def test_crawler_detects_the_secrets_where_they_belong(client, world):
+    """The control: the other organiser's admin sees their own data, so the leak check can fail."""
+    client.force_login(world["other_admin"])
+
+    pages = crawl(client, world["other"])
+
+    found = {s for s in OTHER_SECRETS if any(s.lower() in html.lower() for html in pages.values())}
+    assert found >= {"LEAK-OTHER-EVENT", "Leaky Othername", "LeakTrack", "LeakRoom"}
+
+
+def test_other_organisers_admin_reaches_no_page_of_ours(client, world):
+    client.force_login(world["other_admin"])
+
+    pages = crawl(client, world["ours"])
+
+    back_office = [url for url in pages if url.startswith("/orga/") and url != "/orga/"]
+    assert back_office == []
+
+
+@pytest.fixture
+def anonymised(world):
+    event = world["ours"]["event"]
+    event.anonymise_review = True
+    event.save()
+    zelda = factories.UserFactory(name="Zelda Quixotic-Marmalade", email="zelda@secret.example")
+    proposal = factories.ProposalFactory(event=event, title="Hidden identity talk", speakers=[zelda])
+    event.speaker_profiles.filter(user=zelda).update(
+        bio="ZELDA-BIO", website="https://zelda.example", social="@zelda_social"
+    )
+    Review.objects.create(proposal=proposal, reviewer=world["admin"], score=3, comment="great")
+    return {**world["ours"], "proposal": proposal}
+
+
+def test_anonymised_review_hides_speaker_identity_from_reviewers_everywhere(client, world, anonymised):
+    client.force_login(world["reviewer"])
+
+    pages = crawl(client, anonymised)
+
+    assert any("Hidden identity talk" in html for html in pages.values())
+    assert _leaks(pages, HIDDEN_SPEAKER) == []
+
+
+def test_anonymised_review_still_shows_identity_to_organisers(client, world, anonymised):
+    client.force_login(world["admin"])
+
+    pages = crawl(client, anonymised)
+
+    assert any("Zelda Quixotic-Marmalade" in html for html in pages.values())
