@@ -18,7 +18,9 @@ def event(db):
 @pytest.fixture
 def organiser_user(event):
     """A member of the event's admin team (every permission)."""
-    return factories.team_member(event, is_admin=True, can_edit_event=True, can_review=True, can_send_mail=True)
+    return factories.team_member(
+        event, is_admin=True, can_edit_event=True, can_review=True, can_send_mail=True
+    )
 
 
 @pytest.fixture

@@ -74,8 +74,10 @@ def team_member(event, user=None, name=None, tracks=(), events=None, **flags) ->
     """A user on a team of the event's organiser with the given flags (created on the fly)."""
     user = user or UserFactory()
     team = Team.objects.create(
-        organiser=event.organiser, name=name or f"Team {Team.objects.count() + 1}",
-        all_events=events is None, **flags,
+        organiser=event.organiser,
+        name=name or f"Team {Team.objects.count() + 1}",
+        all_events=events is None,
+        **flags,
     )
     if events is not None:
         team.limit_events.set(events)
@@ -104,7 +106,9 @@ class ProposalFactory(factory.django.DjangoModelFactory):
             return
         for position, user in enumerate(extracted or [UserFactory()]):
             ProposalSpeaker.objects.create(proposal=obj, user=user, position=position)
-            SpeakerProfile.objects.get_or_create(event=obj.event, user=user, defaults={"bio": f"Bio of {user.name}."})
+            SpeakerProfile.objects.get_or_create(
+                event=obj.event, user=user, defaults={"bio": f"Bio of {user.name}."}
+            )
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

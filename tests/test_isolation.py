@@ -15,8 +15,21 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-OTHER_SECRETS = ["LEAK-OTHER-EVENT", "Leaky Othername", "leak@other.example", "LeakTrack", "LeakRoom", "LEAKBIO"]
-HIDDEN_SPEAKER = ["Zelda Quixotic-Marmalade", "zelda@secret.example", "ZELDA-BIO", "zelda.example", "@zelda_social"]
+OTHER_SECRETS = [
+    "LEAK-OTHER-EVENT",
+    "Leaky Othername",
+    "leak@other.example",
+    "LeakTrack",
+    "LeakRoom",
+    "LEAKBIO",
+]
+HIDDEN_SPEAKER = [
+    "Zelda Quixotic-Marmalade",
+    "zelda@secret.example",
+    "ZELDA-BIO",
+    "zelda.example",
+    "@zelda_social",
+]
 
 
 def _named_patterns(patterns, namespace="", params=()):
@@ -47,7 +60,9 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
                     kwargs[param] = objects[key].pk
                     break
             else:
-                pytest.fail(f"the crawler does not know which object {name}'s <pk> is: teach it in _kwargs_for")
+                pytest.fail(
+                    f"the crawler does not know which object {name}'s <pk> is: teach it in _kwargs_for"
+                )
         else:
             pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _kwargs_for")
     return kwargs
@@ -70,15 +85,23 @@ def crawl(client, objects) -> dict[str, str]:
 
 
 def _leaks(pages: dict[str, str], secrets: list[str]) -> list[str]:
-    return [f"{url}: {s}" for url, html in pages.items() for s in secrets if re.search(re.escape(s), html, re.I)]
+    return [
+        f"{url}: {s}" for url, html in pages.items() for s in secrets if re.search(re.escape(s), html, re.I)
+    ]
 
 
 @pytest.fixture
 def world():
     ours = factories.EventFactory()
     admin = factories.team_member(
-        ours, is_admin=True, can_edit_event=True, can_review=True, can_schedule=True, can_send_mail=True,
-        can_check_in=True, can_manage_sponsors=True,
+        ours,
+        is_admin=True,
+        can_edit_event=True,
+        can_review=True,
+        can_schedule=True,
+        can_send_mail=True,
+        can_check_in=True,
+        can_manage_sponsors=True,
     )
     reviewer = factories.team_member(ours, name="Reviewers", can_review=True)
     speaker = factories.UserFactory(name="Our Speaker")
@@ -94,21 +117,32 @@ def world():
         event=other, title="LEAK-OTHER-EVENT talk", speakers=[leaky], track=leak_track
     )
     other_proposal.event.speaker_profiles.filter(user=leaky).update(bio="LEAKBIO")
-    other_admin = factories.team_member(other, name="LeakTeam", is_admin=True, can_edit_event=True, can_review=True,
-                                        can_send_mail=True)
+    other_admin = factories.team_member(
+        other, name="LeakTeam", is_admin=True, can_edit_event=True, can_review=True, can_send_mail=True
+    )
     # Our speaker also has a proposal at the other event: their pages must still not mix the two.
     factories.ProposalFactory(event=other, title="LEAK-OTHER-EVENT second talk", speakers=[leaky, speaker])
 
     def objects(event, prop, team_user):
         team = event.organiser.teams.filter(members=team_user).first()
         return {
-            "event": event, "proposal": prop, "room": event.rooms.first(), "track": event.tracks.first(),
-            "session_type": event.session_types.first(), "team": team, "member": team_user, "user": team_user,
+            "event": event,
+            "proposal": prop,
+            "room": event.rooms.first(),
+            "track": event.tracks.first(),
+            "session_type": event.session_types.first(),
+            "team": team,
+            "member": team_user,
+            "user": team_user,
         }
 
     return {
-        "ours": objects(ours, proposal, admin), "other": objects(other, other_proposal, other_admin),
-        "admin": admin, "reviewer": reviewer, "speaker": speaker, "other_admin": other_admin,
+        "ours": objects(ours, proposal, admin),
+        "other": objects(other, other_proposal, other_admin),
+        "admin": admin,
+        "reviewer": reviewer,
+        "speaker": speaker,
+        "other_admin": other_admin,
     }
 
 

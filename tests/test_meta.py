@@ -24,7 +24,8 @@ def _walk(patterns, prefix=""):
 
 def test_every_url_declares_a_permission():
     undeclared = [
-        route for route, view in _walk(get_resolver().url_patterns)
+        route
+        for route, view in _walk(get_resolver().url_patterns)
         if not route.startswith(EXEMPT_PREFIXES) and not hasattr(view, ATTR)
     ]
 
@@ -45,7 +46,8 @@ def test_tests_mirror_the_source_tree():
     packages = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     tests_dir = Path(__file__).resolve().parent
     strays = [
-        str(f.relative_to(tests_dir)) for f in tests_dir.rglob("test_*.py")
+        str(f.relative_to(tests_dir))
+        for f in tests_dir.rglob("test_*.py")
         if f.parent != tests_dir and f.relative_to(tests_dir).parts[0] not in packages | {"browser"}
     ]
 

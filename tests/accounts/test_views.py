@@ -11,9 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signup_creates_account_and_logs_in(client):
-    response = client.post(reverse("accounts:signup"), {
-        "name": "Ada Lovelace", "email": "Ada@Example.org", "password": "analytical engine 1843",
-    })
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "name": "Ada Lovelace",
+            "email": "Ada@Example.org",
+            "password": "analytical engine 1843",
+        },
+    )
 
     assert response.status_code == 302
     user = User.objects.get()
@@ -24,7 +29,9 @@ def test_signup_creates_account_and_logs_in(client):
 def test_signup_bad_input_shows_errors_and_creates_nothing(client):
     factories.UserFactory(email="taken@example.org")
 
-    response = client.post(reverse("accounts:signup"), {"name": "", "email": "TAKEN@example.org", "password": "123"})
+    response = client.post(
+        reverse("accounts:signup"), {"name": "", "email": "TAKEN@example.org", "password": "123"}
+    )
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -37,7 +44,9 @@ def test_signup_bad_input_shows_errors_and_creates_nothing(client):
 def test_login_with_email_and_logout(client):
     user = factories.UserFactory(email="grace@example.org")
 
-    response = client.post(reverse("accounts:login"), {"username": "GRACE@example.org", "password": factories.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "GRACE@example.org", "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:home")).context["user"] == user
 
@@ -52,20 +61,28 @@ def test_failed_logins_are_rate_limited_per_address(client, settings):
 
     for _ in range(3):
         client.post(url, {"username": user.email, "password": "wrong"}, REMOTE_ADDR="203.0.113.7")
-    locked = client.post(url, {"username": user.email, "password": factories.PASSWORD}, REMOTE_ADDR="203.0.113.7")
-    other_address = client.post(url, {"username": user.email, "password": factories.PASSWORD}, REMOTE_ADDR="203.0.113.8")
+    locked = client.post(
+        url, {"username": user.email, "password": factories.PASSWORD}, REMOTE_ADDR="203.0.113.7"
+    )
+    other_address = client.post(
+        url, {"username": user.email, "password": factories.PASSWORD}, REMOTE_ADDR="203.0.113.8"
+    )
 
     assert locked.status_code == 429
     assert "Too many failed log-ins" in locked.content.decode()
     assert other_address.status_code == 302
 
 
-def test_password_reset_link_uses_base_url_not_host_header(client, settings, django_capture_on_commit_callbacks):
+def test_password_reset_link_uses_base_url_not_host_header(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.ALLOWED_HOSTS = ["evil.example", "podium.test", "testserver"]
     user = factories.UserFactory(email="reset@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:password_reset"), {"email": "reset@example.org"}, HTTP_HOST="evil.example")
+        client.post(
+            reverse("accounts:password_reset"), {"email": "reset@example.org"}, HTTP_HOST="evil.example"
+        )
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
@@ -75,12 +92,17 @@ def test_password_reset_link_uses_base_url_not_host_header(client, settings, dja
     path = link.removeprefix("https://podium.test")
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"] is True
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": "a brand new secret", "new_password2": "a brand new secret"})
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a brand new secret", "new_password2": "a brand new secret"},
+    )
     user.refresh_from_db()
     assert user.check_password("a brand new secret")
 
 
-def test_password_reset_unknown_address_says_the_same_and_sends_nothing(client, django_capture_on_commit_callbacks):
+def test_password_reset_unknown_address_says_the_same_and_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
 
@@ -99,7 +121,8 @@ def test_login_next_does_not_redirect_off_site(client):
     user = factories.UserFactory()
 
     response = client.post(
-        reverse("accounts:login") + "?next=https://evil.example/", {"username": user.email, "password": factories.PASSWORD}
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": user.email, "password": factories.PASSWORD},
     )
 
     assert response.status_code == 302

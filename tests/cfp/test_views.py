@@ -64,7 +64,9 @@ def test_submit_creates_proposal_profile_and_photo(client, event, speaker):
 
     proposal = Proposal.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("cfp:proposal", kwargs={"event": event.slug, "code": proposal.code})
+    assert response["Location"] == reverse(
+        "cfp:proposal", kwargs={"event": event.slug, "code": proposal.code}
+    )
     assert proposal.title == "Typing in anger"
     assert proposal.ordered_speakers == [speaker]
     profile = SpeakerProfile.objects.get(event=event, user=speaker)
@@ -130,7 +132,9 @@ def test_submit_refused_after_deadline(client, event, speaker):
     event.save()
     client.force_login(speaker)
 
-    response = client.post(reverse("cfp:submit", kwargs={"event": event.slug}), _submission(event), follow=True)
+    response = client.post(
+        reverse("cfp:submit", kwargs={"event": event.slug}), _submission(event), follow=True
+    )
 
     assert "closed" in response.content.decode()
     assert Proposal.objects.count() == 0
@@ -140,8 +144,14 @@ def test_speaker_edits_proposal_and_stale_edit_is_refused(client, proposal, spea
     client.force_login(speaker)
     url = reverse("cfp:proposal", kwargs={"event": proposal.event.slug, "code": proposal.code})
     form = {
-        "title": "Better title", "abstract": "A", "description": "D", "track": proposal.track_id,
-        "session_type": proposal.session_type_id, "audience_level": "advanced", "language": "en", "notes": "",
+        "title": "Better title",
+        "abstract": "A",
+        "description": "D",
+        "track": proposal.track_id,
+        "session_type": proposal.session_type_id,
+        "audience_level": "advanced",
+        "language": "en",
+        "notes": "",
         "version": proposal.version,
     }
 
@@ -156,7 +166,9 @@ def test_speaker_edits_proposal_and_stale_edit_is_refused(client, proposal, spea
 def test_other_user_cannot_open_someone_elses_proposal(client, proposal):
     client.force_login(factories.UserFactory())
 
-    response = client.get(reverse("cfp:proposal", kwargs={"event": proposal.event.slug, "code": proposal.code}))
+    response = client.get(
+        reverse("cfp:proposal", kwargs={"event": proposal.event.slug, "code": proposal.code})
+    )
 
     assert response.status_code == 404
 
@@ -190,7 +202,8 @@ def test_co_speaker_invite_bad_email_is_a_clear_error(client, proposal, speaker)
 
     response = client.post(
         reverse("cfp:invite_cospeaker", kwargs={"event": proposal.event.slug, "code": proposal.code}),
-        {"email": "not-an-address"}, follow=True,
+        {"email": "not-an-address"},
+        follow=True,
     )
 
     assert "Enter a valid e-mail address" in response.content.decode()
@@ -206,7 +219,8 @@ def _accepted(proposal):
 def test_confirm_link_get_changes_nothing_and_post_confirms(client, proposal, speaker):
     _accepted(proposal)
     url = reverse(
-        "cfp:confirm", kwargs={"event": proposal.event.slug, "token": services.confirmation_token(proposal, speaker)}
+        "cfp:confirm",
+        kwargs={"event": proposal.event.slug, "token": services.confirmation_token(proposal, speaker)},
     )
 
     page = client.get(url)
@@ -222,7 +236,8 @@ def test_confirm_link_get_changes_nothing_and_post_confirms(client, proposal, sp
 def test_confirm_link_decline_withdraws(client, proposal, speaker):
     _accepted(proposal)
     url = reverse(
-        "cfp:confirm", kwargs={"event": proposal.event.slug, "token": services.confirmation_token(proposal, speaker)}
+        "cfp:confirm",
+        kwargs={"event": proposal.event.slug, "token": services.confirmation_token(proposal, speaker)},
     )
 
     client.post(url, {"action": "decline"})
@@ -236,7 +251,8 @@ def test_confirm_link_tampered_is_refused(client, proposal, speaker):
     token = services.confirmation_token(proposal, speaker)
 
     response = client.post(
-        reverse("cfp:confirm", kwargs={"event": proposal.event.slug, "token": token[:-2] + "xx"}), {"action": "confirm"}
+        reverse("cfp:confirm", kwargs={"event": proposal.event.slug, "token": token[:-2] + "xx"}),
+        {"action": "confirm"},
     )
 
     assert response.status_code == 400
@@ -261,10 +277,17 @@ def test_profile_saves_availability_in_event_time_zone(client, event, speaker):
     client.force_login(speaker)
     day = event.days[0].isoformat()
 
-    response = client.post(reverse("cfp:profile", kwargs={"event": event.slug}), {
-        "name": "New Name", "bio": "Bio", "website": "example.org", "social": "",
-        f"av-{day}_morning": "on", f"av-{day}_afternoon": "on",
-    })
+    response = client.post(
+        reverse("cfp:profile", kwargs={"event": event.slug}),
+        {
+            "name": "New Name",
+            "bio": "Bio",
+            "website": "example.org",
+            "social": "",
+            f"av-{day}_morning": "on",
+            f"av-{day}_afternoon": "on",
+        },
+    )
 
     assert response.status_code == 302
     profile = SpeakerProfile.objects.get(event=event, user=speaker)
@@ -279,9 +302,15 @@ def test_profile_saves_availability_in_event_time_zone(client, event, speaker):
 def test_profile_bad_website_keeps_bio_and_saves_nothing(client, event, speaker):
     client.force_login(speaker)
 
-    response = client.post(reverse("cfp:profile", kwargs={"event": event.slug}), {
-        "name": "N", "bio": "Typed bio kept", "website": "http://", "social": "",
-    })
+    response = client.post(
+        reverse("cfp:profile", kwargs={"event": event.slug}),
+        {
+            "name": "N",
+            "bio": "Typed bio kept",
+            "website": "http://",
+            "social": "",
+        },
+    )
 
     assert response.status_code == 200
     assert "Typed bio kept" in response.content.decode()

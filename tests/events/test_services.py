@@ -362,7 +362,9 @@ def test_create_event_by_admin_of_limited_team_gives_that_team_the_new_event(db)
     admin = factories.team_member(first, is_admin=True, can_edit_event=True, events=[first])
 
     new = services.create_event(
-        organiser=first.organiser, by=admin, slug="second-conf",
+        organiser=first.organiser,
+        by=admin,
+        slug="second-conf",
         data={"name": "Second", "date_from": first.date_from, "date_to": first.date_to, "timezone": "UTC"},
     )
 

@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 
 def _queue(event, held=False, to="a@example.org"):
     return services.queue_mail(
-        to=to, template="team_invite", event=event, held=held,
-        context={"team": event.organiser.teams.first() or _team(event), "inviter": factories.UserFactory(), "link": "x"},
+        to=to,
+        template="team_invite",
+        event=event,
+        held=held,
+        context={
+            "team": event.organiser.teams.first() or _team(event),
+            "inviter": factories.UserFactory(),
+            "link": "x",
+        },
     )
 
 
@@ -81,10 +88,22 @@ def test_stale_claim_is_retried_but_fresh_claim_is_not(event, settings):
 def test_discard_held_drops_only_that_subject(event):
     user = factories.UserFactory()
     context = {"user": user, "link": "x"}
-    a = services.queue_mail(to="a@example.org", template="password_reset", context=context, event=event,
-                            about="decision:1", held=True)
-    b = services.queue_mail(to="b@example.org", template="password_reset", context=context, event=event,
-                            about="decision:2", held=True)
+    a = services.queue_mail(
+        to="a@example.org",
+        template="password_reset",
+        context=context,
+        event=event,
+        about="decision:1",
+        held=True,
+    )
+    b = services.queue_mail(
+        to="b@example.org",
+        template="password_reset",
+        context=context,
+        event=event,
+        about="decision:2",
+        held=True,
+    )
 
     assert services.discard_held(about="decision:1", event=event) == 1
     a.refresh_from_db()

@@ -88,10 +88,14 @@ def proposal_history(proposal):
 
 
 def test_update_proposal_with_stale_version_is_refused(proposal, speaker):
-    services.update_proposal(proposal=proposal, by=speaker, data={"title": "First edit"}, version=proposal.version)
+    services.update_proposal(
+        proposal=proposal, by=speaker, data={"title": "First edit"}, version=proposal.version
+    )
 
     with pytest.raises(StaleEdit):
-        services.update_proposal(proposal=proposal, by=speaker, data={"title": "Second edit"}, version=proposal.version)
+        services.update_proposal(
+            proposal=proposal, by=speaker, data={"title": "Second edit"}, version=proposal.version
+        )
     proposal.refresh_from_db()
     assert proposal.title == "First edit"
 
@@ -100,7 +104,9 @@ def test_update_proposal_by_non_speaker_is_refused(proposal):
     stranger = factories.UserFactory()
 
     with pytest.raises(NotAllowed):
-        services.update_proposal(proposal=proposal, by=stranger, data={"title": "Hijack"}, version=proposal.version)
+        services.update_proposal(
+            proposal=proposal, by=stranger, data={"title": "Hijack"}, version=proposal.version
+        )
 
 
 def test_confirmation_token_is_bound_to_event(proposal, speaker):
@@ -131,5 +137,7 @@ def test_withdrawing_with_a_pending_decision_discards_its_held_mail(proposal, sp
 
     services.withdraw_proposal(proposal=proposal, by=speaker)
 
-    statuses = set(proposal.event.mails.filter(about=f"decision:{proposal.pk}").values_list("status", flat=True))
+    statuses = set(
+        proposal.event.mails.filter(about=f"decision:{proposal.pk}").values_list("status", flat=True)
+    )
     assert statuses == {MailStatus.DISCARDED}

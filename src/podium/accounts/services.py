@@ -21,7 +21,9 @@ def sign_up(*, email: str, name: str, password: str) -> User:
     """Create an account. Side effects: audit entry."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise SignUpError("An account with this e-mail address exists already. Log in or reset your password.")
+        raise SignUpError(
+            "An account with this e-mail address exists already. Log in or reset your password."
+        )
     user = User.objects.create_user(email=email, name=name.strip(), password=password)
     audit.record(action="account.signed_up", actor=user, target=user)
     return user
@@ -31,7 +33,9 @@ def password_reset_link(user: User) -> str:
     """The reset link, always on PODIUM_BASE_URL (never the Host header of the request)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.BASE_URL + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.BASE_URL + reverse(
+        "accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,9 @@ def _safe_next(request, fallback):
     return fallback
 
 
-login_view = public(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm))
+login_view = public(
+    auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)
+)
 logout_view = public(auth_views.LogoutView.as_view())
 
 
@@ -28,7 +30,9 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_up(
-                email=form.cleaned_data["email"], name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
             )
         except services.SignUpError as exc:
             form.add_error("email", str(exc))

@@ -6,7 +6,9 @@ from django.db import models
 from podium.base.models import AuditEntry
 
 
-def record(*, action: str, actor=None, target: models.Model | None = None, event_id=None, **data) -> AuditEntry:
+def record(
+    *, action: str, actor=None, target: models.Model | None = None, event_id=None, **data
+) -> AuditEntry:
     """Append one audit entry for `target` (any model instance)."""
     content_type = ContentType.objects.get_for_model(target) if target is not None else None
     return AuditEntry.objects.create(

@@ -10,12 +10,18 @@ from podium.proposals.models import Proposal
 
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=120, label="Name as it should appear in the program")
-    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=3000,
-                          help_text="A few sentences about you, in the third person. Markdown works.")
+    bio = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=3000,
+        help_text="A few sentences about you, in the third person. Markdown works.",
+    )
     website = forms.URLField(required=False, assume_scheme="https")
     social = forms.CharField(max_length=200, required=False, label="Social media handle")
-    photo = forms.FileField(required=False, help_text="JPEG, PNG or WebP, at most 2 MB.",
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    photo = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP, at most 2 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     remove_photo = forms.BooleanField(required=False, label="Remove my current photo")
 
     def clean_photo(self):
@@ -28,7 +34,11 @@ class ProfileForm(forms.Form):
 class AvailabilityForm(forms.Form):
     """One checkbox per half day of the event; all unchecked means always available."""
 
-    PARTS = (("morning", "Morning", 8, 13), ("afternoon", "Afternoon", 13, 18), ("evening", "Evening", 18, 23))
+    PARTS = (
+        ("morning", "Morning", 8, 13),
+        ("afternoon", "Afternoon", 13, 18),
+        ("evening", "Evening", 18, 23),
+    )
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +79,16 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = ["title", "abstract", "description", "track", "session_type", "audience_level", "language", "notes"]
+        fields = [
+            "title",
+            "abstract",
+            "description",
+            "track",
+            "session_type",
+            "audience_level",
+            "language",
+            "notes",
+        ]
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 8}),

@@ -28,11 +28,15 @@ def _apply_error(form, exc: ServiceError):
 @public
 def cfp(request, event):
     event = _event(event)
-    return render(request, "cfp/cfp.html", {
-        "event": event,
-        "tracks": event.tracks.all(),
-        "session_types": event.session_types.all(),
-    })
+    return render(
+        request,
+        "cfp/cfp.html",
+        {
+            "event": event,
+            "tracks": event.tracks.all(),
+            "session_types": event.session_types.all(),
+        },
+    )
 
 
 @login_required
@@ -43,33 +47,52 @@ def submit(request, event):
         messages.error(request, "The call for papers is closed.")
         return redirect("cfp:cfp", event=event.slug)
     profile = SpeakerProfile.objects.filter(event=event, user=request.user).first()
-    profile_initial = {"name": request.user.name, "bio": profile.bio if profile else "",
-                       "website": profile.website if profile else "", "social": profile.social if profile else ""}
+    profile_initial = {
+        "name": request.user.name,
+        "bio": profile.bio if profile else "",
+        "website": profile.website if profile else "",
+        "social": profile.social if profile else "",
+    }
     if request.method == "POST":
         profile_form = ProfileForm(request.POST, request.FILES, prefix="profile")
         form = ProposalForm(request.POST, event=event)
         if profile_form.is_valid() and form.is_valid():
             try:
                 services.save_speaker_profile(
-                    event=event, user=request.user, name=profile_form.cleaned_data["name"],
-                    bio=profile_form.cleaned_data["bio"], website=profile_form.cleaned_data["website"],
-                    social=profile_form.cleaned_data["social"], photo=profile_form.cleaned_data["photo"],
+                    event=event,
+                    user=request.user,
+                    name=profile_form.cleaned_data["name"],
+                    bio=profile_form.cleaned_data["bio"],
+                    website=profile_form.cleaned_data["website"],
+                    social=profile_form.cleaned_data["social"],
+                    photo=profile_form.cleaned_data["photo"],
                 )
                 proposal = services.submit_proposal(
-                    event=event, speaker=request.user, data=form.service_data(),
+                    event=event,
+                    speaker=request.user,
+                    data=form.service_data(),
                     idempotency_key=form.cleaned_data.get("idempotency_key") or None,
                 )
             except ServiceError as exc:
                 _apply_error(form, exc)
             else:
-                messages.success(request, f"Thank you! Your proposal was submitted with the code {proposal.code}.")
+                messages.success(
+                    request, f"Thank you! Your proposal was submitted with the code {proposal.code}."
+                )
                 return redirect("cfp:proposal", event=event.slug, code=proposal.code)
     else:
         profile_form = ProfileForm(initial=profile_initial, prefix="profile")
         form = ProposalForm(event=event)
-    return render(request, "cfp/submit.html", {
-        "event": event, "form": form, "profile_form": profile_form, "profile": profile,
-    })
+    return render(
+        request,
+        "cfp/submit.html",
+        {
+            "event": event,
+            "form": form,
+            "profile_form": profile_form,
+            "profile": profile,
+        },
+    )
 
 
 @login_required
@@ -82,7 +105,11 @@ def my_proposals(request, event):
 @login_required
 def profile(request, event):
     event = _event(event)
-    profile = SpeakerProfile.objects.filter(event=event, user=request.user).prefetch_related("availabilities").first()
+    profile = (
+        SpeakerProfile.objects.filter(event=event, user=request.user)
+        .prefetch_related("availabilities")
+        .first()
+    )
     initial = {"name": request.user.name}
     if profile:
         initial.update(bio=profile.bio, website=profile.website, social=profile.social)
@@ -93,9 +120,14 @@ def profile(request, event):
         if form.is_valid() and availability.is_valid():
             try:
                 saved = services.save_speaker_profile(
-                    event=event, user=request.user, name=form.cleaned_data["name"], bio=form.cleaned_data["bio"],
-                    website=form.cleaned_data["website"], social=form.cleaned_data["social"],
-                    photo=form.cleaned_data["photo"], remove_photo=form.cleaned_data["remove_photo"],
+                    event=event,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    bio=form.cleaned_data["bio"],
+                    website=form.cleaned_data["website"],
+                    social=form.cleaned_data["social"],
+                    photo=form.cleaned_data["photo"],
+                    remove_photo=form.cleaned_data["remove_photo"],
                 )
                 services.set_availability(profile=saved, windows=availability.windows())
             except ServiceError as exc:
@@ -105,10 +137,19 @@ def profile(request, event):
                 return redirect("cfp:profile", event=event.slug)
     else:
         form = ProfileForm(initial=initial)
-        availability = AvailabilityForm(initial=AvailabilityForm.initial_for(event, windows), event=event, prefix="av")
-    return render(request, "cfp/profile.html", {
-        "event": event, "form": form, "availability": availability, "profile": profile,
-    })
+        availability = AvailabilityForm(
+            initial=AvailabilityForm.initial_for(event, windows), event=event, prefix="av"
+        )
+    return render(
+        request,
+        "cfp/profile.html",
+        {
+            "event": event,
+            "form": form,
+            "availability": availability,
+            "profile": profile,
+        },
+    )
 
 
 @login_required
@@ -121,7 +162,9 @@ def proposal(request, event, code):
     if editable and request.method == "POST" and form.is_valid():
         try:
             services.update_proposal(
-                proposal=proposal, by=request.user, data=form.service_data(),
+                proposal=proposal,
+                by=request.user,
+                data=form.service_data(),
                 version=form.cleaned_data.get("version") or 0,
             )
         except ServiceError as exc:
@@ -129,12 +172,21 @@ def proposal(request, event, code):
         else:
             messages.success(request, "Your changes were saved.")
             return redirect("cfp:proposal", event=event.slug, code=proposal.code)
-    return render(request, "cfp/proposal.html", {
-        "event": event, "proposal": proposal, "form": form, "editable": editable,
-        "invite_form": InviteForm(), "invites": proposal.invites.filter(accepted_at__isnull=True),
-        "can_withdraw": proposal.state in (ProposalState.SUBMITTED, ProposalState.ACCEPTED, ProposalState.CONFIRMED),
-        "needs_confirmation": proposal.state == ProposalState.ACCEPTED,
-    })
+    return render(
+        request,
+        "cfp/proposal.html",
+        {
+            "event": event,
+            "proposal": proposal,
+            "form": form,
+            "editable": editable,
+            "invite_form": InviteForm(),
+            "invites": proposal.invites.filter(accepted_at__isnull=True),
+            "can_withdraw": proposal.state
+            in (ProposalState.SUBMITTED, ProposalState.ACCEPTED, ProposalState.CONFIRMED),
+            "needs_confirmation": proposal.state == ProposalState.ACCEPTED,
+        },
+    )
 
 
 @login_required
@@ -172,7 +224,9 @@ def invite(request, event, code):
 def accept_invite(request, event, token):
     """Join a proposal as co-speaker. Needs a log-in (or sign-up) first; the token names the proposal."""
     event = _event(event)
-    invite = get_object_or_404(CoSpeakerInvite.objects.select_related("proposal"), token=token, proposal__event=event)
+    invite = get_object_or_404(
+        CoSpeakerInvite.objects.select_related("proposal"), token=token, proposal__event=event
+    )
     if not request.user.is_authenticated:
         return render(request, "cfp/invite_login.html", {"event": event, "invite": invite})
     if request.method == "POST":
@@ -194,7 +248,9 @@ def _confirm_or_decline(request, event, proposal, user):
             messages.success(request, "Thank you for confirming! We look forward to your session.")
         elif action == "decline":
             services.decline_proposal(proposal=proposal, by=user)
-            messages.success(request, "You declined the invitation to present. Thank you for letting us know.")
+            messages.success(
+                request, "You declined the invitation to present. Thank you for letting us know."
+            )
         else:
             messages.error(request, "Choose to confirm or decline.")
     except ServiceError as exc:
@@ -229,5 +285,3 @@ def confirm_logged_in(request, event, code):
     if request.method == "POST":
         _confirm_or_decline(request, event, proposal, request.user)
     return redirect("cfp:proposal", event=event.slug, code=proposal.code)
-
-

@@ -50,9 +50,11 @@ def teams_for(user, event: Event):
     """The teams through which `user` has access to `event`."""
     if not user.is_authenticated:
         return Team.objects.none()
-    return Team.objects.filter(organiser_id=event.organiser_id, members=user).filter(
-        Q(all_events=True) | Q(limit_events=event)
-    ).distinct()
+    return (
+        Team.objects.filter(organiser_id=event.organiser_id, members=user)
+        .filter(Q(all_events=True) | Q(limit_events=event))
+        .distinct()
+    )
 
 
 def permissions_for(user, event: Event) -> EventPermissions:

@@ -17,14 +17,18 @@ class MailStatus(models.TextChoices):
 
 class OutboxMail(models.Model):
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mails")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
     template = models.CharField(max_length=80)
     # What the mail is about, e.g. "proposal:42"; held decision mails are replaced per subject.
     about = models.CharField(max_length=80, blank=True, default="", db_index=True)
-    status = models.CharField(max_length=12, choices=MailStatus.choices, default=MailStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=MailStatus.choices, default=MailStatus.QUEUED, db_index=True
+    )
     created = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,9 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def queue_mail(*, to: str, template: str, context: dict, event=None, user=None, about: str = "", held: bool = False) -> OutboxMail:
+def queue_mail(
+    *, to: str, template: str, context: dict, event=None, user=None, about: str = "", held: bool = False
+) -> OutboxMail:
     """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits."""
     subject, body = render(template, {"event": event, **context})
     mail = OutboxMail.objects.create(
@@ -79,7 +81,9 @@ def _claim(ids=None) -> list[OutboxMail]:
         if transaction.get_connection().features.has_select_for_update_skip_locked:
             ready = ready.select_for_update(skip_locked=True)
         mails = list(ready.order_by("pk")[:200])
-        OutboxMail.objects.filter(pk__in=[m.pk for m in mails]).update(status=MailStatus.SENDING, claimed_at=now)
+        OutboxMail.objects.filter(pk__in=[m.pk for m in mails]).update(
+            status=MailStatus.SENDING, claimed_at=now
+        )
     return mails
 
 
@@ -88,7 +92,9 @@ def deliver(*, ids=None) -> int:
     sent = 0
     for mail in _claim(ids):
         try:
-            EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to]).send()
+            EmailMessage(
+                subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to]
+            ).send()
         except Exception as exc:  # any transport failure: keep the row, retry later
             log.warning("mail %s to %s failed: %s", mail.pk, mail.to, exc)
             OutboxMail.objects.filter(pk=mail.pk).update(

@@ -12,7 +12,9 @@ class SpeakerProfile(models.Model):
     """A speaker's public face for one event (bio and photo can differ between events)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speaker_profiles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speaker_profiles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speaker_profiles"
+    )
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
     website = models.URLField(blank=True)
@@ -32,7 +34,12 @@ class SpeakerAvailability(models.Model):
 
     class Meta:
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="speaker_availability_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="speaker_availability_ordered")
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
 
 
 class Proposal(models.Model):
@@ -41,7 +48,9 @@ class Proposal(models.Model):
     title = models.CharField(max_length=200)
     abstract = models.TextField(max_length=1000)
     description = models.TextField(blank=True)
-    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals")
+    track = models.ForeignKey(
+        Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="proposals")
     audience_level = models.CharField(max_length=20, choices=AUDIENCE_LEVELS, default="beginner")
     language = models.CharField(max_length=10, default="en")
@@ -49,8 +58,12 @@ class Proposal(models.Model):
     state = models.CharField(max_length=20, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
     # A decision taken but not yet sent to the speakers; speakers keep seeing `state` until then.
     pending_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")
-    speakers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="ProposalSpeaker", related_name="proposals")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    speakers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ProposalSpeaker", related_name="proposals"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submission_key = models.CharField(max_length=64, null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -90,12 +103,17 @@ class ProposalSpeaker(models.Model):
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="proposal_speaker_unique")]
 
+    def __str__(self):
+        return f"{self.user} on {self.proposal_id}"
+
 
 class CoSpeakerInvite(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 

@@ -9,7 +9,13 @@ from podium.proposals.models import Proposal
 def team_visible_proposals(user, event):
     """Proposals of `event` the user may see as a team member (limited by the teams' tracks)."""
     perms = permissions_for(user, event)
-    if not (perms.can_edit_event or perms.can_review or perms.is_admin or perms.can_schedule or perms.can_send_mail):
+    if not (
+        perms.can_edit_event
+        or perms.can_review
+        or perms.is_admin
+        or perms.can_schedule
+        or perms.can_send_mail
+    ):
         return Proposal.objects.none()
     proposals = event.proposals.all()
     if perms.track_ids is not None:

@@ -15,9 +15,24 @@ from podium.events.models import Event
 from podium.mail.services import discard_held, queue_mail
 from podium.proposals import states
 from podium.proposals.enums import CODE_ALPHABET, CODE_LENGTH, Actor, ProposalState
-from podium.proposals.models import CoSpeakerInvite, Proposal, ProposalSpeaker, SpeakerAvailability, SpeakerProfile
+from podium.proposals.models import (
+    CoSpeakerInvite,
+    Proposal,
+    ProposalSpeaker,
+    SpeakerAvailability,
+    SpeakerProfile,
+)
 
-PROPOSAL_FIELDS = ("title", "abstract", "description", "track", "session_type", "audience_level", "language", "notes")
+PROPOSAL_FIELDS = (
+    "title",
+    "abstract",
+    "description",
+    "track",
+    "session_type",
+    "audience_level",
+    "language",
+    "notes",
+)
 CONFIRM_SALT = "podium.proposals.confirm"
 
 
@@ -43,9 +58,19 @@ def _check_event_objects(event: Event, data: dict) -> None:
 
 # --- Profiles --------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def save_speaker_profile(*, event: Event, user, name: str, bio: str, website: str = "", social: str = "",
-                         photo=None, remove_photo: bool = False) -> SpeakerProfile:
+def save_speaker_profile(
+    *,
+    event: Event,
+    user,
+    name: str,
+    bio: str,
+    website: str = "",
+    social: str = "",
+    photo=None,
+    remove_photo: bool = False,
+) -> SpeakerProfile:
     """Create or update the user's speaker profile for this event. Side effects: audit entry."""
     profile, _ = SpeakerProfile.objects.get_or_create(event=event, user=user)
     if name.strip() and name.strip() != user.name:
@@ -69,7 +94,9 @@ def set_availability(*, profile: SpeakerProfile, windows: list[tuple[dt.datetime
     """Replace the speaker's availability windows. Windows must lie within the event's days."""
     event = profile.event
     first = dt.datetime.combine(event.date_from, dt.time(0), tzinfo=event.tz)
-    last = dt.datetime.combine(event.date_to + dt.timedelta(days=1), dt.time(event.day_start_hour), tzinfo=event.tz)
+    last = dt.datetime.combine(
+        event.date_to + dt.timedelta(days=1), dt.time(event.day_start_hour), tzinfo=event.tz
+    )
     for start, end in windows:
         if end <= start:
             raise ServiceError("Each availability window must end after it starts.", field="availability")
@@ -82,6 +109,7 @@ def set_availability(*, profile: SpeakerProfile, windows: list[tuple[dt.datetime
 
 
 # --- Submission and editing ------------------------------------------------------------------------
+
 
 def submit_proposal(*, event: Event, speaker, data: dict, idempotency_key: str | None = None) -> Proposal:
     """Submit a proposal during the CfP. The same idempotency key always yields the same proposal.
@@ -121,7 +149,9 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
     )
     ProposalSpeaker.objects.create(proposal=proposal, user=speaker, position=0)
     SpeakerProfile.objects.get_or_create(event=event, user=speaker)
-    audit.record(action="proposal.submitted", actor=speaker, target=proposal, event_id=event.pk, to=proposal.state)
+    audit.record(
+        action="proposal.submitted", actor=speaker, target=proposal, event_id=event.pk, to=proposal.state
+    )
     queue_mail(
         to=speaker.email,
         template="proposal_received",
@@ -138,7 +168,9 @@ def speaker_can_edit(proposal: Proposal) -> bool:
 
 
 @transaction.atomic
-def update_proposal(*, proposal: Proposal, by, data: dict, version: int, as_organiser: bool = False) -> Proposal:
+def update_proposal(
+    *, proposal: Proposal, by, data: dict, version: int, as_organiser: bool = False
+) -> Proposal:
     """Edit a proposal. Speakers may edit until the deadline; organisers at any time.
 
     A stale `version` (someone saved in between) is refused. Side effects: audit entry with the changed fields.
@@ -148,9 +180,13 @@ def update_proposal(*, proposal: Proposal, by, data: dict, version: int, as_orga
         if not locked.speakers.filter(pk=by.pk).exists():
             raise NotAllowed("Only the proposal's speakers can edit it.")
         if not speaker_can_edit(locked):
-            raise NotAllowed("This proposal can no longer be edited: the call for papers is closed or it was decided.")
+            raise NotAllowed(
+                "This proposal can no longer be edited: the call for papers is closed or it was decided."
+            )
     if locked.version != version:
-        raise StaleEdit("Someone else saved this proposal while you were editing. Review their changes and edit again.")
+        raise StaleEdit(
+            "Someone else saved this proposal while you were editing. Review their changes and edit again."
+        )
     _check_event_objects(locked.event, {"session_type": locked.session_type, **data})
     changed = {}
     for name in PROPOSAL_FIELDS:
@@ -159,11 +195,14 @@ def update_proposal(*, proposal: Proposal, by, data: dict, version: int, as_orga
             setattr(locked, name, data[name])
     locked.version += 1
     locked.save()
-    audit.record(action="proposal.edited", actor=by, target=locked, event_id=locked.event_id, fields=sorted(changed))
+    audit.record(
+        action="proposal.edited", actor=by, target=locked, event_id=locked.event_id, fields=sorted(changed)
+    )
     return locked
 
 
 # --- State changes ---------------------------------------------------------------------------------
+
 
 def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Proposal:
     """Move a proposal to `to_state` if the state machine allows it for `actor`.
@@ -184,7 +223,10 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
     proposal.version += 1
     proposal.save(update_fields=["state", "pending_state", "version", "updated"])
     audit.record(
-        action="proposal.state_changed", actor=by, target=proposal, event_id=proposal.event_id,
+        action="proposal.state_changed",
+        actor=by,
+        target=proposal,
+        event_id=proposal.event_id,
         **{"from": from_state, "to": to_state},
     )
     return proposal
@@ -200,13 +242,17 @@ def _speaker_locked(proposal: Proposal, user) -> Proposal:
 @transaction.atomic
 def withdraw_proposal(*, proposal: Proposal, by) -> Proposal:
     """The speaker withdraws. Side effects: audit entry."""
-    return change_state(proposal=_speaker_locked(proposal, by), to_state=ProposalState.WITHDRAWN, by=by, actor=Actor.SPEAKER)
+    return change_state(
+        proposal=_speaker_locked(proposal, by), to_state=ProposalState.WITHDRAWN, by=by, actor=Actor.SPEAKER
+    )
 
 
 @transaction.atomic
 def confirm_proposal(*, proposal: Proposal, by) -> Proposal:
     """A speaker confirms an accepted proposal. Side effects: audit entry."""
-    return change_state(proposal=_speaker_locked(proposal, by), to_state=ProposalState.CONFIRMED, by=by, actor=Actor.SPEAKER)
+    return change_state(
+        proposal=_speaker_locked(proposal, by), to_state=ProposalState.CONFIRMED, by=by, actor=Actor.SPEAKER
+    )
 
 
 @transaction.atomic
@@ -230,7 +276,9 @@ def confirmation_token(proposal: Proposal, user) -> str:
 
 
 def confirmation_link(proposal: Proposal, user) -> str:
-    path = reverse("cfp:confirm", kwargs={"event": proposal.event.slug, "token": confirmation_token(proposal, user)})
+    path = reverse(
+        "cfp:confirm", kwargs={"event": proposal.event.slug, "token": confirmation_token(proposal, user)}
+    )
     return settings.BASE_URL + path
 
 
@@ -249,6 +297,7 @@ def read_confirmation_token(event: Event, token: str):
 
 # --- Co-speakers -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def invite_co_speaker(*, proposal: Proposal, email: str, by) -> CoSpeakerInvite:
     """Invite someone by e-mail to join the proposal as a speaker. Side effects: outbox mail, audit entry."""
@@ -258,13 +307,20 @@ def invite_co_speaker(*, proposal: Proposal, email: str, by) -> CoSpeakerInvite:
         raise ServiceError("This person is a speaker of the proposal already.", field="email")
     if locked.state in (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED):
         raise NotAllowed("Co-speakers can no longer be added to this proposal.")
-    invite = CoSpeakerInvite.objects.create(proposal=locked, email=email, token=secrets.token_urlsafe(32), invited_by=by)
+    invite = CoSpeakerInvite.objects.create(
+        proposal=locked, email=email, token=secrets.token_urlsafe(32), invited_by=by
+    )
     link = _abs(reverse("cfp:invite", kwargs={"event": locked.event.slug, "token": invite.token}))
     queue_mail(
-        to=email, template="cospeaker_invite", context={"proposal": locked, "inviter": by, "link": link},
-        event=locked.event, about=f"proposal:{locked.pk}",
+        to=email,
+        template="cospeaker_invite",
+        context={"proposal": locked, "inviter": by, "link": link},
+        event=locked.event,
+        about=f"proposal:{locked.pk}",
     )
-    audit.record(action="proposal.cospeaker_invited", actor=by, target=locked, event_id=locked.event_id, email=email)
+    audit.record(
+        action="proposal.cospeaker_invited", actor=by, target=locked, event_id=locked.event_id, email=email
+    )
     return invite
 
 

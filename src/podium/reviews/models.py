@@ -16,7 +16,9 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-updated"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_review_per_reviewer")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_review_per_reviewer")
+        ]
 
     def __str__(self):
         return f"{self.reviewer} on {self.proposal.code}: {self.score}"

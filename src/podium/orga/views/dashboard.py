@@ -19,11 +19,15 @@ def dashboard(request):
 @organiser_admin
 def organiser(request, organiser):
     organiser = request.organiser
-    return render(request, "orga/organiser.html", {
-        "organiser": organiser,
-        "events": organiser.events.all(),
-        "teams": organiser.teams.annotate(member_count=Count("members")),
-    })
+    return render(
+        request,
+        "orga/organiser.html",
+        {
+            "organiser": organiser,
+            "events": organiser.events.all(),
+            "teams": organiser.teams.annotate(member_count=Count("members")),
+        },
+    )
 
 
 @team_member
@@ -32,10 +36,15 @@ def event_dashboard(request, event):
     visible = proposal_rules.team_visible_proposals(request.user, event)
     counts = visible.aggregate(
         total=Count("pk"),
-        **{state: Count("pk", filter=Q(state=state)) for state in ("submitted", "accepted", "confirmed", "rejected", "withdrawn")},
+        **{
+            state: Count("pk", filter=Q(state=state))
+            for state in ("submitted", "accepted", "confirmed", "rejected", "withdrawn")
+        },
         pending=Count("pk", filter=~Q(pending_state="")),
     )
-    return render(request, "orga/event.html", {"event": event, "counts": counts, "perms": request.permissions})
+    return render(
+        request, "orga/event.html", {"event": event, "counts": counts, "perms": request.permissions}
+    )
 
 
 @token

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
-        parser.add_argument("--no-migrate", action="store_true", help="Do not apply pending migrations first.")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Do not apply pending migrations first."
+        )
 
     def handle(self, *args, host, port, workers, no_migrate, **options):
         import uvicorn
@@ -21,4 +23,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Podium at http://{host}:{port}/ (data in {settings.DATA_DIR}); Ctrl+C stops it.")
-        uvicorn.run("podium.asgi:application", host=host, port=port, workers=workers, log_level="warning", lifespan="off")
+        uvicorn.run(
+            "podium.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            lifespan="off",
+        )
