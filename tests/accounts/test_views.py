@@ -127,3 +127,18 @@ def test_login_next_does_not_redirect_off_site(client):
 
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+def test_home_query_count_is_constant(client):
+    from tests.querycount import assert_constant_queries
+
+    speaker = factories.UserFactory()
+    client.force_login(speaker)
+
+    def grow(n):
+        for _ in range(n):
+            event = factories.EventFactory()
+            factories.ProposalFactory(event=event, speakers=[speaker])
+            factories.team_member(event, user=speaker, can_review=True)
+
+    assert_constant_queries(client, reverse("accounts:home"), grow)

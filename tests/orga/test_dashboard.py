@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from podium.events.models import Team
+from podium.mail.services import queue_mail
+from tests import factories
+from tests.querycount import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_lists_only_events_of_the_users_teams(client, event, organiser_user):
+    factories.EventFactory(name="Someone Else's Conf")
+    client.force_login(organiser_user)
+
+    response = client.get(reverse("orga:dashboard"))
+
+    assert [e.pk for e in response.context["roles"]["team"]] == [event.pk]
+
+
+def test_team_limited_to_one_event_does_not_list_the_sibling_event(client, event):
+    sibling = factories.EventFactory(organiser=event.organiser, name="Sibling Conf")
+    user = factories.team_member(event, can_review=True, events=[event])
+    client.force_login(user)
+
+    response = client.get(reverse("orga:dashboard"))
+
+    assert [e.pk for e in response.context["roles"]["team"]] == [event.pk]
+    assert client.get(reverse("orga:event", kwargs={"event": sibling.slug})).status_code == 403
+
+
+def test_dashboard_query_count_is_constant(client, event, organiser_user):
+    client.force_login(organiser_user)
+
+    def grow(n):
+        for _ in range(n):
+            factories.EventFactory(organiser=event.organiser, setup=False)
+
+    assert_constant_queries(client, reverse("orga:dashboard"), grow)
+
+
+def test_organiser_page_query_count_is_constant(client, event, organiser_user):
+    client.force_login(organiser_user)
+
+    def grow(n):
+        for _ in range(n):
+            factories.EventFactory(organiser=event.organiser, setup=False)
+            team = Team.objects.create(organiser=event.organiser, name=f"T{Team.objects.count()}")
+            team.members.add(factories.UserFactory())
+
+    assert_constant_queries(
+        client, reverse("orga:organiser", kwargs={"organiser": event.organiser.slug}), grow
+    )
+
+
+def test_outbox_query_count_is_constant(client, event, organiser_user, settings):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    client.force_login(organiser_user)
+
+    def grow(n):
+        for _ in range(n):
+            proposal = factories.ProposalFactory(event=event)
+            queue_mail(
+                to="x@example.org",
+                template="proposal_received",
+                event=event,
+                context={"proposal": proposal, "user": organiser_user},
+                about=f"proposal:{proposal.pk}",
+            )
+
+    assert_constant_queries(client, reverse("orga:outbox", kwargs={"event": event.slug}), grow)
+
+
+def test_event_dashboard_counts_proposals_by_state(client, event, organiser_user):
+    factories.ProposalFactory(event=event)
+    factories.ProposalFactory(event=event, state="accepted")
+    client.force_login(organiser_user)
+
+    counts = client.get(reverse("orga:event", kwargs={"event": event.slug})).context["counts"]
+
+    assert (counts["total"], counts["submitted"], counts["accepted"]) == (2, 1, 1)
