@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "podium.proposals",
     "podium.reviews",
     "podium.mail",
+    "podium.demo",
     "podium.orga",
     "podium.cfp",
     "podium.site",

@@ -1,0 +1,1 @@
+"""`podium demo`: a deterministic demo conference to explore Podium with."""
