@@ -316,3 +316,15 @@ def test_profile_bad_website_keeps_bio_and_saves_nothing(client, event, speaker)
     assert "Typed bio kept" in response.content.decode()
     assert "Enter a valid URL." in response.content.decode()
     assert not SpeakerProfile.objects.filter(event=event, user=speaker).exists()
+
+
+def test_cfp_deadline_is_shown_in_the_event_time_zone(client, event):
+    import datetime as dt
+
+    event.timezone = "America/Chicago"
+    event.cfp_closes = dt.datetime(2031, 1, 15, 5, 59, tzinfo=dt.UTC)  # 23:59 the day before in Chicago
+    event.save()
+
+    content = client.get(reverse("cfp:cfp", kwargs={"event": event.slug})).content.decode()
+
+    assert "14 January 2031, 23:59 CST" in content

@@ -141,3 +141,15 @@ def test_withdrawing_with_a_pending_decision_discards_its_held_mail(proposal, sp
         proposal.event.mails.filter(about=f"decision:{proposal.pk}").values_list("status", flat=True)
     )
     assert statuses == {MailStatus.DISCARDED}
+
+
+def test_receipt_mail_gives_the_deadline_in_the_event_time_zone(event, speaker):
+    import datetime as dt
+
+    event.timezone = "Europe/Berlin"
+    event.cfp_closes = dt.datetime(2031, 1, 15, 22, 0, tzinfo=dt.UTC)
+    event.save()
+
+    services.submit_proposal(event=event, speaker=speaker, data=_data(event))
+
+    assert "15 January 2031, 23:00 CET" in OutboxMail.objects.get().body

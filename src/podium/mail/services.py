@@ -25,8 +25,11 @@ MAX_ATTEMPTS = 5
 def render(template: str, context: dict) -> tuple[str, str]:
     """Subject and plain-text body from mail/<template>.subject.txt and mail/<template>.txt."""
     ctx = {"base_url": settings.BASE_URL, **context}
-    subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
-    body = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
+    event = context.get("event")
+    # Times in a mail about an event are the event's local times.
+    with timezone.override(event.tz if event is not None else "UTC"):
+        subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
+        body = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
     return subject, body
 
 
