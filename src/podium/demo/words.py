@@ -236,7 +236,7 @@ TITLE_PATTERNS = (
     "When {topic} goes wrong",
     "A field guide to {topic}",
     "{Topic} from first principles",
-    "Small steps towards better {topic}",
+    "Small steps with {topic}",
     "Debugging {topic} like a detective",
 )
 
