@@ -1,0 +1,86 @@
+"""Settings come from the environment; each case runs `podium` in a fresh process with its own env."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PODIUM = str(Path(sys.executable).with_name("podium"))
+
+
+def _podium(*args, tmp_path, **env):
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("PODIUM_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    clean.update({"PODIUM_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [PODIUM, *args], env=clean, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_check_deploy_is_clean_for_an_https_deployment(tmp_path):
+    result = _podium(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        PODIUM_BASE_URL="https://program.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_on_is_reported_by_check_deploy(tmp_path):
+    """The control: check --deploy does complain when DEBUG is on, so the clean result above means something."""
+    result = _podium(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        PODIUM_BASE_URL="https://program.example.org",
+        PODIUM_DEBUG="1",
+    )
+
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
+
+
+def test_generated_secret_key_is_kept_in_the_data_dir(tmp_path):
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path).stdout.strip()
+    second = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path).stdout.strip()
+
+    assert len(first) >= 50
+    assert first == second
+    assert (tmp_path / ".secret_key").read_text().strip() == first
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    script = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = _podium(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        tmp_path=tmp_path,
+        PODIUM_DATABASE_URL="postgres://postgres@127.0.0.1:5432/podium",
+    )
+
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_redis_url_makes_redis_the_cache(tmp_path):
+    """Needs the Redis server at 127.0.0.1:6379 (.ci/run starts it when it is down)."""
+    script = (
+        "from django.core.cache import caches; import uuid; cache = caches['default']; "
+        "key = 'podium-test-' + uuid.uuid4().hex; "
+        "cache.set(key, 'ok', 30); print(type(cache).__name__, cache.get(key)); cache.delete(key)"
+    )
+    result = _podium(
+        "shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_REDIS_URL="redis://127.0.0.1:6379/15"
+    )
+
+    assert result.stdout.strip() == "RedisCache ok", result.stderr
