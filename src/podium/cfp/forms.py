@@ -6,6 +6,7 @@ from django import forms
 from podium.base.uploads import clean_image
 from podium.events.models import AUDIENCE_LEVELS
 from podium.proposals.models import Proposal
+from podium.proposals.services import PROPOSAL_FIELDS
 
 
 class ProfileForm(forms.Form):
@@ -79,16 +80,7 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = [
-            "title",
-            "abstract",
-            "description",
-            "track",
-            "session_type",
-            "audience_level",
-            "language",
-            "notes",
-        ]
+        fields = list(PROPOSAL_FIELDS)
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 8}),
