@@ -63,3 +63,18 @@ def test_media_serves_images_inline_and_other_files_as_downloads(client, setting
     assert image["X-Content-Type-Options"] == "nosniff"
     assert other["Content-Disposition"].startswith("attachment")
     assert client.get("/media/../settings.py").status_code == 404
+
+
+def test_server_error_page_is_plain_and_friendly(client, settings):
+    from django.test import Client
+    from django.urls import path
+
+    def boom(request):
+        raise RuntimeError("boom")
+
+    boom.podium_permission = "public"
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("boom/", boom)]})
+    response = Client(raise_request_exception=False).get("/boom/")
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
