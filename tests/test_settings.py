@@ -9,9 +9,7 @@ PODIUM = str(Path(sys.executable).with_name("podium"))
 
 
 def _podium(*args, tmp_path, **env):
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith("PODIUM_") and k != "DJANGO_SETTINGS_MODULE"
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
     clean.update({"PODIUM_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [PODIUM, *args], env=clean, capture_output=True, text=True, timeout=120, check=False

@@ -19,7 +19,7 @@ def _free_port() -> int:
 
 def test_serve_runs_the_asgi_server_and_answers(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
     env.update(PODIUM_DATA_DIR=str(tmp_path), PODIUM_BASE_URL=f"http://127.0.0.1:{port}")
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -50,6 +50,7 @@ def test_serve_runs_the_asgi_server_and_answers(tmp_path):
     assert health == '{"status": "ok"}'
 
 
+@pytest.mark.django_db
 def test_media_serves_images_inline_and_other_files_as_downloads(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "speakers").mkdir()
@@ -58,6 +59,8 @@ def test_media_serves_images_inline_and_other_files_as_downloads(client, setting
 
     image = client.get("/media/speakers/a.png")
     other = client.get("/media/speakers/notes.html")
+    image.close()
+    other.close()
 
     assert (image.status_code, image["Content-Type"]) == (200, "image/png")
     assert image["X-Content-Type-Options"] == "nosniff"

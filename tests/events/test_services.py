@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
-from podium.base.errors import NotAllowed, ServiceError
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.base.models import AuditEntry
 from podium.events import services
 from podium.events.models import RESERVED_SLUGS, Event, Room, SessionType, Team, TeamInvite, Track
@@ -369,3 +369,137 @@ def test_create_event_by_admin_of_limited_team_gives_that_team_the_new_event(db)
     )
 
     assert rules.permissions_for(admin, new).can_edit_event is True
+
+
+# --- Versions: a stale edit is refused, never saved over the other one ----------------------------------
+
+AFTER_STALE = "while you were editing. The form shows the current values; make your change again."
+
+
+def test_update_event_refuses_a_stale_version_and_keeps_the_first_edit(event, admin):
+    mine, theirs = Event.objects.get(pk=event.pk), Event.objects.get(pk=event.pk)
+
+    services.update_event(event=mine, by=admin, data={"name": "First edit"}, version=mine.version)
+    with pytest.raises(StaleEdit) as caught:
+        services.update_event(
+            event=theirs, by=admin, data={"name": "Second edit", "is_public": False}, version=theirs.version
+        )
+
+    stored = Event.objects.get(pk=event.pk)
+    assert caught.value.message == f"Someone else changed the event's settings {AFTER_STALE}"
+    assert (stored.name, stored.is_public, stored.version) == ("First edit", True, 2)
+    assert AuditEntry.objects.filter(action="event.updated").count() == 1
+
+
+def test_save_room_refuses_a_stale_version_and_keeps_the_first_edit_and_its_windows(event, admin):
+    start = dt.datetime(2031, 5, 14, 8, tzinfo=dt.UTC)
+    first_windows = [(start, start + dt.timedelta(hours=4))]
+    mine, theirs = event.rooms.get(name="Hall A"), event.rooms.get(name="Hall A")
+
+    services.save_room(
+        event=event,
+        by=admin,
+        data={"name": "Hall A1"},
+        room=mine,
+        windows=first_windows,
+        version=mine.version,
+    )
+    with pytest.raises(StaleEdit) as caught:
+        services.save_room(
+            event=event,
+            by=admin,
+            data={"name": "Hall A2", "capacity": 5},
+            room=theirs,
+            windows=[(start, start + dt.timedelta(hours=10))],
+            version=theirs.version,
+        )
+
+    stored = Room.objects.get(pk=mine.pk)
+    assert caught.value.message == f"Someone else changed this room {AFTER_STALE}"
+    assert (stored.name, stored.capacity, stored.version) == ("Hall A1", mine.capacity, 2)
+    assert [(w.start, w.end) for w in stored.availabilities.all()] == first_windows
+
+
+def test_save_track_refuses_a_stale_version_and_keeps_the_first_edit(event, admin):
+    mine, theirs = event.tracks.get(name="Web"), event.tracks.get(name="Web")
+
+    services.save_track(event=event, by=admin, data={"colour": "#111111"}, track=mine, version=mine.version)
+    with pytest.raises(StaleEdit) as caught:
+        services.save_track(
+            event=event, by=admin, data={"colour": "#222222"}, track=theirs, version=theirs.version
+        )
+
+    stored = Track.objects.get(pk=mine.pk)
+    assert caught.value.message == f"Someone else changed this track {AFTER_STALE}"
+    assert (stored.colour, stored.version) == ("#111111", 2)
+
+
+def test_save_session_type_refuses_a_stale_version_and_keeps_the_first_edit(event, admin):
+    mine, theirs = event.session_types.get(name="Talk"), event.session_types.get(name="Talk")
+
+    services.save_session_type(
+        event=event, by=admin, data={"duration_minutes": 40}, session_type=mine, version=mine.version
+    )
+    with pytest.raises(StaleEdit) as caught:
+        services.save_session_type(
+            event=event, by=admin, data={"duration_minutes": 25}, session_type=theirs, version=theirs.version
+        )
+
+    stored = SessionType.objects.get(pk=mine.pk)
+    assert caught.value.message == f"Someone else changed this session type {AFTER_STALE}"
+    assert (stored.duration_minutes, stored.version) == (40, 2)
+
+
+def test_save_team_refuses_a_stale_version_and_keeps_the_first_edit_and_its_limits(event, admin):
+    web, data = event.tracks.get(name="Web"), event.tracks.get(name="Data")
+    team = Team.objects.create(organiser=event.organiser, name="Reviewers", can_review=True)
+    mine, theirs = Team.objects.get(pk=team.pk), Team.objects.get(pk=team.pk)
+
+    services.save_team(
+        organiser=event.organiser,
+        by=admin,
+        data=_team_data(mine, can_schedule=True),
+        tracks=[web],
+        team=mine,
+        version=mine.version,
+    )
+    with pytest.raises(StaleEdit) as caught:
+        services.save_team(
+            organiser=event.organiser,
+            by=admin,
+            data=_team_data(theirs, name="Data reviewers"),
+            tracks=[data],
+            team=theirs,
+            version=theirs.version,
+        )
+
+    stored = Team.objects.get(pk=team.pk)
+    assert caught.value.message == f"Someone else changed this team {AFTER_STALE}"
+    assert (stored.name, stored.can_schedule, stored.version) == ("Reviewers", True, 2)
+    assert list(stored.limit_tracks.all()) == [web]
+
+
+def test_setup_versions_start_at_one_and_every_saved_edit_adds_one(event, admin):
+    room = services.save_room(event=event, by=admin, data={"name": "Ballroom"})
+    team = services.save_team(organiser=event.organiser, by=admin, data={"name": "Helpers"})
+    created = (room.version, team.version)
+
+    # Callers without a version (scripts, the demo) are not compared, but still count as an edit.
+    services.save_room(event=event, by=admin, data={"name": "Ballroom 2"}, room=room)
+    services.save_room(event=event, by=admin, data={"name": "Ballroom 3"}, room=room, version=2)
+    services.save_team(organiser=event.organiser, by=admin, data={"can_review": True}, team=team)
+    services.update_event(event=event, by=admin, data={"name": "Renamed"})
+
+    assert created == (1, 1)
+    assert Room.objects.get(pk=room.pk).version == 3
+    assert Team.objects.get(pk=team.pk).version == 2
+    assert Event.objects.get(pk=event.pk).version == 2
+
+
+def test_save_track_refused_for_bad_input_keeps_the_version(event, admin):
+    web = event.tracks.get(name="Web")
+
+    with pytest.raises(ServiceError, match="colour"):
+        services.save_track(event=event, by=admin, data={"colour": "red"}, track=web, version=web.version)
+
+    assert Track.objects.get(pk=web.pk).version == 1

@@ -1,6 +1,7 @@
 """Event set-up and team pages of the back office."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -8,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from podium.events import services
 from podium.events.models import Event, Room, RoomAvailability, SessionType, Team, TeamInvite, Track
+from podium.events.rules import FLAGS
 from podium.mail.models import OutboxMail
 from podium.proposals.rules import team_visible_proposals
 from tests import factories
@@ -145,6 +148,7 @@ def _settings_data(**changes):
         "is_public": "on",
         "contact_email": "program@example.org",
         "description": "The **best** conference.",
+        "version": "1",  # the version of an event that was never edited
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -295,6 +299,7 @@ def _room_data(**changes):
         "position": "3",
         "description": "Ground floor",
         "availability": "",
+        "version": "1",  # the version of a room that was never edited
     }
     data.update(changes)
     return data
@@ -327,9 +332,11 @@ def test_room_edit_shows_uuid_and_windows_in_event_time_and_replaces_them(admin_
     )
     uuid_before = room.uuid
 
-    page = admin_client.get(_event_url("orga:room_edit", event, pk=room.pk)).content.decode()
+    response = admin_client.get(_event_url("orga:room_edit", event, pk=room.pk))
+    page = response.content.decode()
     admin_client.post(
-        _event_url("orga:room_edit", event, pk=room.pk), _room_data(name="Hall A", availability="")
+        _event_url("orga:room_edit", event, pk=room.pk),
+        _room_data(name="Hall A", availability="", version=response.context["form"]["version"].value()),
     )
 
     room.refresh_from_db()
@@ -433,7 +440,8 @@ def test_track_bad_input_rerenders_with_error_and_changes_nothing(admin_client, 
     before = list(Track.objects.values_list("pk", "name", "colour", "description").order_by("pk"))
 
     response = admin_client.post(
-        _event_url("orga:track_edit", event, pk=track.pk), {"name": "Web 2", "colour": "#000000", **changes}
+        _event_url("orga:track_edit", event, pk=track.pk),
+        {"name": "Web 2", "colour": "#000000", "version": track.version, **changes},
     )
 
     assert response.status_code == 200
@@ -484,7 +492,7 @@ def test_session_type_bad_input_rerenders_with_error_and_changes_nothing(
 
     response = admin_client.post(
         _event_url("orga:session_type_edit", event, pk=talk.pk),
-        {"name": "Long talk", "duration_minutes": "40", **changes},
+        {"name": "Long talk", "duration_minutes": "40", "version": talk.version, **changes},
     )
 
     assert response.status_code == 200
@@ -656,7 +664,7 @@ def test_team_edit_refuses_to_drop_the_last_admin_flag(admin_client, event, orga
 
     response = admin_client.post(
         _team_url("orga:team_edit", event.organiser, pk=team.pk),
-        _team_data(name="Renamed admins", can_edit_event="on"),
+        _team_data(name="Renamed admins", can_edit_event="on", version=team.version),
     )
 
     assert "At least one team with members must keep the admin permission." in _errors(response)
@@ -876,3 +884,247 @@ def test_teams_list_query_count_does_not_grow(admin_client, event, django_assert
         response = admin_client.get(url)
 
     assert len(response.context["teams"]) == 15
+
+
+# --- Edits two organisers make at once ----------------------------------------------------------------
+
+AFTER_STALE = "while you were editing. The form shows the current values; make your change again."
+OUT_OF_DATE = "This page is out of date. Reload it and make your change again."
+
+
+@pytest.fixture
+def colleague(event):
+    """A second organiser who saves while the first one still has the form open."""
+    return factories.team_member(event, name="Colleagues", is_admin=True, can_edit_event=True)
+
+
+def _shown_version(client, url):
+    """The version an edit page puts in its form, as the organiser's open page holds it."""
+    return client.get(url).context["form"]["version"].value()
+
+
+def _snapshot(event) -> dict:
+    """Everything the set-up pages can change, versions included: a refused edit leaves it as it was."""
+    return {
+        "event": {**_stored(event), "version": Event.objects.get(pk=event.pk).version},
+        "rooms": list(
+            Room.objects.values_list("pk", "name", "capacity", "position", "description", "version").order_by(
+                "pk"
+            )
+        ),
+        "windows": list(RoomAvailability.objects.values_list("room", "start", "end").order_by("pk")),
+        "tracks": list(
+            Track.objects.values_list("pk", "name", "colour", "description", "version").order_by("pk")
+        ),
+        "session_types": list(
+            SessionType.objects.values_list(
+                "pk", "name", "duration_minutes", "is_plenary", "version"
+            ).order_by("pk")
+        ),
+        "teams": list(Team.objects.values_list("pk", "name", *FLAGS, "all_events", "version").order_by("pk")),
+        "team_events": list(Team.limit_events.through.objects.values_list("team", "event").order_by("pk")),
+        "team_tracks": list(Team.limit_tracks.through.objects.values_list("team", "track").order_by("pk")),
+    }
+
+
+EDIT_PAGES = [
+    ("orga:event_settings", None),
+    ("orga:room_edit", "rooms"),
+    ("orga:track_edit", "tracks"),
+    ("orga:session_type_edit", "session_types"),
+    ("orga:team_edit", "teams"),
+]
+
+
+@pytest.mark.parametrize(("name", "related"), EDIT_PAGES)
+def test_setup_edit_page_carries_the_stored_version_in_a_hidden_field(admin_client, event, name, related):
+    response = admin_client.get(_url(name, event, related))
+
+    assert response.context["form"]["version"].value() == 1
+    assert '<input type="hidden" name="version" value="1"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["orga:event_new", "orga:room_new", "orga:track_new", "orga:session_type_new", "orga:team_new"]
+)
+def test_setup_new_page_has_no_version(admin_client, event, name):
+    response = admin_client.get(_url(name, event))
+
+    assert "version" not in response.context["form"].fields
+    assert 'name="version"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "related", "data"),
+    [
+        ("orga:event_settings", None, {k: v for k, v in _settings_data().items() if k != "version"}),
+        ("orga:room_edit", "rooms", {"name": "Renamed room", "position": "0"}),
+        ("orga:track_edit", "tracks", {"name": "Renamed track", "colour": "#000000"}),
+        ("orga:session_type_edit", "session_types", {"name": "Renamed type", "duration_minutes": "30"}),
+        ("orga:team_edit", "teams", _team_data(name="Renamed team", is_admin="on")),
+        ("orga:room_edit", "rooms", {"name": "Renamed room", "position": "0", "version": "one"}),
+    ],
+)
+def test_setup_edit_without_a_version_is_refused_as_out_of_date(admin_client, event, name, related, data):
+    before = _snapshot(event)
+
+    response = admin_client.post(_url(name, event, related), data)
+
+    assert response.status_code == 200
+    assert response.content.decode().count(OUT_OF_DATE) == 1
+    assert _snapshot(event) == before
+
+
+def test_event_settings_stale_version_shows_the_conflict_and_the_stored_settings(
+    admin_client, event, colleague
+):
+    url = _event_url("orga:event_settings", event)
+    shown = _shown_version(admin_client, url)
+    services.update_event(event=Event.objects.get(pk=event.pk), by=colleague, data={"name": "Colleague name"})
+    before = _snapshot(event)
+
+    response = admin_client.post(url, _settings_data(version=shown))
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert (
+        response.content.decode().count(
+            html.escape(f"Someone else changed the event's settings {AFTER_STALE}")
+        )
+        == 1
+    )
+    assert _snapshot(event) == before
+    assert (form["name"].value(), form["timezone"].value(), form["version"].value()) == (
+        "Colleague name",
+        event.timezone,
+        2,
+    )
+
+
+def _colleague_saves_room(event, room, colleague):
+    """Capacity 50, available 09:00 to 18:00 on the first day."""
+    start = dt.datetime.combine(event.date_from, dt.time(9), tzinfo=event.tz)
+    services.save_room(
+        event=event,
+        by=colleague,
+        data={"capacity": 50},
+        room=Room.objects.get(pk=room.pk),
+        windows=[(start, start + dt.timedelta(hours=9))],
+    )
+
+
+def test_room_edit_stale_version_shows_the_conflict_and_the_stored_room(admin_client, event, colleague):
+    room = event.rooms.get(name="Hall A")
+    url = _event_url("orga:room_edit", event, pk=room.pk)
+    day = event.date_from.isoformat()
+    shown = _shown_version(admin_client, url)
+    _colleague_saves_room(event, room, colleague)
+    before = _snapshot(event)
+
+    response = admin_client.post(
+        url,
+        _room_data(name="Hall B", capacity="900", availability=f"{day} 10:00 - {day} 12:00", version=shown),
+    )
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert response.content.decode().count(f"Someone else changed this room {AFTER_STALE}") == 1
+    assert _snapshot(event) == before
+    assert (form["name"].value(), form["capacity"].value(), form["version"].value()) == ("Hall A", 50, 2)
+    assert form["availability"].value() == f"{day} 09:00 - {day} 18:00"
+    assert "Edit room “Hall A”" in response.content.decode()
+
+
+def test_room_edit_after_a_conflict_saves_the_change_made_again(admin_client, event, colleague):
+    room = event.rooms.get(name="Hall A")
+    url = _event_url("orga:room_edit", event, pk=room.pk)
+    stale = _shown_version(admin_client, url)
+    _colleague_saves_room(event, room, colleague)
+    form = admin_client.post(url, _room_data(name="Hall A", capacity="900", version=stale)).context["form"]
+
+    response = admin_client.post(
+        url,
+        _room_data(
+            name="Hall A",
+            capacity="900",
+            availability=form["availability"].value(),
+            version=form["version"].value(),
+        ),
+    )
+
+    stored = Room.objects.get(pk=room.pk)
+    assert response.status_code == 302
+    assert (stored.capacity, stored.version, stored.availabilities.count()) == (900, 3, 1)
+
+
+def test_track_edit_stale_version_shows_the_conflict_and_the_stored_track(admin_client, event, colleague):
+    track = event.tracks.get(name="Web")
+    url = _event_url("orga:track_edit", event, pk=track.pk)
+    shown = _shown_version(admin_client, url)
+    services.save_track(
+        event=event, by=colleague, data={"colour": "#111111"}, track=Track.objects.get(pk=track.pk)
+    )
+    before = _snapshot(event)
+
+    response = admin_client.post(url, {"name": "Web 2", "colour": "#222222", "version": shown})
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert response.content.decode().count(f"Someone else changed this track {AFTER_STALE}") == 1
+    assert _snapshot(event) == before
+    assert (form["name"].value(), form["colour"].value(), form["version"].value()) == ("Web", "#111111", 2)
+
+
+def test_session_type_edit_stale_version_shows_the_conflict_and_the_stored_type(
+    admin_client, event, colleague
+):
+    talk = event.session_types.get(name="Talk")
+    url = _event_url("orga:session_type_edit", event, pk=talk.pk)
+    shown = _shown_version(admin_client, url)
+    services.save_session_type(
+        event=event,
+        by=colleague,
+        data={"duration_minutes": 40},
+        session_type=SessionType.objects.get(pk=talk.pk),
+    )
+    before = _snapshot(event)
+
+    response = admin_client.post(url, {"name": "Long talk", "duration_minutes": "60", "version": shown})
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert response.content.decode().count(f"Someone else changed this session type {AFTER_STALE}") == 1
+    assert _snapshot(event) == before
+    assert (form["name"].value(), form["duration_minutes"].value(), form["version"].value()) == (
+        "Talk",
+        40,
+        2,
+    )
+
+
+def test_team_edit_stale_version_shows_the_conflict_and_the_stored_team(admin_client, event, colleague):
+    web = event.tracks.get(name="Web")
+    team = Team.objects.create(organiser=event.organiser, name="Reviewers", can_review=True)
+    url = _team_url("orga:team_edit", event.organiser, pk=team.pk)
+    shown = _shown_version(admin_client, url)
+    services.save_team(
+        organiser=event.organiser,
+        by=colleague,
+        data={"can_schedule": True},
+        tracks=[web],
+        team=Team.objects.get(pk=team.pk),
+    )
+    before = _snapshot(event)
+
+    response = admin_client.post(url, _team_data(name="Renamed reviewers", version=shown))
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert response.content.decode().count(f"Someone else changed this team {AFTER_STALE}") == 1
+    assert _snapshot(event) == before
+    assert (form["name"].value(), form["can_schedule"].value(), form["limit_tracks"].value()) == (
+        "Reviewers",
+        True,
+        [web.pk],
+    )
+    assert form["version"].value() == 2

@@ -69,6 +69,7 @@ class Event(models.Model):
     is_public = models.BooleanField(default=True)
     contact_email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date_from", "name"]
@@ -137,6 +138,7 @@ class Team(models.Model):
     all_events = models.BooleanField(default=True)
     limit_events = models.ManyToManyField(Event, blank=True, related_name="teams")
     limit_tracks = models.ManyToManyField("Track", blank=True, related_name="teams")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]
@@ -167,6 +169,7 @@ class Room(models.Model):
     description = models.CharField(max_length=300, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "name"]
@@ -198,6 +201,7 @@ class Track(models.Model):
     name = models.CharField(max_length=120)
     colour = models.CharField(max_length=7, default="#1f6feb", validators=[colour_validator])
     description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]
@@ -214,6 +218,7 @@ class SessionType(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
     )
     is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["duration_minutes", "name"]

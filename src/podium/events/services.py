@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from podium.base import audit
-from podium.base.errors import NotAllowed, ServiceError
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import (
     RESERVED_SLUGS,
     Event,
@@ -151,12 +151,29 @@ def _validate_pairs(pairs, *, field: str, key_type: type, minimum: int, message:
         raise ServiceError(message, field=field)
 
 
+def _lock_version(model, *, pk: int, version: int | None, what: str) -> int:
+    """Lock the row and return its stored version; refuse when `version` (the one the editor saw) differs.
+
+    Must run inside the caller's transaction. Without a `version` (scripts, the demo) nothing is compared,
+    but the row is still locked so the version is bumped in order.
+    """
+    stored = model.objects.select_for_update().values_list("version", flat=True).get(pk=pk)
+    if version is not None and stored != version:
+        raise StaleEdit(
+            f"Someone else changed {what} while you were editing. "
+            "The form shows the current values; make your change again."
+        )
+    return stored
+
+
 @transaction.atomic
-def update_event(*, event: Event, by, data: dict) -> Event:
+def update_event(*, event: Event, by, data: dict, version: int | None = None) -> Event:
     """Change the event's settings. Side effects: audit entry listing the changed fields.
 
-    When refused, `event` is reloaded, so a caller never holds (or shows) settings that were not saved.
+    A stale `version` (someone saved in between) is refused with StaleEdit. When refused, `event` is
+    reloaded, so a caller never holds (or shows) settings that were not saved.
     """
+    stored_version = _lock_version(Event, pk=event.pk, version=version, what="the event's settings")
     changed = []
     for name, value in data.items():
         if name in EVENT_FIELDS and getattr(event, name) != value:
@@ -167,6 +184,7 @@ def update_event(*, event: Event, by, data: dict) -> Event:
     except ServiceError:
         event.refresh_from_db()
         raise
+    event.version = stored_version + 1
     event.save()
     audit.record(action="event.updated", actor=by, target=event, event_id=event.pk, fields=changed)
     return event
@@ -181,10 +199,15 @@ OWNED_FIELDS = {
 }
 
 
-def _save_owned(*, model, event, by, instance=None, data: dict, action: str):
+def _save_owned(*, model, event, by, instance=None, data: dict, action: str, version: int | None = None):
     if instance is not None and instance.event_id != event.pk:
         raise NotAllowed("This object belongs to another event.")
     obj = instance or model(event=event)
+    stored_version = (
+        _lock_version(model, pk=obj.pk, version=version, what=f"this {model._meta.verbose_name}")
+        if obj.pk is not None
+        else 0
+    )
     for name, value in data.items():
         if name in OWNED_FIELDS[model]:
             setattr(obj, name, value)
@@ -199,18 +222,24 @@ def _save_owned(*, model, event, by, instance=None, data: dict, action: str):
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise ServiceError(messages[0], field=None if field == "__all__" else field) from exc
+    obj.version = stored_version + 1
     obj.save()
     audit.record(action=action, actor=by, target=obj, event_id=event.pk)
     return obj
 
 
 @transaction.atomic
-def save_room(*, event: Event, by, data: dict, room: Room | None = None, windows=None) -> Room:
+def save_room(
+    *, event: Event, by, data: dict, room: Room | None = None, windows=None, version: int | None = None
+) -> Room:
     """Create or edit a room, and replace its availability windows when `windows` is given.
 
-    Side effects: audit entries. Either all of it is saved or nothing.
+    An edit with a stale `version` (someone saved the room or its windows in between) is refused with
+    StaleEdit. Side effects: audit entries. Either all of it is saved or nothing.
     """
-    room = _save_owned(model=Room, event=event, by=by, instance=room, data=data, action="room.saved")
+    room = _save_owned(
+        model=Room, event=event, by=by, instance=room, data=data, action="room.saved", version=version
+    )
     if windows is not None:
         set_room_availability(room=room, by=by, windows=windows)
     return room
@@ -239,18 +268,28 @@ def set_room_availability(*, room: Room, by, windows: list[tuple[dt.datetime, dt
 
 
 @transaction.atomic
-def save_track(*, event: Event, by, data: dict, track: Track | None = None) -> Track:
-    """Create or edit a track. Side effects: audit entry."""
-    return _save_owned(model=Track, event=event, by=by, instance=track, data=data, action="track.saved")
+def save_track(
+    *, event: Event, by, data: dict, track: Track | None = None, version: int | None = None
+) -> Track:
+    """Create or edit a track; an edit with a stale `version` is refused. Side effects: audit entry."""
+    return _save_owned(
+        model=Track, event=event, by=by, instance=track, data=data, action="track.saved", version=version
+    )
 
 
 @transaction.atomic
 def save_session_type(
-    *, event: Event, by, data: dict, session_type: SessionType | None = None
+    *, event: Event, by, data: dict, session_type: SessionType | None = None, version: int | None = None
 ) -> SessionType:
-    """Create or edit a session type. Side effects: audit entry."""
+    """Create or edit a session type; an edit with a stale `version` is refused. Side effects: audit entry."""
     return _save_owned(
-        model=SessionType, event=event, by=by, instance=session_type, data=data, action="session_type.saved"
+        model=SessionType,
+        event=event,
+        by=by,
+        instance=session_type,
+        data=data,
+        action="session_type.saved",
+        version=version,
     )
 
 
@@ -287,16 +326,29 @@ def _other_admin_team_with_members(team: Team):
 
 @transaction.atomic
 def save_team(
-    *, organiser: Organiser, by, data: dict, events=None, tracks=None, team: Team | None = None
+    *,
+    organiser: Organiser,
+    by,
+    data: dict,
+    events=None,
+    tracks=None,
+    team: Team | None = None,
+    version: int | None = None,
 ) -> Team:
     """Create or edit a team with its flags and limits. Side effects: audit entry.
 
     `events` (used when `all_events` is off) must be the organiser's; `tracks` must belong to events
     the team can reach. Some team with members must keep the admin flag, so the organiser is never
-    locked out of its own settings.
+    locked out of its own settings. An edit with a stale `version` (someone saved the team or its
+    limits in between) is refused with StaleEdit.
     """
     if team is not None and team.organiser_id != organiser.pk:
         raise NotAllowed("This team belongs to another organiser.")
+    stored_version = (
+        _lock_version(Team, pk=team.pk, version=version, what="this team")
+        if team is not None and team.pk is not None
+        else 0
+    )
     was_admin = (
         team is not None and team.pk is not None and Team.objects.filter(pk=team.pk, is_admin=True).exists()
     )
@@ -332,6 +384,7 @@ def save_team(
             )
     if was_admin and not team.is_admin and not _other_admin_team_with_members(team):
         raise ServiceError("At least one team with members must keep the admin permission.", field="is_admin")
+    team.version = stored_version + 1
     team.save()
     if events is not None:
         team.limit_events.set(events)

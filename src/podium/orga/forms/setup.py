@@ -7,6 +7,8 @@ import re
 import zoneinfo
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from podium.events.models import (
@@ -85,7 +87,41 @@ def _language_code(text: str) -> str:
 _language_code.example = '"en: English"'
 
 
-class EventSettingsForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Base of the forms that edit an object two organisers can edit at once.
+
+    The hidden `version` is the object's version when the form was shown; the service refuses the save
+    when someone else saved in between (podium.base.errors.StaleEdit). A form that creates an object
+    has no version to carry.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def carry_version(self, obj) -> None:
+        """Keep `obj`'s version for an edit, or drop the field when `obj` is not saved yet."""
+        if obj.pk is None:
+            del self.fields["version"]
+        elif not self.is_bound:
+            self.initial["version"] = obj.version
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.fields and data.get("version") is None:
+            # Only an out-of-date page or a hand-made request lacks it; say so above the form,
+            # where the page shows it, instead of on a hidden field.
+            self.errors.pop("version", None)
+            self.add_error(None, "This page is out of date. Reload it and make your change again.")
+        return data
+
+    def show_conflict(self, message: str) -> None:
+        """Show `message` above the fields of this unbound form (filled with the stored values)."""
+        self._errors = ErrorDict()
+        self._errors[NON_FIELD_ERRORS] = self.error_class(
+            [message], error_class="nonfield", renderer=self.renderer
+        )
+
+
+class EventSettingsForm(VersionedForm):
     """Every setting of an event; date-times are entered in the time zone chosen on the form."""
 
     name = forms.CharField(max_length=200)
@@ -136,6 +172,7 @@ class EventSettingsForm(forms.Form):
         initial["cfp_closes"] = to_local(event.cfp_closes, event.tz)
         initial["score_labels"] = "\n".join(f"{value}: {label}" for value, label in event.score_labels)
         initial["languages"] = "\n".join(f"{code}: {label}" for code, label in event.languages)
+        initial["version"] = event.version
         return initial
 
     def clean_score_labels(self):
@@ -168,6 +205,7 @@ class EventSettingsForm(forms.Form):
 
 
 class EventCreateForm(EventSettingsForm):
+    version = None  # a new event has no version to compare
     slug = forms.CharField(
         label="Short name",
         max_length=49,
@@ -184,12 +222,13 @@ class EventCreateForm(EventSettingsForm):
         return slug
 
 
-class EventOwnedForm(forms.ModelForm):
+class EventOwnedForm(VersionedForm, forms.ModelForm):
     """A form for an object of one event (room, track, session type)."""
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.carry_version(self.instance)
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -269,7 +308,7 @@ class SessionTypeForm(EventOwnedForm):
         help_texts = {"duration_minutes": "5 to 1440 minutes."}
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(VersionedForm, forms.ModelForm):
     limit_events = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
@@ -312,6 +351,7 @@ class TeamForm(forms.ModelForm):
             .order_by("event__name", "name")
         )
         self.fields["limit_tracks"].label_from_instance = lambda track: f"{track.event.name}: {track.name}"
+        self.carry_version(self.instance)
         if self.instance.pk and not self.is_bound:
             self.initial["limit_events"] = list(self.instance.limit_events.all())
             self.initial["limit_tracks"] = list(self.instance.limit_tracks.all())

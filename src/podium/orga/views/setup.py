@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError
+from podium.base.errors import ServiceError, StaleEdit
 from podium.events import services
 from podium.events.models import default_languages, default_score_labels
 from podium.orga.access import event_permission, organiser_admin
@@ -36,12 +36,22 @@ def apply_error(form, exc: ServiceError) -> None:
 
 @can_edit_event
 def event_settings(request, event):
+    """The event's settings. A stale version shows the stored settings with the conflict above them."""
     event = request.event
     if request.method == "POST":
         form = EventSettingsForm(request.POST)
         if form.is_valid():
             try:
-                services.update_event(event=event, by=request.user, data=form.service_data())
+                services.update_event(
+                    event=event,
+                    by=request.user,
+                    data=form.service_data(),
+                    version=form.cleaned_data["version"],
+                )
+            except StaleEdit as exc:
+                event.refresh_from_db()
+                form = EventSettingsForm(initial=EventSettingsForm.initial_for(event))
+                form.show_conflict(exc.message)
             except ServiceError as exc:
                 apply_error(form, exc)
             else:
@@ -96,7 +106,7 @@ class Kind:
     noun: str  # "session type"
     plural: str  # the URL name of the list page and the related name on Event
     form: type
-    save: Callable  # (event, by, form, obj) -> obj
+    save: Callable  # (event, by, form, obj, version) -> obj
 
     @property
     def list_url(self) -> str:
@@ -119,8 +129,13 @@ ROOM = Kind(
     noun="room",
     plural="rooms",
     form=RoomForm,
-    save=lambda *, event, by, form, obj: services.save_room(
-        event=event, by=by, data=form.service_data(), room=obj, windows=form.cleaned_data["availability"]
+    save=lambda *, event, by, form, obj, version: services.save_room(
+        event=event,
+        by=by,
+        data=form.service_data(),
+        room=obj,
+        windows=form.cleaned_data["availability"],
+        version=version,
     ),
 )
 TRACK = Kind(
@@ -128,8 +143,8 @@ TRACK = Kind(
     noun="track",
     plural="tracks",
     form=TrackForm,
-    save=lambda *, event, by, form, obj: services.save_track(
-        event=event, by=by, data=form.service_data(), track=obj
+    save=lambda *, event, by, form, obj, version: services.save_track(
+        event=event, by=by, data=form.service_data(), track=obj, version=version
     ),
 )
 SESSION_TYPE = Kind(
@@ -137,21 +152,34 @@ SESSION_TYPE = Kind(
     noun="session type",
     plural="session_types",
     form=SessionTypeForm,
-    save=lambda *, event, by, form, obj: services.save_session_type(
-        event=event, by=by, data=form.service_data(), session_type=obj
+    save=lambda *, event, by, form, obj, version: services.save_session_type(
+        event=event, by=by, data=form.service_data(), session_type=obj, version=version
     ),
 )
 
 
 def _edit(request, kind: Kind, pk=None):
-    """The create/edit page of one set-up object."""
+    """The create/edit page of one set-up object.
+
+    A stale version (someone saved the object in between) shows the stored values with the conflict
+    above them, so the organiser makes their change again on top of the other one.
+    """
     event = request.event
     obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
     if request.method == "POST":
         form = kind.form(request.POST, instance=obj, event=event)
+        conflict = None
         if form.is_valid():
             try:
-                saved = kind.save(event=event, by=request.user, form=form, obj=obj)
+                saved = kind.save(
+                    event=event,
+                    by=request.user,
+                    form=form,
+                    obj=obj,
+                    version=form.cleaned_data.get("version"),
+                )
+            except StaleEdit as exc:
+                conflict = exc.message
             except ServiceError as exc:
                 apply_error(form, exc)
             else:
@@ -160,6 +188,9 @@ def _edit(request, kind: Kind, pk=None):
         if obj is not None:
             # The form changed the object in memory only; the page's heading shows what is stored.
             obj.refresh_from_db()
+        if conflict:
+            form = kind.form(instance=obj, event=event)
+            form.show_conflict(conflict)
     else:
         form = kind.form(instance=obj, event=event)
     return render(

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError
+from podium.base.errors import ServiceError, StaleEdit
 from podium.events import services
 from podium.events.models import Track
 from podium.orga.access import organiser_admin
@@ -73,10 +73,12 @@ def _team_page(request, team, *, form=None, invite_form=None):
 
 @organiser_admin
 def team_edit(request, organiser, pk):
+    """A team's flags and limits. A stale version shows the stored team with the conflict above it."""
     team = _team(request, pk)
     if request.method != "POST":
         return _team_page(request, team)
     form = TeamForm(request.POST, instance=team, organiser=request.organiser)
+    conflict = None
     if form.is_valid():
         try:
             services.save_team(
@@ -86,7 +88,10 @@ def team_edit(request, organiser, pk):
                 events=form.events(),
                 tracks=form.tracks(),
                 team=team,
+                version=form.cleaned_data["version"],
             )
+        except StaleEdit as exc:
+            conflict = exc.message
         except ServiceError as exc:
             apply_error(form, exc)
         else:
@@ -94,6 +99,9 @@ def team_edit(request, organiser, pk):
             return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     # The form changed the team in memory only; reload it so the page's heading shows what is stored.
     team.refresh_from_db()
+    if conflict:
+        form = TeamForm(instance=team, organiser=request.organiser)
+        form.show_conflict(conflict)
     return _team_page(request, team, form=form)
 
 
