@@ -1,0 +1,113 @@
+"""Every main page, as each role sees it in Chromium: landmarks, one h1, a name for every control and image,
+and the skip link as the first thing the keyboard reaches."""
+
+import pytest
+
+from podium.accounts.models import User
+from podium.reviews.models import Review
+from tests import factories
+from tests.browser.actions import PASSWORD, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+# Runs in the page: what a screen-reader or keyboard user would miss.
+AUDIT = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("html without lang");
+  if (!document.querySelector("main")) problems.push("no <main> landmark");
+  if (!document.querySelector("nav[aria-label]")) problems.push("no labelled <nav>");
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push(`${h1} h1 elements`);
+  const controls = document.querySelectorAll("input:not([type=hidden]), select, textarea, button");
+  for (const el of controls) {
+    const labelled = (el.labels && el.labels.length) || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby") || el.getAttribute("title")
+      || (el.tagName === "BUTTON" && el.textContent.trim());
+    if (!labelled) problems.push(`unnamed ${el.tagName.toLowerCase()} ${el.name || el.id || el.outerHTML.slice(0, 60)}`);
+  }
+  for (const img of document.querySelectorAll("img:not([alt])")) problems.push(`img without alt ${img.src}`);
+  for (const a of document.querySelectorAll("a")) {
+    if (!a.textContent.trim() && !a.getAttribute("aria-label")) problems.push(`empty link ${a.href}`);
+  }
+  return problems;
+}"""
+
+
+def _pages_of(event, proposal):
+    e, code = event.slug, proposal.code
+    return {
+        "anonymous": [
+            "/",
+            f"/{e}/",
+            f"/{e}/cfp/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password-reset/",
+        ],
+        "speaker": [
+            "/accounts/",
+            f"/{e}/me/",
+            f"/{e}/me/profile/",
+            f"/{e}/me/proposals/{code}/",
+            f"/{e}/cfp/submit/",
+        ],
+        "reviewer": [
+            f"/orga/event/{e}/reviews/",
+            f"/orga/event/{e}/review/{code}/",
+            f"/orga/event/{e}/proposals/",
+        ],
+        "admin": [
+            f"/orga/event/{e}/",
+            f"/orga/event/{e}/settings/",
+            f"/orga/event/{e}/rooms/",
+            f"/orga/event/{e}/rooms/new/",
+            f"/orga/event/{e}/tracks/",
+            f"/orga/event/{e}/session-types/",
+            f"/orga/event/{e}/proposals/",
+            f"/orga/event/{e}/proposals/{code}/",
+            f"/orga/event/{e}/proposals/{code}/edit/",
+            f"/orga/event/{e}/reviews/overview/",
+            f"/orga/event/{e}/outbox/",
+            f"/orga/organiser/{event.organiser.slug}/",
+            f"/orga/organiser/{event.organiser.slug}/teams/",
+        ],
+    }
+
+
+def test_main_pages_have_landmarks_and_named_controls(page, event):
+    speaker = User.objects.create_user(email="sid@example.org", name="Sid Speaker", password=PASSWORD)
+    reviewer = factories.team_member(
+        event,
+        User.objects.create_user(email="rae@example.org", name="Rae", password=PASSWORD),
+        can_review=True,
+    )
+    admin = factories.team_member(
+        event,
+        User.objects.create_user(email="ada@example.org", name="Ada", password=PASSWORD),
+        name="Admins",
+        is_admin=True,
+        can_edit_event=True,
+        can_send_mail=True,
+    )
+    proposal = factories.ProposalFactory(event=event, speakers=[speaker])
+    Review.objects.create(proposal=proposal, reviewer=admin, score=2)
+    users = {"speaker": speaker, "reviewer": reviewer, "admin": admin}
+    problems = {}
+
+    for role, urls in _pages_of(event, proposal).items():
+        if role != "anonymous":
+            page.context.clear_cookies()
+            log_in(page, email=users[role].email)
+        for url in urls:
+            response = page.goto(url)
+            assert response.status == 200, f"{role} {url}: {response.status}"
+            found = page.evaluate(AUDIT)
+            # Pages that put the focus in their form on purpose (autofocus) skip the skip link.
+            if page.evaluate("document.activeElement === document.body"):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.className") != "skip-link":
+                    found.append("the first Tab does not reach the skip link")
+            if found:
+                problems[f"{role} {url}"] = found
+
+    assert problems == {}
