@@ -4,9 +4,7 @@ import uuid
 from django import forms
 
 from podium.base.uploads import clean_image
-from podium.events.models import AUDIENCE_LEVELS
-from podium.proposals.models import Proposal
-from podium.proposals.services import PROPOSAL_FIELDS
+from podium.proposals.forms import ProposalFieldsForm
 
 
 class ProfileForm(forms.Form):
@@ -74,18 +72,12 @@ class AvailabilityForm(forms.Form):
         return result
 
 
-class ProposalForm(forms.ModelForm):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ProposalForm(ProposalFieldsForm):
+    """The speaker's proposal; the random key makes a double submission create one proposal."""
 
-    class Meta:
-        model = Proposal
-        fields = list(PROPOSAL_FIELDS)
-        widgets = {
-            "abstract": forms.Textarea(attrs={"rows": 4}),
-            "description": forms.Textarea(attrs={"rows": 8}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta(ProposalFieldsForm.Meta):
         help_texts = {
             "abstract": "Up to 1,000 characters; shown in the program.",
             "description": "The detail for reviewers and attendees. Markdown works.",
@@ -93,20 +85,10 @@ class ProposalForm(forms.ModelForm):
         }
 
     def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.fields["track"].queryset = event.tracks.all()
+        super().__init__(*args, event=event, **kwargs)
         self.fields["track"].required = event.tracks.exists()
-        self.fields["session_type"].queryset = event.session_types.all()
-        self.fields["audience_level"] = forms.ChoiceField(choices=AUDIENCE_LEVELS, initial="beginner")
-        self.fields["language"] = forms.ChoiceField(choices=[tuple(pair) for pair in event.languages])
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4().hex
-        if self.instance.pk:
-            self.initial["version"] = self.instance.version
-
-    def service_data(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class InviteForm(forms.Form):

@@ -3,11 +3,9 @@
 from django import forms
 from django.db.models import Q
 
-from podium.events.models import AUDIENCE_LEVELS
 from podium.proposals import states
 from podium.proposals.enums import ProposalState
-from podium.proposals.models import Proposal
-from podium.proposals.services import PROPOSAL_FIELDS
+from podium.proposals.forms import ProposalFieldsForm
 
 
 class ProposalFilterForm(forms.Form):
@@ -75,31 +73,10 @@ class ReviewForm(forms.Form):
         self.fields["score"].choices = [(value, f"{value}: {label}") for value, label in event.score_labels]
 
 
-class ProposalEditForm(forms.ModelForm):
+class ProposalEditForm(ProposalFieldsForm):
     """An organiser's edit of a proposal; `version` detects edits saved in between."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Proposal
-        fields = list(PROPOSAL_FIELDS)
-        widgets = {
-            "abstract": forms.Textarea(attrs={"rows": 4}),
-            "description": forms.Textarea(attrs={"rows": 8}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["track"].queryset = event.tracks.all()
-        self.fields["session_type"].queryset = event.session_types.all()
-        self.fields["audience_level"] = forms.ChoiceField(choices=AUDIENCE_LEVELS, label="Audience level")
-        self.fields["language"] = forms.ChoiceField(choices=[tuple(pair) for pair in event.languages])
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PROPOSAL_FIELDS}
 
 
 class BulkDecisionForm(forms.Form):
