@@ -23,6 +23,13 @@ class ProfileForm(forms.Form):
     )
     remove_photo = forms.BooleanField(required=False, label="Remove my current photo")
 
+    def service_data(self) -> dict:
+        """The keyword arguments of proposals.services.save_speaker_profile."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("name", "bio", "website", "social", "photo", "remove_photo")
+        }
+
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
         if upload:

@@ -58,15 +58,7 @@ def submit(request, event):
         form = ProposalForm(request.POST, event=event)
         if profile_form.is_valid() and form.is_valid():
             try:
-                services.save_speaker_profile(
-                    event=event,
-                    user=request.user,
-                    name=profile_form.cleaned_data["name"],
-                    bio=profile_form.cleaned_data["bio"],
-                    website=profile_form.cleaned_data["website"],
-                    social=profile_form.cleaned_data["social"],
-                    photo=profile_form.cleaned_data["photo"],
-                )
+                services.save_speaker_profile(event=event, user=request.user, **profile_form.service_data())
                 proposal = services.submit_proposal(
                     event=event,
                     speaker=request.user,
@@ -119,16 +111,7 @@ def profile(request, event):
         availability = AvailabilityForm(request.POST, event=event, prefix="av")
         if form.is_valid() and availability.is_valid():
             try:
-                saved = services.save_speaker_profile(
-                    event=event,
-                    user=request.user,
-                    name=form.cleaned_data["name"],
-                    bio=form.cleaned_data["bio"],
-                    website=form.cleaned_data["website"],
-                    social=form.cleaned_data["social"],
-                    photo=form.cleaned_data["photo"],
-                    remove_photo=form.cleaned_data["remove_photo"],
-                )
+                saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
                 services.set_availability(profile=saved, windows=availability.windows())
             except ServiceError as exc:
                 _apply_error(form, exc)
