@@ -114,6 +114,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "podium.sqlite3",
+            # Tests use a file too (not the in-memory default), so locking behaves as in production.
+            "TEST": {"NAME": str(DATA_DIR / "test-podium.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
