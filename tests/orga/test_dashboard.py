@@ -79,3 +79,35 @@ def test_event_dashboard_counts_proposals_by_state(client, event, organiser_user
     counts = client.get(reverse("orga:event", kwargs={"event": event.slug})).context["counts"]
 
     assert (counts["total"], counts["submitted"], counts["accepted"]) == (2, 1, 1)
+
+
+def test_site_admin_creates_an_organiser_and_administers_it(client):
+    from podium.events.models import Organiser
+
+    root = factories.UserFactory(is_superuser=True)
+    client.force_login(root)
+
+    response = client.post(reverse("orga:organiser_new"), {"name": "PyCon UK", "slug": "pyconuk"})
+
+    organiser = Organiser.objects.get(slug="pyconuk")
+    assert response["Location"] == reverse("orga:organiser", kwargs={"organiser": "pyconuk"})
+    assert list(organiser.teams.get(is_admin=True).members.all()) == [root]
+
+
+def test_new_organiser_bad_or_taken_slug_is_a_clear_error(client, event):
+    from podium.events.models import Organiser
+
+    client.force_login(factories.UserFactory(is_superuser=True))
+
+    taken = client.post(reverse("orga:organiser_new"), {"name": "X", "slug": event.organiser.slug})
+    bad = client.post(reverse("orga:organiser_new"), {"name": "X", "slug": "-x"})
+
+    assert "taken" in taken.content.decode()
+    assert "lowercase letters" in bad.content.decode()
+    assert Organiser.objects.count() == 1
+
+
+def test_new_organiser_page_is_for_site_admins_only(client, organiser_user):
+    client.force_login(organiser_user)
+
+    assert client.get(reverse("orga:organiser_new")).status_code == 403

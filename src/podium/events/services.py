@@ -50,8 +50,17 @@ EVENT_FIELDS = (
 
 @transaction.atomic
 def create_organiser(*, name: str, slug: str, admin) -> Organiser:
-    """A new organiser whose first team ("Administrators") holds every permission and `admin`."""
-    organiser = Organiser.objects.create(name=name, slug=slug)
+    """A new organiser whose first team ("Administrators") holds every permission and `admin`.
+
+    Side effects: audit entry.
+    """
+    if not (name or "").strip():
+        raise ServiceError("Give the organiser a name.", field="name")
+    if not SLUG_RE.fullmatch(slug or ""):
+        raise ServiceError("Use 2 to 49 lowercase letters, digits and hyphens.", field="slug")
+    if Organiser.objects.filter(slug=slug).exists():
+        raise ServiceError("This short name is taken; choose another.", field="slug")
+    organiser = Organiser.objects.create(name=name.strip(), slug=slug)
     team = Team.objects.create(
         organiser=organiser,
         name="Administrators",

@@ -21,3 +21,10 @@ def _organiser_admin_check(request, **kwargs) -> bool:
 
 
 organiser_admin = require("organiser:admin", _organiser_admin_check)
+
+
+def _site_admin_check(request, **kwargs) -> bool:
+    return request.user.is_superuser
+
+
+site_admin = require("site:admin", _site_admin_check)

@@ -9,6 +9,7 @@ app_name = "orga"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("invite/<str:token>/", dashboard.team_invite, name="team_invite"),
+    path("organisers/new/", dashboard.organiser_new, name="organiser_new"),
     path("organiser/<slug:organiser>/", dashboard.organiser, name="organiser"),
     path("event/<slug:event>/", dashboard.event_dashboard, name="event"),
     *setup.urlpatterns,

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,8 +8,15 @@ from podium.base.permissions import login_required, token
 from podium.events import services as event_services
 from podium.events.models import TeamInvite
 from podium.events.queries import events_for_user
-from podium.orga.access import organiser_admin, team_member
+from podium.orga.access import organiser_admin, site_admin, team_member
 from podium.proposals import rules as proposal_rules
+
+
+class OrganiserForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=49, label="Short name", help_text="Lowercase letters, digits and hyphens."
+    )
 
 
 @login_required
@@ -62,3 +70,22 @@ def team_invite(request, token):
         messages.success(request, f"You joined the team {team.name}.")
         return redirect("orga:dashboard")
     return render(request, "orga/team_invite.html", {"invite": invite})
+
+
+@site_admin
+def organiser_new(request):
+    """Site administrators create organisers; the creator joins its Administrators team."""
+    form = OrganiserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organiser = event_services.create_organiser(
+                name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], admin=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request, f"The organiser {organiser.name} was created. Now create its first event."
+            )
+            return redirect("orga:organiser", organiser=organiser.slug)
+    return render(request, "orga/organiser_new.html", {"form": form})
