@@ -142,3 +142,16 @@ def test_home_query_count_is_constant(client):
             factories.team_member(event, user=speaker, can_review=True)
 
     assert_constant_queries(client, reverse("accounts:home"), grow)
+
+
+def test_password_reset_mails_are_limited_per_account(client, django_capture_on_commit_callbacks):
+    factories.UserFactory(email="flood@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(reverse("accounts:password_reset"), {"email": "flood@example.org"}).status_code
+            for _ in range(5)
+        ]
+
+    assert answers == [302] * 5  # the same answer every time
+    assert len(mail.outbox) == 3

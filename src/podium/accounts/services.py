@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -38,14 +39,28 @@ def password_reset_link(user: User) -> str:
     )
 
 
+RESET_MAILS_PER_HOUR = 3
+
+
+def _reset_allowed(user: User) -> bool:
+    """At most RESET_MAILS_PER_HOUR reset mails per account, so the form cannot flood an inbox."""
+    key = f"podium:password-reset:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= RESET_MAILS_PER_HOUR
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
 @transaction.atomic
 def request_password_reset(*, email: str) -> None:
     """Mail a reset link if an active account has this address; say nothing either way.
 
-    Side effects: outbox mail (sent right after commit).
+    Side effects: outbox mail (sent right after commit), at most three an hour per account.
     """
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None or not user.has_usable_password() or not _reset_allowed(user):
         return
     queue_mail(
         to=user.email,
