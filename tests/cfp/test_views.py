@@ -328,3 +328,34 @@ def test_cfp_deadline_is_shown_in_the_event_time_zone(client, event):
     content = client.get(reverse("cfp:cfp", kwargs={"event": event.slug})).content.decode()
 
     assert "14 January 2031, 23:59 CST" in content
+
+
+def test_cfp_of_a_non_public_event_is_hidden_except_for_its_team_and_speakers(
+    client, event, organiser_user, speaker
+):
+    event.is_public = False
+    event.save()
+    factories.ProposalFactory(event=event, speakers=[speaker])
+    url = reverse("cfp:cfp", kwargs={"event": event.slug})
+
+    assert client.get(url).status_code == 404
+    client.force_login(factories.UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(organiser_user)
+    assert client.get(url).status_code == 200
+    client.force_login(speaker)
+    assert client.get(reverse("cfp:my_proposals", kwargs={"event": event.slug})).status_code == 200
+
+
+def test_confirm_link_works_for_a_non_public_event(client, proposal, speaker):
+    proposal.event.is_public = False
+    proposal.event.save()
+    _accepted(proposal)
+    token = services.confirmation_token(proposal, speaker)
+
+    client.post(
+        reverse("cfp:confirm", kwargs={"event": proposal.event.slug, "token": token}), {"action": "confirm"}
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.CONFIRMED

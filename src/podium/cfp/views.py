@@ -1,20 +1,34 @@
 """Speaker-facing pages: the CfP, the speaker's profile and proposals, invitations, confirmation."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from podium.base.errors import ServiceError
 from podium.base.permissions import login_required, public, token
 from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
 from podium.events.models import Event
+from podium.events.rules import permissions_for
 from podium.proposals import rules, services
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import CoSpeakerInvite, SpeakerProfile
 from podium.proposals.queries import with_list_data
 
 
-def _event(slug: str) -> Event:
+def _event_for_token(slug: str) -> Event:
+    """The URL's event for pages opened from a mail link: the token, not the visitor, grants access."""
     return get_object_or_404(Event.objects.select_related("organiser"), slug=slug)
+
+
+def _event(request, slug: str) -> Event:
+    """The URL's event; a non-public one only for its team and its speakers (404 for everyone else)."""
+    event = _event_for_token(slug)
+    if not event.is_public and not (
+        permissions_for(request.user, event).is_team_member
+        or rules.own_proposals(request.user, event).exists()
+    ):
+        raise Http404
+    return event
 
 
 def _own_proposal(request, event, code):
@@ -27,7 +41,7 @@ def _apply_error(form, exc: ServiceError):
 
 @public
 def cfp(request, event):
-    event = _event(event)
+    event = _event(request, event)
     return render(
         request,
         "cfp/cfp.html",
@@ -42,7 +56,7 @@ def cfp(request, event):
 @login_required
 def submit(request, event):
     """Profile and proposal on one page; the profile part is prefilled for returning speakers."""
-    event = _event(event)
+    event = _event(request, event)
     if not event.cfp_is_open:
         messages.error(request, "The call for papers is closed.")
         return redirect("cfp:cfp", event=event.slug)
@@ -89,14 +103,14 @@ def submit(request, event):
 
 @login_required
 def my_proposals(request, event):
-    event = _event(event)
+    event = _event(request, event)
     proposals = with_list_data(rules.own_proposals(request.user, event)).order_by("-created")
     return render(request, "cfp/my_proposals.html", {"event": event, "proposals": proposals})
 
 
 @login_required
 def profile(request, event):
-    event = _event(event)
+    event = _event(request, event)
     profile = (
         SpeakerProfile.objects.filter(event=event, user=request.user)
         .prefetch_related("availabilities")
@@ -138,7 +152,7 @@ def profile(request, event):
 @login_required
 def proposal(request, event, code):
     """The speaker's view of one proposal: status, edit form (until the deadline), co-speakers."""
-    event = _event(event)
+    event = _event(request, event)
     proposal = _own_proposal(request, event, code)
     editable = services.speaker_can_edit(proposal)
     form = ProposalForm(request.POST or None, instance=proposal, event=event) if editable else None
@@ -174,7 +188,7 @@ def proposal(request, event, code):
 
 @login_required
 def withdraw(request, event, code):
-    event = _event(event)
+    event = _event(request, event)
     proposal = _own_proposal(request, event, code)
     if request.method == "POST":
         try:
@@ -188,7 +202,7 @@ def withdraw(request, event, code):
 
 @login_required
 def invite(request, event, code):
-    event = _event(event)
+    event = _event(request, event)
     proposal = _own_proposal(request, event, code)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +220,7 @@ def invite(request, event, code):
 @token
 def accept_invite(request, event, token):
     """Join a proposal as co-speaker. Needs a log-in (or sign-up) first; the token names the proposal."""
-    event = _event(event)
+    event = _event_for_token(event)
     invite = get_object_or_404(
         CoSpeakerInvite.objects.select_related("proposal"), token=token, proposal__event=event
     )
@@ -247,7 +261,7 @@ def confirm(request, event, token):
     Opening the link changes nothing (mail scanners open links); the button press does. The signed
     token stands for the speaker, so no log-in is needed.
     """
-    event = _event(event)
+    event = _event_for_token(event)
     try:
         proposal, user = services.read_confirmation_token(event, token)
     except ServiceError as exc:
@@ -263,7 +277,7 @@ def confirm(request, event, token):
 @login_required
 def confirm_logged_in(request, event, code):
     """The same confirmation for a speaker who is logged in and on their proposal page."""
-    event = _event(event)
+    event = _event(request, event)
     proposal = _own_proposal(request, event, code)
     if request.method == "POST":
         _confirm_or_decline(request, event, proposal, request.user)
