@@ -96,15 +96,21 @@ def decide_many(*, event, codes: list[str], decision: str, by) -> tuple[list[Pro
     return decided, errors
 
 
+def _locked_for_decision(proposal: Proposal, by) -> Proposal:
+    """The proposal, locked for this transaction, once `by` is known to be allowed to decide on it."""
+    locked = Proposal.objects.select_for_update().select_related("event").get(pk=proposal.pk)
+    if not proposal_rules.can_manage_proposals(by, locked.event):
+        raise NotAllowed("You may not decide on proposals of this event.")
+    return locked
+
+
 def retract_decision(*, proposal: Proposal, by) -> Proposal:
     """Take back a decision that was not sent yet; the proposal keeps its current state.
 
     Side effects: its held decision mails are discarded, audit entry.
     """
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().select_related("event").get(pk=proposal.pk)
-        if not proposal_rules.can_manage_proposals(by, locked.event):
-            raise NotAllowed("You may not decide on proposals of this event.")
+        locked = _locked_for_decision(proposal, by)
         if not locked.pending_state:
             raise ServiceError("This proposal has no pending decision.")
         retracted = locked.pending_state
@@ -125,9 +131,7 @@ def retract_decision(*, proposal: Proposal, by) -> Proposal:
 def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
     if decision not in states.DECISIONS:
         raise ServiceError("A decision is either accept or reject.")
-    locked = Proposal.objects.select_for_update().select_related("event").get(pk=proposal.pk)
-    if not proposal_rules.can_manage_proposals(by, locked.event):
-        raise NotAllowed("You may not decide on proposals of this event.")
+    locked = _locked_for_decision(proposal, by)
     about = f"decision:{locked.pk}"
     discard_held(about=about, event=locked.event)
     if decision == locked.state:
