@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "podium.events",
     "podium.proposals",
     "podium.reviews",
+    "podium.schedule",
+    "podium.attendance",
     "podium.mail",
     "podium.demo",
     "podium.orga",

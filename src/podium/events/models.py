@@ -67,6 +67,10 @@ class Event(models.Model):
     score_labels = models.JSONField(default=default_score_labels)
     languages = models.JSONField(default=default_languages)
     is_public = models.BooleanField(default=True)
+    show_accepted_talks = models.BooleanField(
+        default=False,
+        help_text="Before the first release, list the accepted talks publicly so attendees can star them.",
+    )
     contact_email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -113,6 +117,12 @@ class Event(models.Model):
         """The conference day a moment belongs to (after-midnight sessions count for the day before)."""
         local = moment.astimezone(self.tz)
         return (local - dt.timedelta(hours=self.day_start_hour)).date()
+
+    def day_range(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The moments [start, end) that make up one conference day (from day_start_hour to the next)."""
+        start = dt.datetime.combine(day, dt.time(self.day_start_hour), tzinfo=self.tz)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(self.day_start_hour), tzinfo=self.tz)
+        return start, end
 
     @property
     def days(self) -> list[dt.date]:

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 
 
@@ -18,3 +20,8 @@ class Actor(models.TextChoices):
 # Public code alphabet: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    """A random public code (proposals, speaker profiles); callers keep it unique per event."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track
-from podium.proposals.enums import ProposalState
+from podium.proposals.enums import ProposalState, new_code
 
 
 class SpeakerProfile(models.Model):
@@ -19,9 +19,14 @@ class SpeakerProfile(models.Model):
     photo = models.ImageField(upload_to="speakers/", blank=True)
     website = models.URLField(blank=True)
     social = models.CharField(max_length=200, blank=True, help_text="e.g. @name@mastodon.social")
+    # The speaker's public code (speaker page URL, exports); never changes.
+    code = models.CharField(max_length=16, default=new_code)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="speaker_profile_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="speaker_profile_unique"),
+            models.UniqueConstraint(fields=["event", "code"], name="speaker_profile_code_unique"),
+        ]
 
     def __str__(self):
         return str(self.user)

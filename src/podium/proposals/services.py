@@ -14,7 +14,7 @@ from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
 from podium.mail.services import discard_held, queue_mail
 from podium.proposals import states
-from podium.proposals.enums import CODE_ALPHABET, CODE_LENGTH, Actor, ProposalState
+from podium.proposals.enums import Actor, ProposalState, new_code
 from podium.proposals.models import (
     CoSpeakerInvite,
     Proposal,
@@ -38,10 +38,6 @@ CONFIRM_SALT = "podium.proposals.confirm"
 
 class InvalidTransition(ServiceError):
     pass
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def _check_event_objects(event: Event, data: dict) -> None:

@@ -1,0 +1,42 @@
+"""Attendee use cases: starring sessions, and merging the stars a visitor kept in the browser."""
+
+from django.db import transaction
+
+from podium.attendance.models import Star
+from podium.attendance.queries import public_talks
+from podium.base.errors import ServiceError
+from podium.events.models import Event
+
+MAX_MERGE = 500
+
+
+@transaction.atomic
+def set_star(*, event: Event, user, code: str, starred: bool) -> bool:
+    """Star or unstar one public session; returns whether it is starred now. No side effects."""
+    proposal = public_talks(event).filter(code=code.strip().upper()).first()
+    if proposal is None:
+        raise ServiceError("There is no public session with this code.")
+    if starred:
+        Star.objects.get_or_create(event=event, user=user, proposal=proposal)
+    else:
+        Star.objects.filter(user=user, proposal=proposal).delete()
+    return starred
+
+
+@transaction.atomic
+def merge_stars(*, event: Event, user, codes: list[str]) -> set[str]:
+    """Add the stars a visitor kept in the browser before logging in; returns all their codes now.
+
+    Unknown codes are ignored (a session may have been cancelled since it was starred).
+    No side effects.
+    """
+    if len(codes) > MAX_MERGE:
+        raise ServiceError(f"At most {MAX_MERGE} stars can be merged at once.")
+    wanted = {str(code).strip().upper() for code in codes if str(code).strip()}
+    proposals = list(public_talks(event).filter(code__in=wanted))
+    have = set(event.stars.filter(user=user).values_list("proposal_id", flat=True))
+    Star.objects.bulk_create(
+        [Star(event=event, user=user, proposal=p) for p in proposals if p.pk not in have],
+        ignore_conflicts=True,
+    )
+    return set(event.stars.filter(user=user).values_list("proposal__code", flat=True))

@@ -1,0 +1,128 @@
+"""The changelog between two releases: which sessions are new, moved, changed or cancelled.
+
+Pure functions over plain dicts (one per session, keyed by the slot's UUID), so the rules can be
+tested without a database and reused by importers that build releases from files.
+"""
+
+import datetime as dt
+import hashlib
+import json
+
+NEW, MOVED, CHANGED, CANCELLED = "new", "moved", "changed", "cancelled"
+KINDS = (NEW, MOVED, CHANGED, CANCELLED)
+KIND_LABELS = {NEW: "New", MOVED: "Moved", CHANGED: "Changed", CANCELLED: "Cancelled"}
+
+# Where and when: a difference here makes a session "moved".
+PLACE_FIELDS = ("start", "room_uuid")
+# What: a difference here (and not in the place) makes it "changed".
+CONTENT_FIELDS = (
+    "minutes",
+    "title",
+    "speaker_names",
+    "track_name",
+    "session_type",
+    "language",
+    "abstract",
+    "description",
+)
+FIELD_LABELS = {
+    "minutes": "duration",
+    "title": "title",
+    "speaker_names": "speakers",
+    "track_name": "track",
+    "session_type": "session type",
+    "language": "language",
+    "abstract": "abstract",
+    "description": "description",
+}
+# Changes a speaker hears about by mail: their time, room, duration or the people on the session.
+SPEAKER_NOTICE_FIELDS = frozenset({"minutes", "speaker_names"})
+
+
+def _place(session: dict) -> dict:
+    return {
+        "start": session["start"],
+        "end": session["end"],
+        "room": session["room_name"],
+        "room_uuid": session["room_uuid"],
+    }
+
+
+def _entry(kind: str, session: dict, old: dict | None, new: dict | None, fields=()) -> dict:
+    return {
+        "kind": kind,
+        "code": session["code"],
+        "title": session["title"],
+        "speakers": session["speaker_codes"],
+        "old": _place(old) if old else None,
+        "new": _place(new) if new else None,
+        "fields": [FIELD_LABELS[field] for field in fields],
+    }
+
+
+def diff_sessions(old: dict[str, dict], new: dict[str, dict]) -> list[dict]:
+    """The changes from `old` to `new` (both {slot uuid: session dict}), sessions only (no breaks).
+
+    A session dict has the keys of PLACE_FIELDS and CONTENT_FIELDS plus code, end, room_name and
+    speaker_codes; times are ISO strings in UTC. Entries come sorted by kind, then by the new (or
+    old) start time, then by title.
+    """
+    changes = []
+    for key, session in new.items():
+        before = old.get(key)
+        if before is None:
+            changes.append(_entry(NEW, session, None, session))
+            continue
+        fields = [field for field in CONTENT_FIELDS if before[field] != session[field]]
+        if any(before[field] != session[field] for field in PLACE_FIELDS):
+            changes.append(_entry(MOVED, session, before, session, fields))
+        elif fields:
+            changes.append(_entry(CHANGED, session, before, session, fields))
+    for key, session in old.items():
+        if key not in new:
+            changes.append(_entry(CANCELLED, session, session, None))
+    changes.sort(
+        key=lambda change: (
+            KINDS.index(change["kind"]),
+            (change["new"] or change["old"])["start"],
+            change["title"],
+        )
+    )
+    return changes
+
+
+def concerns_speakers(change: dict) -> bool:
+    """Whether the speakers of the session should be told (by mail) about this change."""
+    if change["kind"] in (NEW, MOVED, CANCELLED):
+        return True
+    return any(label in change["fields"] for label in (FIELD_LABELS[f] for f in SPEAKER_NOTICE_FIELDS))
+
+
+def fingerprint(payload) -> str:
+    """A stable digest of a JSON-able snapshot: equal digests mean equal public programs."""
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def parse_place(place: dict | None) -> dict | None:
+    """A changelog place with its times as datetimes (for templates, which format them in local time)."""
+    if place is None:
+        return None
+    return {
+        **place,
+        "start": dt.datetime.fromisoformat(place["start"]),
+        "end": dt.datetime.fromisoformat(place["end"]),
+    }
+
+
+def readable(changes: list[dict]) -> list[dict]:
+    """Changelog entries ready for a template: parsed times and a label per kind."""
+    return [
+        {
+            **change,
+            "label": KIND_LABELS[change["kind"]],
+            "old": parse_place(change["old"]),
+            "new": parse_place(change["new"]),
+        }
+        for change in changes
+    ]

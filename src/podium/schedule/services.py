@@ -1,0 +1,340 @@
+"""Schedule use cases: place, move and unschedule sessions, breaks, and publishing a release.
+
+Every edit of a slot carries the version the editor saw. A slot that changed since is refused with
+a StaleEdit that says where the session is now, so two organisers never overwrite each other.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, Q
+from django.utils import formats, timezone
+
+from podium.base import audit
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.events.models import Event, Room
+from podium.mail.services import queue_mail
+from podium.proposals.models import Proposal, ProposalSpeaker
+from podium.proposals.states import SCHEDULABLE
+from podium.schedule import changelog, rules
+from podium.schedule.models import Release, ReleasedSession, ReleasedSpeaker, Slot, SlotKind
+from podium.schedule.queries import latest_release
+from podium.schedule.snapshot import build_snapshot, released_dicts
+
+MAX_BREAK_MINUTES = 24 * 60
+
+
+def _check_allowed(event: Event, by) -> None:
+    # `by` is None for operators on the command line, who act with the whole installation's rights.
+    if by is not None and not rules.can_schedule(by, event):
+        raise NotAllowed("You may not edit the schedule of this event.")
+
+
+def span(event: Event, start: dt.datetime, end: dt.datetime) -> str:
+    """A time span in the event's time zone for messages, e.g. "Sat 10:00-10:30" with an en dash."""
+    local_start, local_end = timezone.localtime(start, event.tz), timezone.localtime(end, event.tz)
+    return f"{formats.date_format(local_start, 'D H:i')}\u2013{local_end:%H:%M}"
+
+
+def describe_place(slot: Slot | None) -> str:
+    """Where a slot is now, in words for a conflict message."""
+    if slot is None or slot.start is None:
+        return "it is not on the schedule"
+    room = slot.room.name if slot.room_id else "every room"
+    return f"it is now in {room}, {span(slot.event, slot.start, slot.end)}"
+
+
+def _stale(slot: Slot | None, what: str) -> StaleEdit:
+    return StaleEdit(
+        f"Someone else changed “{what}” since you loaded the schedule; {describe_place(slot)}. "
+        "Your change was not applied: look at the schedule as it is now and try again."
+    )
+
+
+def _normalise(moment: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(moment):
+        raise ServiceError("A start time needs a time zone.", field="start")
+    return moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
+
+
+def _refuse_overlap(event: Event, room: Room, start, end, *, exclude: Slot | None) -> None:
+    """A readable refusal when the room (or every room, for a break) is taken; the database checks too."""
+    taken = event.slots.filter(start__lt=end, end__gt=start).filter(
+        Q(room=room) | Q(kind=SlotKind.BREAK, room__isnull=True)
+    )
+    # A cancelled or withdrawn session's slot keeps its place but no longer holds the room.
+    taken = taken.filter(Q(kind=SlotKind.BREAK) | Q(proposal__state__in=SCHEDULABLE))
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    other = taken.select_related("proposal", "room").order_by("start").first()
+    if other is None:
+        return
+    when = span(event, other.start, other.end)
+    if other.kind == SlotKind.BREAK and other.room_id is None:
+        raise ServiceError(f"{when} is the break “{other.title}” in every room.", field="start")
+    what = other.title if other.kind == SlotKind.BREAK else other.proposal.title
+    raise ServiceError(f"{room.name} is taken {when} by “{what}”.", field="start")
+
+
+def _release_dead_places(event: Event, room: Room | None, start, end) -> None:
+    """Clear the places of cancelled or withdrawn sessions in the way (they would still hold the room)."""
+    dead = event.slots.filter(kind=SlotKind.SESSION, start__lt=end, end__gt=start).exclude(
+        proposal__state__in=SCHEDULABLE
+    )
+    if room is not None:
+        dead = dead.filter(room=room)
+    dead.update(room=None, start=None, end=None, version=F("version") + 1)
+
+
+def _save_place(slot: Slot, *, room, start, end, version: int, what: str) -> Slot:
+    """Compare-and-set the slot's place: refused if its version moved on (another editor saved)."""
+    try:
+        with transaction.atomic():
+            if slot.pk is None:
+                slot.room, slot.start, slot.end = room, start, end
+                slot.save()
+                return slot
+            updated = Slot.objects.filter(pk=slot.pk, version=version).update(
+                room=room, start=start, end=end, version=F("version") + 1
+            )
+    except IntegrityError as exc:
+        current = (
+            Slot.objects.filter(event=slot.event, proposal=slot.proposal).first()
+            if slot.proposal_id
+            else None
+        )
+        if slot.pk is None and current is not None:
+            raise _stale(current, what) from exc  # someone placed it at the same moment
+        raise ServiceError(
+            f"{room.name if room else 'A room'} is taken at that time (someone placed a session there meanwhile).",
+            field="start",
+        ) from exc
+    if not updated:
+        raise _stale(Slot.objects.select_related("room", "event").filter(pk=slot.pk).first(), what)
+    slot.refresh_from_db()
+    return slot
+
+
+@transaction.atomic
+def place_session(
+    *, event: Event, proposal: Proposal, room: Room, start: dt.datetime, version: int, by
+) -> Slot:
+    """Put a session in a room at a time, or move it there. `version` is the slot version the editor
+    saw (0 for a session that never had a place).
+
+    Refused when the session is not accepted or confirmed, when the room is taken, and when the slot
+    changed since `version` (StaleEdit naming where it is now). Side effects: audit entry.
+    """
+    _check_allowed(event, by)
+    if proposal.event_id != event.pk:
+        raise ServiceError("Choose a session of this event.")
+    if room.event_id != event.pk:
+        raise ServiceError("Choose a room of this event.", field="room")
+    if proposal.state not in SCHEDULABLE:
+        raise ServiceError(
+            f"“{proposal.title}” is {proposal.get_state_display().lower()}; "
+            "only accepted and confirmed sessions go on the schedule."
+        )
+    start = _normalise(start)
+    end = start + dt.timedelta(minutes=proposal.session_type.duration_minutes)
+    slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
+    if (slot.version if slot else 0) != version:
+        raise _stale(slot, proposal.title)
+    before = describe_place(slot)
+    _release_dead_places(event, room, start, end)
+    _refuse_overlap(event, room, start, end, exclude=slot)
+    slot = _save_place(
+        slot or Slot(event=event, proposal=proposal, kind=SlotKind.SESSION),
+        room=room,
+        start=start,
+        end=end,
+        version=version,
+        what=proposal.title,
+    )
+    audit.record(
+        action="slot.placed",
+        actor=by,
+        target=proposal,
+        event_id=event.pk,
+        room=room.name,
+        start=start.isoformat(),
+        before=before,
+    )
+    return slot
+
+
+@transaction.atomic
+def unschedule_session(*, event: Event, proposal: Proposal, version: int, by) -> Slot:
+    """Take a session off the grid (back to the unscheduled list). Side effects: audit entry."""
+    _check_allowed(event, by)
+    slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
+    if slot is None or slot.version != version:
+        raise _stale(slot, proposal.title)
+    if slot.start is None:
+        return slot
+    before = describe_place(slot)
+    slot = _save_place(slot, room=None, start=None, end=None, version=version, what=proposal.title)
+    audit.record(action="slot.unscheduled", actor=by, target=proposal, event_id=event.pk, before=before)
+    return slot
+
+
+@transaction.atomic
+def save_break(
+    *,
+    event: Event,
+    by,
+    title: str,
+    room: Room | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    slot: Slot | None = None,
+    version: int = 0,
+) -> Slot:
+    """Create or change a break, in one room or (room None) in every room.
+
+    A break in every room may not cover a session, nor a room break another slot of that room.
+    Side effects: audit entry.
+    """
+    _check_allowed(event, by)
+    title = title.strip()
+    if not title:
+        raise ServiceError("Give the break a title, e.g. Lunch.", field="title")
+    if room is not None and room.event_id != event.pk:
+        raise ServiceError("Choose a room of this event.", field="room")
+    if slot is not None and (slot.event_id != event.pk or slot.kind != SlotKind.BREAK):
+        raise ServiceError("Choose a break of this event.")
+    start, end = _normalise(start), _normalise(end)
+    if end <= start:
+        raise ServiceError("A break ends after it starts.", field="end")
+    if end - start > dt.timedelta(minutes=MAX_BREAK_MINUTES):
+        raise ServiceError("A break lasts at most a day.", field="end")
+    if slot is not None and slot.version != version:
+        raise _stale(Slot.objects.select_related("room", "event").get(pk=slot.pk), slot.title)
+    _release_dead_places(event, room, start, end)
+    if room is not None:
+        _refuse_overlap(event, room, start, end, exclude=slot)
+    else:
+        covered = (
+            event.slots.filter(start__lt=end, end__gt=start)
+            .filter(Q(kind=SlotKind.BREAK) | Q(proposal__state__in=SCHEDULABLE))
+            .exclude(pk=slot.pk if slot else None)
+            .select_related("proposal", "room")
+            .order_by("start")
+            .first()
+        )
+        if covered is not None:
+            what = covered.title if covered.kind == SlotKind.BREAK else covered.proposal.title
+            raise ServiceError(
+                f"“{what}” is on the schedule at that time; a break in every room cannot cover it.",
+                field="start",
+            )
+    if slot is None:
+        slot = Slot(event=event, kind=SlotKind.BREAK)
+    slot.title = title
+    if slot.pk is not None:
+        Slot.objects.filter(pk=slot.pk).update(title=title)
+    slot = _save_place(slot, room=room, start=start, end=end, version=version, what=title)
+    audit.record(
+        action="break.saved",
+        actor=by,
+        target=slot,
+        event_id=event.pk,
+        title=title,
+        room=room.name if room else "every room",
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    return slot
+
+
+@transaction.atomic
+def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
+    """Remove a break. Side effects: audit entry."""
+    _check_allowed(event, by)
+    if slot.event_id != event.pk or slot.kind != SlotKind.BREAK:
+        raise ServiceError("Choose a break of this event.")
+    if not Slot.objects.filter(pk=slot.pk, version=version).delete()[0]:
+        raise _stale(Slot.objects.select_related("room", "event").filter(pk=slot.pk).first(), slot.title)
+    audit.record(action="break.deleted", actor=by, event_id=event.pk, title=slot.title)
+
+
+# --- Releases --------------------------------------------------------------------------------------
+
+
+def _speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
+    """One mail per speaker listing the changes to their sessions in this release; returns how many."""
+    relevant = [change for change in changes if changelog.concerns_speakers(change)]
+    codes = {change["code"] for change in relevant}
+    proposals = event.proposals.filter(code__in=codes).prefetch_related(
+        Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
+    )
+    users_by_code = {p.code: [link.user for link in p.speaker_links.all()] for p in proposals}
+    per_user: dict[int, tuple] = {}
+    for change in changelog.readable(relevant):
+        for user in users_by_code.get(change["code"], []):
+            per_user.setdefault(user.pk, (user, []))[1].append(change)
+    for user, user_changes in per_user.values():
+        queue_mail(
+            to=user.email,
+            template="schedule_changes",
+            context={"release": release, "changes": user_changes, "user": user},
+            event=event,
+            user=user,
+            about=f"release:{release.pk}",
+        )
+    return len(per_user)
+
+
+def publish_release(*, event: Event, by, name: str = "", comment: str = "", force: bool = False) -> Release:
+    """Publish the draft as the next release: an immutable snapshot with its changelog.
+
+    Refused when nothing public changed since the last release, unless `force`. Releases of one
+    event are numbered one after the other (the event row is locked while publishing).
+    Side effects: audit entry; one mail in the outbox per speaker whose session is new, moved,
+    cancelled, or changed in duration or speakers.
+    """
+    _check_allowed(event, by)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        previous = latest_release(locked)
+        version = previous.version + 1 if previous else 1
+        name = (name or "").strip() or f"v{version}"
+        if len(name) > 100:
+            raise ServiceError("A release name has at most 100 characters.", field="name")
+        if locked.releases.filter(name=name).exists():
+            raise ServiceError(f"A release is already named “{name}”; choose another name.", field="name")
+        snapshot = build_snapshot(locked)
+        digest = changelog.fingerprint(snapshot.public_payload())
+        if previous is not None and previous.fingerprint == digest and not force:
+            raise ServiceError(f"Nothing public changed since release {previous.name}.")
+        changes = changelog.diff_sessions(
+            released_dicts(previous) if previous else {}, snapshot.session_dicts()
+        )
+        release = Release.objects.create(
+            event=locked,
+            version=version,
+            name=name,
+            comment=comment.strip(),
+            published_at=timezone.now(),
+            published_by=by,
+            changes=changes,
+            rooms=snapshot.rooms,
+            tracks=snapshot.tracks,
+            fingerprint=digest,
+        )
+        for row in (*snapshot.sessions, *snapshot.speakers):
+            row.release = release
+        ReleasedSession.objects.bulk_create(snapshot.sessions, batch_size=500)
+        ReleasedSpeaker.objects.bulk_create(snapshot.speakers, batch_size=500)
+        notices = _speaker_notices(locked, release, changes)
+        audit.record(
+            action="release.published",
+            actor=by,
+            target=release,
+            event_id=event.pk,
+            name=name,
+            sessions=len(snapshot.sessions),
+            notices=notices,
+            **release.counts(),
+        )
+    return release
