@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from podium.events.models import Event
 from podium.proposals.models import SpeakerProfile
+from podium.schedule.changelog import diff_sessions, fingerprint
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker, Slot, SlotKind
-from podium.schedule.queries import placed_slots
+from podium.schedule.queries import latest_release, placed_slots
 
 
 @dataclass
@@ -101,10 +102,15 @@ def released_dicts(release) -> dict[str, dict]:
     }
 
 
-def _profiles(event: Event, user_ids: set[int]) -> dict[int, SpeakerProfile]:
-    """Each speaker's profile; a speaker without one (e.g. added by an organiser) gets one now."""
+def _profiles(event: Event, user_ids: set[int], *, create: bool) -> dict[int, SpeakerProfile]:
+    """Each speaker's profile. With `create`, a speaker without one (rare: profiles are made on
+    submission and on accepting an invite) gets one now; without, a blank unsaved one stands in."""
     profiles = {p.user_id: p for p in event.speaker_profiles.filter(user_id__in=user_ids)}
     missing = user_ids - profiles.keys()
+    if missing and not create:
+        return profiles | {
+            user_id: SpeakerProfile(event=event, user_id=user_id, code="") for user_id in missing
+        }
     if missing:
         SpeakerProfile.objects.bulk_create(
             [SpeakerProfile(event=event, user_id=user_id) for user_id in sorted(missing)]
@@ -113,13 +119,16 @@ def _profiles(event: Event, user_ids: set[int]) -> dict[int, SpeakerProfile]:
     return profiles
 
 
-def build_snapshot(event: Event) -> Snapshot:
-    """The draft's public program as unsaved release rows (their `release` is set when saved)."""
+def build_snapshot(event: Event, *, for_publishing: bool = True) -> Snapshot:
+    """The draft's public program as unsaved release rows (their `release` is set when saved).
+
+    With `for_publishing` False nothing is written (for a preview on a GET request).
+    """
     slots: list[Slot] = list(placed_slots(event))
     user_ids = {
         link.user_id for slot in slots if slot.proposal_id for link in slot.proposal.speaker_links.all()
     }
-    profiles = _profiles(event, user_ids)
+    profiles = _profiles(event, user_ids, create=for_publishing)
     snapshot = Snapshot(
         rooms=[
             {"id": room.pk, "uuid": str(room.uuid), "name": room.name, "capacity": room.capacity}
@@ -182,3 +191,15 @@ def build_snapshot(event: Event) -> Snapshot:
             )
         )
     return snapshot
+
+
+def preview_release(event: Event) -> tuple[list[dict], bool]:
+    """What publishing now would change: (changelog entries, whether anything public changed at all).
+
+    Writes nothing.
+    """
+    previous = latest_release(event)
+    snapshot = build_snapshot(event, for_publishing=False)
+    changes = diff_sessions(released_dicts(previous) if previous else {}, snapshot.session_dicts())
+    changed = previous is None or previous.fingerprint != fingerprint(snapshot.public_payload())
+    return changes, changed
