@@ -146,6 +146,7 @@ def _settings_data(**changes):
         "score_labels": "0: No\n1: Maybe\n2: Yes",
         "languages": "en: English\nde: Deutsch",
         "is_public": "on",
+        "show_accepted_talks": "on",
         "contact_email": "program@example.org",
         "description": "The **best** conference.",
         "version": "1",  # the version of an event that was never edited
@@ -192,12 +193,23 @@ def test_event_settings_unchecked_boxes_turn_flags_off(admin_client, event):
     event.anonymise_review = True
     event.save()
 
+    event.show_accepted_talks = True
+    event.save()
+
     admin_client.post(
-        _event_url("orga:event_settings", event), _settings_data(anonymise_review=None, is_public=None)
+        _event_url("orga:event_settings", event),
+        _settings_data(anonymise_review=None, is_public=None, show_accepted_talks=None),
     )
 
     event.refresh_from_db()
-    assert (event.anonymise_review, event.is_public) == (False, False)
+    assert (event.anonymise_review, event.is_public, event.show_accepted_talks) == (False, False, False)
+
+
+def test_event_settings_can_list_accepted_talks_publicly(admin_client, event):
+    admin_client.post(_event_url("orga:event_settings", event), _settings_data())
+
+    event.refresh_from_db()
+    assert event.show_accepted_talks is True
 
 
 @pytest.mark.parametrize(

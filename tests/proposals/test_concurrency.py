@@ -3,37 +3,13 @@
 Each runs the service in two threads with their own database connections, released at the same moment.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from podium.base.errors import StaleEdit
 from podium.proposals import services
 from podium.proposals.models import Proposal
 from tests import factories
-
-
-def _race(*calls):
-    """Run the calls in threads started together; return each call's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the race's loser is part of the result
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+from tests.races import race
 
 
 def _data(event):
@@ -59,7 +35,7 @@ def test_two_simultaneous_submissions_with_one_key_create_one_proposal():
             event=event, speaker=speaker, data=_data(event), idempotency_key="same"
         )
 
-    first, second = _race(submit, submit)
+    first, second = race(submit, submit)
 
     assert isinstance(first, Proposal), first
     assert isinstance(second, Proposal), second
@@ -79,7 +55,7 @@ def test_two_simultaneous_edits_at_one_version_give_one_success_and_one_refusal(
             proposal=proposal, by=speaker, data={"title": title}, version=version
         )
 
-    results = _race(edit("From A"), edit("From B"))
+    results = race(edit("From A"), edit("From B"))
 
     outcomes = sorted(type(r).__name__ for r in results)
     assert outcomes == ["Proposal", "StaleEdit"], results

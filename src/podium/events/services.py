@@ -43,6 +43,7 @@ EVENT_FIELDS = (
     "score_labels",
     "languages",
     "is_public",
+    "show_accepted_talks",
     "contact_email",
     "description",
 )

@@ -156,6 +156,10 @@ class EventSettingsForm(VersionedForm):
         help_text='One language a line, "code: label", e.g. "en: English".',
     )
     is_public = forms.BooleanField(required=False, label="Public (the event's pages are listed and visible)")
+    show_accepted_talks = forms.BooleanField(
+        required=False,
+        label="List the accepted talks publicly before the schedule is out (attendees can star them)",
+    )
     contact_email = forms.EmailField(required=False, label="Contact e-mail")
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown works."
