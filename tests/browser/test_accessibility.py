@@ -29,6 +29,35 @@ AUDIT = """() => {
   for (const a of document.querySelectorAll("a")) {
     if (!a.textContent.trim() && !a.getAttribute("aria-label")) problems.push(`empty link ${a.href}`);
   }
+  // Text contrast (WCAG AA: 4.5:1, 3:1 for large text) against the first opaque background behind it.
+  const rgb = (c) => { const m = c.match(/[0-9.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length < 4 || c[3] > 0.9) return c;
+    }
+    return [255, 255, 255];
+  };
+  const seen = new Set();
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!own || style.visibility === "hidden" || style.display === "none" || !el.getClientRects().length) continue;
+    const fg = rgb(style.color), bg = background(el);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const key = `${el.tagName}.${el.className}`;
+    if (ratio < needed && !seen.has(key)) {
+      seen.add(key);
+      problems.push(`low contrast ${ratio.toFixed(2)}:1 on ${key} "${el.textContent.trim().slice(0, 30)}"`);
+    }
+  }
   return problems;
 }"""
 
