@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from podium.orga.urls import review, setup
+from podium.orga.urls import review, schedule, setup
 from podium.orga.views import dashboard
 
 app_name = "orga"
@@ -14,4 +14,5 @@ urlpatterns = [
     path("event/<slug:event>/", dashboard.event_dashboard, name="event"),
     *setup.urlpatterns,
     *review.urlpatterns,
+    *schedule.urlpatterns,
 ]

@@ -1,0 +1,146 @@
+// The schedule editor: drag a session onto an empty cell of the grid to place or move it there, or onto
+// the list of sessions not on the schedule to take it off. The server answers with the editor re-rendered
+// from the database, with its message, and that replaces the editor here: a refused move shows why and
+// the schedule as it is now. Without this file the "place" and "edit" links lead to a form per session.
+(() => {
+  "use strict";
+
+  const editor = () => document.getElementById("schedule-editor");
+  let dragged = null;
+
+  const dropTargetOf = (node) => {
+    const element = node instanceof Element ? node : node && node.parentElement;
+    const root = editor();
+    if (!element || !root) return null;
+    const target = element.closest("td.drop-target, [data-drop='unschedule']");
+    return target && root.contains(target) ? target : null;
+  };
+
+  // Only sessions on the grid can be taken off it; anything can go on an empty cell.
+  const accepts = (target) => Boolean(dragged && target && (target.dataset.drop !== "unschedule" || dragged.placed));
+
+  const clearHighlight = () => {
+    document.querySelectorAll(".drag-over").forEach((element) => element.classList.remove("drag-over"));
+  };
+
+  const csrfToken = () => {
+    const input = document.querySelector("#schedule-editor input[name=csrfmiddlewaretoken]")
+      || document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  };
+
+  // A problem the server could not describe in the editor (no connection, a log-in page, an error page).
+  const showProblem = (message) => {
+    const root = editor();
+    if (!root) return;
+    root.querySelectorAll(".editor-alert, .editor-notice").forEach((element) => element.remove());
+    const alert = document.createElement("div");
+    alert.className = "editor-alert";
+    alert.setAttribute("role", "alert");
+    alert.tabIndex = -1;
+    const text = document.createElement("p");
+    text.textContent = message;
+    alert.append(text);
+    root.prepend(alert);
+    alert.focus();
+  };
+
+  const send = async (url, fields) => {
+    const root = editor();
+    const body = new URLSearchParams({ ...fields, day: root.dataset.day });
+    root.classList.add("is-busy");
+    root.setAttribute("aria-busy", "true");
+    let response;
+    let html;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "X-Podium-Editor": "1", "X-CSRFToken": csrfToken() },
+      });
+      html = await response.text();
+    } catch (error) {
+      root.classList.remove("is-busy");
+      root.removeAttribute("aria-busy");
+      showProblem("The change could not be sent: the connection failed. Reload the page to see the schedule as it is now.");
+      return;
+    }
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const fresh = template.content.querySelector("#schedule-editor[data-editor-fragment]");
+    if (!fresh) {
+      root.classList.remove("is-busy");
+      root.removeAttribute("aria-busy");
+      showProblem(`The change was not made (the server answered ${response.status}). Reload the page to see the schedule as it is now.`);
+      return;
+    }
+    root.replaceWith(fresh);
+    const alert = fresh.querySelector(".editor-alert");
+    if (alert) alert.focus();
+  };
+
+  document.addEventListener("dragstart", (event) => {
+    const item = event.target instanceof Element ? event.target.closest("[draggable='true'][data-code]") : null;
+    const root = editor();
+    if (!item || !root || !root.contains(item)) return;
+    dragged = {
+      code: item.dataset.code,
+      version: item.dataset.version || "0",
+      placed: item.dataset.placed === "1",
+      element: item,
+    };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.code);
+    item.classList.add("dragging");
+    root.classList.add("is-dragging");
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.element.classList.remove("dragging");
+    dragged = null;
+    clearHighlight();
+    const root = editor();
+    if (root) root.classList.remove("is-dragging");
+  });
+
+  document.addEventListener("dragover", (event) => {
+    const target = dropTargetOf(event.target);
+    if (!accepts(target)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!target.classList.contains("drag-over")) {
+      clearHighlight();
+      target.classList.add("drag-over");
+    }
+  });
+
+  document.addEventListener("dragleave", (event) => {
+    const target = dropTargetOf(event.target);
+    if (target && !target.contains(event.relatedTarget)) target.classList.remove("drag-over");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const target = dropTargetOf(event.target);
+    if (!accepts(target)) return;
+    event.preventDefault();
+    const item = dragged;
+    dragged = null;
+    item.element.classList.remove("dragging");
+    clearHighlight();
+    const root = editor();
+    root.classList.remove("is-dragging");
+    if (target.dataset.drop === "unschedule") {
+      send(root.dataset.unscheduleUrl, { code: item.code, version: item.version });
+    } else {
+      send(root.dataset.placeUrl, {
+        code: item.code,
+        version: item.version,
+        room: target.dataset.room,
+        start: target.dataset.start,
+      });
+    }
+  });
+})();

@@ -1,0 +1,20 @@
+"""Schedule editor, breaks and release routes."""
+
+from django.urls import path
+
+from podium.orga.views import schedule
+
+urlpatterns = [
+    path("event/<slug:event>/schedule/", schedule.editor, name="schedule"),
+    path("event/<slug:event>/schedule/place/", schedule.place, name="schedule_place"),
+    path("event/<slug:event>/schedule/unschedule/", schedule.unschedule, name="schedule_unschedule"),
+    path("event/<slug:event>/schedule/session/<str:code>/", schedule.session_slot, name="schedule_slot"),
+    path("event/<slug:event>/schedule/breaks/new/", schedule.break_new, name="schedule_break_new"),
+    path("event/<slug:event>/schedule/breaks/<int:pk>/", schedule.break_edit, name="schedule_break_edit"),
+    path(
+        "event/<slug:event>/schedule/breaks/<int:pk>/delete/",
+        schedule.break_delete,
+        name="schedule_break_delete",
+    ),
+    path("event/<slug:event>/schedule/release/", schedule.release, name="schedule_release"),
+]
