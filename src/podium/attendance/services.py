@@ -12,15 +12,22 @@ MAX_MERGE = 500
 
 @transaction.atomic
 def set_star(*, event: Event, user, code: str, starred: bool) -> bool:
-    """Star or unstar one public session; returns whether it is starred now. No side effects."""
-    proposal = public_talks(event).filter(code=code.strip().upper()).first()
+    """Star or unstar one public session; returns whether it is starred now. No side effects.
+
+    A star can always be removed, even after its session left the program (cancelled, or no
+    longer listed before the first release); only public sessions can be starred.
+    """
+    code = code.strip().upper()
+    if not starred:
+        removed, _ = Star.objects.filter(event=event, user=user, proposal__code=code).delete()
+        if removed or public_talks(event).filter(code=code).exists():
+            return False
+        raise ServiceError("There is no public session with this code.")
+    proposal = public_talks(event).filter(code=code).first()
     if proposal is None:
         raise ServiceError("There is no public session with this code.")
-    if starred:
-        Star.objects.get_or_create(event=event, user=user, proposal=proposal)
-    else:
-        Star.objects.filter(user=user, proposal=proposal).delete()
-    return starred
+    Star.objects.get_or_create(event=event, user=user, proposal=proposal)
+    return True
 
 
 @transaction.atomic

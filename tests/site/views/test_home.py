@@ -1,6 +1,9 @@
+"""The list of public events and the track colours."""
+
 import pytest
 from django.urls import reverse
 
+from podium.events.models import Track
 from tests import factories
 from tests.querycount import assert_constant_queries
 
@@ -33,3 +36,15 @@ def test_index_query_count_is_constant(client):
 
 def test_healthz_answers_ok(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_tracks_css_sets_each_tracks_colour(client, event):
+    web = event.tracks.get(name="Web")
+    Track.objects.create(event=event, name="Broken", colour="#a;}*{x")
+
+    response = client.get(reverse("site:tracks_css", kwargs={"event": event.slug}))
+
+    css = response.content.decode()
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert f".track-{web.pk} {{ --track-colour: #1f6feb; }}" in css
+    assert "}*{" not in css

@@ -1,9 +1,13 @@
+"""The list of public events, an event's home page and its track colours."""
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from podium.base.permissions import public
 from podium.events.models import Event, colour_validator
 from podium.events.queries import public_events
+from podium.schedule.queries import latest_release
+from podium.site.views.common import public_event
 
 
 @public
@@ -13,8 +17,17 @@ def index(request):
 
 @public
 def event_home(request, event):
-    event = get_object_or_404(Event.objects.select_related("organiser"), slug=event, is_public=True)
-    return render(request, "site/event.html", {"event": event})
+    event = public_event(event)
+    release = latest_release(event)
+    return render(
+        request,
+        "site/event.html",
+        {
+            "event": event,
+            "release": release,
+            "talks_public": release is not None or event.show_accepted_talks,
+        },
+    )
 
 
 @public

@@ -1,0 +1,146 @@
+// Stars on the public program pages. Every star button is a form that works without this file;
+// with it, starring needs no page load, and visitors who are not logged in keep their stars in
+// this browser (localStorage) until they log in, when the stars are merged into their account.
+(() => {
+  const root = document.querySelector("[data-stars-event]");
+  if (!root) return;
+  const key = "podium:stars:" + root.dataset.starsEvent;
+  const loggedIn = root.dataset.loggedIn === "1";
+  const status = root.querySelector("[data-stars-status]");
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  function readLocal() {
+    try {
+      const codes = JSON.parse(window.localStorage.getItem(key) || "[]");
+      return Array.isArray(codes) ? codes.filter((code) => typeof code === "string") : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function writeLocal(codes) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(Array.from(new Set(codes))));
+      return true;
+    } catch (error) {
+      return false; // storage full or disabled (private mode): the star is not kept
+    }
+  }
+
+  function buttonsFor(code) {
+    return Array.from(document.querySelectorAll("button.star[data-star]")).filter((b) => b.dataset.star === code);
+  }
+
+  function mark(code, on) {
+    for (const button of buttonsFor(code)) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "★" : "☆";
+      const input = button.form && button.form.querySelector("input[name=starred]");
+      if (input) input.value = on ? "0" : "1";
+    }
+    document.querySelectorAll("[data-session]").forEach((item) => {
+      if (item.dataset.session === code) item.classList.toggle("starred", on);
+    });
+  }
+
+  // Only the starred sessions, for visitors whose stars live in this browser (the server filters
+  // for logged-in visitors). Grid cells keep their place in the table and are only blanked.
+  function applyFilter() {
+    if (root.dataset.starredFilter !== "1") return;
+    const starred = new Set(readLocal());
+    document.querySelectorAll("[data-session]").forEach((item) => {
+      const keep = starred.has(item.dataset.session);
+      if (item.tagName === "TD") item.classList.toggle("filtered-out", !keep);
+      else item.hidden = !keep;
+    });
+  }
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function saveOnServer(form, code, on) {
+    const body = new FormData(form);
+    body.set("starred", on ? "1" : "0");
+    const response = await fetch(form.action, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+    });
+    if (!response.ok) throw new Error("star refused: " + response.status);
+    const answer = await response.json();
+    mark(answer.code, answer.starred);
+    return answer.starred;
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.classList || !form.classList.contains("star-form")) return;
+    event.preventDefault();
+    const button = form.querySelector("button.star");
+    const code = button.dataset.star;
+    const on = button.getAttribute("aria-pressed") !== "true";
+    if (!loggedIn) {
+      const codes = new Set(readLocal());
+      if (on) codes.add(code);
+      else codes.delete(code);
+      if (!writeLocal(Array.from(codes))) {
+        say("This browser cannot keep stars. Log in to keep them in your account.");
+        return;
+      }
+      mark(code, on);
+      applyFilter();
+      say(on ? "Starred in this browser. Log in to keep your stars on every device." : "Star removed.");
+      return;
+    }
+    button.disabled = true;
+    try {
+      const starred = await saveOnServer(form, code, on);
+      say(starred ? "Starred." : "Star removed.");
+    } catch (error) {
+      say("The star could not be saved. Try again.");
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  async function mergeBrowserStars() {
+    const codes = readLocal();
+    if (!codes.length) return;
+    try {
+      const response = await fetch(root.dataset.mergeUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-Requested-With": "fetch",
+          "X-CSRFToken": csrfToken(),
+        },
+        body: JSON.stringify({ codes }),
+      });
+      if (!response.ok) return; // keep them in the browser and try again on the next page
+      const answer = await response.json();
+      window.localStorage.removeItem(key);
+      const starred = new Set(answer.codes);
+      document.querySelectorAll("button.star[data-star]").forEach((button) => {
+        mark(button.dataset.star, starred.has(button.dataset.star));
+      });
+      say("The stars you kept in this browser are now in your account.");
+    } catch (error) {
+      // offline: keep them for later
+    }
+  }
+
+  if (loggedIn) {
+    mergeBrowserStars();
+  } else {
+    readLocal().forEach((code) => mark(code, true));
+    applyFilter();
+  }
+})();

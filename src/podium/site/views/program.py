@@ -1,0 +1,155 @@
+"""The released program's other pages: talks, one talk, speakers, one speaker, and the releases.
+
+Before the first release an event may list its accepted talks (`show_accepted_talks`) so attendees
+can star them; from the first release on, everything comes from the latest release.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.encoding import filepath_to_uri
+
+from podium.attendance.queries import public_talks
+from podium.base.permissions import public
+from podium.proposals.models import ProposalSpeaker
+from podium.schedule import changelog
+from podium.schedule.models import ReleasedSession, SlotKind
+from podium.schedule.queries import latest_release
+from podium.site.views.common import mark_starred, public_event, visitor_stars
+
+
+def _released_talks(release):
+    return release.sessions.filter(kind=SlotKind.SESSION)
+
+
+def _accepted_talks(event):
+    """Before the first release: the accepted and confirmed talks, with what the pages show of them."""
+    return (
+        public_talks(event)
+        .select_related("track", "session_type")
+        .prefetch_related(Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user")))
+        .order_by(Lower("title"), "code")
+    )
+
+
+def _photo_url(speaker) -> str:
+    return settings.MEDIA_URL + filepath_to_uri(speaker.photo) if speaker.photo else ""
+
+
+@public
+def talks(request, event):
+    event = public_event(event)
+    release = latest_release(event)
+    if release is None and not event.show_accepted_talks:
+        raise Http404("The talks are not public yet.")
+    starred = visitor_stars(request, event)
+    if release is not None:
+        items = _released_talks(release).order_by(Lower("title"), "start", "id")
+    else:
+        items = _accepted_talks(event)
+    return render(
+        request,
+        "site/talks.html",
+        {"event": event, "release": release, "talks": mark_starred(list(items), starred)},
+    )
+
+
+def _cancelled_title(event, release, code: str) -> str | None:
+    """The title of a session that was public once and is not any more, or None if it never was."""
+    for change in release.changes if release else []:
+        if change["kind"] == changelog.CANCELLED and change["code"] == code:
+            return change["title"]
+    return (
+        ReleasedSession.objects.filter(release__event=event, kind=SlotKind.SESSION, code=code)
+        .order_by("-release__version")
+        .values_list("title", flat=True)
+        .first()
+    )
+
+
+@public
+def talk(request, event, code):
+    event = public_event(event)
+    code = code.upper()
+    release = latest_release(event)
+    if release is not None:
+        session = _released_talks(release).filter(code=code).first()
+    else:
+        session = _accepted_talks(event).filter(code=code).first()
+    if session is None:
+        title = _cancelled_title(event, release, code)
+        if title is None:
+            raise Http404("There is no public session with this code.")
+        return render(
+            request,
+            "site/talk_cancelled.html",
+            {"event": event, "release": release, "title": title},
+            status=410,
+        )
+    starred = visitor_stars(request, event)
+    mark_starred([session], starred)
+    return render(
+        request,
+        "site/talk.html",
+        {
+            "event": event,
+            "release": release,
+            "session": session,
+            "language": event.language_map.get(session.language, session.language),
+        },
+    )
+
+
+@public
+def speakers(request, event):
+    event = public_event(event)
+    release = latest_release(event)
+    if release is None:
+        raise Http404("The speakers are announced with the first release of the schedule.")
+    titles = dict(_released_talks(release).values_list("code", "title"))
+    people = list(release.speakers.defer("bio"))
+    for person in people:
+        person.photo_url = _photo_url(person)
+        person.talks = [(code, titles[code]) for code in person.session_codes if code in titles]
+    return render(request, "site/speakers.html", {"event": event, "release": release, "speakers": people})
+
+
+@public
+def speaker(request, event, speaker):
+    event = public_event(event)
+    release = latest_release(event)
+    if release is None:
+        raise Http404("The speakers are announced with the first release of the schedule.")
+    person = release.speakers.filter(code=speaker.upper()).first()
+    if person is None:
+        raise Http404("There is no speaker with this code in the program.")
+    person.photo_url = _photo_url(person)
+    starred = visitor_stars(request, event)
+    sessions = mark_starred(list(_released_talks(release).filter(code__in=person.session_codes)), starred)
+    return render(
+        request,
+        "site/speaker.html",
+        {"event": event, "release": release, "speaker": person, "sessions": sessions},
+    )
+
+
+@public
+def releases(request, event):
+    event = public_event(event)
+    entries = list(event.releases.order_by("-version"))
+    current = set(_released_talks(entries[0]).values_list("code", flat=True)) if entries else set()
+    for entry in entries:
+        entry.readable_changes = changelog.readable(entry.changes)
+        entry.change_counts = entry.counts()
+    return render(
+        request,
+        "site/releases.html",
+        {
+            "event": event,
+            "release": entries[0] if entries else None,
+            "releases": entries,
+            "current_codes": current,
+        },
+    )

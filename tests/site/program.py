@@ -1,0 +1,83 @@
+"""Build a program through the real services: confirmed talks, places in the draft, releases."""
+
+import datetime as dt
+
+from podium.proposals.models import Proposal
+from podium.proposals.services import set_state_as_organiser, update_proposal
+from podium.schedule import services
+from podium.schedule.models import Release, Slot
+from tests import factories
+
+
+def at(event, hour: int, minute: int = 0, day: int = 0) -> dt.datetime:
+    """A moment on the event's `day`-th day, in the event's time zone."""
+    return dt.datetime.combine(
+        event.date_from + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=event.tz
+    )
+
+
+def track(event, name: str):
+    return event.tracks.get(name=name)
+
+
+def room(event, name: str):
+    return event.rooms.get(name=name)
+
+
+def talk(event, title: str, *, track_name: str = "Web", state: str = "confirmed", **kwargs) -> Proposal:
+    return factories.ProposalFactory(
+        event=event, title=title, state=state, track=track(event, track_name), **kwargs
+    )
+
+
+def place(event, proposal, room_name: str, start: dt.datetime, by) -> Slot:
+    """Place or move a session (with the version the editor would have seen)."""
+    version = Slot.objects.filter(proposal=proposal).values_list("version", flat=True).first() or 0
+    return services.place_session(
+        event=event, proposal=proposal, room=room(event, room_name), start=start, version=version, by=by
+    )
+
+
+def placed_talk(event, title: str, room_name: str, start: dt.datetime, by, **kwargs) -> Proposal:
+    proposal = talk(event, title, **kwargs)
+    place(event, proposal, room_name, start, by)
+    return proposal
+
+
+def release(event, by, **kwargs) -> Release:
+    return services.publish_release(event=event, by=by, **kwargs)
+
+
+def rename(proposal, title: str, by) -> Proposal:
+    proposal.refresh_from_db()
+    return update_proposal(
+        proposal=proposal, by=by, data={"title": title}, version=proposal.version, as_organiser=True
+    )
+
+
+def cancel(proposal, by) -> Proposal:
+    return set_state_as_organiser(proposal=proposal, to_state="cancelled", by=by)
+
+
+def speaker_code(proposal) -> str:
+    user = proposal.speakers.first()
+    return proposal.event.speaker_profiles.get(user=user).code
+
+
+def fill_day(event, by, count: int, *, day: int = 0, prefix: str = "Talk") -> list[Proposal]:
+    """`count` more talks on one day, alternating rooms in 30-minute steps after the day's last one."""
+    taken = Slot.objects.filter(event=event, start__isnull=False).count()
+    made = []
+    for index in range(taken, taken + count):
+        start = at(event, 9, day=day) + dt.timedelta(minutes=30 * (index // 2))
+        made.append(
+            placed_talk(
+                event,
+                f"{prefix} {index:03d}",
+                "Hall A" if index % 2 == 0 else "Room 101",
+                start,
+                by,
+                speakers=[factories.UserFactory(name=f"Speaker {index:03d}")],
+            )
+        )
+    return made
