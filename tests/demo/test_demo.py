@@ -1,7 +1,7 @@
 """`podium demo`: the shape of the demo conference, determinism, idempotency and the printed log-ins.
 
-The demo is built once per module (it takes a few seconds) and removed afterwards; tests that build
-again do so inside their own transaction, which is rolled back.
+The demo is built once for the package (tests/demo/conftest.py); tests that build again do so inside
+their own transaction, which is rolled back.
 """
 
 from io import StringIO
@@ -10,9 +10,9 @@ import pytest
 import uvicorn
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
-from django.test.utils import override_settings
 
 from podium.accounts.models import User
+from podium.attendance.models import Star
 from podium.base.models import AuditEntry
 from podium.demo import generator
 from podium.events.models import Event, Organiser, Team
@@ -20,6 +20,7 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal, ProposalSpeaker, SpeakerAvailability, SpeakerProfile
 from podium.reviews.models import Review
+from podium.schedule.models import Release, ReleasedSession, Slot
 from tests import factories
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -29,21 +30,6 @@ def _run_demo(*args) -> str:
     out = StringIO()
     call_command("demo", "--no-serve", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    # The same fast hasher as every other test (tests/conftest.py), so log-ins can be checked.
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        output = _run_demo()
-        yield output
-        generator.delete_demo()
-
-
-@pytest.fixture
-def pycon(demo_output, db):
-    return Event.objects.get(slug="pycon-demo")
 
 
 def _counts() -> dict[str, int]:
@@ -59,16 +45,23 @@ def _counts() -> dict[str, int]:
         Review,
         OutboxMail,
         AuditEntry,
+        Star,
+        Slot,
+        Release,
+        ReleasedSession,
     )
     return {model.__name__: model.objects.count() for model in models}
 
 
-def _snapshot() -> dict[str, tuple]:
-    """What must not change between two builds, keyed by title (codes are drawn at random)."""
-    proposals = Proposal.objects.select_related("event", "track", "session_type").prefetch_related(
-        "speaker_links__user", "reviews__reviewer"
+def _snapshot() -> dict[str, tuple | None]:
+    """What must not change between two builds, keyed by title (codes are drawn at random): the
+    proposals with their reviews, stars and place on the draft, and every release's sessions."""
+    proposals = (
+        Proposal.objects.select_related("event", "track", "session_type", "slot__room")
+        .prefetch_related("speaker_links__user", "reviews__reviewer")
+        .annotate(star_count=Count("stars"))
     )
-    return {
+    snapshot = {
         f"{p.event.slug}: {p.title}": (
             p.state,
             p.pending_state,
@@ -76,9 +69,18 @@ def _snapshot() -> dict[str, tuple]:
             p.session_type.name,
             tuple(s.email for s in p.ordered_speakers),
             tuple(sorted((r.reviewer.email, r.score, r.comment) for r in p.reviews.all())),
+            p.star_count,
+            (p.slot.room.name, p.slot.start, p.slot.end) if hasattr(p, "slot") and p.slot.start else None,
         )
         for p in proposals
     }
+    snapshot["releases"] = tuple(
+        sorted(
+            (s.release.event.slug, s.release.name, s.release.comment, s.title, s.kind, s.room_name, s.start)
+            for s in ReleasedSession.objects.select_related("release__event")
+        )
+    )
+    return snapshot
 
 
 def test_demo_pycon_has_three_days_six_rooms_four_tracks_three_session_types(pycon):
@@ -188,9 +190,12 @@ def test_demo_prints_logins_and_urls(demo_output):
         "reviewer1@podium.example",
         "speaker1@podium.example",
         "speaker2@podium.example",
+        "attendee1@podium.example",
         '"podium-demo"',
         "http://127.0.0.1:8000/pytexas-demo/cfp/",
         "http://127.0.0.1:8000/orga/event/pycon-demo/",
+        "http://127.0.0.1:8000/pycon-demo/schedule/",
+        "73 sessions scheduled, releases v1 and v2 published; 300 attendees starred talks",
     ):
         assert expected in demo_output
 

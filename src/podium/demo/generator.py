@@ -1,12 +1,13 @@
-"""A deterministic demo: a PyCon-US-sized conference in review, and a small event with an open CfP.
+"""A deterministic demo: a PyCon-US-sized conference with its schedule out, and a small event with an open CfP.
 
-Everything comes from one seeded `random.Random`, so two builds give the same people, titles, tracks,
-reviews and decisions. Proposal codes are the exception: the submission service draws them from
-`secrets`, as it does for real proposals, and the demo does not work around that.
+Everything comes from seeded `random.Random`s, so two builds give the same people, titles, tracks,
+reviews, decisions, stars and schedule. Proposal codes are the exception: the submission service
+draws them from `secrets`, as it does for real proposals, and the demo does not work around that.
 
 State changes go through the services (submission, co-speakers, withdrawal, reviews, decisions,
-confirmations), so the audit log, the outbox and the state machine look exactly as they would after a
-real CfP. Only the accounts are created in bulk, sharing one password hash.
+confirmations, and in podium.demo.program the schedule and its releases), so the audit log, the
+outbox and the state machine look exactly as they would after a real CfP. Only the accounts (sharing
+one password hash) and the attendees' stars are created in bulk.
 """
 
 import datetime as dt
@@ -23,13 +24,14 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import words
+from podium.demo import program, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
     COMMENT_SHARE,
     CONFIRMED,
     COSPEAKER_PROPOSALS,
+    DOMAIN,
     FATES,
     PENDING_ACCEPT,
     PENDING_REJECT,
@@ -61,7 +63,6 @@ from podium.reviews import services as review_services
 
 SEED = 20240515
 PASSWORD = "podium-demo"  # noqa: S105 (the published password of the demo accounts)
-DOMAIN = "podium.example"
 TIMEZONE = "America/Chicago"
 MAIN_EVENT = "pycon-demo"
 CFP_EVENT = "pytexas-demo"
@@ -79,6 +80,7 @@ LOGINS = (
     Login("reviewer", f"reviewer1@{DOMAIN}"),
     Login("speaker with a confirmed talk", f"speaker1@{DOMAIN}"),
     Login("speaker with an accepted talk to confirm", f"speaker2@{DOMAIN}"),
+    Login("attendee who starred talks", program.attendee_email(1)),
 )
 
 
@@ -102,6 +104,7 @@ class Plan:
 class Summary:
     proposals: dict[str, int]  # per event slug
     reviews: int
+    program: program.ProgramSummary
     seconds: float
 
 
@@ -158,6 +161,7 @@ def build_demo(*, today: dt.date | None = None) -> Summary:
     return Summary(
         proposals={slug: Proposal.objects.filter(event__slug=slug).count() for slug in summary_events},
         reviews=builder.review_count,
+        program=builder.program,
         seconds=(timezone.now() - started).total_seconds(),
     )
 
@@ -290,6 +294,10 @@ class _Builder:
         )
         self.review(plans)
         self.decide(plans)
+        # Its own random stream, so the program never shifts the people, titles and reviews above.
+        self.program = program.build_program(
+            event=event, admin=self.admin, rng=random.Random(SEED + 1), password_hash=self.admin.password
+        )
 
     def setup_rooms_and_tracks(self, event, rooms, tracks) -> None:
         for position, (name, capacity, description) in enumerate(rooms):

@@ -4,6 +4,7 @@ The outcome counts in FATES add up to the regular (non-keynote) PyCon proposals:
 who is not a keynote speaker, plus SECOND_PROPOSALS.
 """
 
+DOMAIN = "podium.example"  # every demo account's e-mail domain (and nobody else's)
 SPEAKER_COUNT = 100
 REVIEWER_COUNT = 5
 
@@ -71,8 +72,8 @@ AVAILABILITY_PATTERNS = (
 PYCON_DESCRIPTION = """\
 PyCon US Demo is a three-day conference for the Python community: talks, tutorials and keynotes in six rooms.
 
-The call for papers has closed. The program committee is reviewing; accepted speakers have received their
-decisions and most of them have confirmed.
+The call for papers has closed and the schedule is out: keynotes every morning, a day of tutorials and two
+days of talks. Star the talks you want to see; the schedule shows every change since its first release.
 """
 PYTEXAS_DESCRIPTION = """\
 PyTexas Demo is a friendly two-day regional conference. First-time speakers are very welcome:

@@ -9,7 +9,10 @@ from podium.demo import generator
 
 
 class Command(BaseCommand):
-    help = "Build a demo conference (PyCon US Demo in review, PyTexas Demo with an open CfP) and serve it."
+    help = (
+        "Build a demo conference (PyCon US Demo with its schedule published, PyTexas Demo with an open CfP) "
+        "and serve it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -33,7 +36,12 @@ class Command(BaseCommand):
             except ServiceError as exc:
                 raise CommandError(exc.message) from exc
             events = " and ".join(f"{slug} ({count} proposals)" for slug, count in summary.proposals.items())
-            self.stdout.write(f"Built {events} with {summary.reviews} reviews in {summary.seconds:.1f} s.")
+            program = summary.program
+            self.stdout.write(
+                f"Built {events} with {summary.reviews} reviews in {summary.seconds:.1f} s.\n"
+                f"PyCon US Demo: {program.scheduled} sessions scheduled, releases {' and '.join(program.releases)} "
+                f"published; {program.attendees} attendees starred talks {program.stars} times."
+            )
         self.print_logins(host, port)
         if not no_serve:
             call_command("serve", host=host, port=port, no_migrate=True)
@@ -49,6 +57,7 @@ class Command(BaseCommand):
             "",
             f"  Open call for papers (PyTexas Demo):  {base}{reverse('cfp:cfp', kwargs={'event': generator.CFP_EVENT})}",
             f"  Back office (PyCon US Demo):          {base}{reverse('orga:event', kwargs={'event': generator.MAIN_EVENT})}",
+            f"  Public schedule (PyCon US Demo):      {base}{reverse('site:schedule', kwargs={'event': generator.MAIN_EVENT})}",
             "",
         ]
         self.stdout.write("\n".join(lines))
