@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from podium.events.models import Room, Track
 from podium.reviews.models import Review
+from podium.schedule import services as schedule
 from tests import factories
+from tests.site import program
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +56,10 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["event"].organiser.slug
         elif param == "code":
             kwargs[param] = objects["proposal"].code
+        elif param == "speaker":
+            kwargs[param] = program.speaker_code(objects["proposal"])
         elif param == "pk":
-            for key in ("session_type", "room", "track", "team", "member", "user"):
+            for key in ("break", "session_type", "room", "track", "team", "member", "user"):
                 if key in name:
                     kwargs[param] = objects[key].pk
                     break
@@ -90,6 +94,24 @@ def _leaks(pages: dict[str, str], secrets: list[str]) -> list[str]:
     ]
 
 
+def _publish_program(event, proposal, by, also=None):
+    """Place the talk (and `also`) with a break in every room, then release: public pages have content."""
+    room = event.rooms.order_by("position").first()
+    program.place(event, proposal, room.name, program.at(event, 10), by)
+    if also is not None:
+        program.place(event, also, room.name, program.at(event, 11), by)
+    lunch = schedule.save_break(
+        event=event,
+        by=by,
+        title="Lunch",
+        room=None,
+        start=program.at(event, 12),
+        end=program.at(event, 13),
+    )
+    program.release(event, by)
+    return lunch
+
+
 @pytest.fixture
 def world():
     ours = factories.EventFactory()
@@ -105,8 +127,9 @@ def world():
     )
     reviewer = factories.team_member(ours, name="Reviewers", can_review=True)
     speaker = factories.UserFactory(name="Our Speaker")
-    proposal = factories.ProposalFactory(event=ours, speakers=[speaker])
+    proposal = factories.ProposalFactory(event=ours, speakers=[speaker], state="confirmed")
     Review.objects.create(proposal=proposal, reviewer=reviewer, score=2, comment="fine")
+    our_break = _publish_program(ours, proposal, admin)
 
     # The other event's name is public (the index lists it); its proposals, people and set-up are not.
     other = factories.EventFactory(name="Elsewhere Conf", description="LEAK-OTHER-EVENT description")
@@ -118,16 +141,32 @@ def world():
     )
     other_proposal.event.speaker_profiles.filter(user=leaky).update(bio="LEAKBIO")
     other_admin = factories.team_member(
-        other, name="LeakTeam", is_admin=True, can_edit_event=True, can_review=True, can_send_mail=True
+        other,
+        name="LeakTeam",
+        is_admin=True,
+        can_edit_event=True,
+        can_review=True,
+        can_send_mail=True,
+        can_schedule=True,
     )
     # Our speaker also has a proposal at the other event: their pages must still not mix the two.
-    factories.ProposalFactory(event=other, title="LEAK-OTHER-EVENT second talk", speakers=[leaky, speaker])
+    shared = factories.ProposalFactory(
+        event=other,
+        title="LEAK-OTHER-EVENT second talk",
+        speakers=[leaky, speaker],
+        state="confirmed",
+        track=leak_track,
+    )
+    other_proposal.state = "confirmed"
+    other_proposal.save(update_fields=["state"])
+    other_break = _publish_program(other, other_proposal, other_admin, also=shared)
 
-    def objects(event, prop, team_user):
+    def objects(event, prop, team_user, slot):
         team = event.organiser.teams.filter(members=team_user).first()
         return {
             "event": event,
             "proposal": prop,
+            "break": slot,
             "room": event.rooms.first(),
             "track": event.tracks.first(),
             "session_type": event.session_types.first(),
@@ -137,8 +176,8 @@ def world():
         }
 
     return {
-        "ours": objects(ours, proposal, admin),
-        "other": objects(other, other_proposal, other_admin),
+        "ours": objects(ours, proposal, admin, our_break),
+        "other": objects(other, other_proposal, other_admin, other_break),
         "admin": admin,
         "reviewer": reviewer,
         "speaker": speaker,
@@ -154,6 +193,10 @@ def test_no_page_shows_another_organisers_data(client, world, role):
     pages = crawl(client, world["ours"])
 
     assert len(pages) >= (3 if role in ("anonymous", "speaker") else 6)
+    slug, code = world["ours"]["event"].slug, world["ours"]["proposal"].code
+    speaker_code = program.speaker_code(world["ours"]["proposal"])
+    # The released program's public pages were reached, including our speaker's (who also speaks there).
+    assert {f"/{slug}/talk/{code}/", f"/{slug}/speaker/{speaker_code}/", f"/{slug}/schedule/"} <= set(pages)
     assert _leaks(pages, OTHER_SECRETS) == []
 
 
