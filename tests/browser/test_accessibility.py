@@ -5,8 +5,10 @@ import pytest
 
 from podium.accounts.models import User
 from podium.reviews.models import Review
+from podium.schedule import services as schedule
 from tests import factories
 from tests.browser.actions import PASSWORD, log_in
+from tests.site import program
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -62,13 +64,21 @@ AUDIT = """() => {
 }"""
 
 
-def _pages_of(event, proposal):
+def _pages_of(event, proposal, program):
     e, code = event.slug, proposal.code
+    talk, speaker, lunch = program["talk"].code, program["speaker"], program["break"].pk
     return {
         "anonymous": [
             "/",
             f"/{e}/",
             f"/{e}/cfp/",
+            f"/{e}/schedule/",
+            f"/{e}/schedule/?view=list",
+            f"/{e}/talks/",
+            f"/{e}/talk/{talk}/",
+            f"/{e}/speakers/",
+            f"/{e}/speaker/{speaker}/",
+            f"/{e}/releases/",
             "/accounts/login/",
             "/accounts/signup/",
             "/accounts/password-reset/",
@@ -99,6 +109,11 @@ def _pages_of(event, proposal):
             f"/orga/event/{e}/outbox/",
             f"/orga/organiser/{event.organiser.slug}/",
             f"/orga/organiser/{event.organiser.slug}/teams/",
+            f"/orga/event/{e}/schedule/",
+            f"/orga/event/{e}/schedule/session/{talk}/",
+            f"/orga/event/{e}/schedule/breaks/new/",
+            f"/orga/event/{e}/schedule/breaks/{lunch}/",
+            f"/orga/event/{e}/schedule/release/",
         ],
     }
 
@@ -117,13 +132,27 @@ def test_main_pages_have_landmarks_and_named_controls(page, event):
         is_admin=True,
         can_edit_event=True,
         can_send_mail=True,
+        can_schedule=True,
     )
     proposal = factories.ProposalFactory(event=event, speakers=[speaker])
     Review.objects.create(proposal=proposal, reviewer=admin, score=2)
+    released = program.placed_talk(
+        event, "Released talk", "Hall A", program.at(event, 10), admin, speakers=[speaker]
+    )
+    lunch = schedule.save_break(
+        event=event,
+        by=admin,
+        title="Lunch",
+        room=None,
+        start=program.at(event, 12),
+        end=program.at(event, 13),
+    )
+    program.release(event, admin)
+    published = {"talk": released, "speaker": program.speaker_code(released), "break": lunch}
     users = {"speaker": speaker, "reviewer": reviewer, "admin": admin}
     problems = {}
 
-    for role, urls in _pages_of(event, proposal).items():
+    for role, urls in _pages_of(event, proposal, published).items():
         if role != "anonymous":
             page.context.clear_cookies()
             log_in(page, email=users[role].email)
