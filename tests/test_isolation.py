@@ -11,9 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from podium.events.models import Room, Track
 from podium.reviews.models import Review
-from podium.schedule import services as schedule
-from tests import factories
-from tests.site import program
+from tests import factories, program
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +98,7 @@ def _publish_program(event, proposal, by, also=None):
     program.place(event, proposal, room.name, program.at(event, 10), by)
     if also is not None:
         program.place(event, also, room.name, program.at(event, 11), by)
-    lunch = schedule.save_break(
-        event=event,
-        by=by,
-        title="Lunch",
-        room=None,
-        start=program.at(event, 12),
-        end=program.at(event, 13),
-    )
+    lunch = program.lunch(event, by)
     program.release(event, by)
     return lunch
 

@@ -7,7 +7,7 @@ from podium.attendance import queries
 from podium.attendance.services import set_star
 from podium.schedule.services import publish_release
 from tests import factories
-from tests.site.program import at, cancel, place
+from tests.program import at, cancel, place
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from podium.attendance.models import Star
 from podium.base.errors import ServiceError
 from podium.schedule.services import publish_release
 from tests import factories
-from tests.site.program import at, cancel, place
+from tests.program import at, cancel, place
 
 pytestmark = pytest.mark.django_db
 

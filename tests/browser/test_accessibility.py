@@ -5,10 +5,8 @@ import pytest
 
 from podium.accounts.models import User
 from podium.reviews.models import Review
-from podium.schedule import services as schedule
-from tests import factories
+from tests import factories, program
 from tests.browser.actions import PASSWORD, log_in
-from tests.site import program
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -64,9 +62,9 @@ AUDIT = """() => {
 }"""
 
 
-def _pages_of(event, proposal, program):
+def _pages_of(event, proposal, published):
     e, code = event.slug, proposal.code
-    talk, speaker, lunch = program["talk"].code, program["speaker"], program["break"].pk
+    talk, speaker, lunch = published["talk"].code, published["speaker"], published["break"].pk
     return {
         "anonymous": [
             "/",
@@ -139,14 +137,7 @@ def test_main_pages_have_landmarks_and_named_controls(page, event):
     released = program.placed_talk(
         event, "Released talk", "Hall A", program.at(event, 10), admin, speakers=[speaker]
     )
-    lunch = schedule.save_break(
-        event=event,
-        by=admin,
-        title="Lunch",
-        room=None,
-        start=program.at(event, 12),
-        end=program.at(event, 13),
-    )
+    lunch = program.lunch(event, admin)
     program.release(event, admin)
     published = {"talk": released, "speaker": program.speaker_code(released), "break": lunch}
     users = {"speaker": speaker, "reviewer": reviewer, "admin": admin}

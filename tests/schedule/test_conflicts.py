@@ -1,7 +1,5 @@
 """Warnings about the draft, with severities: each rule seen breaking and seen holding."""
 
-import datetime as dt
-
 import pytest
 
 from podium.attendance.models import Star
@@ -11,6 +9,7 @@ from podium.schedule import services
 from podium.schedule.conflicts import find_conflicts
 from podium.schedule.models import Slot
 from tests import factories
+from tests.program import at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rooms(event):
     return list(event.rooms.order_by("position"))
-
-
-def at(event, hour, minute=0, day=0):
-    return dt.datetime.combine(
-        event.date_from + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=event.tz
-    )
 
 
 def placed(event, room, start, **kwargs):

@@ -12,6 +12,7 @@ from podium.proposals.models import Proposal
 from podium.schedule import services
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker, Slot
 from tests import factories
+from tests.program import at
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +25,6 @@ def scheduler(event):
 @pytest.fixture
 def rooms(event):
     return list(event.rooms.order_by("position"))
-
-
-def at(event, hour, minute=0, day=0):
-    """A moment on the event's `day`-th day, in the event's time zone."""
-    return dt.datetime.combine(
-        event.date_from + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=event.tz
-    )
 
 
 def talk(event, **kwargs):

@@ -2,7 +2,7 @@ import pytest
 
 from podium.schedule import services
 from tests import factories
-from tests.site.program import at, placed_talk, release
+from tests.program import at, placed_talk, release
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from django.urls import reverse
 from podium.attendance.services import set_star
 from podium.proposals.models import SpeakerProfile
 from tests import factories
-from tests.querycount import assert_constant_queries
-from tests.site.program import (
+from tests.program import (
     at,
     cancel,
     fill_day,
@@ -20,6 +19,7 @@ from tests.site.program import (
     talk,
     track,
 )
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

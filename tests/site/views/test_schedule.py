@@ -10,8 +10,8 @@ from django.utils import timezone
 from podium.attendance.services import set_star
 from podium.schedule.models import Slot
 from tests import factories
+from tests.program import at, fill_day, place, placed_talk, release, rename, room, speaker_code, track
 from tests.querycount import assert_constant_queries
-from tests.site.program import at, fill_day, place, placed_talk, release, rename, room, speaker_code, track
 
 pytestmark = pytest.mark.django_db
 

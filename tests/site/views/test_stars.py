@@ -9,7 +9,7 @@ from django.urls import reverse
 from podium.attendance.models import Star
 from podium.attendance.services import MAX_MERGE, set_star
 from tests import factories
-from tests.site.program import talk
+from tests.program import talk
 
 pytestmark = pytest.mark.django_db
 

@@ -147,8 +147,8 @@ class BreakForm(EventDayForm):
         return data
 
 
-class PlaceForm(forms.Form):
-    """What the editor sends when a session is dropped on the grid (and what a script may send)."""
+class UnscheduleForm(forms.Form):
+    """What the editor sends when a session is dropped on the list of unscheduled sessions."""
 
     code = forms.CharField(max_length=16)
     version = forms.IntegerField(
@@ -158,6 +158,11 @@ class PlaceForm(forms.Form):
             "required": "The editor sent no version; reload the page.",
         },
     )
+
+
+class PlaceForm(UnscheduleForm):
+    """What the editor sends when a session is dropped on the grid (and what a script may send)."""
+
     room = forms.ModelChoiceField(
         queryset=Room.objects.none(),
         error_messages={"invalid_choice": "Choose a room of this event.", "required": "Choose a room."},
@@ -182,17 +187,6 @@ class PlaceForm(forms.Form):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.event.tz)  # a wall-clock time of the event
         return moment
-
-
-class UnscheduleForm(forms.Form):
-    code = forms.CharField(max_length=16)
-    version = forms.IntegerField(
-        min_value=0,
-        error_messages={
-            "invalid": "The editor sent no valid version; reload the page.",
-            "required": "The editor sent no version; reload the page.",
-        },
-    )
 
 
 class ReleaseForm(forms.Form):

@@ -44,6 +44,13 @@ def placed_talk(event, title: str, room_name: str, start: dt.datetime, by, **kwa
     return proposal
 
 
+def lunch(event, by, *, day: int = 0) -> Slot:
+    """A lunch break in every room, 12:00 to 13:00 on the event's `day`-th day."""
+    return services.save_break(
+        event=event, by=by, title="Lunch", room=None, start=at(event, 12, day=day), end=at(event, 13, day=day)
+    )
+
+
 def release(event, by, **kwargs) -> Release:
     return services.publish_release(event=event, by=by, **kwargs)
 
