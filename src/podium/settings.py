@@ -67,10 +67,13 @@ INSTALLED_APPS = [
     "podium.schedule",
     "podium.attendance",
     "podium.mail",
+    "podium.interop",
+    "podium.webhooks",
     "podium.demo",
     "podium.orga",
     "podium.cfp",
     "podium.site",
+    "podium.api",
 ]
 
 MIDDLEWARE = [

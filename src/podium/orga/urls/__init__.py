@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from podium.orga.urls import review, schedule, setup
+from podium.orga.urls import interop, review, schedule, setup, webhooks
 from podium.orga.views import dashboard
 
 app_name = "orga"
@@ -15,4 +15,6 @@ urlpatterns = [
     *setup.urlpatterns,
     *review.urlpatterns,
     *schedule.urlpatterns,
+    *interop.urlpatterns,
+    *webhooks.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""Back-office URLs of interop (filled in by its views)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Back-office URLs of webhooks (filled in by its views)."""
+
+urlpatterns = []
