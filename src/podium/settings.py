@@ -230,6 +230,10 @@ EMAIL_BACKEND = {
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 # Without a broker, queued mail is delivered in-process right after the transaction commits.
 PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
+# Webhooks go through their own outbox (podium.webhooks) the same way; `podium deliver_webhooks --loop`
+# retries. Private, loopback and link-local receivers are refused unless allowed here.
+PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = env_bool("PODIUM_DELIVER_WEBHOOKS_ON_COMMIT", True)
+PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -22,6 +22,8 @@ from podium.proposals.models import (
     SpeakerAvailability,
     SpeakerProfile,
 )
+from podium.webhooks import payloads as webhook_payloads
+from podium.webhooks.services import emit as emit_webhook
 
 PROPOSAL_FIELDS = (
     "title",
@@ -204,7 +206,8 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
     """Move a proposal to `to_state` if the state machine allows it for `actor`.
 
     Must run inside the caller's transaction. Side effects: audit entry (who, from, to); held decision
-    mails of the proposal are discarded when a pending decision is overtaken by this change.
+    mails of the proposal are discarded when a pending decision is overtaken by this change; a
+    `proposal.state_changed` webhook delivery per endpoint.
     """
     from_state = proposal.state
     if not states.allowed(from_state, to_state, actor):
@@ -224,6 +227,11 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
         target=proposal,
         event_id=proposal.event_id,
         **{"from": from_state, "to": to_state},
+    )
+    emit_webhook(
+        event=proposal.event,
+        kind="proposal.state_changed",
+        payload=webhook_payloads.proposal_state_changed(proposal, old=from_state, new=to_state),
     )
     return proposal
 
@@ -245,10 +253,15 @@ def withdraw_proposal(*, proposal: Proposal, by) -> Proposal:
 
 @transaction.atomic
 def confirm_proposal(*, proposal: Proposal, by) -> Proposal:
-    """A speaker confirms an accepted proposal. Side effects: audit entry."""
-    return change_state(
+    """A speaker confirms an accepted proposal. Side effects: audit entry, `proposal.state_changed`
+    and `speaker.confirmed` webhook deliveries per endpoint."""
+    confirmed = change_state(
         proposal=_speaker_locked(proposal, by), to_state=ProposalState.CONFIRMED, by=by, actor=Actor.SPEAKER
     )
+    emit_webhook(
+        event=confirmed.event, kind="speaker.confirmed", payload=webhook_payloads.speaker_confirmed(confirmed)
+    )
+    return confirmed
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ from podium.schedule import changelog, rules
 from podium.schedule.models import Release, ReleasedSession, ReleasedSpeaker, Slot, SlotKind
 from podium.schedule.queries import latest_release
 from podium.schedule.snapshot import build_snapshot, released_dicts
+from podium.webhooks import payloads as webhook_payloads
+from podium.webhooks.services import emit as emit_webhook
 
 MAX_BREAK_MINUTES = 24 * 60
 
@@ -123,7 +125,8 @@ def place_session(
     saw (0 for a session that never had a place).
 
     Refused when the session is not accepted or confirmed, when the room is taken, and when the slot
-    changed since `version` (StaleEdit naming where it is now). Side effects: audit entry.
+    changed since `version` (StaleEdit naming where it is now). Side effects: audit entry, a
+    `slot.changed` webhook delivery per endpoint.
     """
     _check_allowed(event, by)
     if proposal.event_id != event.pk:
@@ -160,12 +163,18 @@ def place_session(
         start=start.isoformat(),
         before=before,
     )
+    emit_webhook(
+        event=event,
+        kind="slot.changed",
+        payload=webhook_payloads.slot_changed(code=proposal.code, room=room, start=start, end=end),
+    )
     return slot
 
 
 @transaction.atomic
 def unschedule_session(*, event: Event, proposal: Proposal, version: int, by) -> Slot:
-    """Take a session off the grid (back to the unscheduled list). Side effects: audit entry."""
+    """Take a session off the grid (back to the unscheduled list). Side effects: audit entry, a
+    `slot.changed` webhook delivery per endpoint."""
     _check_allowed(event, by)
     slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
     if slot is None or slot.version != version:
@@ -175,6 +184,11 @@ def unschedule_session(*, event: Event, proposal: Proposal, version: int, by) ->
     before = describe_place(slot)
     slot = _save_place(slot, room=None, start=None, end=None, version=version, what=proposal.title)
     audit.record(action="slot.unscheduled", actor=by, target=proposal, event_id=event.pk, before=before)
+    emit_webhook(
+        event=event,
+        kind="slot.changed",
+        payload=webhook_payloads.slot_changed(code=proposal.code, room=None, start=None, end=None),
+    )
     return slot
 
 
@@ -291,7 +305,7 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
     Refused when nothing public changed since the last release, unless `force`. Releases of one
     event are numbered one after the other (the event row is locked while publishing).
     Side effects: audit entry; one mail in the outbox per speaker whose session is new, moved,
-    cancelled, or changed in duration or speakers.
+    cancelled, or changed in duration or speakers; a `release.published` webhook delivery per endpoint.
     """
     _check_allowed(event, by)
     with transaction.atomic():
@@ -336,5 +350,8 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
             sessions=len(snapshot.sessions),
             notices=notices,
             **release.counts(),
+        )
+        emit_webhook(
+            event=locked, kind="release.published", payload=webhook_payloads.release_published(release)
         )
     return release

@@ -1,0 +1,78 @@
+"""Webhook endpoints of an event and the delivery outbox.
+
+A delivery is a row written in the transaction of the change that caused it, holding the exact body
+that will be signed and sent; the same bytes go out on every retry, so a receiver can de-duplicate
+by the delivery id.
+"""
+
+import secrets
+import uuid
+
+from django.db import models
+
+from podium.events.models import Event
+
+
+class WebhookKind(models.TextChoices):
+    RELEASE_PUBLISHED = "release.published", "A schedule release was published"
+    PROPOSAL_STATE_CHANGED = "proposal.state_changed", "A proposal's state changed"
+    SLOT_CHANGED = "slot.changed", "A session was placed, moved or unscheduled (draft)"
+    SPEAKER_CONFIRMED = "speaker.confirmed", "A speaker confirmed their session"
+
+
+def new_secret() -> str:
+    """A signing secret: 32 random bytes, URL-safe, shown to the organiser to copy."""
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=100, default=new_secret)
+    kinds = models.JSONField(default=list)  # WebhookKind values this endpoint subscribes to
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.url
+
+    def subscribes_to(self, kind: str) -> bool:
+        return self.is_active and kind in self.kinds
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    kind = models.CharField(max_length=40)  # a WebhookKind, or "ping" for a test
+    body = models.TextField()  # the exact JSON sent (and signed) on every attempt
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED, db_index=True
+    )
+    created = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=500, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.endpoint_id} ({self.status})"

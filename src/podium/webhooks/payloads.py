@@ -1,0 +1,47 @@
+"""The `data` of each webhook kind, built from the objects the domain services just changed.
+
+Only what the receiver needs to act and nothing the public may not know: a proposal's state change
+names no speaker (review may be anonymous), and slot changes describe the draft, not a release.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def _absolute(name: str, **kwargs) -> str:
+    return settings.BASE_URL + reverse(name, kwargs=kwargs)
+
+
+def release_published(release) -> dict:
+    slug = release.event.slug
+    return {
+        "version": release.version,
+        "name": release.name,
+        "comment": release.comment,
+        "published_at": release.published_at,
+        "counts": release.counts(),
+        "changes": release.changes,
+        "urls": {
+            "schedule": _absolute("site:schedule", event=slug),
+            "releases": _absolute("site:releases", event=slug),
+        },
+    }
+
+
+def proposal_state_changed(proposal, *, old: str, new: str) -> dict:
+    return {"code": proposal.code, "old_state": old, "new_state": new}
+
+
+def slot_changed(*, code: str, room, start, end) -> dict:
+    """Where a session is in the draft now; room, start and end are null once it is unscheduled."""
+    return {
+        "code": code,
+        "room": {"uuid": str(room.uuid), "name": room.name} if room is not None else None,
+        "start": start,
+        "end": end,
+        "draft": True,
+    }
+
+
+def speaker_confirmed(proposal) -> dict:
+    return {"code": proposal.code}
