@@ -1,6 +1,6 @@
 from django.urls import path
 
-from podium.site.views import home, program, schedule, stars
+from podium.site.views import exports, home, program, schedule, stars
 
 app_name = "site"
 urlpatterns = [
@@ -16,4 +16,15 @@ urlpatterns = [
     path("<slug:event>/releases/", program.releases, name="releases"),
     path("<slug:event>/stars/", stars.my_stars, name="my_stars"),
     path("<slug:event>/stars/merge/", stars.stars_merge, name="stars_merge"),
+    path("<slug:event>/schedule/export/schedule.xml", exports.schedule_xml, name="export_xml"),
+    path("<slug:event>/schedule/export/schedule.json", exports.schedule_json, name="export_json"),
+    path("<slug:event>/schedule/export/schedule.ics", exports.schedule_ics, name="export_ics"),
+    path("<slug:event>/schedule/export/starred.ics", exports.starred_ics, name="export_starred_ics"),
+    path("<slug:event>/schedule/export/room/<uuid:room>.ics", exports.room_ics, name="export_room_ics"),
+    path(
+        "<slug:event>/schedule/export/speaker/<str:speaker>.ics",
+        exports.speaker_ics,
+        name="export_speaker_ics",
+    ),
+    path("<slug:event>/talk/<str:code>.ics", exports.talk_ics, name="export_talk_ics"),
 ]

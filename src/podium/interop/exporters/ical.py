@@ -1,0 +1,128 @@
+"""iCalendar feeds of a release: the whole event, one room, one speaker, one talk, a person's stars.
+
+One VEVENT per session slot (breaks are left out). Calendar clients de-duplicate on UID, so the UID is
+the slot's UUID and never changes; SEQUENCE counts the releases that moved or changed the session
+(and the one that cancelled it), so a subscribed calendar takes the newer copy. A session cancelled
+in this release stays in the feed with STATUS:CANCELLED at its last public place, rather than
+silently vanishing from calendars that already hold it.
+"""
+
+import datetime as dt
+from collections import Counter
+
+import icalendar
+from django.conf import settings
+
+from podium.schedule import changelog
+from podium.schedule.models import Release, ReleasedSession, SlotKind
+from podium.schedule.queries import released_sessions
+
+from . import common
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+_REVISING = (changelog.MOVED, changelog.CHANGED, changelog.CANCELLED)
+
+
+def _sequences(release: Release) -> Counter:
+    """{code: number of releases up to this one whose changelog moved, changed or cancelled it}."""
+    counts: Counter = Counter()
+    past = release.event.releases.filter(version__lte=release.version).values_list("changes", flat=True)
+    for changes in past:
+        counts.update({change["code"] for change in changes if change["kind"] in _REVISING})
+    return counts
+
+
+def _cancelled(release: Release) -> list[ReleasedSession]:
+    """Sessions cancelled in this release, as the previous release showed them."""
+    codes = {change["code"] for change in release.changes if change["kind"] == changelog.CANCELLED}
+    if not codes:
+        return []
+    return list(
+        ReleasedSession.objects.filter(
+            release__event=release.event,
+            release__version__lt=release.version,
+            kind=SlotKind.SESSION,
+            code__in=codes,
+        ).order_by("code", "-release__version")
+    )
+
+
+def _latest_per_code(sessions: list[ReleasedSession]) -> list[ReleasedSession]:
+    seen, result = set(), []
+    for session in sessions:
+        if session.code not in seen:
+            seen.add(session.code)
+            result.append(session)
+    return result
+
+
+def _matches(session: ReleasedSession, *, room_uuid, speaker_code, talk_code, codes) -> bool:
+    if room_uuid is not None and str(session.room_uuid) != str(room_uuid):
+        return False
+    if speaker_code is not None and speaker_code not in {s["code"] for s in session.speakers}:
+        return False
+    if talk_code is not None and session.code != talk_code:
+        return False
+    return codes is None or session.code in codes
+
+
+def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled: bool):
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{session.slot_uuid}@{settings.SITE_HOST}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("sequence", sequence)
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    names = ", ".join(speaker["name"] for speaker in session.speakers)
+    vevent.add("summary", f"{session.title} - {names}" if names else session.title)
+    vevent.add("location", session.room_name)
+    vevent.add("url", common.talk_url(event.slug, session.code))
+    vevent.add("description", session.abstract)
+    vevent.add("dtstart", session.start.astimezone(dt.UTC))
+    vevent.add("dtend", session.end.astimezone(dt.UTC))
+    return vevent
+
+
+def _feed_name(release: Release, entries, *, room_uuid, speaker_code, talk_code, codes) -> str:
+    """X-WR-CALNAME: the event, and what the feed is limited to."""
+    name = release.event.name
+    sessions = [session for session, _ in entries]
+    if talk_code is not None and sessions:
+        return f"{name}: {sessions[0].title}"
+    if speaker_code is not None and sessions:
+        speakers = {s["code"]: s["name"] for s in sessions[0].speakers}
+        return f"{name}: {speakers.get(speaker_code, speaker_code)}"
+    if room_uuid is not None:
+        rooms = {room["uuid"]: room["name"] for room in release.rooms}
+        return f"{name}: {rooms.get(str(room_uuid), 'room')}"
+    if codes is not None:
+        return f"{name}: starred sessions"
+    return name
+
+
+def _filename(release: Release, *, room_uuid, speaker_code, talk_code, codes) -> str:
+    what = talk_code or speaker_code or room_uuid or ("starred" if codes is not None else "schedule")
+    return f"{release.event.slug}-{what}.ics"
+
+
+def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=None, codes=None):
+    """The feed; the filters combine, `codes` is a set of session codes (a person's stars)."""
+    event = release.event
+    filters = {"room_uuid": room_uuid, "speaker_code": speaker_code, "talk_code": talk_code, "codes": codes}
+    current = released_sessions(release).filter(kind=SlotKind.SESSION)
+    entries = [(session, False) for session in current if _matches(session, **filters)]
+    entries += [
+        (session, True) for session in _latest_per_code(_cancelled(release)) if _matches(session, **filters)
+    ]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _feed_name(release, entries, **filters))
+    stamp = release.published_at.astimezone(dt.UTC)
+    sequences = _sequences(release)
+    for session, cancelled in entries:
+        calendar.add_component(
+            _vevent(session, event=event, stamp=stamp, sequence=sequences[session.code], cancelled=cancelled)
+        )
+    return common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **filters))
