@@ -1,0 +1,87 @@
+"""Read conference schedules from other systems: detect the format from the content, then parse.
+
+`read_program(data, fmt=None)` returns a `SourceProgram` or raises `ImportRefused` with a message a
+person can act on (too big, binary, hostile XML, not a schedule). Parsers never write anything.
+"""
+
+import json
+
+from django.conf import settings
+
+from podium.interop.importers import frab_xml, ical, pretalx_api, schedule_json, sessions_csv
+from podium.interop.importers.source import ImportRefused, SourceProgram
+
+__all__ = ["FORMATS", "ImportRefused", "SourceProgram", "check_size", "detect", "read_program"]
+
+FORMATS = ("frab-xml", "frab-json", "pretalx-api", "ical", "sessions-csv")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "PODIUM_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the limit before reading it (PODIUM_IMPORT_MAX_BYTES, 50 MB by default)."""
+    limit = max_bytes()
+    if size > limit:
+        raise ImportRefused(
+            f"The file is {size / 1_048_576:.1f} MB; imports are limited to {limit / 1_048_576:.1f} MB."
+        )
+
+
+def _check_text(data: bytes) -> None:
+    """Refuse binary files: NUL bytes or bytes that are not UTF-8 text."""
+    if b"\x00" in data[:1_000_000]:
+        raise ImportRefused("The file is binary (it contains NUL bytes); upload a schedule text file.")
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            f"The file is not UTF-8 text (undecodable byte at position {exc.start}); "
+            "upload a schedule file, or save it as UTF-8."
+        ) from exc
+
+
+def detect(data: bytes) -> str:
+    """The format, sniffed from the content (never from the file name)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return "frab-xml"
+    if head.startswith(b"BEGIN:VCALENDAR"):
+        return "ical"
+    if head[:1] in (b"{", b"["):
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except ValueError as exc:
+            raise ImportRefused(f"The file looks like JSON but cannot be read: {exc}.") from exc
+        return "pretalx-api" if pretalx_api.looks_like(document) else "frab-json"
+    first_line = head.split(b"\n", 1)[0].lower()
+    if b"title" in first_line and b"start" in first_line:
+        return "sessions-csv"
+    raise ImportRefused(
+        "The format of this file is not recognised: import frab/Pentabarf XML, frab or pretalx "
+        "schedule JSON, a pretalx API dump, iCalendar, or a CSV of sessions."
+    )
+
+
+def read_program(data: bytes, *, fmt: str | None = None, tz=None) -> SourceProgram:
+    """Check the bytes, detect (or take) the format and parse. `tz` reads CSV times without offsets."""
+    check_size(len(data))
+    _check_text(data)
+    if fmt is not None and fmt not in FORMATS:
+        raise ImportRefused(f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.")
+    fmt = fmt or detect(data)
+    if fmt == "frab-xml":
+        return frab_xml.parse(data)
+    if fmt == "ical":
+        return ical.parse(data)
+    if fmt == "sessions-csv":
+        return sessions_csv.parse(data, tz=tz)
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except ValueError as exc:
+        raise ImportRefused(f"The file is not valid JSON: {exc}.") from exc
+    if fmt == "pretalx-api":
+        return pretalx_api.parse(document)
+    return schedule_json.parse(document)

@@ -1,0 +1,80 @@
+"""What every importer produces: one conference's program, independent of the file format.
+
+Parsers only read; they never touch the database. The import service compares a `SourceProgram`
+with what an earlier import created and applies the difference.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from podium.base.errors import ServiceError
+
+
+class ImportRefused(ServiceError):
+    """The file cannot be imported at all (hostile, too big, not a schedule); nothing was changed."""
+
+
+@dataclass
+class SourcePerson:
+    key: str  # the source's id, guid or code; the name when there is none
+    name: str
+    bio: str = ""
+
+
+@dataclass
+class SourceRoom:
+    name: str
+    guid: str = ""
+    capacity: int | None = None
+
+
+@dataclass
+class SourceTrack:
+    name: str
+    colour: str = ""
+
+
+@dataclass
+class SourceSession:
+    key: str  # guid, else id, else code: what a re-import matches on
+    ref: str  # where it is in the file: XML line, JSON pointer, CSV line, iCal UID
+    title: str
+    start: dt.datetime | None
+    duration_minutes: int | None
+    room: str = ""
+    room_guid: str = ""
+    code: str = ""
+    guid: str = ""
+    track: str = ""
+    type_name: str = ""
+    language: str = ""
+    abstract: str = ""
+    description: str = ""
+    persons: list[SourcePerson] = field(default_factory=list)
+
+
+@dataclass
+class Skip:
+    kind: str
+    ref: str
+    reason: str
+
+
+@dataclass
+class SourceProgram:
+    format: str
+    title: str = ""
+    acronym: str = ""
+    time_zone: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    day_start_hour: int | None = None
+    rooms: list[SourceRoom] = field(default_factory=list)
+    tracks: list[SourceTrack] = field(default_factory=list)
+    sessions: list[SourceSession] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+
+    @property
+    def events_seen(self) -> int:
+        """Every session the file lists: the ones read plus the ones skipped while reading."""
+        return len(self.sessions) + sum(1 for skip in self.skips if skip.kind == "session")

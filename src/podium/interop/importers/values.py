@@ -1,0 +1,111 @@
+"""Lenient readers for the values schedule files write in many shapes (durations, dates, times)."""
+
+import datetime as dt
+import re
+import zoneinfo
+
+from django.utils.text import slugify
+
+_CLOCK = re.compile(r"^(\d+(?:\.\d+)?):(\d{1,2})(?::(\d{1,2}))?$")
+
+
+def duration_minutes(value, *, three_part: str = "hms") -> int | None:
+    """Minutes from "HH:MM", "H:MM:SS", "D:HH:MM", "135.0:00", "PT1H30M", or a number of minutes.
+
+    A three-part value is ambiguous (Giggity reads H:M:S, EventFahrplan D:H:M); every real file we
+    know writes H:M:S, the default. None when nothing sensible can be read.
+    """
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value >= 0 else None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    iso = re.fullmatch(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", text)
+    if iso and any(iso.groups()):
+        days, hours, minutes, _seconds = (int(part or 0) for part in iso.groups())
+        return days * 1440 + hours * 60 + minutes
+    parts = text.split(":")
+    if len(parts) == 2:
+        match = _CLOCK.match(text)
+        if not match:
+            return None
+        return int(float(match.group(1)) * 60) + int(match.group(2))
+    if len(parts) == 3 and all(p.replace(".", "", 1).isdigit() for p in parts):
+        first, second, third = (float(p) for p in parts)
+        if three_part == "dhm":
+            return int(first * 1440 + second * 60 + third)
+        return int(first * 60 + second + third // 60)
+    return None
+
+
+def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """A time zone by IANA name, or None for a missing or unknown name."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(str(name).strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def moment(value, tz: dt.tzinfo | None) -> dt.datetime | None:
+    """An aware datetime from ISO text; a value without an offset is read in `tz` (the file's zone)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        text = str(value).strip().replace("Z", "+00:00")
+        if not text:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz or dt.UTC)
+    return parsed
+
+
+def day(value) -> dt.date | None:
+    """A date from "2025-02-01" (or the date part of a datetime)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def clock(value) -> dt.time | None:
+    """A time of day from "10:35" or "10:35:00"."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", str(value or "").strip())
+    if not match or int(match.group(1)) > 23:
+        return None
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def day_start_hour(value) -> int | None:
+    """The hour a conference day starts from frab's day_change ("06:00", "09:00:00")."""
+    parsed = clock(value)
+    return parsed.hour if parsed else None
+
+
+def person_key(*, ident=None, name: str = "") -> str:
+    """The key a person is matched on: the source's id when it has one, else its name (slugified)."""
+    if ident not in (None, ""):
+        return f"id:{ident}"
+    return f"name:{slugify(name) or name.strip().lower()}"
+
+
+def text(value) -> str:
+    """A string from anything a parser found (None, numbers, multi-language objects)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):  # pretalx multi-language text: {"en": "…", "fr": "…"}
+        return str(value.get("en") or next(iter(value.values()), "") or "")
+    return str(value).strip()

@@ -1,0 +1,722 @@
+"""Importing a conference from another system's schedule file: one use case, one transaction.
+
+`import_program` reads the file (podium.interop.importers), creates or updates the event's rooms,
+tracks, session types, speakers and confirmed sessions, places the sessions through the schedule
+services and publishes a release. `ImportedKey` rows remember what each record of the file became,
+so importing the same file again changes nothing and a changed file updates in place.
+
+Imported people have no e-mail address: each becomes a user with an unusable password and the
+reserved address `<event>-<person key>-<hash>@imported.invalid` (RFC 2606: never deliverable), plus
+a speaker profile. Two records are one person only when the file gives them the same id (or, in
+files without ids, the same name); nothing is merged across events.
+"""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.text import slugify
+
+from podium.accounts.models import User
+from podium.base import audit
+from podium.base.errors import ServiceError
+from podium.events.models import Event, Organiser, Room, SessionType, Track
+from podium.events.services import create_event
+from podium.interop.importers import read_program
+from podium.interop.importers.source import (
+    ImportRefused,
+    Skip,
+    SourcePerson,
+    SourceProgram,
+    SourceRoom,
+    SourceSession,
+)
+from podium.interop.importers.values import zone
+from podium.interop.models import ImportedKey
+from podium.mail.models import MailStatus, OutboxMail
+from podium.proposals.enums import ProposalState, new_code
+from podium.proposals.models import Proposal, ProposalSpeaker, SpeakerProfile
+from podium.proposals.states import SCHEDULABLE
+from podium.schedule import services as schedule
+from podium.schedule.models import Slot, SlotKind
+
+IMPORTED_DOMAIN = "imported.invalid"
+KINDS = ("room", "track", "session_type", "speaker", "session")
+TRACK_COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
+Kind = ImportedKey.Kind
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do): counts per kind and every skip with its place."""
+
+    format: str = ""
+    event_slug: str = ""
+    event_created: bool = False
+    dry_run: bool = False
+    sessions_in_file: int = 0
+    counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    skips: list[Skip] = field(default_factory=list)
+    release: str = ""
+
+    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.counts[kind][outcome] += n
+
+    def skip(self, kind: str, ref: str, reason: str) -> None:
+        self.skips.append(Skip(kind, ref, reason))
+        self.count(kind, "skipped")
+
+    @property
+    def created(self) -> int:
+        return sum(c["created"] for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c["updated"] + c["moved"] + c["removed"] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        """The report as text lines (the CLI prints them; the upload page shows them)."""
+        head = "Dry run (nothing was saved): " if self.dry_run else ""
+        what = "created" if self.event_created else "updated"
+        lines = [
+            f"{head}{self.format} into event “{self.event_slug}” ({what}); "
+            f"{self.sessions_in_file} sessions in the file.",
+            f"{self.created} created, {self.updated} updated.",
+        ]
+        for kind in KINDS:
+            c = self.counts[kind]
+            parts = [
+                f"{c[o]} {o}" for o in ("created", "updated", "moved", "unchanged", "removed", "skipped")
+            ]
+            lines.append(
+                f"  {kind.replace('_', ' ')}s: " + ", ".join(p for p in parts if not p.startswith("0 "))
+            )
+        lines.append(
+            f"Release: {self.release}" if self.release else "No new release: nothing public changed."
+        )
+        for s in self.skips:
+            lines.append(f"  skipped {s.kind} at {s.ref}: {s.reason}")
+        return lines
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll everything back."""
+
+
+# --- Finding the organiser and the event ------------------------------------------------------------
+
+
+def choose_organiser(slug: str | None) -> Organiser:
+    """The organiser named, or the only one; otherwise a message listing them."""
+    if slug:
+        found = Organiser.objects.filter(slug=slug).first()
+        if found is None:
+            raise ImportRefused(f"There is no organiser “{slug}”. {_organisers_hint()}")
+        return found
+    organisers = list(Organiser.objects.order_by("slug")[:2])
+    if len(organisers) == 1:
+        return organisers[0]
+    if not organisers:
+        raise ImportRefused("Create an organiser first (podium has none yet).")
+    raise ImportRefused(f"Several organisers exist; choose one with --organiser. {_organisers_hint()}")
+
+
+def _organisers_hint() -> str:
+    return "Organisers: " + ", ".join(Organiser.objects.order_by("slug").values_list("slug", flat=True)) + "."
+
+
+def _event_dates(program: SourceProgram, tz) -> tuple[dt.date, dt.date]:
+    """The conference's first and last day, widened to cover every session in the file."""
+    days = [session.start.astimezone(tz).date() for session in program.sessions if session.start]
+    first = min([d for d in (program.date_from, *days) if d], default=None) or dt.date.today()
+    last = max([d for d in (program.date_to, *days) if d], default=first)
+    return first, max(first, last)
+
+
+def _event_for(*, program, event, event_slug, organiser_slug, by, report) -> Event:
+    """The event to import into: given, found by slug, or created from the file's conference data."""
+    if event is not None:
+        return event
+    slug = event_slug or slugify(program.acronym).lower()
+    if not slug:
+        raise ImportRefused("The file names no conference acronym; give the event's short name (--event).")
+    found = Event.objects.filter(slug=slug).first()
+    if found is not None:
+        return found
+    organiser = choose_organiser(organiser_slug)
+    tz_name = program.time_zone or "UTC"
+    tz = zone(tz_name) or dt.UTC
+    first, last = _event_dates(program, tz)
+    data = {
+        "name": (program.title or slug)[:200],
+        "timezone": tz_name if zone(tz_name) else "UTC",
+        "date_from": first,
+        "date_to": last,
+    }
+    if program.day_start_hour is not None:
+        data["day_start_hour"] = program.day_start_hour
+    report.event_created = True
+    return create_event(organiser=organiser, by=by, slug=slug, data=data)
+
+
+# --- Remembering what each record became --------------------------------------------------------------
+
+
+class Keys:
+    """The event's ImportedKey rows of one kind, read once."""
+
+    def __init__(self, event: Event, kind: str):
+        self.event, self.kind = event, kind
+        self.ids = dict(
+            ImportedKey.objects.filter(event=event, kind=kind).values_list("source_key", "object_id")
+        )
+        self.new: dict[str, int] = {}
+
+    def get(self, key: str):
+        return self.ids.get(key[:300])
+
+    def remember(self, key: str, obj) -> None:
+        """Record that `key` became `obj`; new keys are written together by `save()`."""
+        key = key[:300]
+        if key not in self.ids:
+            self.new[key] = obj.pk
+        elif self.ids[key] != obj.pk:
+            ImportedKey.objects.filter(event=self.event, kind=self.kind, source_key=key).update(
+                object_id=obj.pk
+            )
+        self.ids[key] = obj.pk
+
+    def save(self) -> None:
+        ImportedKey.objects.bulk_create(
+            [
+                ImportedKey(event=self.event, kind=self.kind, source_key=k, object_id=pk)
+                for k, pk in self.new.items()
+            ],
+            batch_size=500,
+        )
+        self.new = {}
+
+
+def _free_uuid(model, value: str):
+    """The source's guid when it is a UUID no other object uses yet (exports keep it), else None."""
+    try:
+        parsed = uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+    return None if model.objects.filter(uuid=parsed).exists() else parsed
+
+
+def _free_uuids(model, values: list[str]) -> dict:
+    """{guid text: UUID} for the guids that are UUIDs no object of `model` uses yet (and unique here)."""
+    parsed = {}
+    for value in values:
+        try:
+            parsed.setdefault(value, uuid.UUID(str(value)))
+        except (ValueError, TypeError):
+            continue
+    used = set(model.objects.filter(uuid__in=list(parsed.values())).values_list("uuid", flat=True))
+    counts = Counter(parsed[v] for v in values if v in parsed)
+    return {k: u for k, u in parsed.items() if u not in used and counts[u] == 1}
+
+
+class Occupancy:
+    """Which rooms are taken when, as the schedule services see it: placed breaks and placed sessions
+    that are accepted or confirmed (a cancelled session's place does not hold its room)."""
+
+    def __init__(self, event: Event):
+        self.event = event
+        self.rooms: dict[int, list[tuple]] = {}
+        self.everywhere: list[tuple] = []
+        placed = event.slots.filter(start__isnull=False).filter(
+            Q(kind=SlotKind.BREAK) | Q(proposal__state__in=SCHEDULABLE)
+        )
+        for slot in placed.select_related("proposal"):
+            title = slot.title if slot.kind == SlotKind.BREAK else slot.proposal.title
+            if slot.kind == SlotKind.BREAK and slot.room_id is None:
+                self.everywhere.append((slot.start, slot.end, title))
+            else:
+                self.rooms.setdefault(slot.room_id, []).append((slot.start, slot.end, title))
+        self.dead = event.slots.filter(kind=SlotKind.SESSION, start__isnull=False).exclude(
+            proposal__state__in=SCHEDULABLE
+        )
+        self.has_dead = self.dead.exists()
+        self.placed: list[tuple] = []
+
+    def refusal(self, room: Room, start, end) -> str:
+        """Why `room` cannot take [start, end) (the editor's wording), or ""."""
+        for other_start, other_end, title in self.everywhere:
+            if other_start < end and other_end > start:
+                return f"{schedule.span(self.event, other_start, other_end)} is the break “{title}” in every room."
+        for other_start, other_end, title in self.rooms.get(room.pk, []):
+            if other_start < end and other_end > start:
+                return (
+                    f"{room.name} is taken {schedule.span(self.event, other_start, other_end)} by “{title}”."
+                )
+        return ""
+
+    def take(self, room: Room, start, end, title: str) -> None:
+        self.rooms.setdefault(room.pk, []).append((start, end, title))
+        self.placed.append((room, start, end))
+
+    def clear_dead_places(self) -> None:
+        """Cancelled or withdrawn sessions in the way lose their place, as when the editor places one."""
+        if not self.has_dead:
+            return
+        for room, start, end in self.placed:
+            self.dead.filter(room=room, start__lt=end, end__gt=start).update(
+                room=None, start=None, end=None, version=F("version") + 1
+            )
+
+
+# --- Rooms, tracks, session types ----------------------------------------------------------------------
+
+
+def _rooms(event, program, report) -> dict[str, Room]:
+    keys = Keys(event, Kind.ROOM)
+    existing = {room.name.lower(): room for room in event.rooms.all()}
+    by_name: dict[str, Room] = {}
+    wanted = list(program.rooms)
+    for session in program.sessions:
+        if session.room and session.room.lower() not in {r.name.lower() for r in wanted}:
+            wanted.append(SourceRoom(name=session.room, guid=session.room_guid))
+    for position, source in enumerate(wanted):
+        name = source.name.strip()[:120]
+        if not name or name.lower() in {n.lower() for n in by_name}:
+            continue
+        key = f"guid:{source.guid}" if source.guid else f"name:{name.lower()}"
+        room = event.rooms.filter(pk=keys.get(key)).first() if keys.get(key) else existing.get(name.lower())
+        if room is None:
+            room = Room(event=event, name=name, capacity=source.capacity, position=position)
+            room.uuid = _free_uuid(Room, source.guid) or room.uuid
+            room.save()
+            report.count("room", "created")
+        elif source.capacity and room.capacity != source.capacity:
+            room.capacity, room.version = source.capacity, room.version + 1
+            room.save(update_fields=["capacity", "version"])
+            report.count("room", "updated")
+        else:
+            report.count("room", "unchanged")
+        keys.remember(key, room)
+        by_name[name.lower()] = room
+    keys.save()
+    return by_name
+
+
+def _tracks(event, program, report) -> dict[str, Track]:
+    keys = Keys(event, Kind.TRACK)
+    existing = {track.name.lower(): track for track in event.tracks.all()}
+    colours = {t.name.strip().lower(): t.colour for t in program.tracks if t.colour}
+    names = [t.name for t in program.tracks] + [s.track for s in program.sessions if s.track]
+    by_name: dict[str, Track] = {}
+    for name in names:
+        name = name.strip()[:120]
+        if not name or name.lower() in by_name:
+            continue
+        key = f"name:{name.lower()}"
+        track = event.tracks.filter(pk=keys.get(key)).first() if keys.get(key) else existing.get(name.lower())
+        colour = colours.get(name.lower()) or TRACK_COLOURS[len(existing) % len(TRACK_COLOURS)]
+        if track is None:
+            track = Track.objects.create(event=event, name=name, colour=colour.lower())
+            existing[name.lower()] = track
+            report.count("track", "created")
+        else:
+            report.count("track", "unchanged")
+        keys.remember(key, track)
+        by_name[name.lower()] = track
+    keys.save()
+    return by_name
+
+
+def _session_type_name(type_name: str, minutes: int) -> str:
+    return f"{(type_name or 'Session').strip()[:100]} ({minutes} min)"
+
+
+def _session_type(event, keys: Keys, cache: dict, type_name: str, minutes: int, report) -> SessionType:
+    name = _session_type_name(type_name, minutes)
+    if name.lower() in cache:
+        return cache[name.lower()]
+    key = f"type:{name.lower()}"
+    found = event.session_types.filter(pk=keys.get(key)).first() if keys.get(key) else None
+    found = found or event.session_types.filter(name__iexact=name, duration_minutes=minutes).first()
+    if found is None:
+        found = SessionType.objects.create(event=event, name=name, duration_minutes=minutes)
+        report.count("session_type", "created")
+    else:
+        report.count("session_type", "unchanged")
+    keys.remember(key, found)
+    cache[name.lower()] = found
+    return found
+
+
+# --- Speakers ----------------------------------------------------------------------------------------
+
+
+def imported_address(event: Event, person_key: str) -> str:
+    """The reserved, undeliverable address of an imported person (unique per event and source key)."""
+    digest = hashlib.sha256(person_key.encode()).hexdigest()[:10]
+    return f"{event.slug}-{slugify(person_key)[:30]}-{digest}@{IMPORTED_DOMAIN}"
+
+
+class Speakers:
+    """Users and speaker profiles for the file's people, created once per person key."""
+
+    def __init__(self, event: Event, report: ImportReport):
+        self.event, self.report = event, report
+        self.keys = Keys(event, Kind.SPEAKER)
+        self.users: dict[str, User] = {}
+        self.codes = set(SpeakerProfile.objects.filter(event=event).values_list("code", flat=True))
+
+    def user_for(self, person: SourcePerson) -> User:
+        if person.key in self.users:
+            return self.users[person.key]
+        name = person.name[:120]
+        user_id = self.keys.get(person.key)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            user = User(email=imported_address(self.event, person.key), name=name)
+            user.set_unusable_password()
+            user.save()
+            SpeakerProfile.objects.create(event=self.event, user=user, bio=person.bio, code=self._code())
+            self.report.count("speaker", "created")
+        else:
+            profile, _ = SpeakerProfile.objects.get_or_create(
+                event=self.event, user=user, defaults={"code": self._code()}
+            )
+            changed = user.name != name or (person.bio and profile.bio != person.bio)
+            if changed:
+                user.name = name
+                user.save(update_fields=["name"])
+                if person.bio:
+                    profile.bio = person.bio
+                    profile.save(update_fields=["bio"])
+            self.report.count("speaker", "updated" if changed else "unchanged")
+        self.keys.remember(person.key, user)
+        self.users[person.key] = user
+        return user
+
+    def _code(self) -> str:
+        code = new_code()
+        while code in self.codes:
+            code = new_code()
+        self.codes.add(code)
+        return code
+
+
+# --- Sessions ----------------------------------------------------------------------------------------
+
+
+def _problem(session: SourceSession, rooms: dict) -> str:
+    """Why a session cannot be imported, or "" when it can."""
+    if not session.title:
+        return "it has no title"
+    if session.start is None:
+        return "it has no readable start time"
+    if session.duration_minutes is None:
+        return "it has no readable duration"
+    if not 5 <= session.duration_minutes <= 24 * 60:
+        return f"its duration ({session.duration_minutes} min) is not between 5 minutes and 24 hours"
+    if not session.room or session.room.strip()[:120].lower() not in rooms:
+        return "it has no room"
+    return ""
+
+
+def _proposal_values(session, tracks, session_type) -> dict:
+    return {
+        "title": session.title[:200],
+        "abstract": session.abstract,
+        "description": session.description,
+        "track": tracks.get(session.track.strip()[:120].lower()) if session.track else None,
+        "session_type": session_type,
+        "language": (session.language or "en")[:10],
+    }
+
+
+def _free_code(taken: set[str], wanted: str) -> str:
+    """The source's code when it fits and is free in the event, else a new random one."""
+    code = (wanted or "").strip().upper()
+    while not (code.isalnum() and 4 <= len(code) <= 16) or code in taken:
+        code = new_code()
+    taken.add(code)
+    return code
+
+
+def _set_speakers(proposal: Proposal, users: list, *, new: bool = False) -> bool:
+    """Make the proposal's speakers exactly `users`, in order. True when that changed anything."""
+    wanted = list(dict.fromkeys(user.pk for user in users))
+    if not new:
+        current = list(proposal.speaker_links.order_by("position").values_list("user_id", flat=True))
+        if current == wanted:
+            return False
+        proposal.speaker_links.all().delete()
+    ProposalSpeaker.objects.bulk_create(
+        [ProposalSpeaker(proposal=proposal, user_id=pk, position=n) for n, pk in enumerate(wanted)]
+    )
+    return True
+
+
+def _utc_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
+
+
+class Sessions:
+    """Creates new sessions and places them; updates and moves the ones an earlier import created."""
+
+    def __init__(self, *, event, rooms, tracks, speakers, report, by):
+        self.event, self.rooms, self.tracks, self.speakers = event, rooms, tracks, speakers
+        self.report, self.by = report, by
+        self.keys = Keys(event, Kind.SESSION)
+        self.type_keys, self.type_cache = Keys(event, Kind.SESSION_TYPE), {}
+        self.seen: set[str] = set()
+        self.moves: list[tuple[SourceSession, Proposal, Room]] = []
+        self.codes = set(event.proposals.values_list("code", flat=True))
+        self.pending: list[tuple] = []
+
+    def take(self, session: SourceSession) -> None:
+        problem = _problem(session, self.rooms)
+        if not problem and session.key in self.seen:
+            problem = f"its id ({session.key}) was already used by an earlier session in the file"
+        if problem:
+            self.report.skip("session", session.ref, problem)
+            return
+        self.seen.add(session.key)
+        session_type = _session_type(
+            self.event,
+            self.type_keys,
+            self.type_cache,
+            session.type_name,
+            session.duration_minutes,
+            self.report,
+        )
+        data = _proposal_values(session, self.tracks, session_type)
+        users = [self.speakers.user_for(person) for person in session.persons]
+        room = self.rooms[session.room.strip()[:120].lower()]
+        known = self.keys.get(session.key)
+        proposal = self.event.proposals.filter(pk=known).first() if known else None
+        if proposal is None:
+            self._create(session, data, users, room)
+        else:
+            self._update(session, proposal, data, users, room)
+
+    def _create(self, session, data, users, room) -> None:
+        """New sessions wait until moves are done, then are placed together (see `create_new`)."""
+        self.pending.append((session, data, users, room))
+
+    def create_new(self) -> None:
+        """Place the new sessions with the editor's rules (one room, one session at a time), checked in
+        memory against the draft, and write them in bulk; a session whose place is taken is skipped."""
+        occupancy = Occupancy(self.event)
+        new = []
+        for session, data, users, room in self.pending:
+            start = _utc_minute(session.start)
+            end = start + dt.timedelta(minutes=session.duration_minutes)
+            taken = occupancy.refusal(room, start, end)
+            if taken:
+                self.report.skip("session", session.ref, f"“{session.title}” cannot be placed: {taken}")
+                continue
+            occupancy.take(room, start, end, data["title"])
+            new.append((session, data, users, room, start, end))
+        occupancy.clear_dead_places()
+        proposals = Proposal.objects.bulk_create(
+            [
+                Proposal(event=self.event, code=_free_code(self.codes, session.code),
+                         state=ProposalState.CONFIRMED, **data)
+                for session, data, *_ in new
+            ],
+            batch_size=500,
+        )  # fmt: skip
+        ProposalSpeaker.objects.bulk_create(
+            [
+                ProposalSpeaker(proposal=proposal, user_id=pk, position=n)
+                for proposal, (_s, _d, users, *_r) in zip(proposals, new, strict=True)
+                for n, pk in enumerate(dict.fromkeys(user.pk for user in users))
+            ],
+            batch_size=1000,
+        )
+        guids = _free_uuids(Slot, [session.guid for session, *_ in new])
+        slots = []
+        for proposal, (session, _data, _users, room, start, end) in zip(proposals, new, strict=True):
+            slot = Slot(
+                event=self.event, proposal=proposal, kind=SlotKind.SESSION, room=room, start=start, end=end
+            )
+            slot.uuid = guids.get(session.guid) or slot.uuid
+            slots.append(slot)
+            self.keys.remember(session.key, proposal)
+        Slot.objects.bulk_create(slots, batch_size=500)
+        self.report.count("session", "created", len(slots))
+
+    def _update(self, session, proposal, data, users, room) -> None:
+        changed = [name for name, value in data.items() if getattr(proposal, name) != value]
+        if proposal.state != ProposalState.CONFIRMED:
+            data["state"], changed = ProposalState.CONFIRMED, [*changed, "state"]
+        if changed:
+            for name, value in data.items():
+                setattr(proposal, name, value)
+            proposal.version += 1
+            proposal.save()
+        speakers_changed = _set_speakers(proposal, users)
+        slot = Slot.objects.filter(event=self.event, proposal=proposal).first()
+        start = _utc_minute(session.start)
+        end = start + dt.timedelta(minutes=session.duration_minutes)
+        moved = slot is None or (slot.room_id, slot.start, slot.end) != (room.pk, start, end)
+        if moved:
+            self.moves.append((session, proposal, room))
+        elif changed or speakers_changed:
+            self.report.count("session", "updated")
+        else:
+            self.report.count("session", "unchanged")
+
+    def place_moves(self) -> None:
+        """Take every moved session off the grid first, then place them: swaps never collide."""
+        for _session, proposal, _room in self.moves:
+            slot = Slot.objects.filter(event=self.event, proposal=proposal).first()
+            if slot is not None and slot.start is not None:
+                schedule.unschedule_session(
+                    event=self.event, proposal=proposal, version=slot.version, by=self.by
+                )
+        for session, proposal, room in self.moves:
+            slot = Slot.objects.filter(event=self.event, proposal=proposal).first()
+            try:
+                schedule.place_session(
+                    event=self.event, proposal=proposal, room=room, start=session.start,
+                    version=slot.version if slot else 0, by=self.by,
+                )  # fmt: skip
+            except ServiceError as exc:
+                self.report.skip("session", session.ref, f"“{session.title}” cannot be moved: {exc.message}")
+                continue
+            self.report.count("session", "moved")
+
+    def unschedule_missing(self) -> None:
+        """Sessions an earlier import placed that the file no longer lists come off the grid."""
+        gone = [pk for key, pk in self.keys.ids.items() if key not in self.seen]
+        for proposal in self.event.proposals.filter(pk__in=gone, slot__start__isnull=False):
+            schedule.unschedule_session(
+                event=self.event, proposal=proposal, version=proposal.slot.version, by=self.by
+            )
+            self.report.count("session", "removed")
+
+
+# --- The use case --------------------------------------------------------------------------------------
+
+
+def _publish(event, by, report, label: str) -> None:
+    try:
+        release = schedule.publish_release(event=event, by=by, comment=f"Imported from {label}.")
+    except ServiceError:
+        return  # nothing public changed: a second identical import is not an error
+    report.release = release.name
+    # Imported people have no real address: their change notices are never sent.
+    OutboxMail.objects.filter(event=event, to__iendswith=f"@{IMPORTED_DOMAIN}").exclude(
+        status=MailStatus.SENT
+    ).update(status=MailStatus.DISCARDED)
+
+
+def import_program(
+    *,
+    data: bytes,
+    by,
+    event: Event | None = None,
+    event_slug: str | None = None,
+    organiser_slug: str | None = None,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    label: str = "a file",
+    progress=None,
+) -> ImportReport:
+    """Import a schedule file into `event` (or the event named by `event_slug` or the file's acronym,
+    created under the organiser when it does not exist) and publish a release when anything public
+    changed. All or nothing: one transaction; a dry run does everything, then rolls back.
+
+    `progress`, when given, is called once per session read. Side effects: event, rooms, tracks,
+    session types, users (reserved addresses, unusable passwords) and speaker profiles, confirmed
+    proposals and slots, a release (its speaker notices are discarded, never sent), audit entries.
+    """
+    report = ImportReport(dry_run=dry_run)
+    tz = event.tz if event is not None else None
+    program = read_program(data, fmt=fmt, tz=tz)
+    report.format, report.sessions_in_file = program.format, program.events_seen
+    report.skips.extend(program.skips)
+    for skip in program.skips:
+        report.count(skip.kind, "skipped")
+    try:
+        with transaction.atomic():
+            target = _event_for(
+                program=program, event=event, event_slug=event_slug, organiser_slug=organiser_slug,
+                by=by, report=report,
+            )  # fmt: skip
+            report.event_slug = target.slug
+            _apply(target, program, report, by, progress)
+            if report.created or report.updated:
+                _publish(target, by, report, label)
+            audit.record(
+                action="interop.imported", actor=by, target=target, event_id=target.pk,
+                format=program.format, created=report.created, updated=report.updated,
+                skipped=len(report.skips), release=report.release, dry_run=dry_run,
+            )  # fmt: skip
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _apply(event, program, report, by, progress) -> None:
+    rooms = _rooms(event, program, report)
+    tracks = _tracks(event, program, report)
+    sessions = Sessions(
+        event=event, rooms=rooms, tracks=tracks, speakers=Speakers(event, report), report=report, by=by
+    )
+    for session in program.sessions:
+        sessions.take(session)
+        if progress is not None:
+            progress(1)
+    sessions.unschedule_missing()
+    sessions.place_moves()
+    sessions.create_new()
+    for keys in (sessions.keys, sessions.type_keys, sessions.speakers.keys):
+        keys.save()
+
+
+# --- Uploads waiting for confirmation ------------------------------------------------------------------
+
+
+def _staging_dir():
+    folder = Path(getattr(settings, "PODIUM_IMPORT_DIR", None) or settings.DATA_DIR / "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _staged_path(event: Event, token: str):
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
+        raise ImportRefused("This upload is unknown or has expired; upload the file again.")
+    return _staging_dir() / f"{event.pk}-{token}.upload"
+
+
+def stage_upload(*, event: Event, data: bytes) -> str:
+    """Keep an uploaded file (outside the public media folder) until the organiser confirms the import.
+    Returns the token that names it. Side effects: one file in PODIUM_IMPORT_DIR (default DATA_DIR/imports)."""
+    token = secrets.token_urlsafe(24)
+    _staged_path(event, token).write_bytes(data)
+    return token
+
+
+def apply_staged_upload(*, event: Event, token: str, by, fmt: str | None = None) -> ImportReport:
+    """Import a staged upload for real (see import_program), then delete it. The file is kept when
+    the import fails, so the organiser can read the error and try again."""
+    path = _staged_path(event, token)
+    if not path.is_file():
+        raise ImportRefused("This upload is unknown or has expired; upload the file again.")
+    report = import_program(data=path.read_bytes(), by=by, event=event, fmt=fmt, label="an upload")
+    path.unlink(missing_ok=True)
+    return report

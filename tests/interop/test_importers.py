@@ -1,0 +1,119 @@
+"""The parsers: lenient values, file-format quirks, and references to where each record is."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from podium.interop.importers import ImportRefused, detect, read_program, values
+from podium.interop.services import import_program
+from tests import factories
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("00:25", 25),
+        ("01:30", 90),
+        ("1:30:00", 90),
+        ("135.0:00", 8100),
+        ("45", 45),
+        (45, 45),
+        ("PT1H15M", 75),
+        ("", None),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_duration_minutes_reads_every_shape(text, minutes):
+    assert values.duration_minutes(text) == minutes
+
+
+def test_duration_minutes_day_hour_minute_when_asked():
+    assert values.duration_minutes("1:02:00", three_part="dhm") == 1440 + 120
+
+
+def test_moment_reads_offsets_and_uses_the_files_zone_without_one():
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    assert values.moment("2025-02-01T10:35:00+01:00", None) == dt.datetime(2025, 2, 1, 9, 35, tzinfo=dt.UTC)
+    assert values.moment("2025-02-01T10:35:00Z", None) == dt.datetime(2025, 2, 1, 10, 35, tzinfo=dt.UTC)
+    assert values.moment("2025-08-01T10:35:00", berlin) == dt.datetime(2025, 8, 1, 8, 35, tzinfo=dt.UTC)
+    assert values.moment("not a date", berlin) is None
+
+
+OLD_FRAB = b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <conference><acronym>night</acronym><title>Night Conf</title><start>2025-05-01</start>
+    <end>2025-05-02</end><day_change>06:00</day_change><time_zone_name>Europe/Berlin</time_zone_name>
+  </conference>
+  <day date="2025-05-01" index="1">
+    <room name="Hall">
+      <event id="10"><start>23:30</start><duration>01:00</duration><room>Hall</room><title>Late</title>
+        <persons><person id="1">Ann</person></persons></event>
+      <event id="11"><start>01:00</start><duration>0:45:00</duration><room>Hall</room><title>After midnight</title></event>
+      <event id="11"><start>03:00</start><duration>00:30</duration><room>Hall</room><title>Same id</title></event>
+    </room>
+  </day>
+  <day date="2025-05-02" index="2"></day>
+</schedule>"""
+
+
+def test_frab_xml_without_timestamps_uses_day_date_and_day_change():
+    program = read_program(OLD_FRAB)
+    late, after, _same = program.sessions
+    assert program.day_start_hour == 6
+    assert late.start == dt.datetime(2025, 5, 1, 23, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert after.start == dt.datetime(2025, 5, 2, 1, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert after.duration_minutes == 45
+    assert late.ref == "line 8 <event>"
+    assert [p.name for p in late.persons] == ["Ann"]
+
+
+def test_import_skips_duplicate_ids_with_their_line(db):
+    factories.OrganiserFactory()
+    report = import_program(data=OLD_FRAB, by=None)
+    assert report.counts["session"]["created"] == 2
+    assert report.skips[0].ref == "line 11 <event>"
+    assert "already used" in report.skips[0].reason
+
+
+def test_schedule_json_refs_are_json_pointers():
+    data = b"""{"schedule": {"conference": {"acronym": "j", "title": "J", "days": [
+      {"index": 1, "date": "2025-05-01", "rooms": {"A/B": [
+        {"id": 5, "guid": "", "date": "2025-05-01T10:00:00+02:00", "start": "10:00", "duration": "00:30",
+         "room": "A/B", "title": "T", "persons": [{"id": 9, "public_name": "P"}]}]}}]}}}"""
+    program = read_program(data)
+    assert program.format == "frab-json"
+    assert program.sessions[0].ref == "/schedule/conference/days/0/rooms/A~1B/0"
+    assert program.sessions[0].key == "id:5"
+
+
+def test_pretalx_api_list_is_detected_and_unscheduled_submissions_are_skipped():
+    data = b"""[{"code": "ABCD12", "title": "Placed", "speakers": [{"code": "SPK1", "name": "S"}],
+      "submission_type": {"id": 1, "name": {"en": "Talk"}}, "track": {"id": 2, "name": {"en": "Web"}},
+      "slots": [{"room": {"id": 1, "name": {"en": "R"}, "uuid": null}, "start": "2025-05-01T10:00:00+02:00",
+                 "end": "2025-05-01T10:30:00+02:00"}]},
+     {"code": "WXYZ98", "title": "Not placed", "speakers": [], "slots": []}]"""
+    assert detect(data) == "pretalx-api"
+    program = read_program(data)
+    (session,) = program.sessions
+    assert (session.title, session.room, session.track, session.type_name) == ("Placed", "R", "Web", "Talk")
+    assert session.duration_minutes == 30
+    assert program.skips[0].ref == "/1"
+    assert program.events_seen == 2
+
+
+def test_ical_summary_loses_the_speaker_suffix():
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:t1@x\r\nDTSTART:20250501T100000Z\r\n"
+        b"DTEND:20250501T103000Z\r\nSUMMARY:Talk title - Ann Smith\r\nLOCATION:Hall\r\n"
+        b'ATTENDEE;CN="Ann Smith":invalid:nomail\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
+    )
+    (session,) = read_program(data).sessions
+    assert (session.title, session.room, session.ref) == ("Talk title", "Hall", "UID t1@x")
+    assert [p.name for p in session.persons] == ["Ann Smith"]
+
+
+def test_read_program_refuses_unknown_format_override():
+    with pytest.raises(ImportRefused, match="Unknown format"):
+        read_program(OLD_FRAB, fmt="pdf")
