@@ -5,6 +5,7 @@ from podium.base import views as base_views
 urlpatterns = [
     path("accounts/", include("podium.accounts.urls")),
     path("orga/", include("podium.orga.urls")),
+    path("api/v1/", include("podium.api.urls")),
     path("media/<path:path>", base_views.serve_media, name="media"),
     path("healthz", base_views.healthz, name="healthz"),
     path("<slug:event>/", include("podium.cfp.urls")),

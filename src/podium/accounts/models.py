@@ -51,3 +51,61 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A secret that lets a program act as its user in the REST API, within some events of one organiser.
+
+    Only the SHA-256 of the secret is stored; the secret itself is shown once, when the token is made.
+    The token never grants more than its user's team flags allow, and "read" tokens never change data.
+    """
+
+    organiser = models.ForeignKey("events.Organiser", on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    events = models.ManyToManyField("events.Event", related_name="api_tokens")
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the secret, so people can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write call made with an Idempotency-Key, replayed for the same key and token."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=200)
+    # SHA-256 of method, path and body: the same key with another request is refused.
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique")]
+
+    def __str__(self):
+        return f"{self.key} → {self.status_code}"

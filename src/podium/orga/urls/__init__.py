@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from podium.orga.urls import interop, review, schedule, setup, webhooks
+from podium.orga.urls import interop, review, schedule, setup, tokens, webhooks
 from podium.orga.views import dashboard
 
 app_name = "orga"
@@ -17,4 +17,5 @@ urlpatterns = [
     *schedule.urlpatterns,
     *interop.urlpatterns,
     *webhooks.urlpatterns,
+    *tokens.urlpatterns,
 ]

@@ -1,0 +1,287 @@
+"""What the API reads and writes, per audience. Field names are the API's contract (docs/openapi.json)."""
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from podium.accounts.models import TokenScope
+from podium.proposals.enums import ProposalState
+
+MAX_LIMIT = 200
+# Free text never holds NUL characters (PostgreSQL cannot store them).
+NO_NUL = r"^[^\x00]*$"
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,16}$")]
+DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,200}$")]
+
+ProposalStateName = Literal[tuple(ProposalState.values)]  # type: ignore[valid-type]
+Decision = Literal["accepted", "rejected"]
+Scope = Literal[tuple(TokenScope.values)]  # type: ignore[valid-type]
+
+
+class Error(Schema):
+    """Every refusal: a message a person can act on (a list of field errors for invalid input)."""
+
+    detail: str | list[dict[str, Any]]
+    field: str | None = None
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class Page(Schema):
+    count: int
+    limit: int
+    offset: int
+
+
+# Public: the latest release of public events.
+
+
+class ReleaseRef(Schema):
+    version: int
+    name: str
+    published_at: dt.datetime
+
+
+class EventOut(Schema):
+    slug: str
+    name: str
+    organiser: str
+    timezone: str
+    date_from: dt.date
+    date_to: dt.date
+    day_start_hour: int
+    description: str
+    release: ReleaseRef | None
+
+
+class EventPage(Page):
+    items: list[EventOut]
+
+
+class RoomOut(Schema):
+    id: int
+    uuid: uuid.UUID
+    name: str
+    capacity: int | None
+
+
+class TrackOut(Schema):
+    id: int
+    name: str
+    colour: str
+
+
+class SessionTypeOut(Schema):
+    name: str
+    sessions: int
+
+
+class SpeakerRef(Schema):
+    code: str
+    name: str
+
+
+class TrackRef(Schema):
+    id: int
+    name: str
+    colour: str
+
+
+class RoomRef(Schema):
+    id: int
+    uuid: uuid.UUID
+    name: str
+
+
+class SessionOut(Schema):
+    code: str
+    kind: Literal["session", "break"]
+    slot_id: int
+    slot_uuid: uuid.UUID
+    title: str
+    abstract: str
+    description: str
+    track: TrackRef | None
+    room: RoomRef | None
+    start: dt.datetime
+    end: dt.datetime
+    day: dt.date
+    duration_minutes: int
+    session_type: str
+    language: str
+    audience_level: str
+    speakers: list[SpeakerRef]
+
+
+class SessionPage(Page):
+    items: list[SessionOut]
+
+
+class SessionFilters(PageParams):
+    track: DbInt | None = Field(None, description="A track id (breaks are kept).")
+    room: uuid.UUID | None = Field(None, description="A room uuid (breaks in every room are kept).")
+    day: dt.date | None = Field(None, description="A conference day, in the event's time zone.")
+
+
+class SpeakerOut(Schema):
+    code: str
+    name: str
+    bio: str
+    photo: str
+    website: str
+    social: str
+    sessions: list[str]
+
+
+class SpeakerPage(Page):
+    items: list[SpeakerOut]
+
+
+class ScheduleDay(Schema):
+    day: dt.date
+    sessions: list[SessionOut]
+
+
+class ScheduleOut(Schema):
+    release: ReleaseRef | None
+    days: list[ScheduleDay]
+
+
+class DayFilter(Schema):
+    day: dt.date | None = None
+
+
+class ChangeOut(Schema):
+    kind: Literal["new", "moved", "changed", "cancelled"]
+    code: str
+    title: str
+    old: Any = None
+    new: Any = None
+    fields: list[str] = []
+
+
+class ReleaseOut(Schema):
+    version: int
+    name: str
+    comment: str
+    published_at: dt.datetime
+    counts: dict[str, int]
+    changes: list[ChangeOut]
+
+
+class ReleasePage(Page):
+    items: list[ReleaseOut]
+
+
+# Organiser: a token acting as its user.
+
+
+class ProposalSpeakerOut(Schema):
+    code: str
+    name: str
+    email: str
+    bio: str
+
+
+class SessionTypeRef(Schema):
+    id: int
+    name: str
+    duration_minutes: int
+
+
+class ProposalOut(Schema):
+    code: str
+    title: str
+    abstract: str
+    description: str
+    state: str
+    pending_state: str
+    track: TrackRef | None
+    session_type: SessionTypeRef
+    language: str
+    audience_level: str
+    created: dt.datetime
+    updated: dt.datetime
+    version: int
+    speakers: list[ProposalSpeakerOut] | None = Field(
+        description="null when the event anonymises review and the token's user only reviews."
+    )
+    notes: str | None = Field(description="Organiser notes; null where speaker identity is hidden.")
+
+
+class ProposalPage(Page):
+    items: list[ProposalOut]
+
+
+class ProposalFilters(PageParams):
+    state: ProposalStateName | None = None
+    track: DbInt | None = None
+
+
+class ReviewOut(Schema):
+    proposal: str
+    reviewer: str
+    mine: bool
+    score: int
+    comment: str
+    created: dt.datetime
+    updated: dt.datetime
+
+
+class ReviewPage(Page):
+    items: list[ReviewOut]
+
+
+class ReviewFilters(PageParams):
+    proposal: Code | None = None
+
+
+class ReviewIn(Schema):
+    score: int = Field(ge=-1000, le=1000)
+    comment: Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)] = ""
+
+
+class DecisionIn(Schema):
+    decision: Decision
+
+
+class SlotOut(Schema):
+    id: int
+    uuid: uuid.UUID
+    kind: Literal["session", "break"]
+    code: str
+    title: str
+    room: RoomRef | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+    pinned: bool
+    version: int
+
+
+class SlotPage(Page):
+    items: list[SlotOut]
+
+
+class PlaceIn(Schema):
+    room: uuid.UUID
+    start: AwareDatetime = Field(description="With a time zone offset.")
+    version: Version = Field(description="The slot version you last read (0 for a session never placed).")
+
+
+class UnscheduleIn(Schema):
+    version: Version
+
+
+class PublishIn(Schema):
+    name: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = ""
+    comment: Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)] = ""
+    force: bool = False

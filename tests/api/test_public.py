@@ -1,0 +1,195 @@
+import datetime as dt
+
+import pytest
+
+from tests import factories, program
+from tests.querycount import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def test_events_lists_public_events_only(client, published):
+    factories.EventFactory(name="Secret Conf", is_public=False)
+
+    body = client.get(f"{API}/events").json()
+
+    assert [item["slug"] for item in body["items"]] == [published["event"].slug]
+    assert body["count"] == 1
+    assert body["items"][0]["release"]["version"] == 1
+
+
+def test_event_detail_answers_404_for_a_non_public_event(client):
+    hidden = factories.EventFactory(is_public=False)
+
+    response = client.get(f"{API}/events/{hidden.slug}")
+
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_rooms_and_tracks_come_from_the_latest_release(client, published, scheduler):
+    event = published["event"]
+    event.rooms.filter(name="Hall A").update(name="Renamed Hall")
+
+    rooms = client.get(f"{API}/events/{event.slug}/rooms").json()
+    tracks = client.get(f"{API}/events/{event.slug}/tracks").json()
+
+    assert [room["name"] for room in rooms] == ["Hall A", "Room 101"]
+    assert {track["name"] for track in tracks} == {"Web", "Data"}
+
+
+def test_session_types_counts_released_sessions(client, published):
+    body = client.get(f"{API}/events/{published['event'].slug}/session-types").json()
+
+    assert body == [{"name": "Talk", "sessions": 2}]
+
+
+def test_sessions_show_the_release_not_the_draft(client, published, scheduler):
+    event = published["event"]
+    program.rename(published["first"], "Renamed in the draft", scheduler)
+
+    titles = [item["title"] for item in client.get(f"{API}/events/{event.slug}/sessions").json()["items"]]
+
+    assert titles == ["Fast APIs", "Lunch", "Data at scale"]
+
+
+def test_sessions_filter_by_track_room_and_day(client, published):
+    event = published["event"]
+    data = event.tracks.get(name="Data")
+    hall = event.rooms.get(name="Hall A")
+    url = f"{API}/events/{event.slug}/sessions"
+
+    by_track = client.get(url, {"track": data.pk}).json()["items"]
+    by_room = client.get(url, {"room": str(hall.uuid)}).json()["items"]
+    by_day = client.get(url, {"day": str(event.date_from + dt.timedelta(days=1))}).json()["items"]
+
+    assert [s["title"] for s in by_track] == ["Lunch", "Data at scale"]
+    assert [s["title"] for s in by_room] == ["Fast APIs", "Lunch"]
+    assert [s["title"] for s in by_day] == ["Data at scale"]
+
+
+def test_sessions_paginate_with_a_maximum_limit(client, published):
+    url = f"{API}/events/{published['event'].slug}/sessions"
+
+    page = client.get(url, {"limit": 1, "offset": 1}).json()
+    too_many = client.get(url, {"limit": 10_000})
+
+    assert (page["count"], page["limit"], page["offset"]) == (3, 1, 1)
+    assert [s["title"] for s in page["items"]] == ["Lunch"]
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"][0]["loc"][-1] == "limit"
+
+
+def test_session_detail_has_speakers_and_room(client, published):
+    event, talk = published["event"], published["first"]
+
+    body = client.get(f"{API}/events/{event.slug}/sessions/{talk.code.lower()}").json()
+
+    assert body["title"] == "Fast APIs"
+    assert body["room"]["name"] == "Hall A"
+    assert body["speakers"] == [{"code": program.speaker_code(talk), "name": talk.speakers.get().name}]
+
+
+def test_session_detail_answers_404_for_an_unreleased_proposal(client, published):
+    unreleased = factories.ProposalFactory(event=published["event"])
+
+    response = client.get(f"{API}/events/{published['event'].slug}/sessions/{unreleased.code}")
+
+    assert response.status_code == 404
+
+
+def test_speakers_list_and_detail(client, published):
+    event, talk = published["event"], published["first"]
+    code = program.speaker_code(talk)
+
+    listed = client.get(f"{API}/events/{event.slug}/speakers").json()
+    one = client.get(f"{API}/events/{event.slug}/speakers/{code}").json()
+
+    assert listed["count"] == 2
+    assert one["sessions"] == [talk.code]
+    assert one["bio"].startswith("Bio of")
+
+
+def test_schedule_groups_sessions_by_day(client, published):
+    event = published["event"]
+
+    body = client.get(f"{API}/events/{event.slug}/schedule").json()
+    one_day = client.get(f"{API}/events/{event.slug}/schedule", {"day": str(event.date_from)}).json()
+
+    assert [day["day"] for day in body["days"]] == [str(event.date_from), str(event.days[1])]
+    assert [len(day["sessions"]) for day in one_day["days"]] == [2]
+
+
+def test_schedule_before_the_first_release_is_empty(client, event):
+    body = client.get(f"{API}/events/{event.slug}/schedule").json()
+
+    assert body == {"release": None, "days": []}
+
+
+def test_releases_list_changelog_and_detail(client, published, scheduler):
+    event = published["event"]
+    program.cancel(published["second"], scheduler)
+    program.release(event, scheduler, name="Second")
+
+    listed = client.get(f"{API}/events/{event.slug}/releases").json()
+    first = client.get(f"{API}/events/{event.slug}/releases/1").json()
+
+    assert [r["name"] for r in listed["items"]] == ["Second", "v1"]
+    assert [(c["kind"], c["title"]) for c in listed["items"][0]["changes"]] == [
+        ("cancelled", "Data at scale")
+    ]
+    assert first["comment"] == "First program"
+    assert client.get(f"{API}/events/{event.slug}/releases/9").status_code == 404
+
+
+def test_get_answers_304_for_a_matching_etag(client, published):
+    url = f"{API}/events/{published['event'].slug}/sessions"
+    first = client.get(url)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    other = client.get(url, HTTP_IF_NONE_MATCH='"something-else"')
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert other.status_code == 200
+
+
+def test_etag_changes_with_a_new_release(client, published, scheduler):
+    event = published["event"]
+    url = f"{API}/events/{event.slug}/sessions"
+    before = client.get(url)["ETag"]
+    program.rename(published["first"], "A new title", scheduler)
+    program.release(event, scheduler)
+
+    response = client.get(url, HTTP_IF_NONE_MATCH=before)
+
+    assert response.status_code == 200
+    assert response["ETag"] != before
+
+
+def test_bad_input_gets_a_422_with_the_field(client, published):
+    response = client.get(f"{API}/events/{published['event'].slug}/sessions", {"day": "tomorrow"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "day"
+
+
+@pytest.mark.parametrize("path", ["sessions", "speakers", "schedule", "releases"])
+def test_list_query_count_is_constant(client, published, scheduler, path):
+    event = published["event"]
+
+    def grow(count):
+        program.fill_day(event, scheduler, count, day=2)
+        program.release(event, scheduler)
+
+    assert_constant_queries(client, f"{API}/events/{event.slug}/{path}", grow)
+
+
+def test_events_query_count_is_constant(client, published):
+    def grow(count):
+        for _ in range(count):
+            factories.EventFactory()
+
+    assert_constant_queries(client, f"{API}/events", grow)
