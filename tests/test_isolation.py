@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from podium.events.models import Room, Track
 from podium.reviews.models import Review
+from podium.webhooks.models import WebhookEndpoint
 from tests import factories, program
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,12 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["proposal"].code
         elif param == "speaker":
             kwargs[param] = program.speaker_code(objects["proposal"])
+        elif param == "version":  # a release number (API)
+            kwargs[param] = 1
+        elif param == "room":
+            kwargs[param] = objects["room"].uuid
         elif param == "pk":
-            for key in ("break", "session_type", "room", "track", "team", "member", "user"):
+            for key in ("webhook", "break", "session_type", "room", "track", "team", "member", "user"):
                 if key in name:
                     kwargs[param] = objects[key].pk
                     break
@@ -121,6 +126,7 @@ def world():
     proposal = factories.ProposalFactory(event=ours, speakers=[speaker], state="confirmed")
     Review.objects.create(proposal=proposal, reviewer=reviewer, score=2, comment="fine")
     our_break = _publish_program(ours, proposal, admin)
+    WebhookEndpoint.objects.create(event=ours, url="https://hooks.example/ours", kinds=["slot.changed"])
 
     # The other event's name is public (the index lists it); its proposals, people and set-up are not.
     other = factories.EventFactory(name="Elsewhere Conf", description="LEAK-OTHER-EVENT description")
@@ -151,6 +157,7 @@ def world():
     other_proposal.state = "confirmed"
     other_proposal.save(update_fields=["state"])
     other_break = _publish_program(other, other_proposal, other_admin, also=shared)
+    WebhookEndpoint.objects.create(event=other, url="https://hooks.example/LEAK-OTHER-EVENT", kinds=["ping"])
 
     def objects(event, prop, team_user, slot):
         team = event.organiser.teams.filter(members=team_user).first()
@@ -161,6 +168,7 @@ def world():
             "room": event.rooms.first(),
             "track": event.tracks.first(),
             "session_type": event.session_types.first(),
+            "webhook": event.webhook_endpoints.first(),
             "team": team,
             "member": team_user,
             "user": team_user,
