@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "schedule-data"
+DATA = Path(os.environ.get("PODIUM_SHARED_DIR", ROOT.parent / "shared")) / "schedule-data"
 RESULTS = ROOT / "benchmarks" / "results" / "interop.json"
 PODIUM = str(Path(sys.executable).parent / "podium")
 FILES = {

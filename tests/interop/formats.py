@@ -2,13 +2,13 @@
 
 import json
 from functools import cache
-from pathlib import Path
 
 import icalendar
 import jsonschema
 from lxml import etree
 
-FORMATS_DIR = Path("/work/shared/formats")
+from tests.shared import FORMATS_DIR
+
 REQUIRED_VEVENT = ("UID", "SUMMARY", "LOCATION", "DTSTART", "DTEND")
 
 

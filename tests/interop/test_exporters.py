@@ -3,10 +3,12 @@
 import datetime as dt
 import re
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
 from podium.interop import exporters
+from podium.interop.exporters import common
 from podium.interop.exporters.csv import safe_cell
 from tests import factories
 from tests.interop.formats import valid_json, valid_xml, vevents
@@ -355,3 +357,15 @@ def test_exports_of_an_event_without_tracks_colours_stay_valid(event, scheduler)
 
     valid_xml(xml_of(first))
     valid_json(exporters.render(first, "frab-json").content)
+
+
+@pytest.mark.parametrize("name", ["muc-about_future", "Web", "42 things", "_", "Ωmega", "A"])
+def test_track_slug_matches_the_schedule_xsd(name):
+    assert re.fullmatch(r"[a-z][a-z0-9-]+", common.track_slug(name))
+    assert re.fullmatch(r"^[a-z0-9_-]+[a-z0-9]$", common.track_slug(name))
+
+
+@pytest.mark.parametrize("title", ["Go", "AI", "", "日本語のトーク", "A very long title " * 10])
+def test_session_slug_matches_the_schedule_xsd(title, event):
+    session = SimpleNamespace(title=title, slot_id=123456)
+    assert re.fullmatch(r"[a-z0-9_]{4,}-[0-9]{1,6}-[a-z0-9\-_]{4,}", common.session_slug(event, session))

@@ -1,7 +1,6 @@
 """`podium import FILE`: the report on stdout, --dry-run, and clear errors with a non-zero exit."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,9 +8,10 @@ from django.core.management import CommandError, call_command
 from podium.events.models import Event
 from podium.proposals.models import Proposal
 from tests import factories
+from tests.shared import SCHEDULE_DATA
 
-MRMCD = Path("/work/shared/schedule-data/pretalx/mrmcd2019.schedule.xml")
-KIELUX = Path("/work/shared/schedule-data/ical/kielux_2020.ics")
+MRMCD = SCHEDULE_DATA / "pretalx/mrmcd2019.schedule.xml"
+KIELUX = SCHEDULE_DATA / "ical/kielux_2020.ics"
 
 
 def podium_import(*args) -> str:

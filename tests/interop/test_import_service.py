@@ -1,7 +1,5 @@
 """The import service: idempotence, updates in place, all or nothing, dry runs, hostile files."""
 
-from pathlib import Path
-
 import pytest
 
 from podium.events.models import Event
@@ -14,8 +12,9 @@ from podium.proposals.models import Proposal
 from podium.schedule.models import Release
 from podium.schedule.queries import latest_release
 from tests import factories
+from tests.shared import SCHEDULE_DATA
 
-MRMCD = Path("/work/shared/schedule-data/pretalx/mrmcd2019.schedule.xml")
+MRMCD = SCHEDULE_DATA / "pretalx/mrmcd2019.schedule.xml"
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """The back-office import: upload, preview (a dry run), confirm; bad uploads get a clear error."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,8 +7,9 @@ from django.urls import reverse
 from podium.proposals.models import Proposal
 from podium.schedule.models import Release
 from tests import factories
+from tests.shared import SCHEDULE_DATA
 
-MRMCD = Path("/work/shared/schedule-data/pretalx/mrmcd2019.schedule.xml")
+MRMCD = SCHEDULE_DATA / "pretalx/mrmcd2019.schedule.xml"
 
 
 @pytest.fixture(autouse=True)

@@ -75,14 +75,17 @@ def acronym(event) -> str:
 
 def session_slug(event, session) -> str:
     """`{acronym}-{slot id}-{title}`: unique per slot, lower case, ends with a letter or digit."""
-    title = slugify(session.title)[:50].strip("-_") or "session"
+    title = slugify(session.title)[:50].strip("-_")
+    if len(title) < 4:  # the XSD wants at least four characters after the id ("Go" → "go-session")
+        title = f"{title}-session".lstrip("-")
     return f"{acronym(event)}-{session.slot_id}-{title}"
 
 
 def track_slug(name: str) -> str:
-    """A track slug both schemas accept: starts with a letter, ends with a letter or digit."""
-    text = slugify(name).strip("-_") or "track"
-    return text if text[0].isalpha() else f"t-{text}"
+    """A track slug both schemas accept: `[a-z][a-z0-9-]+`, ending with a letter or digit."""
+    text = re.sub(r"[^a-z0-9]+", "-", slugify(name)).strip("-") or "track"
+    text = text if text[0].isalpha() else f"t-{text}"
+    return text if len(text) >= 2 else f"{text}-track"
 
 
 def hex_colour(value: str) -> str | None:
