@@ -234,6 +234,11 @@ PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
 # retries. Private, loopback and link-local receivers are refused unless allowed here.
 PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = env_bool("PODIUM_DELIVER_WEBHOOKS_ON_COMMIT", True)
 PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
+# Public program pages are rendered once per release for anonymous visitors (podium.site.pagecache).
+PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
+# Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
+PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
+PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "imports")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
