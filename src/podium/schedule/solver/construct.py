@@ -1,0 +1,78 @@
+"""A first feasible schedule, fast: fixed sessions first, then the hardest to place, each where it costs least.
+
+"Hardest" is the fewest places it could go at all (by order of magnitude), then plenary and long
+sessions: they are the ones a greedy pass would otherwise squeeze out. Among equals, the most starred
+go first, so the popular sessions spread over the slots before the rest fill in around them. Time is chosen before room, as the soft goals mostly depend on
+which sessions run together; the room is then the best fit among the free suitable ones.
+"""
+
+
+def difficulty_order(state, sessions) -> list:
+    instance, candidates = state.instance, state.candidates
+
+    def key(s):
+        session = instance.sessions[s]
+        places = sum(len(rooms) for rooms in candidates.rooms[s].values())
+        scarcity = places.bit_length()  # 1, 2-3, 4-7, ... places: only real differences in freedom count
+        return (
+            scarcity,
+            not session.plenary,
+            -session.length,
+            -len(state.fans[s]),
+            -len(session.speakers),
+            s,
+        )
+
+    return sorted(sessions, key=key)
+
+
+def best_place(state, s):
+    """The cheapest feasible (start, room) for `s` (not placed), or None; ties go to the earlier slot."""
+    best, best_cost = None, None
+    current = state.instance.current.get(s)
+    kindest_room = -state.weights[5]  # an unchanged place earns the changes weight back
+    occupants = state.room_occupant
+    covers = state.candidates.cover[s]
+    for start, rooms in state.candidates.rooms[s].items():
+        if not state.time_free(s, start):
+            continue
+        cover = covers[start]
+        time_cost = None
+        for room in rooms:
+            occupant = occupants[room]
+            if any(occupant[t] != -1 for t in cover):
+                continue
+            if time_cost is None:
+                time_cost = state.time_delta(s, start)
+                if best_cost is not None and time_cost + kindest_room > best_cost:
+                    break  # no room at this time can beat the best so far
+            cost = time_cost + state.room_delta(s, start, room)
+            if best_cost is None or cost < best_cost or (cost == best_cost and (start, room) == current):
+                best, best_cost = (start, room), cost
+    return best
+
+
+def place_fixed(state, fixed: dict) -> list:
+    """Put pinned (and, when filling, kept) sessions at their places; return those that could not go there."""
+    refused = []
+    for s, (start, room) in sorted(fixed.items()):
+        if state.can_place(s, start, room):
+            state.add(s, start, room)
+        else:
+            refused.append(s)
+    return refused
+
+
+def construct(state, movable, *, prefer_current: bool) -> None:
+    """Place every movable session greedily; with `prefer_current`, first try each one's current place."""
+    order = difficulty_order(state, movable)
+    if prefer_current:
+        for s in order:
+            place = state.instance.current.get(s)
+            if place is not None and state.can_place(s, *place):
+                state.add(s, *place)
+    for s in order:
+        if state.pos[s] is None:
+            place = best_place(state, s)
+            if place is not None:
+                state.add(s, *place)

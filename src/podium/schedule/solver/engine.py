@@ -1,0 +1,184 @@
+"""solve(): construction, improvement and, when something cannot be placed, the explanation."""
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+
+from . import explain as explaining
+from .construct import construct, place_fixed
+from .instance import load_instance
+from .objective import evaluate
+from .search import Clock, anneal, descend, eject_and_insert
+from .state import Candidates, State
+
+MODES = ("fill", "replan")
+SEARCH_SHARE = 0.85  # of the time limit for annealing; the rest is for the final descent
+
+
+@dataclass
+class Solution:
+    assignments: list
+    unscheduled: list
+    objective: dict
+    stats: dict
+    infeasible: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = {
+            "assignments": self.assignments,
+            "unscheduled": self.unscheduled,
+            "objective": self.objective,
+            "stats": self.stats,
+        }
+        if self.infeasible:
+            data["infeasible"] = self.infeasible
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def solve(
+    instance,
+    *,
+    time_limit: float = 10,
+    seed: int = 0,
+    mode: str = "replan",
+    progress=None,
+    max_iterations: int | None = None,
+) -> Solution:
+    """Schedule `instance` (an Instance, a dict or JSON text) within about `time_limit` seconds.
+
+    mode "fill" keeps every session of `current` where it is and places the rest; "replan" may move
+    anything not pinned, paying the `changes` weight for each session moved away from `current`.
+    A re-plan that starts from a complete, valid `current` only takes moves that pay for themselves.
+    `max_iterations` bounds the annealing for reproducible runs (the time limit still applies).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    started = time.monotonic()
+    if not hasattr(instance, "sessions"):
+        instance = load_instance(instance)
+    clock = Clock(time_limit * SEARCH_SHARE, started, max_iterations)
+    rng = random.Random(seed)
+    candidates = Candidates(instance)
+    state = State(instance, candidates)
+    fixed = {s: session.pinned for s, session in enumerate(instance.sessions) if session.pinned is not None}
+    kept = {s: place for s, place in instance.current.items() if s not in fixed} if mode == "fill" else {}
+    refused = place_fixed(state, fixed) + place_fixed(state, kept)  # pins win over kept places
+    movable = {s for s in range(len(instance.sessions)) if s not in fixed and s not in kept}
+    movable.update(s for s in refused if s in kept)  # a kept place that breaks a rule now is re-placed
+    kept = {s: place for s, place in kept.items() if s not in movable}
+    # Re-planning from a complete plan: only moves that pay for their changes (the final descent).
+    replan_from_current = (
+        bool(instance.current) and mode == "replan" and all(s in instance.current for s in movable)
+    )
+    construct(state, movable, prefer_current=bool(instance.current))
+    _rescue(state, instance, kept, movable, clock, rng)
+    first_feasible = time.monotonic() - started
+    construction = state.total()
+    _report(progress, "constructed", state, 0, started)
+    iterations = 0
+    if not replan_from_current or state.unplaced > len(refused):
+        iterations = anneal(state, movable, clock, rng, progress)
+    descend(state, movable, Clock(time_limit, started))
+    _report(progress, "improved", state, iterations, started)
+    return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
+
+
+def _report(progress, phase, state, iterations, started):
+    if progress is not None:
+        progress(
+            {
+                "phase": phase,
+                "seconds": round(time.monotonic() - started, 3),
+                "iterations": iterations,
+                "unscheduled": state.unplaced,
+                "total": state.total(),
+            }
+        )
+
+
+def _rescue(state, instance, kept, movable, clock, rng):
+    """When greedy left sessions out: ejection chains, then (small instances) CP-SAT's most placed."""
+    attempts = 0
+    while state.unplaced and attempts < 200 * state.unplaced and not clock.over():
+        attempts += 1
+        left_out = [s for s in sorted(movable) if state.pos[s] is None]
+        if not left_out:
+            break
+        eject_and_insert(state, rng.choice(left_out), movable, rng)
+    if not state.unplaced:
+        return
+    budget = max(0.5, min(5.0, (clock.deadline - time.monotonic()) / 3))
+    fixed = {
+        s: instance.sessions[s].pinned for s in range(len(instance.sessions)) if instance.sessions[s].pinned
+    }
+    best = explaining.max_placed(instance, kept, time_limit=budget, hint=state.placement())
+    if best is None or len(best) <= len(state.placement()):
+        return
+    if any(s in fixed and place != fixed[s] for s, place in best.items()):
+        return
+    state.reset_to({})
+    for s, (start, room) in sorted(best.items()):
+        if state.can_place(s, start, room):  # always true: the model holds the same rules
+            state.add(s, start, room)
+
+
+def _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit):
+    placement = state.placement()
+    assignments = [
+        {
+            "session": instance.sessions[s].id,
+            "slot": instance.slots[start].id,
+            "room": instance.rooms[room].id,
+        }
+        for s, (start, room) in sorted(placement.items())
+    ]
+    unplaced = [s for s in range(len(instance.sessions)) if s not in placement]
+    infeasible = []
+    if unplaced:
+        budget = max(1.0, min(10.0, time_limit / 3))
+        infeasible = explaining.explain(instance, unplaced, kept, time_limit=budget)
+    unscheduled = [
+        {"session": instance.sessions[s].id, "reason": _reason(instance, state, s, infeasible)}
+        for s in unplaced
+    ]
+    objective = evaluate(instance, placement)
+    objective["unscheduled"] = len(unplaced)
+    stats = {
+        "seconds": round(time.monotonic() - started, 3),
+        "iterations": iterations,
+        "first_feasible_seconds": round(first_feasible, 3),
+        "construction_total": construction,
+    }
+    return Solution(assignments, unscheduled, objective, stats, infeasible)
+
+
+def _reason(instance, state, s, infeasible) -> str:
+    """Why `s` was left out: its own data if it rules out every place, else the proven conflict."""
+    session = instance.sessions[s]
+    if not state.candidates.rooms[s]:
+        return _own_reason(instance, session)
+    for entry in infeasible:
+        if entry.get("rule") == "summary" and session.id in entry.get("sessions", []):
+            return entry["message"]
+    return (
+        f"No free place keeps every rule for session {session.label} next to the sessions already "
+        "placed (rooms and slots may simply be full)."
+    )
+
+
+def _own_reason(instance, session) -> str:
+    suitable = [room for room in instance.rooms if session.room_tags <= room.tags]
+    if not suitable:
+        return (
+            f"No room has the tags {', '.join(sorted(session.room_tags))} that session {session.label} needs."
+        )
+    if session.allowed is not None and not session.allowed:
+        return f"Session {session.label} has no allowed slot."
+    return (
+        f"Session {session.label} needs {session.length} consecutive slot(s) within its allowed slots "
+        f"in a suitable, available room, and there are none."
+    )

@@ -1,0 +1,291 @@
+"""Improving a feasible schedule within a time limit: simulated annealing, ejection chains, descent.
+
+Moves are: relocate one session (new time and room), swap two sessions' places, re-deal the rooms of
+one slot, and insert a session left out by ejecting what blocks it and re-placing the ejected ones. Every move keeps all hard rules;
+the number of placed sessions never goes down. The run ends with a descent over every relocation and
+swap, so the result is a local optimum: re-planning it again with nothing changed moves nothing.
+"""
+
+import math
+import time
+
+from .construct import best_place
+
+EPSILON = 1e-9
+MAX_RESTARTS = 3
+
+
+class Clock:
+    def __init__(self, time_limit, started, max_iterations=None):
+        self.deadline = started + time_limit
+        self.time_limit = max(time_limit, EPSILON)
+        self.started = started
+        self.max_iterations = max_iterations
+
+    def fraction(self, iterations) -> float:
+        if self.max_iterations:
+            return iterations / self.max_iterations  # reproducible: the schedule ignores the clock
+        return (time.monotonic() - self.started) / self.time_limit
+
+    def over(self, iterations=0) -> bool:
+        if self.max_iterations and iterations >= self.max_iterations:
+            return True
+        return time.monotonic() >= self.deadline
+
+
+def relocate(state, s, start, room, temperature, rng) -> bool:
+    """Move placed `s` to (start, room) if feasible and accepted; keep it where it was otherwise."""
+    old = state.pos[s]
+    if old == (start, room):
+        return False
+    before = state.total()
+    state.remove(s)
+    if not (state.room_free(s, start, room) and state.time_free(s, start)):
+        state.add(s, *old)
+        return False
+    delta = state.time_delta(s, start) + state.room_delta(s, start, room) + state.total() - before
+    if accept(delta, temperature, rng):
+        state.add(s, start, room)
+        return True
+    state.add(s, *old)
+    return False
+
+
+def swap(state, a, b, temperature, rng) -> bool:
+    """Exchange the places of placed sessions `a` and `b` if both fit the other's place."""
+    place_a, place_b = state.pos[a], state.pos[b]
+    candidates = state.candidates
+    if not (candidates.allows(a, *place_b) and candidates.allows(b, *place_a)):
+        return False
+    before = state.total()
+    state.remove(a)
+    state.remove(b)
+    if state.can_place(a, *place_b):
+        state.add(a, *place_b)
+        if state.can_place(b, *place_a):
+            state.add(b, *place_a)
+            if accept(state.total() - before, temperature, rng):
+                return True
+            state.remove(b)
+        state.remove(a)
+    state.add(a, *place_a)
+    state.add(b, *place_b)
+    return False
+
+
+def accept(delta, temperature, rng) -> bool:
+    """Metropolis rule; at temperature 0 only strict improvements pass."""
+    if delta < -EPSILON:
+        return True
+    if temperature <= 0:
+        return False
+    if delta <= EPSILON:
+        return True
+    return rng.random() < math.exp(-delta / temperature)
+
+
+def eject_and_insert(state, s, movable, rng) -> bool:
+    """Place left-out `s` at a random candidate by ejecting its blockers, then re-place them greedily.
+
+    Kept only if fewer sessions are left out afterwards (or as many, and the total is no worse).
+    """
+    starts = state.candidates.starts[s]
+    if not starts:
+        return False
+    start = rng.choice(starts)
+    room = rng.choice(state.candidates.rooms[s][start])
+    blockers = state.blockers(s, start, room)
+    if not blockers <= movable:
+        return False
+    before = state.cost()
+    saved = {b: state.pos[b] for b in blockers}
+    for b in blockers:
+        state.remove(b)
+    if not state.can_place(s, start, room):
+        for b, place in saved.items():
+            state.add(b, *place)
+        return False
+    state.add(s, start, room)
+    for b in sorted(blockers, key=lambda b: -state.instance.sessions[b].length):
+        place = best_place(state, b)
+        if place is not None:
+            state.add(b, *place)
+    if state.cost() <= (before[0], before[1] + EPSILON) or state.unplaced < before[0]:
+        return True
+    for b in blockers:
+        if state.pos[b] is not None:
+            state.remove(b)
+    state.remove(s)
+    for b, place in saved.items():
+        state.add(b, *place)
+    return False
+
+
+def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> int:
+    """Simulated annealing over relocations, swaps and insertions; returns the iterations done.
+
+    The state is left at the best schedule seen.
+    """
+    movable_list = sorted(movable)
+    if not movable_list:
+        return 0
+    best_cost, best = state.cost(), state.placement()
+    temperature0 = initial_temperature(state, movable_list, rng)
+    iterations, last_report, since_best = 0, time.monotonic(), 0
+    stall_limit = max(2000, 200 * len(movable_list))
+    temperature = temperature0
+    restarts = 0
+    while not clock.over(iterations):
+        iterations += 1
+        since_best += 1
+        if since_best >= stall_limit:
+            # Stuck: go back to the best schedule and cool down; give up after a few fruitless restarts.
+            if restarts >= MAX_RESTARTS:
+                break
+            restarts += 1
+            since_best = 0
+            temperature0 *= 0.5
+            state.reset_to(best)
+        if iterations % 128 == 0:
+            temperature = temperature0 * (0.001 ** min(1.0, clock.fraction(iterations)))
+            if progress and time.monotonic() - last_report >= report_every:
+                last_report = time.monotonic()
+                progress(
+                    {
+                        "phase": "searching",
+                        "seconds": round(time.monotonic() - clock.started, 3),
+                        "iterations": iterations,
+                        "unscheduled": best_cost[0],
+                        "total": best_cost[1],
+                    }
+                )
+        s = movable_list[rng.randrange(len(movable_list))]
+        draw = rng.random()
+        if state.pos[s] is None:
+            eject_and_insert(state, s, movable, rng)
+        elif draw < 0.01:
+            improve_session(state, s)
+        elif draw < 0.015:
+            reassign_rooms(state, state.pos[s][0], movable)
+        elif draw < 0.7:
+            start = rng.choice(state.candidates.starts[s])
+            rooms = state.candidates.rooms[s][start]
+            room = rooms[rng.randrange(len(rooms))]
+            if rng.random() < 0.7:
+                occupants = state.room_occupant
+                first = state.candidates.cover[s][start][0]
+                room = next((r for r in rooms if occupants[r][first] in (-1, s)), room)
+            relocate(state, s, start, room, temperature, rng)
+        else:
+            other = movable_list[rng.randrange(len(movable_list))]
+            if other != s and state.pos[other] is not None:
+                swap(state, s, other, temperature, rng)
+        cost = state.cost()
+        if cost[0] < best_cost[0] or (cost[0] == best_cost[0] and cost[1] < best_cost[1] - EPSILON):
+            best_cost, best = cost, state.placement()
+            since_best = 0
+            restarts = 0
+    state.reset_to(best)
+    return iterations
+
+
+def initial_temperature(state, movable_list, rng) -> float:
+    """About the size of a typical worsening move, so early on most of them are still taken."""
+    worse = []
+    for _ in range(min(200, 10 * len(movable_list))):
+        s = movable_list[rng.randrange(len(movable_list))]
+        if state.pos[s] is None or not state.candidates.rooms[s]:
+            continue
+        start = rng.choice(state.candidates.starts[s])
+        room = state.candidates.rooms[s][start][0]
+        old = state.pos[s]
+        before = state.total()
+        state.remove(s)
+        if state.room_free(s, start, room) and state.time_free(s, start):
+            delta = state.time_delta(s, start) + state.room_delta(s, start, room) + state.total() - before
+            if delta > 0:
+                worse.append(delta)
+        state.add(s, *old)
+    return 0.3 * sum(worse) / len(worse) if worse else 1.0
+
+
+def descend(state, movable: set, clock) -> int:
+    """Take improving relocations, insertions and swaps until none is left (or time runs out)."""
+    order = sorted(movable)
+    passes = 0
+    improved = True
+    while improved and not clock.over():
+        improved = False
+        passes += 1
+        for s in order:
+            if clock.over():
+                return passes
+            if state.pos[s] is None:
+                place = best_place(state, s)
+                if place is not None:
+                    state.add(s, *place)
+                    improved = True
+            elif improve_session(state, s):
+                improved = True
+        for t in range(len(state.instance.slots)):
+            if reassign_rooms(state, t, movable):
+                improved = True
+        for i, a in enumerate(order):
+            if clock.over():
+                return passes
+            for b in order[i + 1 :]:
+                if state.pos[a] is not None and state.pos[b] is not None and swap(state, a, b, 0, None):
+                    improved = True
+    return passes
+
+
+def reassign_rooms(state, t, movable) -> bool:
+    """Re-deal the rooms of slot `t` among its one-slot movable sessions, biggest audience first.
+
+    Which sessions run together is what decides missed favourites; given that, rooms can be dealt
+    per slot. Matching sorted audiences to sorted capacities minimises overflow seats (room tags
+    permitting); the result is kept only if the whole total (track rooms, changes too) gets better.
+    """
+    instance = state.instance
+    group = []
+    for occupants in state.room_occupant:
+        s = occupants[t]
+        if s != -1 and s in movable and instance.sessions[s].length == 1:
+            group.append(s)
+    if len(group) < 2:
+        return False
+    before = state.total()
+    old = {s: state.pos[s] for s in group}
+    for s in group:
+        state.remove(s)
+    free = [r for r, occupants in enumerate(state.room_occupant) if occupants[t] == -1]
+    free.sort(key=lambda r: (-instance.rooms[r].capacity, r))
+    for s in sorted(group, key=lambda s: (-instance.sessions[s].audience, s)):
+        room = next((r for r in free if state.candidates.allows(s, t, r)), None)
+        if room is None:
+            break
+        free.remove(room)
+        state.add(s, t, room)
+    if all(state.pos[s] is not None for s in group) and state.total() < before - EPSILON:
+        return True
+    for s in group:
+        if state.pos[s] is not None:
+            state.remove(s)
+    for s, place in old.items():
+        state.add(s, *place)
+    return False
+
+
+def improve_session(state, s) -> bool:
+    """Move placed `s` to its best place if that is strictly better than where it is."""
+    old = state.pos[s]
+    before = state.total()
+    state.remove(s)
+    place = best_place(state, s)
+    if place is not None and place != old:
+        gain = state.time_delta(s, *place[:1]) + state.room_delta(s, *place) + state.total() - before
+        if gain < -EPSILON:
+            state.add(s, *place)
+            return True
+    state.add(s, *old)
+    return False

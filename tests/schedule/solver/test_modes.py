@@ -1,0 +1,55 @@
+from podium.schedule.solver import solve
+from tests.schedule.solver.checker import violations
+from tests.schedule.solver.instances import instance, room, session, slots
+
+
+def conference(**extra):
+    return instance(
+        slot_list=slots(per_day=4),
+        rooms=[room("A"), room("B")],
+        sessions=[session(f"t{i}", speakers=[f"p{i}"]) for i in range(5)],
+        **extra,
+    )
+
+
+def places(solution):
+    return {item["session"]: (item["slot"], item["room"]) for item in solution.assignments}
+
+
+def test_solve_fill_keeps_current_places_and_places_the_rest():
+    current = [{"session": "t0", "slot": "d0s3", "room": "B"}, {"session": "t1", "slot": "d0s2", "room": "A"}]
+    data = conference(current=current)
+
+    solution = solve(data, time_limit=1, mode="fill")
+
+    assert places(solution)["t0"] == ("d0s3", "B")
+    assert places(solution)["t1"] == ("d0s2", "A")
+    assert len(solution.assignments) == 5
+    assert violations(data, solution.to_dict(), mode="fill") == []
+
+
+def test_solve_fill_gives_a_pin_precedence_over_a_kept_place():
+    data = conference(current=[{"session": "t0", "slot": "d0s0", "room": "A"}])
+    data["sessions"][4]["pinned"] = {"slot": "d0s0", "room": "A"}
+
+    solution = solve(data, time_limit=1, mode="fill")
+
+    assert places(solution)["t4"] == ("d0s0", "A")
+    assert places(solution)["t0"] != ("d0s0", "A")
+    assert solution.unscheduled == []
+
+
+def test_solve_replan_moves_only_the_session_whose_speaker_became_unavailable():
+    first = solve(conference(), time_limit=1)
+    data = conference(current=first.assignments)
+    moved = first.assignments[0]
+    data["sessions"][0]["allowed"] = [s["id"] for s in data["slots"] if s["id"] != moved["slot"]]
+
+    again = solve(data, time_limit=1, mode="replan")
+
+    assert again.objective["changes"] == 1
+    assert places(again)["t0"][0] != moved["slot"]
+    assert {k: v for k, v in places(again).items() if k != "t0"} == {
+        k: v for k, v in places(first).items() if k != "t0"
+    }
+    assert violations(data, again.to_dict()) == []
