@@ -77,6 +77,8 @@ def _pages_of(event, proposal, published):
             f"/{e}/speakers/",
             f"/{e}/speaker/{speaker}/",
             f"/{e}/releases/",
+            f"/{e}/rooms/now",
+            f"/{e}/rooms/{event.rooms.get(name='Hall A').uuid}/now",
             "/accounts/login/",
             "/accounts/signup/",
             "/accounts/password-reset/",

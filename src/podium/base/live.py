@@ -1,0 +1,261 @@
+"""The live bus: publish a message on a channel; every open subscriber of that channel receives it.
+
+Without `PODIUM_REDIS_URL` the bus is in-process: each subscriber owns an asyncio queue on its event
+loop, and `publish` (called from sync code, e.g. after a transaction commits) hands the message to every
+queue with `loop.call_soon_threadsafe`. With Redis, `publish` sends the message through Redis pub/sub,
+and each process keeps one Redis connection (per event loop) that listens for every channel its
+subscribers want and fans the messages out to their queues the same way: a thousand open pages cost
+one Redis connection per process, not a thousand.
+
+Subscribers pay nothing while idle: no polling, no database, only a queue waiting for a message.
+The bus knows nothing of events or releases; callers name channels and build messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import weakref
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Every Redis channel name starts with this, so several Podium sites may share one Redis.
+PREFIX = "podium:live:"
+
+
+def _redis_url() -> str:
+    return getattr(settings, "REDIS_URL", "") or ""
+
+
+class _Hub:
+    """This process's subscribers by channel; delivery is safe from any thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queues: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = {}
+
+    def add(self, channel: str, loop, queue) -> bool:
+        """Register a queue; True when it is the channel's first subscriber in this process."""
+        with self._lock:
+            subscribers = self._queues.setdefault(channel, set())
+            subscribers.add((loop, queue))
+            return len(subscribers) == 1
+
+    def discard(self, channel: str, loop, queue) -> bool:
+        """Forget a queue; True when the channel has no subscriber left in this process."""
+        with self._lock:
+            subscribers = self._queues.get(channel, set())
+            subscribers.discard((loop, queue))
+            if subscribers:
+                return False
+            self._queues.pop(channel, None)
+            return True
+
+    def channels(self, loop) -> set[str]:
+        with self._lock:
+            return {name for name, subs in self._queues.items() if any(s[0] is loop for s in subs)}
+
+    def deliver(self, channel: str, message: dict, loop=None) -> int:
+        """Hand `message` to every subscriber of `channel` (on `loop` only, if given); how many there were."""
+        with self._lock:
+            subscribers = [s for s in self._queues.get(channel, ()) if loop is None or s[0] is loop]
+        for loop, queue in subscribers:
+            with contextlib.suppress(RuntimeError):  # the loop closed while we looked
+                loop.call_soon_threadsafe(queue.put_nowait, message)
+        return len(subscribers)
+
+
+_hub = _Hub()
+_publisher_lock = threading.Lock()
+_publishers: dict[str, object] = {}
+
+
+def _sync_redis(url: str):
+    """One thread-safe Redis client (its own connection pool) per URL for publishing."""
+    import redis
+
+    with _publisher_lock:
+        client = _publishers.get(url)
+        if client is None:
+            client = _publishers[url] = redis.Redis.from_url(url, socket_timeout=5)
+        return client
+
+
+def publish(channel: str, message: dict) -> None:
+    """Send `message` (JSON-serialisable) to every subscriber of `channel`, in any process.
+
+    Best effort: the caller's change is already saved, so a Redis outage is logged, not raised;
+    clients that reconnect catch up from the database.
+    """
+    url = _redis_url()
+    if not url:
+        _hub.deliver(channel, message)
+        return
+    try:
+        _sync_redis(url).publish(PREFIX + channel, json.dumps(message))
+    except Exception:
+        logger.exception("Could not publish the live message on %s", channel)
+
+
+class _RedisListener:
+    """One Redis pub/sub connection for one event loop, shared by all its subscribers."""
+
+    def __init__(self, url: str, loop):
+        import redis.asyncio as aioredis
+
+        self.client = aioredis.Redis.from_url(url)
+        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.loop = loop
+        self.lock = asyncio.Lock()
+        self.task: asyncio.Task | None = None
+
+    async def subscribe(self, channel: str) -> None:
+        async with self.lock:
+            await self.pubsub.subscribe(PREFIX + channel)
+            if self.task is None or self.task.done():
+                self.task = self.loop.create_task(self._listen())
+
+    async def unsubscribe(self, channel: str) -> None:
+        async with self.lock:
+            with contextlib.suppress(Exception):
+                await self.pubsub.unsubscribe(PREFIX + channel)
+
+    async def shutdown(self) -> None:
+        """Close the connection once the loop's last subscriber has left (a new one opens it again)."""
+        async with self.lock:
+            if self.task is not None:
+                self.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self.task
+            with contextlib.suppress(Exception):
+                await self.pubsub.aclose()
+            with contextlib.suppress(Exception):
+                await self.client.aclose()
+
+    async def _listen(self) -> None:
+        """Read Redis messages and fan them out; after a lost connection, subscribe again."""
+        while True:
+            try:
+                async for item in self.pubsub.listen():
+                    if item.get("type") != "message":
+                        continue
+                    channel = item["channel"].decode()[len(PREFIX) :]
+                    try:
+                        message = json.loads(item["data"])
+                    except ValueError:
+                        logger.warning("Ignored a live message that is not JSON on %s", channel)
+                        continue
+                    _hub.deliver(channel, message, loop=self.loop)  # other loops have their own listener
+                if not self.pubsub.subscribed:
+                    return  # no channel left; the next subscribe starts a new listener task
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("Live bus lost Redis; reconnecting", exc_info=True)
+                await asyncio.sleep(1)
+                with contextlib.suppress(Exception):
+                    channels = [PREFIX + name for name in _hub.channels(self.loop)]
+                    if channels:
+                        await self.pubsub.subscribe(*channels)
+
+
+_listeners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _listener(loop) -> _RedisListener:
+    url = _redis_url()
+    per_loop = _listeners.setdefault(loop, {})
+    if url not in per_loop:
+        per_loop[url] = _RedisListener(url, loop)
+    return per_loop[url]
+
+
+def _forget_listener(loop, listener: _RedisListener) -> None:
+    per_loop = _listeners.get(loop, {})
+    for url, known in list(per_loop.items()):
+        if known is listener:
+            del per_loop[url]
+    if not per_loop:
+        _listeners.pop(loop, None)
+
+
+def subscriber_count(channel: str) -> int:
+    """How many open subscriptions this process has on `channel` (for health pages and tests)."""
+    with _hub._lock:
+        return len(_hub._queues.get(channel, ()))
+
+
+def listener_count() -> int:
+    """How many Redis pub/sub connections this process holds (one per event loop and Redis URL)."""
+    return sum(len(per_loop) for per_loop in _listeners.values())
+
+
+class Subscription:
+    """An async iterator over a channel's messages, registered from `open()` until `close()`.
+
+    Use it as `async with subscribe(channel) as messages: async for message in messages: ...`;
+    `get(timeout)` waits at most `timeout` seconds and returns None when nothing came (for keepalives).
+    """
+
+    def __init__(self, channel: str):
+        self.channel = channel
+        self.queue: asyncio.Queue | None = None
+        self.loop = None
+        self.redis = None
+
+    async def open(self) -> Subscription:
+        if self.queue is not None:
+            return self
+        self.loop = asyncio.get_running_loop()
+        self.queue = asyncio.Queue()
+        _hub.add(self.channel, self.loop, self.queue)
+        if _redis_url():
+            self.redis = _listener(self.loop)
+            await self.redis.subscribe(self.channel)  # idempotent: a second subscriber re-sends it
+        return self
+
+    async def close(self) -> None:
+        if self.queue is None:
+            return
+        last = _hub.discard(self.channel, self.loop, self.queue)
+        self.queue = None
+        if self.redis is None or not last:
+            return
+        if _hub.channels(self.loop):
+            await self.redis.unsubscribe(self.channel)
+        else:
+            _forget_listener(self.loop, self.redis)
+            await self.redis.shutdown()
+
+    async def get(self, timeout: float | None = None) -> dict | None:
+        await self.open()
+        # asyncio.timeout, not wait_for: wait_for may swallow a cancellation (the client left) that
+        # arrives together with a message, and the stream would then never end.
+        try:
+            async with asyncio.timeout(timeout):
+                return await self.queue.get()
+        except TimeoutError:
+            return None
+
+    async def __aenter__(self) -> Subscription:
+        return await self.open()
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> dict:
+        await self.open()
+        return await self.queue.get()
+
+
+def subscribe(channel: str) -> Subscription:
+    """The messages published on `channel` from now on (nothing is registered until opened)."""
+    return Subscription(channel)

@@ -1,0 +1,101 @@
+// Live program: every public program page listens to the event's release stream (Server-Sent
+// Events) and, when a new release is published, swaps in the page's fresh content without a reload,
+// keeping the scroll position and the stars, says what changed in a status banner and highlights the
+// changed sessions. The page works without this file; it is only never stale with it.
+(() => {
+  const root = document.querySelector("[data-live-url]");
+  if (!root || !window.EventSource || !window.fetch) return;
+  let version = parseInt(root.dataset.liveVersion || "", 10);
+  let banner = document.querySelector("[data-live-banner]");
+  if (!banner) {
+    banner = document.createElement("p");
+    banner.className = "live-banner";
+    banner.setAttribute("role", "status");
+    banner.setAttribute("aria-live", "polite");
+    banner.dataset.liveBanner = "";
+    document.body.appendChild(banner);
+  }
+  const WORDS = [["new", "new"], ["moved", "moved"], ["changed", "changed"], ["cancelled", "cancelled"]];
+
+  function summary(message) {
+    const counts = message.counts || {};
+    const parts = WORDS.filter(([key]) => counts[key]).map(([key, word]) => counts[key] + " " + word);
+    return "Program updated to v" + message.version + (parts.length ? ": " + parts.join(", ") : "");
+  }
+
+  function starredNow() {
+    const codes = new Set();
+    document.querySelectorAll("button.star[data-star][aria-pressed=true]").forEach((b) => codes.add(b.dataset.star));
+    return codes;
+  }
+
+  function restoreStars(codes) {
+    document.querySelectorAll("button.star[data-star]").forEach((button) => {
+      const on = codes.has(button.dataset.star);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "★" : "☆";
+      const input = button.form && button.form.querySelector("input[name=starred]");
+      if (input) input.value = on ? "0" : "1";
+    });
+    const filtering = document.querySelector("[data-starred-filter='1']");
+    document.querySelectorAll("[data-session]").forEach((item) => {
+      const on = codes.has(item.dataset.session);
+      item.classList.toggle("starred", on);
+      if (filtering && item.tagName === "TD") item.classList.toggle("filtered-out", !on);
+      else if (filtering) item.hidden = !on;
+    });
+  }
+
+  function highlight(message) {
+    const codes = new Set((message.changes || []).map((change) => change.code));
+    document.querySelectorAll("[data-session]").forEach((item) => {
+      if (codes.has(item.dataset.session)) item.classList.add("live-changed");
+    });
+    window.setTimeout(() => {
+      document.querySelectorAll(".live-changed").forEach((item) => item.classList.remove("live-changed"));
+    }, 30000);
+  }
+
+  async function refresh(message) {
+    const response = await fetch(window.location.href, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "X-Requested-With": "fetch" },
+    });
+    if (!response.ok) return false; // e.g. the talk was cancelled (410): keep what is shown
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const incoming = fresh.querySelector("[data-live-region]");
+    const region = document.querySelector("[data-live-region]");
+    if (!incoming || !region) return false;
+    const stars = starredNow();
+    const x = window.scrollX;
+    const y = window.scrollY;
+    region.innerHTML = incoming.innerHTML;
+    restoreStars(stars);
+    window.scrollTo(x, y);
+    highlight(message);
+    document.dispatchEvent(new CustomEvent("podium:live-updated", { detail: message }));
+    return true;
+  }
+
+  let pending = Promise.resolve();
+  const url = root.dataset.liveUrl + (Number.isInteger(version) ? "?last=" + version : "");
+  const source = new EventSource(url);
+  source.addEventListener("release", (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch (error) {
+      return;
+    }
+    if (Number.isInteger(version) && message.version <= version) return;
+    version = message.version;
+    root.dataset.liveVersion = String(version);
+    pending = pending
+      .then(() => refresh(message))
+      .catch(() => false)
+      .then(() => {
+        banner.textContent = summary(message);
+      });
+  });
+})();

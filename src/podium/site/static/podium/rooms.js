@@ -1,0 +1,73 @@
+// Room screens: recompute "now" and "next" from the released sessions in the page every 30 seconds,
+// so a screen outside a room keeps up with the clock without reloading. After a live update (live.js
+// swaps in the fresh page) the new sessions are read again.
+(() => {
+  const TICK_MS = 30000;
+  let data = null;
+  let timeFormat = null;
+  let dayFormat = null;
+
+  function load() {
+    const script = document.getElementById("room-screen-data");
+    data = script ? JSON.parse(script.textContent) : null;
+    if (!data) return;
+    const options = { timeZone: data.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    timeFormat = new Intl.DateTimeFormat("en-GB", options);
+    dayFormat = new Intl.DateTimeFormat("en-GB", { timeZone: data.timezone, weekday: "long" });
+    const dateKey = new Intl.DateTimeFormat("en-CA", { timeZone: data.timezone });
+    data.dayOf = (moment) => dateKey.format(moment);
+    for (const room of data.rooms) {
+      for (const session of room.sessions) {
+        session.startAt = new Date(session.start);
+        session.endAt = new Date(session.end);
+        session.lateFrom = session.late_from ? new Date(session.late_from) : null;
+      }
+    }
+  }
+
+  function minutesUntil(now, later) {
+    return Math.max(0, Math.ceil((later - now) / 60000));
+  }
+
+  function fill(slot, session, role, now) {
+    const filled = slot.querySelector("[data-filled]");
+    const empty = slot.querySelector("[data-empty]");
+    filled.hidden = !session;
+    empty.hidden = Boolean(session);
+    if (!session) return;
+    slot.querySelector("[data-title]").textContent = session.title;
+    slot.querySelector("[data-speakers]").textContent = session.speakers;
+    slot.querySelector("[data-time]").textContent =
+      timeFormat.format(session.startAt) + "–" + timeFormat.format(session.endAt);
+    let left;
+    if (role === "current") left = minutesUntil(now, session.endAt) + " min left";
+    else if (data.dayOf(now) !== data.dayOf(session.startAt)) left = dayFormat.format(session.startAt);
+    else left = "in " + minutesUntil(now, session.startAt) + " min";
+    slot.querySelector("[data-left]").textContent = left;
+    const late = slot.querySelector("[data-late]");
+    late.hidden = !session.lateFrom;
+    late.textContent = session.lateFrom ? "Running late: was " + timeFormat.format(session.lateFrom) : "";
+  }
+
+  function render() {
+    if (!data) return;
+    const now = new Date();
+    const clock = document.querySelector("[data-clock]");
+    if (clock) clock.textContent = timeFormat.format(now);
+    for (const room of data.rooms) {
+      const element = document.querySelector('[data-room="' + room.uuid + '"]');
+      if (!element) continue;
+      const current = room.sessions.find((s) => s.startAt <= now && now < s.endAt) || null;
+      const upcoming = room.sessions.find((s) => s.startAt > now) || null;
+      fill(element.querySelector('[data-slot="current"]'), current, "current", now);
+      fill(element.querySelector('[data-slot="next"]'), upcoming, "next", now);
+    }
+  }
+
+  load();
+  window.setInterval(render, TICK_MS);
+  document.addEventListener("podium:live-updated", () => {
+    load();
+    render();
+  });
+})();

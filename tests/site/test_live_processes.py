@@ -1,0 +1,138 @@
+"""Live delivery across processes: two `podium serve` processes sharing one database and one Redis.
+
+A page connected to process A hears of a release published through process B (its REST API).
+"""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PODIUM = str(Path(sys.executable).with_name("podium"))
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+SETUP = """
+from podium.accounts.tokens import create_api_token
+from tests import factories, program
+event = factories.EventFactory(slug="live-across")
+user = factories.team_member(event, name="Schedulers", can_schedule=True, can_edit_event=True)
+program.placed_talk(event, "Opening", "Hall A", program.at(event, 10), user)
+program.release(event, user)
+_token, secret = create_api_token(
+    user=user, organiser=event.organiser, name="live test", events=[event], scope="write"
+)
+print("SECRET=" + secret)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(data_dir: Path, port: int | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
+    env.update(
+        PODIUM_DATA_DIR=str(data_dir),
+        PODIUM_REDIS_URL=REDIS_URL,
+        PODIUM_BASE_URL=f"http://127.0.0.1:{port or 8000}",
+        PODIUM_LOGIN_RATE_LIMIT="false",
+        PYTHONPATH=str(ROOT),  # the set-up script builds its data with the tests' factories
+    )
+    return env
+
+
+def _start(data_dir: Path, port: int, *extra: str) -> tuple[subprocess.Popen, Path]:
+    log = data_dir / f"serve-{port}.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [PODIUM, "serve", "--port", str(port), *extra],
+            env=_env(data_dir, port),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server, log
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"podium serve on {port} did not answer:\n{log.read_text()}")
+            time.sleep(0.3)
+
+
+def _read_message(response, until: str, within: float = 30) -> list[str]:
+    """SSE lines up to the blank line ending the message whose first line is `until` (or a comment).
+
+    Bounded: keepalives never let a missing message hang the test beyond `within` seconds.
+    """
+    lines = []
+    deadline = time.monotonic() + within
+    while True:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {until!r} message within {within} s; read so far: {lines}")
+        line = response.readline().decode()  # chunked transfer decoded
+        if not line:
+            raise AssertionError(f"the stream ended; read so far: {lines}")
+        lines.append(line.rstrip("\n"))
+        if line == "\n" and lines[0] == until:
+            return lines
+        if line == "\n":
+            lines = []
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """Process A and process B on one SQLite file and one Redis; the event's secret for B's API."""
+    first_port, second_port = _free_port(), _free_port()
+    first, first_log = _start(tmp_path, first_port)  # migrates the database
+    setup = subprocess.run(
+        [PODIUM, "shell", "-c", SETUP], env=_env(tmp_path), capture_output=True, text=True, timeout=120
+    )
+    assert setup.returncode == 0, setup.stderr
+    secret = setup.stdout.split("SECRET=", 1)[1].strip()
+    second, second_log = _start(tmp_path, second_port, "--no-migrate")
+    yield {"a": first_port, "b": second_port, "secret": secret, "logs": (first_log, second_log)}
+    for server in (first, second):
+        server.terminate()
+    for server in (first, second):
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_release_published_through_one_process_reaches_a_stream_on_another(servers):
+    stream = http.client.HTTPConnection("127.0.0.1", servers["a"], timeout=30)
+    stream.request("GET", "/live-across/live", headers={"Accept": "text/event-stream"})
+    response = stream.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    assert _read_message(response, ": connected") == [": connected", ""]
+
+    publish = urllib.request.Request(
+        f"http://127.0.0.1:{servers['b']}/api/v1/orga/events/live-across/releases",
+        data=json.dumps({"comment": "Published on B", "force": True}).encode(),
+        headers={"Authorization": f"Bearer {servers['secret']}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(publish, timeout=30) as answer:  # noqa: S310 (http on loopback)
+        assert answer.status == 201
+    stream.sock.settimeout(2)  # the release is committed: A must pass it on within 2 s
+    lines = _read_message(response, "id: 2", within=2)
+    stream.close()
+
+    assert lines[1] == "event: release"
+    data = json.loads(lines[2].removeprefix("data: "))
+    assert (data["version"], data["comment"]) == (2, "Published on B")

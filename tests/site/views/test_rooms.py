@@ -1,0 +1,194 @@
+"""Room screens: now and next in one room, and in every room (lobby), from the latest release."""
+
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from podium.schedule.queries import latest_release
+from tests import factories
+from tests.program import at, place, release
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Set the clock the pages read."""
+
+    def freeze(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return freeze
+
+
+def _room_uuid(event, name):
+    return event.rooms.get(name=name).uuid
+
+
+def _text(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _panel(response, slot: str, room=None) -> str:
+    """The text of the `slot` panel ("current" or "next"), of one room's row on the lobby."""
+    html = response.content.decode()
+    if room is not None:
+        html = html[html.index(f'data-room="{room}"') :]
+    start = html.index(f'data-slot="{slot}"')
+    end = html.index("</section>" if room is None else "</td>", start)
+    chunk = re.sub(r'<div class="slot-body" data-filled hidden>.*?</div>', " ", html[start:end], flags=re.S)
+    chunk = re.sub(r"<p [^>]* hidden>.*?</p>", " ", chunk, flags=re.S)  # what the screen hides
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", chunk.split(">", 1)[1])).strip()
+
+
+def test_room_now_shows_current_session_speakers_and_time_left(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 10, 12))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Hall A")})
+    )
+
+    assert response.status_code == 200
+    current = _panel(response, "current")
+    assert "Alpha talk" in current
+    assert "Ada Lovelace" in current
+    assert "10:00–10:30" in current
+    assert "18 min left" in current
+    upcoming = _panel(response, "next")
+    assert "Lunch" in upcoming
+    assert "12:00–13:00" in upcoming
+    assert "in 108 min" in upcoming
+    assert "<h1>Hall A</h1>" in response.content.decode()
+
+
+def test_room_now_between_sessions_says_nothing_on_and_names_the_next(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 11))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Room 101")})
+    )
+
+    assert "Nothing on right now" in _panel(response, "current")
+    assert "Lunch" in _panel(response, "next")
+
+
+def test_room_now_names_the_next_day_after_the_last_session(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 18))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Hall A")})
+    )
+
+    upcoming = _panel(response, "next")
+    assert "Gamma talk" in upcoming
+    assert at(event, 10, day=1).strftime("%A") in upcoming
+
+
+def test_room_now_after_the_program_has_nothing_next(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 23, day=2))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Room 101")})
+    )
+
+    assert "Nothing more in this room" in _panel(response, "next")
+
+
+def test_room_now_says_running_late_when_the_release_moved_the_session_later(client, program, frozen):
+    event = program["event"]
+    place(event, program["alpha"], "Hall A", at(event, 10, 30), program["scheduler"])
+    release(event, program["scheduler"], comment="Running 30 minutes late")
+    frozen(at(event, 10, 5))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Hall A")})
+    )
+
+    upcoming = _panel(response, "next")
+    assert "Alpha talk" in upcoming
+    assert "Running late: was 10:00" in upcoming
+    assert "Nothing on right now" in _panel(response, "current")
+
+
+def test_room_now_embeds_the_rooms_sessions_for_the_clock_and_the_live_stream(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 10))
+
+    html = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Hall A")})
+    ).content.decode()
+
+    assert 'id="room-screen-data"' in html
+    assert f'data-live-url="/{event.slug}/live"' in html
+    assert f'data-live-version="{latest_release(event).version}"' in html
+    assert html.count('"title": "') == 3  # Alpha, Lunch, Gamma: Beta is in Room 101
+
+
+def test_room_now_reads_the_latest_release_not_the_draft(client, program, frozen):
+    event = program["event"]
+    place(event, program["alpha"], "Room 101", at(event, 14), program["scheduler"])  # not released
+    frozen(at(event, 10, 10))
+
+    response = client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, "Hall A")})
+    )
+
+    assert "Alpha talk" in _panel(response, "current")
+
+
+def test_room_now_is_404_for_unknown_rooms_events_and_unpublished_programs(client, program, event):
+    slug = program["event"].slug
+    other = factories.EventFactory()
+
+    assert (
+        client.get(reverse("site:room_now", kwargs={"event": slug, "room": uuid.uuid4()})).status_code == 404
+    )
+    assert (
+        client.get(
+            reverse("site:room_now", kwargs={"event": slug, "room": _room_uuid(other, "Hall A")})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("site:rooms_now", kwargs={"event": other.slug})).status_code == 404
+    )  # no release
+    event.is_public = False
+    event.save()
+    assert (
+        client.get(
+            reverse("site:room_now", kwargs={"event": slug, "room": _room_uuid(event, "Hall A")})
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("site:rooms_now", kwargs={"event": slug})).status_code == 404
+
+
+def test_rooms_now_lists_every_room_with_now_and_next(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 10, 20))
+
+    response = client.get(reverse("site:rooms_now", kwargs={"event": event.slug}))
+
+    hall, small = _room_uuid(event, "Hall A"), _room_uuid(event, "Room 101")
+    assert response.status_code == 200
+    assert "Alpha talk" in _panel(response, "current", room=hall)
+    assert "10 min left" in _panel(response, "current", room=hall)
+    assert "Beta talk" in _panel(response, "current", room=small)
+    assert "Bob Babbage" in _panel(response, "current", room=small)
+    assert "Lunch" in _panel(response, "next", room=small)
+    assert f'href="/{event.slug}/rooms/{hall}/now"' in response.content.decode()
+    assert _text(response).index("Hall A") < _text(response).index("Room 101")
+
+
+def test_rooms_now_reads_sessions_in_a_fixed_number_of_queries(
+    client, program, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        client.get(reverse("site:rooms_now", kwargs={"event": program["event"].slug}))
