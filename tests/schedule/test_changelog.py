@@ -91,7 +91,7 @@ def test_diff_sessions_sorts_by_kind_then_time_then_title():
     assert order == [("new", "CCC"), ("new", "AAA"), ("new", "BBB"), ("moved", "MOV"), ("cancelled", "GON")]
 
 
-def test_concerns_speakers_only_for_place_duration_and_people():
+def test_concerns_speakers_for_every_kind_of_change():
     def change(kind, fields=()):
         return {"kind": kind, "fields": list(fields)}
 
@@ -107,7 +107,8 @@ def test_concerns_speakers_only_for_place_duration_and_people():
         )
     ]
 
-    assert answers == [True, True, True, True, True, False]
+    assert answers == [True, True, True, True, True, True]
+    assert not changelog.concerns_speakers({"kind": "unknown", "fields": []})
 
 
 def test_fingerprint_ignores_key_order_and_sees_values():

@@ -442,8 +442,9 @@ def test_publish_release_mails_each_affected_speaker_once(event, scheduler, room
     assert {mail.status for mail in mails.values()} == {"queued"}
 
 
-def test_publish_release_does_not_mail_speakers_about_text_edits(event, scheduler, rooms):
-    proposal = talk(event, title="Before")
+def test_publish_release_mails_speakers_about_text_edits_too(event, scheduler, rooms):
+    speaker = factories.UserFactory()
+    proposal = talk(event, title="Before", speakers=[speaker])
     place(event, proposal, rooms[0], at(event, 10), scheduler)
     services.publish_release(event=event, by=scheduler)
     Proposal.objects.filter(pk=proposal.pk).update(title="After", abstract="New abstract")
@@ -451,7 +452,9 @@ def test_publish_release_does_not_mail_speakers_about_text_edits(event, schedule
     release = services.publish_release(event=event, by=scheduler)
 
     assert release.changes[0]["fields"] == ["title", "abstract"]
-    assert not OutboxMail.objects.filter(about=f"release:{release.pk}").exists()
+    mail = OutboxMail.objects.get(about=f"release:{release.pk}")
+    assert mail.to == speaker.email
+    assert "After" in mail.subject
 
 
 def test_publish_release_mails_about_a_moved_session_with_old_and_new_place(event, scheduler, rooms):

@@ -23,3 +23,22 @@ class Star(models.Model):
 
     def __str__(self):
         return f"{self.user} ☆ {self.proposal_id}"
+
+
+class AgendaPreference(models.Model):
+    """One attendee's settings for one event's agenda: whether they want mail when a starred session
+    changes, and the last release they looked at (the agenda page shows the changes since then)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_preferences"
+    )
+    notify_changes = models.BooleanField(default=False)
+    last_seen_version = models.PositiveIntegerField(default=0)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="agenda_preference_unique")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.event_id}"

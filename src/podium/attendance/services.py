@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from podium.attendance.models import Star
+from podium.attendance.models import AgendaPreference, Star
 from podium.attendance.queries import public_talks
 from podium.base.errors import ServiceError
 from podium.events.models import Event
@@ -47,3 +47,23 @@ def merge_stars(*, event: Event, user, codes: list[str]) -> set[str]:
         ignore_conflicts=True,
     )
     return set(event.stars.filter(user=user).values_list("proposal__code", flat=True))
+
+
+@transaction.atomic
+def set_change_notices(*, event: Event, user, notify: bool) -> AgendaPreference:
+    """Opt in to (or out of) one mail per release about the starred sessions it changes. No side effects."""
+    preference, _ = AgendaPreference.objects.get_or_create(event=event, user=user)
+    if preference.notify_changes != notify:
+        preference.notify_changes = notify
+        preference.save(update_fields=["notify_changes", "updated"])
+    return preference
+
+
+@transaction.atomic
+def mark_agenda_seen(*, event: Event, user, version: int) -> AgendaPreference:
+    """Remember that `user` has seen release `version` of the agenda (never goes back). No side effects."""
+    preference, _ = AgendaPreference.objects.select_for_update().get_or_create(event=event, user=user)
+    if version > preference.last_seen_version:
+        preference.last_seen_version = version
+        preference.save(update_fields=["last_seen_version", "updated"])
+    return preference

@@ -34,6 +34,8 @@ class OutboxMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Files sent with the mail: [{"filename", "content_type", "content" (text)}], e.g. an iCal event.
+    attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

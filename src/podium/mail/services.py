@@ -33,10 +33,28 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
+def attachment(*, filename: str, content: bytes | str, content_type: str) -> dict:
+    """One file to send with a mail, as stored in the outbox row (text content only, e.g. iCal)."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    # The charset parameter is the mail library's business (the text is always UTF-8).
+    return {"filename": filename, "content_type": content_type.split(";")[0].strip(), "content": text}
+
+
 def queue_mail(
-    *, to: str, template: str, context: dict, event=None, user=None, about: str = "", held: bool = False
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    event=None,
+    user=None,
+    about: str = "",
+    held: bool = False,
+    attachments: list[dict] | None = None,
 ) -> OutboxMail:
-    """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits."""
+    """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits.
+
+    `attachments` are dicts made by `attachment()`; they are stored with the row and sent with it.
+    """
     subject, body = render(template, {"event": event, **context})
     mail = OutboxMail.objects.create(
         event=event,
@@ -47,6 +65,7 @@ def queue_mail(
         template=template,
         about=about,
         status=MailStatus.HELD if held else MailStatus.QUEUED,
+        attachments=list(attachments or []),
     )
     if not held:
         _deliver_after_commit([mail.pk])
@@ -69,8 +88,18 @@ def release_held(*, mails) -> list[int]:
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
+    """After commit, hand the rows to the delivery task: a worker with a broker, in-process without."""
     if settings.PODIUM_DELIVER_MAIL_ON_COMMIT and ids:
-        transaction.on_commit(lambda: deliver(ids=ids))
+        transaction.on_commit(lambda: _dispatch(ids))
+
+
+def _dispatch(ids: list[int]) -> None:
+    from podium.mail.tasks import deliver_mail
+
+    try:
+        deliver_mail.delay(ids=ids)
+    except Exception as exc:  # broker unreachable: the rows stay queued for the next sweep
+        log.warning("could not hand mail %s to the worker: %s", ids, exc)
 
 
 def _claim(ids=None) -> list[OutboxMail]:
@@ -90,14 +119,20 @@ def _claim(ids=None) -> list[OutboxMail]:
     return mails
 
 
+def _message(mail: OutboxMail) -> EmailMessage:
+    """The message for one outbox row, with its stored attachments."""
+    message = EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to])
+    for item in mail.attachments or []:
+        message.attach(item["filename"], item["content"], item["content_type"])
+    return message
+
+
 def deliver(*, ids=None) -> int:
     """Send queued mail (all of it, or the given ids). Returns how many were sent."""
     sent = 0
     for mail in _claim(ids):
         try:
-            EmailMessage(
-                subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to]
-            ).send()
+            _message(mail).send()
         except Exception as exc:  # any transport failure: keep the row, retry later
             log.warning("mail %s to %s failed: %s", mail.pk, mail.to, exc)
             OutboxMail.objects.filter(pk=mail.pk).update(

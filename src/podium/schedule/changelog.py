@@ -35,8 +35,6 @@ FIELD_LABELS = {
     "abstract": "abstract",
     "description": "description",
 }
-# Changes a speaker hears about by mail: their time, room, duration or the people on the session.
-SPEAKER_NOTICE_FIELDS = frozenset({"minutes", "speaker_names"})
 
 
 def _place(session: dict) -> dict:
@@ -92,10 +90,9 @@ def diff_sessions(old: dict[str, dict], new: dict[str, dict]) -> list[dict]:
 
 
 def concerns_speakers(change: dict) -> bool:
-    """Whether the speakers of the session should be told (by mail) about this change."""
-    if change["kind"] in (NEW, MOVED, CANCELLED):
-        return True
-    return any(label in change["fields"] for label in (FIELD_LABELS[f] for f in SPEAKER_NOTICE_FIELDS))
+    """Whether the speakers of the session are told (by mail) about this change: every kind, text edits
+    included, since what the public reads about their session changed too."""
+    return change["kind"] in KINDS
 
 
 def fingerprint(payload) -> str:

@@ -1,0 +1,160 @@
+"""The change notices of a release: who is told what, by mail, when the program changes.
+
+Called by `publish_release` inside its transaction, so the notices are outbox rows of the same commit:
+a release that is rolled back sends nothing, and a published one is never announced twice.
+
+- Each speaker whose session is new, moved, changed or cancelled gets one
+  mail listing all their changes, with an iCal file of those sessions (a cancelled one carries
+  STATUS:CANCELLED) so their calendar follows the program.
+- Each attendee who opted in (`AgendaPreference.notify_changes`) gets one mail per release listing
+  only the sessions they starred that moved, changed or were cancelled. Nobody hears about a session
+  they did not star.
+"""
+
+from dataclasses import dataclass
+
+import icalendar
+from django.db.models import Prefetch
+
+from podium.attendance.models import AgendaPreference, Star
+from podium.events.models import Event
+from podium.interop.exporters import ical, render
+from podium.interop.exporters.common import talk_url
+from podium.mail.services import attachment, queue_mail
+from podium.proposals.models import ProposalSpeaker
+from podium.schedule import changelog
+from podium.schedule.models import Release
+
+SPEAKER_TEMPLATE = "schedule_changes"
+ATTENDEE_TEMPLATE = "starred_changes"
+# What attendees hear about: a session they planned to see is somewhere else, different, or gone.
+ATTENDEE_KINDS = frozenset({changelog.MOVED, changelog.CHANGED, changelog.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Notices:
+    """How many mails a release queued, per audience."""
+
+    speakers: int = 0
+    attendees: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.speakers + self.attendees
+
+
+def speaker_about(release: Release) -> str:
+    """The outbox `about` of a release's speaker notices (the release page counts them)."""
+    return f"release:{release.pk}"
+
+
+def attendee_about(release: Release) -> str:
+    return f"release-stars:{release.pk}"
+
+
+class _Calendars:
+    """iCal files for any set of session codes of one release, rendered once per release.
+
+    The release's feed is rendered once for every code that needs a notice; each mail's file is a
+    calendar with that speaker's events picked from it, so a release touching hundreds of speakers
+    does not render the feed hundreds of times.
+    """
+
+    def __init__(self, release: Release, codes: set[str]):
+        self.release = release
+        self.events: dict[str, list] = {}
+        if not codes:
+            return
+        feed = icalendar.Calendar.from_ical(render(release, "ical", codes=codes).content)
+        urls = {talk_url(release.event.slug, code): code for code in codes}
+        for component in feed.walk("VEVENT"):
+            code = urls.get(str(component.get("url")))
+            if code is not None:
+                self.events.setdefault(code, []).append(component)
+
+    def file_for(self, codes: list[str]) -> dict | None:
+        events = [event for code in codes for event in self.events.get(code, [])]
+        if not events:
+            return None
+        event = self.release.event
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", f"-//podium//{event.slug}//changes")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", f"{event.name}: your sessions")
+        for component in events:
+            calendar.add_component(component)
+        return attachment(
+            filename=f"{event.slug}-{self.release.name}-changes.ics",
+            content=calendar.to_ical(),
+            content_type=ical.CONTENT_TYPE,
+        )
+
+
+def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
+    proposals = event.proposals.filter(code__in=codes).prefetch_related(
+        Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
+    )
+    return {p.code: [link.user for link in p.speaker_links.all()] for p in proposals}
+
+
+def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
+    """One mail per speaker listing the changes to their sessions, with an iCal file; returns how many."""
+    relevant = [change for change in changes if changelog.concerns_speakers(change)]
+    codes = {change["code"] for change in relevant}
+    users_by_code = _speakers_by_code(event, codes)
+    per_user: dict[int, tuple] = {}
+    for change in changelog.readable(relevant):
+        for user in users_by_code.get(change["code"], []):
+            per_user.setdefault(user.pk, (user, []))[1].append(change)
+    calendars = _Calendars(release, {code for code in codes if users_by_code.get(code)})
+    for user, user_changes in per_user.values():
+        file = calendars.file_for([change["code"] for change in user_changes])
+        queue_mail(
+            to=user.email,
+            template=SPEAKER_TEMPLATE,
+            context={"release": release, "changes": user_changes, "user": user},
+            event=event,
+            user=user,
+            about=speaker_about(release),
+            attachments=[file] if file else [],
+        )
+    return len(per_user)
+
+
+def queue_attendee_notices(event: Event, release: Release, changes: list[dict]) -> int:
+    """One mail per opted-in attendee listing the starred sessions this release changed; returns how many."""
+    relevant = {change["code"]: change for change in changelog.readable(changes)}
+    relevant = {code: change for code, change in relevant.items() if change["kind"] in ATTENDEE_KINDS}
+    if not relevant:
+        return 0
+    opted_in = AgendaPreference.objects.filter(event=event, notify_changes=True).values("user_id")
+    stars = (
+        Star.objects.filter(event=event, proposal__code__in=relevant, user_id__in=opted_in)
+        .select_related("user", "proposal")
+        .order_by("user_id", "id")
+    )
+    per_user: dict[int, tuple] = {}
+    for star in stars:
+        per_user.setdefault(star.user_id, (star.user, []))[1].append(relevant[star.proposal.code])
+    order = {code: index for index, code in enumerate(relevant)}
+    for user, user_changes in per_user.values():
+        user_changes.sort(key=lambda change: order[change["code"]])
+        queue_mail(
+            to=user.email,
+            template=ATTENDEE_TEMPLATE,
+            context={"release": release, "changes": user_changes, "user": user},
+            event=event,
+            user=user,
+            about=attendee_about(release),
+        )
+    return len(per_user)
+
+
+def queue_release_notices(*, event: Event, release: Release, changes: list[dict]) -> Notices:
+    """Every notice of a release, in the caller's transaction. Side effects: outbox rows (mail)."""
+    return Notices(
+        speakers=queue_speaker_notices(event, release, changes),
+        attendees=queue_attendee_notices(event, release, changes),
+    )

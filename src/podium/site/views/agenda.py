@@ -1,0 +1,73 @@
+"""An attendee's agenda: their starred sessions from the latest release, what changed in them since
+the release they last looked at, and the switch for change notices by mail."""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from podium.attendance import services
+from podium.attendance.models import AgendaPreference
+from podium.attendance.queries import starred_codes
+from podium.base.permissions import login_required
+from podium.schedule import changelog
+from podium.schedule.models import SlotKind
+from podium.schedule.notices import ATTENDEE_KINDS
+from podium.schedule.queries import latest_release
+from podium.site.views.common import mark_starred, public_event
+
+
+def _changes_since(event, version: int, latest, starred: set[str]) -> list[dict]:
+    """The moves, changes and cancellations of starred sessions in the releases after `version`."""
+    if not version or latest is None or latest.version <= version:
+        return []
+    entries = []
+    for past in event.releases.filter(version__gt=version, version__lte=latest.version).order_by("version"):
+        for change in changelog.readable(past.changes):
+            if change["kind"] in ATTENDEE_KINDS and change["code"] in starred:
+                entries.append({**change, "release": past.name})
+    return entries
+
+
+@login_required
+def agenda(request, event):
+    """GET: the agenda (and remember the release seen). POST notify=1|0: turn change mails on or off."""
+    event = public_event(event)
+    if request.method == "POST":
+        notify = request.POST.get("notify") == "1"
+        services.set_change_notices(event=event, user=request.user, notify=notify)
+        messages.success(
+            request,
+            "You will get a mail when a session you starred changes."
+            if notify
+            else "You will no longer get mail about changes to your starred sessions.",
+        )
+        return redirect(reverse("site:agenda", kwargs={"event": event.slug}))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    release = latest_release(event)
+    starred = starred_codes(event, request.user)
+    preference = AgendaPreference.objects.filter(event=event, user=request.user).first()
+    seen = preference.last_seen_version if preference else 0
+    sessions = []
+    if release is not None:
+        sessions = mark_starred(
+            list(
+                release.sessions.filter(kind=SlotKind.SESSION, code__in=starred).order_by(
+                    "start", "room_name"
+                )
+            ),
+            starred,
+        )
+        services.mark_agenda_seen(event=event, user=request.user, version=release.version)
+    return render(
+        request,
+        "site/agenda.html",
+        {
+            "event": event,
+            "release": release,
+            "sessions": sessions,
+            "changes": _changes_since(event, seen, release, starred),
+            "notify": bool(preference and preference.notify_changes),
+        },
+    )

@@ -1,0 +1,53 @@
+"""Mail attachments are stored with the outbox row and sent with the mail."""
+
+import pytest
+from django.core import mail
+
+from podium.mail import services
+from podium.mail.models import MailStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def _queue(event, attachments):
+    user = factories.UserFactory()
+    return services.queue_mail(
+        to="a@example.org",
+        template="password_reset",
+        context={"user": user, "link": "x"},
+        event=event,
+        attachments=attachments,
+    )
+
+
+def test_attachment_keeps_text_and_drops_the_charset_parameter():
+    file = services.attachment(
+        filename="a.ics", content=ICS.encode(), content_type="text/calendar; charset=utf-8"
+    )
+
+    assert file == {"filename": "a.ics", "content_type": "text/calendar", "content": ICS}
+
+
+def test_queued_mail_sends_its_attachments(event, settings):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    row = _queue(event, [services.attachment(filename="talk.ics", content=ICS, content_type="text/calendar")])
+
+    assert services.deliver() == 1
+
+    [sent] = mail.outbox
+    assert sent.attachments == [("talk.ics", ICS, "text/calendar")]
+    assert "text/calendar" in sent.message().as_string()
+    row.refresh_from_db()
+    assert row.status == MailStatus.SENT
+
+
+def test_mail_without_attachments_is_plain(event, settings):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    _queue(event, None)
+
+    services.deliver()
+
+    assert mail.outbox[0].attachments == []
