@@ -17,6 +17,7 @@ from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
 from podium.schedule.models import ReleasedSession, SlotKind
 from podium.schedule.queries import latest_release
+from podium.site.pagecache import cached_page
 from podium.site.views.common import mark_starred, public_event, visitor_stars
 
 
@@ -44,6 +45,16 @@ def talks(request, event):
     release = latest_release(event)
     if release is None and not event.show_accepted_talks:
         raise Http404("The talks are not public yet.")
+    return cached_page(
+        request,
+        event=event,
+        release=release,
+        render=lambda: _render_talks(request, event, release),
+        cacheable=not request.GET,
+    )
+
+
+def _render_talks(request, event, release):
     starred = visitor_stars(request, event)
     if release is not None:
         items = _released_talks(release).order_by(Lower("title"), "start", "id")
@@ -74,6 +85,16 @@ def talk(request, event, code):
     event = public_event(event)
     code = code.upper()
     release = latest_release(event)
+    return cached_page(
+        request,
+        event=event,
+        release=release,
+        render=lambda: _render_talk(request, event, release, code),
+        cacheable=not request.GET,
+    )
+
+
+def _render_talk(request, event, release, code: str):
     if release is not None:
         session = _released_talks(release).filter(code=code).first()
     else:
@@ -108,6 +129,16 @@ def speakers(request, event):
     release = latest_release(event)
     if release is None:
         raise Http404("The speakers are announced with the first release of the schedule.")
+    return cached_page(
+        request,
+        event=event,
+        release=release,
+        render=lambda: _render_speakers(request, event, release),
+        cacheable=not request.GET,
+    )
+
+
+def _render_speakers(request, event, release):
     titles = dict(_released_talks(release).values_list("code", "title"))
     people = list(release.speakers.defer("bio"))
     for person in people:
@@ -122,7 +153,17 @@ def speaker(request, event, speaker):
     release = latest_release(event)
     if release is None:
         raise Http404("The speakers are announced with the first release of the schedule.")
-    person = release.speakers.filter(code=speaker.upper()).first()
+    return cached_page(
+        request,
+        event=event,
+        release=release,
+        render=lambda: _render_speaker(request, event, release, speaker.upper()),
+        cacheable=not request.GET,
+    )
+
+
+def _render_speaker(request, event, release, code: str):
+    person = release.speakers.filter(code=code).first()
     if person is None:
         raise Http404("There is no speaker with this code in the program.")
     person.photo_url = _photo_url(person)

@@ -18,6 +18,7 @@ from podium.base.permissions import public
 from podium.schedule.grid import build_grid
 from podium.schedule.models import Release, SlotKind
 from podium.schedule.queries import latest_release, release_days, released_sessions
+from podium.site.pagecache import cached_page, release_fact
 from podium.site.views.common import mark_starred, public_event, visitor_stars
 
 VIEWS = ("grid", "list")
@@ -85,6 +86,23 @@ def parse_filters(query, event, release: Release, days: list[dt.date]) -> Filter
     )
 
 
+def _filter_values(filters: Filters) -> dict[str, str]:
+    """The filters as the query string spells them in their normal form."""
+    return {
+        "day": filters.day.isoformat() if filters.day else "",
+        "view": filters.view,
+        "track": "" if filters.track is None else str(filters.track),
+        "room": filters.room or "",
+        "starred": "1" if filters.starred else "",
+    }
+
+
+def _is_normal_query(query, filters: Filters) -> bool:
+    """Whether the query string names only filters, each once, in its normal form (a cacheable page)."""
+    values = _filter_values(filters)
+    return all(key in values and len(query.getlist(key)) == 1 and query[key] == values[key] for key in query)
+
+
 def _sessions(release: Release, filters: Filters, *, starred: set[str], logged_in: bool) -> list:
     if filters.day is None:
         return []
@@ -102,8 +120,19 @@ def schedule(request, event):
     release = latest_release(event)
     if release is None:
         return render(request, "site/schedule_pending.html", {"event": event})
-    days = release_days(release)
+    days = release_fact(release, "days", lambda: release_days(release))
     filters = parse_filters(request.GET, event, release, days)
+    return cached_page(
+        request,
+        event=event,
+        release=release,
+        render=lambda: _render_schedule(request, event, release, days, filters),
+        variant="|".join(_filter_values(filters).values()),
+        cacheable=_is_normal_query(request.GET, filters),
+    )
+
+
+def _render_schedule(request, event, release: Release, days: list[dt.date], filters: Filters):
     starred = visitor_stars(request, event)
     sessions = _sessions(release, filters, starred=starred, logged_in=request.user.is_authenticated)
     rooms = [room for room in release.rooms if filters.room in (None, room["uuid"])]

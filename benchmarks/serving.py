@@ -1,0 +1,354 @@
+"""Benchmark: serving a FOSDEM-size program, with and without the page cache, and 1,000 live connections.
+
+    .venv/bin/python benchmarks/serving.py [--clients 64] [--seconds 10] [--live 1000] [--output PATH]
+
+Input: FOSDEM 2025 (`../shared/schedule-data/fosdem/fosdem-2025.schedule.xml`: 943 sessions in 40 rooms
+over two days), imported with `podium import` into a throw-away data directory (SQLite unless
+PODIUM_DATABASE_URL is set). The child-process helpers and the keep-alive load generator are the
+ones of benchmarks/interop.py.
+
+1. `podium serve` (one uvicorn process) with the page cache on (the default); --clients keep-alive
+   connections for --seconds seconds against each of: the public schedule page (first day, grid), a
+   talk page, schedule.xml and schedule.json, after one warm-up request each. Requests per second,
+   p50 and p99 latency.
+2. The same after restarting the server with `PODIUM_PAGE_CACHE=off`; the ratio cached / uncached.
+   schedule.xml and schedule.json are cached by the exporters whatever the setting: they are the
+   control (a ratio near 1).
+3. --live open connections to `/<event>/live` (Server-Sent Events) on a server restarted with
+   `PODIUM_REDIS_URL` pointing at a `redis-server` this script starts for itself (the live bus goes
+   through Redis so that a release published by another process reaches the server): the server's
+   resident memory before and after opening them (after a warm-up), divided by their number; then a
+   release with a unique name is published in a child process (`publish_release(force=True)`) and
+   the time is taken from the moment publishing started (and from when it returned) until every
+   connection has received that release's `event: release` message.
+
+Results go to benchmarks/results/serving.json; benchmarks/README.md has the last ones.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from interop import DATA, PODIUM, ROOT, _load, environment, free_port, prepare, run
+
+RESULTS = ROOT / "benchmarks" / "results" / "serving.json"
+FOSDEM = DATA / "fosdem" / "fosdem-2025.schedule.xml"
+SLUG = "fosdem-2025"
+REDIS_SERVER = shutil.which("redis-server") or "redis-server"
+
+FACTS_CODE = """
+import json, django
+django.setup()
+from podium.events.models import Event
+from podium.schedule.queries import latest_release
+event = Event.objects.get(slug=%r)
+release = latest_release(event)
+talk = release.sessions.filter(kind="session").order_by("start", "id").first()
+print(json.dumps({"talk": talk.code, "sessions": release.sessions.filter(kind="session").count(),
+                  "rooms": len(release.rooms), "days": len(set(release.sessions.values_list("day", flat=True))),
+                  "public": event.is_public}))
+"""
+
+PUBLISH_CODE = """
+import json, time, django
+django.setup()
+from podium.events.models import Event
+from podium.schedule.services import publish_release
+event = Event.objects.get(slug=%r)
+started = time.time()
+release = publish_release(event=event, by=None, name=%r, force=True)
+print(json.dumps({"started": started, "returned": time.time(), "version": release.version}))
+"""
+
+
+def raise_open_files(needed: int) -> dict:
+    """Allow this process (and the server it starts) enough open files for the live connections."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        soft = min(needed, hard) if hard != resource.RLIM_INFINITY else needed
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return {"soft": soft, "hard": hard}
+
+
+def rss_mib(pid: int) -> float:
+    """The resident memory of a process (VmRSS), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class Server:
+    """`podium serve` on a free port, for the duration of a `with` block."""
+
+    def __init__(self, env: dict, **extra_env: str):
+        self.port = free_port()
+        self.env = env | {"PODIUM_ALLOWED_HOSTS": "127.0.0.1"} | extra_env
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # noqa: S603
+            [PODIUM, "serve", "--port", str(self.port), "--no-migrate"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise SystemExit("podium serve stopped at start-up") from None
+                time.sleep(0.1)
+        raise SystemExit("podium serve did not start listening")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def targets(facts: dict) -> dict[str, str]:
+    return {
+        "healthz": "/healthz",  # the baseline: the cheapest answer the server gives
+        "schedule_page": f"/{SLUG}/schedule/",
+        "talk_page": f"/{SLUG}/talk/{facts['talk']}/",
+        "schedule_xml": f"/{SLUG}/schedule/export/schedule.xml",
+        "schedule_json": f"/{SLUG}/schedule/export/schedule.json",
+    }
+
+
+def measure_pages(env: dict, paths: dict, clients: int, seconds: float, **extra_env) -> dict:
+    with Server(env, **extra_env) as server:
+        results = {}
+        for name, path in paths.items():
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}") as answer:
+                size = len(answer.read())  # and the warm-up: renders (and caches) once
+            results[name] = asyncio.run(_load("127.0.0.1", server.port, path, clients, seconds)) | {
+                "bytes": size
+            }
+        results["server_rss_mib"] = rss_mib(server.process.pid)
+    return results
+
+
+# --- Live connections ------------------------------------------------------------------------------
+
+
+@dataclass
+class Listeners:
+    """What the live clients share: how many are open, and when each saw the release named `marker`."""
+
+    total: int
+    marker: bytes
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    opened: int = 0
+    received: dict[int, float] = field(default_factory=dict)
+
+
+async def _listen(port: int, path: str, shared: Listeners, index: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(f"{path}: {head.splitlines()[0]!r}")
+    seen = b""
+    # The stream starts with a ": connected" comment once the subscription is open.
+    while b": connected" not in seen:
+        seen += await reader.read(4096)
+    shared.opened += 1
+    if shared.opened == shared.total:
+        shared.ready.set()
+    # Only the release this benchmark publishes counts (its name is unique).
+    while shared.marker not in seen:
+        chunk = await reader.read(4096)
+        if not chunk:
+            raise RuntimeError("live stream closed before the release arrived")
+        seen = seen[-256:] + chunk
+    shared.received[index] = time.time()
+    writer.close()
+
+
+async def _warm_up(port: int) -> None:
+    """A few live connections opened and closed, so the server's one-time costs are not counted per connection."""
+    for _ in range(10):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET /{SLUG}/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        seen = b""
+        while b": connected" not in seen:
+            seen += await reader.read(4096)
+        writer.close()
+    await asyncio.sleep(1)
+
+
+async def _live(port: int, connections: int, server_pid: int, env: dict) -> dict:
+    await _warm_up(port)
+    before = rss_mib(server_pid)
+    name = f"bench-{os.getpid()}-{time.time_ns()}"
+    shared = Listeners(total=connections, marker=name.encode())
+    started = time.perf_counter()
+    tasks = []
+    for index in range(connections):
+        tasks.append(asyncio.create_task(_listen(port, f"/{SLUG}/live", shared, index)))
+        if index % 50 == 49:
+            await asyncio.sleep(0.05)  # do not overflow the listen backlog
+    await asyncio.wait_for(shared.ready.wait(), timeout=120)
+    open_seconds = time.perf_counter() - started
+    await asyncio.sleep(2)  # let the server settle before reading its memory
+    after = rss_mib(server_pid)
+    publisher = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", PUBLISH_CODE % (SLUG, name), env=env, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await publisher.communicate()
+    if publisher.returncode != 0:
+        raise RuntimeError("publishing the release failed")
+    published = json.loads(output.decode().strip().splitlines()[-1])
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
+    last = max(shared.received.values())
+    return {
+        "connections": connections,
+        "seconds_to_open_all": open_seconds,
+        "server_rss_before_mib": before,
+        "server_rss_after_mib": after,
+        "kib_per_connection": (after - before) * 1024 / connections,
+        "release_version": published["version"],
+        "publish_seconds": published["returned"] - published["started"],
+        "all_received_after_publish_started_ms": 1000 * (last - published["started"]),
+        "all_received_after_publish_returned_ms": 1000 * (last - published["returned"]),
+        "first_received_after_publish_returned_ms": 1000
+        * (min(shared.received.values()) - published["returned"]),
+    }
+
+
+@contextlib.contextmanager
+def own_redis():
+    """A Redis server of this benchmark's own (no persistence), so no one else's messages share its channels."""
+    port = free_port()
+    redis = subprocess.Popen(  # noqa: S603
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def measure_live(env: dict, connections: int) -> dict:
+    with own_redis() as redis_url:
+        live_env = env | {"PODIUM_REDIS_URL": redis_url}
+        with Server(live_env) as server:
+            return asyncio.run(_live(server.port, connections, server.process.pid, live_env))
+
+
+# --- Report ----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--live", type=int, default=1000, help="open live connections (0: skip)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    limits = raise_open_files(2 * args.live + 256)
+
+    data_dir = tempfile.mkdtemp(prefix="podium-bench-serving-")
+    env = environment(data_dir)
+    try:
+        prepare(env)
+        imported = run([PODIUM, "import", str(FOSDEM), "--event", SLUG, "--organiser", "bench"], env)
+        facts = json.loads(
+            run([sys.executable, "-c", FACTS_CODE % SLUG], env)["output"].strip().splitlines()[-1]
+        )
+        paths = targets(facts)
+        cached = measure_pages(env, paths, args.clients, args.seconds)
+        uncached = measure_pages(env, paths, args.clients, args.seconds, PODIUM_PAGE_CACHE="off")
+        live = measure_live(env, args.live) if args.live else None
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    report = {
+        "benchmark": "serving",
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": "postgresql" if env.get("PODIUM_DATABASE_URL") else "sqlite",
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "open_files_limit": limits,
+        "event": facts
+        | {"file": str(FOSDEM.relative_to(ROOT.parent)), "import_seconds": imported["seconds"]},
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cached": cached,
+        "uncached": uncached,
+        "ratio_rps_cached_to_uncached": {
+            name: cached[name]["requests_per_s"] / uncached[name]["requests_per_s"]
+            for name in paths
+            if name != "healthz"
+        },
+        "live": live,
+    }
+    print_report(report)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nResults written to {args.output}")
+    return 0
+
+
+def print_report(report: dict) -> None:
+    event = report["event"]
+    print(f"Podium serving benchmark: {report['database']}, Python {report['python']}, {report['cpus']} CPUs")
+    print(
+        f"{event['sessions']} sessions, {event['rooms']} rooms, {event['days']} days (import {event['import_seconds']:.1f} s)"
+    )
+    print(f"\n{report['clients']} keep-alive clients, {report['seconds']:.0f} s per target")
+    print(
+        f"  {'target':<15} {'cached req/s':>12} {'p50':>8} {'p99':>8}   {'uncached req/s':>14} {'p50':>8} {'p99':>8}  ratio"
+    )
+    for name in report["cached"]:
+        if name == "server_rss_mib":
+            continue
+        on, off = report["cached"][name], report["uncached"][name]
+        ratio = on["requests_per_s"] / off["requests_per_s"]
+        print(
+            f"  {name:<15} {on['requests_per_s']:12.0f} {on['p50_ms']:6.1f}ms {on['p99_ms']:6.1f}ms"
+            f"   {off['requests_per_s']:14.0f} {off['p50_ms']:6.1f}ms {off['p99_ms']:6.1f}ms  x{ratio:.1f}"
+        )
+    live = report["live"]
+    if live:
+        print(f"\n{live['connections']} live connections (opened in {live['seconds_to_open_all']:.1f} s)")
+        print(
+            f"  server RSS {live['server_rss_before_mib']:.0f} -> {live['server_rss_after_mib']:.0f} MiB:"
+            f" {live['kib_per_connection']:.1f} KiB per connection"
+        )
+        print(
+            f"  release v{live['release_version']}: publish took {1000 * live['publish_seconds']:.0f} ms; every connection"
+            f" had it {live['all_received_after_publish_started_ms']:.0f} ms after publishing started"
+            f" ({live['all_received_after_publish_returned_ms']:.0f} ms after it returned)"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
