@@ -52,6 +52,7 @@ def configure() -> None:
     os.environ["PODIUM_BASE_URL"] = "http://127.0.0.1:8000"
     os.environ["PODIUM_ALLOWED_HOSTS"] = "testserver"
     os.environ["PODIUM_DELIVER_MAIL_ON_COMMIT"] = "false"  # the outbox is written; nothing is sent
+    os.environ["PODIUM_PAGE_CACHE"] = "off"  # every GET renders the page: rendering is what is measured
     os.environ.pop("PODIUM_DEBUG", None)
     import django
 

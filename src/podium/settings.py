@@ -234,11 +234,29 @@ PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
 # retries. Private, loopback and link-local receivers are refused unless allowed here.
 PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = env_bool("PODIUM_DELIVER_WEBHOOKS_ON_COMMIT", True)
 PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
+# Open program pages follow releases over Server-Sent Events (site/views/live.py); an idle stream
+# sends a comment this often (seconds) so proxies keep it open. Across processes it needs PODIUM_REDIS_URL.
+PODIUM_LIVE_KEEPALIVE = float(os.environ.get("PODIUM_LIVE_KEEPALIVE", "15"))
 # Public program pages are rendered once per release for anonymous visitors (podium.site.pagecache).
 PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
 PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "imports")
+
+# --- Workers (Celery, podium/celery.py) -------------------------------------------------------------
+# With PODIUM_REDIS_URL, outbox deliveries go to `celery -A podium worker`; without a broker the tasks
+# run in-process at once, as before.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Sweeps pick up what an on-commit dispatch missed (broker down) and stale claims of dead workers.
+    "deliver-mail": {"task": "podium.mail.deliver", "schedule": 60.0},
+    "deliver-webhooks": {"task": "podium.webhooks.deliver", "schedule": 60.0},
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -7,16 +7,17 @@ a StaleEdit that says where the session is now, so two organisers never overwrit
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils import formats, timezone
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event, Room
-from podium.mail.services import queue_mail
-from podium.proposals.models import Proposal, ProposalSpeaker
+from podium.proposals.models import Proposal
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import changelog, rules
+from podium.schedule import notices as release_notices
+from podium.schedule.live import announce_release
 from podium.schedule.models import Release, ReleasedSession, ReleasedSpeaker, Slot, SlotKind
 from podium.schedule.queries import latest_release
 from podium.schedule.snapshot import build_snapshot, released_dicts
@@ -275,37 +276,15 @@ def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
 # --- Releases --------------------------------------------------------------------------------------
 
 
-def _speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
-    """One mail per speaker listing the changes to their sessions in this release; returns how many."""
-    relevant = [change for change in changes if changelog.concerns_speakers(change)]
-    codes = {change["code"] for change in relevant}
-    proposals = event.proposals.filter(code__in=codes).prefetch_related(
-        Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
-    )
-    users_by_code = {p.code: [link.user for link in p.speaker_links.all()] for p in proposals}
-    per_user: dict[int, tuple] = {}
-    for change in changelog.readable(relevant):
-        for user in users_by_code.get(change["code"], []):
-            per_user.setdefault(user.pk, (user, []))[1].append(change)
-    for user, user_changes in per_user.values():
-        queue_mail(
-            to=user.email,
-            template="schedule_changes",
-            context={"release": release, "changes": user_changes, "user": user},
-            event=event,
-            user=user,
-            about=f"release:{release.pk}",
-        )
-    return len(per_user)
-
-
 def publish_release(*, event: Event, by, name: str = "", comment: str = "", force: bool = False) -> Release:
     """Publish the draft as the next release: an immutable snapshot with its changelog.
 
     Refused when nothing public changed since the last release, unless `force`. Releases of one
     event are numbered one after the other (the event row is locked while publishing).
-    Side effects: audit entry; one mail in the outbox per speaker whose session is new, moved,
-    cancelled, or changed in duration or speakers; a `release.published` webhook delivery per endpoint.
+    Side effects: audit entry; the release's notices in the outbox (schedule/notices.py: one mail
+    with an iCal file per speaker whose session is new, moved, cancelled, or changed in duration or
+    speakers, one per opted-in attendee whose starred sessions changed); a `release.published`
+    webhook delivery per endpoint; after commit, a live message to the event's open pages.
     """
     _check_allowed(event, by)
     with transaction.atomic():
@@ -340,7 +319,7 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
             row.release = release
         ReleasedSession.objects.bulk_create(snapshot.sessions, batch_size=500)
         ReleasedSpeaker.objects.bulk_create(snapshot.speakers, batch_size=500)
-        notices = _speaker_notices(locked, release, changes)
+        notices = release_notices.queue_release_notices(event=locked, release=release, changes=changes)
         audit.record(
             action="release.published",
             actor=by,
@@ -348,10 +327,12 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
             event_id=event.pk,
             name=name,
             sessions=len(snapshot.sessions),
-            notices=notices,
+            notices=notices.speakers,
+            attendee_notices=notices.attendees,
             **release.counts(),
         )
         emit_webhook(
             event=locked, kind="release.published", payload=webhook_payloads.release_published(release)
         )
+        transaction.on_commit(lambda: announce_release(release))
     return release

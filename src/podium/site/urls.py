@@ -1,6 +1,6 @@
 from django.urls import path
 
-from podium.site.views import exports, home, program, schedule, stars
+from podium.site.views import agenda, exports, home, live, program, rooms, schedule, stars
 
 app_name = "site"
 urlpatterns = [
@@ -14,7 +14,11 @@ urlpatterns = [
     path("<slug:event>/speakers/", program.speakers, name="speakers"),
     path("<slug:event>/speaker/<str:speaker>/", program.speaker, name="speaker"),
     path("<slug:event>/releases/", program.releases, name="releases"),
+    path("<slug:event>/live", live.live, name="live"),
+    path("<slug:event>/rooms/now", rooms.rooms_now, name="rooms_now"),
+    path("<slug:event>/rooms/<uuid:room>/now", rooms.room_now, name="room_now"),
     path("<slug:event>/stars/", stars.my_stars, name="my_stars"),
+    path("<slug:event>/agenda/", agenda.agenda, name="agenda"),
     path("<slug:event>/stars/merge/", stars.stars_merge, name="stars_merge"),
     path("<slug:event>/schedule/export/schedule.xml", exports.schedule_xml, name="export_xml"),
     path("<slug:event>/schedule/export/schedule.json", exports.schedule_json, name="export_json"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from podium.orga.urls import interop, review, schedule, setup, tokens, webhooks
+from podium.orga.urls import dayof, interop, printing, review, schedule, setup, tokens, webhooks
 from podium.orga.views import dashboard
 
 app_name = "orga"
@@ -15,7 +15,9 @@ urlpatterns = [
     *setup.urlpatterns,
     *review.urlpatterns,
     *schedule.urlpatterns,
+    *dayof.urlpatterns,
     *interop.urlpatterns,
     *webhooks.urlpatterns,
     *tokens.urlpatterns,
+    *printing.urlpatterns,
 ]
