@@ -136,6 +136,19 @@ def measure_file(slug: str, path: Path, env: dict, runs: int, out_dir: Path) -> 
     return result
 
 
+def wait_for_port(port: int, *, alive=lambda: True, tries: int = 100, pause: float = 0.1) -> None:
+    """Wait until something listens on 127.0.0.1:`port`; stop early when `alive()` turns false."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if not alive():
+                raise SystemExit(f"the process meant to listen on port {port} stopped at start-up") from None
+            time.sleep(pause)
+    raise SystemExit(f"nothing listens on port {port} after {tries * pause:.0f} s")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -198,12 +211,7 @@ def measure_serving(slug: str, env: dict, clients: int, seconds: float) -> dict:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port, alive=lambda: server.poll() is None)
         export = f"/{slug}/schedule/export/schedule.xml"
         asyncio.run(_load("127.0.0.1", port, export, 2, 1))  # renders and caches the export once
         baseline = asyncio.run(_load("127.0.0.1", port, "/healthz", clients, seconds))

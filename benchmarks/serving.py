@@ -34,7 +34,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from interop import DATA, PODIUM, ROOT, _load, environment, free_port, prepare, run
+from interop import DATA, PODIUM, ROOT, _load, environment, free_port, prepare, run, wait_for_port
 
 RESULTS = ROOT / "benchmarks" / "results" / "serving.json"
 FOSDEM = DATA / "fosdem" / "fosdem-2025.schedule.xml"
@@ -107,15 +106,8 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit("podium serve stopped at start-up") from None
-                time.sleep(0.1)
-        raise SystemExit("podium serve did not start listening")
+        wait_for_port(self.port, alive=lambda: self.process.poll() is None, tries=300)
+        return self
 
     def __exit__(self, *exc):
         self.process.terminate()
@@ -244,12 +236,7 @@ def own_redis():
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port, alive=lambda: redis.poll() is None, pause=0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         redis.terminate()
