@@ -89,6 +89,7 @@ def _pages_of(event, proposal, published):
             f"/{e}/me/profile/",
             f"/{e}/me/proposals/{code}/",
             f"/{e}/cfp/submit/",
+            f"/{e}/agenda/",
         ],
         "reviewer": [
             f"/orga/event/{e}/reviews/",
@@ -114,6 +115,12 @@ def _pages_of(event, proposal, published):
             f"/orga/event/{e}/schedule/breaks/new/",
             f"/orga/event/{e}/schedule/breaks/{lunch}/",
             f"/orga/event/{e}/schedule/release/",
+            f"/orga/event/{e}/day-of/",
+            f"/orga/event/{e}/print/",
+            f"/orga/event/{e}/import/",
+            f"/orga/event/{e}/webhooks/",
+            f"/orga/event/{e}/webhooks/new/",
+            f"/orga/organiser/{event.organiser.slug}/tokens/",
         ],
     }
 
