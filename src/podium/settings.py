@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "podium.cfp",
     "podium.site",
     "podium.api",
+    "ninja",  # serves the API docs page's Swagger UI from our static files (no CDN; our CSP allows 'self')
 ]
 
 MIDDLEWARE = [
