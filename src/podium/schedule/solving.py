@@ -1,0 +1,342 @@
+"""Automatic scheduling of an event's draft: the engine's instance built from the event, and its
+solution applied through the schedule services (so every move is checked, audited and announced).
+
+The grid the engine sees is deliberately simple: every event day from DAY_START to DAY_END local
+time, cut into steps of the greatest common divisor of the session types' durations (at least
+MIN_STEP_MINUTES). A break in every room removes its steps; a break in one room, or a room's time
+outside its availability windows, makes that room unavailable then. A session already placed off that
+grid (say at 10:10, or at 19:00) is not moved: it stays where it is and blocks its room and its
+speakers at that time.
+
+Ids in the instance are readable and map straight back to the draft: slots are local start times
+("2026-06-06T09:30"), rooms "room-<pk>", sessions their proposal code, people "user-<pk>".
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db import transaction
+
+from podium.attendance.queries import star_counts
+from podium.base.errors import ServiceError
+from podium.events.models import Event, RoomAvailability
+from podium.proposals.models import SpeakerAvailability
+from podium.proposals.states import SCHEDULABLE
+from podium.schedule import services
+from podium.schedule.models import Slot, SlotKind
+from podium.schedule.queries import placed_slots, schedulable_proposals
+from podium.schedule.solver import InstanceError, Solution, load_instance, solve
+from podium.schedule.solver.instance import DEFAULT_WEIGHTS
+
+DAY_START = dt.time(9, 0)
+DAY_END = dt.time(18, 0)
+MIN_STEP_MINUTES = 15
+AUDIENCE_PER_STAR = 1.6  # stars understate the audience: not everyone who comes stars first
+UNKNOWN_CAPACITY = 10_000  # a room without a capacity never overflows
+SLOT_ID_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def step_minutes(event: Event) -> int:
+    """The grid step: the gcd of the session types' durations, never finer than MIN_STEP_MINUTES."""
+    durations = list(event.session_types.values_list("duration_minutes", flat=True))
+    return max(MIN_STEP_MINUTES, reduce(math.gcd, durations, 0))
+
+
+def slot_id(moment: dt.datetime, event: Event) -> str:
+    return moment.astimezone(event.tz).strftime(SLOT_ID_FORMAT)
+
+
+def slot_start(ident: str, event: Event) -> dt.datetime:
+    """The aware moment a slot id stands for (ids are local times in the event's time zone)."""
+    return dt.datetime.strptime(ident, SLOT_ID_FORMAT).replace(tzinfo=event.tz)
+
+
+def room_id(room) -> str:
+    return f"room-{room.pk}"
+
+
+def person_id(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def _overlaps(start, end, other_start, other_end) -> bool:
+    return start < other_end and other_start < end
+
+
+def _merged(windows: list) -> list:
+    """Windows joined where they touch, so a step across two back-to-back windows counts as inside."""
+    merged = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(start, end, windows) -> bool:
+    return any(window_start <= start and end <= window_end for window_start, window_end in windows)
+
+
+def _grid(event: Event, step: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every step of every event day between DAY_START and DAY_END, as aware (start, end) pairs."""
+    grid = []
+    for day in event.days:
+        start = dt.datetime.combine(day, DAY_START, tzinfo=event.tz)
+        day_end = dt.datetime.combine(day, DAY_END, tzinfo=event.tz)
+        while start + dt.timedelta(minutes=step) <= day_end:
+            grid.append((start, start + dt.timedelta(minutes=step)))
+            start += dt.timedelta(minutes=step)
+    return grid
+
+
+def _cover(start: dt.datetime, length: int, step: int, starts: set, tz) -> list | None:
+    """The grid steps a session of `length` steps starting at `start` takes, or None if off the grid."""
+    covered = [start + dt.timedelta(minutes=step * k) for k in range(length)]
+    if not all(moment in starts for moment in covered):
+        return None
+    if len({moment.astimezone(tz).date() for moment in covered}) > 1:
+        return None
+    return covered
+
+
+@dataclass
+class _Draft:
+    """What the instance is built from, read from the database once."""
+
+    grid: list
+    step: int
+    rooms: list
+    proposals: list
+    places: dict  # proposal id -> Slot with a place
+    breaks: list  # Slot rows of kind break
+    room_windows: dict  # room id -> [(start, end)]
+    speaker_windows: dict  # user id -> [(start, end)]
+
+
+def _read_draft(event: Event) -> _Draft:
+    step = step_minutes(event)
+    slots = list(placed_slots(event))
+    room_windows, speaker_windows = defaultdict(list), defaultdict(list)
+    for window in RoomAvailability.objects.filter(room__event=event):
+        room_windows[window.room_id].append((window.start, window.end))
+    for window in SpeakerAvailability.objects.filter(profile__event=event).select_related("profile"):
+        speaker_windows[window.profile.user_id].append((window.start, window.end))
+    return _Draft(
+        grid=_grid(event, step),
+        step=step,
+        rooms=list(event.rooms.all()),
+        proposals=list(schedulable_proposals(event)),
+        places={slot.proposal_id: slot for slot in slots if slot.kind == SlotKind.SESSION},
+        breaks=[slot for slot in slots if slot.kind == SlotKind.BREAK],
+        room_windows={room: _merged(windows) for room, windows in room_windows.items()},
+        speaker_windows={user: _merged(windows) for user, windows in speaker_windows.items()},
+    )
+
+
+def build_instance(event: Event, *, keep_pinned: bool = True, mode: str = "fill") -> dict:
+    """The engine's instance (docs/solver-format.md) for the event's draft.
+
+    `keep_pinned` turns pinned slots into pins the engine never moves; `mode` only documents intent
+    here (both modes pass the current places: "fill" keeps them, "replan" treats them as the
+    baseline for minimal changes).
+    """
+    draft = _read_draft(event)
+    step = draft.step
+    every_room_breaks = [(b.start, b.end) for b in draft.breaks if b.room_id is None]
+    grid = [(s, e) for s, e in draft.grid if not any(_overlaps(s, e, *b) for b in every_room_breaks)]
+    starts = {start for start, _ in grid}
+    candidates, current, obstacles = [], [], []
+    for proposal in draft.proposals:
+        place = draft.places.get(proposal.pk)
+        length = math.ceil(proposal.duration_minutes / step)
+        covered = _cover(place.start, length, step, starts, event.tz) if place else None
+        if place is not None and covered is None:
+            obstacles.append(place)  # placed off the grid: stays, and blocks its room and speakers
+            continue
+        candidates.append((proposal, length, place, covered))
+    rooms = [_room_entry(event, room, grid, draft, obstacles) for room in draft.rooms]
+    stars = star_counts(event)
+    sessions = []
+    for proposal, length, place, covered in candidates:
+        entry = _session_entry(event, proposal, length, grid, draft, obstacles, stars)
+        if place is not None:
+            where = {"slot": slot_id(place.start, event), "room": room_id(place.room)}
+            current.append({"session": proposal.code, **where})
+            if place.pinned and keep_pinned:
+                entry["pinned"] = where
+                if entry["allowed"] != "all":  # the organiser's pin wins over availability
+                    entry["allowed"] = sorted(set(entry["allowed"]) | {slot_id(m, event) for m in covered})
+        sessions.append(entry)
+    return {
+        "slots": [
+            {
+                "id": slot_id(start, event),
+                "start": slot_id(start, event),
+                "minutes": step,
+                "day": str(start.date()),
+            }
+            for start, _ in grid
+        ],
+        "rooms": rooms,
+        "sessions": sessions,
+        "attendees": _attendees(event, {entry["id"] for entry in sessions}),
+        "weights": dict(DEFAULT_WEIGHTS),
+        "current": current,
+    }
+
+
+def _room_entry(event: Event, room, grid, draft: _Draft, obstacles) -> dict:
+    taken = [(b.start, b.end) for b in draft.breaks if b.room_id == room.pk]
+    taken += [(o.start, o.end) for o in obstacles if o.room_id == room.pk]
+    windows = draft.room_windows.get(room.pk)
+    unavailable = [
+        slot_id(start, event)
+        for start, end in grid
+        if any(_overlaps(start, end, *t) for t in taken) or (windows and not _inside(start, end, windows))
+    ]
+    return {
+        "id": room_id(room),
+        "capacity": room.capacity if room.capacity is not None else UNKNOWN_CAPACITY,
+        "unavailable": unavailable,
+        "tags": [],
+    }
+
+
+def _session_entry(event: Event, proposal, length, grid, draft: _Draft, obstacles, stars) -> dict:
+    speakers = [link.user_id for link in proposal.speaker_links.all()]
+    busy = [
+        (o.start, o.end)
+        for o in obstacles
+        if {link.user_id for link in o.proposal.speaker_links.all()} & set(speakers)
+    ]
+    limited = [draft.speaker_windows[user] for user in speakers if draft.speaker_windows.get(user)]
+    if limited or busy:
+        allowed = [
+            slot_id(start, event)
+            for start, end in grid
+            if all(_inside(start, end, windows) for windows in limited)
+            and not any(_overlaps(start, end, *b) for b in busy)
+        ]
+    else:
+        allowed = "all"
+    return {
+        "id": proposal.code,
+        "title": proposal.title,
+        "slots": length,
+        "speakers": [person_id(user) for user in speakers],
+        "track": proposal.track.name if proposal.track_id else None,
+        "plenary": proposal.session_type.is_plenary,
+        "allowed": allowed,
+        "room_tags": [],
+        "pinned": None,
+        "audience": round(stars.get(proposal.pk, 0) * AUDIENCE_PER_STAR),
+    }
+
+
+def _attendees(event: Event, codes: set) -> list[dict]:
+    starred = defaultdict(list)
+    rows = event.stars.filter(proposal__state__in=SCHEDULABLE).values_list("user_id", "proposal__code")
+    for user, code in rows.order_by("user_id", "proposal__code"):
+        if code in codes:
+            starred[user].append(code)
+    return [{"id": person_id(user), "starred": codes} for user, codes in starred.items()]
+
+
+@dataclass
+class ApplyReport:
+    """What applying a solution does (or did): session codes by outcome, and why some were left out."""
+
+    placed: list = field(default_factory=list)
+    moved: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)  # [(code, reason)]
+    kept_in_place: list = field(default_factory=list)  # codes left out that keep the place they have
+
+
+def _targets(event: Event, solution: Solution):
+    """[(proposal, room, start)] in the solution's order, with the rooms and proposals of this event."""
+    rooms = {room_id(room): room for room in event.rooms.all()}
+    proposals = {p.code: p for p in schedulable_proposals(event)}
+    targets = []
+    for assignment in solution.assignments:
+        proposal = proposals.get(assignment["session"])
+        room = rooms.get(assignment["room"])
+        if proposal is None or room is None:
+            raise ServiceError(
+                f"The plan names {assignment['session']!r} in {assignment['room']!r}, which this event "
+                "no longer has as a schedulable session and room; plan again."
+            )
+        targets.append((proposal, room, slot_start(assignment["slot"], event)))
+    return targets
+
+
+def preview(*, event: Event, solution: Solution) -> ApplyReport:
+    """What apply_solution would do, without writing anything."""
+    report = ApplyReport(left_out=[(item["session"], item["reason"]) for item in solution.unscheduled])
+    places = {
+        slot.proposal_id: slot for slot in event.slots.filter(kind=SlotKind.SESSION, start__isnull=False)
+    }
+    placed_codes = set(event.proposals.filter(pk__in=places).values_list("code", flat=True))
+    report.kept_in_place = [code for code, _ in report.left_out if code in placed_codes]
+    for proposal, room, start in _targets(event, solution):
+        place = places.get(proposal.pk)
+        if place is None:
+            report.placed.append(proposal.code)
+        elif place.room_id == room.pk and place.start == start:
+            report.unchanged.append(proposal.code)
+        else:
+            report.moved.append(proposal.code)
+    return report
+
+
+def _version(proposal) -> int:
+    return Slot.objects.filter(proposal=proposal).values_list("version", flat=True).first() or 0
+
+
+@transaction.atomic
+def apply_solution(*, event: Event, solution: Solution, by) -> ApplyReport:
+    """Put the draft where the solution says, through place_session and unschedule_session.
+
+    Every session whose place changes is first taken off the grid, then all are placed in the
+    solution's order, so no move meets a place that is about to be freed. One transaction: any
+    refusal (a room taken meanwhile, a stale slot) raises ServiceError and nothing is changed.
+    Sessions left out keep whatever place they have. Side effects: those of the services (audit
+    entries, `slot.changed` webhook deliveries).
+    """
+    report = preview(event=event, solution=solution)
+    changing = set(report.placed) | set(report.moved)
+    targets = [target for target in _targets(event, solution) if target[0].code in changing]
+    for proposal, _, _ in targets:
+        if proposal.code in report.moved:
+            services.unschedule_session(event=event, proposal=proposal, version=_version(proposal), by=by)
+    for proposal, room, start in targets:
+        try:
+            services.place_session(
+                event=event, proposal=proposal, room=room, start=start, version=_version(proposal), by=by
+            )
+        except ServiceError as exc:
+            raise ServiceError(
+                f"Could not place “{proposal.title}”: {exc.message} Nothing was changed."
+            ) from exc
+    return report
+
+
+def plan(
+    *, event: Event, time_limit: float, mode: str = "fill", keep_pinned: bool = True, seed: int = 0
+) -> tuple[dict, Solution, ApplyReport]:
+    """Build the instance, solve it and preview the result (nothing is written)."""
+    if not event.rooms.exists():
+        raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
+    instance = build_instance(event, keep_pinned=keep_pinned, mode=mode)
+    if not instance["sessions"]:
+        raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
+    try:
+        loaded = load_instance(instance)
+    except InstanceError as exc:
+        raise ServiceError("The draft cannot be scheduled as it is: " + "; ".join(exc.messages)) from exc
+    solution = solve(loaded, time_limit=time_limit, seed=seed, mode=mode)
+    return instance, solution, preview(event=event, solution=solution)

@@ -1,0 +1,373 @@
+"""Automatic scheduling of an event's draft: the instance built from it, the plan applied, the command."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from podium.attendance.models import Star
+from podium.base.errors import ServiceError
+from podium.events.models import RoomAvailability
+from podium.proposals.models import SpeakerAvailability
+from podium.schedule import services, solving
+from podium.schedule.conflicts import ERROR, find_conflicts
+from podium.schedule.models import Slot
+from podium.schedule.solver import Solution, load_instance
+from tests import factories
+from tests.program import at, lunch, placed_talk, room, talk
+
+pytestmark = pytest.mark.django_db
+
+TIME_LIMIT = 0.5
+
+
+@pytest.fixture
+def scheduler(event):
+    return factories.team_member(event, name="Schedulers", can_schedule=True)
+
+
+def _slot(event, hour, minute=0, day=0) -> str:
+    return solving.slot_id(at(event, hour, minute, day=day), event)
+
+
+def _session(instance, proposal) -> dict:
+    return next(entry for entry in instance["sessions"] if entry["id"] == proposal.code)
+
+
+def _rooms(instance) -> dict:
+    return {entry["id"]: entry for entry in instance["rooms"]}
+
+
+def _places(event) -> list[tuple]:
+    return list(event.slots.order_by("pk").values_list("pk", "room_id", "start", "end", "version"))
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("schedule", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_build_instance_of_a_factory_event_loads(event, scheduler):
+    first = talk(event, "Forms")
+    keynote = talk(event, "Opening", session_type=event.session_types.get(name="Keynote"))
+    fan = factories.UserFactory()
+    Star.objects.create(event=event, user=fan, proposal=first)
+
+    instance = solving.build_instance(event)
+    loaded = load_instance(instance)
+
+    assert solving.step_minutes(event) == 15
+    assert len(loaded.slots) == 3 * 36  # three days of 09:00-18:00 in 15-minute steps
+    assert instance["slots"][0] == {
+        "id": _slot(event, 9),
+        "start": _slot(event, 9),
+        "minutes": 15,
+        "day": str(event.date_from),
+    }
+    assert (_session(instance, first)["slots"], _session(instance, keynote)["slots"]) == (2, 3)
+    assert _session(instance, keynote)["plenary"] is True
+    assert _session(instance, first)["audience"] == 2  # one star, times 1.6, rounded
+    assert _session(instance, first)["speakers"] == [
+        solving.person_id(u) for u in first.speakers.values_list("pk", flat=True)
+    ]
+    assert instance["attendees"] == [{"id": solving.person_id(fan.pk), "starred": [first.code]}]
+    assert _rooms(instance)[solving.room_id(room(event, "Room 101"))]["capacity"] == 80
+
+
+def test_build_instance_limits_sessions_to_their_speakers_availability(event):
+    limited = talk(event, "Limited")
+    free = talk(event, "Free")
+    profile = event.speaker_profiles.get(user=limited.speakers.first())
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 10), end=at(event, 11))
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 11), end=at(event, 11, 30))
+
+    instance = solving.build_instance(event)
+
+    assert _session(instance, limited)["allowed"] == [
+        _slot(event, 10, minute) for minute in (0, 15, 30, 45)
+    ] + [_slot(event, 11, 0), _slot(event, 11, 15)]
+    assert _session(instance, free)["allowed"] == "all"
+    load_instance(instance)
+
+
+def test_build_instance_keeps_pinned_places_as_pins(event, scheduler):
+    pinned = placed_talk(event, "Pinned", "Room 101", at(event, 10, day=1), scheduler)
+    Slot.objects.filter(proposal=pinned).update(pinned=True)
+    loose = placed_talk(event, "Loose", "Hall A", at(event, 10, day=1), scheduler)
+    where = {"slot": _slot(event, 10, day=1), "room": solving.room_id(room(event, "Room 101"))}
+
+    kept = solving.build_instance(event)
+    freed = solving.build_instance(event, keep_pinned=False)
+
+    assert _session(kept, pinned)["pinned"] == where
+    assert _session(kept, loose)["pinned"] is None
+    assert _session(freed, pinned)["pinned"] is None
+    assert {"session": pinned.code, **where} in freed["current"]
+    assert len(kept["current"]) == 2
+    load_instance(kept)
+
+
+def test_build_instance_drops_the_slots_of_a_break_in_every_room(event, scheduler):
+    lunch(event, scheduler)
+
+    ids = {entry["id"] for entry in solving.build_instance(event)["slots"]}
+
+    assert not ids & {_slot(event, 12, minute) for minute in (0, 15, 30, 45)}
+    assert {_slot(event, 11, 45), _slot(event, 13), _slot(event, 12, day=1)} <= ids
+
+
+def test_build_instance_marks_room_breaks_and_room_windows_unavailable(event, scheduler):
+    hall, small = room(event, "Hall A"), room(event, "Room 101")
+    services.save_break(
+        event=event, by=scheduler, title="Cleaning", room=hall, start=at(event, 14), end=at(event, 14, 30)
+    )
+    RoomAvailability.objects.create(room=small, start=at(event, 9), end=at(event, 18, day=2))
+    RoomAvailability.objects.create(room=small, start=at(event, 9), end=at(event, 10))  # overlapping windows
+
+    rooms = _rooms(solving.build_instance(event))
+
+    assert rooms[solving.room_id(hall)]["unavailable"] == [_slot(event, 14), _slot(event, 14, 15)]
+    assert rooms[solving.room_id(small)]["unavailable"] == []
+    RoomAvailability.objects.filter(room=small).delete()
+    RoomAvailability.objects.create(room=small, start=at(event, 9), end=at(event, 18))
+    unavailable = _rooms(solving.build_instance(event))[solving.room_id(small)]["unavailable"]
+    assert len(unavailable) == 2 * 36  # only the first day is open
+    assert _slot(event, 9, day=1) in unavailable
+
+
+def test_build_instance_leaves_off_grid_sessions_in_place_as_obstacles(event, scheduler):
+    odd = placed_talk(event, "Odd start", "Hall A", at(event, 10, 10), scheduler)
+    colleague = talk(event, "Same speaker", speakers=[odd.speakers.first()])
+
+    instance = solving.build_instance(event)
+
+    assert odd.code not in {entry["id"] for entry in instance["sessions"]}
+    hall = _rooms(instance)[solving.room_id(room(event, "Hall A"))]
+    assert hall["unavailable"] == [_slot(event, 10), _slot(event, 10, 15), _slot(event, 10, 30)]
+    allowed = _session(instance, colleague)["allowed"]
+    assert _slot(event, 10, 15) not in allowed
+    assert _slot(event, 9, 45) in allowed  # a start there runs into 10:10, which the engine rules out
+    load_instance(instance)
+
+
+def _program(event, scheduler):
+    """Six confirmed talks, two sharing a speaker, one pinned in place, one plenary keynote."""
+    shared = factories.UserFactory(name="Busy Speaker")
+    talks = [talk(event, f"Talk {n}") for n in range(3)]
+    talks += [talk(event, f"Shared {n}", speakers=[shared]) for n in range(2)]
+    talks.append(talk(event, "Opening", session_type=event.session_types.get(name="Keynote")))
+    pinned = placed_talk(event, "Pinned", "Room 101", at(event, 11), scheduler)
+    Slot.objects.filter(proposal=pinned).update(pinned=True)
+    return talks, pinned
+
+
+def test_apply_solution_places_every_session_without_conflicts(event, scheduler):
+    talks, pinned = _program(event, scheduler)
+    pinned_place = _places(event)
+
+    instance, solution, preview = solving.plan(event=event, time_limit=TIME_LIMIT, mode="fill")
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+
+    assert len(instance["sessions"]) == 7
+    assert sorted(report.placed) == sorted(t.code for t in talks) == sorted(preview.placed)
+    assert (report.moved, report.unchanged, report.left_out) == ([], [pinned.code], [])
+    assert Slot.objects.filter(event=event, start__isnull=False).count() == 7
+    assert [c for c in find_conflicts(event) if c.severity == ERROR] == []
+    shared = Slot.objects.filter(proposal__title__startswith="Shared").order_by("start")
+    assert shared[0].end <= shared[1].start
+    assert Slot.objects.get(proposal=pinned).start == at(event, 11)
+    assert _places(event)[0] == pinned_place[0]
+
+
+def test_apply_solution_second_fill_run_changes_nothing(event, scheduler):
+    _program(event, scheduler)
+    solving.apply_solution(event=event, solution=solving.plan(event=event, time_limit=TIME_LIMIT)[1], by=None)
+    before = _places(event)
+
+    _, solution, _ = solving.plan(event=event, time_limit=TIME_LIMIT, mode="fill", seed=3)
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+
+    assert (report.placed, report.moved, len(report.unchanged)) == ([], [], 7)
+    assert _places(event) == before
+
+
+def test_apply_solution_replan_of_a_valid_plan_changes_nothing(event, scheduler):
+    _program(event, scheduler)
+    solving.apply_solution(event=event, solution=solving.plan(event=event, time_limit=TIME_LIMIT)[1], by=None)
+    before = _places(event)
+
+    _, solution, preview = solving.plan(event=event, time_limit=TIME_LIMIT, mode="replan")
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+
+    assert (preview.moved, report.moved, report.placed) == ([], [], [])
+    assert _places(event) == before
+
+
+def test_apply_solution_moves_sessions_a_replan_changes(event, scheduler):
+    first = placed_talk(event, "First", "Hall A", at(event, 10), scheduler)
+    second = placed_talk(event, "Second", "Room 101", at(event, 10), scheduler)
+    solution = Solution(
+        assignments=[
+            {
+                "session": second.code,
+                "slot": _slot(event, 10),
+                "room": solving.room_id(room(event, "Hall A")),
+            },
+            {
+                "session": first.code,
+                "slot": _slot(event, 10),
+                "room": solving.room_id(room(event, "Room 101")),
+            },
+        ],
+        unscheduled=[],
+        objective={},
+        stats={},
+    )
+
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+
+    assert sorted(report.moved) == sorted([first.code, second.code])
+    assert Slot.objects.get(proposal=first).room == room(event, "Room 101")
+    assert Slot.objects.get(proposal=second).room == room(event, "Hall A")
+
+
+def test_apply_solution_refusal_rolls_everything_back(event, scheduler):
+    first, second = talk(event, "First"), talk(event, "Second")
+    hall = solving.room_id(room(event, "Hall A"))
+    solution = Solution(
+        assignments=[
+            {"session": first.code, "slot": _slot(event, 10), "room": hall},
+            {"session": second.code, "slot": _slot(event, 10, 15), "room": hall},
+        ],
+        unscheduled=[],
+        objective={},
+        stats={},
+    )
+
+    with pytest.raises(
+        ServiceError, match=r"Could not place “Second”: Hall A is taken .*Nothing was changed"
+    ):
+        solving.apply_solution(event=event, solution=solution, by=scheduler)
+    assert not Slot.objects.filter(event=event, start__isnull=False).exists()
+
+
+def test_plan_refuses_an_event_without_sessions(event):
+    with pytest.raises(ServiceError, match="no accepted or confirmed sessions"):
+        solving.plan(event=event, time_limit=TIME_LIMIT)
+
+
+def test_schedule_solve_command_applies_and_reports_counts(event, scheduler):
+    _program(event, scheduler)
+
+    output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT))
+
+    assert "Placed 6, moved 0, unchanged 1, left out 0." in output
+    assert "Objective: missed_favourites 0" in output
+    assert Slot.objects.filter(event=event, start__isnull=False).count() == 7
+
+
+def test_schedule_solve_command_dry_run_writes_nothing(event, scheduler):
+    _program(event, scheduler)
+    before = _places(event)
+
+    output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", "--mode", "replan")
+
+    assert "Would place 6, moved 0, unchanged 1, left out 0." in output
+    assert "Dry run: nothing was changed." in output
+    assert _places(event) == before
+
+
+def test_schedule_solve_command_names_sessions_left_out(event, scheduler):
+    tutorials = [
+        talk(event, f"Tutorial {n}", session_type=event.session_types.get(name="Tutorial")) for n in range(2)
+    ]
+    for tutorial in tutorials:  # three hours long, but their speakers can only come for one
+        profile = event.speaker_profiles.get(user=tutorial.speakers.first())
+        SpeakerAvailability.objects.create(profile=profile, start=at(event, 9), end=at(event, 10))
+
+    output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--no-keep-pinned")
+
+    assert "Placed 0, moved 0, unchanged 0, left out 2." in output
+    assert f"left out {tutorials[0].code}: Session 'Tutorial 0' needs 12 consecutive slot(s)" in output
+    assert "stays where it is" not in output
+
+
+def test_schedule_solve_command_leaves_a_session_left_out_where_it_is(event, scheduler):
+    tutorial = placed_talk(
+        event,
+        "Tutorial",
+        "Hall A",
+        at(event, 9),
+        scheduler,
+        session_type=event.session_types.get(name="Tutorial"),
+    )
+    profile = event.speaker_profiles.get(user=tutorial.speakers.first())
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 9), end=at(event, 10))
+    before = _places(event)
+
+    output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--mode", "replan")
+
+    assert f"left out {tutorial.code}: " in output
+    assert "It stays where it is on the draft." in output
+    assert _places(event) == before
+
+
+def test_schedule_solve_command_errors_are_clear(event):
+    with pytest.raises(CommandError, match="No event with the slug 'nope'"):
+        _run("solve", "nope")
+    with pytest.raises(CommandError, match="no accepted or confirmed sessions"):
+        _run("solve", event.slug, "--time-limit", str(TIME_LIMIT))
+    with pytest.raises(CommandError, match="--time-limit must be more than 0"):
+        _run("solve", event.slug, "--time-limit", "0")
+    bare = factories.EventFactory(setup=False)
+    with pytest.raises(CommandError, match="has no rooms"):
+        _run("solve", bare.slug)
+
+
+def _build_queries(event) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        solving.build_instance(event)
+    return len(queries)
+
+
+def test_build_instance_queries_do_not_grow_with_the_program(event, scheduler):
+    placed_talk(event, "Placed", "Hall A", at(event, 10), scheduler)
+    talk(event, "Loose")
+    few = _build_queries(event)
+    for n in range(6):
+        placed_talk(event, f"More {n}", "Room 101", at(event, 9 + n), scheduler)
+        talk(event, f"Loose {n}")
+
+    assert _build_queries(event) == few
+
+
+def test_build_instance_maps_places_in_a_time_zone_ahead_of_utc(db):
+    event = factories.EventFactory(timezone="Pacific/Auckland")
+    member = factories.team_member(event, can_schedule=True)
+    noon = placed_talk(event, "Across UTC midnight", "Hall A", at(event, 12, 45), member)
+
+    instance = solving.build_instance(event)
+
+    assert {
+        "session": noon.code,
+        "slot": _slot(event, 12, 45),
+        "room": solving.room_id(room(event, "Hall A")),
+    } in (instance["current"])
+
+
+def test_apply_solution_refuses_a_plan_naming_a_room_the_event_lacks(event, scheduler):
+    first = talk(event, "First")
+    solution = Solution(
+        assignments=[{"session": first.code, "slot": _slot(event, 10), "room": "room-0"}],
+        unscheduled=[],
+        objective={},
+        stats={},
+    )
+
+    with pytest.raises(ServiceError, match=r"no longer has as a schedulable session and room; plan again"):
+        solving.apply_solution(event=event, solution=solution, by=scheduler)
+    assert not Slot.objects.filter(event=event).exists()
