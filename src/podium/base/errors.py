@@ -16,3 +16,10 @@ class NotAllowed(ServiceError):
 
 class StaleEdit(ServiceError):
     """Someone else saved this object since it was loaded."""
+
+
+def apply_error(form, exc: ServiceError, fields: dict | None = None) -> None:
+    """Show a service's refusal on the form field it names (renamed through `fields` where the form calls
+    it something else), or above the form."""
+    field = (fields or {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)

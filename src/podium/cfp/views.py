@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from podium.base.errors import ServiceError
+from podium.base.errors import ServiceError, apply_error
 from podium.base.permissions import login_required, public, token
 from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
 from podium.events.models import Event
@@ -33,10 +33,6 @@ def _event(request, slug: str) -> Event:
 
 def _own_proposal(request, event, code):
     return get_object_or_404(with_list_data(rules.own_proposals(request.user, event)), code=code.upper())
-
-
-def _apply_error(form, exc: ServiceError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @public
@@ -80,7 +76,7 @@ def submit(request, event):
                     idempotency_key=form.cleaned_data.get("idempotency_key") or None,
                 )
             except ServiceError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(
                     request, f"Thank you! Your proposal was submitted with the code {proposal.code}."
@@ -128,7 +124,7 @@ def profile(request, event):
                 saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
                 services.set_availability(profile=saved, windows=availability.windows())
             except ServiceError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, "Your profile was saved.")
                 return redirect("cfp:profile", event=event.slug)
@@ -165,7 +161,7 @@ def proposal(request, event, code):
                 version=form.cleaned_data.get("version") or 0,
             )
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, "Your changes were saved.")
             return redirect("cfp:proposal", event=event.slug, code=proposal.code)

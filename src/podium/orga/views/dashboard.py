@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from podium.base.errors import ServiceError
+from podium.base.errors import ServiceError, apply_error
 from podium.base.permissions import login_required, token
 from podium.events import services as event_services
 from podium.events.models import TeamInvite
@@ -82,7 +82,7 @@ def organiser_new(request):
                 name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], admin=request.user
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            apply_error(form, exc)
         else:
             messages.success(
                 request, f"The organiser {organiser.name} was created. Now create its first event."

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from podium.base import audit
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
 from podium.proposals import rules, services, states
@@ -215,7 +215,7 @@ def proposal_edit(request, event, code):
                 form.is_valid()
                 form.add_error(None, exc.message)
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                apply_error(form, exc)
             else:
                 messages.success(request, "The proposal was saved.")
                 return redirect("orga:proposal", event=event.slug, code=proposal.code)

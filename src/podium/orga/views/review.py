@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import NotAllowed, ServiceError
+from podium.base.errors import NotAllowed, ServiceError, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.review import BulkDecisionForm, ProposalFilterForm, ReviewForm
 from podium.orga.views.proposals import parse_sort, sort_headers
@@ -102,7 +102,7 @@ def review(request, event, code):
             except NotAllowed as exc:
                 refusal = exc.message
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                apply_error(form, exc)
             else:
                 messages.success(request, f"Your review of {proposal.code} was saved.")
                 if "next" in request.POST:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from podium.attendance.queries import star_counts
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.mail.models import OutboxMail
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import (
@@ -44,12 +44,6 @@ FRAGMENT_HEADERS = ("HX-Request", "X-Podium-Editor")
 
 def _wants_fragment(request) -> bool:
     return any(request.headers.get(name) for name in FRAGMENT_HEADERS)
-
-
-def _apply_error(form, exc: ServiceError, fields: dict | None = None) -> None:
-    """Show a service's refusal on the field it names (renamed by `fields`), or above the form."""
-    field = (fields or {}).get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _form_error_text(form) -> str:
@@ -251,7 +245,7 @@ def session_slot(request, event, code):
                 form = SlotForm(initial=SlotForm.initial_for(event, slot), event=event)
                 form.show_conflict(exc.message)
             except ServiceError as exc:
-                _apply_error(form, exc, {"start": "time"})
+                apply_error(form, exc, {"start": "time"})
             else:
                 where = f"{slot.room.name}, {services.span(event, slot.start, slot.end)}"
                 messages.success(request, f"“{proposal.title}” is now in {where}.")
@@ -315,7 +309,7 @@ def _break_page(request, slot=None):
             except StaleEdit as exc:
                 conflict = exc.message
             except ServiceError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 where = saved.room.name if saved.room_id else "every room"
                 messages.success(
@@ -402,7 +396,7 @@ def release(request, event):
                 comment=form.cleaned_data["comment"],
             )
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             notices = OutboxMail.objects.filter(event=event, about=f"release:{published.pk}").count()
             messages.success(request, _published_message(published, notices))

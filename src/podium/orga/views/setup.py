@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.events import services
 from podium.events.models import default_languages, default_score_labels
 from podium.orga.access import event_permission, organiser_admin
@@ -24,11 +24,6 @@ from podium.orga.forms.setup import (
 )
 
 can_edit_event = event_permission("can_edit_event")
-
-
-def apply_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- The event itself -------------------------------------------------------------------------------

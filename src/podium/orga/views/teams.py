@@ -8,12 +8,11 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.events import services
 from podium.events.models import Track
 from podium.orga.access import organiser_admin
 from podium.orga.forms.setup import TeamForm, TeamInviteForm
-from podium.orga.views.setup import apply_error
 
 
 def _team(request, pk):

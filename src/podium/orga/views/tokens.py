@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from podium.accounts import tokens
-from podium.base.errors import ServiceError
+from podium.base.errors import ServiceError, apply_error
 from podium.base.permissions import require
 from podium.events.models import Organiser, Team
 from podium.orga.forms.tokens import ApiTokenForm
@@ -48,7 +48,7 @@ def api_tokens(request, organiser):
                 scope=form.cleaned_data["scope"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            apply_error(form, exc)
         else:
             form = ApiTokenForm(choices=choices)
     mine = request.user.api_tokens.filter(organiser=organiser).prefetch_related("events")

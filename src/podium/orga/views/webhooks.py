@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.webhooks import EndpointForm
 from podium.webhooks import services
@@ -20,10 +20,6 @@ LOG_SIZE = 50
 
 def _endpoint(request, pk):
     return get_object_or_404(request.event.webhook_endpoints, pk=pk)
-
-
-def _apply_error(form, exc: ServiceError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @can_edit_event
@@ -52,7 +48,7 @@ def webhook_new(request, event):
                 is_active=form.cleaned_data["is_active"],
             )
         except ServiceError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, "The webhook was added. Copy its secret to verify the signatures.")
             return redirect("orga:webhook_edit", event=event.slug, pk=endpoint.pk)
@@ -81,7 +77,7 @@ def webhook_edit(request, event, pk):
                 form = EndpointForm(initial=EndpointForm.initial_for(endpoint))
                 form.show_conflict(exc.message)
             except ServiceError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, "The webhook was saved.")
                 return redirect("orga:webhooks", event=event.slug)
