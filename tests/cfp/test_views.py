@@ -299,6 +299,45 @@ def test_profile_saves_availability_in_event_time_zone(client, event, speaker):
     assert page.context["availability"].initial[f"{day}_morning"] is True
 
 
+def _profile_post(client, event, **boxes):
+    return client.post(
+        reverse("cfp:profile", kwargs={"event": event.slug}),
+        {"name": "New Name", "bio": "Bio", "website": "", "social": "", **{f"av-{k}": "on" for k in boxes}},
+    )
+
+
+def test_profile_saves_preferred_times_as_available_too(client, event, speaker):
+    client.force_login(speaker)
+    day = event.days[0].isoformat()
+
+    response = _profile_post(client, event, **{f"{day}_morning": 1, f"{day}_afternoon_preferred": 1})
+
+    assert response.status_code == 302
+    profile = SpeakerProfile.objects.get(event=event, user=speaker)
+    local = [
+        (w.start.astimezone(event.tz).hour, w.end.astimezone(event.tz).hour, w.preferred)
+        for w in profile.availabilities.order_by("preferred", "start")
+    ]
+    assert local == [(8, 18, False), (13, 18, True)]  # the preferred afternoon counts as available
+    page = client.get(reverse("cfp:profile", kwargs={"event": event.slug}))
+    initial = page.context["availability"].initial
+    ticked = [f"{day}_morning", f"{day}_afternoon_preferred", f"{day}_morning_preferred"]
+    assert [initial[name] for name in ticked] == [True, True, False]
+    assert 'aria-label="I would rather present: ' in page.content.decode()
+
+
+def test_profile_with_only_preferred_times_stays_available_all_event(client, event, speaker):
+    client.force_login(speaker)
+    day = event.days[1].isoformat()
+
+    _profile_post(client, event, **{f"{day}_morning_preferred": 1, f"{day}_afternoon_preferred": 1})
+
+    profile = SpeakerProfile.objects.get(event=event, user=speaker)
+    window = profile.availabilities.get()
+    assert window.preferred is True
+    assert (window.start.astimezone(event.tz).hour, window.end.astimezone(event.tz).hour) == (8, 18)
+
+
 def test_profile_bad_website_keeps_bio_and_saves_nothing(client, event, speaker):
     client.force_login(speaker)
 

@@ -17,10 +17,12 @@ from podium.demo import program
 from podium.events import services as event_services
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState
+from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
-from podium.schedule import rules
+from podium.schedule import rules, solving
 from podium.schedule.conflicts import ERROR, find_conflicts
 from podium.schedule.models import SlotKind
+from podium.schedule.solver import load_instance
 from tests import factories
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -141,6 +143,23 @@ def test_program_has_no_error_conflicts(pycon):
     errors = [conflict.message for conflict in find_conflicts(pycon) if conflict.severity == ERROR]
 
     assert errors == []
+
+
+def test_program_keeps_its_scheduling_rules_and_the_solver_can_read_them(pycon):
+    suitable = {t.name: sorted(r.name for r in t.rooms.all()) for t in pycon.session_types.all()}
+    preferred = SpeakerAvailability.objects.filter(profile__event=pycon, preferred=True)
+    kinds = Counter(conflict.kind for conflict in find_conflicts(pycon))
+
+    assert suitable["Keynote"] == ["Ballroom A"]
+    assert len(suitable["Tutorial"]) == 6
+    assert suitable["Talk"] == []
+    assert pycon.min_pause_minutes == 10
+    assert preferred.values("profile").distinct().count() >= 5
+    assert (kinds["unsuitable_room"], kinds["speaker_pause"]) == (0, 0)
+    instance = solving.build_instance(pycon)
+    load_instance(instance)
+    assert instance["min_pause_slots"] == 1
+    assert sum("preferred" in session for session in instance["sessions"]) >= 3
 
 
 def test_program_no_speaker_in_two_places_at_once(pycon):

@@ -185,6 +185,55 @@ def test_save_session_type_refuses_a_duration_out_of_range(event, admin, minutes
     assert event.session_types.count() == 3
 
 
+def test_save_session_type_sets_its_suitable_rooms_and_keeps_them_when_not_given(event, admin):
+    tutorial = event.session_types.get(name="Tutorial")
+    small = event.rooms.get(name="Room 101")
+
+    services.save_session_type(
+        event=event, by=admin, session_type=tutorial, data={"name": "Tutorial", "rooms": [small]}
+    )
+    services.save_session_type(event=event, by=admin, session_type=tutorial, data={"duration_minutes": 120})
+
+    assert list(tutorial.rooms.all()) == [small]
+    assert SessionType.objects.get(pk=tutorial.pk).duration_minutes == 120
+
+
+def test_save_session_type_refuses_a_room_of_another_event(event, admin):
+    tutorial = event.session_types.get(name="Tutorial")
+    elsewhere = factories.EventFactory().rooms.get(name="Hall A")
+
+    with pytest.raises(ServiceError, match="Choose rooms of this event") as caught:
+        services.save_session_type(
+            event=event, by=admin, session_type=tutorial, data={"name": "Tutorial", "rooms": [elsewhere]}
+        )
+
+    assert caught.value.field == "rooms"
+    assert list(tutorial.rooms.all()) == []
+    assert SessionType.objects.get(pk=tutorial.pk).version == tutorial.version
+
+
+@pytest.mark.parametrize("minutes", [-1, 241, "10", None, True])
+def test_update_event_refuses_a_minimum_pause_out_of_range(event, admin, minutes):
+    with pytest.raises(ServiceError, match="0 to 240 minutes") as caught:
+        services.update_event(event=event, by=admin, data={"min_pause_minutes": minutes})
+
+    assert caught.value.field == "min_pause_minutes"
+    assert Event.objects.get(pk=event.pk).min_pause_minutes == 0
+
+
+def test_update_event_saves_a_minimum_pause(event, admin):
+    services.update_event(event=event, by=admin, data={"min_pause_minutes": 240})
+
+    assert Event.objects.get(pk=event.pk).min_pause_minutes == 240
+
+
+def test_event_minimum_pause_is_bounded_by_the_database(event):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(min_pause_minutes=241)
+
+
 def test_delete_setup_object_refuses_a_session_type_used_by_proposals(proposal, admin):
     used = proposal.session_type
 

@@ -244,7 +244,8 @@ def test_editor_shows_conflicts_and_marks_the_sessions_involved(scheduler_client
     hall, room_101 = _rooms(event)
     busy = factories.UserFactory(name="Busy Speaker")
     first = _talk(event, title="First talk", speakers=[busy])
-    second = _talk(event, title="Second talk", speakers=[busy])
+    # Another track than the first talk's, so the only conflict is the speaker's.
+    second = _talk(event, title="Second talk", speakers=[busy], track=event.tracks.get(name="Web"))
     calm = _talk(event, title="Calm talk")
     _place(event, first, hall, _at(event, 10))
     _place(event, second, room_101, _at(event, 10, 15))

@@ -244,6 +244,36 @@ def test_event_settings_bad_input_rerenders_with_error_and_changes_nothing(
     assert "The **best** conference." in response.content.decode()
 
 
+def test_event_settings_save_the_minimum_pause_and_empty_means_none(admin_client, event):
+    url = _event_url("orga:event_settings", event)
+
+    admin_client.post(url, _settings_data(min_pause_minutes="10"))
+    event.refresh_from_db()
+    saved = event.min_pause_minutes
+    admin_client.post(url, _settings_data(min_pause_minutes="", version=str(event.version)))
+    event.refresh_from_db()
+
+    assert (saved, event.min_pause_minutes) == (10, 0)
+    assert 'name="min_pause_minutes"' in admin_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("241", "less than or equal to 240"),
+        ("-5", "greater than or equal to 0"),
+        ("ten", "Enter a whole number."),
+    ],
+)
+def test_event_settings_refuse_a_minimum_pause_out_of_range(admin_client, event, value, message):
+    response = admin_client.post(
+        _event_url("orga:event_settings", event), _settings_data(min_pause_minutes=value)
+    )
+
+    assert message in _errors(response)
+    assert Event.objects.get(pk=event.pk).min_pause_minutes == 0
+
+
 # --- A new event -------------------------------------------------------------------------------------
 
 
@@ -513,6 +543,38 @@ def test_session_type_bad_input_rerenders_with_error_and_changes_nothing(
         list(SessionType.objects.values_list("pk", "name", "duration_minutes", "is_plenary").order_by("pk"))
         == before
     )
+
+
+def test_session_type_edit_saves_its_suitable_rooms_and_lists_them(admin_client, event):
+    tutorial = event.session_types.get(name="Tutorial")
+    small = event.rooms.get(name="Room 101")
+    url = _event_url("orga:session_type_edit", event, pk=tutorial.pk)
+    data = {"name": "Tutorial", "duration_minutes": "180", "version": tutorial.version}
+
+    response = admin_client.post(url, {**data, "rooms": [small.pk]}, follow=True)
+
+    assert list(tutorial.rooms.all()) == [small]
+    assert "<td>Room 101</td>" in response.content.decode()
+    assert "<td>Any room</td>" in response.content.decode()  # the other types
+    tutorial.refresh_from_db()
+    admin_client.post(url, {**data, "version": tutorial.version})  # nothing ticked: any room again
+    assert list(tutorial.rooms.all()) == []
+
+
+def test_session_type_form_offers_only_this_events_rooms(admin_client, event):
+    other_room = factories.EventFactory().rooms.get(name="Hall A")
+    talk = event.session_types.get(name="Talk")
+    url = _event_url("orga:session_type_edit", event, pk=talk.pk)
+
+    offered = admin_client.get(url).context["form"].fields["rooms"].queryset
+    response = admin_client.post(
+        url, {"name": "Talk", "duration_minutes": "30", "version": talk.version, "rooms": [other_room.pk]}
+    )
+
+    assert sorted(offered.values_list("name", flat=True)) == ["Hall A", "Room 101"]
+    assert "Select a valid choice." in _errors(response)
+    assert list(talk.rooms.all()) == []
+    assert SessionType.objects.get(pk=talk.pk).version == talk.version
 
 
 def test_session_type_delete_refused_while_proposals_use_it(admin_client, event, proposal):

@@ -1,10 +1,12 @@
+import datetime as dt
+
 import pytest
 
-from podium.base.errors import NotAllowed, StaleEdit
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.mail.models import OutboxMail
 from podium.proposals import services, states
 from podium.proposals.enums import Actor, ProposalState
-from podium.proposals.models import Proposal
+from podium.proposals.models import Proposal, SpeakerProfile
 from tests import factories
 
 ALL_STATES = list(ProposalState.values)
@@ -153,3 +155,49 @@ def test_receipt_mail_gives_the_deadline_in_the_event_time_zone(event, speaker):
     services.submit_proposal(event=event, speaker=speaker, data=_data(event))
 
     assert "15 January 2031, 23:00 CET" in OutboxMail.objects.get().body
+
+
+def test_set_availability_keeps_preferred_windows_apart_from_the_limits(event, speaker):
+    profile = SpeakerProfile.objects.get_or_create(event=event, user=speaker)[0]
+    day = event.date_from
+    nine, noon, five = (dt.datetime.combine(day, dt.time(h), tzinfo=event.tz) for h in (9, 12, 17))
+
+    services.set_availability(profile=profile, windows=[(nine, five)], preferred=[(nine, noon)])
+
+    assert list(profile.availabilities.values_list("start", "end", "preferred").order_by("preferred")) == [
+        (nine, five, False),
+        (nine, noon, True),
+    ]
+
+
+def test_set_availability_with_only_preferred_windows_limits_nothing(event, speaker):
+    profile = SpeakerProfile.objects.get_or_create(event=event, user=speaker)[0]
+    day = event.date_from
+    nine, noon = (dt.datetime.combine(day, dt.time(h), tzinfo=event.tz) for h in (9, 12))
+
+    services.set_availability(profile=profile, windows=[], preferred=[(nine, noon)])
+
+    assert list(profile.availabilities.values_list("preferred", flat=True)) == [True]
+
+
+@pytest.mark.parametrize(
+    ("preferred", "message"),
+    [
+        ((13, 14), "A preferred time must be one of the times you can present."),
+        ((11, 10), "must end after it starts"),
+    ],
+)
+def test_set_availability_refuses_bad_preferred_windows_and_keeps_the_old_ones(
+    event, speaker, preferred, message
+):
+    profile = SpeakerProfile.objects.get_or_create(event=event, user=speaker)[0]
+    day = event.date_from
+    at = lambda hour: dt.datetime.combine(day, dt.time(hour), tzinfo=event.tz)  # noqa: E731
+    services.set_availability(profile=profile, windows=[(at(9), at(12))])
+
+    with pytest.raises(ServiceError, match=message):
+        services.set_availability(
+            profile=profile, windows=[(at(9), at(12))], preferred=[(at(preferred[0]), at(preferred[1]))]
+        )
+
+    assert list(profile.availabilities.values_list("start", "end", "preferred")) == [(at(9), at(12), False)]

@@ -3,6 +3,7 @@
 import pytest
 
 from podium.attendance.models import Star
+from podium.events import services as event_services
 from podium.events.models import RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
 from podium.schedule import services
@@ -20,6 +21,7 @@ def rooms(event):
 
 
 def placed(event, room, start, **kwargs):
+    kwargs.setdefault("track", None)  # tracks only where a test is about them
     proposal = factories.ProposalFactory(event=event, state="confirmed", **kwargs)
     services.place_session(event=event, proposal=proposal, room=room, start=start, version=0, by=None)
     return proposal
@@ -42,7 +44,7 @@ def test_find_conflicts_sees_a_speaker_in_two_rooms_at_once(event, rooms):
     second = placed(
         event, rooms[1], at(event, 10, 15), title="Looms", speakers=[factories.UserFactory(), ada]
     )
-    placed(event, rooms[0], at(event, 10, 45), speakers=[ada])  # right after the second: fine
+    placed(event, rooms[0], at(event, 10, 45), speakers=[ada])  # right after the second: fine (no pause)
 
     (conflict,) = find_conflicts(event)
 
@@ -133,3 +135,138 @@ def test_find_conflicts_ignores_cancelled_sessions(event, rooms):
     gone.save()
 
     assert find_conflicts(event) == []
+
+
+def test_find_conflicts_sees_a_session_in_a_room_unsuited_to_its_type(event, rooms):
+    tutorial_type = SessionType.objects.get(event=event, name="Tutorial")
+    tutorial_type.rooms.set([rooms[1]])
+    misplaced = placed(event, rooms[0], at(event, 9), session_type=tutorial_type, title="Pandas")
+    placed(event, rooms[1], at(event, 9), session_type=tutorial_type)  # in its room: fine
+    placed(event, rooms[0], at(event, 14))  # a talk, whose type may use any room: fine
+
+    (conflict,) = find_conflicts(event)
+
+    assert (conflict.severity, conflict.kind, conflict.codes) == (
+        "error",
+        "unsuitable_room",
+        (misplaced.code,),
+    )
+    assert conflict.message == "“Pandas” is a Tutorial in Hall A; Tutorial sessions belong in Room 101."
+
+
+def test_find_conflicts_warns_of_a_pause_shorter_than_the_event_asks(event, rooms):
+    event_services.update_event(event=event, by=None, data={"min_pause_minutes": 15})
+    ada = factories.UserFactory(name="Ada")
+    first = placed(event, rooms[0], at(event, 10), title="Engines", speakers=[ada])  # until 10:30
+    second = placed(event, rooms[1], at(event, 10, 40), title="Looms", speakers=[ada])
+    placed(event, rooms[0], at(event, 11, 25), speakers=[ada])  # 15 minutes after the second: fine
+    placed(event, rooms[0], at(event, 10, 40, day=1), speakers=[ada])  # another day: fine
+
+    (conflict,) = find_conflicts(event)
+
+    assert (conflict.severity, conflict.kind, set(conflict.codes)) == (
+        "warning",
+        "speaker_pause",
+        {first.code, second.code},
+    )
+    assert conflict.message.startswith("Ada has 10 minutes between “Engines” (until ")
+    assert conflict.message.endswith("the event asks for at least 15.")
+
+
+def test_find_conflicts_reports_an_overlap_as_an_error_only_whatever_the_pause(event, rooms):
+    event_services.update_event(event=event, by=None, data={"min_pause_minutes": 30})
+    ada = factories.UserFactory()
+    placed(event, rooms[0], at(event, 10), speakers=[ada])
+    placed(event, rooms[1], at(event, 10, 15), speakers=[ada])
+
+    assert kinds(event) == [("error", "speaker_twice")]
+
+
+def test_find_conflicts_without_a_pause_lets_a_speaker_go_back_to_back(event, rooms):
+    ada = factories.UserFactory()
+    placed(event, rooms[0], at(event, 10), speakers=[ada])
+    placed(event, rooms[1], at(event, 10, 30), speakers=[ada])
+
+    assert find_conflicts(event) == []
+
+
+def test_find_conflicts_notes_a_session_outside_its_speakers_preferred_time(event, rooms):
+    ada = factories.UserFactory(name="Ada")
+    early = placed(event, rooms[0], at(event, 9), title="Early", speakers=[ada])
+    placed(event, rooms[0], at(event, 14), speakers=[ada])
+    profile = event.speaker_profiles.get(user=ada)
+    SpeakerAvailability.objects.create(
+        profile=profile, start=at(event, 13), end=at(event, 18), preferred=True
+    )
+
+    (conflict,) = find_conflicts(event)  # preferred windows alone do not make Ada unavailable at 09:00
+
+    assert (conflict.severity, conflict.kind, conflict.codes) == ("info", "speaker_preference", (early.code,))
+    day = at(event, 13).strftime("%a")
+    assert conflict.message == (
+        f"“Early” ({day} 09:00) is outside the times Ada would rather speak: {day} 13:00–18:00."
+    )
+
+
+def test_find_conflicts_limits_by_the_windows_that_are_not_preferred(event, rooms):
+    ada = factories.UserFactory()
+    placed(event, rooms[0], at(event, 15), speakers=[ada])
+    profile = event.speaker_profiles.get(user=ada)
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 9), end=at(event, 12))
+    SpeakerAvailability.objects.create(
+        profile=profile, start=at(event, 15), end=at(event, 16), preferred=True
+    )
+
+    assert kinds(event) == [("warning", "speaker_unavailable")]
+
+
+def test_find_conflicts_warns_of_a_track_running_against_itself(event, rooms):
+    web = event.tracks.get(name="Web")
+    first = placed(event, rooms[0], at(event, 10), track=web, title="Forms")
+    second = placed(event, rooms[1], at(event, 10, 15), track=web, title="Views")
+    placed(event, rooms[1], at(event, 10, 15, day=1), track=event.tracks.get(name="Data"))
+    placed(event, rooms[0], at(event, 10, day=1), track=None)
+
+    conflicts = find_conflicts(event)
+
+    assert [(c.severity, c.kind, c.codes) for c in conflicts] == [
+        ("warning", "track_clash", (first.code, second.code)),
+        ("info", "track_rooms", (second.code,)),
+    ]
+    assert conflicts[0].message.startswith("The track Web runs against itself at ")
+    assert conflicts[0].message.endswith(": “Forms” (Hall A), “Views” (Room 101).")
+    assert conflicts[1].message.endswith(
+        "uses 2 rooms on " + at(event, 10).strftime("%a %d %b") + ": "
+        "Hall A (1), Room 101 (1); it could stay in Hall A."
+    )
+
+
+def test_find_conflicts_notes_a_track_changing_rooms_within_a_day_only(event, rooms):
+    web = event.tracks.get(name="Web")
+    placed(event, rooms[0], at(event, 10), track=web)
+    placed(event, rooms[0], at(event, 11), track=web)
+    moved = placed(event, rooms[1], at(event, 14), track=web)
+    placed(event, rooms[1], at(event, 10, day=1), track=web)  # another day, another room: fine
+
+    assert [(c.kind, c.codes) for c in find_conflicts(event)] == [("track_rooms", (moved.code,))]
+
+
+def _conflict_queries(event) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        find_conflicts(event)
+    return len(queries)
+
+
+def test_find_conflicts_queries_do_not_grow_with_the_program(event, rooms):
+    tutorial_type = SessionType.objects.get(event=event, name="Tutorial")
+    tutorial_type.rooms.set([rooms[1]])
+    placed(event, rooms[0], at(event, 10), track=event.tracks.get(name="Web"))
+    few = _conflict_queries(event)
+    for n in range(6):
+        placed(event, rooms[n % 2], at(event, 11 + n), track=event.tracks.get(name="Web"))
+    placed(event, rooms[0], at(event, 9, day=1), session_type=tutorial_type)
+
+    assert _conflict_queries(event) == few

@@ -189,7 +189,8 @@ def test_preview_change_lists_the_conflicts_the_change_adds(event, scheduler, mo
         ),
     )
 
-    assert [c.kind for c in preview.new_conflicts] == ["speaker_twice"]
+    # Both talks are in the same track too, so it now runs against itself at 11:00.
+    assert [c.kind for c in preview.new_conflicts] == ["speaker_twice", "track_clash"]
     assert _start(other) == at(event, 10)
 
 

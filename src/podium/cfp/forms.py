@@ -38,45 +38,88 @@ class ProfileForm(forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    """One checkbox per half day of the event; all unchecked means always available."""
+    """Two checkboxes per part of each event day: "I can present then" and "I would rather present then".
+
+    Nothing ticked in the first column means "any time". A preferred part counts as a time the speaker can
+    present, so ticking only preferred parts keeps them available all event long.
+    """
 
     PARTS = (
         ("morning", "Morning", 8, 13),
         ("afternoon", "Afternoon", 13, 18),
         ("evening", "Evening", 18, 23),
     )
+    PREFERRED = "_preferred"
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         for day in event.days:
             for key, label, _, _ in self.PARTS:
-                self.fields[f"{day.isoformat()}_{key}"] = forms.BooleanField(
-                    required=False, label=f"{day:%A %d %B} {label.lower()}"
+                name, when = f"{day.isoformat()}_{key}", f"{day:%A %d %B} {label.lower()}"
+                self.fields[name] = forms.BooleanField(
+                    required=False,
+                    label=when,
+                    widget=forms.CheckboxInput(attrs={"aria-label": f"I can present: {when}"}),
                 )
+                self.fields[name + self.PREFERRED] = forms.BooleanField(
+                    required=False,
+                    label=f"Preferred: {when}",
+                    widget=forms.CheckboxInput(attrs={"aria-label": f"I would rather present: {when}"}),
+                )
+
+    def _parts(self):
+        """(field name, start, end) of every part of every day, in time order."""
+        for day in self.event.days:
+            for key, _, start_h, end_h in self.PARTS:
+                start = dt.datetime.combine(day, dt.time(start_h), tzinfo=self.event.tz)
+                end = dt.datetime.combine(day, dt.time(end_h), tzinfo=self.event.tz)
+                yield f"{day.isoformat()}_{key}", start, end
+
+    def rows(self):
+        """(label, "can present" box, "preferred" box) per part of a day, for the template's table."""
+        return [
+            (self.fields[name].label, self[name], self[name + self.PREFERRED]) for name, _, _ in self._parts()
+        ]
 
     @classmethod
     def initial_for(cls, event, windows):
+        """Ticks for the stored SpeakerAvailability rows: a part is ticked when a window covers it."""
+        form = cls(event=event)
         initial = {}
-        for day in event.days:
-            for key, _, start_h, end_h in cls.PARTS:
-                start = dt.datetime.combine(day, dt.time(start_h), tzinfo=event.tz)
-                end = dt.datetime.combine(day, dt.time(end_h), tzinfo=event.tz)
-                initial[f"{day.isoformat()}_{key}"] = any(w.start <= start and w.end >= end for w in windows)
+        for name, start, end in form._parts():
+            for suffix, preferred in (("", False), (cls.PREFERRED, True)):
+                initial[name + suffix] = any(
+                    w.preferred == preferred and w.start <= start and w.end >= end for w in windows
+                )
         return initial
 
-    def windows(self):
+    @staticmethod
+    def _joined(parts):
         result = []
-        for day in self.event.days:
-            for key, _, start_h, end_h in self.PARTS:
-                if self.cleaned_data.get(f"{day.isoformat()}_{key}"):
-                    start = dt.datetime.combine(day, dt.time(start_h), tzinfo=self.event.tz)
-                    end = dt.datetime.combine(day, dt.time(end_h), tzinfo=self.event.tz)
-                    if result and result[-1][1] == start:
-                        result[-1] = (result[-1][0], end)
-                    else:
-                        result.append((start, end))
+        for start, end in parts:
+            if result and result[-1][1] == start:
+                result[-1] = (result[-1][0], end)
+            else:
+                result.append((start, end))
         return result
+
+    def windows(self):
+        """The times the speaker can present (none: any time), preferred parts included."""
+        can = [(start, end) for name, start, end in self._parts() if self.cleaned_data.get(name)]
+        if not can:
+            return []
+        return self._joined(
+            (start, end)
+            for name, start, end in self._parts()
+            if self.cleaned_data.get(name) or self.cleaned_data.get(name + self.PREFERRED)
+        )
+
+    def preferred_windows(self):
+        """The times the speaker would rather present."""
+        return self._joined(
+            (start, end) for name, start, end in self._parts() if self.cleaned_data.get(name + self.PREFERRED)
+        )
 
 
 class ProposalForm(ProposalFieldsForm):

@@ -122,7 +122,9 @@ def profile(request, event):
         if form.is_valid() and availability.is_valid():
             try:
                 saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
-                services.set_availability(profile=saved, windows=availability.windows())
+                services.set_availability(
+                    profile=saved, windows=availability.windows(), preferred=availability.preferred_windows()
+                )
             except ServiceError as exc:
                 apply_error(form, exc)
             else:

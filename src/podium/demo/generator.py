@@ -33,10 +33,13 @@ from podium.demo.shape import (
     COSPEAKER_PROPOSALS,
     DOMAIN,
     FATES,
+    MIN_PAUSE_MINUTES,
     PENDING_ACCEPT,
     PENDING_REJECT,
+    PREFERRED_PATTERNS,
     PYCON_DESCRIPTION,
     PYCON_ROOMS,
+    PYCON_SUITABLE_ROOMS,
     PYCON_TRACKS,
     PYTEXAS_DESCRIPTION,
     PYTEXAS_PROPOSALS,
@@ -263,6 +266,7 @@ class _Builder:
             },
         )
         self.setup_rooms_and_tracks(event, PYCON_ROOMS, PYCON_TRACKS)
+        self.setup_scheduling_rules(event, PYCON_SUITABLE_ROOMS, MIN_PAUSE_MINUTES)
         committee = event_services.save_team(
             organiser=self.psf, by=self.admin, data={"name": "Program committee", "can_review": True}
         )
@@ -279,6 +283,18 @@ class _Builder:
                 for day, start_h, end_h in pattern
             ]
             proposal_services.set_availability(profile=profiles[user.pk], windows=windows)
+        limited = set(self.speakers[4::5])
+        preferring = [user for user in self.speakers[3::7] if user not in limited]
+        for index, user in enumerate(preferring):
+            pattern = PREFERRED_PATTERNS[index % len(PREFERRED_PATTERNS)]
+            preferred = [
+                (
+                    self.at(event.date_from + dt.timedelta(days=day), start_h),
+                    self.at(event.date_from + dt.timedelta(days=day), end_h),
+                )
+                for day, start_h, end_h in pattern
+            ]
+            proposal_services.set_availability(profile=profiles[user.pk], windows=[], preferred=preferred)
 
         plans = self.pycon_plans()
         for plan in plans:
@@ -314,6 +330,19 @@ class _Builder:
         }
         self.track_weights = [weight for *_, weight in tracks]
         self.session_types = {st.name: st for st in event.session_types.all()}
+
+    def setup_scheduling_rules(self, event, suitable_rooms: dict, pause: int) -> None:
+        """The session types' suitable rooms and the minimum pause between a speaker's sessions."""
+        rooms = {room.name: room for room in event.rooms.all()}
+        for name, room_names in suitable_rooms.items():
+            session_type = self.session_types[name]
+            event_services.save_session_type(
+                event=event,
+                by=self.admin,
+                session_type=session_type,
+                data={"rooms": [rooms[room_name] for room_name in room_names]},
+            )
+        event_services.update_event(event=event, by=self.admin, data={"min_pause_minutes": pause})
 
     def pycon_plans(self) -> list[Plan]:
         rng = self.rng

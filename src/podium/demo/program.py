@@ -132,8 +132,8 @@ def add_stars(event: Event, rng: random.Random, attendees: list[User]) -> int:
 
 
 class _Program:
-    """Places sessions so that no speaker is in two places at once, within speakers' availability
-    where possible, popular sessions in big rooms."""
+    """Places sessions so that no speaker is in two places at once, within speakers' availability (and
+    at their preferred times) where possible, popular sessions in big rooms."""
 
     def __init__(self, event: Event, admin):
         self.event = event
@@ -142,8 +142,10 @@ class _Program:
         self.stars = star_counts(event)
         self.busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
         self.windows: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        self.preferred: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
         for window in SpeakerAvailability.objects.filter(profile__event=event).select_related("profile"):
-            self.windows[window.profile.user_id].append((window.start, window.end))
+            kind = self.preferred if window.preferred else self.windows
+            kind[window.profile.user_id].append((window.start, window.end))
         # The demo log-ins with a session: speaker1's confirmed talk and speaker2's talk to confirm
         # stay where v1 puts them.
         self.login_speakers = set(
@@ -176,6 +178,12 @@ class _Program:
     def available(self, proposal: Proposal, start: dt.datetime, end: dt.datetime) -> bool:
         return all(
             not self.windows[user_id] or any(s <= start and end <= e for s, e in self.windows[user_id])
+            for user_id in self.speaker_ids(proposal)
+        )
+
+    def preferred_time(self, proposal: Proposal, start: dt.datetime, end: dt.datetime) -> bool:
+        return all(
+            not self.preferred[user_id] or any(s <= start and end <= e for s, e in self.preferred[user_id])
             for user_id in self.speaker_ids(proposal)
         )
 
@@ -255,7 +263,13 @@ class _Program:
             if not open_periods:
                 raise ServiceError(f"The demo schedule has no room left for “{proposal.title}”.")
             start = next(
-                (s for s in open_periods if self.available(proposal, s, s + minutes)), open_periods[0]
+                (
+                    s
+                    for s in open_periods
+                    if self.available(proposal, s, s + minutes)
+                    and self.preferred_time(proposal, s, s + minutes)
+                ),
+                next((s for s in open_periods if self.available(proposal, s, s + minutes)), open_periods[0]),
             )
             chosen[start].append(proposal)
             self.occupy(proposal, start, start + minutes)

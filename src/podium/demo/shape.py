@@ -68,6 +68,20 @@ AVAILABILITY_PATTERNS = (
     ((1, 10, 20), (2, 10, 20)),
     ((0, 13, 20), (2, 8, 18)),
 )
+# Times some other speakers would rather speak (they can come at any time): every seventh speaker
+# who gave no availability above.
+PREFERRED_PATTERNS = (
+    ((1, 8, 13),),
+    ((2, 13, 18),),
+    ((1, 13, 18), (2, 13, 18)),
+)
+# The rooms suited to a session type (the others may use any room): the tutorials keep to the rooms they
+# are given on the tutorial day, the keynotes to the biggest ballroom.
+PYCON_SUITABLE_ROOMS = {
+    "Tutorial": ("Ballroom A", "Ballroom B", "Room 301", "Room 302", "Room 310", "Room 317"),
+    "Keynote": ("Ballroom A",),
+}
+MIN_PAUSE_MINUTES = 10  # between two sessions of one speaker on a day
 
 PYCON_DESCRIPTION = """\
 PyCon US Demo is a three-day conference for the Python community: talks, tutorials and keynotes in six rooms.

@@ -23,6 +23,7 @@ RESERVED_SLUGS = frozenset({"orga", "accounts", "media", "static", "api", "healt
 DEFAULT_SCORE_LABELS = [[0, "No"], [1, "Rather not"], [2, "Rather yes"], [3, "Yes, must have"]]
 AUDIENCE_LEVELS = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
 DEFAULT_LANGUAGES = [["en", "English"]]
+MAX_PAUSE_MINUTES = 240
 
 
 @functools.cache
@@ -73,12 +74,20 @@ class Event(models.Model):
     )
     contact_email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
+    min_pause_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_PAUSE_MINUTES)],
+        help_text="The least time a speaker gets between two of their sessions on one day.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date_from", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="event_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(min_pause_minutes__lte=MAX_PAUSE_MINUTES), name="event_min_pause_range"
+            ),
             models.CheckConstraint(
                 condition=Q(cfp_opens__isnull=True)
                 | Q(cfp_closes__isnull=True)
@@ -228,6 +237,8 @@ class SessionType(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
     )
     is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
+    # The rooms suited to this type (a tutorial room with tables and power); none chosen means any room.
+    rooms = models.ManyToManyField(Room, blank=True, related_name="session_types")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

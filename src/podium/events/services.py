@@ -16,6 +16,7 @@ from django.utils import timezone
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import (
+    MAX_PAUSE_MINUTES,
     RESERVED_SLUGS,
     Event,
     Organiser,
@@ -46,6 +47,7 @@ EVENT_FIELDS = (
     "show_accepted_talks",
     "contact_email",
     "description",
+    "min_pause_minutes",
 )
 
 
@@ -131,6 +133,12 @@ def _validate_event(event: Event) -> None:
         raise ServiceError("The day starts at an hour from 0 to 23.", field="day_start_hour")
     if event.cfp_opens and event.cfp_closes and event.cfp_closes <= event.cfp_opens:
         raise ServiceError("The call for papers must close after it opens.", field="cfp_closes")
+    pause = event.min_pause_minutes
+    if isinstance(pause, bool) or not isinstance(pause, int) or not 0 <= pause <= MAX_PAUSE_MINUTES:
+        raise ServiceError(
+            f"The minimum pause between a speaker's sessions is 0 to {MAX_PAUSE_MINUTES} minutes.",
+            field="min_pause_minutes",
+        )
     _validate_pairs(
         event.score_labels,
         field="score_labels",
@@ -291,8 +299,17 @@ def save_track(
 def save_session_type(
     *, event: Event, by, data: dict, session_type: SessionType | None = None, version: int | None = None
 ) -> SessionType:
-    """Create or edit a session type; an edit with a stale `version` is refused. Side effects: audit entry."""
-    return _save_owned(
+    """Create or edit a session type; an edit with a stale `version` is refused. Side effects: audit entry.
+
+    `data["rooms"]`, when given, are the rooms suited to the type (none: any room); each must be a room
+    of this event. The schedule flags a session of the type in another room, and the solver keeps it out.
+    """
+    rooms = data.get("rooms")
+    if rooms is not None:
+        rooms = list(rooms)
+        if any(not isinstance(room, Room) or room.event_id != event.pk for room in rooms):
+            raise ServiceError("Choose rooms of this event.", field="rooms")
+    saved = _save_owned(
         model=SessionType,
         event=event,
         by=by,
@@ -301,6 +318,9 @@ def save_session_type(
         action="session_type.saved",
         version=version,
     )
+    if rooms is not None:
+        saved.rooms.set(rooms)
+    return saved
 
 
 @transaction.atomic

@@ -33,9 +33,13 @@ class SpeakerProfile(models.Model):
 
 
 class SpeakerAvailability(models.Model):
+    """A window of the speaker's time. Windows that are not `preferred` limit when the speaker can come
+    (none of them: any time); `preferred` windows only say when they would rather speak."""
+
     profile = models.ForeignKey(SpeakerProfile, on_delete=models.CASCADE, related_name="availabilities")
     start = models.DateTimeField()
     end = models.DateTimeField()
+    preferred = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["start"]
@@ -44,7 +48,8 @@ class SpeakerAvailability(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+        span = f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+        return f"{span} (preferred)" if self.preferred else span
 
 
 class Proposal(models.Model):

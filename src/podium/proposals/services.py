@@ -88,22 +88,49 @@ def save_speaker_profile(
 
 
 @transaction.atomic
-def set_availability(*, profile: SpeakerProfile, windows: list[tuple[dt.datetime, dt.datetime]]) -> None:
-    """Replace the speaker's availability windows. Windows must lie within the event's days."""
+def set_availability(
+    *,
+    profile: SpeakerProfile,
+    windows: list[tuple[dt.datetime, dt.datetime]],
+    preferred: list[tuple[dt.datetime, dt.datetime]] = (),
+) -> None:
+    """Replace the speaker's availability: `windows` when they can come (none: any time) and `preferred`
+    windows when they would rather speak. All must lie within the event's days, and with `windows`
+    given, every preferred window within them."""
     event = profile.event
     first = dt.datetime.combine(event.date_from, dt.time(0), tzinfo=event.tz)
     last = dt.datetime.combine(
         event.date_to + dt.timedelta(days=1), dt.time(event.day_start_hour), tzinfo=event.tz
     )
-    for start, end in windows:
+    for start, end in [*windows, *preferred]:
         if end <= start:
             raise ServiceError("Each availability window must end after it starts.", field="availability")
         if start < first or end > last:
             raise ServiceError("Availability must lie within the event's days.", field="availability")
+    if windows and not all(
+        any(w_start <= start and end <= w_end for w_start, w_end in _joined(windows))
+        for start, end in preferred
+    ):
+        raise ServiceError("A preferred time must be one of the times you can present.", field="availability")
     profile.availabilities.all().delete()
     SpeakerAvailability.objects.bulk_create(
         [SpeakerAvailability(profile=profile, start=start, end=end) for start, end in sorted(windows)]
+        + [
+            SpeakerAvailability(profile=profile, start=start, end=end, preferred=True)
+            for start, end in sorted(preferred)
+        ]
     )
+
+
+def _joined(windows):
+    """Windows joined where they touch or overlap."""
+    joined = []
+    for start, end in sorted(windows):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 # --- Submission and editing ------------------------------------------------------------------------

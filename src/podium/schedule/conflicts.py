@@ -1,7 +1,12 @@
 """Warnings about the draft schedule, with severities, in a fixed number of queries.
 
 The database already refuses two slots in one room at once; these are the rules it cannot check:
-people in two places, availability, event days, plenary sessions, breaks, capacity.
+people in two places (and the minimum pause between their sessions), availability, suitable rooms,
+event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity.
+
+The scheduling engine's instance (podium.schedule.solving) is built from the same data with the same
+helpers below (`speaker_windows`, `suitable_rooms`), so a rule the solver keeps is the rule flagged here;
+docs/schedule.md maps each rule to its severity and instance field.
 """
 
 import datetime as dt
@@ -10,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from podium.events.models import Event, RoomAvailability
+from podium.events.models import Event, RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
 from podium.schedule.models import Slot, SlotKind
 from podium.schedule.queries import placed_slots
@@ -31,7 +36,8 @@ def _fmt(event: Event, moment: dt.datetime) -> str:
     return moment.astimezone(event.tz).strftime("%a %H:%M")
 
 
-def _merge(windows: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+def merge_windows(windows) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Windows joined where they touch or overlap, so a session across two back-to-back windows is inside."""
     merged: list[list[dt.datetime]] = []
     for start, end in sorted(windows):
         if merged and start <= merged[-1][1]:
@@ -41,16 +47,44 @@ def _merge(windows: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.date
     return [(start, end) for start, end in merged]
 
 
-def _within(windows, start, end) -> bool:
+def within(windows, start, end) -> bool:
     return any(w_start <= start and end <= w_end for w_start, w_end in windows)
 
 
-def _overlapping_pairs(slots: list[Slot]):
-    """Pairs of slots that overlap in time (sweep over start times; fine for the few slots per person)."""
+def speaker_windows(event: Event, user_ids=None) -> tuple[dict, dict]:
+    """({user id: merged windows they can come}, {user id: merged windows they prefer}), in one query.
+
+    Only windows that are not `preferred` limit a speaker: someone who only said when they would rather
+    speak is still available all event long.
+    """
+    rows = SpeakerAvailability.objects.filter(profile__event=event)
+    if user_ids is not None:
+        rows = rows.filter(profile__user_id__in=user_ids)
+    limits, preferences = defaultdict(list), defaultdict(list)
+    for user_id, start, end, preferred in rows.values_list("profile__user_id", "start", "end", "preferred"):
+        (preferences if preferred else limits)[user_id].append((start, end))
+    return (
+        {user_id: merge_windows(spans) for user_id, spans in limits.items()},
+        {user_id: merge_windows(spans) for user_id, spans in preferences.items()},
+    )
+
+
+def suitable_rooms(event: Event) -> dict[int, set[int]]:
+    """{session type id: ids of its suitable rooms} for the types limited to some rooms, in one query."""
+    rooms = defaultdict(set)
+    links = SessionType.rooms.through.objects.filter(sessiontype__event=event)
+    for type_id, room_id in links.values_list("sessiontype_id", "room_id"):
+        rooms[type_id].add(room_id)
+    return dict(rooms)
+
+
+def _close_pairs(slots: list[Slot], pause: dt.timedelta):
+    """Pairs of slots that overlap in time or are less than `pause` apart, sweeping over start times
+    (fine for the few slots per person)."""
     ordered = sorted(slots, key=lambda slot: slot.start)
     for index, slot in enumerate(ordered):
         for other in ordered[index + 1 :]:
-            if other.start >= slot.end:
+            if other.start >= slot.end + pause:
                 break
             yield slot, other
 
@@ -61,60 +95,123 @@ def find_conflicts(event: Event, slots: list[Slot] | None = None) -> list[Confli
     sessions = [slot for slot in slots if slot.kind == SlotKind.SESSION]
     conflicts: list[Conflict] = []
     conflicts += _people_twice(event, sessions)
-    conflicts += _speaker_availability(event, sessions)
+    conflicts += _speaker_windows(event, sessions)
     conflicts += _room_availability(event, slots)
+    conflicts += _unsuitable_rooms(event, sessions)
     conflicts += _event_days(event, slots)
     conflicts += _plenary_and_breaks(event, slots, sessions)
+    conflicts += _tracks(event, sessions)
     conflicts += _capacity_and_length(event, sessions)
     conflicts.sort(key=lambda c: (SEVERITY_ORDER[c.severity], c.kind, c.message))
     return conflicts
 
 
+def _name(link) -> str:
+    return link.user.name or link.user.email
+
+
 def _people_twice(event: Event, sessions: list[Slot]) -> list[Conflict]:
+    """A person in two sessions at once (error), or with less than the event's minimum pause between two
+    sessions of one day (warning)."""
     by_person = defaultdict(list)
     names = {}
     for slot in sessions:
         for link in slot.proposal.speaker_links.all():
             by_person[link.user_id].append(slot)
-            names[link.user_id] = link.user.name or link.user.email
+            names[link.user_id] = _name(link)
+    pause = dt.timedelta(minutes=event.min_pause_minutes)
     result = []
     for user_id, person_slots in by_person.items():
-        for first, second in _overlapping_pairs(person_slots):
-            result.append(
-                Conflict(
-                    ERROR,
-                    "speaker_twice",
-                    f"{names[user_id]} speaks in “{first.proposal.title}” ({first.room.name}, "
-                    f"{_fmt(event, first.start)}) and “{second.proposal.title}” ({second.room.name}, "
-                    f"{_fmt(event, second.start)}) at the same time.",
-                    (first.proposal.code, second.proposal.code),
+        for first, second in _close_pairs(person_slots, pause):
+            codes = (first.proposal.code, second.proposal.code)
+            if second.start < first.end and first.start < second.end:
+                result.append(
+                    Conflict(
+                        ERROR,
+                        "speaker_twice",
+                        f"{names[user_id]} speaks in “{first.proposal.title}” ({first.room.name}, "
+                        f"{_fmt(event, first.start)}) and “{second.proposal.title}” ({second.room.name}, "
+                        f"{_fmt(event, second.start)}) at the same time.",
+                        codes,
+                    )
                 )
-            )
+            elif event.conference_day(first.start) == event.conference_day(second.start):
+                earlier, later = sorted((first, second), key=lambda slot: slot.end)
+                gap = int((later.start - earlier.end).total_seconds() // 60)
+                result.append(
+                    Conflict(
+                        WARNING,
+                        "speaker_pause",
+                        f"{names[user_id]} has {gap} minutes between “{earlier.proposal.title}” (until "
+                        f"{_fmt(event, earlier.end)}) and “{later.proposal.title}” ({_fmt(event, later.start)}); "
+                        f"the event asks for at least {event.min_pause_minutes}.",
+                        codes,
+                    )
+                )
     return result
 
 
-def _speaker_availability(event: Event, sessions: list[Slot]) -> list[Conflict]:
+def _speaker_windows(event: Event, sessions: list[Slot]) -> list[Conflict]:
+    """A session outside a speaker's availability (warning) or outside their preferred times (info)."""
     user_ids = {link.user_id for slot in sessions for link in slot.proposal.speaker_links.all()}
-    windows = defaultdict(list)
-    for availability in SpeakerAvailability.objects.filter(
-        profile__event=event, profile__user_id__in=user_ids
-    ).select_related("profile"):
-        windows[availability.profile.user_id].append((availability.start, availability.end))
-    merged = {user_id: _merge(spans) for user_id, spans in windows.items()}
+    limits, preferences = speaker_windows(event, user_ids)
     result = []
     for slot in sessions:
         for link in slot.proposal.speaker_links.all():
-            spans = merged.get(link.user_id)
-            if spans and not _within(spans, slot.start, slot.end):
+            spans = limits.get(link.user_id)
+            if spans and not within(spans, slot.start, slot.end):
                 result.append(
                     Conflict(
                         WARNING,
                         "speaker_unavailable",
-                        f"{link.user.name or link.user.email} is not available at "
+                        f"{_name(link)} is not available at "
                         f"{_fmt(event, slot.start)} for “{slot.proposal.title}”.",
                         (slot.proposal.code,),
                     )
                 )
+            preferred = preferences.get(link.user_id)
+            if preferred and not within(preferred, slot.start, slot.end):
+                result.append(
+                    Conflict(
+                        INFO,
+                        "speaker_preference",
+                        f"“{slot.proposal.title}” ({_fmt(event, slot.start)}) is outside the times "
+                        f"{_name(link)} would rather speak: {_spans(event, preferred)}.",
+                        (slot.proposal.code,),
+                    )
+                )
+    return result
+
+
+def _spans(event: Event, windows) -> str:
+    """Windows as "Fri 09:00-13:00, Sat 13:00-18:00" (with en dashes) in the event's time zone."""
+    return ", ".join(
+        f"{_fmt(event, start)}–{end.astimezone(event.tz):%H:%M}"  # noqa: RUF001 - an en dash between times
+        for start, end in windows
+    )
+
+
+def _unsuitable_rooms(event: Event, sessions: list[Slot]) -> list[Conflict]:
+    """A session in a room its session type is not suited to (error)."""
+    suitable = suitable_rooms(event)
+    if not suitable:
+        return []
+    names = dict(event.rooms.values_list("pk", "name"))
+    result = []
+    for slot in sessions:
+        session_type = slot.proposal.session_type
+        rooms = suitable.get(session_type.pk)
+        if rooms and slot.room_id not in rooms:
+            listed = ", ".join(sorted(names[pk] for pk in rooms))
+            result.append(
+                Conflict(
+                    ERROR,
+                    "unsuitable_room",
+                    f"“{slot.proposal.title}” is a {session_type.name} in {slot.room.name}; "
+                    f"{session_type.name} sessions belong in {listed}.",
+                    (slot.proposal.code,),
+                )
+            )
     return result
 
 
@@ -122,11 +219,11 @@ def _room_availability(event: Event, slots: list[Slot]) -> list[Conflict]:
     windows = defaultdict(list)
     for availability in RoomAvailability.objects.filter(room__event=event):
         windows[availability.room_id].append((availability.start, availability.end))
-    merged = {room_id: _merge(spans) for room_id, spans in windows.items()}
+    merged = {room_id: merge_windows(spans) for room_id, spans in windows.items()}
     result = []
     for slot in slots:
         spans = merged.get(slot.room_id)
-        if slot.room_id and spans and not _within(spans, slot.start, slot.end):
+        if slot.room_id and spans and not within(spans, slot.start, slot.end):
             what = slot.proposal.title if slot.proposal_id else slot.title
             result.append(
                 Conflict(
@@ -178,6 +275,64 @@ def _plenary_and_breaks(event: Event, slots: list[Slot], sessions: list[Slot]) -
                     )
                 )
     return result
+
+
+def _tracks(event: Event, sessions: list[Slot]) -> list[Conflict]:
+    """A track running against itself (warning), and a track spread over several rooms in a day (info)."""
+    by_track = defaultdict(list)
+    for slot in sessions:
+        if slot.proposal.track_id:
+            by_track[slot.proposal.track_id].append(slot)
+    result = []
+    for track_slots in by_track.values():
+        track = track_slots[0].proposal.track
+        for group in _running_together(track_slots):
+            listed = ", ".join(f"“{slot.proposal.title}” ({slot.room.name})" for slot in group)
+            result.append(
+                Conflict(
+                    WARNING,
+                    "track_clash",
+                    f"The track {track.name} runs against itself at {_fmt(event, group[0].start)}: {listed}.",
+                    tuple(slot.proposal.code for slot in group),
+                )
+            )
+        by_day = defaultdict(list)
+        for slot in track_slots:
+            by_day[event.conference_day(slot.start)].append(slot)
+        for day, day_slots in sorted(by_day.items()):
+            uses = defaultdict(list)
+            for slot in day_slots:
+                uses[slot.room].append(slot)
+            if len(uses) < 2:
+                continue
+            ordered = sorted(uses, key=lambda room: (-len(uses[room]), room.position, room.name))
+            result.append(
+                Conflict(
+                    INFO,
+                    "track_rooms",
+                    f"The track {track.name} uses {len(uses)} rooms on {day:%a %d %b}: "
+                    + ", ".join(f"{room.name} ({len(uses[room])})" for room in ordered)
+                    + f"; it could stay in {ordered[0].name}.",
+                    tuple(slot.proposal.code for room in ordered[1:] for slot in uses[room]),
+                )
+            )
+    return result
+
+
+def _running_together(slots: list[Slot]) -> list[list[Slot]]:
+    """Groups of two or more slots joined by overlapping in time, each in start order."""
+    groups, current, current_end = [], [], None
+    for slot in sorted(slots, key=lambda slot: (slot.start, slot.room.position, slot.pk)):
+        if current and slot.start < current_end:
+            current.append(slot)
+            current_end = max(current_end, slot.end)
+            continue
+        if len(current) > 1:
+            groups.append(current)
+        current, current_end = [slot], slot.end
+    if len(current) > 1:
+        groups.append(current)
+    return groups
 
 
 def _capacity_and_length(event: Event, sessions: list[Slot]) -> list[Conflict]:

@@ -12,6 +12,7 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from podium.events.models import (
+    MAX_PAUSE_MINUTES,
     RESERVED_SLUGS,
     Room,
     SessionType,
@@ -164,6 +165,17 @@ class EventSettingsForm(VersionedForm):
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown works."
     )
+    min_pause_minutes = forms.IntegerField(
+        label="Minimum pause between a speaker's sessions (minutes)",
+        required=False,
+        min_value=0,
+        max_value=MAX_PAUSE_MINUTES,
+        initial=0,
+        help_text=(
+            f"0 to {MAX_PAUSE_MINUTES}. The scheduler keeps a speaker's sessions on one day at least this far "
+            "apart, and the schedule warns when they are closer. Empty or 0: back to back is fine."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,6 +196,9 @@ class EventSettingsForm(VersionedForm):
         if len(pairs) < 2:
             raise forms.ValidationError("The review scale needs at least two scores.")
         return sorted(pairs)
+
+    def clean_min_pause_minutes(self):
+        return self.cleaned_data["min_pause_minutes"] or 0
 
     def clean_languages(self):
         pairs = _parse_pairs(self.cleaned_data["languages"], what="code", parse_key=_language_code)
@@ -307,9 +322,29 @@ class TrackForm(EventOwnedForm):
 class SessionTypeForm(EventOwnedForm):
     class Meta:
         model = SessionType
-        fields = ["name", "duration_minutes", "is_plenary"]
-        labels = {"duration_minutes": "Duration (minutes)", "is_plenary": "Plenary"}
-        help_texts = {"duration_minutes": "5 to 1440 minutes."}
+        fields = ["name", "duration_minutes", "is_plenary", "rooms"]
+        labels = {
+            "duration_minutes": "Duration (minutes)",
+            "is_plenary": "Plenary",
+            "rooms": "Suitable rooms",
+        }
+        help_texts = {
+            "duration_minutes": "5 to 1440 minutes.",
+            "rooms": (
+                "Sessions of this type belong in these rooms (e.g. tutorials in rooms with tables); "
+                "the scheduler keeps them there and the schedule flags any elsewhere. None ticked: any room."
+            ),
+        }
+        widgets = {"rooms": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["rooms"].queryset = event.rooms.all()  # only this event's rooms can be chosen
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data["rooms"] = list(data["rooms"])
+        return data
 
 
 class TeamForm(VersionedForm, forms.ModelForm):

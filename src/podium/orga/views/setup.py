@@ -252,7 +252,7 @@ def track_delete(request, event, pk):
 
 @can_edit_event
 def session_types(request, event):
-    types = request.event.session_types.annotate(proposal_count=Count("proposals"))
+    types = request.event.session_types.annotate(proposal_count=Count("proposals")).prefetch_related("rooms")
     return render(request, "orga/setup/session_types.html", {"event": request.event, "session_types": types})
 
 
