@@ -73,6 +73,7 @@ def test_solve_reports_progress_after_construction_and_search():
     assert seen[0]["phase"] == "constructed"
     assert seen[-1]["phase"] == "improved"
     assert seen[-1]["total"] <= seen[0]["total"]
+    assert all(isinstance(report["missed_favourites"], int) for report in seen)
 
 
 def test_solve_rejects_an_unknown_mode():

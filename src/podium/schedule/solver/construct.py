@@ -6,6 +6,8 @@ go first, so the popular sessions spread over the slots before the rest fill in 
 which sessions run together; the room is then the best fit among the free suitable ones.
 """
 
+SCARCE = 3  # at most 7 places: placed before the rest, whatever their stars
+
 
 def difficulty_order(state, sessions) -> list:
     instance, candidates = state.instance, state.candidates
@@ -15,10 +17,11 @@ def difficulty_order(state, sessions) -> list:
         places = sum(len(rooms) for rooms in candidates.rooms[s].values())
         scarcity = places.bit_length()  # 1, 2-3, 4-7, ... places: only real differences in freedom count
         return (
-            scarcity,
             not session.plenary,
             -session.length,
+            scarcity > SCARCE,
             -len(state.fans[s]),
+            scarcity,
             -len(session.speakers),
             s,
         )
@@ -27,8 +30,12 @@ def difficulty_order(state, sessions) -> list:
 
 
 def best_place(state, s):
-    """The cheapest feasible (start, room) for `s` (not placed), or None; ties go to the earlier slot."""
-    best, best_cost = None, None
+    """The cheapest feasible (start, room) for `s` (not placed), or None.
+
+    Ties go to its current place, then to the slot with the fewest sessions running (so popular sessions
+    spread out while nothing conflicts yet), then to the earlier slot.
+    """
+    best, best_cost, best_running = None, None, 0
     current = state.instance.current.get(s)
     kindest_room = -state.weights[5]  # an unchanged place earns the changes weight back
     occupants = state.room_occupant
@@ -47,8 +54,13 @@ def best_place(state, s):
                 if best_cost is not None and time_cost + kindest_room > best_cost:
                     break  # no room at this time can beat the best so far
             cost = time_cost + state.room_delta(s, start, room)
-            if best_cost is None or cost < best_cost or (cost == best_cost and (start, room) == current):
-                best, best_cost = (start, room), cost
+            if (
+                best_cost is None
+                or cost < best_cost
+                or (cost == best_cost and (start, room) == current)
+                or (cost == best_cost and best != current and state.running[start] < best_running)
+            ):
+                best, best_cost, best_running = (start, room), cost, state.running[start]
     return best
 
 

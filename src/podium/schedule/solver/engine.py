@@ -11,9 +11,11 @@ from .instance import load_instance
 from .objective import evaluate
 from .search import Clock, anneal, descend, eject_and_insert
 from .state import Candidates, State
+from .tabu import tabu_search
 
 MODES = ("fill", "replan")
-SEARCH_SHARE = 0.85  # of the time limit for annealing; the rest is for the final descent
+SEARCH_SHARE = 0.85  # of the time limit for the searches; the rest is for the final descent
+GUIDED_SHARE = 0.7  # of the search time for the guided search over times; the rest for annealing
 
 
 @dataclass
@@ -81,10 +83,20 @@ def solve(
     _report(progress, "constructed", state, 0, started)
     iterations = 0
     if not replan_from_current or state.unplaced > len(refused):
-        iterations = anneal(state, movable, clock, rng, progress)
+        remaining = max(0.0, clock.deadline - time.monotonic())
+        guided = Clock(remaining * GUIDED_SHARE, time.monotonic(), _share(max_iterations, GUIDED_SHARE))
+        iterations = tabu_search(state, movable, guided, rng, progress)
+        rest = Clock(
+            max(0.0, clock.deadline - time.monotonic()), time.monotonic(), _share(max_iterations, 1.0)
+        )
+        iterations += anneal(state, movable, rest, rng, progress)
     descend(state, movable, Clock(time_limit, started))
     _report(progress, "improved", state, iterations, started)
     return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
+
+
+def _share(max_iterations, share):
+    return None if max_iterations is None else max(1, int(max_iterations * share))
 
 
 def _report(progress, phase, state, iterations, started):
@@ -95,6 +107,7 @@ def _report(progress, phase, state, iterations, started):
                 "seconds": round(time.monotonic() - started, 3),
                 "iterations": iterations,
                 "unscheduled": state.unplaced,
+                "missed_favourites": state.terms[0],
                 "total": state.total(),
             }
         )
@@ -103,13 +116,15 @@ def _report(progress, phase, state, iterations, started):
 def _rescue(state, instance, kept, movable, clock, rng):
     """When greedy left sessions out: ejection chains, then (small instances) CP-SAT's most placed."""
     attempts = 0
-    while state.unplaced and attempts < 200 * state.unplaced and not clock.over():
-        attempts += 1
-        left_out = [s for s in sorted(movable) if state.pos[s] is None]
+    # A session with no place at all (its own data rules out every slot or room) is left to the explanation.
+    possible = [s for s in sorted(movable) if state.candidates.starts[s]]
+    while attempts < 200 * state.unplaced and not clock.over():
+        left_out = [s for s in possible if state.pos[s] is None]
         if not left_out:
-            break
+            return
+        attempts += 1
         eject_and_insert(state, rng.choice(left_out), movable, rng)
-    if not state.unplaced:
+    if not any(state.pos[s] is None for s in possible):
         return
     budget = max(0.5, min(5.0, (clock.deadline - time.monotonic()) / 3))
     fixed = {
@@ -157,28 +172,21 @@ def _solution(instance, state, kept, started, first_feasible, construction, iter
 
 
 def _reason(instance, state, s, infeasible) -> str:
-    """Why `s` was left out: its own data if it rules out every place, else the proven conflict."""
+    """Why `s` was left out: the proven conflict that names it, else what its own data rules out."""
     session = instance.sessions[s]
-    if not state.candidates.rooms[s]:
-        return _own_reason(instance, session)
     for entry in infeasible:
         if entry.get("rule") == "summary" and session.id in entry.get("sessions", []):
             return entry["message"]
-    return (
-        f"No free place keeps every rule for session {session.label} next to the sessions already "
-        "placed (rooms and slots may simply be full)."
-    )
+    return _own_reason(instance, s)
 
 
-def _own_reason(instance, session) -> str:
-    suitable = [room for room in instance.rooms if session.room_tags <= room.tags]
-    if not suitable:
-        return (
-            f"No room has the tags {', '.join(sorted(session.room_tags))} that session {session.label} needs."
-        )
-    if session.allowed is not None and not session.allowed:
-        return f"Session {session.label} has no allowed slot."
+def _own_reason(instance, s) -> str:
+    """Without a proven conflict: the session's own data if that rules out every place, else the truth."""
+    own = explaining.own_reason(instance, s)
+    if own is not None:
+        return own
     return (
-        f"Session {session.label} needs {session.length} consecutive slot(s) within its allowed slots "
-        f"in a suitable, available room, and there are none."
+        f"Session {instance.sessions[s].label} was left out because every place it could take was needed "
+        "by sessions already placed, and no single rule could be shown to be the cause in the time given; "
+        "a longer time limit may place it."
     )

@@ -3,18 +3,31 @@
 Every rule group gets an assumption literal (one speaker's double booking, one session's availability,
 room tags, a room's availability, a plenary, a pin, a session that must be scheduled). Solving under all
 assumptions gives an infeasible subset; removing one group at a time and re-solving shrinks it to a
-minimal core: drop any one of its rules and the rest can hold. That core is what an organiser reads.
+minimal core: drop any one of its rules and the rest can hold. That core is what an organiser reads,
+in the words of reasons.py. A session that fits nowhere by its own data needs no solver: its places are
+enumerated, and an empty list is the proof. When the solver runs out of time on a crowded instance, a
+count (more room time needed than there is) is proof enough that not all of those sessions fit.
 
 The same model, with every rule hard and placement optional, finds the most sessions that fit when a
 small instance defeats the greedy construction.
 """
 
+import itertools
 import time
 
 from ortools.sat.python import cp_model
 
+from .reasons import (
+    crowding_message,
+    describe,
+    fixed_facts,
+    involved_sessions,
+    own_message,
+    places,
+    rooms_unavailable,
+)
+
 VARIABLE_LIMIT = 60000
-EN_DASH = "\u2013"
 
 
 class Model:
@@ -168,30 +181,31 @@ def max_placed(instance, kept, *, time_limit, hint=None):
     return {s: (start, room) for (s, start, room), var in built.x.items() if solver.Value(var)}
 
 
-def minimal_core(instance, sessions, kept, *, deadline) -> list | None:
-    """A set of rule groups that cannot all hold, shrunk towards minimal until `deadline` (monotonic).
+def minimal_core(instance, sessions, kept, *, deadline) -> tuple[list, bool] | None:
+    """Rule groups that cannot all hold, and whether they were shrunk to a minimal set by `deadline`.
 
-    None if no conflict was proven in time. Shrinking stops at the deadline with a valid, possibly
-    not minimal, core.
+    None if no conflict was proven in time. Shrinking that runs out of time still returns a valid core
+    (the rules in it cannot all hold), flagged as possibly not minimal.
     """
     if variable_count(instance, sessions) > VARIABLE_LIMIT:
         return None
     built = Model(instance, sessions, kept)
-    keys = list(built.groups)
-    status, core = _solve_under(built, keys, deadline - time.monotonic())
+    status, core = _solve_under(built, list(built.groups), deadline - time.monotonic())
     if status != cp_model.INFEASIBLE:
         return None
     position = 0
-    while position < len(core) and time.monotonic() < deadline:
+    while position < len(core):
+        if time.monotonic() >= deadline:
+            return core, False
         trial = core[:position] + core[position + 1 :]
         status, smaller = _solve_under(built, trial, deadline - time.monotonic())
         if status == cp_model.INFEASIBLE:
             core = [key for key in trial if key in set(smaller)] or trial
         elif status == cp_model.UNKNOWN:
-            break
+            return core, False
         else:
             position += 1
-    return core
+    return core, True
 
 
 def _solve_under(built, keys, time_limit):
@@ -200,6 +214,9 @@ def _solve_under(built, keys, time_limit):
     built.model.ClearAssumptions()
     built.model.AddAssumptions([built.groups[key] for key in keys])
     solver = built.solver(time_limit)
+    # Only feasibility is asked, many times over on one small model: skip the costly presolve extras.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.linearization_level = 0
     status = solver.Solve(built.model)
     if status != cp_model.INFEASIBLE:
         return status, []
@@ -208,175 +225,154 @@ def _solve_under(built, keys, time_limit):
     return status, sufficient or list(keys)
 
 
-def related_sessions(instance, unplaced, kept) -> set:
-    """Unplaced sessions plus what can block them directly: co-speakers' sessions, pins, plenaries, kept."""
-    speakers = {p for s in unplaced for p in instance.sessions[s].speakers}
-    related = set(unplaced)
-    for s, session in enumerate(instance.sessions):
-        if session.pinned or session.plenary or s in kept or speakers.intersection(session.speakers):
-            related.add(s)
-    return related
+def own_core(instance, s, kept) -> list | None:
+    """The session's own rules that leave it no place, shrunk to a minimal set; None if it has a place.
+
+    One session alone needs no solver: `places` enumerates every place, so an empty result is a proof,
+    and dropping each rule in turn (keeping it out when the rest still leave no place) makes it minimal.
+    """
+    session = instance.sessions[s]
+    keys = [("scheduled", s)]
+    if session.allowed is not None:
+        keys.append(("availability", s))
+    if session.room_tags:
+        keys.append(("room_tags", s))
+    if session.pinned is not None:
+        keys.append(("pinned", s))
+    elif s in kept:
+        keys.append(("kept", s))
+    keys += [("room_availability", r) for r, room in enumerate(instance.rooms) if room.unavailable]
+    if places(instance, s, set(keys)):
+        return None
+    core = list(keys)
+    for key in keys[1:]:
+        trial = [k for k in core if k != key]
+        if not places(instance, s, set(trial)):
+            core = trial
+    return core
+
+
+def _cells(instance, s, kept) -> set:
+    """The (room, slot) cells session `s` can occupy by its own rules (its kept place in fill mode)."""
+    length = instance.sessions[s].length
+    options = [kept[s]] if s in kept else places(instance, s)
+    return {(room, t) for start, room in options for t in instance.cover(start, length) or ()}
+
+
+def _circles(instance, s, kept, cells_of):
+    """Growing sets of sessions in which to look for a conflict that leaves `s` out, cheapest first.
+
+    Leaving sessions out only relaxes the rules, so a conflict proven in a circle holds for the whole
+    instance: `s` alone (its own data), with its speakers' other sessions, with the fixed sessions
+    (plenary, pinned, kept) that can block it, with every session that can take a room and time it
+    could use, and the whole instance.
+    """
+    sessions = instance.sessions
+    circle = {s}
+    yield set(circle)
+    speakers = set(sessions[s].speakers)
+    circle.update(o for o, other in enumerate(sessions) if speakers.intersection(other.speakers))
+    yield set(circle)
+    _fill_cells(instance, kept, cells_of)
+    cells = cells_of[s]
+    times = {t for _room, t in cells}
+    others = {o: their for o, their in cells_of.items() if o != s}
+    for o, their in others.items():
+        other = sessions[o]
+        blocks_time = other.plenary and times.intersection(t for _room, t in their)
+        blocks_place = (other.pinned is not None or o in kept) and cells & their
+        if blocks_time or blocks_place:
+            circle.add(o)
+    yield set(circle)
+    circle.update(o for o, their in others.items() if cells & their)
+    yield set(circle)
+    yield set(range(len(sessions)))
+
+
+def _fill_cells(instance, kept, cells_of):
+    for o in range(len(instance.sessions)):
+        if o not in cells_of:
+            cells_of[o] = _cells(instance, o, kept)
+
+
+def crowding(instance, s, cells_of) -> tuple | None:
+    """A counting proof that `s` is one session too many: (sessions, cells) where the sessions need more
+    slots of room time than there are (room, slot) cells any of them can use.
+
+    Speakers, plenaries and the shape of long sessions are left aside, which only makes room scarcer,
+    so the count is a proof. Tried on the sessions confined to the cells `s` can use, then on all of
+    them; sessions with no place at all have their own explanation and are not counted.
+    """
+    usable = {o: cells for o, cells in cells_of.items() if cells}
+    if s not in usable:
+        return None
+    confined = sorted(o for o, cells in usable.items() if cells <= usable[s])
+    for group in (confined, sorted(usable)):
+        cells = set().union(*(usable[o] for o in group))
+        if sum(instance.sessions[o].length for o in group) > len(cells):
+            return group, cells
+    return None
+
+
+CHEAP_CIRCLES = 3  # own data, speakers, fixed sessions: tried for every left-out session first
 
 
 def explain(instance, unplaced, kept, *, time_limit) -> list:
     """Words an organiser can act on for why `unplaced` sessions cannot all be scheduled ([] if unproven).
 
-    Conflicts are looked for in growing circles, each a subset of the sessions (leaving sessions out only
-    relaxes the rules, so a conflict found in a subset holds for the whole instance): first each
-    left-out session with its speakers' other sessions and the fixed ones (pinned, plenary, kept), then
-    everything that can block a left-out session directly, then, if small enough, the whole instance.
-    `time_limit` bounds the whole explanation.
+    Every left-out session first gets the cheap circles (its own data, its speakers, the fixed sessions
+    around it), then the ones left unexplained get the wider circles (everything that competes for its
+    rooms and times, then the whole instance). `time_limit` bounds the whole explanation.
     """
     deadline = time.monotonic() + time_limit
-    anchors = {s for s, session in enumerate(instance.sessions) if session.pinned or session.plenary}
-    anchors.update(kept)
-    entries, explained, seen = [], set(), set()
-    for s in unplaced:
-        if s in explained or time.monotonic() >= deadline:
-            continue
-        speakers = set(instance.sessions[s].speakers)
-        circle = {s} | anchors
-        circle.update(o for o, other in enumerate(instance.sessions) if speakers.intersection(other.speakers))
-        core = minimal_core(instance, circle, kept, deadline=deadline)
-        if core and frozenset(core) not in seen:
-            seen.add(frozenset(core))
-            entries.extend(describe(instance, core))
-            explained.update(key[1] for key in core if key[0] != "speaker" and key[0] != "room_availability")
-    if entries:
-        return entries
-    for sessions in (related_sessions(instance, unplaced, kept), set(range(len(instance.sessions)))):
-        core = minimal_core(instance, sessions, kept, deadline=deadline)
-        if core:
-            return describe(instance, core)
-    return []
-
-
-# -- words ------------------------------------------------------------------------------------------
-
-
-def slot_ranges(instance, indices) -> str:
-    """'Sat 10:00-11:00, Sun 09:00-09:30' (with an en dash): back-to-back slots joined into one range."""
-    ordered = sorted(indices)
-    if not ordered:
-        return "no slot"
-    runs = [[ordered[0]]]
-    for index in ordered[1:]:
-        previous = instance.slots[runs[-1][-1]]
-        slot = instance.slots[index]
-        if slot.day_index == previous.day_index and slot.start == previous.end:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    parts = []
-    for run in runs:
-        first, last = instance.slots[run[0]], instance.slots[run[-1]]
-        parts.append(f"{first.label}{EN_DASH}{last.end.strftime('%H:%M')}")
-    return ", ".join(parts)
-
-
-def _names(instance, sessions) -> str:
-    return ", ".join(instance.sessions[s].label for s in sorted(sessions))
-
-
-def describe(instance, core) -> list:
-    """One entry per rule in the core, led by a sentence that ties them together."""
-    involved = sorted(
-        {
-            key[1]
-            for key in core
-            if key[0] in ("scheduled", "availability", "room_tags", "plenary", "pinned", "kept")
-        }
-    )
-    entries = [_lead(instance, core, involved)]
-    for key in sorted(core, key=str):
-        entry = _rule(instance, key)
-        if entry is not None:
-            entries.append(entry)
+    entries, explained, seen, cells_of, tried_by = [], set(), set(), {}, {}
+    for cheap in (True, False):
+        for position, s in enumerate(unplaced):
+            if s in explained:
+                continue
+            pending = sum(1 for o in unplaced[position:] if o not in explained)
+            circles = itertools.islice(
+                _circles(instance, s, kept, cells_of), *((CHEAP_CIRCLES,) if cheap else (CHEAP_CIRCLES, None))
+            )
+            found, tried = None, tried_by.setdefault(s, [])
+            if cheap:
+                own = own_core(instance, s, kept)
+                found = (own, True) if own is not None else None
+                tried.append({s})
+            # The wide circles share what time is left, so one hard session cannot starve the others.
+            share = deadline if cheap else time.monotonic() + (deadline - time.monotonic()) / max(1, pending)
+            for circle in [] if found else circles:
+                if time.monotonic() >= deadline:
+                    break  # the own-data proof and the count below cost next to nothing: still try them
+                if circle in tried:
+                    continue
+                tried.append(circle)
+                found = minimal_core(instance, circle, kept, deadline=min(share, deadline))
+                if found is not None:
+                    break
+            if not cheap and (found is None or not found[1]):
+                _fill_cells(instance, kept, cells_of)
+                counted = crowding(instance, s, cells_of)
+                if counted is not None:
+                    group, cells = counted
+                    explained.update(group)
+                    entries.append(crowding_message(instance, group, cells))
+                    continue
+            if found is None:
+                continue
+            core, minimal = found
+            explained.update(involved_sessions(core))
+            if frozenset(core) not in seen:
+                seen.add(frozenset(core))
+                entries.extend(describe(instance, core, minimal=minimal))
     return entries
 
 
-def _lead(instance, core, involved) -> dict:
-    speakers = [key[1] for key in core if key[0] == "speaker"]
-    kinds = {key[0] for key in core}
-    if speakers:
-        p = speakers[0]
-        own = [s for s in involved if p in instance.sessions[s].speakers]
-        needed = sum(instance.sessions[s].length for s in own)
-        minutes = (
-            sum(instance.slots[0].minutes * instance.sessions[s].length for s in own) if instance.slots else 0
-        )
-        restricted = [s for s in own if ("availability", s) in core]
-        if restricted:
-            allowed = set().union(*(instance.sessions[s].allowed for s in restricted))
-            message = (
-                f"Speaker {p} is available only in slots {slot_ranges(instance, allowed)} "
-                f"but has {len(own)} sessions needing {needed} slots (about {minutes} minutes): {_names(instance, own)}."
-            )
-        else:
-            message = (
-                f"Speaker {p} has {len(own)} sessions ({_names(instance, own)}) that cannot all fit apart."
-            )
-        return {
-            "rule": "summary",
-            "speaker": p,
-            "sessions": [instance.sessions[s].id for s in own],
-            "message": message,
-        }
-    if kinds <= {"scheduled"}:
-        message = (
-            f"Sessions {_names(instance, involved)} do not fit: there are not enough free rooms and slots."
-        )
-    else:
-        message = f"These rules cannot all hold for {_names(instance, involved)}; change one of them."
-    return {"rule": "summary", "sessions": [instance.sessions[s].id for s in involved], "message": message}
-
-
-def _rule(instance, key) -> dict | None:
-    kind, subject = key
-    if kind == "speaker":
-        sessions = [s for s, session in enumerate(instance.sessions) if subject in session.speakers]
-        pause = instance.min_pause_slots
-        rest = f" and needs a pause of {pause} slot(s) between talks" if pause else ""
-        return {
-            "rule": "speaker_overlap",
-            "speaker": subject,
-            "message": f"Speaker {subject} cannot be in two places at once{rest} ({_names(instance, sessions)}).",
-        }
-    if kind == "room_availability":
-        room = instance.rooms[subject]
-        return {
-            "rule": "room_availability",
-            "room": room.id,
-            "message": f"Room {room.id} is unavailable in {slot_ranges(instance, room.unavailable)}.",
-        }
-    session = instance.sessions[subject]
-    base = {"session": session.id}
-    if kind == "scheduled":
+def own_reason(instance, s, kept=None) -> str | None:
+    """Why `s` fits nowhere by its own data alone, from its minimal own core; None if it has a place."""
+    core = own_core(instance, s, kept or {})
+    if core is None:
         return None
-    if kind == "availability":
-        return base | {
-            "rule": "speaker_availability",
-            "speakers": list(session.speakers),
-            "message": f"Session {session.label} can only run in {slot_ranges(instance, session.allowed)} "
-            f"(its speakers' availability).",
-        }
-    if kind == "room_tags":
-        having = [room.id for room in instance.rooms if session.room_tags <= room.tags]
-        tags = ", ".join(sorted(session.room_tags))
-        where = f"only {', '.join(having)} have them" if having else "no room has them"
-        return base | {
-            "rule": "room_tags",
-            "message": f"Session {session.label} needs a room tagged {tags}; {where}.",
-        }
-    if kind == "plenary":
-        return base | {
-            "rule": "plenary",
-            "message": f"Session {session.label} is plenary: nothing else may run at the same time.",
-        }
-    start, room = session.pinned if kind == "pinned" else instance.current[subject]
-    verb = "pinned" if kind == "pinned" else "kept (fill mode)"
-    return base | {
-        "rule": kind,
-        "message": f"Session {session.label} is {verb} at {instance.slots[start].label} in room "
-        f"{instance.rooms[room].id}.",
-    }
+    if any(key[0] in ("pinned", "kept") for key in core):
+        return f"These cannot all hold: {'; '.join(fixed_facts(instance, core, [s]) + rooms_unavailable(instance, core))}."
+    return own_message(instance, s, core)

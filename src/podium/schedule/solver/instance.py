@@ -16,7 +16,7 @@ DEFAULT_WEIGHTS = {
     "track_room": 5,
     "track_clash": 20,
     "preference": 2,
-    "changes": 1,
+    "changes": 100,
 }
 
 
@@ -53,6 +53,11 @@ class Room:
     capacity: int
     unavailable: frozenset  # slot indices
     tags: frozenset
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class Instance:
     weights: dict
     current: dict  # session index -> (slot index, room index)
     min_pause_slots: int
+    speaker_names: dict = field(default_factory=dict)  # person id -> name, for explanations only
     slot_index: dict = field(default_factory=dict)
     room_index: dict = field(default_factory=dict)
     session_index: dict = field(default_factory=dict)
@@ -189,6 +195,7 @@ def load_instance(data) -> Instance:
     weights = _read_weights(read, data)
     pause = read.count(data, "min_pause_slots", "instance", default=0)
     current = _read_current(read, data, session_index, slot_index, room_index)
+    speaker_names = _read_speaker_names(read, data)
     if read.errors:
         raise InstanceError(read.errors)
     instance = Instance(
@@ -200,6 +207,7 @@ def load_instance(data) -> Instance:
         weights=weights,
         current=current,
         min_pause_slots=pause,
+        speaker_names=speaker_names,
         slot_index=slot_index,
         room_index=room_index,
         session_index=session_index,
@@ -269,7 +277,11 @@ def _read_rooms(read, data, slot_index):
         capacity = read.count(item, "capacity", where, default=0)
         unavailable = _slot_refs(read, _string_list(read, item, "unavailable", where), where, slot_index)
         tags = frozenset(_string_list(read, item, "tags", where))
-        rooms.append(Room(str(item.get("id")), capacity, unavailable, tags))
+        name = item.get("name") or ""
+        if not isinstance(name, str):
+            read.error(f"{where}: 'name' must be a string")
+            name = ""
+        rooms.append(Room(str(item.get("id")), capacity, unavailable, tags, name))
     return rooms
 
 
@@ -361,6 +373,20 @@ def _read_weights(read, data):
         else:
             weights[key] = value
     return weights
+
+
+def _read_speaker_names(read, data):
+    raw = data.get("speaker_names") or {}
+    if not isinstance(raw, dict):
+        read.error("instance: 'speaker_names' must be an object mapping person ids to names")
+        return {}
+    names = {}
+    for person, name in raw.items():
+        if not isinstance(name, str):
+            read.error(f"speaker_names {person}: the name must be a string, not {name!r}")
+        elif name.strip():
+            names[str(person)] = name.strip()
+    return names
 
 
 def _read_current(read, data, session_index, slot_index, room_index):

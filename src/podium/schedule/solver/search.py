@@ -13,6 +13,7 @@ from .construct import best_place
 
 EPSILON = 1e-9
 MAX_RESTARTS = 3
+EXHAUSTIVE_SWAPS = 150  # up to this many movable sessions the final descent tries every pair of swaps
 
 
 class Clock:
@@ -130,6 +131,7 @@ def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> 
     if not movable_list:
         return 0
     best_cost, best = state.cost(), state.placement()
+    best_missed = state.terms[0]
     temperature0 = initial_temperature(state, movable_list, rng)
     iterations, last_report, since_best = 0, time.monotonic(), 0
     stall_limit = max(2000, 200 * len(movable_list))
@@ -156,6 +158,7 @@ def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> 
                         "seconds": round(time.monotonic() - clock.started, 3),
                         "iterations": iterations,
                         "unscheduled": best_cost[0],
+                        "missed_favourites": best_missed,
                         "total": best_cost[1],
                     }
                 )
@@ -183,6 +186,7 @@ def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> 
         cost = state.cost()
         if cost[0] < best_cost[0] or (cost[0] == best_cost[0] and cost[1] < best_cost[1] - EPSILON):
             best_cost, best = cost, state.placement()
+            best_missed = state.terms[0]
             since_best = 0
             restarts = 0
     state.reset_to(best)
@@ -230,13 +234,35 @@ def descend(state, movable: set, clock) -> int:
         for t in range(len(state.instance.slots)):
             if reassign_rooms(state, t, movable):
                 improved = True
-        for i, a in enumerate(order):
-            if clock.over():
-                return passes
-            for b in order[i + 1 :]:
-                if state.pos[a] is not None and state.pos[b] is not None and swap(state, a, b, 0, None):
-                    improved = True
+        if len(order) <= EXHAUSTIVE_SWAPS:
+            for i, a in enumerate(order):
+                if clock.over():
+                    return passes
+                for b in order[i + 1 :]:
+                    if state.pos[a] is not None and state.pos[b] is not None and swap(state, a, b, 0, None):
+                        improved = True
+        elif _priced_swaps(state, movable, order, clock):
+            improved = True
     return passes
+
+
+def _priced_swaps(state, movable, order, clock) -> bool:
+    """Improving swaps among the cheapest ones by the pairwise price (all pairs are too many at scale)."""
+    from .tabu import TimeSearch
+
+    search = TimeSearch(state, movable, None)
+    improved = False
+    for a in order:
+        if clock.over():
+            break
+        if not search.mobile[a] or search.slot_of[a] < 0:
+            continue
+        for _price, kind, b in search.proposals(a):
+            if kind == "swap" and swap(state, a, b, 0, None):
+                search.sync()
+                improved = True
+                break
+    return improved
 
 
 def reassign_rooms(state, t, movable) -> bool:
