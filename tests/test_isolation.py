@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from podium.events.models import Room, Track
 from podium.reviews.models import Review
+from podium.schedule import runs
 from podium.webhooks.models import WebhookEndpoint
 from tests import factories, program
 
@@ -61,6 +62,8 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = 1
         elif param == "room":
             kwargs[param] = objects["room"].uuid
+        elif param == "uuid" and "solver" in name:
+            kwargs[param] = objects["solver_run"].uuid
         elif param == "pk":
             for key in ("webhook", "break", "session_type", "room", "track", "team", "member", "user"):
                 if key in name:
@@ -108,8 +111,14 @@ def _publish_program(event, proposal, by, also=None):
     return lunch
 
 
+def _solver_run(event, by):
+    """A finished plan of the event's draft: its run page lists the event's sessions."""
+    return runs.start_run(event=event, mode="replan", time_limit=1, keep_pinned=True, by=by)
+
+
 @pytest.fixture
-def world():
+def world(settings):
+    settings.PODIUM_SOLVER_RUNNER = "inline"
     ours = factories.EventFactory()
     admin = factories.team_member(
         ours,
@@ -159,9 +168,13 @@ def world():
     other_break = _publish_program(other, other_proposal, other_admin, also=shared)
     WebhookEndpoint.objects.create(event=other, url="https://hooks.example/LEAK-OTHER-EVENT", kinds=["ping"])
 
-    def objects(event, prop, team_user, slot):
+    our_run = _solver_run(ours, admin)
+    other_run = _solver_run(other, other_admin)
+
+    def objects(event, prop, team_user, slot, run):
         team = event.organiser.teams.filter(members=team_user).first()
         return {
+            "solver_run": run,
             "event": event,
             "proposal": prop,
             "break": slot,
@@ -175,8 +188,8 @@ def world():
         }
 
     return {
-        "ours": objects(ours, proposal, admin, our_break),
-        "other": objects(other, other_proposal, other_admin, other_break),
+        "ours": objects(ours, proposal, admin, our_break, our_run),
+        "other": objects(other, other_proposal, other_admin, other_break, other_run),
         "admin": admin,
         "reviewer": reviewer,
         "speaker": speaker,

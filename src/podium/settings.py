@@ -253,6 +253,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Automatic scheduling runs from the editor (podium.schedule.runs): "celery" (a worker; the default with a
+# broker), "thread" (a background thread of the web process; the default without one) or "inline" (in the
+# request itself).
+PODIUM_SOLVER_RUNNER = os.environ.get("PODIUM_SOLVER_RUNNER", "")
 CELERY_BEAT_SCHEDULE = {
     # Sweeps pick up what an on-commit dispatch missed (broker down) and stale claims of dead workers.
     "deliver-mail": {"task": "podium.mail.deliver", "schedule": 60.0},

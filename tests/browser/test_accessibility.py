@@ -5,6 +5,7 @@ import pytest
 
 from podium.accounts.models import User
 from podium.reviews.models import Review
+from podium.schedule import runs
 from tests import factories, program
 from tests.browser.actions import PASSWORD, log_in
 
@@ -115,6 +116,7 @@ def _pages_of(event, proposal, published):
             f"/orga/event/{e}/schedule/breaks/new/",
             f"/orga/event/{e}/schedule/breaks/{lunch}/",
             f"/orga/event/{e}/schedule/release/",
+            f"/orga/event/{e}/schedule/solver/{published['run'].uuid}/",
             f"/orga/event/{e}/day-of/",
             f"/orga/event/{e}/print/",
             f"/orga/event/{e}/import/",
@@ -125,7 +127,7 @@ def _pages_of(event, proposal, published):
     }
 
 
-def test_main_pages_have_landmarks_and_named_controls(page, event):
+def test_main_pages_have_landmarks_and_named_controls(page, event, settings):
     speaker = User.objects.create_user(email="sid@example.org", name="Sid Speaker", password=PASSWORD)
     reviewer = factories.team_member(
         event,
@@ -148,7 +150,9 @@ def test_main_pages_have_landmarks_and_named_controls(page, event):
     )
     lunch = program.lunch(event, admin)
     program.release(event, admin)
-    published = {"talk": released, "speaker": program.speaker_code(released), "break": lunch}
+    settings.PODIUM_SOLVER_RUNNER = "inline"
+    run = runs.start_run(event=event, mode="fill", time_limit=1, keep_pinned=True, by=admin)
+    published = {"talk": released, "speaker": program.speaker_code(released), "break": lunch, "run": run}
     users = {"speaker": speaker, "reviewer": reviewer, "admin": admin}
     problems = {}
 

@@ -1,5 +1,6 @@
 """Automatic scheduling of an event's draft: the instance built from it, the plan applied, the command."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -15,6 +16,7 @@ from podium.schedule.models import Slot
 from podium.schedule.solver import Solution, load_instance
 from tests import factories
 from tests.program import at, lunch, placed_talk, room, talk
+from tests.schedule.solver.checker import violations
 
 pytestmark = pytest.mark.django_db
 
@@ -108,13 +110,20 @@ def test_build_instance_keeps_pinned_places_as_pins(event, scheduler):
     load_instance(kept)
 
 
-def test_build_instance_drops_the_slots_of_a_break_in_every_room(event, scheduler):
+def test_build_instance_closes_every_room_during_a_break_in_every_room(event, scheduler):
     lunch(event, scheduler)
 
-    ids = {entry["id"] for entry in solving.build_instance(event)["slots"]}
+    instance = solving.build_instance(event)
 
-    assert not ids & {_slot(event, 12, minute) for minute in (0, 15, 30, 45)}
-    assert {_slot(event, 11, 45), _slot(event, 13), _slot(event, 12, day=1)} <= ids
+    noon = [_slot(event, 12, minute) for minute in (0, 15, 30, 45)]
+    ids = [entry["id"] for entry in instance["slots"]]
+    assert ids[ids.index(_slot(event, 11, 45)) : ids.index(_slot(event, 13)) + 1] == [
+        _slot(event, 11, 45),
+        *noon,
+        _slot(event, 13),
+    ]  # kept on the grid, so a pause counts the minutes of the break
+    assert [room["unavailable"] for room in instance["rooms"]] == [noon, noon]
+    load_instance(instance)
 
 
 def test_build_instance_marks_room_breaks_and_room_windows_unavailable(event, scheduler):
@@ -289,7 +298,7 @@ def test_schedule_solve_command_names_sessions_left_out(event, scheduler):
     output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--no-keep-pinned")
 
     assert "Placed 0, moved 0, unchanged 0, left out 2." in output
-    assert f"left out {tutorials[0].code}: Session 'Tutorial 0' needs 12 consecutive slot(s)" in output
+    assert f"left out {tutorials[0].code}: Session 'Tutorial 0' needs 3 hours in one stretch" in output
     assert "stays where it is" not in output
 
 
@@ -371,3 +380,196 @@ def test_apply_solution_refuses_a_plan_naming_a_room_the_event_lacks(event, sche
     with pytest.raises(ServiceError, match=r"no longer has as a schedulable session and room; plan again"):
         solving.apply_solution(event=event, solution=solution, by=scheduler)
     assert not Slot.objects.filter(event=event).exists()
+
+
+# --- The event's rules in the instance -------------------------------------------------------------
+
+
+def test_build_instance_keeps_sessions_to_the_rooms_suited_to_their_type(event):
+    tutorial_type = event.session_types.get(name="Tutorial")
+    hall, small = room(event, "Hall A"), room(event, "Room 101")
+    tutorial_type.rooms.set([small])
+    tutorial = talk(event, "Pandas", session_type=tutorial_type)
+    forms = talk(event, "Forms")
+
+    instance = solving.build_instance(event)
+
+    tag = f"type-{tutorial_type.pk}"
+    assert (
+        _rooms(instance)[solving.room_id(hall)]["tags"],
+        _rooms(instance)[solving.room_id(small)]["tags"],
+    ) == (
+        [],
+        [tag],
+    )
+    assert (_session(instance, tutorial)["room_tags"], _session(instance, forms)["room_tags"]) == ([tag], [])
+    load_instance(instance)
+
+
+def test_plan_places_a_session_only_in_a_room_suited_to_its_type(event, scheduler):
+    tutorial_type = event.session_types.get(name="Tutorial")
+    tutorial_type.rooms.set([room(event, "Room 101")])  # the smaller room: the audience would pick the hall
+    tutorial = talk(event, "Pandas", session_type=tutorial_type)
+    for _ in range(40):
+        Star.objects.create(event=event, user=factories.UserFactory(), proposal=tutorial)
+
+    _, solution, _ = solving.plan(event=event, time_limit=TIME_LIMIT)
+
+    assert [item["room"] for item in solution.assignments] == [solving.room_id(room(event, "Room 101"))]
+
+
+@pytest.mark.parametrize(("minutes", "slots"), [(0, 0), (10, 1), (15, 1), (20, 2), (240, 16)])
+def test_build_instance_rounds_the_minimum_pause_up_to_whole_steps(event, minutes, slots):
+    event.min_pause_minutes = minutes
+    event.save()
+    talk(event, "Forms")
+
+    assert solving.build_instance(event)["min_pause_slots"] == slots
+
+
+def test_build_instance_keeps_the_pause_around_a_session_that_stays_off_the_grid(event, scheduler):
+    event.min_pause_minutes = 20
+    event.save()
+    odd = placed_talk(event, "Odd start", "Hall A", at(event, 10, 10), scheduler)  # 10:10-10:40
+    colleague = talk(event, "Same speaker", speakers=[odd.speakers.first()])
+
+    allowed = _session(solving.build_instance(event), colleague)["allowed"]
+
+    # The speaker is busy from 09:50 (20 minutes before) to 11:00 (20 minutes after).
+    assert [_slot(event, 9, 30) in allowed, _slot(event, 9, 45) in allowed] == [True, False]
+    assert [_slot(event, 10, 45) in allowed, _slot(event, 11) in allowed] == [False, True]
+
+
+def test_build_instance_prefers_the_steps_inside_every_speakers_preferred_windows(event):
+    ada, bob, cy = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()
+    shared = talk(event, "Shared", speakers=[ada, bob, cy])  # cy gave no preference
+    free = talk(event, "Free")
+    for user, (start, end) in ((ada, (9, 12)), (bob, (11, 14))):
+        profile = event.speaker_profiles.get(user=user)
+        SpeakerAvailability.objects.create(
+            profile=profile, start=at(event, start), end=at(event, end), preferred=True
+        )
+
+    instance = solving.build_instance(event)
+
+    assert _session(instance, shared)["preferred"] == [_slot(event, 11, minute) for minute in (0, 15, 30, 45)]
+    assert _session(instance, shared)["allowed"] == "all"  # preferred windows alone limit nothing
+    assert "preferred" not in _session(instance, free)
+    load_instance(instance)
+
+
+def test_build_instance_limits_by_the_windows_that_are_not_preferred(event):
+    limited = talk(event, "Limited")
+    profile = event.speaker_profiles.get(user=limited.speakers.first())
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 10), end=at(event, 11))
+    SpeakerAvailability.objects.create(
+        profile=profile, start=at(event, 10, 30), end=at(event, 11), preferred=True
+    )
+
+    entry = _session(solving.build_instance(event), limited)
+
+    assert entry["allowed"] == [_slot(event, 10, minute) for minute in (0, 15, 30, 45)]
+    assert entry["preferred"] == [_slot(event, 10, 30), _slot(event, 10, 45)]
+
+
+# --- The instance and the conflict list agree --------------------------------------------------------
+
+CHECKER_RULES = [
+    (re.compile(r"(\S+) and (\S+) need the same speaker at once"), "speaker"),
+    (re.compile(r"(\S+) runs outside its allowed slots"), "speaker_availability"),
+    (re.compile(r"(\S+) uses \S+ when it is unavailable"), "room_availability"),
+    (re.compile(r"(\S+) is in a room without its tags"), "room_tags"),
+    (re.compile(r"(\S+) and (\S+) run at once although one is plenary"), "plenary"),
+]
+CONFLICT_RULES = {
+    "speaker_twice": "speaker",
+    "speaker_pause": "speaker",
+    "speaker_unavailable": "speaker_availability",
+    "room_unavailable": "room_availability",
+    "unsuitable_room": "room_tags",
+    "plenary_overlap": "plenary",
+}
+
+
+def _checker_breaches(instance) -> set:
+    """(rule, session codes) for every hard rule the draft (the instance's `current`) breaks."""
+    plenary = {entry["id"] for entry in instance["sessions"] if entry["plenary"]}
+    solution = {"assignments": instance["current"], "unscheduled": []}
+    breaches = set()
+    for problem in violations(instance, solution):
+        rule, codes = next(
+            (rule, set(m.groups())) for pattern, rule in CHECKER_RULES if (m := pattern.fullmatch(problem))
+        )
+        if rule == "plenary":
+            codes -= plenary  # the conflict list names the session that runs alongside the plenary one
+        breaches.add((rule, frozenset(codes)))
+    return breaches
+
+
+def _conflict_breaches(event) -> set:
+    return {
+        (CONFLICT_RULES[c.kind], frozenset(c.codes))
+        for c in find_conflicts(event)
+        if c.kind in CONFLICT_RULES
+    }
+
+
+def test_instance_and_conflicts_agree_on_every_hard_rule_the_draft_breaks(event, scheduler):
+    event.min_pause_minutes = 15
+    event.save()
+    tutorial_type = event.session_types.get(name="Tutorial")
+    tutorial_type.rooms.set([room(event, "Room 101")])
+    side = event.rooms.create(name="Room 202", capacity=40, position=2)
+    RoomAvailability.objects.create(room=side, start=at(event, 9), end=at(event, 18))  # the first day only
+    ada, bob, cy = factories.UserFactory(), factories.UserFactory(), factories.UserFactory()
+    SpeakerAvailability.objects.create(
+        profile=event.speaker_profiles.create(user=cy),
+        start=at(event, 9, day=1),
+        end=at(event, 12, day=1),
+    )
+
+    def put(title, room_name, start, **kwargs):
+        return placed_talk(event, title, room_name, start, scheduler, track_name="Web", **kwargs)
+
+    twice = [
+        put("Twice A", "Hall A", at(event, 10), speakers=[ada]),
+        put("Twice B", "Room 101", at(event, 10, 15), speakers=[ada]),
+    ]
+    close = [
+        put("Close A", "Hall A", at(event, 14), speakers=[bob]),
+        put("Close B", "Room 101", at(event, 14, 30), speakers=[bob]),
+    ]
+    unavailable_speaker = put("Afternoon", "Hall A", at(event, 15, day=1), speakers=[cy])
+    unavailable_room = put("Side room", "Room 202", at(event, 10, day=1))
+    unsuitable = put("Tutorial", "Hall A", at(event, 9, day=1), session_type=tutorial_type)
+    put("Keynote", "Hall A", at(event, 9, day=2), session_type=event.session_types.get(name="Keynote"))
+    alongside = put("Alongside", "Room 101", at(event, 9, 15, day=2))
+    put("Fine", "Room 101", at(event, 16, day=1))  # breaks nothing
+
+    expected = {
+        ("speaker", frozenset(p.code for p in twice)),
+        ("speaker", frozenset(p.code for p in close)),
+        ("speaker_availability", frozenset({unavailable_speaker.code})),
+        ("room_availability", frozenset({unavailable_room.code})),
+        ("room_tags", frozenset({unsuitable.code})),
+        ("plenary", frozenset({alongside.code})),
+    }
+    instance = solving.build_instance(event)
+    assert {entry["id"] for entry in instance["sessions"]} == {
+        item["session"] for item in instance["current"]
+    }
+    assert _checker_breaches(instance) == expected
+    assert _conflict_breaches(event) == expected
+
+
+def test_plan_leaves_a_pinned_session_in_an_unsuitable_room_out_and_says_why(event, scheduler):
+    tutorial_type = event.session_types.get(name="Tutorial")
+    tutorial_type.rooms.set([room(event, "Room 101")])
+    pinned = placed_talk(event, "Pinned", "Hall A", at(event, 9), scheduler, session_type=tutorial_type)
+    Slot.objects.filter(proposal=pinned).update(pinned=True)
+
+    _, solution, preview = solving.plan(event=event, time_limit=TIME_LIMIT)
+
+    assert [item["session"] for item in solution.unscheduled] == [pinned.code]
+    assert f"needs a room tagged type-{tutorial_type.pk}" in solution.unscheduled[0]["reason"]
+    assert preview.kept_in_place == [pinned.code]

@@ -3,10 +3,16 @@ solution applied through the schedule services (so every move is checked, audite
 
 The grid the engine sees is deliberately simple: every event day from DAY_START to DAY_END local
 time, cut into steps of the greatest common divisor of the session types' durations (at least
-MIN_STEP_MINUTES). A break in every room removes its steps; a break in one room, or a room's time
-outside its availability windows, makes that room unavailable then. A session already placed off that
-grid (say at 10:10, or at 19:00) is not moved: it stays where it is and blocks its room and its
-speakers at that time.
+MIN_STEP_MINUTES). A break, or a room's time outside its availability windows, makes the room (every
+room, for a break without one) unavailable then; break steps stay on the grid so that the minimum pause
+between a speaker's sessions counts real minutes across a break. A session already placed off that grid
+(say at 10:10, under a break, or at 19:00) is not moved: it stays where it is and blocks its room, and
+its speakers at that time and for the pause around it.
+
+The hard rules and preferences come from the event: speakers' windows (those that are not preferred
+limit `allowed`, preferred ones give `preferred`), suitable rooms of session types (each limited type T
+tags its rooms `type-<pk>` and its sessions require that tag), and `Event.min_pause_minutes` (rounded up
+to whole steps). podium.schedule.conflicts flags the same rules in the editor, from the same helpers.
 
 Ids in the instance are readable and map straight back to the draft: slots are local start times
 ("2026-06-06T09:30"), rooms "room-<pk>", sessions their proposal code, people "user-<pk>".
@@ -23,9 +29,9 @@ from django.db import transaction
 from podium.attendance.queries import star_counts
 from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability
-from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import services
+from podium.schedule.conflicts import merge_windows, speaker_windows, suitable_rooms, within
 from podium.schedule.models import Slot, SlotKind
 from podium.schedule.queries import placed_slots, schedulable_proposals
 from podium.schedule.solver import InstanceError, Solution, load_instance, solve
@@ -66,21 +72,6 @@ def _overlaps(start, end, other_start, other_end) -> bool:
     return start < other_end and other_start < end
 
 
-def _merged(windows: list) -> list:
-    """Windows joined where they touch, so a step across two back-to-back windows counts as inside."""
-    merged = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _inside(start, end, windows) -> bool:
-    return any(window_start <= start and end <= window_end for window_start, window_end in windows)
-
-
 def _grid(event: Event, step: int) -> list[tuple[dt.datetime, dt.datetime]]:
     """Every step of every event day between DAY_START and DAY_END, as aware (start, end) pairs."""
     grid = []
@@ -103,6 +94,11 @@ def _cover(start: dt.datetime, length: int, step: int, starts: set, tz) -> list 
     return covered
 
 
+def room_tag(session_type_id: int) -> str:
+    """The tag the rooms suited to a session type carry, and its sessions require."""
+    return f"type-{session_type_id}"
+
+
 @dataclass
 class _Draft:
     """What the instance is built from, read from the database once."""
@@ -114,17 +110,19 @@ class _Draft:
     places: dict  # proposal id -> Slot with a place
     breaks: list  # Slot rows of kind break
     room_windows: dict  # room id -> [(start, end)]
-    speaker_windows: dict  # user id -> [(start, end)]
+    speaker_windows: dict  # user id -> [(start, end)] they can come (no entry: any time)
+    speaker_preferences: dict  # user id -> [(start, end)] they would rather speak
+    suitable: dict  # session type id -> {room ids}, for the types limited to some rooms
+    pause: dt.timedelta
 
 
 def _read_draft(event: Event) -> _Draft:
     step = step_minutes(event)
     slots = list(placed_slots(event))
-    room_windows, speaker_windows = defaultdict(list), defaultdict(list)
+    room_windows = defaultdict(list)
     for window in RoomAvailability.objects.filter(room__event=event):
         room_windows[window.room_id].append((window.start, window.end))
-    for window in SpeakerAvailability.objects.filter(profile__event=event).select_related("profile"):
-        speaker_windows[window.profile.user_id].append((window.start, window.end))
+    limits, preferences = speaker_windows(event)
     return _Draft(
         grid=_grid(event, step),
         step=step,
@@ -132,23 +130,25 @@ def _read_draft(event: Event) -> _Draft:
         proposals=list(schedulable_proposals(event)),
         places={slot.proposal_id: slot for slot in slots if slot.kind == SlotKind.SESSION},
         breaks=[slot for slot in slots if slot.kind == SlotKind.BREAK],
-        room_windows={room: _merged(windows) for room, windows in room_windows.items()},
-        speaker_windows={user: _merged(windows) for user, windows in speaker_windows.items()},
+        room_windows={room: merge_windows(windows) for room, windows in room_windows.items()},
+        speaker_windows=limits,
+        speaker_preferences=preferences,
+        suitable=suitable_rooms(event),
+        pause=dt.timedelta(minutes=event.min_pause_minutes),
     )
 
 
-def build_instance(event: Event, *, keep_pinned: bool = True, mode: str = "fill") -> dict:
+def build_instance(event: Event, *, keep_pinned: bool = True) -> dict:
     """The engine's instance (docs/solver-format.md) for the event's draft.
 
-    `keep_pinned` turns pinned slots into pins the engine never moves; `mode` only documents intent
-    here (both modes pass the current places: "fill" keeps them, "replan" treats them as the
-    baseline for minimal changes).
+    `keep_pinned` turns pinned slots into pins the engine never moves. The current places always go
+    in `current`; whether they are kept ("fill") or only a baseline ("replan") is the solver's `mode`.
     """
     draft = _read_draft(event)
     step = draft.step
     every_room_breaks = [(b.start, b.end) for b in draft.breaks if b.room_id is None]
-    grid = [(s, e) for s, e in draft.grid if not any(_overlaps(s, e, *b) for b in every_room_breaks)]
-    starts = {start for start, _ in grid}
+    grid = draft.grid
+    starts = {start for start, end in grid if not any(_overlaps(start, end, *b) for b in every_room_breaks)}
     candidates, current, obstacles = [], [], []
     for proposal in draft.proposals:
         place = draft.places.get(proposal.pk)
@@ -185,31 +185,40 @@ def build_instance(event: Event, *, keep_pinned: bool = True, mode: str = "fill"
         "sessions": sessions,
         "attendees": _attendees(event, {entry["id"] for entry in sessions}),
         "weights": dict(DEFAULT_WEIGHTS),
+        "min_pause_slots": math.ceil(draft.pause / dt.timedelta(minutes=step)),
         "current": current,
+        "speaker_names": {
+            person_id(link.user_id): link.user.name
+            for proposal, *_ in candidates
+            for link in proposal.speaker_links.all()
+            if link.user.name
+        },
     }
 
 
 def _room_entry(event: Event, room, grid, draft: _Draft, obstacles) -> dict:
-    taken = [(b.start, b.end) for b in draft.breaks if b.room_id == room.pk]
+    taken = [(b.start, b.end) for b in draft.breaks if b.room_id in (None, room.pk)]
     taken += [(o.start, o.end) for o in obstacles if o.room_id == room.pk]
     windows = draft.room_windows.get(room.pk)
     unavailable = [
         slot_id(start, event)
         for start, end in grid
-        if any(_overlaps(start, end, *t) for t in taken) or (windows and not _inside(start, end, windows))
+        if any(_overlaps(start, end, *t) for t in taken) or (windows and not within(windows, start, end))
     ]
     return {
         "id": room_id(room),
         "capacity": room.capacity if room.capacity is not None else UNKNOWN_CAPACITY,
         "unavailable": unavailable,
-        "tags": [],
+        "tags": sorted(room_tag(type_id) for type_id, rooms in draft.suitable.items() if room.pk in rooms),
+        "name": room.name,
     }
 
 
 def _session_entry(event: Event, proposal, length, grid, draft: _Draft, obstacles, stars) -> dict:
     speakers = [link.user_id for link in proposal.speaker_links.all()]
+    # A speaker's session that stays where it is blocks them then, and for the pause around it.
     busy = [
-        (o.start, o.end)
+        (o.start - draft.pause, o.end + draft.pause)
         for o in obstacles
         if {link.user_id for link in o.proposal.speaker_links.all()} & set(speakers)
     ]
@@ -218,12 +227,12 @@ def _session_entry(event: Event, proposal, length, grid, draft: _Draft, obstacle
         allowed = [
             slot_id(start, event)
             for start, end in grid
-            if all(_inside(start, end, windows) for windows in limited)
+            if all(within(windows, start, end) for windows in limited)
             and not any(_overlaps(start, end, *b) for b in busy)
         ]
     else:
         allowed = "all"
-    return {
+    entry = {
         "id": proposal.code,
         "title": proposal.title,
         "slots": length,
@@ -231,10 +240,19 @@ def _session_entry(event: Event, proposal, length, grid, draft: _Draft, obstacle
         "track": proposal.track.name if proposal.track_id else None,
         "plenary": proposal.session_type.is_plenary,
         "allowed": allowed,
-        "room_tags": [],
+        "room_tags": [room_tag(proposal.session_type_id)]
+        if proposal.session_type_id in draft.suitable
+        else [],
         "pinned": None,
         "audience": round(stars.get(proposal.pk, 0) * AUDIENCE_PER_STAR),
     }
+    wishes = [draft.speaker_preferences[user] for user in speakers if draft.speaker_preferences.get(user)]
+    preferred = [
+        slot_id(start, event) for start, end in grid if all(within(windows, start, end) for windows in wishes)
+    ]
+    if wishes and preferred:  # preferences no step meets say nothing the engine could act on
+        entry["preferred"] = preferred
+    return entry
 
 
 def _attendees(event: Event, codes: set) -> list[dict]:
@@ -331,7 +349,7 @@ def plan(
     """Build the instance, solve it and preview the result (nothing is written)."""
     if not event.rooms.exists():
         raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
-    instance = build_instance(event, keep_pinned=keep_pinned, mode=mode)
+    instance = build_instance(event, keep_pinned=keep_pinned)
     if not instance["sessions"]:
         raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
     try:

@@ -1,8 +1,8 @@
-"""Schedule editor, breaks and release routes."""
+"""Schedule editor, automatic scheduling runs, breaks and release routes."""
 
 from django.urls import path
 
-from podium.orga.views import schedule
+from podium.orga.views import schedule, solver
 
 urlpatterns = [
     path("event/<slug:event>/schedule/", schedule.editor, name="schedule"),
@@ -17,4 +17,17 @@ urlpatterns = [
         name="schedule_break_delete",
     ),
     path("event/<slug:event>/schedule/release/", schedule.release, name="schedule_release"),
+    path("event/<slug:event>/schedule/solver/", solver.start, name="schedule_solver_start"),
+    path("event/<slug:event>/schedule/solver/<uuid:uuid>/", solver.run_page, name="schedule_solver_run"),
+    path(
+        "event/<slug:event>/schedule/solver/<uuid:uuid>/progress/",
+        solver.run_progress,
+        name="schedule_solver_progress",
+    ),
+    path("event/<slug:event>/schedule/solver/<uuid:uuid>/apply/", solver.apply, name="schedule_solver_apply"),
+    path(
+        "event/<slug:event>/schedule/solver/<uuid:uuid>/discard/",
+        solver.discard,
+        name="schedule_solver_discard",
+    ),
 ]

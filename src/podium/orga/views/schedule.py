@@ -26,6 +26,7 @@ from podium.orga.forms.schedule import (
     UnscheduleForm,
     parse_day,
 )
+from podium.orga.views import solver as solver_views
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import changelog, queries, services
 from podium.schedule.conflicts import ERROR, INFO, SEVERITY_ORDER, WARNING, find_conflicts
@@ -160,7 +161,7 @@ def editor(request, event):
         day = event.days[0]
         if request.GET.get("day"):
             messages.warning(request, f"The event has no day “{request.GET['day']}”; showing its first day.")
-    context = _editor_context(event, day)
+    context = _editor_context(event, day) | solver_views.solver_panel(event, day=day)
     context["days"] = [{"day": d, "url": _editor_url(event, d), "current": d == day} for d in event.days]
     return render(request, "orga/schedule/editor.html", context)
 

@@ -1,0 +1,189 @@
+"""Automatic scheduling from the editor: start a run ("Fill the rest" or "Re-plan"), follow its
+progress, then apply or discard the plan it found (podium.schedule.runs does the work).
+
+The run page polls a small JSON endpoint while the engine searches (podium/solver.js) and reloads
+itself when the run ends; without the script its "Refresh" link does the same.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from podium.base.errors import ServiceError, apply_error
+from podium.orga.access import event_permission
+from podium.orga.forms.schedule import parse_day
+from podium.orga.forms.solver import SolverRunForm
+from podium.orga.views import schedule as editor_views  # the editor page this panel belongs to
+from podium.schedule import runs
+from podium.schedule.models import SolverMode, SolverRunStatus
+from podium.schedule.solver.objective import TERMS
+
+can_schedule = event_permission("can_schedule")
+
+TERM_LABELS = {
+    "unscheduled": "Sessions not on the schedule",
+    "missed_favourites": "Missed favourites (starred sessions at the same time)",
+    "overflow": "Seats short (expected audience above capacity)",
+    "track_room": "Track room changes (extra rooms a track uses in a day)",
+    "track_clash": "Track clashes (sessions of one track at once)",
+    "preference": "Sessions outside their preferred times",
+    "changes": "Sessions moved from their current place",
+    "total": "Weighted total (lower is better)",
+}
+MODE_HELP = {
+    SolverMode.FILL: "places the sessions not on the schedule yet around those already there; nothing placed moves.",
+    SolverMode.REPLAN: "improves the whole schedule, moving as few sessions as it can.",
+}
+
+
+def solver_panel(event, form: SolverRunForm | None = None, day: dt.date | None = None) -> dict:
+    """What the editor's "Automatic scheduling" panel shows: its form and the latest run."""
+    if form is None:
+        form = SolverRunForm(initial={"day": day.isoformat() if day else ""})
+    return {"solver_form": form, "latest_run": runs.latest_run(event), "mode_help": MODE_HELP}
+
+
+def _run_of(event, uuid):
+    return get_object_or_404(event.solver_runs.select_related("created_by", "event"), uuid=uuid)
+
+
+def _run_url(run) -> str:
+    return reverse("orga:schedule_solver_run", kwargs={"event": run.event.slug, "uuid": run.uuid})
+
+
+@can_schedule
+@require_POST
+def start(request, event):
+    """Start a run from the editor's panel (or "Plan again" on a run page) and show its page."""
+    event = request.event
+    form = SolverRunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = runs.start_run(
+                event=event,
+                mode=form.cleaned_data["mode"],
+                time_limit=form.cleaned_data["time_limit"],
+                keep_pinned=form.cleaned_data["keep_pinned"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            apply_error(form, exc)  # e.g. another run still going: shown in the panel, like a bad limit
+            status = 409
+        else:
+            return redirect(_run_url(run))
+    else:
+        status = 400
+    if form.has_error("time_limit"):
+        form.fields["time_limit"].widget.attrs["autofocus"] = True  # the panel is below the grid: go there
+    day = parse_day(event, request.POST.get("day")) or event.days[0]
+    context = editor_views._editor_context(event, day) | solver_panel(event, form)
+    context["days"] = [
+        {"day": d, "url": editor_views._editor_url(event, d), "current": d == day} for d in event.days
+    ]
+    return render(request, "orga/schedule/editor.html", context, status=status)
+
+
+def _objective_rows(run) -> list[dict]:
+    before = run.objective_before or {}
+    after = (run.solution or {}).get("objective", {})
+    rows = []
+    for term in ("unscheduled", *TERMS, "total"):
+        if term in before or term in after:
+            old, new = before.get(term), after.get(term)
+            better = old is not None and new is not None and new < old
+            worse = old is not None and new is not None and new > old
+            rows.append(
+                {"label": TERM_LABELS[term], "before": old, "after": new, "better": better, "worse": worse}
+            )
+    return rows
+
+
+@can_schedule
+def run_page(request, event, uuid):
+    """A run: progress while the engine searches, then the plan to apply or discard."""
+    event = request.event
+    run = _run_of(event, uuid)
+    stale_draft = run.status == SolverRunStatus.DONE and runs.draft_changed(run)
+    return render(
+        request,
+        "orga/schedule/solver_run.html",
+        {
+            "event": event,
+            "run": run,
+            "stale_run": runs.is_stale(run),
+            "stale_draft": stale_draft,
+            "objective": _objective_rows(run) if run.status != SolverRunStatus.FAILED else [],
+            "progress": _progress(run),
+            "mode_help": MODE_HELP[run.mode],
+            "back_url": editor_views._editor_url(event, None),
+        },
+    )
+
+
+def _progress(run) -> dict:
+    progress = run.progress or {}
+    seconds = float(progress.get("seconds") or 0)
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "active": run.is_active,
+        "phase": progress.get("phase")
+        or ("waiting to start" if run.status == SolverRunStatus.QUEUED else "starting"),
+        "seconds": round(seconds, 1),
+        "time_limit": run.time_limit,
+        "shown_seconds": round(min(seconds, run.time_limit), 1),
+        "iterations": progress.get("iterations", 0),
+        "unscheduled": progress.get("unscheduled"),
+        "missed_favourites": progress.get("missed_favourites"),
+        "total": None if progress.get("total") is None else round(progress["total"], 1),
+    }
+
+
+@can_schedule
+def run_progress(request, event, uuid):
+    """The run's status and the engine's last report, as JSON for the run page's script."""
+    run = _run_of(request.event, uuid)
+    data = _progress(run)
+    data["url"] = _run_url(run)
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@can_schedule
+@require_POST
+def apply(request, event, uuid):
+    """Write the plan to the draft and go back to the editor, saying what changed."""
+    event = request.event
+    run = _run_of(event, uuid)
+    try:
+        report = runs.apply_run(run=run, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_run_url(run))
+    left_out = f", {len(report.left_out)} left out" if report.left_out else ""
+    messages.success(
+        request,
+        f"The plan is applied: {len(report.placed)} session{'s' if len(report.placed) != 1 else ''} placed, "
+        f"{len(report.moved)} moved{left_out}.",
+    )
+    return redirect(editor_views._editor_url(event, None))
+
+
+@can_schedule
+@require_POST
+def discard(request, event, uuid):
+    """Drop the plan; the draft stays as it is."""
+    event = request.event
+    run = _run_of(event, uuid)
+    try:
+        runs.discard_run(run=run, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_run_url(run))
+    messages.success(request, "The plan is discarded; the schedule is unchanged.")
+    return redirect(editor_views._editor_url(event, None))

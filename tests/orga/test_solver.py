@@ -1,0 +1,349 @@
+"""Automatic scheduling in the editor: the panel, starting a run, its page and progress, apply and discard."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from podium.schedule.models import Slot, SolverRun, SolverRunStatus
+from tests import factories
+from tests.program import at, place, placed_talk, talk
+
+pytestmark = pytest.mark.django_db
+
+RUN_PAGES = ["schedule_solver_run", "schedule_solver_progress"]
+RUN_POSTS = ["schedule_solver_apply", "schedule_solver_discard"]
+
+
+@pytest.fixture(autouse=True)
+def _inline_runner(settings):
+    settings.PODIUM_SOLVER_RUNNER = "inline"
+
+
+@pytest.fixture
+def scheduler(event):
+    return factories.team_member(event, name="Schedulers", can_schedule=True)
+
+
+@pytest.fixture
+def scheduler_client(client, scheduler):
+    client.force_login(scheduler)
+    return client
+
+
+@pytest.fixture
+def talks(event):
+    return [talk(event, "Async all the way"), talk(event, "Typing the untyped")]
+
+
+def _url(name, event, **kwargs):
+    return reverse(f"orga:{name}", kwargs={"event": event.slug, **kwargs})
+
+
+def _run_url(name, run):
+    return _url(name, run.event, uuid=run.uuid)
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def _start(client, event, **data):
+    data = {"mode": "fill", "time_limit": "1", "keep_pinned": "on", **data}
+    return client.post(_url("schedule_solver_start", event), data)
+
+
+def _places(event) -> list[tuple]:
+    return list(event.slots.order_by("pk").values_list("pk", "room_id", "start", "end", "version"))
+
+
+def test_editor_shows_the_automatic_scheduling_panel(scheduler_client, event):
+    response = scheduler_client.get(_url("schedule", event))
+
+    text = _text(response)
+    assert response.status_code == 200
+    assert '<h2 id="solver-heading">Automatic scheduling</h2>' in text
+    assert re.search(r'<button type="submit" name="mode" value="fill"[^>]*>Fill the rest</button>', text)
+    assert re.search(r'<button type="submit" name="mode" value="replan"[^>]*>Re-plan</button>', text)
+    assert re.search(r'<input type="number" name="time_limit" value="10"', text)
+    assert re.search(r'<input type="checkbox" name="keep_pinned"[^>]*checked', text)
+    assert "Latest run" not in text
+
+
+def test_start_fills_the_rest_and_shows_the_plan(scheduler_client, event, talks):
+    response = _start(scheduler_client, event)
+
+    run = SolverRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == _run_url("schedule_solver_run", run)
+    assert (run.status, run.mode, run.time_limit, run.keep_pinned) == ("done", "fill", 1, True)
+    page = scheduler_client.get(response.url)
+    text = _text(page)
+    assert "<h1>Fill the rest: ready to apply</h1>" in text
+    assert "Placed (2)" in text
+    assert "Moved (0)" in text
+    assert "Left out (0)" in text
+    for proposal in talks:
+        assert f'{proposal.title} <small class="muted">{proposal.code}</small>' in text
+    assert "Sessions not on the schedule</th><td>2</td><td>0</td>" in text
+    assert ">Apply</button>" in text
+    assert ">Discard</button>" in text
+    assert not Slot.objects.filter(event=event, start__isnull=False).exists()
+
+
+def test_editor_links_to_the_latest_run(scheduler_client, event, talks):
+    _start(scheduler_client, event)
+    run = SolverRun.objects.get()
+
+    text = _text(scheduler_client.get(_url("schedule", event)))
+
+    assert f'<a href="{_run_url("schedule_solver_run", run)}">Fill the rest, ' in text
+    assert "ready to apply</a>" in text
+
+
+@pytest.mark.parametrize("limit", ["0", "301", "-1", "2.5", "ten", ""])
+def test_start_with_a_bad_time_limit_shows_a_form_error_and_starts_nothing(
+    scheduler_client, event, talks, limit
+):
+    response = _start(scheduler_client, event, time_limit=limit)
+
+    assert response.status_code == 400
+    assert "Give a whole number of seconds from 1 to 300." in _text(response)
+    assert re.search(r'<input type="number" name="time_limit"[^>]* autofocus', _text(response))
+    assert '<h2 id="solver-heading">Automatic scheduling</h2>' in _text(response)
+    assert not SolverRun.objects.exists()
+
+
+def test_start_with_an_unknown_mode_starts_nothing(scheduler_client, event, talks):
+    response = _start(scheduler_client, event, mode="shuffle")
+
+    assert response.status_code == 400
+    assert "Choose “Fill the rest” or “Re-plan”." in _text(response)
+    assert not SolverRun.objects.exists()
+
+
+def test_start_while_a_run_is_running_is_refused_in_the_panel(scheduler_client, event, talks):
+    running = SolverRun.objects.create(
+        event=event, mode="replan", time_limit=60, status="running", started_at=timezone.now()
+    )
+
+    response = _start(scheduler_client, event, day=str(event.days[1]))
+
+    text = _text(response)
+    assert response.status_code == 409
+    assert list(SolverRun.objects.all()) == [running]
+    assert (
+        '<div class="form-errors" role="alert" tabindex="-1" autofocus><p>Automatic scheduling is already running for this event '
+        "(Re-plan, started by an operator); wait for it to finish, then apply or discard its plan.</p></div>"
+    ) in text
+    assert f'<a href="{_run_url("schedule_solver_run", running)}">Re-plan, ' in text  # the run to wait for
+    assert re.search(r'<a href="[^"]*\?day=' + str(event.days[1]) + '" aria-current="page">', text)
+
+
+def test_apply_writes_the_plan_and_says_what_changed(scheduler_client, event, talks):
+    _start(scheduler_client, event)
+    run = SolverRun.objects.get()
+
+    response = scheduler_client.post(_run_url("schedule_solver_apply", run))
+
+    run.refresh_from_db()
+    assert response.status_code == 302
+    assert response.url == _url("schedule", event)
+    assert _messages(response) == ["The plan is applied: 2 sessions placed, 0 moved."]
+    assert run.status == SolverRunStatus.APPLIED
+    assert Slot.objects.filter(event=event, start__isnull=False).count() == 2
+    assert "This plan was applied" in _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+
+def test_discard_leaves_the_draft_alone(scheduler_client, event, talks):
+    _start(scheduler_client, event)
+    run = SolverRun.objects.get()
+
+    response = scheduler_client.post(_run_url("schedule_solver_discard", run))
+
+    run.refresh_from_db()
+    assert (response.status_code, response.url) == (302, _url("schedule", event))
+    assert _messages(response) == ["The plan is discarded; the schedule is unchanged."]
+    assert run.status == SolverRunStatus.DISCARDED
+    assert not Slot.objects.filter(event=event, start__isnull=False).exists()
+
+
+def test_a_plan_for_a_changed_draft_offers_to_plan_again_and_cannot_be_applied(
+    scheduler_client, event, scheduler, talks
+):
+    _start(scheduler_client, event)
+    run = SolverRun.objects.get()
+    place(event, talks[0], "Hall A", at(event, 16), scheduler)
+    before = _places(event)
+
+    page = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+    response = scheduler_client.post(_run_url("schedule_solver_apply", run))
+
+    assert "The draft changed since this plan was made" in page
+    assert ">Plan again</button>" in page
+    assert ">Apply</button>" not in page
+    assert (response.status_code, response.url) == (302, _run_url("schedule_solver_run", run))
+    assert _messages(response) == [
+        "The draft changed since this plan was made, so it no longer fits; plan again. Nothing was changed."
+    ]
+    assert _places(event) == before
+
+
+def test_a_failed_run_shows_its_error(scheduler_client, event):
+    response = _start(scheduler_client, event)  # no sessions to schedule
+
+    text = _text(scheduler_client.get(response.url))
+    assert "<h1>Fill the rest: failed</h1>" in text
+    assert f"The run failed:</strong> {event.name} has no accepted or confirmed sessions to schedule." in text
+    assert ">Plan again</button>" in text
+
+
+def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
+    run = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=20,
+        status="running",
+        started_at=timezone.now(),
+        created_by=scheduler,
+        progress={"phase": "searching", "seconds": 4.26, "iterations": 2048, "unscheduled": 3, "total": 120},
+    )
+
+    text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+    assert "<h1>Fill the rest: running</h1>" in text
+    assert '<progress id="solver-elapsed" max="20" value="4.3"></progress>' in text
+    assert f'data-progress-url="{_run_url("schedule_solver_progress", run)}"' in text
+    assert '<dd data-field="iterations">2048</dd>' in text
+    assert '<dd data-field="unscheduled">3</dd>' in text
+    assert f'<a href="{_run_url("schedule_solver_run", run)}">Refresh</a>' in text
+    assert ">Apply</button>" not in text
+
+
+def test_progress_endpoint_answers_json(scheduler_client, event):
+    run = SolverRun.objects.create(
+        event=event,
+        mode="replan",
+        time_limit=20,
+        status="running",
+        started_at=timezone.now(),
+        progress={
+            "phase": "searching",
+            "seconds": 25.5,
+            "iterations": 512,
+            "unscheduled": 0,
+            "missed_favourites": 3,
+            "total": 42.0,
+        },
+    )
+
+    response = scheduler_client.get(_run_url("schedule_solver_progress", run))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "status": "running",
+        "status_label": "Running",
+        "active": True,
+        "phase": "searching",
+        "seconds": 25.5,
+        "time_limit": 20,
+        "shown_seconds": 20,
+        "iterations": 512,
+        "unscheduled": 0,
+        "missed_favourites": 3,
+        "total": 42.0,
+        "url": _run_url("schedule_solver_run", run),
+    }
+
+
+def test_progress_endpoint_of_a_finished_run_says_it_is_no_longer_active(scheduler_client, event, talks):
+    _start(scheduler_client, event)
+    run = SolverRun.objects.get()
+
+    data = scheduler_client.get(_run_url("schedule_solver_progress", run)).json()
+
+    assert (data["status"], data["active"], data["phase"], data["unscheduled"]) == (
+        "done",
+        False,
+        "finished",
+        0,
+    )
+
+
+def _some_run(event):
+    return SolverRun.objects.create(event=event, mode="fill", time_limit=5, status="done", solution={})
+
+
+@pytest.mark.parametrize("name", ["schedule_solver_start", *RUN_PAGES, *RUN_POSTS])
+def test_solver_pages_refused_for_a_team_member_without_the_flag(client, event, organiser_user, name):
+    client.force_login(organiser_user)  # an administrator of the event, but not a scheduler
+    run = _some_run(event)
+    url = _url(name, event) if name == "schedule_solver_start" else _run_url(name, run)
+
+    response = (
+        client.get(url)
+        if name in RUN_PAGES
+        else _start(client, event)
+        if "start" in name
+        else client.post(url)
+    )
+
+    run.refresh_from_db()
+    assert response.status_code == 403
+    assert (SolverRun.objects.count(), run.status) == (1, "done")
+
+
+@pytest.mark.parametrize("name", [*RUN_PAGES, *RUN_POSTS])
+def test_solver_pages_of_another_events_run_are_not_found(scheduler_client, event, name):
+    other = _some_run(factories.EventFactory())
+    url = _url(name, event, uuid=other.uuid)
+
+    response = scheduler_client.get(url) if name in RUN_PAGES else scheduler_client.post(url)
+
+    other.refresh_from_db()
+    assert response.status_code == 404
+    assert other.status == "done"
+
+
+@pytest.mark.parametrize("name", ["schedule_solver_start", *RUN_POSTS])
+def test_solver_changes_need_a_post(scheduler_client, event, name):
+    run = _some_run(event)
+    url = _url(name, event) if name == "schedule_solver_start" else _run_url(name, run)
+
+    assert scheduler_client.get(url).status_code == 405
+
+
+def test_replan_view_keeps_a_placed_session_where_it_is_when_nothing_is_better(
+    scheduler_client, event, scheduler
+):
+    placed_talk(event, "Already placed", "Hall A", at(event, 10), scheduler)
+
+    response = _start(scheduler_client, event, mode="replan")
+
+    run = SolverRun.objects.get()
+    assert response.status_code == 302
+    assert (run.status, run.changes["moved"], run.changes["unchanged"]) == ("done", [], 1)
+    assert "Sessions moved from their current place</th><td>0</td><td>0</td>" in _text(
+        scheduler_client.get(response.url)
+    )
+
+
+def test_a_run_discarded_before_it_finished_shows_no_plan(scheduler_client, event, scheduler):
+    run = SolverRun.objects.create(
+        event=event, mode="fill", time_limit=20, status="running", started_at=timezone.now()
+    )
+    scheduler_client.post(_run_url("schedule_solver_discard", run))
+
+    text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+    assert "This run was discarded before it finished; the schedule was not changed." in text
+    assert "Placed (" not in text
+    assert ">Apply</button>" not in text

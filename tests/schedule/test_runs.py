@@ -1,0 +1,381 @@
+"""Automatic scheduling runs: start, execute (inline and in a thread), preview, apply and discard."""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.utils import timezone
+
+from podium.base.errors import NotAllowed, ServiceError
+from podium.base.models import AuditEntry
+from podium.events.models import RoomAvailability
+from podium.proposals.models import SpeakerAvailability, SpeakerProfile
+from podium.schedule import runs, solving
+from podium.schedule.models import Slot, SolverRun, SolverRunStatus
+from tests import factories
+from tests.program import at, place, placed_talk, talk
+
+TIME_LIMIT = 1
+WAIT_SECONDS = 120  # how long a test waits for a background run before it gives up
+
+
+@pytest.fixture(autouse=True)
+def _inline_runner(settings):
+    settings.PODIUM_SOLVER_RUNNER = "inline"
+
+
+@pytest.fixture
+def scheduler(event):
+    return factories.team_member(event, name="Schedulers", can_schedule=True)
+
+
+def _places(event) -> list[tuple]:
+    return list(
+        event.slots.order_by("pk").values_list("proposal__code", "room_id", "start", "end", "version")
+    )
+
+
+def _program(event, scheduler):
+    """One session pinned at 11:00 in Hall A, four talks not on the schedule yet."""
+    pinned = placed_talk(event, "Pinned keynote", "Hall A", at(event, 11), scheduler)
+    Slot.objects.filter(proposal=pinned).update(pinned=True)
+    talks = [talk(event, f"Talk {n}") for n in range(4)]
+    return pinned, talks
+
+
+def _start(event, scheduler, mode="fill", **kwargs) -> SolverRun:
+    kwargs.setdefault("time_limit", TIME_LIMIT)
+    kwargs.setdefault("keep_pinned", True)
+    return runs.start_run(event=event, mode=mode, by=scheduler, **kwargs)
+
+
+def _wait(run: SolverRun) -> SolverRun:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if not run.is_active:
+            return run
+        time.sleep(0.05)
+    pytest.fail(f"the run did not finish within {WAIT_SECONDS} s: {run.status}, {run.progress}")
+
+
+@pytest.mark.django_db
+def test_start_run_inline_fills_the_rest_around_a_pinned_session(event, scheduler):
+    pinned, talks = _program(event, scheduler)
+    before = _places(event)
+
+    run = _start(event, scheduler)
+
+    assert run.status == SolverRunStatus.DONE
+    assert sorted(item["code"] for item in run.changes["placed"]) == sorted(t.code for t in talks)
+    assert (run.changes["moved"], run.changes["left_out"], run.changes["unchanged"]) == ([], [], 1)
+    assert run.objective_before["unscheduled"] == 4
+    assert run.solution["objective"]["unscheduled"] == 0
+    pinned_place = {"session": pinned.code, "slot": solving.slot_id(at(event, 11), event)}
+    assert {k: v for k, v in _assignment(run, pinned.code).items() if k != "room"} == pinned_place
+    assert run.progress["phase"] == "finished"
+    assert (run.started_at is not None, run.finished_at is not None, run.error) == (True, True, "")
+    assert _places(event) == before  # a run only plans; nothing is written before it is applied
+
+
+def _assignment(run, code) -> dict:
+    return next(a for a in run.solution["assignments"] if a["session"] == code)
+
+
+@pytest.mark.django_db
+def test_start_run_replan_keeps_an_already_good_draft_unchanged(event, scheduler):
+    _program(event, scheduler)
+    runs.apply_run(run=_start(event, scheduler), by=scheduler)
+    before = _places(event)
+
+    run = _start(event, scheduler, mode="replan")
+
+    assert run.status == SolverRunStatus.DONE
+    assert (run.changes["placed"], run.changes["moved"], run.changes["unchanged"]) == ([], [], 5)
+    runs.apply_run(run=run, by=scheduler)
+    assert _places(event) == before
+
+
+@pytest.mark.django_db
+def test_apply_run_writes_the_places_and_marks_the_run_applied(event, scheduler):
+    pinned, talks = _program(event, scheduler)
+    run = _start(event, scheduler)
+
+    report = runs.apply_run(run=run, by=scheduler)
+
+    run.refresh_from_db()
+    assert run.status == SolverRunStatus.APPLIED
+    assert sorted(report.placed) == sorted(t.code for t in talks)
+    for proposal in [pinned, *talks]:
+        slot = Slot.objects.get(proposal=proposal)
+        wanted = _assignment(run, proposal.code)
+        assert (solving.slot_id(slot.start, event), solving.room_id(slot.room)) == (
+            wanted["slot"],
+            wanted["room"],
+        )
+    assert Slot.objects.get(proposal=pinned).start == at(event, 11)
+    entry = AuditEntry.objects.get(action="schedule.solver_applied")
+    assert (entry.actor, entry.data["placed"], entry.data["moved"]) == (scheduler, 4, 0)
+
+
+@pytest.mark.django_db
+def test_discard_run_writes_nothing(event, scheduler):
+    _program(event, scheduler)
+    run = _start(event, scheduler)
+    before = _places(event)
+
+    runs.discard_run(run=run, by=scheduler)
+
+    assert run.status == SolverRunStatus.DISCARDED
+    assert _places(event) == before
+    with pytest.raises(ServiceError, match=r"This plan was discarded; plan again\."):
+        runs.apply_run(run=run, by=scheduler)
+    assert _places(event) == before
+
+
+@pytest.mark.django_db
+def test_apply_run_after_the_draft_changed_is_refused_and_changes_nothing(event, scheduler):
+    _pinned, talks = _program(event, scheduler)
+    run = _start(event, scheduler)
+    place(event, talks[0], "Room 101", at(event, 15, day=2), scheduler)  # another organiser's edit
+    before = _places(event)
+
+    with pytest.raises(ServiceError, match=r"The draft changed since this plan was made.*plan again"):
+        runs.apply_run(run=run, by=scheduler)
+
+    run.refresh_from_db()
+    assert run.status == SolverRunStatus.DONE
+    assert runs.draft_changed(run) is True
+    assert _places(event) == before
+
+
+@pytest.mark.django_db
+def test_draft_fingerprint_follows_pins_and_new_sessions(event, scheduler):
+    pinned, _talks = _program(event, scheduler)
+    first = runs.draft_fingerprint(event)
+    Slot.objects.filter(proposal=pinned).update(pinned=False)
+    unpinned = runs.draft_fingerprint(event)
+    talk(event, "Late addition")
+
+    assert len({first, unpinned, runs.draft_fingerprint(event)}) == 3
+    assert runs.draft_fingerprint(factories.EventFactory()) != first
+
+
+@pytest.mark.django_db
+def test_draft_fingerprint_follows_the_rules_a_plan_kept(event, scheduler):
+    _program(event, scheduler)
+    seen = [runs.draft_fingerprint(event)]
+    event.min_pause_minutes = 10
+    event.save(update_fields=["min_pause_minutes"])
+    seen.append(runs.draft_fingerprint(event))
+    session_type = event.session_types.first()
+    session_type.rooms.add(event.rooms.first())
+    seen.append(runs.draft_fingerprint(event))
+    RoomAvailability.objects.create(room=event.rooms.first(), start=at(event, 9), end=at(event, 12))
+    seen.append(runs.draft_fingerprint(event))
+    speaker = event.proposals.first().speaker_links.first().user
+    profile = SpeakerProfile.objects.get_or_create(user=speaker, event=event)[0]
+    SpeakerAvailability.objects.create(profile=profile, start=at(event, 9), end=at(event, 17))
+    seen.append(runs.draft_fingerprint(event))
+
+    assert len(set(seen)) == len(seen)
+
+
+@pytest.mark.django_db
+def test_start_run_refused_while_another_run_is_running(event, scheduler):
+    _program(event, scheduler)
+    running = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=60,
+        status=SolverRunStatus.RUNNING,
+        started_at=timezone.now(),
+        created_by=scheduler,
+    )
+
+    with pytest.raises(ServiceError, match="already running for this event"):
+        _start(event, scheduler)
+    assert list(event.solver_runs.all()) == [running]
+
+
+@pytest.mark.django_db
+def test_start_run_replaces_a_stale_run(event, scheduler):
+    _program(event, scheduler)
+    stale = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=10,
+        status=SolverRunStatus.RUNNING,
+        started_at=timezone.now() - dt.timedelta(seconds=10) - runs.STALE_MARGIN - dt.timedelta(seconds=1),
+    )
+
+    run = _start(event, scheduler)
+
+    stale.refresh_from_db()
+    assert (stale.status, run.status) == (SolverRunStatus.FAILED, SolverRunStatus.DONE)
+    assert "stopped without a result" in stale.error
+
+
+@pytest.mark.django_db
+def test_a_run_of_another_event_does_not_block(event, scheduler):
+    _program(event, scheduler)
+    SolverRun.objects.create(
+        event=factories.EventFactory(), mode="fill", time_limit=60, status=SolverRunStatus.QUEUED
+    )
+
+    assert _start(event, scheduler).status == SolverRunStatus.DONE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [0, -5, runs.MAX_TIME_LIMIT + 1])
+def test_start_run_refuses_a_time_limit_out_of_range(event, scheduler, limit):
+    with pytest.raises(ServiceError, match="from 1 to 300") as refused:
+        _start(event, scheduler, time_limit=limit)
+    assert refused.value.field == "time_limit"
+    assert not SolverRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_start_run_refuses_an_unknown_mode(event, scheduler):
+    with pytest.raises(ServiceError, match="Unknown scheduling mode"):
+        _start(event, scheduler, mode="shuffle")
+    assert not SolverRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_start_run_refused_without_the_schedule_permission(event):
+    reviewer = factories.team_member(event, name="Reviewers", can_review=True)
+
+    with pytest.raises(NotAllowed):
+        _start(event, reviewer)
+    assert not SolverRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_execute_of_an_event_without_rooms_fails_with_a_message(event, scheduler):
+    talk(event, "Lonely talk")
+    event.rooms.all().delete()
+
+    run = _start(event, scheduler)
+
+    assert run.status == SolverRunStatus.FAILED
+    assert run.error == f"{event.name} has no rooms; add rooms before scheduling."
+    assert run.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_execute_of_an_event_without_sessions_fails_with_a_message(event, scheduler):
+    run = _start(event, scheduler)
+
+    assert (run.status, run.error) == (
+        SolverRunStatus.FAILED,
+        f"{event.name} has no accepted or confirmed sessions to schedule.",
+    )
+
+
+@pytest.mark.django_db
+def test_execute_turns_an_unexpected_error_into_a_failed_run(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of cheese")
+
+    monkeypatch.setattr(runs, "solve", broken)
+
+    run = _start(event, scheduler)
+
+    assert run.status == SolverRunStatus.FAILED
+    assert run.error == (
+        "The scheduling engine stopped with an unexpected error (RuntimeError: out of cheese). "
+        "Nothing was changed."
+    )
+
+
+@pytest.mark.django_db
+def test_execute_leaves_a_run_that_is_no_longer_queued_alone(event, scheduler):
+    _program(event, scheduler)
+    run = _start(event, scheduler)
+    stored = (run.solution, run.finished_at)
+
+    assert runs.execute(run.pk) == SolverRunStatus.DONE
+    run.refresh_from_db()
+    assert (run.solution, run.finished_at) == stored
+
+
+@pytest.mark.django_db
+def test_a_run_discarded_while_searching_keeps_no_result(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    real_solve = runs.solve
+
+    def discard_meanwhile(instance, **kwargs):
+        runs.discard_run(run=SolverRun.objects.get(), by=scheduler)
+        return real_solve(instance, **kwargs)
+
+    monkeypatch.setattr(runs, "solve", discard_meanwhile)
+
+    run = _start(event, scheduler)
+
+    assert (run.status, run.solution) == (SolverRunStatus.DISCARDED, None)
+
+
+@pytest.mark.django_db
+def test_apply_run_refuses_a_run_without_a_plan(event, scheduler):
+    run = _start(event, scheduler)  # no sessions: failed
+
+    with pytest.raises(ServiceError, match="This run failed, so it has no plan to apply"):
+        runs.apply_run(run=run, by=scheduler)
+    with pytest.raises(ServiceError, match="This run failed"):
+        runs.discard_run(run=run, by=scheduler)
+
+
+@pytest.mark.django_db
+def test_progress_is_saved_at_most_once_a_second(event, scheduler, monkeypatch):
+    run = SolverRun.objects.create(event=event, mode="fill", time_limit=10, status=SolverRunStatus.RUNNING)
+    clock = [100.0]
+    monkeypatch.setattr(runs.time, "monotonic", lambda: clock[0])
+    save = runs._progress_saver(run.pk)
+    report = {"phase": "searching", "seconds": 1.0, "iterations": 128, "unscheduled": 2, "total": 300}
+
+    save(report)
+    clock[0] += 0.5
+    save({**report, "iterations": 256})
+    saved_first = SolverRun.objects.get(pk=run.pk).progress
+    clock[0] += 0.6
+    save({**report, "iterations": 512})
+
+    assert saved_first["iterations"] == 128
+    assert SolverRun.objects.get(pk=run.pk).progress["iterations"] == 512
+
+
+@pytest.mark.django_db
+def test_runner_defaults_to_a_thread_without_a_broker_and_a_worker_with_one(settings):
+    settings.PODIUM_SOLVER_RUNNER = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    without = runs.runner()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    assert (without, runs.runner()) == ("thread", "celery")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thread_runner_returns_before_the_run_is_done(event, scheduler, settings, monkeypatch):
+    settings.PODIUM_SOLVER_RUNNER = "thread"
+    _pinned, talks = _program(event, scheduler)
+    gate = threading.Event()
+    real_solve = runs.solve
+
+    def held(instance, **kwargs):
+        gate.wait(WAIT_SECONDS)  # the engine starts only once the test has seen start_run return
+        return real_solve(instance, **kwargs)
+
+    monkeypatch.setattr(runs, "solve", held)
+
+    run = _start(event, scheduler)
+    status_on_return = run.status
+    gate.set()
+    run = _wait(run)
+
+    assert status_on_return in (SolverRunStatus.QUEUED, SolverRunStatus.RUNNING)
+    assert run.status == SolverRunStatus.DONE
+    assert sorted(item["code"] for item in run.changes["placed"]) == sorted(t.code for t in talks)
