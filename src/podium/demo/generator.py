@@ -272,8 +272,13 @@ class _Builder:
         )
         committee.members.add(*self.reviewers)
 
+        plans = self.pycon_plans()
         profiles = self.save_profiles(event, self.speakers)
-        for index, user in enumerate(self.speakers[4::5]):
+        # Tutorials run on the first day in three-hour blocks: their speakers can come then, so the
+        # limited availability goes to speakers of talks only.
+        teaching = {plan.speakers[0] for plan in plans if plan.session_type == "Tutorial"}
+        limited = [user for user in self.speakers[4::5] if user not in teaching]
+        for index, user in enumerate(limited):
             pattern = AVAILABILITY_PATTERNS[index % len(AVAILABILITY_PATTERNS)]
             windows = [
                 (
@@ -283,8 +288,7 @@ class _Builder:
                 for day, start_h, end_h in pattern
             ]
             proposal_services.set_availability(profile=profiles[user.pk], windows=windows)
-        limited = set(self.speakers[4::5])
-        preferring = [user for user in self.speakers[3::7] if user not in limited]
+        preferring = [user for user in self.speakers[3::7] if user not in limited and user not in teaching]
         for index, user in enumerate(preferring):
             pattern = PREFERRED_PATTERNS[index % len(PREFERRED_PATTERNS)]
             preferred = [
@@ -296,7 +300,6 @@ class _Builder:
             ]
             proposal_services.set_availability(profile=profiles[user.pk], windows=[], preferred=preferred)
 
-        plans = self.pycon_plans()
         for plan in plans:
             self.submit(event, plan)
         self.add_cospeakers(plans)
