@@ -120,7 +120,14 @@ class TimeSearch:
         load, pairs = self.state.pair_load, self.state.pairs
         ta = int(self.slot_of[a])
         here = load[ta, a]
-        moves = (load[:, a] - here).astype(np.float64)
+        fans = self.state.fans[a]
+        if len(fans):
+            # Exact for a move alone: fans with a favourite at the new time, minus fans keeping one here.
+            counts = self.state.star_count[:, fans]
+            moves = np.count_nonzero(counts, axis=1).astype(np.float64)
+            moves -= np.count_nonzero(counts[ta] >= 2)
+        else:
+            moves = np.zeros(load.shape[0])
         moves[~self.allowed[a]] = np.inf
         moves[self.plenary_times()] = np.inf
         moves[ta] = np.inf
