@@ -40,15 +40,27 @@ def best_place(state, s):
     kindest_room = -state.weights[5]  # an unchanged place earns the changes weight back
     occupants = state.room_occupant
     covers = state.candidates.cover[s]
+    track = state.instance.sessions[s].track
+    track_rooms = state.track_day_room
+    slots = state.instance.slots
     for start, rooms in state.candidates.rooms[s].items():
         if not state.time_free(s, start):
             continue
         cover = covers[start]
         time_cost = None
+        first_free = True
+        day = slots[start].day_index
         for room in rooms:
             occupant = occupants[room]
             if any(occupant[t] != -1 for t in cover):
                 continue
+            # Rooms come in best-fit order, so the first free one has the least overflow; a later one
+            # can only be cheaper as a room its track already uses that day, or as its current place.
+            if not first_free and not (
+                (start, room) == current or (track is not None and track_rooms.get((track, day, room)))
+            ):
+                continue
+            first_free = False
             if time_cost is None:
                 time_cost = state.time_delta(s, start)
                 if best_cost is not None and time_cost + kindest_room > best_cost:

@@ -24,6 +24,9 @@ class Candidates:
             same_day = [i for i, other in enumerate(slots) if other.day_index == slot.day_index]
             self.day_first.append(same_day[0])
             self.day_last.append(same_day[-1])
+        self._covers = {}  # (start, length) -> covered slot indices, or None
+        self._blocked = {}  # (start, length) -> rooms unavailable at some covered slot
+        self._frozen = {}  # tuple of rooms -> the same rooms as a frozenset (shared between sessions)
         self.cover = []  # per session: start -> covered slot indices
         self.window = []  # per session: start -> slots a speaker must keep free (cover plus pause)
         self.rooms = []  # per session: start -> rooms in best-fit order
@@ -39,12 +42,24 @@ class Candidates:
         suitable.sort(key=lambda r: self._fit(session, r))
         pause = instance.min_pause_slots
         for start in range(len(instance.slots)):
-            covered = instance.cover(start, session.length)
+            key = (start, session.length)
+            if key not in self._covers:
+                covered = instance.cover(start, session.length)
+                self._covers[key] = covered
+                self._blocked[key] = (
+                    frozenset(
+                        r for r, room in enumerate(instance.rooms) if room.unavailable.intersection(covered)
+                    )
+                    if covered is not None
+                    else frozenset()
+                )
+            covered = self._covers[key]
             if covered is None:
                 continue
-            if session.allowed is not None and not set(covered) <= session.allowed:
+            if session.allowed is not None and not session.allowed.issuperset(covered):
                 continue
-            free = [r for r in suitable if not instance.rooms[r].unavailable.intersection(covered)]
+            blocked = self._blocked[key]
+            free = [r for r in suitable if r not in blocked] if blocked else suitable
             if not free:
                 continue
             cover[start] = covered
@@ -55,7 +70,13 @@ class Candidates:
         self.cover.append(cover)
         self.window.append(window)
         self.rooms.append(rooms)
-        self.room_sets.append({start: frozenset(r) for start, r in rooms.items()})
+        sets = {}
+        for start, free in rooms.items():
+            key = tuple(free)
+            if key not in self._frozen:
+                self._frozen[key] = frozenset(free)
+            sets[start] = self._frozen[key]
+        self.room_sets.append(sets)
         self.starts.append(list(rooms))
 
     def _fit(self, session, room_index):
