@@ -15,6 +15,7 @@ from .tabu import tabu_search
 
 MODES = ("fill", "replan")
 SEARCH_SHARE = 0.85  # of the time limit for the searches; the rest is for the final descent
+WRAP_UP = 0.5  # seconds kept at the end of the time limit for the recount and the solution
 GUIDED_SHARE = 0.7  # of the search time for the guided search over times; the rest for annealing
 
 
@@ -90,7 +91,8 @@ def solve(
             max(0.0, clock.deadline - time.monotonic()), time.monotonic(), _share(max_iterations, 1.0)
         )
         iterations += anneal(state, movable, rest, rng, progress)
-    descend(state, movable, Clock(time_limit, started))
+    # The descent stops early enough to leave time for the recount and the solution within the limit.
+    descend(state, movable, Clock(time_limit - min(WRAP_UP, 0.1 * time_limit), started))
     _report(progress, "improved", state, iterations, started)
     return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
 
