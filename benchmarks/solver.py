@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from solver_checks import hard_violations, overflow_floor, overflow_report  # noqa: E402
 from solver_instances import FAMILIES, generate, metrics, popularity_greedy  # noqa: E402
+from solver_instances import best_fit_room as _best_fit  # noqa: E402
 
 from podium.schedule.solver import load_instance, solve  # noqa: E402
 from podium.schedule.solver.state import Candidates, State  # noqa: E402
@@ -55,18 +56,6 @@ REPLAN_LIMIT = 5.0
 
 
 # -- baselines ----------------------------------------------------------------------------------------
-
-
-def _best_fit(state, s, start):
-    """The smallest free room that seats the audience, else the biggest free one; None if all are taken."""
-    rooms = [r for r in state.candidates.rooms[s][start] if state.room_free(s, start, r)]
-    if not rooms:
-        return None
-    audience = state.instance.sessions[s].audience
-    seated = [r for r in rooms if state.instance.rooms[r].capacity >= audience]
-    if seated:
-        return min(seated, key=lambda r: (state.instance.rooms[r].capacity, r))
-    return max(rooms, key=lambda r: (state.instance.rooms[r].capacity, -r))
 
 
 def _first_feasible(state, s, starts):

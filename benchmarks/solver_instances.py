@@ -201,7 +201,7 @@ def generate(family_name: str, seed: int) -> dict:
     return {"slots": slots, "rooms": rooms, "sessions": sessions, "attendees": attendees}
 
 
-def _best_fit_room(state, s, start):
+def best_fit_room(state, s, start):
     """The smallest free room that seats the audience, else the biggest free one (None if all are taken)."""
     rooms = [r for r in state.candidates.rooms[s][start] if state.room_free(s, start, r)]
     if not rooms:
@@ -232,7 +232,7 @@ def popularity_greedy(instance) -> dict:
         for start in state.candidates.rooms[s]:
             if not state.time_free(s, start):
                 continue
-            room = _best_fit_room(state, s, start)
+            room = best_fit_room(state, s, start)
             if room is None:
                 continue
             cover = state.candidates.cover[s][start]
