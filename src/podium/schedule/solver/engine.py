@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from . import explain as explaining
 from .construct import construct, place_fixed
+from .guided import guided_search
 from .instance import load_instance
 from .objective import evaluate
 from .search import Clock, anneal, descend, eject_and_insert
 from .state import Candidates, State
-from .tabu import tabu_search
 
 MODES = ("fill", "replan")
 SEARCH_SHARE = 0.85  # of the time limit for the searches; the rest is for the final descent
@@ -86,7 +86,7 @@ def solve(
     if not replan_from_current or state.unplaced > len(refused):
         remaining = max(0.0, clock.deadline - time.monotonic())
         guided = Clock(remaining * GUIDED_SHARE, time.monotonic(), _share(max_iterations, GUIDED_SHARE))
-        iterations = tabu_search(state, movable, guided, rng, progress)
+        iterations = guided_search(state, movable, guided, rng, progress)
         rest = Clock(
             max(0.0, clock.deadline - time.monotonic()), time.monotonic(), _share(max_iterations, 1.0)
         )

@@ -10,6 +10,7 @@ import math
 import time
 
 from .construct import best_place
+from .guided import TimeSearch
 
 EPSILON = 1e-9
 MAX_RESTARTS = 3
@@ -248,8 +249,6 @@ def descend(state, movable: set, clock) -> int:
 
 def _priced_swaps(state, movable, order, clock) -> bool:
     """Improving swaps among the cheapest ones by the pairwise price (all pairs are too many at scale)."""
-    from .tabu import TimeSearch
-
     search = TimeSearch(state, movable, None)
     improved = False
     for a in order:

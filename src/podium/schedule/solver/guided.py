@@ -205,7 +205,7 @@ class TimeSearch:
                 self.slot_of[s] = place[0]
 
 
-def tabu_search(state, movable, clock, rng, progress=None, report_every=2.0) -> int:
+def guided_search(state, movable, clock, rng, progress=None, report_every=2.0) -> int:
     """Improve the times of the state's one-slot sessions until the clock runs out; return the steps.
 
     The state is left at the best schedule seen (never fewer sessions placed than it started with).

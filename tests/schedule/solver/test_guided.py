@@ -5,10 +5,10 @@ import time
 
 from podium.schedule.solver import load_instance
 from podium.schedule.solver.construct import construct
+from podium.schedule.solver.guided import TimeSearch, guided_search
 from podium.schedule.solver.objective import TERMS, evaluate
 from podium.schedule.solver.search import Clock
 from podium.schedule.solver.state import Candidates, State
-from podium.schedule.solver.tabu import TimeSearch, tabu_search
 from tests.schedule.solver.checker import violations
 from tests.schedule.solver.instances import instance, random_instance, room, session, slots
 
@@ -28,13 +28,13 @@ def _assignments(loaded, state):
     ]
 
 
-def test_tabu_search_keeps_exact_terms_and_every_hard_rule():
+def test_guided_search_keeps_exact_terms_and_every_hard_rule():
     data = random_instance(7, sessions=40, rooms=4, per_day=6, attendees=200)
     loaded, state, movable = _constructed(data)
     placed = len(state.placement())
     before = state.total()
 
-    steps = tabu_search(state, movable, Clock(30, time.monotonic(), max_iterations=3000), random.Random(2))
+    steps = guided_search(state, movable, Clock(30, time.monotonic(), max_iterations=3000), random.Random(2))
 
     fresh = evaluate(loaded, state.placement())
     assert steps > 0
@@ -49,7 +49,7 @@ def test_tabu_search_keeps_exact_terms_and_every_hard_rule():
     assert violations(data, {"assignments": _assignments(loaded, state), "unscheduled": unplaced}) == []
 
 
-def test_tabu_search_separates_two_sessions_everyone_starred():
+def test_guided_search_separates_two_sessions_everyone_starred():
     # Construction puts "b" beside "a" (the fewest sessions running) before the stars of "c" are
     # known; the search must part the two sessions everyone starred.
     data = instance(
@@ -63,7 +63,7 @@ def test_tabu_search_separates_two_sessions_everyone_starred():
     state.add(1, state.pos[0][0], 1 - state.pos[0][1])  # "b" at the same time as "a"
     assert state.terms[0] == 5
 
-    tabu_search(state, movable, Clock(30, time.monotonic(), max_iterations=500), random.Random(0))
+    guided_search(state, movable, Clock(30, time.monotonic(), max_iterations=500), random.Random(0))
 
     assert state.terms[0] == 0
     assert state.pos[0][0] != state.pos[1][0]
