@@ -19,22 +19,27 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-demo: $(VENV)/.installed
+# The solver's compiled steps, compiled once into numba's cache (again whenever their source changes).
+$(VENV)/.compiled: src/podium/schedule/solver/timing.py $(VENV)/.installed
+	$(BIN)/python -c "from podium.schedule.solver.timing import warm_up; warm_up()"
+	touch $@
+
+demo: $(VENV)/.installed $(VENV)/.compiled
 	$(BIN)/podium demo
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(VENV)/.compiled
 	$(BIN)/podium serve
 
 # The whole suite on the embedded default (SQLite), browser tests included.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VENV)/.compiled
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
 # The same suite against PostgreSQL (server at 127.0.0.1:5432, trust auth).
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev $(VENV)/.compiled
 	PODIUM_DATABASE_URL=$${PODIUM_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/podium} \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
-test-browser: $(VENV)/.installed-dev
+test-browser: $(VENV)/.installed-dev $(VENV)/.compiled
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
 check: $(VENV)/.installed-dev

@@ -6,7 +6,7 @@
 The file format is described in docs/solver-format.md.
 """
 
-from .engine import Solution, solve
+from .engine import Solution, Stopped, solve
 from .instance import InstanceError, load_instance
 
-__all__ = ["InstanceError", "Solution", "load_instance", "solve"]
+__all__ = ["InstanceError", "Solution", "Stopped", "load_instance", "solve"]

@@ -7,16 +7,20 @@ from dataclasses import dataclass, field
 
 from . import explain as explaining
 from .construct import construct, place_fixed
-from .guided import guided_search
 from .instance import load_instance
 from .objective import evaluate
 from .search import Clock, anneal, descend, eject_and_insert
 from .state import Candidates, State
+from .timing import anneal_times
 
 MODES = ("fill", "replan")
-SEARCH_SHARE = 0.85  # of the time limit for the searches; the rest is for the final descent
+SEARCH_SHARE = 0.92  # of the time limit for the searches; the rest is for the final descent
 WRAP_UP = 0.5  # seconds kept at the end of the time limit for the recount and the solution
-GUIDED_SHARE = 0.7  # of the search time for the guided search over times; the rest for annealing
+TIMES_SHARE = 0.75  # of the search time for annealing the times when other sessions can move too
+
+
+class Stopped(Exception):
+    """Raised by a progress callback to end the run at once; solve() then returns nothing."""
 
 
 @dataclass
@@ -57,6 +61,8 @@ def solve(
     anything not pinned, paying the `changes` weight for each session moved away from `current`.
     A re-plan that starts from a complete, valid `current` only takes moves that pay for themselves.
     `max_iterations` bounds the annealing for reproducible runs (the time limit still applies).
+    `progress` receives a report (phase, seconds, iterations, missed favourites, total) every couple of
+    seconds; it may raise Stopped to end the run at once.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -85,8 +91,15 @@ def solve(
     iterations = 0
     if not replan_from_current or state.unplaced > len(refused):
         remaining = max(0.0, clock.deadline - time.monotonic())
-        guided = Clock(remaining * GUIDED_SHARE, time.monotonic(), _share(max_iterations, GUIDED_SHARE))
-        iterations = guided_search(state, movable, guided, rng, progress)
+        # Annealing the times covers the placed one-slot sessions that need no particular room; the
+        # annealing of places (time and room) gets a share when others can move or wait to be placed.
+        others = any(
+            state.pos[s] is None or (not _times_only(instance, s) and len(candidates.starts[s]) > 1)
+            for s in movable
+        )
+        share = TIMES_SHARE if others else 1.0
+        times = Clock(remaining * share, time.monotonic(), _share(max_iterations, share))
+        iterations = anneal_times(state, movable, times, rng, progress)
         rest = Clock(
             max(0.0, clock.deadline - time.monotonic()), time.monotonic(), _share(max_iterations, 1.0)
         )
@@ -95,6 +108,11 @@ def solve(
     descend(state, movable, Clock(time_limit - min(WRAP_UP, 0.1 * time_limit), started))
     _report(progress, "improved", state, iterations, started)
     return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
+
+
+def _times_only(instance, s) -> bool:
+    session = instance.sessions[s]
+    return session.length == 1 and not session.plenary and not session.room_tags
 
 
 def _share(max_iterations, share):

@@ -10,7 +10,7 @@ import math
 import time
 
 from .construct import best_place
-from .guided import TimeSearch
+from .proposals import PricedProposals
 
 EPSILON = 1e-9
 MAX_RESTARTS = 3
@@ -249,7 +249,7 @@ def descend(state, movable: set, clock) -> int:
 
 def _priced_swaps(state, movable, order, clock) -> bool:
     """Improving swaps among the cheapest ones by the pairwise price (all pairs are too many at scale)."""
-    search = TimeSearch(state, movable, None)
+    search = PricedProposals(state, movable)
     improved = False
     for a in order:
         if clock.over():
