@@ -3,7 +3,7 @@
 The rooms of the one-slot sessions that need no particular kind of room are left open while it runs: at
 each time those sessions can share the rooms that are free then in any order, and dealing the biggest
 audience to the biggest room gives the fewest overflow seats, so a time's overflow is known without
-choosing rooms. The rooms are dealt once at the end (`deal_rooms`), which is what lets a popular session
+choosing rooms. The rooms are dealt once at the end (`write_back`), which is what lets a popular session
 move to a time whose big room is taken by a small one: the small one simply gets a smaller room.
 
 Every step draws one session (the more of its stargazers clash with it, the likelier), prices moving it to
@@ -36,7 +36,6 @@ END_TEMPERATURE = 0.2
 DRAW_BIAS = 1.0  # a session is drawn with weight 1 + DRAW_BIAS x its clashing stargazers
 CHUNK = 20000  # steps between looks at the clock
 STEPS_PER_PAIR = 2000  # at most, per pair of mobile sessions (a large conference runs out of time first)
-EPSILON = 1e-9
 
 
 class TimeAnnealer:
