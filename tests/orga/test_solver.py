@@ -7,7 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from podium.events.models import Event
+from podium.schedule import runs
 from podium.schedule.models import Slot, SolverRun, SolverRunStatus
+from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
 
@@ -15,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 RUN_PAGES = ["schedule_solver_run", "schedule_solver_progress"]
 RUN_POSTS = ["schedule_solver_apply", "schedule_solver_discard"]
+WEIGHT_ERROR = "Give a whole number from 0 to 100000."
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +58,13 @@ def _messages(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
+def _weights(**weights) -> dict:
+    """The panel's weight fields as posted: the defaults, with those given."""
+    return {f"weight_{term}": str(value) for term, value in {**DEFAULT_WEIGHTS, **weights}.items()}
+
+
 def _start(client, event, **data):
-    data = {"mode": "fill", "time_limit": "1", "keep_pinned": "on", **data}
+    data = {"mode": "fill", "time_limit": "1", "keep_pinned": "on", **_weights(), **data}
     return client.post(_url("schedule_solver_start", event), data)
 
 
@@ -347,3 +356,106 @@ def test_a_run_discarded_before_it_finished_shows_no_plan(scheduler_client, even
     assert "This run was discarded before it finished; the schedule was not changed." in text
     assert "Placed (" not in text
     assert ">Apply</button>" not in text
+
+
+def _weight_input(text, term) -> str:
+    found = re.search(rf'<input type="number" name="weight_{term}"[^>]*>', text)
+    assert found, f"no input for the weight of {term}"
+    return found.group(0)
+
+
+def test_panel_offers_the_weights_with_their_defaults_labelled(scheduler_client, event):
+    text = _text(scheduler_client.get(_url("schedule", event)))
+
+    start = text.index('<details class="solver-weights">')
+    weights = text[start : text.index("</details>", start)]
+    assert "<summary>Weights</summary>" in weights
+    assert "The engine minimises the weighted sum of these goals" in weights
+    labels = re.findall(r'<label for="id_weight_(\w+)">([^<]+)</label>', weights)
+    assert labels == [
+        ("missed_favourites", "Missed favourites (per attendee per clash)"),
+        ("overflow", "Overflow (per seat above capacity)"),
+        ("track_room", "Track changes room (per extra room a day)"),
+        ("track_clash", "Track runs against itself (per clash)"),
+        ("preference", "Speaker outside preferred times (per session)"),
+        ("changes", "Moved from the current plan (per session)"),
+    ]
+    for term, default in DEFAULT_WEIGHTS.items():
+        field = _weight_input(weights, term)
+        assert f'value="{default}"' in field
+        assert f'id="id_weight_{term}"' in field
+        assert 'min="0"' in field
+        assert 'max="100000"' in field
+
+
+@pytest.mark.parametrize("value", ["-1", "x", "2.5", "", "100001"])
+def test_start_with_a_bad_weight_shows_the_error_at_the_field_and_starts_nothing(
+    scheduler_client, event, talks, value
+):
+    response = _start(scheduler_client, event, weight_overflow=value)
+
+    text = _text(response)
+    assert response.status_code == 400
+    assert '<details class="solver-weights" open>' in text
+    assert f'<small class="field-error" id="id_weight_overflow_error">{WEIGHT_ERROR}</small>' in text
+    assert text.count(WEIGHT_ERROR) == 1  # at the weight given, not at the others
+    field = _weight_input(text, "overflow")
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_weight_overflow_error"' in field
+    assert " autofocus" in field
+    assert not SolverRun.objects.exists()
+    event.refresh_from_db()
+    assert event.solver_weights == {}
+
+
+def test_start_with_weights_plans_with_them_and_the_next_panel_starts_from_them(
+    scheduler_client, event, talks, monkeypatch
+):
+    received = []
+    real_solve = runs.solve
+
+    def recording(instance, **kwargs):
+        received.append(dict(instance.weights))
+        return real_solve(instance, **kwargs)
+
+    monkeypatch.setattr(runs, "solve", recording)
+    chosen = {**DEFAULT_WEIGHTS, "missed_favourites": 250, "overflow": 0, "changes": 40}
+
+    response = _start(scheduler_client, event, **_weights(**chosen))
+
+    run = SolverRun.objects.get()
+    assert (response.status_code, run.status) == (302, "done")
+    assert received == [chosen]
+    assert run.weights == chosen
+    assert Event.objects.get(pk=event.pk).solver_weights == chosen
+    panel = _text(scheduler_client.get(_url("schedule", event)))
+    for term, weight in chosen.items():
+        assert f'value="{weight}"' in _weight_input(panel, term)
+
+
+def test_run_page_lists_its_weights_and_plans_again_with_them(scheduler_client, event):
+    chosen = {**DEFAULT_WEIGHTS, "track_clash": 75}
+    response = _start(scheduler_client, event, **_weights(**chosen))  # no sessions: the run fails
+
+    text = _text(scheduler_client.get(response.url))
+
+    assert '<th scope="row">Track runs against itself (per clash)</th><td>75</td>' in text
+    assert (
+        '<th scope="row">Missed favourites (per attendee per clash)</th>'
+        f'<td>{DEFAULT_WEIGHTS["missed_favourites"]} <small class="muted">(default)</small></td>'
+    ) in text
+    start = _url("schedule_solver_start", event)
+    again = re.search(rf'<form method="post" action="{start}" class="inline">(.*?)</form>', text, re.S)
+    assert "Plan again</button>" in again.group(1)
+    hidden = dict(re.findall(r'<input type="hidden" name="(weight_\w+)" value="([^"]*)">', again.group(1)))
+    assert hidden == {f"weight_{term}": str(weight) for term, weight in chosen.items()}
+
+
+def test_run_page_of_a_run_without_stored_weights_lists_the_defaults(scheduler_client, event):
+    run = SolverRun.objects.create(event=event, mode="fill", time_limit=5, status="failed", error="Stopped.")
+
+    text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+    for weight in DEFAULT_WEIGHTS.values():
+        assert f'<td>{weight} <small class="muted">(default)</small></td>' in text
+    assert f'<input type="hidden" name="weight_changes" value="{DEFAULT_WEIGHTS["changes"]}">' in text

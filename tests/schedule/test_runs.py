@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from podium.base.errors import NotAllowed, ServiceError
 from podium.base.models import AuditEntry
-from podium.events.models import RoomAvailability
+from podium.events.models import Event, RoomAvailability
 from podium.proposals.models import SpeakerAvailability, SpeakerProfile
 from podium.schedule import runs, solving
 from podium.schedule.models import Slot, SolverRun, SolverRunStatus
+from podium.schedule.solver import Stopped
+from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
 
@@ -307,16 +309,27 @@ def test_execute_leaves_a_run_that_is_no_longer_queued_alone(event, scheduler):
 def test_a_run_discarded_while_searching_keeps_no_result(event, scheduler, monkeypatch):
     _program(event, scheduler)
     real_solve = runs.solve
+    finished = []
 
     def discard_meanwhile(instance, **kwargs):
         runs.discard_run(run=SolverRun.objects.get(), by=scheduler)
-        return real_solve(instance, **kwargs)
+        finished.append(real_solve(instance, **kwargs))
+        return finished[-1]
 
     monkeypatch.setattr(runs, "solve", discard_meanwhile)
 
     run = _start(event, scheduler)
 
     assert (run.status, run.solution) == (SolverRunStatus.DISCARDED, None)
+    assert finished == []  # the engine stopped at its first report instead of searching on
+
+
+@pytest.mark.django_db
+def test_progress_of_a_run_no_longer_running_stops_the_engine(event):
+    run = SolverRun.objects.create(event=event, mode="fill", time_limit=10, status=SolverRunStatus.DISCARDED)
+
+    with pytest.raises(Stopped):
+        runs._progress_saver(run.pk)({"phase": "searching", "seconds": 1.0})
 
 
 @pytest.mark.django_db
@@ -379,3 +392,96 @@ def test_thread_runner_returns_before_the_run_is_done(event, scheduler, settings
     assert status_on_return in (SolverRunStatus.QUEUED, SolverRunStatus.RUNNING)
     assert run.status == SolverRunStatus.DONE
     assert sorted(item["code"] for item in run.changes["placed"]) == sorted(t.code for t in talks)
+
+
+def _engine_weights(monkeypatch) -> list[dict]:
+    """The weights of every instance the engine receives from now on (it still solves each one)."""
+    received = []
+    real_solve = runs.solve
+
+    def recording(instance, **kwargs):
+        received.append(dict(instance.weights))
+        return real_solve(instance, **kwargs)
+
+    monkeypatch.setattr(runs, "solve", recording)
+    return received
+
+
+@pytest.mark.django_db
+def test_start_run_with_weights_solves_with_them_and_the_event_remembers_them(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    received = _engine_weights(monkeypatch)
+
+    run = _start(event, scheduler, weights={"overflow": 35, "changes": 0, "preference": 2.5})
+
+    wanted = {**DEFAULT_WEIGHTS, "overflow": 35, "changes": 0, "preference": 2.5}
+    assert run.status == SolverRunStatus.DONE
+    assert received == [wanted]
+    assert run.weights == wanted
+    event.refresh_from_db()
+    assert event.solver_weights == wanted
+    entry = AuditEntry.objects.get(action="schedule.solver_started")
+    assert entry.data["weights"] == wanted
+
+
+@pytest.mark.django_db
+def test_start_run_without_weights_uses_the_events_stored_ones(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    stored = {**DEFAULT_WEIGHTS, "missed_favourites": 7, "track_clash": 300}
+    Event.objects.filter(pk=event.pk).update(solver_weights=stored)
+    event.refresh_from_db()
+    received = _engine_weights(monkeypatch)
+
+    run = _start(event, scheduler)
+
+    assert (received, run.weights) == ([stored], stored)
+    event.refresh_from_db()
+    assert event.solver_weights == stored
+
+
+@pytest.mark.django_db
+def test_start_run_without_weights_for_an_event_without_stored_ones_uses_the_defaults(
+    event, scheduler, monkeypatch
+):
+    _program(event, scheduler)
+    received = _engine_weights(monkeypatch)
+
+    run = _start(event, scheduler)
+
+    assert (received, run.weights) == ([DEFAULT_WEIGHTS], DEFAULT_WEIGHTS)
+    event.refresh_from_db()
+    assert event.solver_weights == {}  # nothing chosen, nothing remembered
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("weights", "message", "field"),
+    [
+        ({"bogus": 1}, r"Unknown weight 'bogus': the goals are missed_favourites, overflow, ", None),
+        (
+            {"overflow": -1},
+            r"The weight of overflow must be a number of at least 0, not -1\.",
+            "weight_overflow",
+        ),
+        (
+            {"changes": "10"},
+            r"The weight of changes must be a number of at least 0, not '10'\.",
+            "weight_changes",
+        ),
+        ({"preference": True}, r"The weight of preference must be a number", "weight_preference"),
+        ({"track_room": float("nan")}, r"The weight of track_room must be a number", "weight_track_room"),
+        ({"track_clash": None}, r"The weight of track_clash must be a number", "weight_track_clash"),
+    ],
+)
+def test_start_run_refuses_weights_that_are_not_numbers_of_at_least_0(
+    event, scheduler, weights, message, field
+):
+    _program(event, scheduler)
+
+    with pytest.raises(ServiceError, match=message) as refused:
+        _start(event, scheduler, weights=weights)
+
+    assert refused.value.field == field
+    assert not SolverRun.objects.exists()
+    event.refresh_from_db()
+    assert event.solver_weights == {}

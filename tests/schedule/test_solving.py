@@ -8,12 +8,13 @@ from django.core.management import CommandError, call_command
 
 from podium.attendance.models import Star
 from podium.base.errors import ServiceError
-from podium.events.models import RoomAvailability
+from podium.events.models import Event, RoomAvailability
 from podium.proposals.models import SpeakerAvailability
 from podium.schedule import services, solving
 from podium.schedule.conflicts import ERROR, find_conflicts
 from podium.schedule.models import Slot
 from podium.schedule.solver import Solution, load_instance
+from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, lunch, placed_talk, room, talk
 from tests.schedule.solver.checker import violations
@@ -573,3 +574,82 @@ def test_plan_leaves_a_pinned_session_in_an_unsuitable_room_out_and_says_why(eve
     assert [item["session"] for item in solution.unscheduled] == [pinned.code]
     assert f"needs a room tagged type-{tutorial_type.pk}" in solution.unscheduled[0]["reason"]
     assert preview.kept_in_place == [pinned.code]
+
+
+def test_build_instance_uses_the_weights_given_and_the_defaults_for_the_rest(event):
+    talk(event, "Forms")
+
+    given = {"overflow": 35, "changes": 0, "preference": -3, "track_room": "7", "bogus": 1}
+    instance = solving.build_instance(event, weights=given)
+
+    wanted = {**DEFAULT_WEIGHTS, "overflow": 35, "changes": 0}  # not numbers of at least 0: defaults
+    assert instance["weights"] == wanted
+    assert load_instance(instance).weights == wanted
+    assert solving.build_instance(event)["weights"] == DEFAULT_WEIGHTS
+
+
+def test_check_weights_fills_in_the_defaults_and_names_what_it_refuses():
+    assert solving.check_weights({"track_clash": 1.5}) == {**DEFAULT_WEIGHTS, "track_clash": 1.5}
+    with pytest.raises(ServiceError, match=r"Unknown weight 'clash'"):
+        solving.check_weights({"clash": 1})
+    with pytest.raises(ServiceError, match=r"The weight of overflow must be a number of at least 0"):
+        solving.check_weights({"overflow": -0.5})
+
+
+def _engine_weights(monkeypatch) -> list[dict]:
+    """The weights of every instance the engine receives from solving.plan (it still solves each one)."""
+    received = []
+    real_solve = solving.solve
+
+    def recording(instance, **kwargs):
+        received.append(dict(instance.weights))
+        return real_solve(instance, **kwargs)
+
+    monkeypatch.setattr(solving, "solve", recording)
+    return received
+
+
+def test_schedule_solve_command_passes_the_weights_given_to_the_engine(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    received = _engine_weights(monkeypatch)
+
+    weights = ["--weight", "overflow=35", "--weight", "preference=0.5"]
+    output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", *weights)
+
+    wanted = {**DEFAULT_WEIGHTS, "overflow": 35, "preference": 0.5}
+    assert wanted != DEFAULT_WEIGHTS
+    assert received == [wanted]
+    assert "Weights: " + ", ".join(f"{term} {weight}" for term, weight in wanted.items()) + "." in output
+    assert Event.objects.get(pk=event.pk).solver_weights == {}  # for this run only
+
+
+def test_schedule_solve_command_starts_from_the_events_weights(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    Event.objects.filter(pk=event.pk).update(solver_weights={**DEFAULT_WEIGHTS, "changes": 7, "overflow": 3})
+    received = _engine_weights(monkeypatch)
+
+    _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", "--weight", "overflow=35")
+
+    assert received == [{**DEFAULT_WEIGHTS, "changes": 7, "overflow": 35}]
+
+
+@pytest.mark.parametrize(
+    ("weight", "message"),
+    [
+        ("bogus=1", r"--weight bogus=1: unknown goal 'bogus'; the goals are missed_favourites, overflow, "),
+        ("overflow=x", r"--weight overflow=x: the weight of overflow must be a number of at least 0\."),
+        ("overflow=-2", r"--weight overflow=-2: the weight of overflow must be a number of at least 0\."),
+        ("overflow=inf", r"--weight overflow=inf: the weight of overflow must be a number of at least 0\."),
+        ("overflow", r"--weight overflow: write it as TERM=N, for example --weight overflow=80\."),
+    ],
+)
+def test_schedule_solve_command_refuses_a_bad_weight(event, scheduler, monkeypatch, weight, message):
+    _program(event, scheduler)
+    received = _engine_weights(monkeypatch)
+    before = _places(event)
+
+    with pytest.raises(CommandError, match=message):
+        _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--weight", weight)
+
+    assert received == []
+    assert _places(event) == before

@@ -79,6 +79,9 @@ class Event(models.Model):
         validators=[MaxValueValidator(MAX_PAUSE_MINUTES)],
         help_text="The least time a speaker gets between two of their sessions on one day.",
     )
+    # The weights of the automatic scheduling's soft goals last chosen in the editor (term -> number);
+    # the next run starts from them. Empty: the engine's defaults.
+    solver_weights = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

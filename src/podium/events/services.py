@@ -203,7 +203,8 @@ def update_event(*, event: Event, by, data: dict, version: int | None = None) ->
         event.refresh_from_db()
         raise
     event.version = stored_version + 1
-    event.save()
+    # Only the settings changed here: a run started meanwhile may have stored its weights on the event.
+    event.save(update_fields=[*changed, "version"])
     audit.record(action="event.updated", actor=by, target=event, event_id=event.pk, fields=changed)
     return event
 

@@ -207,6 +207,8 @@ class SolverRun(models.Model):
     mode = models.CharField(max_length=10, choices=SolverMode.choices)
     time_limit = models.PositiveSmallIntegerField(help_text="Seconds the engine may search.")
     keep_pinned = models.BooleanField(default=True)
+    # The weights of the soft goals the engine minimised: every term, the defaults filled in
+    weights = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=SolverRunStatus.choices, default=SolverRunStatus.QUEUED)
     # The engine's last report: {"phase", "seconds", "iterations", "unscheduled", "total"}
     progress = models.JSONField(default=dict, blank=True)

@@ -34,7 +34,7 @@ from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import rules, services, solving
 from podium.schedule.models import SolverMode, SolverRun, SolverRunStatus
-from podium.schedule.solver import InstanceError, Solution, load_instance, solve
+from podium.schedule.solver import InstanceError, Solution, Stopped, load_instance, solve
 from podium.schedule.solver.objective import evaluate
 
 log = logging.getLogger(__name__)
@@ -108,12 +108,17 @@ def latest_run(event: Event) -> SolverRun | None:
     return event.solver_runs.order_by("-created_at", "-id").first()
 
 
-def start_run(*, event: Event, mode: str, time_limit: int, keep_pinned: bool, by) -> SolverRun:
+def start_run(
+    *, event: Event, mode: str, time_limit: int, keep_pinned: bool, by, weights: dict | None = None
+) -> SolverRun:
     """Queue a run of the engine on the event's draft and hand it to the runner after commit.
 
-    Refused while another run of the event is queued or running (unless it is stale, in which case it
-    is marked failed). Side effects: audit entry; the run executes in the background (or at once with
-    the "inline" runner).
+    `weights` are the soft goals' weights (term -> number of at least 0; terms left out keep their
+    default, see solving.check_weights). Given, they are stored on the run (every term) and become the
+    event's `solver_weights`, which the next run starts from; None means the event's stored weights
+    (the defaults if it has none). Refused while another run of the event is queued or running (unless
+    it is stale, in which case it is marked failed). Side effects: audit entry; the event's
+    `solver_weights`; the run executes in the background (or at once with the "inline" runner).
     """
     _check_allowed(event, by)
     if mode not in SolverMode.values:
@@ -123,8 +128,10 @@ def start_run(*, event: Event, mode: str, time_limit: int, keep_pinned: bool, by
             f"The time limit must be a whole number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}.",
             field="time_limit",
         )
+    chosen = solving.check_weights(weights) if weights is not None else None
     with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).first()  # one start at a time per event
+        # One start at a time per event.
+        locked = Event.objects.select_for_update().filter(pk=event.pk).first()
         now = timezone.now()
         for active in event.solver_runs.filter(status__in=ACTIVE):
             if not is_stale(active, now):
@@ -138,11 +145,18 @@ def start_run(*, event: Event, mode: str, time_limit: int, keep_pinned: bool, by
                 finished_at=now,
                 error="This run stopped without a result (the worker or the server may have restarted).",
             )
+        if chosen is None:
+            used = solving.weights_for(locked or event)  # the stored ones, as of now
+        else:
+            used = chosen
+            Event.objects.filter(pk=event.pk).update(solver_weights=chosen)
+            event.solver_weights = dict(chosen)
         run = SolverRun.objects.create(
             event=event,
             mode=mode,
             time_limit=time_limit,
             keep_pinned=keep_pinned,
+            weights=used,
             created_by=by if by is not None and by.is_authenticated else None,
         )
         audit.record(
@@ -153,6 +167,7 @@ def start_run(*, event: Event, mode: str, time_limit: int, keep_pinned: bool, by
             mode=mode,
             time_limit=time_limit,
             keep_pinned=keep_pinned,
+            weights=used,
         )
     _dispatch(run)
     run.refresh_from_db()
@@ -231,6 +246,8 @@ def execute(run_id: int) -> str:
         run = SolverRun.objects.select_related("event").get(pk=run_id)
         fields = _solve(run)
         fields.update(status=SolverRunStatus.DONE, finished_at=timezone.now())
+    except Stopped:  # discarded while searching: the engine stopped at its next report
+        return SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
     except ServiceError as exc:
         fields = {"status": SolverRunStatus.FAILED, "finished_at": timezone.now(), "error": exc.message}
     except Exception as exc:
@@ -251,7 +268,7 @@ def _solve(run: SolverRun) -> dict:
     if not event.rooms.exists():
         raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
     fingerprint = draft_fingerprint(event)  # before reading the draft: a change after it is caught
-    instance = solving.build_instance(event, keep_pinned=run.keep_pinned)
+    instance = solving.build_instance(event, keep_pinned=run.keep_pinned, weights=run.weights)
     if not instance["sessions"]:
         raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
     try:
@@ -280,7 +297,10 @@ def _solve(run: SolverRun) -> dict:
 
 
 def _progress_saver(run_id: int):
-    """The engine's progress callback: the latest report saved to the run, at most once a second."""
+    """The engine's progress callback: the latest report saved to the run, at most once a second.
+
+    Once the run is no longer running (an organiser discarded it), it stops the engine.
+    """
     last = [float("-inf")]
 
     def save(report: dict) -> None:
@@ -288,7 +308,10 @@ def _progress_saver(run_id: int):
         if now - last[0] < PROGRESS_EVERY:
             return
         last[0] = now
-        SolverRun.objects.filter(pk=run_id, status=SolverRunStatus.RUNNING).update(progress=dict(report))
+        if not SolverRun.objects.filter(pk=run_id, status=SolverRunStatus.RUNNING).update(
+            progress=dict(report)
+        ):
+            raise Stopped
 
     return save
 

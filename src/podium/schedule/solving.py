@@ -13,6 +13,7 @@ The hard rules and preferences come from the event: speakers' windows (those tha
 limit `allowed`, preferred ones give `preferred`), suitable rooms of session types (each limited type T
 tags its rooms `type-<pk>` and its sessions require that tag), and `Event.min_pause_minutes` (rounded up
 to whole steps). podium.schedule.conflicts flags the same rules in the editor, from the same helpers.
+The weights of the soft goals are the organiser's (check_weights, weights_for), else DEFAULT_WEIGHTS.
 
 Ids in the instance are readable and map straight back to the draft: slots are local start times
 ("2026-06-06T09:30"), rooms "room-<pk>", sessions their proposal code, people "user-<pk>".
@@ -43,6 +44,45 @@ MIN_STEP_MINUTES = 15
 AUDIENCE_PER_STAR = 1.6  # stars understate the audience: not everyone who comes stars first
 UNKNOWN_CAPACITY = 10_000  # a room without a capacity never overflows
 SLOT_ID_FORMAT = "%Y-%m-%dT%H:%M"
+WEIGHT_TERMS = tuple(DEFAULT_WEIGHTS)  # the soft goals an organiser can weigh, in the engine's order
+
+
+def _is_weight(value) -> bool:
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    )
+
+
+def check_weights(weights: dict) -> dict:
+    """Every term's weight: those given, the defaults for the rest. ServiceError names an unknown term or
+    a value that is not a number of at least 0 (the error's field is `weight_<term>`)."""
+    if not isinstance(weights, dict):
+        raise ServiceError("The weights must map each goal to a number.")
+    unknown = [str(term) for term in weights if term not in DEFAULT_WEIGHTS]
+    if unknown:
+        raise ServiceError(
+            f"Unknown weight {', '.join(map(repr, unknown))}: the goals are {', '.join(WEIGHT_TERMS)}."
+        )
+    for term, value in weights.items():
+        if not _is_weight(value):
+            raise ServiceError(
+                f"The weight of {term} must be a number of at least 0, not {value!r}.", field=f"weight_{term}"
+            )
+    return {**DEFAULT_WEIGHTS, **weights}
+
+
+def effective_weights(weights: dict | None) -> dict:
+    """Every term's weight: the valid ones given, the defaults for the rest (unknown terms are ignored)."""
+    given = weights if isinstance(weights, dict) else {}
+    return {
+        term: given[term] if _is_weight(given.get(term)) else default
+        for term, default in DEFAULT_WEIGHTS.items()
+    }
+
+
+def weights_for(event: Event) -> dict:
+    """The weights the event's next run starts from: the organiser's last ones, else the defaults."""
+    return effective_weights(event.solver_weights)
 
 
 def step_minutes(event: Event) -> int:
@@ -138,11 +178,13 @@ def _read_draft(event: Event) -> _Draft:
     )
 
 
-def build_instance(event: Event, *, keep_pinned: bool = True) -> dict:
+def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | None = None) -> dict:
     """The engine's instance (docs/solver-format.md) for the event's draft.
 
     `keep_pinned` turns pinned slots into pins the engine never moves. The current places always go
     in `current`; whether they are kept ("fill") or only a baseline ("replan") is the solver's `mode`.
+    `weights` are the soft goals' weights (check them first with check_weights): a term missing or
+    not a number of at least 0 gets its default, an unknown term is left out; None means the defaults.
     """
     draft = _read_draft(event)
     step = draft.step
@@ -184,7 +226,7 @@ def build_instance(event: Event, *, keep_pinned: bool = True) -> dict:
         "rooms": rooms,
         "sessions": sessions,
         "attendees": _attendees(event, {entry["id"] for entry in sessions}),
-        "weights": dict(DEFAULT_WEIGHTS),
+        "weights": effective_weights(weights),
         "min_pause_slots": math.ceil(draft.pause / dt.timedelta(minutes=step)),
         "current": current,
         "speaker_names": {
@@ -344,12 +386,21 @@ def apply_solution(*, event: Event, solution: Solution, by) -> ApplyReport:
 
 
 def plan(
-    *, event: Event, time_limit: float, mode: str = "fill", keep_pinned: bool = True, seed: int = 0
+    *,
+    event: Event,
+    time_limit: float,
+    mode: str = "fill",
+    keep_pinned: bool = True,
+    seed: int = 0,
+    weights: dict | None = None,
 ) -> tuple[dict, Solution, ApplyReport]:
-    """Build the instance, solve it and preview the result (nothing is written)."""
+    """Build the instance, solve it and preview the result (nothing is written).
+
+    `weights` (see check_weights) default to the engine's DEFAULT_WEIGHTS.
+    """
     if not event.rooms.exists():
         raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
-    instance = build_instance(event, keep_pinned=keep_pinned)
+    instance = build_instance(event, keep_pinned=keep_pinned, weights=weights)
     if not instance["sessions"]:
         raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
     try:

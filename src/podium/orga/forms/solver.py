@@ -5,8 +5,49 @@ from django import forms
 
 from podium.schedule.models import SolverMode
 from podium.schedule.runs import DEFAULT_TIME_LIMIT, MAX_TIME_LIMIT, MIN_TIME_LIMIT
+from podium.schedule.solving import WEIGHT_TERMS
 
 LIMIT_ERROR = f"Give a whole number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}."
+MAX_WEIGHT = 100_000
+WEIGHT_ERROR = f"Give a whole number from 0 to {MAX_WEIGHT}."
+# The soft goals' weights in organiser words, in the engine's order (podium.schedule.solving.WEIGHT_TERMS).
+WEIGHT_LABELS = {
+    "missed_favourites": "Missed favourites (per attendee per clash)",
+    "overflow": "Overflow (per seat above capacity)",
+    "track_room": "Track changes room (per extra room a day)",
+    "track_clash": "Track runs against itself (per clash)",
+    "preference": "Speaker outside preferred times (per session)",
+    "changes": "Moved from the current plan (per session)",
+}
+
+
+def weight_field(term: str) -> str:
+    """The form field of a soft goal's weight."""
+    return f"weight_{term}"
+
+
+def weight_initial(weights: dict) -> dict:
+    """Initial values of the weight fields: {field: weight} (whole numbers shown without a fraction)."""
+    return {
+        weight_field(term): int(value) if float(value).is_integer() else value
+        for term, value in weights.items()
+        if term in WEIGHT_LABELS
+    }
+
+
+def _weight(term: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=WEIGHT_LABELS[term],
+        min_value=0,
+        max_value=MAX_WEIGHT,
+        error_messages={
+            "required": WEIGHT_ERROR,
+            "invalid": WEIGHT_ERROR,
+            "min_value": WEIGHT_ERROR,
+            "max_value": WEIGHT_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_WEIGHT, "step": 1}),
+    )
 
 
 class SolverRunForm(forms.Form):
@@ -38,3 +79,20 @@ class SolverRunForm(forms.Form):
         initial=True,
     )
     day = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for term in WEIGHT_TERMS:
+            self.fields[weight_field(term)] = _weight(term)
+
+    def weight_fields(self) -> list:
+        """The bound weight fields, in the engine's order (for the template)."""
+        return [self[weight_field(term)] for term in WEIGHT_TERMS]
+
+    def has_weight_errors(self) -> bool:
+        return any(field.errors for field in self.weight_fields())
+
+    @property
+    def weights(self) -> dict:
+        """The weights given, by term (a valid form only)."""
+        return {term: self.cleaned_data[weight_field(term)] for term in WEIGHT_TERMS}

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from podium.base.errors import ServiceError, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import parse_day
-from podium.orga.forms.solver import SolverRunForm
+from podium.orga.forms.solver import WEIGHT_LABELS, SolverRunForm, weight_initial
 from podium.orga.views import schedule as editor_views  # the editor page this panel belongs to
-from podium.schedule import runs
+from podium.schedule import runs, solving
 from podium.schedule.models import SolverMode, SolverRunStatus
 from podium.schedule.solver.objective import TERMS
 
@@ -41,9 +41,11 @@ MODE_HELP = {
 
 
 def solver_panel(event, form: SolverRunForm | None = None, day: dt.date | None = None) -> dict:
-    """What the editor's "Automatic scheduling" panel shows: its form and the latest run."""
+    """What the editor's "Automatic scheduling" panel shows: its form (the weights the event's last run
+    used, else the defaults) and the latest run."""
     if form is None:
-        form = SolverRunForm(initial={"day": day.isoformat() if day else ""})
+        initial = {"day": day.isoformat() if day else "", **weight_initial(solving.weights_for(event))}
+        form = SolverRunForm(initial=initial)
     return {"solver_form": form, "latest_run": runs.latest_run(event), "mode_help": MODE_HELP}
 
 
@@ -68,6 +70,7 @@ def start(request, event):
                 mode=form.cleaned_data["mode"],
                 time_limit=form.cleaned_data["time_limit"],
                 keep_pinned=form.cleaned_data["keep_pinned"],
+                weights=form.weights,
                 by=request.user,
             )
         except ServiceError as exc:
@@ -77,8 +80,9 @@ def start(request, event):
             return redirect(_run_url(run))
     else:
         status = 400
-    if form.has_error("time_limit"):
-        form.fields["time_limit"].widget.attrs["autofocus"] = True  # the panel is below the grid: go there
+    wrong = [name for name in form.fields if name != "mode" and form.has_error(name)]
+    if wrong:  # the panel is below the grid: go to the first field to correct
+        form.fields[wrong[0]].widget.attrs["autofocus"] = True
     day = parse_day(event, request.POST.get("day")) or event.days[0]
     context = editor_views._editor_context(event, day) | solver_panel(event, form)
     context["days"] = [
@@ -119,9 +123,20 @@ def run_page(request, event, uuid):
             "objective": _objective_rows(run) if run.status != SolverRunStatus.FAILED else [],
             "progress": _progress(run),
             "mode_help": MODE_HELP[run.mode],
+            "weights": _weight_rows(run),
+            "again_weights": weight_initial(solving.effective_weights(run.weights)),
             "back_url": editor_views._editor_url(event, None),
         },
     )
+
+
+def _weight_rows(run) -> list[dict]:
+    """The weights the run used (runs from before weights could be chosen used the defaults)."""
+    used = solving.effective_weights(run.weights)
+    return [
+        {"label": label, "weight": used[term], "default": used[term] == solving.DEFAULT_WEIGHTS[term]}
+        for term, label in WEIGHT_LABELS.items()
+    ]
 
 
 def _progress(run) -> dict:
