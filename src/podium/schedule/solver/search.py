@@ -9,6 +9,8 @@ swap, so the result is a local optimum: re-planning it again with nothing change
 import math
 import time
 
+from ortools.graph.python import linear_sum_assignment
+
 from .construct import best_place
 from .proposals import PricedProposals
 
@@ -265,11 +267,10 @@ def _priced_swaps(state, movable, order, clock) -> bool:
 
 
 def reassign_rooms(state, t, movable) -> bool:
-    """Re-deal the rooms of slot `t` among its one-slot movable sessions, biggest audience first.
+    """Re-deal the rooms of slot `t` among its one-slot movable sessions at the least cost.
 
     Which sessions run together is what decides missed favourites; given that, rooms can be dealt
-    per slot. Matching sorted audiences to sorted capacities minimises overflow seats (room tags
-    permitting); the result is kept only if the whole total (track rooms, changes too) gets better.
+    per slot, exactly (deal_rooms). The new deal is kept only if the whole total gets better.
     """
     instance = state.instance
     group = []
@@ -284,21 +285,38 @@ def reassign_rooms(state, t, movable) -> bool:
     for s in group:
         state.remove(s)
     free = [r for r, occupants in enumerate(state.room_occupant) if occupants[t] == -1]
-    free.sort(key=lambda r: (-instance.rooms[r].capacity, r))
-    for s in sorted(group, key=lambda s: (-instance.sessions[s].audience, s)):
-        room = next((r for r in free if state.candidates.allows(s, t, r)), None)
-        if room is None:
-            break
-        free.remove(room)
-        state.add(s, t, room)
-    if all(state.pos[s] is not None for s in group) and state.total() < before - EPSILON:
-        return True
-    for s in group:
-        if state.pos[s] is not None:
+    rooms = deal_rooms(state, group, t, free)
+    if rooms is not None:
+        for s, room in zip(group, rooms, strict=True):
+            state.add(s, t, room)
+        if state.total() < before - EPSILON:
+            return True
+        for s in group:
             state.remove(s)
     for s, place in old.items():
         state.add(s, *place)
     return False
+
+
+def deal_rooms(state, group, t, free):
+    """The rooms (from `free`) for the sessions of `group` at time t, or None if no deal fits them all.
+
+    An exact assignment on the room-dependent terms (overflow seats, a track's rooms that day, a
+    session's current room: `State.room_delta`), over the rooms each session may use at t. A session
+    keeps its current room unless another deal saves more than the change costs.
+    """
+    if len(group) > len(free):
+        return None
+    assignment = linear_sum_assignment.SimpleLinearSumAssignment()
+    for i in range(len(free)):  # square: the rows after the group are empty places, free of cost
+        for j, r in enumerate(free):
+            if i >= len(group):
+                assignment.add_arc_with_cost(i, j, 0)
+            elif state.candidates.allows(group[i], t, r):
+                assignment.add_arc_with_cost(i, j, round(100 * state.room_delta(group[i], t, r)))
+    if assignment.solve() != assignment.OPTIMAL:
+        return None
+    return [free[assignment.right_mate(i)] for i in range(len(group))]
 
 
 def improve_session(state, s) -> bool:

@@ -27,8 +27,8 @@ import time
 
 import numba
 import numpy as np
-from ortools.graph.python import linear_sum_assignment
 
+from .search import deal_rooms
 from .state import CHANGES, MISSED, OVERFLOW, PREFERENCE, TRACK_CLASH
 
 START_TEMPERATURE = 3.0  # in missed favourites: early on, a move costing three more is taken with odds 1/e
@@ -617,22 +617,11 @@ def write_back(state, search, slots):
             for r, room in enumerate(instance.rooms)
             if state.room_occupant[r][t] == -1 and t not in room.unavailable
         ]
-        for s, r in zip(group, _deal(state, group, t, free), strict=True):
+        rooms = deal_rooms(state, group, t, free)
+        if rooms is None:  # cannot happen: the annealing never puts more sessions at a time than rooms
+            raise RuntimeError(f"no deal of {len(free)} free rooms to {len(group)} sessions")
+        for s, r in zip(group, rooms, strict=True):
             state.add(s, t, r)
-
-
-def _deal(state, group, t, free):
-    """The rooms (from `free`) for the sessions of `group` at time t, by a least-cost assignment."""
-    if len(group) > len(free):  # the annealing never puts more sessions at a time than it has rooms
-        raise RuntimeError(f"{len(group)} sessions for {len(free)} free rooms")
-    assignment = linear_sum_assignment.SimpleLinearSumAssignment()
-    for i in range(len(free)):  # square: the rows after the group are empty places, free of cost
-        for j, r in enumerate(free):
-            cost = round(100 * state.room_delta(group[i], t, r)) if i < len(group) else 0
-            assignment.add_arc_with_cost(i, j, cost)
-    if assignment.solve() != assignment.OPTIMAL:  # cannot happen: every row can take every room
-        raise RuntimeError("no room assignment")
-    return [free[assignment.right_mate(i)] for i in range(len(group))]
 
 
 def warm_up() -> None:
