@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_WEIGHTS = {
     "missed_favourites": 100,
-    "overflow": 50,
+    "overflow": 100,
     "track_room": 5,
     "track_clash": 20,
     "preference": 2,
