@@ -13,6 +13,7 @@ from podium.schedule.models import Slot, SolverRun, SolverRunStatus
 from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
+from tests.schedule.engine_spy import engine_weights
 
 pytestmark = pytest.mark.django_db
 
@@ -411,14 +412,7 @@ def test_start_with_a_bad_weight_shows_the_error_at_the_field_and_starts_nothing
 def test_start_with_weights_plans_with_them_and_the_next_panel_starts_from_them(
     scheduler_client, event, talks, monkeypatch
 ):
-    received = []
-    real_solve = runs.solve
-
-    def recording(instance, **kwargs):
-        received.append(dict(instance.weights))
-        return real_solve(instance, **kwargs)
-
-    monkeypatch.setattr(runs, "solve", recording)
+    received = engine_weights(monkeypatch, runs)
     chosen = {**DEFAULT_WEIGHTS, "missed_favourites": 250, "overflow": 0, "changes": 40}
 
     response = _start(scheduler_client, event, **_weights(**chosen))

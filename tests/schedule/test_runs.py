@@ -17,6 +17,7 @@ from podium.schedule.solver import Stopped
 from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
+from tests.schedule.engine_spy import engine_weights
 
 TIME_LIMIT = 1
 WAIT_SECONDS = 120  # how long a test waits for a background run before it gives up
@@ -394,23 +395,10 @@ def test_thread_runner_returns_before_the_run_is_done(event, scheduler, settings
     assert sorted(item["code"] for item in run.changes["placed"]) == sorted(t.code for t in talks)
 
 
-def _engine_weights(monkeypatch) -> list[dict]:
-    """The weights of every instance the engine receives from now on (it still solves each one)."""
-    received = []
-    real_solve = runs.solve
-
-    def recording(instance, **kwargs):
-        received.append(dict(instance.weights))
-        return real_solve(instance, **kwargs)
-
-    monkeypatch.setattr(runs, "solve", recording)
-    return received
-
-
 @pytest.mark.django_db
 def test_start_run_with_weights_solves_with_them_and_the_event_remembers_them(event, scheduler, monkeypatch):
     _program(event, scheduler)
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, runs)
 
     run = _start(event, scheduler, weights={"overflow": 35, "changes": 0, "preference": 2.5})
 
@@ -430,7 +418,7 @@ def test_start_run_without_weights_uses_the_events_stored_ones(event, scheduler,
     stored = {**DEFAULT_WEIGHTS, "missed_favourites": 7, "track_clash": 300}
     Event.objects.filter(pk=event.pk).update(solver_weights=stored)
     event.refresh_from_db()
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, runs)
 
     run = _start(event, scheduler)
 
@@ -444,7 +432,7 @@ def test_start_run_without_weights_for_an_event_without_stored_ones_uses_the_def
     event, scheduler, monkeypatch
 ):
     _program(event, scheduler)
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, runs)
 
     run = _start(event, scheduler)
 

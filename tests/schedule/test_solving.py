@@ -17,6 +17,7 @@ from podium.schedule.solver import Solution, load_instance
 from podium.schedule.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, lunch, placed_talk, room, talk
+from tests.schedule.engine_spy import engine_weights
 from tests.schedule.solver.checker import violations
 
 pytestmark = pytest.mark.django_db
@@ -596,22 +597,9 @@ def test_check_weights_fills_in_the_defaults_and_names_what_it_refuses():
         solving.check_weights({"overflow": -0.5})
 
 
-def _engine_weights(monkeypatch) -> list[dict]:
-    """The weights of every instance the engine receives from solving.plan (it still solves each one)."""
-    received = []
-    real_solve = solving.solve
-
-    def recording(instance, **kwargs):
-        received.append(dict(instance.weights))
-        return real_solve(instance, **kwargs)
-
-    monkeypatch.setattr(solving, "solve", recording)
-    return received
-
-
 def test_schedule_solve_command_passes_the_weights_given_to_the_engine(event, scheduler, monkeypatch):
     _program(event, scheduler)
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, solving)
 
     weights = ["--weight", "overflow=35", "--weight", "preference=0.5"]
     output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", *weights)
@@ -626,7 +614,7 @@ def test_schedule_solve_command_passes_the_weights_given_to_the_engine(event, sc
 def test_schedule_solve_command_starts_from_the_events_weights(event, scheduler, monkeypatch):
     _program(event, scheduler)
     Event.objects.filter(pk=event.pk).update(solver_weights={**DEFAULT_WEIGHTS, "changes": 7, "overflow": 3})
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, solving)
 
     _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", "--weight", "overflow=35")
 
@@ -645,7 +633,7 @@ def test_schedule_solve_command_starts_from_the_events_weights(event, scheduler,
 )
 def test_schedule_solve_command_refuses_a_bad_weight(event, scheduler, monkeypatch, weight, message):
     _program(event, scheduler)
-    received = _engine_weights(monkeypatch)
+    received = engine_weights(monkeypatch, solving)
     before = _places(event)
 
     with pytest.raises(CommandError, match=message):

@@ -9,7 +9,7 @@ from . import explain as explaining
 from .construct import construct, place_fixed
 from .instance import load_instance
 from .objective import evaluate
-from .search import Clock, anneal, descend, eject_and_insert
+from .search import Clock, anneal, descend, eject_and_insert, report
 from .state import Candidates, State
 from .timing import anneal_times
 
@@ -120,17 +120,7 @@ def _share(max_iterations, share):
 
 
 def _report(progress, phase, state, iterations, started):
-    if progress is not None:
-        progress(
-            {
-                "phase": phase,
-                "seconds": round(time.monotonic() - started, 3),
-                "iterations": iterations,
-                "unscheduled": state.unplaced,
-                "missed_favourites": state.terms[0],
-                "total": state.total(),
-            }
-        )
+    report(progress, phase, started, iterations, state.unplaced, state.terms[0], state.total())
 
 
 def _rescue(state, instance, kept, movable, clock, rng):

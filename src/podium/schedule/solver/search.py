@@ -37,6 +37,21 @@ class Clock:
         return time.monotonic() >= self.deadline
 
 
+def report(progress, phase, started, iterations, unscheduled, missed, total) -> None:
+    """Tell `progress` (if any) where a run stands; it may raise engine.Stopped to end the run."""
+    if progress is not None:
+        progress(
+            {
+                "phase": phase,
+                "seconds": round(time.monotonic() - started, 3),
+                "iterations": iterations,
+                "unscheduled": unscheduled,
+                "missed_favourites": missed,
+                "total": total,
+            }
+        )
+
+
 def relocate(state, s, start, room, temperature, rng) -> bool:
     """Move placed `s` to (start, room) if feasible and accepted; keep it where it was otherwise."""
     old = state.pos[s]
@@ -155,15 +170,8 @@ def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> 
             temperature = temperature0 * (0.001 ** min(1.0, clock.fraction(iterations)))
             if progress and time.monotonic() - last_report >= report_every:
                 last_report = time.monotonic()
-                progress(
-                    {
-                        "phase": "searching",
-                        "seconds": round(time.monotonic() - clock.started, 3),
-                        "iterations": iterations,
-                        "unscheduled": best_cost[0],
-                        "missed_favourites": best_missed,
-                        "total": best_cost[1],
-                    }
+                report(
+                    progress, "searching", clock.started, iterations, best_cost[0], best_missed, best_cost[1]
                 )
         s = movable_list[rng.randrange(len(movable_list))]
         draw = rng.random()

@@ -28,7 +28,7 @@ import time
 import numba
 import numpy as np
 
-from .search import deal_rooms
+from .search import deal_rooms, report
 from .state import CHANGES, MISSED, OVERFLOW, PREFERENCE, TRACK_CLASH
 
 START_TEMPERATURE = 3.0  # in missed favourites: early on, a move costing three more is taken with odds 1/e
@@ -584,16 +584,8 @@ def anneal_times(state, movable, clock, rng, progress=None, report_every=2.0) ->
         steps += chunk
         if progress and time.monotonic() - last_report >= report_every:
             last_report = time.monotonic()
-            progress(
-                {
-                    "phase": "searching",
-                    "seconds": round(time.monotonic() - clock.started, 3),
-                    "iterations": steps,
-                    "unscheduled": state.unplaced,
-                    "missed_favourites": search.missed(),
-                    "total": round(search.totals[1] * search.unit, 3),
-                }
-            )
+            best_total = round(search.totals[1] * search.unit, 3)
+            report(progress, "searching", clock.started, steps, state.unplaced, search.missed(), best_total)
     write_back(state, search, search.best_slots)
     return steps
 
