@@ -69,6 +69,8 @@ def test_organiser_fills_the_rest_watches_the_progress_and_applies_the_plan(
     page.goto(f"/orga/event/{event.slug}/schedule/")
     expect(page.locator("section.unscheduled li[data-code]")).to_have_count(2)
     field(page, "Time limit (seconds)").fill("2")
+    page.get_by_text("Weights", exact=True).click()  # the weights are folded away until asked for
+    field(page, "Overflow (per seat above capacity)").fill("35")
     page.get_by_role("button", name="Fill the rest").click()
 
     expect(page).to_have_url(re.compile(rf"/orga/event/{event.slug}/schedule/solver/[0-9a-f-]+/$"))
@@ -76,7 +78,11 @@ def test_organiser_fills_the_rest_watches_the_progress_and_applies_the_plan(
     expect(page.locator("progress#solver-elapsed")).to_have_attribute("max", "2")
     expect(page.get_by_role("link", name="Refresh")).to_be_visible()
     run = SolverRun.objects.get()
-    assert (run.time_limit, run.keep_pinned) == (2, True)
+    assert (run.time_limit, run.keep_pinned, run.weights["overflow"]) == (2, True, 35)
+    page.locator("details.solver-weights-used summary").click()
+    expect(page.get_by_role("row", name=re.compile(r"Overflow \(per seat above capacity\)"))).to_contain_text(
+        "35"
+    )
 
     held_engine.set()  # the engine searches now; the page follows it and shows the plan when done
     expect(page.get_by_role("heading", level=1)).to_have_text("Fill the rest: ready to apply", timeout=60_000)
