@@ -11,7 +11,7 @@ from .instance import load_instance
 from .objective import evaluate
 from .search import Clock, anneal, descend, eject_and_insert, report
 from .state import Candidates, State
-from .timing import anneal_times
+from .timing import anneal_times, times_only
 
 MODES = ("fill", "replan")
 SEARCH_SHARE = 0.92  # of the time limit for the searches; the rest is for the final descent
@@ -94,7 +94,7 @@ def solve(
         # Annealing the times covers the placed one-slot sessions that need no particular room; the
         # annealing of places (time and room) gets a share when others can move or wait to be placed.
         others = any(
-            state.pos[s] is None or (not _times_only(instance, s) and len(candidates.starts[s]) > 1)
+            state.pos[s] is None or (not times_only(instance.sessions[s]) and len(candidates.starts[s]) > 1)
             for s in movable
         )
         share = TIMES_SHARE if others else 1.0
@@ -108,11 +108,6 @@ def solve(
     descend(state, movable, Clock(time_limit - min(WRAP_UP, 0.1 * time_limit), started))
     _report(progress, "improved", state, iterations, started)
     return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
-
-
-def _times_only(instance, s) -> bool:
-    session = instance.sessions[s]
-    return session.length == 1 and not session.plenary and not session.room_tags
 
 
 def _share(max_iterations, share):

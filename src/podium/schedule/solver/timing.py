@@ -38,6 +38,11 @@ CHUNK = 20000  # steps between looks at the clock
 STEPS_PER_PAIR = 2000  # at most, per pair of mobile sessions (a large conference runs out of time first)
 
 
+def times_only(session) -> bool:
+    """Whether this search moves `session` (when placed and movable): one slot, not plenary, any room."""
+    return session.length == 1 and not session.plenary and not session.room_tags
+
+
 class TimeAnnealer:
     """The time of every mobile session, and the arrays the compiled steps read and update."""
 
@@ -55,12 +60,7 @@ class TimeAnnealer:
         w_preference = weights[PREFERENCE] / unit
         w_changes = weights[CHANGES] / unit
         self.mobile_ids = [
-            s
-            for s in sorted(movable)
-            if state.pos[s] is not None
-            and instance.sessions[s].length == 1
-            and not instance.sessions[s].plenary
-            and not instance.sessions[s].room_tags
+            s for s in sorted(movable) if state.pos[s] is not None and times_only(instance.sessions[s])
         ]
         self.mobile = np.array(self.mobile_ids, dtype=np.int64)
         is_mobile = np.zeros(n, dtype=bool)
@@ -552,13 +552,7 @@ def anneal_times(state, movable, clock, rng, progress=None, report_every=2.0) ->
 
     Returns the steps made. Every session the state had placed stays placed.
     """
-    if not any(
-        state.pos[s] is not None
-        and state.instance.sessions[s].length == 1
-        and not state.instance.sessions[s].plenary
-        and not state.instance.sessions[s].room_tags
-        for s in movable
-    ):
+    if not any(state.pos[s] is not None and times_only(state.instance.sessions[s]) for s in movable):
         return 0
     search = TimeAnnealer(state, movable, seed=rng.randrange(2**31) if rng is not None else 0)
     # A small conference needs far fewer steps than its time limit allows: stop after a budget that
