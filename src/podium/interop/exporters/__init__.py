@@ -3,6 +3,8 @@
 `render(release, fmt, **options)` builds one export; `cached(...)` returns it from the cache, so each
 export is rendered once per release (and options), not once per request. A release never changes,
 so its exports never go stale; a new release has a new primary key and therefore new cache keys.
+The one exception, erasing a person (accounts/privacy), rewrites the release's speaker rows and its
+fingerprint; the fingerprint is part of the key, so no export or ETag from before is served again.
 """
 
 import hashlib
@@ -57,7 +59,7 @@ def _canonical(options: dict) -> str:
 def export_key(release: Release, fmt: str, **options) -> str:
     """Identifies one export of one release: the cache key and the HTTP ETag are made from it."""
     digest = hashlib.sha256(_canonical(options).encode()).hexdigest()[:32]
-    return f"{release.pk}-{fmt}-{LAYOUT_VERSION}-{digest}"
+    return f"{release.pk}-{release.fingerprint[:12]}-{fmt}-{LAYOUT_VERSION}-{digest}"
 
 
 def cached(release: Release, fmt: str, **options) -> Export:

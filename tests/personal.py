@@ -1,0 +1,184 @@
+"""One person with a distinctive value in every place Podium can hold one, built through the services
+where they exist (tests of podium.accounts.privacy)."""
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from podium.accounts.models import IdempotencyRecord
+from podium.accounts.tokens import create_api_token
+from podium.attendance.services import set_change_notices, set_star
+from podium.base import audit
+from podium.base.models import AuditEntry
+from podium.base.uploads import clean_image
+from podium.events.models import Team
+from podium.events.services import accept_team_invite, invite_team_member
+from podium.interop.models import ImportedKey
+from podium.mail.models import OutboxMail
+from podium.proposals import services as proposals
+from podium.proposals.models import CoSpeakerInvite
+from podium.reviews.services import save_review
+from podium.schedule.models import ReleasedSession, ReleasedSpeaker, SolverRun
+from podium.webhooks.models import WebhookEndpoint
+from tests import factories, program
+
+NAME = "Zyxwv Quorble-Ó'Brien"
+EMAIL = "zyxwv.quorble@example.org"
+BIO = "Qwfpgj builds xylophones for lighthouses."
+WEBSITE = "https://zyxwv-quorble.example/about"
+SOCIAL = "@zyxwvq@mastodon.example"
+TOKEN_NAME = "Zyxwv laptop"
+REVIEW_COMMENT = "Qwfpgj thinks this is strong."
+#: Lowercase fragments of the values above: none may remain anywhere after erasure.
+FRAGMENTS = ("zyxwv", "quorble", "qwfpgj")
+TITLE = "Lighthouse acoustics"
+
+
+def photo_upload():
+    out = io.BytesIO()
+    Image.new("RGB", (24, 24), "purple").save(out, format="PNG")
+    return clean_image(SimpleUploadedFile("zyxwv-portrait.png", out.getvalue(), content_type="image/png"))
+
+
+@dataclass
+class Person:
+    user: object
+    event: object
+    organiser: object
+    proposal: object
+    release: object
+    photo_name: str
+    photo_bytes: bytes
+    #: {"app.Model.field": (instance, text the export shows)} for every PERSONAL field
+    personal: dict = field(default_factory=dict)
+    #: {"app.Model.field": instance linked to the person} for every LINK field
+    links: dict = field(default_factory=dict)
+
+
+def build_person(event, organiser) -> Person:
+    """The person: speaker (with a co-speaker), reviewer, team member, attendee, token holder,
+    imported, mailed, audited, named in a release, a webhook body and a solver report."""
+    user = factories.UserFactory(email=EMAIL, name=NAME)
+    user.last_login = timezone.now() - dt.timedelta(days=3)
+    user.save(update_fields=["last_login"])
+    co_speaker = factories.UserFactory(name="Other Speaker")
+    WebhookEndpoint.objects.create(
+        event=event, url="https://hooks.example.org/in", kinds=["release.published"]
+    )
+
+    # Team: invited by address, joins; sends an invitation of their own.
+    team = Team.objects.create(organiser=event.organiser, name="Reviewers", can_review=True)
+    invite = invite_team_member(team=team, email=EMAIL, by=organiser)
+    accept_team_invite(invite=invite, user=user)
+    sent_team_invite = invite_team_member(team=team, email="friend@example.org", by=user)
+
+    # Speaker: profile with photo, availability, a talk with a co-speaker, placed and released.
+    profile = proposals.save_speaker_profile(
+        event=event, user=user, name=NAME, bio=BIO, website=WEBSITE, social=SOCIAL, photo=photo_upload()
+    )
+    windows = [(program.at(event, 8), program.at(event, 18))]
+    preferred = [(program.at(event, 9), program.at(event, 12))]
+    proposals.set_availability(profile=profile, windows=windows, preferred=preferred)
+    talk = program.talk(event, TITLE, speakers=[user, co_speaker])
+    talk.submitted_by = user
+    talk.save(update_fields=["submitted_by"])
+    received_co_invite = CoSpeakerInvite.objects.create(
+        proposal=talk, email=EMAIL, token="co-invite-token-for-zyxwv", invited_by=co_speaker
+    )
+    sent_co_invite = proposals.invite_co_speaker(proposal=talk, email="guest@example.org", by=user)
+    program.place(event, talk, "Hall A", program.at(event, 10), None)
+    release = program.release(event, None, comment=f"Welcome {NAME}!")
+    release.published_by = user
+    release.save(update_fields=["published_by"])
+
+    # Reviewer, attendee, token holder.
+    other_talk = program.talk(event, "Another talk", state="submitted")
+    review = save_review(proposal=other_talk, reviewer=user, score=3, comment=REVIEW_COMMENT)
+    set_star(event=event, user=user, code=talk.code, starred=True)
+    star = user.stars.get()
+    preference = set_change_notices(event=event, user=user, notify=True)
+    token, _ = create_api_token(
+        user=user, organiser=event.organiser, name=TOKEN_NAME, events=[event], scope="read"
+    )
+    IdempotencyRecord.objects.create(
+        token=token,
+        key="k1",
+        request_hash="0" * 64,
+        status_code=200,
+        content_type="application/json",
+        body=f'{{"speaker": "{NAME}"}}'.encode(),
+    )
+
+    # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
+    imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
+    run = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=5,
+        created_by=user,
+        changes={
+            "left_out": [{"code": talk.code, "reason": f"its speakers {NAME} and X have no time in common"}]
+        },
+    )
+    mail_to = OutboxMail.objects.filter(to=EMAIL).first()
+    mail_for = OutboxMail.objects.filter(user=user).first()
+    assert mail_to is not None, "the scenario mails the person's address"
+    assert mail_for is not None, "the scenario mails the person's account"
+    audit.record(action="profile.checked", actor=organiser, target=user, note=f"{NAME} <{EMAIL}>")
+    own_entry = AuditEntry.objects.filter(actor=user).first()
+
+    profile.refresh_from_db()
+    released_speaker = ReleasedSpeaker.objects.get(release=release, code=profile.code)
+    released_session = ReleasedSession.objects.get(release=release, code=talk.code)
+    availability = profile.availabilities.get(preferred=True)
+    photo_name = profile.photo.name
+    with profile.photo.open("rb") as file:
+        photo_bytes = file.read()
+    iso = lambda moment: moment.isoformat()  # noqa: E731
+    person = Person(user, event, organiser, talk, release, photo_name, photo_bytes)
+    person.personal = {
+        "accounts.User.email": (user, EMAIL),
+        "accounts.User.name": (user, NAME),
+        "accounts.User.last_login": (user, iso(user.last_login)),
+        "accounts.ApiToken.name": (token, TOKEN_NAME),
+        "events.TeamInvite.email": (invite, EMAIL),
+        "proposals.SpeakerProfile.bio": (profile, BIO),
+        "proposals.SpeakerProfile.photo": (profile, photo_name),
+        "proposals.SpeakerProfile.website": (profile, WEBSITE),
+        "proposals.SpeakerProfile.social": (profile, SOCIAL),
+        "proposals.SpeakerAvailability.start": (availability, iso(availability.start)),
+        "proposals.SpeakerAvailability.end": (availability, iso(availability.end)),
+        "proposals.SpeakerAvailability.preferred": (availability, '"preferred": true'),
+        "proposals.CoSpeakerInvite.email": (received_co_invite, EMAIL),
+        "reviews.Review.comment": (review, REVIEW_COMMENT),
+        "schedule.ReleasedSession.speakers": (released_session, NAME),
+        "schedule.ReleasedSpeaker.name": (released_speaker, NAME),
+        "schedule.ReleasedSpeaker.bio": (released_speaker, BIO),
+        "schedule.ReleasedSpeaker.photo": (released_speaker, photo_name),
+        "schedule.ReleasedSpeaker.website": (released_speaker, WEBSITE),
+        "schedule.ReleasedSpeaker.social": (released_speaker, SOCIAL),
+        "mail.OutboxMail.to": (mail_to, EMAIL),
+        "interop.ImportedKey.source_key": (imported, NAME),
+    }
+    person.links = {
+        "accounts.ApiToken.user": token,
+        "attendance.Star.user": star,
+        "attendance.AgendaPreference.user": preference,
+        "events.Team.members": team,
+        "base.AuditEntry.actor": own_entry,
+        "events.TeamInvite.invited_by": sent_team_invite,
+        "proposals.SpeakerProfile.user": profile,
+        "proposals.Proposal.speakers": talk,
+        "proposals.Proposal.submitted_by": talk,
+        "proposals.ProposalSpeaker.user": talk.speaker_links.get(user=user),
+        "proposals.CoSpeakerInvite.invited_by": sent_co_invite,
+        "reviews.Review.reviewer": review,
+        "schedule.Release.published_by": release,
+        "schedule.SolverRun.created_by": run,
+        "mail.OutboxMail.user": mail_for,
+    }
+    return person
