@@ -92,20 +92,37 @@ class ApiToken(models.Model):
         return self.scope == TokenScope.WRITE
 
 
+class IdempotencyState(models.TextChoices):
+    IN_FLIGHT = "in_flight", "In flight"  # claimed by a call that is running
+    DONE = "done", "Done"  # the call's answer, replayed until the record expires
+
+
 class IdempotencyRecord(models.Model):
-    """The first answer to a write call made with an Idempotency-Key, replayed for the same key and token."""
+    """A write call made with an Idempotency-Key: claimed before it runs, then its answer, replayed for the
+    same key and token until it expires (podium.api.idempotency)."""
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_records")
     key = models.CharField(max_length=200)
     # SHA-256 of method, path and body: the same key with another request is refused.
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    content_type = models.CharField(max_length=100)
-    body = models.BinaryField()
-    created = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=IdempotencyState.choices, default=IdempotencyState.DONE)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # none while in flight
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    body = models.BinaryField(default=b"")
+    # When the call claimed the key: claims and answers expire counting from here.
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["in_flight", "done"]), name="idempotency_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="in_flight") | models.Q(status_code__isnull=False),
+                name="idempotency_done_has_status",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.key} → {self.status_code}"
+        return f"{self.key} → {self.status_code or self.state}"

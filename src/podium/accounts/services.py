@@ -40,27 +40,35 @@ def password_reset_link(user: User) -> str:
 
 
 RESET_MAILS_PER_HOUR = 3
+RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20
 
 
-def _reset_allowed(user: User) -> bool:
-    """At most RESET_MAILS_PER_HOUR reset mails per account, so the form cannot flood an inbox."""
-    key = f"podium:password-reset:{user.pk}"
+def _within_hourly_limit(key: str, limit: int) -> bool:
+    """Count one more use of `key` this hour; False once the count passes `limit`."""
     cache.add(key, 0, timeout=3600)
     try:
-        return cache.incr(key) <= RESET_MAILS_PER_HOUR
+        return cache.incr(key) <= limit
     except ValueError:  # the key expired between add and incr
         cache.set(key, 1, timeout=3600)
         return True
 
 
 @transaction.atomic
-def request_password_reset(*, email: str) -> None:
+def request_password_reset(*, email: str, client: str | None = None) -> None:
     """Mail a reset link if an active account has this address; say nothing either way.
 
+    `client` is the requester's address (podium.base.clientip): one address may ask for at most
+    RESET_REQUESTS_PER_ADDRESS_PER_HOUR resets, so the form cannot be used to mail a list of people.
     Side effects: outbox mail (sent right after commit), at most three an hour per account.
     """
+    if client is not None and not _within_hourly_limit(
+        f"podium:password-reset:client:{client}", RESET_REQUESTS_PER_ADDRESS_PER_HOUR
+    ):
+        return
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None or not user.has_usable_password() or not _reset_allowed(user):
+    if user is None or not user.has_usable_password():
+        return
+    if not _within_hourly_limit(f"podium:password-reset:{user.pk}", RESET_MAILS_PER_HOUR):
         return
     queue_mail(
         to=user.email,

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from podium.accounts import services
 from podium.accounts.forms import LoginForm, PasswordResetRequestForm, SignUpForm
+from podium.base.clientip import client_address
 from podium.base.permissions import login_required, public, token
 from podium.events.queries import events_for_user
 
@@ -47,7 +48,7 @@ def signup(request):
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(email=form.cleaned_data["email"])
+        services.request_password_reset(email=form.cleaned_data["email"], client=client_address(request))
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset.html", {"form": form})
 

@@ -8,10 +8,12 @@ service (same validation, same audit log, decisions held pending as on the pages
 from django.db.models import Q
 from django.http import Http404
 from ninja import Header, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from podium.api import schemas as s
 from podium.api.auth import TOKEN
+from podium.api.idempotency import idempotent
 from podium.api.public import release_out
 from podium.base.errors import ServiceError
 from podium.events.models import Event
@@ -178,6 +180,7 @@ def reviews(request, event: s.Slug, filters: Query[s.ReviewFilters]):
 @router.put(
     "/orga/events/{event}/proposals/{code}/review", response={200: s.ReviewOut, **WRITE_ERRORS}, auth=TOKEN
 )
+@decorate_view(idempotent)
 def save_review(
     request,
     event: s.Slug,
@@ -200,6 +203,7 @@ def save_review(
     response={200: s.ProposalOut, **WRITE_ERRORS},
     auth=TOKEN,
 )
+@decorate_view(idempotent)
 def decide(
     request,
     event: s.Slug,
@@ -258,6 +262,7 @@ def _slot_of(event, code: str) -> Slot:
 
 
 @router.put("/orga/events/{event}/slots/{code}", response={200: s.SlotOut, **WRITE_ERRORS}, auth=TOKEN)
+@decorate_view(idempotent)
 def place(
     request,
     event: s.Slug,
@@ -288,6 +293,7 @@ def place(
 @router.post(
     "/orga/events/{event}/slots/{code}/unschedule", response={200: s.SlotOut, **WRITE_ERRORS}, auth=TOKEN
 )
+@decorate_view(idempotent)
 def unschedule(
     request,
     event: s.Slug,
@@ -307,6 +313,7 @@ def unschedule(
 
 
 @router.post("/orga/events/{event}/releases", response={201: s.ReleaseOut, **WRITE_ERRORS}, auth=TOKEN)
+@decorate_view(idempotent)
 def publish(
     request,
     event: s.Slug,

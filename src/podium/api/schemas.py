@@ -1,11 +1,13 @@
 """What the API reads and writes, per audience. Field names are the API's contract (docs/openapi.json)."""
 
 import datetime as dt
+import re
 import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from podium.accounts.models import TokenScope
 from podium.proposals.enums import ProposalState
@@ -18,6 +20,24 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,16}$")]
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,200}$")]
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> dt.date:
+    """Only YYYY-MM-DD: no timestamps ("0"), no short or basic forms ("2025-1-1", "20250101")."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("iso_date", "Give a date as YYYY-MM-DD, e.g. 2025-06-14.")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "iso_date", "{value} is no day of the calendar.", {"value": value}
+        ) from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 ProposalStateName = Literal[tuple(ProposalState.values)]  # type: ignore[valid-type]
 Decision = Literal["accepted", "rejected"]
@@ -129,7 +149,7 @@ class SessionPage(Page):
 class SessionFilters(PageParams):
     track: DbInt | None = Field(None, description="A track id (breaks are kept).")
     room: uuid.UUID | None = Field(None, description="A room uuid (breaks in every room are kept).")
-    day: dt.date | None = Field(None, description="A conference day, in the event's time zone.")
+    day: IsoDate | None = Field(None, description="A conference day, in the event's time zone.")
 
 
 class SpeakerOut(Schema):
@@ -157,7 +177,7 @@ class ScheduleOut(Schema):
 
 
 class DayFilter(Schema):
-    day: dt.date | None = None
+    day: IsoDate | None = None
 
 
 class ChangeOut(Schema):

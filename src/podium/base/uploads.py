@@ -1,19 +1,57 @@
 """The one allow-list of upload types, with checks by content and size.
 
 Used by every form and API that accepts a file. Images are decoded and re-encoded with Pillow, which
-proves they are images (not a script with a .png name) and drops metadata such as GPS positions.
+proves they are images (not a script with a .png name). Only the pixels are kept: EXIF (GPS positions),
+JPEG comments, XMP, ICC profiles and PNG text chunks are all dropped, since any of them can carry text
+such as `<script>` that a browser or a later tool might read. A photo's EXIF orientation is applied to
+the pixels first, and colours in another colour space are converted to sRGB, so nothing looks different.
 """
 
 import io
+import struct
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+# What a re-encoded image keeps besides its pixels: PNG transparency is part of the picture.
+KEPT_INFO = ("transparency",)
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The image converted from its embedded colour profile to sRGB (as it is when it has none).
+
+    A profile that cannot be read is ignored: the pixels are then kept as they are.
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=image.mode) or image
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF orientation says; as it is when the EXIF cannot be read."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError, struct.error):
+        return image  # corrupt EXIF: it goes anyway
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """An upright sRGB copy of `image` with its pixels (and palette and transparency) and nothing else."""
+    clean = _in_srgb(_upright(image))
+    clean = clean.copy() if clean is image else clean  # never strip the caller's image
+    clean.info = {key: clean.info[key] for key in KEPT_INFO if key in clean.info}
+    return clean
 
 
 def clean_image(upload: UploadedFile) -> InMemoryUploadedFile:
@@ -40,7 +78,7 @@ def clean_image(upload: UploadedFile) -> InMemoryUploadedFile:
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             out = io.BytesIO()
-            image.save(out, format=fmt)
+            pixels_only(image).save(out, format=fmt)
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -58,11 +58,68 @@ def parse(url: str) -> tuple[str, str, int, str]:
     return scheme, parts.hostname, port or SCHEMES[scheme], path
 
 
-def why_refused(address: str) -> str | None:
-    """Why an IP address may not be contacted (e.g. "loopback"), or None for a public address."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+# Networks the running Python's ipaddress tables may not know as non-public (they were added to the IANA
+# registries, or to Python, later), or that it counts as global although nothing public lives there.
+NOT_PUBLIC = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "64:ff9b:1::/48",  # local-use NAT64: a translator of the local network
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing (SRv6) identifiers
+        "fec0::/10",  # site-local (deprecated)
+    )
+)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: public IPv4 hosts seen over IPv6
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # a translator of the local network
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # ::a.b.c.d (deprecated)
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # ::ffff:0:a.b.c.d (SIIT)
+
+IP = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """An IPv4 address carried inside an IPv6 one: where the packets end up."""
+
+    form: str  # "6to4", "Teredo", ...
+    ipv4: ipaddress.IPv4Address
+    form_is_public: bool  # whether the IPv6 form can reach a public host at all
+
+
+def embedded(ip: IP) -> Embedded | None:
+    """The IPv4 address inside an IPv6 address of a form that carries one, or None.
+
+    IPv4-mapped and 6to4 addresses and the well-known NAT64 prefix reach public IPv4 hosts; Teredo,
+    IPv4-compatible and IPv4-translated addresses are never a public receiver, whatever they carry.
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    last32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.ipv4_mapped is not None:
+        return Embedded("IPv4-mapped", ip.ipv4_mapped, form_is_public=True)
+    if ip.sixtofour is not None:
+        return Embedded("6to4", ip.sixtofour, form_is_public=True)
+    if ip.teredo is not None:
+        _server, client = ip.teredo  # the client address, its XOR undone by the ipaddress module
+        return Embedded("Teredo", client, form_is_public=False)
+    if ip in NAT64:
+        return Embedded("NAT64", last32, form_is_public=True)
+    if ip in LOCAL_NAT64:
+        return Embedded("local-use NAT64", last32, form_is_public=False)
+    if ip in IPV4_TRANSLATED:
+        return Embedded("IPv4-translated", last32, form_is_public=False)
+    if ip in IPV4_COMPATIBLE and int(ip) > 1:  # :: and ::1 are what they are
+        return Embedded("IPv4-compatible", last32, form_is_public=False)
+    return None
+
+
+def _within(ip: IP, network) -> bool:
+    return ip.version == network.version and ip in network
+
+
+def _kind(ip: IP) -> str | None:
     checks = (
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
@@ -70,9 +127,37 @@ def why_refused(address: str) -> str | None:
         ("multicast", ip.is_multicast),
         ("reserved", ip.is_reserved),
         ("private", ip.is_private),
-        ("non-public", not ip.is_global),  # e.g. shared address space 100.64.0.0/10
+        ("non-public", not ip.is_global or any(_within(ip, network) for network in NOT_PUBLIC)),
     )
-    return next((reason for reason, hit in checks if hit), None)
+    return next((kind for kind, hit in checks if hit), None)
+
+
+def _ip(address: str) -> IP:
+    return ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+
+
+def why_refused(address: str) -> str | None:
+    """Why an IP address may not be contacted (e.g. "loopback"), or None for a public address.
+
+    Every address that is not globally routable is refused. An IPv6 address that carries an IPv4
+    address (IPv4-mapped, 6to4, Teredo, NAT64, IPv4-compatible or -translated) is judged by the IPv4
+    address inside, so 2002:7f00:1:: (6to4 for 127.0.0.1) is "loopback"; a form that never reaches a
+    public host (Teredo, IPv4-compatible, IPv4-translated) is "non-public" whatever it carries.
+    """
+    ip = _ip(address)
+    inner = embedded(ip)
+    if inner is None:
+        return _kind(ip)
+    kind = _kind(inner.ipv4)
+    if kind is None and not inner.form_is_public:
+        return "non-public"
+    return kind  # the IPv6 form itself (e.g. 2002::/16, 64:ff9b::/96) is only the way there
+
+
+def _described(address: str, reason: str) -> str:
+    inner = embedded(_ip(address))
+    where = f" ({inner.form} for {inner.ipv4})" if inner is not None else ""
+    return f"{address}, a {reason} address{where}"
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -97,7 +182,7 @@ def check(url: str) -> Target:
             reason = why_refused(address)
             if reason:
                 raise RefusedAddress(
-                    f"{host} resolves to {address}, a {reason} address; webhooks only go to public "
+                    f"{host} resolves to {_described(address, reason)}; webhooks only go to public "
                     "addresses.",
                     field="url",
                 )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The server's event loop runs in this thread: a connection left open here would make every
+        # request's connection outlive the request (never closed, never given back to the pool).
+        connections.close_all()
         self.stdout.write(f"Podium at http://{host}:{port}/ (data in {settings.DATA_DIR}); Ctrl+C stops it.")
         uvicorn.run(
             "podium.asgi:application",
@@ -30,4 +34,7 @@ class Command(BaseCommand):
             workers=workers,
             log_level="warning",
             lifespan="off",
+            # The client address is the connection's peer; X-Forwarded-For is read only behind
+            # PODIUM_TRUSTED_PROXIES, by podium.base.clientip (uvicorn's own rewriting trusts 127.0.0.1).
+            proxy_headers=False,
         )
