@@ -140,3 +140,124 @@ def test_publish_survives_an_unreachable_redis(settings, caplog):
     live.publish(_channel(), {"version": 1})
 
     assert "Could not publish" in caplog.text
+
+
+class Store:
+    """What other processes published on polled channels, as the poller's source reads it."""
+
+    def __init__(self):
+        self.published: dict[str, list[dict]] = {}
+        self.calls: list[dict] = []
+        self.lock = threading.Lock()
+
+    def add(self, channel: str, version: int) -> dict:
+        message = {"version": version}
+        with self.lock:
+            self.published.setdefault(channel, []).append(message)
+        return message
+
+    def fetch(self, known: dict) -> dict:
+        with self.lock:
+            self.calls.append(dict(known))
+            found = {}
+            for channel, after in known.items():
+                messages = self.published.get(channel, [])
+                latest = messages[-1]["version"] if messages else 0
+                found[channel] = (latest, [m for m in messages if after is not None and m["version"] > after])
+            return found
+
+    def polls(self) -> int:
+        with self.lock:
+            return len(self.calls)
+
+
+@pytest.fixture
+def store(local_bus, settings):
+    """A poll source for channels named `polled-<random>-…`, polled every 10 ms."""
+    settings.PODIUM_LIVE_POLL_INTERVAL = 0.01
+    prefix = f"polled-{uuid.uuid4().hex}-"
+    source = Store()
+    source.prefix = prefix
+    live.poll_source(prefix, source.fetch)
+    yield source
+    live._sources.pop(prefix)
+
+
+async def _until(condition, what: str, within: float = 5) -> None:
+    """Wait (bounded) until `condition()` holds."""
+    async with asyncio.timeout(within):
+        while not condition():
+            await asyncio.sleep(0.005)
+
+
+def test_poller_passes_on_what_another_process_published_and_nothing_older(store):
+    channel = store.prefix + "1"
+    store.add(channel, 1)  # published before anyone here subscribed: not passed on
+
+    async def scenario():
+        async with live.subscribe(channel) as first, live.subscribe(channel) as second:
+            store.add(channel, 2)
+            return [await first.get(timeout=5), await second.get(timeout=5)]
+
+    assert _run(scenario()) == [{"version": 2}, {"version": 2}]
+
+
+def test_poller_and_in_process_publish_pass_each_version_on_once(store):
+    channel = store.prefix + "1"
+
+    async def scenario():
+        async with live.subscribe(channel) as messages:
+            live.publish(channel, store.add(channel, 2))  # published here: the poller finds it too
+            store.add(channel, 3)  # published elsewhere: only the poller finds it
+            received = [await messages.get(timeout=5), await messages.get(timeout=5)]
+            live.publish(channel, {"version": 3})  # a late duplicate: dropped
+            polls = store.polls()
+            await _until(lambda: store.polls() >= polls + 2, "two more polls")
+            return received, messages.queue.qsize()
+
+    received, left = _run(scenario())
+
+    assert received == [{"version": 2}, {"version": 3}]
+    assert left == 0
+
+
+def test_one_poll_serves_every_subscriber_and_the_poller_stops_when_they_leave(store):
+    busy, quiet = store.prefix + "1", store.prefix + "2"
+
+    async def scenario():
+        async with (
+            live.subscribe(busy),
+            live.subscribe(busy),
+            live.subscribe(busy),
+            live.subscribe(quiet),
+        ):
+            running = live.poller_running()
+            polls = store.polls()
+            await _until(lambda: store.polls() >= polls + 3, "three more polls")
+            with store.lock:
+                during = store.calls[polls : polls + 3]
+        await _until(lambda: not live.poller_running(), "the poller to stop")
+        return running, during
+
+    running, during = _run(scenario())
+
+    assert running is True
+    assert during == [{busy: 0, quiet: 0}] * 3  # one query per poll, one entry per channel
+    assert live._poller.watching() == set()
+
+
+def test_no_poller_runs_with_redis(redis_bus, settings):
+    settings.PODIUM_LIVE_POLL_INTERVAL = 0.01
+    prefix = f"polled-{uuid.uuid4().hex}-"
+    calls = []
+    live.poll_source(prefix, lambda known: calls.append(known) or {})
+    try:
+
+        async def scenario():
+            async with live.subscribe(prefix + "1"):
+                return live.poller_running()
+
+        assert _run(scenario()) is False
+    finally:
+        live._sources.pop(prefix)
+    assert calls == []

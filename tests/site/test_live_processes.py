@@ -1,6 +1,7 @@
-"""Live delivery across processes: two `podium serve` processes sharing one database and one Redis.
+"""Live delivery across processes: `podium serve` processes sharing one database, with and without Redis.
 
-A page connected to process A hears of a release published through process B (its REST API).
+A page connected to process A hears of a release published through process B (its REST API), or by a
+`podium release` command, within 2 s: through Redis when it is set, through the poller when it is not.
 """
 
 import http.client
@@ -43,7 +44,7 @@ def _env(data_dir: Path, port: int | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
     env.update(
         PODIUM_DATA_DIR=str(data_dir),
-        PODIUM_REDIS_URL=REDIS_URL,
+        PODIUM_REDIS_URL=(data_dir / "redis-url").read_text(),
         PODIUM_BASE_URL=f"http://127.0.0.1:{port or 8000}",
         PODIUM_LOGIN_RATE_LIMIT="false",
         PYTHONPATH=str(ROOT),  # the set-up script builds its data with the tests' factories
@@ -92,9 +93,10 @@ def _read_message(response, until: str, within: float = 30) -> list[str]:
             lines = []
 
 
-@pytest.fixture
-def servers(tmp_path):
-    """Process A and process B on one SQLite file and one Redis; the event's secret for B's API."""
+@pytest.fixture(params=[REDIS_URL, ""], ids=["redis", "no-redis"])
+def servers(tmp_path, request):
+    """Process A and process B on one SQLite file (and one Redis, or none); the secret for B's API."""
+    (tmp_path / "redis-url").write_text(request.param)
     first_port, second_port = _free_port(), _free_port()
     first, first_log = _start(tmp_path, first_port)  # migrates the database
     setup = subprocess.run(
@@ -103,7 +105,13 @@ def servers(tmp_path):
     assert setup.returncode == 0, setup.stderr
     secret = setup.stdout.split("SECRET=", 1)[1].strip()
     second, second_log = _start(tmp_path, second_port, "--no-migrate")
-    yield {"a": first_port, "b": second_port, "secret": secret, "logs": (first_log, second_log)}
+    yield {
+        "a": first_port,
+        "b": second_port,
+        "secret": secret,
+        "logs": (first_log, second_log),
+        "data_dir": tmp_path,
+    }
     for server in (first, second):
         server.terminate()
     for server in (first, second):
@@ -113,13 +121,18 @@ def servers(tmp_path):
             server.kill()
 
 
-def test_release_published_through_one_process_reaches_a_stream_on_another(servers):
-    stream = http.client.HTTPConnection("127.0.0.1", servers["a"], timeout=30)
+def _open_stream(port: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    stream = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     stream.request("GET", "/live-across/live", headers={"Accept": "text/event-stream"})
     response = stream.getresponse()
     assert response.status == 200
     assert response.getheader("Content-Type").startswith("text/event-stream")
     assert _read_message(response, ": connected") == [": connected", ""]
+    return stream, response
+
+
+def test_release_published_through_one_process_reaches_a_stream_on_another(servers):
+    stream, response = _open_stream(servers["a"])
 
     publish = urllib.request.Request(
         f"http://127.0.0.1:{servers['b']}/api/v1/orga/events/live-across/releases",
@@ -136,3 +149,24 @@ def test_release_published_through_one_process_reaches_a_stream_on_another(serve
     assert lines[1] == "event: release"
     data = json.loads(lines[2].removeprefix("data: "))
     assert (data["version"], data["comment"]) == (2, "Published on B")
+
+
+def test_release_from_the_command_line_reaches_an_open_stream(servers):
+    """`podium release` in its own process: the open stream (and a second one) hear of it within 2 s."""
+    stream, response = _open_stream(servers["a"])
+    other_stream, other_response = _open_stream(servers["a"])
+
+    command = subprocess.run(
+        [PODIUM, "release", "live-across", "--comment", "From the command line", "--force"],
+        env=_env(servers["data_dir"]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    for connection, answer in ((stream, response), (other_stream, other_response)):
+        connection.sock.settimeout(2)
+        lines = _read_message(answer, "id: 2", within=2)
+        connection.close()
+        data = json.loads(lines[2].removeprefix("data: "))
+        assert (data["version"], data["comment"]) == (2, "From the command line")

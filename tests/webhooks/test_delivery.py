@@ -1,15 +1,19 @@
 """Delivery end to end: a real receiver on 127.0.0.1 checks signatures, fails, redirects and recovers."""
 
 import datetime as dt
+import http.server
 import json
 import socket
+import threading
 import time
+import uuid
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from podium.webhooks import delivery, services
+from podium.webhooks import delivery, services, tasks
 from podium.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests import factories, program
 
@@ -25,14 +29,17 @@ def _ping(event, endpoint) -> WebhookDelivery:
     return services.send_ping(event=event, endpoint=endpoint, by=None)
 
 
+@pytest.mark.django_db(transaction=True)  # sent by a background thread: it must see the committed rows
 def test_publish_release_delivers_a_signed_body_the_receiver_verifies(
-    event, endpoint, receiver, scheduler, verify, django_capture_on_commit_callbacks
+    event, endpoint, receiver, scheduler, verify
 ):
     program.placed_talk(event, "Signed talk", "Hall A", program.at(event, 10), scheduler)
+    tasks.wait_for_background()
     WebhookDelivery.objects.all().delete()  # the slot.changed delivery is not what this test is about
+    receiver.requests.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        release = program.release(event, scheduler, comment="First cut")
+    release = program.release(event, scheduler, comment="First cut")
+    tasks.wait_for_background()
 
     [request] = receiver.requests
     headers, body = request["headers"], request["body"]
@@ -249,3 +256,83 @@ def test_an_unexpected_error_is_recorded_and_the_other_deliveries_still_go(
     assert (broken.status, broken.attempts) == (DeliveryStatus.QUEUED, 1)
     assert broken.last_error == "Internal error: RuntimeError: something unforeseen"
     assert [r["headers"]["X-Podium-Delivery"] for r in receiver.requests] == [str(fine.pk)]
+
+
+@pytest.fixture
+def gated_receiver():
+    """A receiver that answers only once the test opens its gate (bounded), and says when it was called."""
+    called, gate = threading.Event(), threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            called.set()
+            gate.wait(30)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/slow", "called": called, "gate": gate}
+    gate.set()
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_receiver_does_not_hold_up_the_organisers_request(
+    event, gated_receiver, client, allow_private
+):
+    """The ping page answers while the receiver still holds the delivery; it is sent and recorded after."""
+    organiser = factories.team_member(event, is_admin=True, can_edit_event=True)
+    endpoint = services.register_endpoint(
+        event=event, by=None, url=gated_receiver["url"], kinds=["release.published"]
+    )
+    client.force_login(organiser)
+
+    response = client.post(reverse("orga:webhook_ping", kwargs={"event": event.slug, "pk": endpoint.pk}))
+
+    assert response.status_code == 302
+    row = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert row.attempts == 0  # the request answered before any attempt was recorded
+    assert gated_receiver["called"].wait(30)  # the delivery is on its way, in the background
+    gated_receiver["gate"].set()
+    tasks.wait_for_background()
+    row.refresh_from_db()
+    assert (row.status, row.response_code, row.attempts, row.response_body) == (
+        DeliveryStatus.DELIVERED,
+        200,
+        1,
+        "ok",
+    )
+
+
+def test_without_a_broker_deliveries_never_run_in_the_committing_thread(event, endpoint, monkeypatch):
+    """After commit, the rows go to a background thread, not to delivery.deliver in the caller."""
+    ran_in = []
+    monkeypatch.setattr(
+        delivery, "deliver", lambda ids=None, now=None: ran_in.append(threading.current_thread())
+    )
+
+    tasks.dispatch(["a-delivery-id"])
+    tasks.wait_for_background()
+
+    assert len(ran_in) == 1
+    assert ran_in[0] is not threading.current_thread()
+
+
+def test_with_a_broker_deliveries_go_to_the_worker(settings, monkeypatch):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent = []
+    monkeypatch.setattr(tasks.deliver_webhooks, "delay", lambda ids=None: sent.append(ids))
+
+    tasks.dispatch([uuid.UUID(int=7)])
+
+    assert sent == [[str(uuid.UUID(int=7))]]

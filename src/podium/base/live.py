@@ -7,7 +7,14 @@ and each process keeps one Redis connection (per event loop) that listens for ev
 subscribers want and fans the messages out to their queues the same way: a thousand open pages cost
 one Redis connection per process, not a thousand.
 
-Subscribers pay nothing while idle: no polling, no database, only a queue waiting for a message.
+Without Redis, messages published by another process (a command, a worker, a second server) would
+never reach this one; so while anyone here is subscribed, one poller thread per process asks the
+database every `PODIUM_LIVE_POLL_INTERVAL` seconds (1 by default) for what was published since, for
+all subscribed channels at once, and hands what it finds to the same queues. A caller registers how a
+family of channels is polled (`poll_source`); messages carry an increasing integer `version`, and
+the poller and `publish` each pass a version on only once per process. With Redis there is no poller.
+
+Subscribers pay nothing while idle: no query per subscriber, only a queue waiting for a message.
 The bus knows nothing of events or releases; callers name channels and build messages.
 """
 
@@ -19,8 +26,10 @@ import json
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +103,148 @@ def publish(channel: str, message: dict) -> None:
     """
     url = _redis_url()
     if not url:
-        _hub.deliver(channel, message)
+        _poller.deliver(channel, message)
         return
     try:
         _sync_redis(url).publish(PREFIX + channel, json.dumps(message))
     except Exception:
         logger.exception("Could not publish the live message on %s", channel)
+
+
+# A poll source answers, for channels of one family and the last version this process passed on (None:
+# not known yet), the latest version stored and the messages above the known one, oldest first:
+# fetch({"event-3": 2, "event-9": None}) -> {"event-3": (3, [message of v3]), "event-9": (5, [])}
+PollFetch = Callable[[dict[str, int | None]], dict[str, tuple[int, list[dict]]]]
+_sources: dict[str, PollFetch] = {}
+
+
+def poll_source(prefix: str, fetch: PollFetch) -> None:
+    """Have the poller (no Redis) watch every subscribed channel whose name starts with `prefix`.
+
+    `fetch` runs in the poller's thread, once per interval for all those channels together, and may
+    use the database: the poller closes its connections after every poll.
+    """
+    _sources[prefix] = fetch
+
+
+def _source(channel: str) -> PollFetch | None:
+    return next((fetch for prefix, fetch in _sources.items() if channel.startswith(prefix)), None)
+
+
+def _poll_interval() -> float:
+    return float(getattr(settings, "PODIUM_LIVE_POLL_INTERVAL", 1))
+
+
+class _Poller:
+    """One thread per process, running while a polled channel has a subscriber (without Redis)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._known: dict[str, int | None] = {}  # watched channel -> last version passed on
+        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.polls = 0  # how many polls ran (for tests)
+
+    def watch(self, channel: str, loop) -> asyncio.Future | None:
+        """Start watching `channel`; a future done once its current version is known (None: already)."""
+        if _source(channel) is None:
+            return None
+        with self._lock:
+            if channel in self._known and self._known[channel] is not None:
+                return None
+            self._known.setdefault(channel, None)
+            future = loop.create_future()
+            self._waiting.setdefault(channel, []).append((loop, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="podium-live-poller", daemon=True)
+                self._thread.start()
+        self._wake.set()  # learn the version now, not after the interval
+        return future
+
+    def unwatch(self, channel: str) -> None:
+        """Stop watching `channel`, unless a subscriber came back meanwhile (from another loop)."""
+        with self._lock:
+            if subscriber_count(channel):
+                return
+            self._known.pop(channel, None)
+            for loop, future in self._waiting.pop(channel, []):
+                self._resolve(loop, future)
+
+    def watching(self) -> set[str]:
+        with self._lock:
+            return set(self._known)
+
+    def deliver(self, channel: str, message: dict) -> int:
+        """Pass a message on to this process's subscribers, unless its version already went out."""
+        with self._lock:
+            version = message.get("version")
+            known = self._known.get(channel)
+            if channel in self._known and isinstance(version, int):
+                if known is not None and version <= known:
+                    return 0
+                self._known[channel] = version
+            return _hub.deliver(channel, message)
+
+    @staticmethod
+    def _resolve(loop, future) -> None:
+        def done():
+            if not future.done():
+                future.set_result(None)
+
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(done)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._known:
+                    self._thread = None
+                    return
+                asked = dict(self._known)
+            self._wake.clear()
+            found = self._fetch(asked)
+            with self._lock:
+                self.polls += 1
+                for channel, (latest, messages) in found.items():
+                    if channel not in self._known:
+                        continue  # nobody listens any more
+                    if asked[channel] is None:  # the first poll of this channel: nothing to pass on
+                        self._known[channel] = max(self._known[channel] or 0, latest)
+                        for loop, future in self._waiting.pop(channel, []):
+                            self._resolve(loop, future)
+                        continue
+                    for message in messages:
+                        version = message["version"]
+                        if self._known[channel] is None or version > self._known[channel]:
+                            self._known[channel] = version
+                            _hub.deliver(channel, message)
+            self._wake.wait(_poll_interval())
+
+    @staticmethod
+    def _fetch(asked: dict[str, int | None]) -> dict[str, tuple[int, list[dict]]]:
+        by_source: dict[PollFetch, dict[str, int | None]] = {}
+        for channel, known in asked.items():
+            if (fetch := _source(channel)) is not None:
+                by_source.setdefault(fetch, {})[channel] = known
+        found = {}
+        try:
+            for fetch, channels in by_source.items():
+                found |= fetch(channels)
+        except Exception:  # e.g. the database is away: try again at the next interval
+            logger.warning("The live poller could not read what was published", exc_info=True)
+        finally:
+            connections.close_all()  # the poller's own connections: none held between polls
+        return found
+
+
+_poller = _Poller()
+
+
+def poller_running() -> bool:
+    """Whether this process's poller thread runs (for tests)."""
+    with _poller._lock:
+        return _poller._thread is not None
 
 
 class _RedisListener:
@@ -217,6 +362,12 @@ class Subscription:
         if _redis_url():
             self.redis = _listener(self.loop)
             await self.redis.subscribe(self.channel)  # idempotent: a second subscriber re-sends it
+        elif (known := _poller.watch(self.channel, self.loop)) is not None:
+            # Until the poller knows the channel's current version it could not tell new messages from
+            # old ones; wait for its first poll (bounded: a database outage must not hold the page).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await known
         return self
 
     async def close(self) -> None:
@@ -224,6 +375,8 @@ class Subscription:
             return
         last = _hub.discard(self.channel, self.loop, self.queue)
         self.queue = None
+        if last:
+            _poller.unwatch(self.channel)
         if self.redis is None or not last:
             return
         if _hub.channels(self.loop):

@@ -2,7 +2,8 @@
 
 `emit` is called by the domain services inside the transaction of the change it reports, so a
 change that is rolled back leaves no delivery, and a delivery never describes a change that did not
-happen. Sending happens after commit (see delivery.py).
+happen. Sending happens after commit and outside the request: a worker or a background thread
+(tasks.py) posts them (delivery.py), so a slow receiver never holds up the change.
 """
 
 import json
@@ -17,7 +18,7 @@ from django.utils import timezone
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event
-from podium.webhooks import delivery, netguard
+from podium.webhooks import netguard
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookKind, new_secret
 
 PING = "ping"
@@ -137,13 +138,16 @@ def _write(*, event: Event, endpoint: WebhookEndpoint, kind: str, payload: dict,
 
 
 def _deliver_after_commit(ids: list) -> None:
+    """After commit, hand the rows to the worker or a background thread (never sent in the request)."""
     if settings.PODIUM_DELIVER_WEBHOOKS_ON_COMMIT and ids:
-        transaction.on_commit(lambda: delivery.deliver(ids=ids))
+        from podium.webhooks.tasks import dispatch
+
+        transaction.on_commit(lambda: dispatch(ids))
 
 
 def emit(*, event: Event, kind: str, payload: dict) -> list[WebhookDelivery]:
     """Write one delivery per active endpoint of `event` subscribed to `kind`, in the caller's
-    transaction; they are sent after it commits (or by `podium deliver_webhooks`).
+    transaction; they are sent after it commits, in the background (or by `podium deliver_webhooks`).
 
     One query when nobody listens. Side effects: outbox rows.
     """
@@ -160,7 +164,7 @@ def emit(*, event: Event, kind: str, payload: dict) -> list[WebhookDelivery]:
 def send_ping(*, event: Event, endpoint: WebhookEndpoint, by) -> WebhookDelivery:
     """Queue a test delivery (kind "ping") to one endpoint, whatever it subscribes to.
 
-    Side effects: an outbox row, sent after commit like any other delivery.
+    Side effects: an outbox row, sent after commit in the background like any other delivery.
     """
     locked = _locked(event, endpoint, None)
     now = timezone.now()

@@ -232,6 +232,36 @@ def test_live_closes_the_subscription_when_the_client_leaves(program, in_process
     assert async_to_sync(scenario)() == (1, 0)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_live_hears_of_a_release_published_elsewhere_through_one_shared_poll(
+    program, settings, in_process_bus, monkeypatch
+):
+    """Without Redis, a release whose message never reaches this process (it was published by another
+    one) still reaches every open stream, through one poll for all of them."""
+    settings.PODIUM_LIVE_POLL_INTERVAL = 0.01
+    event = program["event"]
+    polls = []
+    real_fetch = bus._sources["event-"]
+    monkeypatch.setitem(bus._sources, "event-", lambda known: polls.append(dict(known)) or real_fetch(known))
+
+    async def scenario():
+        clients = [await StreamClient(f"/{event.slug}/live").open() for _ in range(3)]
+        for client in clients:
+            assert await client.chunk() == CONNECTED
+        monkeypatch.setattr(bus, "publish", lambda channel, message: None)  # as in another process
+        await sync_to_async(rename)(program["alpha"], "Alpha, elsewhere", program["scheduler"])
+        await sync_to_async(release)(event, program["scheduler"], comment="Elsewhere")
+        messages = [await client.chunk(timeout=5) for client in clients]
+        for client in clients:
+            await client.close()
+        return messages
+
+    messages = async_to_sync(scenario)()
+
+    assert [parse(m)["data"]["comment"] for m in messages] == ["Elsewhere"] * 3
+    assert {tuple(poll) for poll in polls} == {(channel(event.pk),)}  # one channel, not one per stream
+
+
 def test_live_refuses_a_last_event_id_that_is_not_a_number(program, client):
     response = client.get(f"/{program['event'].slug}/live", headers={"Last-Event-ID": "abc"})
 

@@ -16,8 +16,7 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 
 from podium.base import live as bus
 from podium.base.permissions import public
-from podium.schedule.live import channel, release_message
-from podium.schedule.models import Release
+from podium.schedule.live import channel, releases_after
 from podium.site.views.common import public_event
 
 
@@ -47,12 +46,7 @@ def _find_event(slug: str):
 def missed_releases(event_id: int, after: int) -> list[dict]:
     """The messages of the event's releases with a version above `after`, oldest first."""
     try:
-        releases = (
-            Release.objects.filter(event_id=event_id, version__gt=after)
-            .only("version", "name", "comment", "published_at", "changes")
-            .order_by("version")
-        )
-        return [release_message(release) for release in releases]
+        return releases_after(event_id, after)
     finally:
         _release_db_connection()
 
