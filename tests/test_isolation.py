@@ -260,3 +260,134 @@ def test_anonymised_review_still_shows_identity_to_organisers(client, world, ano
     pages = crawl(client, anonymised)
 
     assert any("Zelda Quixotic-Marmalade" in html for html in pages.values())
+
+
+# --- A non-public event answers exactly as an unknown slug ------------------------------------------
+
+UNKNOWN_SLUG = "no-such-event"
+HIDDEN_SECRETS = ["HIDDEN-EVENT-NAME", "HIDDEN-EVENT talk", "HiddenRoom", "#a1b2c3", "Hidden Speakerperson"]
+
+
+def _event_patterns(patterns=None, route="", namespace="", params=()):
+    """(route, namespaced name, parameters) of every URL that names an event outside the back office:
+    the public site, the CfP and mail-link pages, exports, live stream, room screens and the API."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from _event_patterns(
+                entry.url_patterns,
+                route + str(entry.pattern),
+                f"{namespace}{entry.namespace}:" if entry.namespace else namespace,
+                (*params, *entry.pattern.converters),
+            )
+        elif isinstance(entry, URLPattern) and entry.name:
+            full = (*params, *entry.pattern.converters)
+            if "event" in full and not route.startswith("orga/"):
+                yield route + str(entry.pattern), namespace + entry.name, full
+
+
+def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
+    kwargs = {}
+    for param in params:
+        if param == "event":
+            kwargs[param] = slug
+        elif param == "token":  # a token that proves nothing: mail-link pages must not tell the event exists
+            kwargs[param] = "x"
+        elif param == "code":
+            kwargs[param] = hidden["proposal"].code
+        elif param == "speaker":
+            kwargs[param] = program.speaker_code(hidden["proposal"])
+        elif param == "version":
+            kwargs[param] = 1
+        elif param == "room":
+            kwargs[param] = hidden["room"].uuid
+        else:
+            pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _hidden_kwargs")
+    return kwargs
+
+
+def _answer(client, method: str, url: str, slug: str) -> tuple[tuple, str]:
+    """What a visitor learns from one request: (status, content type, redirect target) and the body."""
+    response = getattr(client, method)(url)
+    location = response.get("Location", "").replace(slug, "<event>")
+    shape = (response.status_code, response.get("Content-Type", "").split(";")[0], location)
+    if response.streaming:  # an open event stream: its headers tell enough, and it never ends (left unread)
+        return shape, ""
+    return shape, response.content.decode(errors="replace")
+
+
+@pytest.fixture
+def hidden(db):
+    """A non-public event with a released program, its team, its speaker, and three outsiders."""
+    event = factories.EventFactory(name="HIDDEN-EVENT-NAME", slug="hidden-conf", is_public=False)
+    event.tracks.update(colour="#a1b2c3")
+    event.rooms.filter(position=0).update(name="HiddenRoom")
+    admin = factories.team_member(event, is_admin=True, can_edit_event=True, can_schedule=True)
+    speaker = factories.UserFactory(name="Hidden Speakerperson")
+    proposal = factories.ProposalFactory(
+        event=event, title="HIDDEN-EVENT talk", speakers=[speaker], state="confirmed"
+    )
+    _publish_program(event, proposal, admin)
+    public = factories.EventFactory(name="Open Conf")
+    other_speaker = factories.UserFactory(name="Open Speaker")
+    factories.ProposalFactory(event=public, speakers=[other_speaker])
+    return {
+        "event": event,
+        "proposal": proposal,
+        "room": event.rooms.get(name="HiddenRoom"),
+        "admin": admin,
+        "speaker": speaker,
+        "outsider": factories.UserFactory(),
+        "other_admin": factories.team_member(public, is_admin=True, can_edit_event=True),
+        "other_speaker": other_speaker,
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "other_admin", "other_speaker"])
+def test_a_non_public_event_answers_every_public_url_as_an_unknown_slug(client, hidden, role):
+    if role != "anonymous":
+        client.force_login(hidden[role])
+    slug = hidden["event"].slug
+    patterns = list(_event_patterns())
+    differences, leaks = [], []
+
+    for route, name, params in patterns:
+        for method in ("get", "post"):
+            theirs, body = _answer(
+                client, method, reverse(name, kwargs=_hidden_kwargs(name, params, hidden, slug)), slug
+            )
+            unknown, _ = _answer(
+                client,
+                method,
+                reverse(name, kwargs=_hidden_kwargs(name, params, hidden, UNKNOWN_SLUG)),
+                UNKNOWN_SLUG,
+            )
+            if theirs != unknown:
+                differences.append(
+                    f"{method.upper()} {route}: {theirs} where an unknown slug gives {unknown}"
+                )
+            leaks += [f"{method.upper()} {route}: {s}" for s in HIDDEN_SECRETS if s.lower() in body.lower()]
+
+    # The list comes from the resolver: the site, the CfP, the mail links and the API are all in it.
+    assert {"site:tracks_css", "site:live", "cfp:confirm", "cfp:invite", "api:sessions"} <= {
+        name for _, name, _ in patterns
+    }
+    assert differences == []
+    assert leaks == []
+
+
+def test_a_non_public_event_still_serves_its_team_and_speakers(client, hidden):
+    """The control: insiders reach what they need, so the comparison above can fail."""
+    event, proposal = hidden["event"], hidden["proposal"]
+    client.force_login(hidden["admin"])
+    css = client.get(
+        reverse("site:tracks_css", kwargs={"event": event.slug})
+    )  # the schedule editor's colours
+    assert (css.status_code, "#a1b2c3" in css.content.decode()) == (200, True)
+    assert "private" in css["Cache-Control"]
+    assert client.get(reverse("cfp:cfp", kwargs={"event": event.slug})).status_code == 200
+
+    client.force_login(hidden["speaker"])
+    mine = client.get(reverse("cfp:proposal", kwargs={"event": event.slug, "code": proposal.code}))
+    assert (mine.status_code, "HIDDEN-EVENT talk" in mine.content.decode()) == (200, True)
+    bad_link = client.get(reverse("cfp:confirm", kwargs={"event": event.slug, "token": "x"}))
+    assert bad_link.status_code == 400  # a speaker of the event may learn that the link is broken

@@ -193,3 +193,29 @@ def test_events_query_count_is_constant(client, published):
             factories.EventFactory()
 
     assert_constant_queries(client, f"{API}/events", grow)
+
+
+@pytest.mark.parametrize("path", ["sessions", "schedule"])
+@pytest.mark.parametrize("day", ["0", "86400", "2025-1-1", "20250101", "2025-06-14T00:00", "14.06.2025", ""])
+def test_a_day_that_is_not_an_iso_date_is_a_clear_422(client, published, path, day):
+    response = client.get(f"{API}/events/{published['event'].slug}/{path}", {"day": day})
+
+    assert response.status_code == 422
+    assert [(error["loc"][-1], error["msg"]) for error in response.json()["detail"]] == [
+        ("day", "Give a date as YYYY-MM-DD, e.g. 2025-06-14.")
+    ]
+
+
+def test_a_day_that_is_not_in_the_calendar_is_a_422_naming_it(client, published):
+    response = client.get(f"{API}/events/{published['event'].slug}/sessions", {"day": "2025-02-30"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "2025-02-30 is no day of the calendar."
+
+
+def test_an_iso_date_filters_the_schedule(client, published):
+    event = published["event"]
+
+    body = client.get(f"{API}/events/{event.slug}/schedule", {"day": event.date_from.isoformat()}).json()
+
+    assert [day["day"] for day in body["days"]] == [event.date_from.isoformat()]

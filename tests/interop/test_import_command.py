@@ -1,6 +1,10 @@
 """`podium import FILE`: the report on stdout, --dry-run, and clear errors with a non-zero exit."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +16,7 @@ from tests.shared import SCHEDULE_DATA
 
 MRMCD = SCHEDULE_DATA / "pretalx/mrmcd2019.schedule.xml"
 KIELUX = SCHEDULE_DATA / "ical/kielux_2020.ics"
+PODIUM = str(Path(sys.executable).with_name("podium"))
 
 
 def podium_import(*args) -> str:
@@ -91,3 +96,29 @@ def test_import_command_progress_bar_on_request(db, capsys):
     podium_import(MRMCD, "--event", "mrmcd", "--dry-run", "--progress")
     err = capsys.readouterr().err
     assert "sessions: 37" in err
+
+
+def _podium(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """`podium ARGS` as an operator runs it: a fresh data dir, SQLite, no PODIUM_REDIS_URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
+    env.update(PODIUM_DATA_DIR=str(data_dir), PODIUM_BASE_URL="https://podium.test")
+    return subprocess.run([PODIUM, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_import_command_prints_only_its_report_without_a_broker(tmp_path):
+    """Without Redis the tasks run in-process: no broker library may print to the terminal."""
+    assert _podium(tmp_path, "migrate", "-v0").returncode == 0
+    made = _podium(
+        tmp_path,
+        "shell",
+        "-c",
+        "from podium.events.models import Organiser; Organiser.objects.create(name='O', slug='o')",
+    )
+    assert made.returncode == 0, made.stderr
+
+    result = _podium(tmp_path, "import", str(MRMCD), "--event", "mrmcd")
+
+    assert result.returncode == 0, result.stderr
+    assert "37 sessions in the file" in result.stdout
+    assert "hostname" not in (result.stdout + result.stderr).lower()
+    assert result.stderr == ""

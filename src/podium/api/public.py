@@ -10,6 +10,7 @@ from podium.api import schemas as s
 from podium.api.auth import PUBLIC
 from podium.events.models import Event
 from podium.events.queries import public_events
+from podium.events.visibility import event_or_404
 from podium.schedule.models import Release, SlotKind
 from podium.schedule.queries import latest_release, released_sessions
 
@@ -20,11 +21,8 @@ INVALID = {422: s.Error}
 
 
 def _event(slug: str) -> Event:
-    """A public event; 404 for an unknown or non-public one."""
-    event = public_events().filter(slug=slug).first()
-    if event is None:
-        raise Http404("There is no public event with this slug.")
-    return event
+    """A public event; 404 for an unknown or non-public one, alike."""
+    return event_or_404(slug)
 
 
 def _page(queryset, params: s.PageParams, render) -> dict:

@@ -1,34 +1,22 @@
 """Speaker-facing pages: the CfP, the speaker's profile and proposals, invitations, confirmation."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from podium.base.errors import ServiceError, apply_error
 from podium.base.permissions import login_required, public, token
 from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
 from podium.events.models import Event
-from podium.events.rules import permissions_for
+from podium.events.visibility import INSIDERS, any_event_or_404, event_or_404, may_know, unknown_event
 from podium.proposals import rules, services
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import CoSpeakerInvite, SpeakerProfile
 from podium.proposals.queries import with_list_data
 
 
-def _event_for_token(slug: str) -> Event:
-    """The URL's event for pages opened from a mail link: the token, not the visitor, grants access."""
-    return get_object_or_404(Event.objects.select_related("organiser"), slug=slug)
-
-
 def _event(request, slug: str) -> Event:
-    """The URL's event; a non-public one only for its team and its speakers (404 for everyone else)."""
-    event = _event_for_token(slug)
-    if not event.is_public and not (
-        permissions_for(request.user, event).is_team_member
-        or rules.own_proposals(request.user, event).exists()
-    ):
-        raise Http404
-    return event
+    """The URL's event; a non-public one only for its team and its speakers (as unknown for everyone else)."""
+    return event_or_404(slug, request.user, admit=INSIDERS)
 
 
 def _own_proposal(request, event, code):
@@ -218,10 +206,12 @@ def invite(request, event, code):
 @token
 def accept_invite(request, event, token):
     """Join a proposal as co-speaker. Needs a log-in (or sign-up) first; the token names the proposal."""
-    event = _event_for_token(event)
-    invite = get_object_or_404(
-        CoSpeakerInvite.objects.select_related("proposal"), token=token, proposal__event=event
+    event = any_event_or_404(event)  # the token, not the visitor, grants access
+    invite = (
+        CoSpeakerInvite.objects.select_related("proposal").filter(token=token, proposal__event=event).first()
     )
+    if invite is None:
+        raise unknown_event()
     if not request.user.is_authenticated:
         return render(request, "cfp/invite_login.html", {"event": event, "invite": invite})
     if request.method == "POST":
@@ -257,12 +247,15 @@ def confirm(request, event, token):
     """The link in the acceptance mail: shows the proposal with Confirm and Decline buttons.
 
     Opening the link changes nothing (mail scanners open links); the button press does. The signed
-    token stands for the speaker, so no log-in is needed.
+    token stands for the speaker, so no log-in is needed. A link that proves nothing answers as an
+    unknown slug when the event is not public (except to its team and speakers).
     """
-    event = _event_for_token(event)
+    event = any_event_or_404(event)
     try:
         proposal, user = services.read_confirmation_token(event, token)
     except ServiceError as exc:
+        if not may_know(request.user, event, admit=INSIDERS):
+            raise unknown_event() from exc
         return render(request, "cfp/confirm_invalid.html", {"event": event, "error": exc.message}, status=400)
     if request.method == "POST":
         _confirm_or_decline(request, event, proposal, user)

@@ -69,7 +69,8 @@ def save_speaker_profile(
     photo=None,
     remove_photo: bool = False,
 ) -> SpeakerProfile:
-    """Create or update the user's speaker profile for this event. Side effects: audit entry."""
+    """Create or update the user's speaker profile for this event. Side effects: audit entry; a photo
+    replaced or removed is deleted from storage once the transaction commits (not served any more)."""
     profile, _ = SpeakerProfile.objects.get_or_create(event=event, user=user)
     if name.strip() and name.strip() != user.name:
         user.name = name.strip()
@@ -77,14 +78,28 @@ def save_speaker_profile(
     profile.bio = bio
     profile.website = website
     profile.social = social
-    if remove_photo and profile.photo:
-        profile.photo.delete(save=False)
+    old_photo = profile.photo.name if profile.photo else ""
+    if remove_photo:
         profile.photo = ""
     if photo is not None:
         profile.photo = photo
     profile.save()
+    if old_photo and profile.photo.name != old_photo:
+        _delete_photo_after_commit(old_photo, storage=profile.photo.storage)
     audit.record(action="speaker.profile_saved", actor=user, target=profile, event_id=event.pk)
     return profile
+
+
+def _delete_photo_after_commit(name: str, *, storage) -> None:
+    """Delete a photo file no profile uses any more, once the change that dropped it has committed
+    (a rolled-back change keeps its file). The released program may still name it: it shows no photo
+    for that speaker until the next release, rather than a picture the speaker took back."""
+
+    def delete():
+        if not SpeakerProfile.objects.filter(photo=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 @transaction.atomic

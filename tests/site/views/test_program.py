@@ -1,11 +1,16 @@
 """Talks, talk, speakers, speaker and releases pages: the latest release only, 404 and 410 pages."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from podium.attendance.services import set_star
+from podium.base.uploads import clean_image
 from podium.proposals.models import SpeakerProfile
+from podium.proposals.services import save_speaker_profile
 from tests import factories
 from tests.program import (
     at,
@@ -102,8 +107,22 @@ def test_program_pages_of_a_non_public_event_are_404(client, program, name):
 
     response = client.get(url(name, event, **kwargs.get(name, {})))
 
-    # The track colours are harmless and the back office uses them too: they stay reachable.
-    assert response.status_code == (200 if name == "tracks_css" else 404)
+    assert response.status_code == 404
+
+
+def test_track_colours_of_a_non_public_event_reach_only_its_team(client, program):
+    """The schedule editor uses them; nobody else may learn the event exists."""
+    event = program["event"]
+    event.is_public = False
+    event.save()
+    client.force_login(factories.UserFactory())
+    assert client.get(url("tracks_css", event)).status_code == 404
+
+    client.force_login(program["scheduler"])
+    response = client.get(url("tracks_css", event))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=300"
 
 
 # --- Talks list ------------------------------------------------------------------------------------
@@ -348,6 +367,30 @@ def test_speaker_page_shows_bio_links_photo_and_sessions(client, event, schedule
     assert f'src="{settings.MEDIA_URL}speakers/ada' in html
     assert f'<a href="{talk_url(proposal)}">Engines</a>' in html
     assert ", 10:00</time>–10:30 · Hall A" in html
+
+
+def _photo(colour: str):
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), colour).save(out, format="PNG")
+    return clean_image(SimpleUploadedFile("me.png", out.getvalue(), content_type="image/png"))
+
+
+def test_speaker_page_shows_no_photo_the_speaker_replaced_since_the_release(
+    client, event, scheduler, django_capture_on_commit_callbacks
+):
+    ada = factories.UserFactory(name="Ada Lovelace")
+    proposal = placed_talk(event, "Engines", "Hall A", at(event, 10), scheduler, speakers=[ada])
+    with django_capture_on_commit_callbacks(execute=True):
+        old = save_speaker_profile(event=event, user=ada, name="Ada", bio="", photo=_photo("red")).photo.name
+    assert release(event, scheduler).speakers.get().photo == old
+    with django_capture_on_commit_callbacks(execute=True):
+        save_speaker_profile(event=event, user=ada, name="Ada", bio="", photo=_photo("blue"))
+
+    html = client.get(reverse("site:speakers", kwargs={"event": event.slug})).content.decode()
+    html += client.get(speaker_url(proposal)).content.decode()
+
+    # The release still names the old file, which is gone: the pages show no photo, not a broken one.
+    assert (old in html, "speaker-photo" in html) == (False, False)
 
 
 def test_speaker_page_reads_the_release_not_the_draft(client, drafted):

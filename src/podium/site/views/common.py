@@ -1,15 +1,16 @@
 """What every public program page needs: the event (public only) and the visitor's stars."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from podium.attendance.queries import starred_codes
 from podium.events.models import Event
+from podium.events.visibility import event_or_404
 
 
 def public_event(slug: str) -> Event:
-    """The URL's event; 404 for an unknown or non-public one (its program is not public either)."""
-    return get_object_or_404(Event.objects.select_related("organiser"), slug=slug, is_public=True)
+    """The URL's event; 404 as for an unknown slug when it is not public (its program is not public either,
+    for its team neither: program pages and exports are cached and shared)."""
+    return event_or_404(slug)
 
 
 def mark_starred(items, starred: set[str]):

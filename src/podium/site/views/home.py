@@ -1,11 +1,12 @@
 """The list of public events, an event's home page and its track colours."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from podium.base.permissions import public
-from podium.events.models import Event, colour_validator
+from podium.events.models import colour_validator
 from podium.events.queries import public_events
+from podium.events.visibility import TEAM, event_or_404
 from podium.schedule.queries import latest_release
 from podium.site.views.common import public_event
 
@@ -32,13 +33,17 @@ def event_home(request, event):
 
 @public
 def tracks_css(request, event):
-    """Track colours as CSS classes (`.track-<id>`), so pages need no inline style under the CSP."""
-    event = get_object_or_404(Event, slug=event)
+    """Track colours as CSS classes (`.track-<id>`), so pages need no inline style under the CSP.
+
+    A non-public event's colours go only to its team (the schedule editor uses them), never cached
+    by shared caches.
+    """
+    event = event_or_404(event, request.user, admit={TEAM})
     rules = [
         f".track-{track.pk} {{ --track-colour: {track.colour}; }}"
         for track in event.tracks.order_by("pk")
         if colour_validator.regex.match(track.colour)
     ]
     response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = "public, max-age=300" if event.is_public else "private, max-age=300"
     return response

@@ -5,6 +5,7 @@ can star them; from the first release on, everything comes from the latest relea
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -36,7 +37,10 @@ def _accepted_talks(event):
 
 
 def _photo_url(speaker) -> str:
-    return settings.MEDIA_URL + filepath_to_uri(speaker.photo) if speaker.photo else ""
+    """The released photo's address; none once the speaker replaced or removed it (the file is gone)."""
+    if not speaker.photo or not default_storage.exists(speaker.photo):
+        return ""
+    return settings.MEDIA_URL + filepath_to_uri(speaker.photo)
 
 
 @public
