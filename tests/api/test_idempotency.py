@@ -178,6 +178,27 @@ def test_sweep_deletes_expired_answers_and_abandoned_claims_only(client, event, 
     assert sorted(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh", "running"]
 
 
+def test_podium_cleanup_sweeps_expired_records_and_dry_run_keeps_them(client, event, draft, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PODIUM_IDEMPOTENCY_HOURS = 2
+    for key in ("old", "fresh"):
+        _publish(client, draft, {"force": True}, key)
+    IdempotencyRecord.objects.filter(key="old").update(created=timezone.now() - dt.timedelta(hours=3))
+
+    dry = StringIO()
+    call_command("cleanup", "--dry-run", stdout=dry)
+    assert "Would remove 1 API idempotency record(s)" in dry.getvalue()
+    assert IdempotencyRecord.objects.count() == 2
+
+    out = StringIO()
+    call_command("cleanup", stdout=out)
+    assert "Removed 1 API idempotency record(s) (expired or abandoned)" in out.getvalue()
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
+
+
 # --- Claims: a key is taken before the call runs ------------------------------------------------------
 
 

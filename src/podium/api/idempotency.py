@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from podium.accounts.models import ApiToken, IdempotencyRecord, IdempotencyState
 from podium.accounts.tokens import hash_secret
+from podium.base.cleanup import Removal
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -155,3 +156,12 @@ def sweep_expired(*, now: dt.datetime | None = None) -> int:
     """
     deleted, _by_model = IdempotencyRecord.objects.filter(_stale(now or timezone.now())).delete()
     return deleted
+
+
+def expired_records(*, now: dt.datetime, dry_run: bool) -> list[Removal]:
+    """`podium cleanup`'s sweep of idempotency records (expired answers, abandoned claims)."""
+    stale = IdempotencyRecord.objects.filter(_stale(now))
+    count = stale.count() if dry_run else sweep_expired(now=now)
+    if not count:
+        return []
+    return [Removal(f"{count} API idempotency record(s)", "expired or abandoned")]

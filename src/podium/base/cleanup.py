@@ -2,7 +2,9 @@
 
 Each sweep is a small function `sweep(*, now, dry_run) -> list[Removal]` listed in `SWEEPS`; it finds
 what is left over, removes it unless `dry_run`, and says what it removed (or would remove). To sweep
-something new, write one more such function and add it to the list.
+something new, write one more such function and add it to the list; a domain app (which `base` does not
+import) registers its own with `register` from its AppConfig.ready (e.g. the API's expired
+idempotency records).
 
 Sweeps only ever touch what Podium itself wrote, in the places it writes to, and never follow a
 symbolic link: a link (or a folder that is one) is left alone.
@@ -123,6 +125,12 @@ def abandoned_imports(*, now: dt.datetime, dry_run: bool) -> list[Removal]:
 
 
 SWEEPS: list[Callable[..., list[Removal]]] = [orphaned_media, abandoned_imports]
+
+
+def register(sweep: Callable[..., list[Removal]]) -> None:
+    """Add a domain app's sweep to `podium cleanup` (once, however often the app is readied)."""
+    if sweep not in SWEEPS:
+        SWEEPS.append(sweep)
 
 
 def sweep_all(*, now: dt.datetime, dry_run: bool) -> dict[str, list[Removal]]:
