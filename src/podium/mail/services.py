@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context, Engine
 from django.utils import timezone
 
 from podium.mail.models import MailStatus, OutboxMail
@@ -22,14 +22,28 @@ STALE_CLAIM = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
 
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template, rendered without HTML escaping.
+
+    Mail subjects and text bodies are not HTML: a title "Q&A: Don't panic" must arrive as typed, not
+    as "Q&amp;A: Don&#x27;t panic". This is the one place mail text is rendered, so no template needs
+    its own `{% autoescape off %}`. An HTML part, should a mail ever get one, is rendered with the
+    default (escaping) engine instead.
+    """
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+
+
 def render(template: str, context: dict) -> tuple[str, str]:
-    """Subject and plain-text body from mail/<template>.subject.txt and mail/<template>.txt."""
+    """Subject and plain-text body from mail/<template>.subject.txt and mail/<template>.txt.
+
+    The subject is folded onto one line (a line break in a name or title cannot add a header).
+    """
     ctx = {"base_url": settings.BASE_URL, **context}
     event = context.get("event")
     # Times in a mail about an event are the event's local times.
     with timezone.override(event.tz if event is not None else "UTC"):
-        subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
-        body = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
+        subject = " ".join(_render_text(f"mail/{template}.subject.txt", ctx).split())
+        body = _render_text(f"mail/{template}.txt", ctx).strip() + "\n"
     return subject, body
 
 
