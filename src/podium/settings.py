@@ -1,5 +1,6 @@
 """Podium settings: one module, configured by environment variables (see docs/operations.md)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -113,8 +114,31 @@ TEMPLATES = [
 
 # --- Database: embedded SQLite (WAL) unless PODIUM_DATABASE_URL is set -----------------------------
 DATABASE_URL = os.environ.get("PODIUM_DATABASE_URL", "")
+# PostgreSQL connections come from one psycopg pool per process (Django's "pool" option): every request
+# and thread borrows one and gives it back when done, so a process never holds more than
+# PODIUM_DB_POOL_SIZE, however many requests it serves at once. A request that finds the pool busy waits
+# up to PODIUM_DB_POOL_TIMEOUT seconds, then fails with psycopg_pool.PoolTimeout. Pooling needs
+# CONN_MAX_AGE=0 (the pool keeps the connections instead).
+try:
+    DB_POOL_SIZE = int(os.environ.get("PODIUM_DB_POOL_SIZE") or "10")
+    DB_POOL_TIMEOUT = float(os.environ.get("PODIUM_DB_POOL_TIMEOUT") or "10")
+except ValueError:
+    DB_POOL_SIZE = DB_POOL_TIMEOUT = 0
+if DB_POOL_SIZE < 1 or not DB_POOL_TIMEOUT > 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "PODIUM_DB_POOL_SIZE must be a whole number of connections (1 or more) and "
+        "PODIUM_DB_POOL_TIMEOUT a number of seconds above 0."
+    )
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DB_POOL_SIZE),
+            "max_size": DB_POOL_SIZE,
+            "timeout": DB_POOL_TIMEOUT,
+        }
 else:
     DATABASES = {
         "default": {
@@ -158,7 +182,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Failed log-ins are limited per client address (django-axes).
+# Failed log-ins are limited per client address (django-axes). The address is REMOTE_ADDR; only when
+# it is one of PODIUM_TRUSTED_PROXIES (comma-separated addresses or networks of the reverse proxies) is
+# X-Forwarded-For read, from the right (podium.base.clientip).
+PODIUM_TRUSTED_PROXIES = [
+    entry.strip() for entry in os.environ.get("PODIUM_TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
+for _proxy in PODIUM_TRUSTED_PROXIES:  # a typo stops start-up rather than trusting the wrong hop
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ValueError(f"PODIUM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
+AXES_CLIENT_IP_CALLABLE = "podium.base.clientip.client_address"
 AXES_ENABLED = env_bool("PODIUM_LOGIN_RATE_LIMIT", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("PODIUM_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -167,6 +202,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# API Idempotency-Key answers are replayed for this long, then swept (podium.api.idempotency).
+PODIUM_IDEMPOTENCY_HOURS = float(os.environ.get("PODIUM_IDEMPOTENCY_HOURS") or 24)
 
 # --- Security -------------------------------------------------------------------------------------
 # Secure cookies, HSTS and the HTTPS redirect follow the scheme of PODIUM_BASE_URL: a deployment on
@@ -236,8 +273,11 @@ PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
 PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = env_bool("PODIUM_DELIVER_WEBHOOKS_ON_COMMIT", True)
 PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
 # Open program pages follow releases over Server-Sent Events (site/views/live.py); an idle stream
-# sends a comment this often (seconds) so proxies keep it open. Across processes it needs PODIUM_REDIS_URL.
+# sends a comment this often (seconds) so proxies keep it open. Across processes it goes through
+# PODIUM_REDIS_URL; without Redis each server process polls the database for new releases this often
+# (seconds), once for all its open streams.
 PODIUM_LIVE_KEEPALIVE = float(os.environ.get("PODIUM_LIVE_KEEPALIVE", "15"))
+PODIUM_LIVE_POLL_INTERVAL = float(os.environ.get("PODIUM_LIVE_POLL_INTERVAL", "1"))
 # Public program pages are rendered once per release for anonymous visitors (podium.site.pagecache).
 PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
@@ -247,7 +287,9 @@ PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "impo
 # --- Workers (Celery, podium/celery.py) -------------------------------------------------------------
 # With PODIUM_REDIS_URL, outbox deliveries go to `celery -A podium worker`; without a broker the tasks
 # run in-process at once, as before.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-process transport names its host: Celery opens a (memory) connection even for eager tasks,
+# and kombu warns on the terminal when a URL has none.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
