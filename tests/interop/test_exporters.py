@@ -369,3 +369,16 @@ def test_track_slug_matches_the_schedule_xsd(name):
 def test_session_slug_matches_the_schedule_xsd(title, event):
     session = SimpleNamespace(title=title, slot_id=123456)
     assert re.fullmatch(r"[a-z0-9_]{4,}-[0-9]{1,6}-[a-z0-9\-_]{4,}", common.session_slug(event, session))
+
+
+def test_ical_description_is_plain_text_when_the_abstract_is_html(small_program):
+    event, by = small_program["event"], small_program["by"]
+    placed_talk(
+        event, "Html talk", "Room 101", at(event, 14), by,
+        abstract="<p>Hello <b>world</b> &amp; friends</p><ul><li>one</li><li>two</li></ul><script>x()</script>",
+    )  # fmt: skip
+    placed_talk(event, "Markdown talk", "Room 101", at(event, 15), by, abstract="Plain **Markdown** & a < b")
+    feed = {key.split(" - ")[0]: vevent for key, vevent in ical_of(release(event, by)).items()}
+
+    assert str(feed["Html talk"]["DESCRIPTION"]) == "Hello world & friends\n- one\n- two"
+    assert str(feed["Markdown talk"]["DESCRIPTION"]) == "Plain **Markdown** & a < b"

@@ -27,7 +27,7 @@ def podium_import(*args) -> str:
 
 def test_import_command_prints_the_report(db):
     factories.OrganiserFactory()
-    text = podium_import(MRMCD, "--event", "mrmcd")
+    text = podium_import(MRMCD, "--event", "mrmcd", "--timezone", "Europe/Berlin")
     assert "37 sessions in the file" in text
     assert "sessions: 37 created" in text
     assert "Release: v1" in text
@@ -39,7 +39,7 @@ def test_import_command_prints_the_report(db):
 
 def test_import_command_dry_run_saves_nothing(db):
     factories.OrganiserFactory()
-    text = podium_import(KIELUX, "--event", "kielux", "--dry-run")
+    text = podium_import(KIELUX, "--event", "kielux", "--dry-run", "--timezone", "Europe/Berlin")
     assert text.startswith("Dry run (nothing was saved)")
     assert "sessions: 24 created" in text
     assert not Event.objects.filter(slug="kielux").exists()
@@ -55,8 +55,8 @@ def test_import_command_lists_organisers_when_ambiguous(db):
     factories.OrganiserFactory(slug="alpha")
     factories.OrganiserFactory(slug="beta")
     with pytest.raises(CommandError, match=r"--organiser\. Organisers: alpha, beta"):
-        podium_import(MRMCD, "--event", "mrmcd")
-    assert podium_import(MRMCD, "--event", "mrmcd", "--organiser", "beta")
+        podium_import(MRMCD, "--event", "mrmcd", "--timezone", "Europe/Berlin")
+    assert podium_import(MRMCD, "--event", "mrmcd", "--organiser", "beta", "--timezone", "Europe/Berlin")
     assert Event.objects.get(slug="mrmcd").organiser.slug == "beta"
 
 
@@ -81,7 +81,7 @@ def test_import_command_csv_with_documented_columns(db, tmp_path):
         "BAD003,,Nobody,Main,Talk,Hall,2025-06-01T12:00:00+02:00,30,en,,\n",
         encoding="utf-8",
     )
-    text = podium_import(sheet, "--event", "sheet")
+    text = podium_import(sheet, "--event", "sheet", "--timezone", "Europe/Berlin")
     assert "sessions: 2 created, 1 skipped" in text
     assert "line 4: it has no title" in text
     deep = Proposal.objects.get(event__slug="sheet", code="DEEP02")
@@ -93,7 +93,7 @@ def test_import_command_csv_with_documented_columns(db, tmp_path):
 
 def test_import_command_progress_bar_on_request(db, capsys):
     factories.OrganiserFactory()
-    podium_import(MRMCD, "--event", "mrmcd", "--dry-run", "--progress")
+    podium_import(MRMCD, "--event", "mrmcd", "--dry-run", "--progress", "--timezone", "Europe/Berlin")
     err = capsys.readouterr().err
     assert "sessions: 37" in err
 
@@ -116,7 +116,7 @@ def test_import_command_prints_only_its_report_without_a_broker(tmp_path):
     )
     assert made.returncode == 0, made.stderr
 
-    result = _podium(tmp_path, "import", str(MRMCD), "--event", "mrmcd")
+    result = _podium(tmp_path, "import", str(MRMCD), "--event", "mrmcd", "--timezone", "Europe/Berlin")
 
     assert result.returncode == 0, result.stderr
     assert "37 sessions in the file" in result.stdout

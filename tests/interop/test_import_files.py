@@ -26,6 +26,14 @@ FILES = {
     "pretalx-api/pyconfr-2025.submissions-expanded.json": 93,
     "ical/kielux_2020.ics": 24,
 }
+# The files that name no time zone, and the zone the conference was in.
+ZONES = {
+    "frab/camp2019.schedule.xml": "Europe/Berlin",
+    "pretalx/mrmcd2019.schedule.xml": "Europe/Berlin",
+    "pretalx/rc3-2020.pretalx.schedule.json": "Europe/Berlin",
+    "pretalx-api/pyconfr-2025.submissions-expanded.json": "Europe/Paris",
+    "ical/kielux_2020.ics": "Europe/Berlin",
+}
 
 
 def program_of(event) -> list[tuple]:
@@ -49,8 +57,10 @@ def program_of(event) -> list[tuple]:
 def test_import_program_reads_real_file_and_round_trips_through_frab_xml(db, name):
     organiser = factories.OrganiserFactory()
     report = import_program(
-        data=(DATA / name).read_bytes(), by=None, event_slug="imported", organiser_slug=organiser.slug
-    )
+        data=(DATA / name).read_bytes(), by=None, event_slug="imported", organiser_slug=organiser.slug,
+        time_zone=ZONES.get(name),
+    )  # fmt: skip
+    assert report.time_zone == ZONES.get(name, report.time_zone), report.text
     sessions = report.counts["session"]
     assert report.sessions_in_file == FILES[name]
     assert sessions["created"] + sessions["skipped"] == FILES[name], report.text

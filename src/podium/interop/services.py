@@ -7,8 +7,14 @@ so importing the same file again changes nothing and a changed file updates in p
 
 Imported people have no e-mail address: each becomes a user with an unusable password and the
 reserved address `<event>-<person key>-<hash>@imported.invalid` (RFC 2606: never deliverable), plus
-a speaker profile. Two records are one person only when the file gives them the same id (or, in
-files without ids, the same name); nothing is merged across events.
+a speaker profile. Two records are one person only when the file gives them the same id and names
+that agree (case, spacing and accents aside), or, in files without ids, the same name; an id reused
+for someone else (merged schedules) is a different person, and the report says so. Nothing is merged
+across events.
+
+Times without an offset are wall-clock times in one zone, chosen by `importers.zones.choose` and named
+in the report. An import that would leave no session on the program, or that skips more than half of
+the file's sessions, is refused unless `allow_partial`.
 """
 
 import datetime as dt
@@ -29,8 +35,8 @@ from podium.accounts.models import User
 from podium.base import audit
 from podium.base.errors import ServiceError
 from podium.events.models import Event, Organiser, Room, SessionType, Track
-from podium.events.services import create_event
-from podium.interop.importers import read_program
+from podium.events.services import SLUG_RE, create_event, create_organiser
+from podium.interop.importers import read_program, zones
 from podium.interop.importers.source import (
     ImportRefused,
     Skip,
@@ -39,7 +45,7 @@ from podium.interop.importers.source import (
     SourceRoom,
     SourceSession,
 )
-from podium.interop.importers.values import zone
+from podium.interop.importers.values import same_name, zone
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState, new_code
@@ -66,6 +72,14 @@ class ImportReport:
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     skips: list[Skip] = field(default_factory=list)
     release: str = ""
+    time_zone: str = ""
+    time_zone_reason: str = ""
+    time_zone_source: str = ""  # see importers.zones.ZoneChoice
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Something the organiser should know (a reused person id, an organiser created, …)."""
+        self.notes.append(text)
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts[kind][outcome] += n
@@ -91,6 +105,8 @@ class ImportReport:
             f"{self.sessions_in_file} sessions in the file.",
             f"{self.created} created, {self.updated} updated.",
         ]
+        if self.time_zone:
+            lines.append(f"Time zone: {self.time_zone} ({self.time_zone_reason}).")
         for kind in KINDS:
             c = self.counts[kind]
             parts = [
@@ -102,6 +118,7 @@ class ImportReport:
         lines.append(
             f"Release: {self.release}" if self.release else "No new release: nothing public changed."
         )
+        lines.extend(f"Note: {note}" for note in self.notes)
         for s in self.skips:
             lines.append(f"  skipped {s.kind} at {s.ref}: {s.reason}")
         return lines
@@ -118,19 +135,70 @@ class _DryRun(Exception):
 # --- Finding the organiser and the event ------------------------------------------------------------
 
 
-def choose_organiser(slug: str | None) -> Organiser:
-    """The organiser named, or the only one; otherwise a message listing them."""
+def choose_organiser(
+    slug: str | None, *, admin_email: str | None = None, by=None, report: ImportReport | None = None
+) -> Organiser:
+    """The organiser named (by short name or name), or the only one. An organiser named that does not
+    exist is created (see `_new_organiser`); with none named and several or none existing, a message
+    says what to do."""
     if slug:
-        found = Organiser.objects.filter(slug=slug).first()
-        if found is None:
-            raise ImportRefused(f"There is no organiser “{slug}”. {_organisers_hint()}")
-        return found
+        wanted = slug.strip()
+        derived = slugify(wanted)[:49].strip("-")
+        found = (
+            Organiser.objects.filter(slug=wanted).first()
+            or Organiser.objects.filter(name__iexact=wanted).order_by("slug").first()
+            or Organiser.objects.filter(slug=derived).first()
+        )
+        return found or _new_organiser(wanted, derived, admin_email=admin_email, by=by, report=report)
     organisers = list(Organiser.objects.order_by("slug")[:2])
     if len(organisers) == 1:
         return organisers[0]
     if not organisers:
-        raise ImportRefused("Create an organiser first (podium has none yet).")
+        raise ImportRefused(
+            "Podium has no organiser yet: name one with --organiser NAME and it is created, with the "
+            "site administrator given by --admin EMAIL as its administrator."
+        )
     raise ImportRefused(f"Several organisers exist; choose one with --organiser. {_organisers_hint()}")
+
+
+def _new_organiser(name: str, slug: str, *, admin_email, by, report) -> Organiser:
+    """Create the organiser `name` (short name `slug`), administered by the account `admin_email`,
+    else the importing account, else the only site administrator."""
+    admin, why = _organiser_admin(name, admin_email=admin_email, by=by)
+    if not SLUG_RE.fullmatch(slug):
+        raise ImportRefused(
+            f"No short name can be made from “{name}”; name the organiser with letters or digits."
+        )
+    try:
+        organiser = create_organiser(name=name, slug=slug, admin=admin)
+    except ServiceError as exc:
+        raise ImportRefused(f"The organiser “{name}” cannot be created: {exc.message}") from exc
+    if report is not None:
+        report.note(
+            f"Created the organiser “{organiser.name}” ({organiser.slug}); {admin.email} administers it{why}."
+        )
+    return organiser
+
+
+def _organiser_admin(name: str, *, admin_email, by) -> tuple:
+    if admin_email:
+        admin = User.objects.filter(email__iexact=admin_email.strip(), is_active=True).first()
+        if admin is None:
+            raise ImportRefused(
+                f"There is no account “{admin_email}” to administer the new organiser “{name}”; "
+                "create it first (podium createsuperuser), or name an existing one with --admin."
+            )
+        return admin, ""
+    if by is not None:
+        return by, " (the importing account)"
+    superusers = list(User.objects.filter(is_superuser=True, is_active=True).order_by("pk")[:2])
+    if len(superusers) == 1:
+        return superusers[0], " (the only site administrator; --admin was not given)"
+    many = "several site administrators exist" if superusers else "there is no site administrator"
+    raise ImportRefused(
+        f"Creating the organiser “{name}” needs an administrator and {many}: name an existing account "
+        "with --admin EMAIL."
+    )
 
 
 def _organisers_hint() -> str:
@@ -145,23 +213,25 @@ def _event_dates(program: SourceProgram, tz) -> tuple[dt.date, dt.date]:
     return first, max(first, last)
 
 
-def _event_for(*, program, event, event_slug, organiser_slug, by, report) -> Event:
-    """The event to import into: given, found by slug, or created from the file's conference data."""
+def _existing_event(*, program, event, event_slug) -> tuple[Event | None, str]:
+    """The event to import into when it exists (given, or found by slug), and the slug to create."""
     if event is not None:
-        return event
+        return event, event.slug
     slug = event_slug or slugify(program.acronym).lower()
     if not slug:
         raise ImportRefused("The file names no conference acronym; give the event's short name (--event).")
-    found = Event.objects.filter(slug=slug).first()
-    if found is not None:
-        return found
-    organiser = choose_organiser(organiser_slug)
-    tz_name = program.time_zone or "UTC"
-    tz = zone(tz_name) or dt.UTC
-    first, last = _event_dates(program, tz)
+    return Event.objects.filter(slug=slug).first(), slug
+
+
+def _event_for(*, program, event, slug, organiser_slug, admin_email, time_zone, by, report) -> Event:
+    """The event to import into: the existing one, or one created from the file's conference data."""
+    if event is not None:
+        return event
+    organiser = choose_organiser(organiser_slug, admin_email=admin_email, by=by, report=report)
+    first, last = _event_dates(program, zone(time_zone))
     data = {
         "name": (program.title or slug)[:200],
-        "timezone": tz_name if zone(tz_name) else "UTC",
+        "timezone": time_zone,
         "date_from": first,
         "date_to": last,
     }
@@ -376,16 +446,19 @@ class Speakers:
         self.event, self.report = event, report
         self.keys = Keys(event, Kind.SPEAKER)
         self.users: dict[str, User] = {}
+        self.loaded: dict[int, User | None] = {}
         self.codes = set(SpeakerProfile.objects.filter(event=event).values_list("code", flat=True))
 
     def user_for(self, person: SourcePerson) -> User:
-        if person.key in self.users:
-            return self.users[person.key]
+        """The person's user: found by the source's key only when the names agree (an id reused for
+        someone else is a different person, noted in the report), else created."""
+        key = self._key(person)
+        if key in self.users:
+            return self.users[key]
         name = person.name[:120]
-        user_id = self.keys.get(person.key)
-        user = User.objects.filter(pk=user_id).first() if user_id else None
+        user = self._known(key)
         if user is None:
-            user = User(email=imported_address(self.event, person.key), name=name)
+            user = User(email=imported_address(self.event, key), name=name)
             user.set_unusable_password()
             user.save()
             SpeakerProfile.objects.create(event=self.event, user=user, bio=person.bio, code=self._code())
@@ -394,17 +467,44 @@ class Speakers:
             profile, _ = SpeakerProfile.objects.get_or_create(
                 event=self.event, user=user, defaults={"code": self._code()}
             )
-            changed = user.name != name or (person.bio and profile.bio != person.bio)
+            renamed = person.named and not same_name(user.name, name)  # spelling variants keep the first
+            changed = renamed or (person.bio and profile.bio != person.bio)
             if changed:
-                user.name = name
-                user.save(update_fields=["name"])
+                if renamed:
+                    user.name = name
+                    user.save(update_fields=["name"])
                 if person.bio:
                     profile.bio = person.bio
                     profile.save(update_fields=["bio"])
             self.report.count("speaker", "updated" if changed else "unchanged")
-        self.keys.remember(person.key, user)
-        self.users[person.key] = user
+        self.keys.remember(key, user)
+        self.users[key] = user
         return user
+
+    def _known(self, key: str) -> User | None:
+        """The user an earlier import made of `key` (read once)."""
+        user_id = self.keys.get(key)
+        if not user_id:
+            return None
+        if user_id not in self.loaded:
+            self.loaded[user_id] = User.objects.filter(pk=user_id).first()
+        return self.loaded[user_id]
+
+    def _key(self, person: SourcePerson) -> str:
+        """`person.key` when no one else holds it; for a name that disagrees with the one the key was
+        first given to (in this file or an earlier import), the key plus the name."""
+        if not person.key.startswith("id:") or not person.named:
+            return person.key
+        holder = self.users.get(person.key) or self._known(person.key)
+        if holder is None or same_name(holder.name, person.name):
+            return person.key
+        alternative = f"{person.key}|name:{slugify(person.name) or person.name.strip().lower()}"
+        if alternative not in self.users:
+            self.report.note(
+                f"The source gives the person id {person.key[3:]} to “{holder.name}” and to "
+                f"“{person.name}”: they are imported as different people."
+            )
+        return alternative
 
     def _code(self) -> str:
         code = new_code()
@@ -633,30 +733,52 @@ def import_program(
     dry_run: bool = False,
     label: str = "a file",
     progress=None,
+    time_zone: str | None = None,
+    allow_partial: bool = False,
+    admin_email: str | None = None,
 ) -> ImportReport:
     """Import a schedule file into `event` (or the event named by `event_slug` or the file's acronym,
     created under the organiser when it does not exist) and publish a release when anything public
     changed. All or nothing: one transaction; a dry run does everything, then rolls back.
 
-    `progress`, when given, is called once per session read. Side effects: event, rooms, tracks,
-    session types, users (reserved addresses, unusable passwords) and speaker profiles, confirmed
-    proposals and slots, a release (its speaker notices are discarded, never sent), audit entries.
+    `organiser_slug` names the organiser by short name or name; one that does not exist is created with
+    `admin_email`'s account (else `by`, else the only site administrator) as its administrator.
+    Times without an offset are read in `time_zone` when given, else the file's zone, else the event's,
+    else the one zone the file's offsets fit (see `importers.zones`); the report says which and why.
+    Refused, with nothing saved, when no session would be on the program or more than half the file's
+    sessions are skipped, unless `allow_partial`.
+
+    `progress`, when given, is called once per session read. Side effects: organiser (with its
+    administrators team), event, rooms, tracks, session types, users (reserved addresses, unusable
+    passwords) and speaker profiles, confirmed proposals and slots, a release (its speaker notices are
+    discarded, never sent), audit entries.
     """
     report = ImportReport(dry_run=dry_run)
-    tz = event.tz if event is not None else None
-    program = read_program(data, fmt=fmt, tz=tz)
+    program = read_program(data, fmt=fmt)
     report.format, report.sessions_in_file = program.format, program.events_seen
     report.skips.extend(program.skips)
     for skip in program.skips:
         report.count(skip.kind, "skipped")
+    existing, slug = _existing_event(program=program, event=event, event_slug=event_slug)
+    choice = zones.choose(
+        program, given=time_zone, event_zone=existing.timezone if existing is not None else None
+    )
+    program.localize(choice.tz)
+    report.time_zone, report.time_zone_reason, report.time_zone_source = (
+        choice.name,
+        choice.reason,
+        choice.source,
+    )
     try:
         with transaction.atomic():
             target = _event_for(
-                program=program, event=event, event_slug=event_slug, organiser_slug=organiser_slug,
-                by=by, report=report,
+                program=program, event=existing, slug=slug, organiser_slug=organiser_slug,
+                admin_email=admin_email, time_zone=choice.name, by=by, report=report,
             )  # fmt: skip
             report.event_slug = target.slug
             _apply(target, program, report, by, progress)
+            if not allow_partial:
+                _refuse_partial(target, report)
             if report.created or report.updated:
                 _publish(target, by, report, label)
             audit.record(
@@ -669,6 +791,30 @@ def import_program(
     except _DryRun:
         pass
     return report
+
+
+def _refuse_partial(event: Event, report: ImportReport) -> None:
+    """Refuse (rolling everything back) an import that leaves no session on the program, or that
+    skips more than half of the file's sessions."""
+    skips = [skip for skip in report.skips if skip.kind == "session"]
+    total = report.sessions_in_file
+    placed = event.slots.filter(
+        kind=SlotKind.SESSION, start__isnull=False, proposal__state__in=SCHEDULABLE
+    ).exists()
+    if total and placed and len(skips) * 2 <= total:
+        return
+    if not total:
+        reason = "The file lists no sessions that Podium can read"
+    elif not placed:
+        reason = f"None of the {total} sessions in the file would be on the program"
+    else:
+        reason = f"{len(skips)} of the {total} sessions in the file would be skipped (more than half)"
+    examples = "; ".join(f"{skip.ref}: {skip.reason}" for skip in skips[:3])
+    raise ImportRefused(
+        f"{reason}, so nothing was imported{f' (for example {examples})' if examples else ''}. "
+        "Check the file and its format; to import what can be read anyway, allow a partial import "
+        "(--allow-partial)."
+    )
 
 
 def _apply(event, program, report, by, progress) -> None:
@@ -711,12 +857,23 @@ def stage_upload(*, event: Event, data: bytes) -> str:
     return token
 
 
-def apply_staged_upload(*, event: Event, token: str, by, fmt: str | None = None) -> ImportReport:
+def apply_staged_upload(
+    *,
+    event: Event,
+    token: str,
+    by,
+    fmt: str | None = None,
+    time_zone: str | None = None,
+    allow_partial: bool = False,
+) -> ImportReport:
     """Import a staged upload for real (see import_program), then delete it. The file is kept when
     the import fails, so the organiser can read the error and try again."""
     path = _staged_path(event, token)
     if not path.is_file():
         raise ImportRefused("This upload is unknown or has expired; upload the file again.")
-    report = import_program(data=path.read_bytes(), by=by, event=event, fmt=fmt, label="an upload")
+    report = import_program(
+        data=path.read_bytes(), by=by, event=event, fmt=fmt, label="an upload", time_zone=time_zone,
+        allow_partial=allow_partial,
+    )  # fmt: skip
     path.unlink(missing_ok=True)
     return report

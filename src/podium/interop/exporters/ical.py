@@ -8,10 +8,13 @@ silently vanishing from calendars that already hold it.
 """
 
 import datetime as dt
+import re
 from collections import Counter
 
 import icalendar
+import lxml.html
 from django.conf import settings
+from lxml import etree
 
 from podium.schedule import changelog
 from podium.schedule.models import Release, ReleasedSession, SlotKind
@@ -21,6 +24,35 @@ from . import common
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 _REVISING = (changelog.MOVED, changelog.CHANGED, changelog.CANCELLED)
+
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#\d+;")
+_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+           "tr", "table", "section", "article", "hr", "dd", "dt"}  # fmt: skip
+
+
+def plain_text(value: str) -> str:
+    """DESCRIPTION is plain text (RFC 5545): HTML (abstracts imported from other systems often are)
+    loses its tags and entities, block elements become line breaks; other text is left as it is."""
+    if not value or not _TAG.search(value):
+        return value or ""
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return value
+    for node in root.iter("script", "style"):
+        node.drop_tree()
+    parts = []
+    for node in root.iter():
+        if node is not root and isinstance(node.tag, str) and node.tag.lower() in _BLOCKS:
+            parts.append((node, "\n"))
+    for node, mark in parts:
+        node.tail = mark + (node.tail or "")
+        if node.tag.lower() == "li":
+            node.text = "- " + (node.text or "")
+    text = root.text_content()
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _sequences(release: Release) -> Counter:
@@ -76,7 +108,7 @@ def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled:
     vevent.add("summary", f"{session.title} - {names}" if names else session.title)
     vevent.add("location", session.room_name)
     vevent.add("url", common.talk_url(event.slug, session.code))
-    vevent.add("description", session.abstract)
+    vevent.add("description", plain_text(session.abstract))
     vevent.add("dtstart", session.start.astimezone(dt.UTC))
     vevent.add("dtend", session.end.astimezone(dt.UTC))
     return vevent

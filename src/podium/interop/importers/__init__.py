@@ -30,10 +30,14 @@ def check_size(size: int) -> None:
         )
 
 
-def _check_text(data: bytes) -> None:
-    """Refuse binary files: NUL bytes or bytes that are not UTF-8 text."""
+def _check_binary(data: bytes) -> None:
+    """Refuse binary files (NUL bytes)."""
     if b"\x00" in data[:1_000_000]:
         raise ImportRefused("The file is binary (it contains NUL bytes); upload a schedule text file.")
+
+
+def _check_text(data: bytes) -> None:
+    """Refuse bytes that are not UTF-8 text."""
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -43,9 +47,13 @@ def _check_text(data: bytes) -> None:
         ) from exc
 
 
+def _head(data: bytes) -> bytes:
+    return data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
 def detect(data: bytes) -> str:
     """The format, sniffed from the content (never from the file name)."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = _head(data)
     if head.startswith(b"<"):
         return "frab-xml"
     if head.startswith(b"BEGIN:VCALENDAR"):
@@ -66,18 +74,29 @@ def detect(data: bytes) -> str:
 
 
 def read_program(data: bytes, *, fmt: str | None = None, tz=None) -> SourceProgram:
-    """Check the bytes, detect (or take) the format and parse. `tz` reads CSV times without offsets."""
+    """Check the bytes, detect (or take) the format and parse. Wall-clock times of a file that names
+    no zone stay naive (see `SourceProgram.floating`), unless `tz` is given to read them in."""
     check_size(len(data))
-    _check_text(data)
+    _check_binary(data)
     if fmt is not None and fmt not in FORMATS:
         raise ImportRefused(f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.")
+    if fmt == "ical" or (fmt is None and _head(data).startswith(b"BEGIN:VCALENDAR")):
+        data = ical.unfold(data)  # RFC 5545: unfold first, then decode
+    _check_text(data)
     fmt = fmt or detect(data)
+    program = _parse(data, fmt)
+    if tz is not None:
+        program.localize(tz)
+    return program
+
+
+def _parse(data: bytes, fmt: str) -> SourceProgram:
     if fmt == "frab-xml":
         return frab_xml.parse(data)
     if fmt == "ical":
         return ical.parse(data)
     if fmt == "sessions-csv":
-        return sessions_csv.parse(data, tz=tz)
+        return sessions_csv.parse(data)
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except ValueError as exc:

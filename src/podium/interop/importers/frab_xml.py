@@ -30,21 +30,50 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_DTD_REFUSED = (
+    "The file has a document type declaration (DOCTYPE){where}; schedule files never need one, and "
+    "files with one (entities, external or parameter-entity DTDs) are refused for safety."
+)
+_PROLOG_SPACE = b" \t\r\n"
+
+
+def _prolog_doctype(data: bytes) -> int | None:
+    """The offset of a DOCTYPE in the prolog (however long: comments, processing instructions and
+    white space before the root element are all read), or None. Only the prolog may hold one."""
+    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    size = len(data)
+    while position < size:
+        while position < size and data[position] in _PROLOG_SPACE:
+            position += 1
+        if data.startswith(b"<?", position):
+            closing = b"?>"
+        elif data.startswith(b"<!--", position):
+            closing = b"-->"
+        elif data[position : position + 9].upper() == b"<!DOCTYPE":
+            return position
+        else:
+            return None  # the root element (or something the parser will refuse)
+        end = data.find(closing, position + 2)
+        if end < 0:
+            return None
+        position = end + len(closing)
+    return None
+
+
 def read_tree(data: bytes) -> etree._Element:
-    """The document's root; refuses a DOCTYPE that declares entities and any malformed XML."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head and (b"<!entity" in data.lower() or b"system" in head or b"public" in head):
-        raise ImportRefused(
-            "The file declares entities or an external DTD in its DOCTYPE; schedule files never need "
-            "them, and they are refused for safety."
-        )
+    """The document's root. Refuses any DTD wherever it is (a DOCTYPE after kilobytes of comments
+    too), checked before parsing and again on the parsed document, and any malformed XML."""
+    found = _prolog_doctype(data)
+    if found is not None:
+        raise ImportRefused(_DTD_REFUSED.format(where=f" at byte {found}"))
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise ImportRefused(f"The file is not well-formed XML: {exc}.") from exc
-    if root.getroottree().docinfo.internalDTD is not None and any(
-        isinstance(node, etree._Entity) for node in root.iter()
-    ):
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise ImportRefused(_DTD_REFUSED.format(where=""))
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
         raise ImportRefused("The file uses XML entities; they are refused for safety.")
     return root
 
@@ -65,6 +94,7 @@ def _conference(root, program: SourceProgram) -> dt.tzinfo | None:
     program.title = _text(conference, "title")
     program.acronym = _text(conference, "acronym")
     program.time_zone = _text(conference, "time_zone_name")
+    program.zone_source = "<time_zone_name>" if program.time_zone else ""
     program.date_from = values.day(_text(conference, "start"))
     program.date_to = values.day(_text(conference, "end"))
     program.day_start_hour = values.day_start_hour(_text(conference, "day_change"))
@@ -77,23 +107,44 @@ def _conference(root, program: SourceProgram) -> dt.tzinfo | None:
 
 
 def _start(event, day, tz, day_change: int | None) -> dt.datetime | None:
-    """<date> when it has a full timestamp; else the day's date plus <start> (after-midnight aware)."""
+    """<date> when it has a full timestamp; else the day's date plus <start> (after-midnight aware).
+    Naive (a wall-clock time) when the file names no zone and the time has no offset."""
     stamp = values.moment(_text(event, "date"), tz) if "T" in _text(event, "date") else None
     if stamp is not None:
         return stamp
-    date = values.day(day.get("date") if day is not None else None) or values.day(_text(event, "date"))
+    day_date = (day.get("date") or _text(day, "date")) if day is not None else None
+    date = values.day(day_date) or values.day(_text(event, "date"))
     clock = values.clock(_text(event, "start"))
     if date is None or clock is None:
         return None
     if day_change is not None and clock.hour < day_change:
         date += dt.timedelta(days=1)  # listed on the day before: after midnight
-    return dt.datetime.combine(date, clock, tzinfo=tz or dt.UTC)
+    return dt.datetime.combine(date, clock, tzinfo=tz)
+
+
+def _minutes(event, start: dt.datetime | None, tz) -> int | None:
+    """<duration>; else the time from the start to <end> (the oldest Pentabarf files: a clock time,
+    the next day when it is before the start, or a full timestamp)."""
+    minutes = values.duration_minutes(_text(event, "duration"))
+    end_text = _text(event, "end")
+    if minutes is not None or not end_text or start is None:
+        return minutes
+    if "T" in end_text:
+        end = values.moment(end_text, tz if start.tzinfo is not None else None)
+        if end is None or (end.tzinfo is None) != (start.tzinfo is None):
+            return None
+        return int((end - start).total_seconds() // 60)
+    clock = values.clock(end_text)
+    if clock is None:
+        return None
+    elapsed = (clock.hour * 60 + clock.minute) - (start.hour * 60 + start.minute)
+    return elapsed % 1440
 
 
 def _persons(event) -> list[SourcePerson]:
     people = []
     for person in event.iterfind("persons/person"):
-        name = values.text(person.text)
+        name = values.text(person.text) or _text(person, "name") or _text(person, "public_name")
         if name:
             ident = person.get("id") or person.get("guid") or person.get("code")
             people.append(SourcePerson(key=values.person_key(ident=ident, name=name), name=name))
@@ -113,12 +164,13 @@ def _session(event, day, room, tz, day_change) -> SourceSession:
     subtitle = _text(event, "subtitle")
     guid = (event.get("guid") or "").strip()
     ident = (event.get("id") or "").strip()
+    start = _start(event, day, tz, day_change)
     return SourceSession(
         key=f"guid:{guid}" if guid else (f"id:{ident}" if ident else f"slug:{_text(event, 'slug')}"),
         ref=_ref(event),
         title=title,
-        start=_start(event, day, tz, day_change),
-        duration_minutes=values.duration_minutes(_text(event, "duration")),
+        start=start,
+        duration_minutes=_minutes(event, start, tz),
         room=_text(event, "room") or (room.get("name", "").strip() if room is not None else ""),
         room_guid=(room.get("guid") or "") if room is not None else "",
         code=_code(event),
@@ -150,15 +202,12 @@ def parse(data: bytes) -> SourceProgram:
             seen_rooms.add(name)
             program.rooms.append(SourceRoom(name=name, guid=(room.get("guid") or "").strip()))
     for event in root.iter("event"):
-        room = event.getparent()
-        day = room.getparent() if room is not None else None
-        program.sessions.append(
-            _session(
-                event,
-                day if day is not None and day.tag == "day" else None,
-                room if room is not None and room.tag == "room" else None,
-                tz,
-                program.day_start_hour,
-            )
-        )
+        parent = event.getparent()
+        if parent is not None and parent.tag == "day":  # the oldest Pentabarf: no <room> wrapper
+            day, room = parent, None
+        else:
+            room = parent if parent is not None and parent.tag == "room" else None
+            day = room.getparent() if room is not None else None
+            day = day if day is not None and day.tag == "day" else None
+        program.sessions.append(_session(event, day, room, tz, program.day_start_hour))
     return program

@@ -5,21 +5,50 @@ convention, and our own export) loses that suffix when it matches the attendees.
 """
 
 import datetime as dt
+import re
 
 import icalendar
 
 from podium.interop.importers import values
 from podium.interop.importers.source import ImportRefused, SourcePerson, SourceProgram, SourceSession
 
+_LINE_END = re.compile(rb"\r+\n")
+_FOLD = re.compile(rb"\n[ \t]")
+
+
+def unfold(data: bytes) -> bytes:
+    """RFC 5545 §3.1 on the raw bytes, before any decoding: line ends with extra CRs (CR CR LF) become
+    one, and folded lines are joined, so a fold inside a multi-byte UTF-8 character joins it again."""
+    return _FOLD.sub(b"", _LINE_END.sub(b"\n", data))
+
 
 def _when(component, name: str, tz) -> dt.datetime | None:
+    """A time with its zone (UTC, TZID); a floating time in `tz`, or naive when the file names none."""
     prop = component.get(name)
     if prop is None:
         return None
     value = prop.dt
     if not isinstance(value, dt.datetime):
         return None  # an all-day entry is not a session
-    return value if value.tzinfo else value.replace(tzinfo=tz or dt.UTC)
+    return value if value.tzinfo or tz is None else value.replace(tzinfo=tz)
+
+
+def _named_zone(calendar) -> tuple[str, str]:
+    """The zone the calendar names (its name, and where): X-WR-TIMEZONE, else an IANA VTIMEZONE TZID,
+    else the IANA TZID its events' times use."""
+    name = values.text(calendar.get("X-WR-TIMEZONE"))
+    if name:
+        return name, "X-WR-TIMEZONE"
+    for component in calendar.walk("VTIMEZONE"):
+        tzid = values.text(component.get("TZID"))
+        if values.zone(tzid) is not None:
+            return tzid, "VTIMEZONE"
+    for component in calendar.walk("VEVENT"):
+        start = component.get("DTSTART")
+        key = getattr(getattr(getattr(start, "dt", None), "tzinfo", None), "key", None)
+        if key and key != "UTC" and values.zone(key) is not None:
+            return key, "the TZID of its times"
+    return "", ""
 
 
 def _persons(component) -> list[SourcePerson]:
@@ -42,13 +71,14 @@ def _title(summary: str, people: list[SourcePerson]) -> str:
 
 
 def parse(data: bytes) -> SourceProgram:
-    """Read an .ics file into a SourceProgram."""
+    """Read an .ics file into a SourceProgram (the bytes are unfolded first, then decoded)."""
     try:
-        calendar = icalendar.Calendar.from_ical(data.decode("utf-8-sig"))
+        calendar = icalendar.Calendar.from_ical(unfold(data).decode("utf-8-sig"))
     except (ValueError, IndexError, KeyError) as exc:
         raise ImportRefused(f"The file is not a readable iCalendar file: {exc}.") from exc
     name = values.text(calendar.get("X-WR-CALNAME"))
-    program = SourceProgram(format="ical", title=name, time_zone=values.text(calendar.get("X-WR-TIMEZONE")))
+    time_zone, zone_source = _named_zone(calendar)
+    program = SourceProgram(format="ical", title=name, time_zone=time_zone, zone_source=zone_source)
     tz = values.zone(program.time_zone)
     for n, component in enumerate(calendar.walk("VEVENT")):
         uid = values.text(component.get("UID"))
@@ -68,7 +98,7 @@ def parse(data: bytes) -> SourceProgram:
                 ref=f"UID {uid}" if uid else f"VEVENT #{n + 1}",
                 title=_title(values.text(component.get("SUMMARY")), people),
                 start=start,
-                duration_minutes=int((end - start).total_seconds() // 60) if start and end else None,
+                duration_minutes=values.minutes_between(start, end),
                 room=values.text(component.get("LOCATION")),
                 track=track,
                 abstract=values.text(component.get("DESCRIPTION")),

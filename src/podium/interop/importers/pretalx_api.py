@@ -57,7 +57,7 @@ def _persons(submission: dict) -> list[SourcePerson]:
                 )
             )
         elif isinstance(speaker, str):  # not expanded: only a code
-            people.append(SourcePerson(key=values.person_key(ident=speaker), name=speaker))
+            people.append(SourcePerson(key=values.person_key(ident=speaker), name=speaker, named=False))
     return people
 
 
@@ -101,7 +101,7 @@ def parse(document) -> SourceProgram:
             room, room_guid = _room(slot)
             start = values.moment(slot.get("start"), None)
             end = values.moment(slot.get("end"), None)
-            minutes = int((end - start).total_seconds() // 60) if start and end else None
+            minutes = values.minutes_between(start, end)
             submission_type = submission.get("submission_type")
             program.sessions.append(
                 SourceSession(

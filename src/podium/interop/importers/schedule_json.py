@@ -52,7 +52,7 @@ def _start(event: dict, day: dict, tz) -> dt.datetime | None:
     if "T" in stamp:
         return values.moment(stamp, tz)
     date, clock = values.day(day.get("date")), values.clock(event.get("start"))
-    return dt.datetime.combine(date, clock, tzinfo=tz or dt.UTC) if date and clock else None
+    return dt.datetime.combine(date, clock, tzinfo=tz) if date and clock else None
 
 
 def _session(event: dict, day: dict, room_name: str, ref: str, tz) -> SourceSession:
@@ -92,6 +92,7 @@ def parse(document) -> SourceProgram:
         title=values.text(conference.get("title")),
         acronym=values.text(conference.get("acronym")),
         time_zone=values.text(conference.get("time_zone_name")),
+        zone_source="time_zone_name" if values.text(conference.get("time_zone_name")) else "",
         date_from=values.day(conference.get("start")),
         date_to=values.day(conference.get("end")),
         day_start_hour=values.day_start_hour(conference.get("day_change")),

@@ -24,7 +24,8 @@ def _persons(cell: str) -> list[SourcePerson]:
 
 
 def parse(data: bytes, *, tz=None) -> SourceProgram:
-    """Read CSV text into a SourceProgram; `tz` reads start/end values without an offset."""
+    """Read CSV text into a SourceProgram; start/end values without an offset are read in `tz`, or
+    stay naive (wall-clock times, placed in the import's zone later) when it is None."""
     text = data.decode("utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -42,7 +43,7 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
         end = values.moment(cells.get("end"), tz)
         minutes = (
             int((end - start).total_seconds() // 60)
-            if start and end
+            if start and end and (start.tzinfo is None) == (end.tzinfo is None)
             else values.duration_minutes(cells.get("duration"))
         )
         code = cells.get("code", "")

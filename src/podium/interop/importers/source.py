@@ -19,6 +19,7 @@ class SourcePerson:
     key: str  # the source's id, guid or code; the name when there is none
     name: str
     bio: str = ""
+    named: bool = True  # False when the source gives only an id (an unexpanded pretalx speaker code)
 
 
 @dataclass
@@ -39,7 +40,7 @@ class SourceSession:
     key: str  # guid, else id, else code: what a re-import matches on
     ref: str  # where it is in the file: XML line, JSON pointer, CSV line, iCal UID
     title: str
-    start: dt.datetime | None
+    start: dt.datetime | None  # naive when the file gives a wall-clock time and names no zone
     duration_minutes: int | None
     room: str = ""
     room_guid: str = ""
@@ -65,7 +66,8 @@ class SourceProgram:
     format: str
     title: str = ""
     acronym: str = ""
-    time_zone: str = ""
+    time_zone: str = ""  # the zone the file names (IANA name as written), "" when it names none
+    zone_source: str = ""  # where the file names it: "<time_zone_name>", "X-WR-TIMEZONE", …
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     day_start_hour: int | None = None
@@ -73,6 +75,16 @@ class SourceProgram:
     tracks: list[SourceTrack] = field(default_factory=list)
     sessions: list[SourceSession] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+
+    @property
+    def floating(self) -> list[SourceSession]:
+        """Sessions whose start is a wall-clock time without an offset or zone (read in the chosen zone)."""
+        return [s for s in self.sessions if s.start is not None and s.start.tzinfo is None]
+
+    def localize(self, tz: dt.tzinfo) -> None:
+        """Read every wall-clock start as a time in `tz`."""
+        for session in self.floating:
+            session.start = session.start.replace(tzinfo=tz)
 
     @property
     def events_seen(self) -> int:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 import zoneinfo
 
 from django.utils.text import slugify
@@ -53,7 +54,8 @@ def zone(name: str | None) -> zoneinfo.ZoneInfo | None:
 
 
 def moment(value, tz: dt.tzinfo | None) -> dt.datetime | None:
-    """An aware datetime from ISO text; a value without an offset is read in `tz` (the file's zone)."""
+    """A datetime from ISO text; a value without an offset is read in `tz` (the file's zone), and
+    stays naive (a wall-clock time, placed in a zone later) when `tz` is None."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -66,9 +68,16 @@ def moment(value, tz: dt.tzinfo | None) -> dt.datetime | None:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
             return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz or dt.UTC)
+    if parsed.tzinfo is None and tz is not None:
+        parsed = parsed.replace(tzinfo=tz)
     return parsed
+
+
+def minutes_between(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
+    """Whole minutes from `start` to `end`; None when one is missing, or one has a zone and the other not."""
+    if start is None or end is None or (start.tzinfo is None) != (end.tzinfo is None):
+        return None
+    return int((end - start).total_seconds() // 60)
 
 
 def day(value) -> dt.date | None:
@@ -93,6 +102,18 @@ def day_start_hour(value) -> int | None:
     """The hour a conference day starts from frab's day_change ("06:00", "09:00:00")."""
     parsed = clock(value)
     return parsed.hour if parsed else None
+
+
+def same_name(first: str, second: str) -> bool:
+    """Whether two spellings name the same person: case, spacing and accents do not count."""
+    return name_folded(first) == name_folded(second)
+
+
+def name_folded(name: str) -> str:
+    """A name with case, runs of white space and accents folded ("  José  MARÍA" → "jose maria")."""
+    decomposed = unicodedata.normalize("NFKD", str(name or ""))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
 
 
 def person_key(*, ident=None, name: str = "") -> str:

@@ -18,16 +18,24 @@ def event_import(request, event):
     context = {"event": request.event, "form": form}
     if request.method == "POST" and form.is_valid():
         data, fmt = form.cleaned_data["file"], form.cleaned_data["format"] or None
+        time_zone = form.cleaned_data["timezone"] or None
+        allow_partial = form.cleaned_data["allow_partial"]
         try:
             report = services.import_program(
-                data=data, by=request.user, event=request.event, fmt=fmt, dry_run=True
-            )
+                data=data, by=request.user, event=request.event, fmt=fmt, dry_run=True,
+                time_zone=time_zone, allow_partial=allow_partial,
+            )  # fmt: skip
         except ServiceError as exc:
             form.add_error("file", exc.message)
         else:
             token = services.stage_upload(event=request.event, data=data)
             context["report"] = report
-            context["apply_form"] = ImportApplyForm(initial={"token": token, "format": fmt or ""})
+            # The file names no zone and none was chosen: the preview asks to check the event's.
+            context["ask_zone"] = report.time_zone_source == "event"
+            context["apply_form"] = ImportApplyForm(
+                initial={"token": token, "format": fmt or "", "timezone": time_zone or "",
+                         "allow_partial": allow_partial}
+            )  # fmt: skip
             return render(request, "orga/interop/import_preview.html", context)
     status = 400 if request.method == "POST" else 200
     return render(request, "orga/interop/import.html", context, status=status)
@@ -45,7 +53,8 @@ def event_import_apply(request, event):
     try:
         report = services.apply_staged_upload(
             event=request.event, token=form.cleaned_data["token"], by=request.user,
-            fmt=form.cleaned_data["format"] or None,
+            fmt=form.cleaned_data["format"] or None, time_zone=form.cleaned_data["timezone"] or None,
+            allow_partial=form.cleaned_data["allow_partial"],
         )  # fmt: skip
     except ServiceError as exc:
         context["error"] = exc.message

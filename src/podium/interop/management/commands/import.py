@@ -19,7 +19,25 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the schedule file")
         parser.add_argument("--event", help="the event's short name (default: the file's acronym)")
         parser.add_argument(
-            "--organiser", help="the organiser a new event belongs to (default: the only one)"
+            "--organiser",
+            help="the organiser a new event belongs to, by short name or name (default: the only one); "
+            "created when it does not exist",
+        )
+        parser.add_argument(
+            "--admin",
+            metavar="EMAIL",
+            help="the existing account that administers an organiser created by --organiser "
+            "(default: the only site administrator)",
+        )
+        parser.add_argument(
+            "--timezone",
+            metavar="ZONE",
+            help="the IANA time zone the file's times without an offset are in (and a new event's zone)",
+        )
+        parser.add_argument(
+            "--allow-partial",
+            action="store_true",
+            help="import even when no session would be on the program or most sessions are skipped",
         )
         parser.add_argument(
             "--format", choices=FORMATS, help="skip detection and read the file as this format"
@@ -49,6 +67,9 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     label=path.name,
                     progress=bar.update,
+                    time_zone=options["timezone"],
+                    allow_partial=options["allow_partial"],
+                    admin_email=options["admin"],
                 )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
