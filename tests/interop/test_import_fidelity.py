@@ -126,7 +126,7 @@ def test_unknown_timezone_is_refused(db):
         import_program(data=fixture("no-zone.schedule.xml"), by=None, time_zone="Mars/Olympus")
 
 
-def test_zone_is_inferred_from_offsets_only_when_one_zone_fits(db):
+def test_zone_is_inferred_from_offsets_and_the_report_says_how(db):
     factories.OrganiserFactory()
     report = import_program(data=fixture("no-zone-offsets-unique.schedule.xml"), by=None)
     assert Event.objects.get(slug="himal").timezone == "Asia/Kathmandu"
@@ -135,11 +135,26 @@ def test_zone_is_inferred_from_offsets_only_when_one_zone_fits(db):
         in report.text
     )
 
+
+def test_several_zones_fitting_the_offsets_give_a_usual_one_with_the_same_local_times(db):
+    factories.OrganiserFactory()
+    report = import_program(data=fixture("no-zone-offsets-ambiguous.schedule.xml"), by=None)
+    event = Event.objects.get(slug="ambig")
+    assert event.timezone == "Europe/Berlin"
+    assert "Time zone: Europe/Berlin (inferred from the offsets of the file's times (+02:00);" in report.text
+    assert "give the same local times; check it, and give another with --timezone" in report.text
+    start = start_of("ambig", "Which zone?")
+    assert start == dt.datetime(2025, 6, 5, 8, 0, tzinfo=dt.UTC)
+    assert start.astimezone(event.tz).strftime("%H:%M") == "10:00"
+
+
+def test_offsets_no_single_zone_uses_are_refused(db):
+    factories.OrganiserFactory()
     with pytest.raises(
-        ImportRefused, match=r"\(\+02:00\) do not tell one.*an offset is not a zone.*--timezone"
+        ImportRefused, match=r"no single zone uses all the offsets.*\+02:00, \+05:45.*--timezone"
     ):
-        import_program(data=fixture("no-zone-offsets-ambiguous.schedule.xml"), by=None)
-    assert not Event.objects.filter(slug="ambig").exists()
+        import_program(data=fixture("no-zone-offsets-mixed.schedule.xml"), by=None)
+    assert not Event.objects.filter(slug="mixed").exists()
 
 
 def test_zone_named_in_the_file_is_reported(db):

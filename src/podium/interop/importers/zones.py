@@ -1,9 +1,12 @@
 """Which time zone an import reads a file's wall-clock times in, and why (the report says both).
 
 In order: the zone given for this import (`--timezone`, the upload page), the zone the file names, the
-zone of the event imported into, and last the one zone that fits every offset the file's times carry.
-An offset is not a zone (+01:00 is Berlin, Paris, Lagos and many more), so a zone is inferred only when
-exactly one fits; otherwise the import is refused and asks for `--timezone`.
+zone of the event imported into, and last a zone that fits every offset the file's times carry.
+An offset is not a zone (+01:00 is Berlin, Paris, Lagos and many more), but every zone that fits all of
+the file's offsets gives each of its times the same local time; so when several fit, one is taken
+(a zone conferences commonly use first, see `USUAL`), and the report names it, says that others fit
+too and how to choose another (`--timezone`). When no zone fits all offsets, or the times carry none,
+the import is refused and asks for `--timezone`.
 """
 
 import datetime as dt
@@ -18,6 +21,16 @@ from podium.interop.importers.source import ImportRefused, SourceProgram
 REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/",
            "Indian/", "Pacific/")  # fmt: skip
 SHOWN = 4
+#: When several zones fit a file's offsets, the first of these that fits is taken: zones where
+#: conferences that publish such files are often held (otherwise the first fitting name in order).
+USUAL = (
+    "Europe/Berlin", "Europe/London", "Europe/Lisbon", "Europe/Helsinki", "Europe/Moscow",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+    "America/Sao_Paulo", "America/Mexico_City", "America/Toronto", "America/Vancouver",
+    "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul", "Asia/Singapore", "Asia/Jakarta",
+    "Asia/Dubai", "Australia/Sydney", "Australia/Brisbane", "Australia/Perth", "Pacific/Auckland",
+    "Africa/Johannesburg", "Africa/Nairobi", "Africa/Lagos",
+)  # fmt: skip
 
 
 @dataclass
@@ -43,7 +56,11 @@ def _zone_bytes(name: str) -> bytes:
 def _regional_zones() -> dict[str, str]:
     """{zone name: the name its group goes by}: geographic zones, links folded into one name."""
     groups: dict[bytes, str] = {}
-    names = sorted(name for name in zoneinfo.available_timezones() if name.startswith(REGIONS))
+    # A group goes by its usual name where it has one (Europe/Berlin, not a link such as Atlantic/Jan_Mayen).
+    names = sorted(
+        (name for name in zoneinfo.available_timezones() if name.startswith(REGIONS)),
+        key=lambda name: (name not in USUAL, name),
+    )
     result = {}
     for name in names:
         result[name] = groups.setdefault(_zone_bytes(name), name)
@@ -69,6 +86,11 @@ def fitting_zones(moments: list[dt.datetime]) -> list[str]:
         if all(instant.astimezone(tz).utcoffset() == offset for instant, offset in observed):
             fitting.add(group)
     return sorted(fitting)
+
+
+def _usual(zones: list[str]) -> str:
+    """The zone to take among several that fit: the first usual one, else the first by name."""
+    return next((zone for zone in USUAL if zone in zones), zones[0])
 
 
 def _offsets(moments) -> str:
@@ -104,11 +126,20 @@ def choose(program: SourceProgram, *, given: str | None = None, event_zone: str 
                 f"{zones[0]} uses",
                 "inferred",
             )  # fmt: skip
-        some = ", ".join(zones[:SHOWN]) + (", …" if len(zones) > SHOWN else "")
-        which = f"several zones use them ({some})" if zones else "no single zone uses them all"
+        if zones:
+            chosen = _usual(zones)
+            others = [zone for zone in zones if zone != chosen]
+            some = ", ".join(others[:SHOWN]) + (", …" if len(others) > SHOWN else "")
+            return ZoneChoice(
+                chosen,
+                f"inferred from the offsets of the file's times ({_offsets(aware)}); {len(others)} other "
+                f"zone(s) fit them too ({some}) and give the same local times; check it, and give "
+                "another with --timezone if the conference was elsewhere",
+                "inferred",
+            )
         raise ImportRefused(
-            f"{unknown}The file names no time zone, and the offsets of its times ({_offsets(aware)}) do not "
-            f"tell one: {which}; an offset is not a zone. {ask}"
+            f"{unknown}The file names no time zone, and no single zone uses all the offsets of its times "
+            f"({_offsets(aware)}). {ask}"
         )
     if program.format == "ical":
         raise ImportRefused(
