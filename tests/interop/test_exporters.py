@@ -260,6 +260,20 @@ def test_ical_feeds_for_a_room_a_speaker_a_talk_and_stars(small_program):
     assert ical_of(first, codes=set()) == {}
 
 
+def test_ical_feed_name_with_a_line_break_stays_one_line(small_program):
+    event, first = small_program["event"], small_program["release"]
+    event.name = "PyCon\r\nBcc: someone@example.org"
+    event.save(update_fields=["name"])
+    room = event.rooms.get(name="Room 101")
+    room.name = "Room\n101"
+    room.save(update_fields=["name"])
+    body = exporters.render(type(first).objects.get(pk=first.pk), "ical").content.decode()
+    name_lines = [line for line in body.split("\r\n") if line.startswith("X-WR-CALNAME")]
+    assert name_lines == ["X-WR-CALNAME:PyCon Bcc: someone@example.org"]
+    assert not any(line.startswith("Bcc") for line in body.split("\r\n"))
+    assert vevents(body)
+
+
 # --- CSV, the cache, errors ------------------------------------------------------------------------
 
 

@@ -150,7 +150,9 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _feed_name(release, entries, **filters))
+    # An X- property is not known to be text, so it is not escaped for us: a line break in a name (an
+    # imported room, a crafted event name) would end the content line. A feed name is one line.
+    calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **filters).split())))
     stamp = release.published_at.astimezone(dt.UTC)
     sequences = _sequences(release)
     for session, cancelled in entries:
