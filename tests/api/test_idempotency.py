@@ -271,9 +271,66 @@ def test_a_server_error_answer_releases_the_claim(rf, event, scheduler):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_first_calls_at_the_same_instant_run_once(event, scheduler, monkeypatch):
-    """Both threads claim the key at once; the loser answers 409 at once and never runs.
+    """Both threads claim the key at once; exactly one call runs.
 
-    The winner's call waits until the other call has answered, so the other always arrives in flight.
+    On PostgreSQL the winner's call waits until the other has answered, so the other always arrives
+    while the key is held: it answers 409 after a short wait and never runs. On SQLite, where write
+    transactions take turns, the winner waits until the other call has started; the other then waits
+    for the winner's commit (or comes after it) and replays its answer.
+    """
+    from django.db import connection
+    from django.test import Client
+
+    from podium.schedule import services as schedule_services
+
+    postgres = connection.vendor == "postgresql"
+    program.placed_talk(event, "Ready", "Hall A", program.at(event, 10), scheduler)
+    secret = make_token(scheduler, event, scope="write")
+    url = f"/api/v1/orga/events/{event.slug}/releases"
+    publish = schedule_services.publish_release
+    runs = []
+    started, answered = threading.Event(), threading.Event()
+
+    def slow_publish(**kwargs):
+        runs.append(1)
+        (answered if postgres else started).wait(timeout=10)
+        return publish(**kwargs)
+
+    monkeypatch.setattr(schedule_services, "publish_release", slow_publish)
+
+    entered = []
+
+    def call():
+        entered.append(1)
+        if len(entered) == 2:
+            started.set()  # both calls are on their way
+        response = Client().post(
+            url, {"comment": "Hi"}, "application/json", HTTP_IDEMPOTENCY_KEY="same", **bearer(secret)
+        )
+        answered.set()
+        return response
+
+    first, second = race(call, call)
+
+    statuses = sorted([first.status_code, second.status_code])
+    if postgres:
+        assert statuses == [201, 409]
+        busy = first if first.status_code == 409 else second
+        assert busy["Retry-After"] == "2"
+    else:
+        assert statuses == [201, 201]
+        assert sorted(r.get("Idempotent-Replayed", "") for r in (first, second)) == ["", "true"]
+    assert len(runs) == 1
+    assert Release.objects.filter(event=event).count() == 1
+    assert list(IdempotencyRecord.objects.values_list("state", "status_code")) == [("done", 201)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_that_dies_mid_way_leaves_the_key_free_and_no_change(event, scheduler, monkeypatch):
+    """The process dies after the change was written but before the answer: nothing of it stays.
+
+    A change without its stored answer would run again on retry; a claim without its call would
+    block the key. Both are one transaction, so the retry runs once, at once.
     """
     from django.test import Client
 
@@ -283,26 +340,26 @@ def test_two_first_calls_at_the_same_instant_run_once(event, scheduler, monkeypa
     secret = make_token(scheduler, event, scope="write")
     url = f"/api/v1/orga/events/{event.slug}/releases"
     publish = schedule_services.publish_release
-    runs = []
-    answered = threading.Event()
 
-    def slow_publish(**kwargs):
-        runs.append(1)
-        answered.wait(timeout=10)
-        return publish(**kwargs)
+    class Died(BaseException):
+        """Stands for the process being killed: nothing after it runs, no handler answers."""
 
-    monkeypatch.setattr(schedule_services, "publish_release", slow_publish)
+    def publish_then_die(**kwargs):
+        publish(**kwargs)
+        raise Died
 
-    def call():
-        response = Client().post(
-            url, {"comment": "Hi"}, "application/json", HTTP_IDEMPOTENCY_KEY="same", **bearer(secret)
-        )
-        answered.set()
-        return response
+    monkeypatch.setattr(schedule_services, "publish_release", publish_then_die)
+    with pytest.raises(Died):
+        Client().post(url, {"comment": "Hi"}, "application/json", HTTP_IDEMPOTENCY_KEY="k", **bearer(secret))
+    assert Release.objects.filter(event=event).count() == 0
+    assert not IdempotencyRecord.objects.exists()
 
-    first, second = race(call, call)
-
-    assert sorted([first.status_code, second.status_code]) == [201, 409]
-    assert len(runs) == 1
+    monkeypatch.setattr(schedule_services, "publish_release", publish)
+    retried = Client().post(
+        url, {"comment": "Hi"}, "application/json", HTTP_IDEMPOTENCY_KEY="k", **bearer(secret)
+    )
+    again = Client().post(
+        url, {"comment": "Hi"}, "application/json", HTTP_IDEMPOTENCY_KEY="k", **bearer(secret)
+    )
+    assert (retried.status_code, again.status_code, again["Idempotent-Replayed"]) == (201, 201, "true")
     assert Release.objects.filter(event=event).count() == 1
-    assert list(IdempotencyRecord.objects.values_list("state", "status_code")) == [("done", 201)]
