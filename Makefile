@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 export PODIUM_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench clean
+.PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench battery clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ BENCHMARKS := schedule interop serving solver
 
 bench: $(VENV)/.installed-dev
 	@for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || exit 1; done
+
+# Schemathesis and the kill -9 durability loop against a real `podium serve` (about 8 minutes; not part of
+# `make test`). PostgreSQL with PODIUM_DATABASE_URL. See docs/reliability.md.
+battery: $(VENV)/.installed-dev $(VENV)/.compiled
+	$(BIN)/python benchmarks/battery.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
