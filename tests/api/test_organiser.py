@@ -135,6 +135,41 @@ def test_save_review_reports_the_services_refusal(client, event, reviewer, propo
     assert not Review.objects.exists()
 
 
+def test_save_review_takes_a_whole_number_as_json_has_it(client, event, reviewer, proposal):
+    headers = bearer(make_token(reviewer, event, scope="write"))
+
+    response = client.put(
+        _url(event, f"/proposals/{proposal.code}/review"), {"score": 2.0}, "application/json", **headers
+    )
+
+    assert response.status_code == 200
+    assert Review.objects.get().score == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"score": False, "comment": ""}, "score"),
+        ({"score": True}, "score"),
+        ({"score": 2.5}, "score"),
+        ({"score": "2"}, "score"),
+        ({"score": 2, "comment": 5}, "comment"),
+        ({"score": 2, "comment": False}, "comment"),
+    ],
+)
+def test_save_review_refuses_a_value_of_another_type(client, event, reviewer, proposal, body, field):
+    """False is no score 0, 2.5 no score 2, 5 no comment: a 422 naming the field, nothing saved."""
+    headers = bearer(make_token(reviewer, event, scope="write"))
+
+    response = client.put(
+        _url(event, f"/proposals/{proposal.code}/review"), body, "application/json", **headers
+    )
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [field]
+    assert not Review.objects.exists()
+
+
 def test_reviewer_sees_other_reviews_only_after_their_own(client, event, reviewer, proposal, organiser_user):
     Review.objects.create(proposal=proposal, reviewer=organiser_user, score=2)
     headers = bearer(make_token(reviewer, event, scope="write"))
@@ -289,6 +324,26 @@ def test_place_needs_the_schedule_permission(client, event, reviewer):
     assert not Slot.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"version": True}, "version"),
+        ({"version": 0.5}, "version"),
+        ({"version": 0, "start": 1_780_000_000}, "start"),
+        ({"version": 0, "room": 7}, "room"),
+    ],
+)
+def test_place_refuses_a_value_of_another_type(client, event, scheduling, body, field):
+    talk, headers = scheduling["talk"], scheduling["headers"]
+    valid = {"room": str(event.rooms.get(name="Hall A").uuid), "start": program.at(event, 10).isoformat()}
+
+    response = client.put(_url(event, f"/slots/{talk.code}"), valid | body, "application/json", **headers)
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [field]
+    assert not Slot.objects.filter(proposal=talk, room__isnull=False).exists()
+
+
 def test_publish_release_and_nothing_changed(client, event, scheduler, scheduling):
     program.place(event, scheduling["talk"], "Hall A", program.at(event, 10), scheduler)
     headers = scheduling["headers"]
@@ -334,3 +389,56 @@ def test_slots_and_reviews_query_counts_are_constant(client, event, scheduler):
 
     assert_constant_queries(client, _url(event, "/slots"), more_slots)
     assert_constant_queries(client, _url(event, "/reviews"), more_reviews)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/releases", {"force": 1}, "force"),
+        ("/releases", {"force": "true"}, "force"),
+        ("/releases", {"name": 2}, "name"),
+        ("/releases", {"comment": True}, "comment"),
+        ("/slots/{code}/unschedule", {"version": False}, "version"),
+        ("/slots/{code}/unschedule", {"version": 1.5}, "version"),
+    ],
+)
+def test_schedule_writes_refuse_a_value_of_another_type(
+    client, event, scheduler, scheduling, path, body, field
+):
+    talk, headers = scheduling["talk"], scheduling["headers"]
+    program.place(event, talk, "Hall A", program.at(event, 10), scheduler)
+
+    response = client.post(_url(event, path.format(code=talk.code)), body, "application/json", **headers)
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [field]
+    assert Slot.objects.get(proposal=talk).room.name == "Hall A"
+    assert not Release.objects.filter(event=event).exists()
+
+
+@pytest.mark.parametrize("decision", [1, True, ["accepted"]])
+def test_decision_refuses_a_value_of_another_type(client, event, organiser_user, proposal, decision):
+    headers = bearer(make_token(organiser_user, event, scope="write"))
+
+    response = client.post(
+        _url(event, f"/proposals/{proposal.code}/decision"),
+        {"decision": decision},
+        "application/json",
+        **headers,
+    )
+
+    proposal.refresh_from_db()
+    assert response.status_code == 422
+    assert {error["loc"][-1] for error in response.json()["detail"]} == {"decision"}
+    assert proposal.pending_state == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"limit": "true"}, "limit"), ({"offset": "1.5"}, "offset"), ({"track": "false"}, "track")],
+)
+def test_proposal_filters_refuse_a_value_of_another_type(client, event, organiser_user, query, field):
+    response = client.get(_url(event, "/proposals"), query, **bearer(make_token(organiser_user, event)))
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [field]

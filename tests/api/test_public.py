@@ -176,6 +176,34 @@ def test_bad_input_gets_a_422_with_the_field(client, published):
     assert response.json()["detail"][0]["loc"][-1] == "day"
 
 
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("sessions", {"limit": "true"}, "limit"),
+        ("sessions", {"limit": "2.5"}, "limit"),
+        ("sessions", {"offset": "false"}, "offset"),
+        ("sessions", {"track": "true"}, "track"),
+        ("sessions", {"track": "1.5"}, "track"),
+        ("speakers", {"limit": "1.5"}, "limit"),
+        ("releases", {"offset": "true"}, "offset"),
+    ],
+)
+def test_a_query_value_of_another_type_is_a_422_naming_it(client, published, path, query, field):
+    """Query values are text: an integer is digits only, "true" is no 1 and "2.5" no 2."""
+    response = client.get(f"{API}/events/{published['event'].slug}/{path}", query)
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [field]
+
+
+@pytest.mark.parametrize("version", ["true", "1.5"])
+def test_a_release_number_of_another_type_is_a_422(client, published, version):
+    response = client.get(f"{API}/events/{published['event'].slug}/releases/{version}")
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["version"]
+
+
 @pytest.mark.parametrize("path", ["sessions", "speakers", "schedule", "releases"])
 def test_list_query_count_is_constant(client, published, scheduler, path):
     event = published["event"]

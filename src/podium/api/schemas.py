@@ -1,4 +1,12 @@
-"""What the API reads and writes, per audience. Field names are the API's contract (docs/openapi.json)."""
+"""What the API reads and writes, per audience. Field names are the API's contract (docs/openapi.json).
+
+Input is taken as sent, never converted into another type: request bodies derive from `StrictInput`
+(false is no score 0, 1 no `force`, 5 no comment "5"); their integers are `JsonInt` (a JSON number
+without a fraction: 2 or 2.0, as JSON Schema has it, never 2.5, true or "2"), and the values JSON
+carries as text (uuids, dates, times) are the text types below, which refuse a number. Query and path
+parameters arrive as text; an integer there is digits only ("true" and "1.5" are refused).
+`tests/api/test_openapi.py` checks every input field of every operation.
+"""
 
 import datetime as dt
 import re
@@ -6,7 +14,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from podium.accounts.models import TokenScope
@@ -18,7 +26,6 @@ NO_NUL = r"^[^\x00]*$"
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,16}$")]
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,200}$")]
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -39,9 +46,44 @@ def _iso_date(value: Any) -> dt.date:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
+
+def _text(kind: type, message: str):
+    """A value JSON carries as text: a string (parsed by the type), never a number or a boolean."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str | kind):
+            return value
+        raise PydanticCustomError("text_type", message)
+
+    return check
+
+
+def _json_number(value: Any) -> Any:
+    """A JSON number for an integer field; whether it has a fraction is the int type's to say."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("int_type", "Give a whole number, e.g. 3.")
+
+
+# Strict(False) lets these parse inside a StrictInput, after the check before refused another type.
+JsonInt = Annotated[int, Strict(False), BeforeValidator(_json_number)]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1), Strict(False), BeforeValidator(_json_number)]
+Uuid = Annotated[uuid.UUID, Strict(False), BeforeValidator(_text(uuid.UUID, "Give a uuid as a string."))]
+IsoDatetime = Annotated[
+    AwareDatetime,
+    Strict(False),
+    BeforeValidator(_text(dt.datetime, "Give a date and time as a string, e.g. 2025-06-14T10:00:00+02:00.")),
+]
+
 ProposalStateName = Literal[tuple(ProposalState.values)]  # type: ignore[valid-type]
 Decision = Literal["accepted", "rejected"]
 Scope = Literal[tuple(TokenScope.values)]  # type: ignore[valid-type]
+
+
+class StrictInput(Schema):
+    """Every request body: each value must have its field's JSON type (no true for 1, no 1 for "1")."""
+
+    model_config = ConfigDict(strict=True)
 
 
 class Error(Schema):
@@ -265,12 +307,12 @@ class ReviewFilters(PageParams):
     proposal: Code | None = None
 
 
-class ReviewIn(Schema):
-    score: int = Field(ge=-1000, le=1000)
+class ReviewIn(StrictInput):
+    score: JsonInt = Field(ge=-1000, le=1000)
     comment: Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)] = ""
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictInput):
     decision: Decision
 
 
@@ -291,17 +333,17 @@ class SlotPage(Page):
     items: list[SlotOut]
 
 
-class PlaceIn(Schema):
-    room: uuid.UUID
-    start: AwareDatetime = Field(description="With a time zone offset.")
+class PlaceIn(StrictInput):
+    room: Uuid
+    start: IsoDatetime = Field(description="With a time zone offset.")
     version: Version = Field(description="The slot version you last read (0 for a session never placed).")
 
 
-class UnscheduleIn(Schema):
+class UnscheduleIn(StrictInput):
     version: Version
 
 
-class PublishIn(Schema):
+class PublishIn(StrictInput):
     name: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = ""
     comment: Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)] = ""
     force: bool = False
