@@ -278,6 +278,9 @@ PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
 # (seconds), once for all its open streams.
 PODIUM_LIVE_KEEPALIVE = float(os.environ.get("PODIUM_LIVE_KEEPALIVE", "15"))
 PODIUM_LIVE_POLL_INTERVAL = float(os.environ.get("PODIUM_LIVE_POLL_INTERVAL", "1"))
+# The live bus's Redis channels carry this site's namespace (default: a hash of its database's identity), so
+# several sites may share one Redis.
+PODIUM_LIVE_NAMESPACE = os.environ.get("PODIUM_LIVE_NAMESPACE", "")
 # Public program pages are rendered once per release for anonymous visitors (podium.site.pagecache).
 PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.

@@ -123,7 +123,7 @@ def test_redis_bus_goes_through_redis_not_around_it(redis_bus):
         async with live.subscribe(channel) as messages:
             client = redis.Redis.from_url(REDIS_URL)
             try:
-                receivers = client.publish(live.PREFIX + channel, '{"version": 9}')
+                receivers = client.publish(live.redis_channel(channel), '{"version": 9}')
             finally:
                 client.close()
             return receivers, await messages.get(timeout=3)
@@ -132,6 +132,40 @@ def test_redis_bus_goes_through_redis_not_around_it(redis_bus):
 
     assert receivers == 1
     assert message == {"version": 9}
+
+
+def test_sites_sharing_one_redis_never_hear_each_other(redis_bus, settings):
+    """Two sites (own databases, both with an event 1) on one Redis: a release of one is not the other's."""
+    import redis
+
+    channel = _channel()
+    ours = live.redis_channel(channel)
+    database = settings.DATABASES["default"]
+    assert live.namespace() == live.database_namespace(database)
+    another = live.database_namespace({**database, "NAME": "another-site"})
+    assert another != live.namespace()
+    theirs = f"{live.PREFIX}{another}:{channel}"
+
+    async def scenario():
+        async with live.subscribe(channel) as messages:
+            client = redis.Redis.from_url(REDIS_URL)
+            try:
+                client.publish(theirs, '{"version": 7}')
+                client.publish(ours, '{"version": 8}')
+            finally:
+                client.close()
+            return await messages.get(timeout=3)
+
+    assert _run(scenario()) == {"version": 8}
+
+
+def test_live_namespace_can_be_set(settings):
+    settings.PODIUM_LIVE_NAMESPACE = "program-2027"
+    live.namespace.cache_clear()
+    try:
+        assert live.redis_channel("event-3") == "podium:live:program-2027:event-3"
+    finally:
+        live.namespace.cache_clear()
 
 
 def test_publish_survives_an_unreachable_redis(settings, caplog):

@@ -119,6 +119,7 @@ def servers(tmp_path, request):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait(timeout=20)
 
 
 def _open_stream(port: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import hashlib
 import json
 import logging
 import threading
@@ -33,8 +35,31 @@ from django.db import connections
 
 logger = logging.getLogger(__name__)
 
-# Every Redis channel name starts with this, so several Podium sites may share one Redis.
+# Every Redis channel name starts with this and the site's namespace (`namespace()`), so several
+# Podium sites may share one Redis without hearing each other's releases.
 PREFIX = "podium:live:"
+
+
+@functools.cache
+def namespace() -> str:
+    """This site's part of the Redis channel names: PODIUM_LIVE_NAMESPACE, else its database's identity.
+
+    Processes that share a database publish the same program and so share channels; two sites on one
+    Redis with their own databases (whose event ids both start at 1) never do.
+    """
+    configured = getattr(settings, "PODIUM_LIVE_NAMESPACE", "")
+    return configured or database_namespace(settings.DATABASES["default"])
+
+
+def database_namespace(database: dict) -> str:
+    """A short name for one database (engine, host, port and name): the default live namespace."""
+    identity = "|".join(str(database.get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+def redis_channel(channel: str) -> str:
+    """The Redis channel name of a bus channel."""
+    return f"{PREFIX}{namespace()}:{channel}"
 
 
 def _redis_url() -> str:
@@ -106,7 +131,7 @@ def publish(channel: str, message: dict) -> None:
         _poller.deliver(channel, message)
         return
     try:
-        _sync_redis(url).publish(PREFIX + channel, json.dumps(message))
+        _sync_redis(url).publish(redis_channel(channel), json.dumps(message))
     except Exception:
         logger.exception("Could not publish the live message on %s", channel)
 
@@ -261,14 +286,14 @@ class _RedisListener:
 
     async def subscribe(self, channel: str) -> None:
         async with self.lock:
-            await self.pubsub.subscribe(PREFIX + channel)
+            await self.pubsub.subscribe(redis_channel(channel))
             if self.task is None or self.task.done():
                 self.task = self.loop.create_task(self._listen())
 
     async def unsubscribe(self, channel: str) -> None:
         async with self.lock:
             with contextlib.suppress(Exception):
-                await self.pubsub.unsubscribe(PREFIX + channel)
+                await self.pubsub.unsubscribe(redis_channel(channel))
 
     async def shutdown(self) -> None:
         """Close the connection once the loop's last subscriber has left (a new one opens it again)."""
@@ -289,7 +314,7 @@ class _RedisListener:
                 async for item in self.pubsub.listen():
                     if item.get("type") != "message":
                         continue
-                    channel = item["channel"].decode()[len(PREFIX) :]
+                    channel = item["channel"].decode()[len(redis_channel("")) :]
                     try:
                         message = json.loads(item["data"])
                     except ValueError:
@@ -304,7 +329,7 @@ class _RedisListener:
                 logger.warning("Live bus lost Redis; reconnecting", exc_info=True)
                 await asyncio.sleep(1)
                 with contextlib.suppress(Exception):
-                    channels = [PREFIX + name for name in _hub.channels(self.loop)]
+                    channels = [redis_channel(name) for name in _hub.channels(self.loop)]
                     if channels:
                         await self.pubsub.subscribe(*channels)
 
