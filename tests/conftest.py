@@ -11,6 +11,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Deliveries after commit run inline: a test's own transaction is invisible to another thread. The
+    # background threads a server uses are tested where they matter (tests/base/test_background.py,
+    # the webhook and mail tests that turn them on).
+    settings.PODIUM_BACKGROUND_THREADS = False
 
 
 @pytest.fixture

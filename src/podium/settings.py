@@ -266,8 +266,11 @@ EMAIL_BACKEND = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
 }[_mail_backend]
 EMAIL_FILE_PATH = DATA_DIR / "mail"
-# Without a broker, queued mail is delivered in-process right after the transaction commits.
+# Without a broker, queued mail is delivered in-process right after the transaction commits (see below).
 PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)
+# Without a broker, mail and webhook deliveries run in background threads of the process, never inside
+# the request that caused them (podium.base.background); off: inline, in the committing thread.
+PODIUM_BACKGROUND_THREADS = env_bool("PODIUM_BACKGROUND_THREADS", True)
 # Webhooks go through their own outbox (podium.webhooks) the same way; `podium deliver_webhooks --loop`
 # retries. Private, loopback and link-local receivers are refused unless allowed here.
 PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = env_bool("PODIUM_DELIVER_WEBHOOKS_ON_COMMIT", True)

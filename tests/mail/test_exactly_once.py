@@ -3,11 +3,13 @@ mid-way or two workers run at the same moment. No worker runs here: the task fun
 directly, and the eager path (no broker) runs it in-process after commit."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from podium.base import background
 from podium.mail import services, tasks
 from podium.mail.models import MailStatus, OutboxMail
 from podium.webhooks import tasks as webhook_tasks
@@ -62,35 +64,49 @@ def test_deliver_mail_task_never_sends_a_sent_row_again(event, no_dispatch):
 
 
 @pytest.mark.django_db
-def test_queued_mail_goes_through_the_eager_task_after_commit(
+def test_without_a_broker_queued_mail_is_sent_after_commit_not_before(
     event, settings, django_capture_on_commit_callbacks
 ):
     assert settings.CELERY_TASK_ALWAYS_EAGER  # no broker configured in tests
-    calls = []
-    original = tasks.deliver_mail.run
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _queue(event)
+        assert mail.outbox == []  # nothing is sent before the commit
 
-    def spy(ids=None):
-        calls.append(ids)
-        return original(ids=ids)
-
-    tasks.deliver_mail.run = spy
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            row = _queue(event)
-            assert mail.outbox == []  # nothing is sent before the commit
-    finally:
-        tasks.deliver_mail.run = original
-
-    assert calls == [[row.pk]]
     row.refresh_from_db()
     assert row.status == MailStatus.SENT
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_mail_is_sent_by_a_background_thread_not_the_committing_one(
+    event, settings, monkeypatch
+):
+    """A slow SMTP server must not hold up the request that queued the mail."""
+    settings.PODIUM_BACKGROUND_THREADS = True
+    sent_in = []
+    deliver = services.deliver
+
+    def spy(*, ids=None):
+        sent_in.append(threading.current_thread())
+        return deliver(ids=ids)
+
+    monkeypatch.setattr(services, "deliver", spy)
+    row = _queue(event)
+    background.wait()
+
+    assert len(sent_in) == 1
+    assert sent_in[0] is not threading.current_thread()
+    row.refresh_from_db()
+    assert row.status == MailStatus.SENT
+    assert [m.to for m in mail.outbox] == [[row.to]]
+
+
 @pytest.mark.django_db
 def test_unreachable_broker_leaves_the_row_queued_for_the_next_run(
-    event, monkeypatch, django_capture_on_commit_callbacks
+    event, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker is configured, and down
+
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 

@@ -31,8 +31,9 @@ def _ping(event, endpoint) -> WebhookDelivery:
 
 @pytest.mark.django_db(transaction=True)  # sent by a background thread: it must see the committed rows
 def test_publish_release_delivers_a_signed_body_the_receiver_verifies(
-    event, endpoint, receiver, scheduler, verify
+    event, endpoint, receiver, scheduler, verify, settings
 ):
+    settings.PODIUM_BACKGROUND_THREADS = True
     program.placed_talk(event, "Signed talk", "Hall A", program.at(event, 10), scheduler)
     tasks.wait_for_background()
     WebhookDelivery.objects.all().delete()  # the slot.changed delivery is not what this test is about
@@ -288,9 +289,10 @@ def gated_receiver():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_receiver_does_not_hold_up_the_organisers_request(
-    event, gated_receiver, client, allow_private
+    event, gated_receiver, client, allow_private, settings
 ):
     """The ping page answers while the receiver still holds the delivery; it is sent and recorded after."""
+    settings.PODIUM_BACKGROUND_THREADS = True
     organiser = factories.team_member(event, is_admin=True, can_edit_event=True)
     endpoint = services.register_endpoint(
         event=event, by=None, url=gated_receiver["url"], kinds=["release.published"]
@@ -314,8 +316,11 @@ def test_a_slow_receiver_does_not_hold_up_the_organisers_request(
     )
 
 
-def test_without_a_broker_deliveries_never_run_in_the_committing_thread(event, endpoint, monkeypatch):
+def test_without_a_broker_deliveries_never_run_in_the_committing_thread(
+    event, endpoint, monkeypatch, settings
+):
     """After commit, the rows go to a background thread, not to delivery.deliver in the caller."""
+    settings.PODIUM_BACKGROUND_THREADS = True
     ran_in = []
     monkeypatch.setattr(
         delivery, "deliver", lambda ids=None, now=None: ran_in.append(threading.current_thread())

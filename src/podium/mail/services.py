@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template import Context, Engine
 from django.utils import timezone
 
+from podium.base import background
 from podium.mail.models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,12 @@ def _deliver_after_commit(ids: list[int]) -> None:
 
 
 def _dispatch(ids: list[int]) -> None:
+    """Send the rows soon, never inside the request: the worker, or a background thread without a broker."""
     from podium.mail.tasks import deliver_mail
 
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        background.submit("mail", deliver, ids=ids)
+        return
     try:
         deliver_mail.delay(ids=ids)
     except Exception as exc:  # broker unreachable: the rows stay queued for the next sweep
