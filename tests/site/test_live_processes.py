@@ -103,7 +103,7 @@ def servers(tmp_path, request):
         [PODIUM, "shell", "-c", SETUP], env=_env(tmp_path), capture_output=True, text=True, timeout=120
     )
     assert setup.returncode == 0, setup.stderr
-    secret = setup.stdout.split("SECRET=", 1)[1].strip()
+    secret = setup.stdout.split("SECRET=", 1)[1].split()[0]  # mail printed after it by the console backend
     second, second_log = _start(tmp_path, second_port, "--no-migrate")
     yield {
         "a": first_port,
