@@ -17,7 +17,11 @@ wait4) belong to that step alone:
 - `podium export SLUG --format F -o FILE` for every format;
 - `podium serve` on 127.0.0.1 and a load generator in this script: --clients keep-alive connections
   for --seconds seconds against the cached schedule.xml, and the same against /healthz (the baseline:
-  the cheapest answer the server gives); requests per second and p50/p99 latency for both, and the ratio.
+  the cheapest answer the server gives); requests per second and p50/p99 latency for both, and the ratio;
+- round trips of every file in ../shared/schedule-data/ (benchmarks/interop_round_trip.py, one child
+  per file): sessions in the file, imported, skipped by reason; for each export format the differences
+  between the program and the program of its export imported into a new event, and what importing the
+  export into the event itself changed (both must be 0). --no-round-trips leaves them out.
 
 Results go to benchmarks/results/interop.json; benchmarks/README.md has the last ones.
 """
@@ -46,6 +50,15 @@ FILES = {
     "38c3": DATA / "ccc" / "38c3-schedule-20251206.xml",
 }
 FORMATS = ["frab-xml", "frab-json", "ical", "csv"]
+ROUND_TRIP = ROOT / "benchmarks" / "interop_round_trip.py"
+# The zone of each conference whose file names none (an organiser gives it with --timezone).
+ZONES = {
+    "camp2019.schedule.xml": "Europe/Berlin",
+    "mrmcd2019.schedule.xml": "Europe/Berlin",
+    "rc3-2020.pretalx.schedule.json": "Europe/Berlin",
+    "pyconfr-2025.submissions-expanded.json": "Europe/Paris",
+    "kielux_2020.ics": "Europe/Berlin",
+}
 BASELINE_CODE = """
 import sys, django
 django.setup()
@@ -134,6 +147,27 @@ def measure_file(slug: str, path: Path, env: dict, runs: int, out_dir: Path) -> 
     }
     result["import"]["factor"] = result["import"]["median_s"] / result["baseline_parse"]["median_s"]
     return result
+
+
+def schedule_files() -> list[Path]:
+    return sorted(
+        path for path in DATA.rglob("*") if path.is_file() and path.suffix in {".xml", ".json", ".ics"}
+    )
+
+
+def measure_round_trips(env: dict, out_dir: Path) -> dict:
+    """Each file's round trips through every format (see benchmarks/interop_round_trip.py)."""
+    results = {}
+    target = out_dir / "round-trip.json"
+    for path in schedule_files():
+        zone = ["--time-zone", ZONES[path.name]] if path.name in ZONES else []
+        step = run([sys.executable, str(ROUND_TRIP), str(path), "--output", str(target), *zone], env)
+        result = json.loads(target.read_text())
+        results[str(path.relative_to(DATA))] = result | {
+            "seconds": step["seconds"],
+            "peak_mib": step["peak_mib"],
+        }
+    return results
 
 
 def wait_for_port(port: int, *, alive=lambda: True, tries: int = 100, pause: float = 0.1) -> None:
@@ -234,6 +268,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--no-round-trips", action="store_true", help="skip the round trips of every file")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="podium-bench-interop-")
@@ -244,6 +279,7 @@ def main() -> int:
             slug: measure_file(slug, path, env, args.runs, Path(data_dir)) for slug, path in FILES.items()
         }
         serving = measure_serving("fosdem-2025", env, args.clients, args.seconds)
+        round_trips = {} if args.no_round_trips else measure_round_trips(env, Path(data_dir))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -256,6 +292,7 @@ def main() -> int:
         "runs": args.runs,
         "files": files,
         "serving": serving,
+        "round_trips": round_trips,
     }
     print_report(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -293,6 +330,25 @@ def print_report(report: dict) -> None:
             f"  {label:<22} {row['requests_per_s']:8.0f} req/s  p50 {row['p50_ms']:6.1f} ms  p99 {row['p99_ms']:6.1f} ms"
         )
     print(f"  schedule.xml / healthz requests per second: x{serving['factor_rps']:.2f}")
+    print_round_trips(report["round_trips"])
+
+
+def print_round_trips(round_trips: dict) -> None:
+    if not round_trips:
+        return
+    print("\nRound trips (differences of the program imported from each export / changes of a re-import):")
+    for name, result in round_trips.items():
+        skipped = sum(result["skipped"].values())
+        print(
+            f"  {name}: {result['sessions_in_file']} sessions in the file, {result['imported']} imported, "
+            f"{skipped} skipped"
+        )
+        for reason, count in sorted(result["skipped"].items(), key=lambda item: -item[1]):
+            print(f"      {count:5d} {reason}")
+        cells = [
+            f"{fmt} {row['differences']}/{row['reimport_changed']}" for fmt, row in result["formats"].items()
+        ]
+        print("    " + ", ".join(cells))
 
 
 if __name__ == "__main__":

@@ -82,6 +82,13 @@ def session_out(session) -> dict:
         "language": session.language,
         "audience_level": session.audience_level,
         "speakers": [{"code": sp["code"], "name": sp["name"]} for sp in session.speakers],
+        "guid": session.guid or str(session.slot_uuid),
+        "subtitle": session.subtitle,
+        "do_not_record": session.do_not_record,
+        "links": session.links,
+        "attachments": session.attachments,
+        "video_url": session.video_url,
+        "feedback_url": session.feedback_url,
     }
 
 

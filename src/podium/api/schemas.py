@@ -164,6 +164,11 @@ class RoomRef(Schema):
     name: str
 
 
+class LinkOut(Schema):
+    title: str
+    url: str
+
+
 class SessionOut(Schema):
     code: str
     kind: Literal["session", "break"]
@@ -182,6 +187,13 @@ class SessionOut(Schema):
     language: str
     audience_level: str
     speakers: list[SpeakerRef]
+    guid: str = Field(description="The source's guid of an imported session (any text), else the slot UUID.")
+    subtitle: str
+    do_not_record: bool = Field(description="The speakers do not consent to recording.")
+    links: list[LinkOut]
+    attachments: list[LinkOut]
+    video_url: str
+    feedback_url: str
 
 
 class SessionPage(Page):

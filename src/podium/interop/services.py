@@ -36,6 +36,8 @@ from podium.base import audit
 from podium.base.errors import ServiceError
 from podium.events.models import Event, Organiser, Room, SessionType, Track
 from podium.events.services import SLUG_RE, create_event, create_organiser
+from podium.interop.exporters.common import own_type_name, person_guid, talk_url
+from podium.interop.exporters.ical import plain_text
 from podium.interop.importers import read_program, zones
 from podium.interop.importers.source import (
     ImportRefused,
@@ -45,7 +47,7 @@ from podium.interop.importers.source import (
     SourceRoom,
     SourceSession,
 )
-from podium.interop.importers.values import same_name, zone
+from podium.interop.importers.values import name_folded, same_name, zone
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState, new_code
@@ -103,7 +105,8 @@ class ImportReport:
         lines = [
             f"{head}{self.format} into event “{self.event_slug}” ({what}); "
             f"{self.sessions_in_file} sessions in the file.",
-            f"{self.created} created, {self.updated} updated.",
+            f"{self.created} created, {self.updated} updated"
+            + ("." if self.created or self.updated else ": nothing changed."),
         ]
         if self.time_zone:
             lines.append(f"Time zone: {self.time_zone} ({self.time_zone_reason}).")
@@ -112,9 +115,10 @@ class ImportReport:
             parts = [
                 f"{c[o]} {o}" for o in ("created", "updated", "moved", "unchanged", "removed", "skipped")
             ]
-            lines.append(
-                f"  {kind.replace('_', ' ')}s: " + ", ".join(p for p in parts if not p.startswith("0 "))
-            )
+            if any(not p.startswith("0 ") for p in parts):
+                lines.append(
+                    f"  {kind.replace('_', ' ')}s: " + ", ".join(p for p in parts if not p.startswith("0 "))
+                )
         lines.append(
             f"Release: {self.release}" if self.release else "No new release: nothing public changed."
         )
@@ -410,18 +414,29 @@ def _tracks(event, program, report) -> dict[str, Track]:
 
 
 def _session_type_name(type_name: str, minutes: int) -> str:
-    return f"{(type_name or 'Session').strip()[:100]} ({minutes} min)"
+    """The type's name with its length ("lecture (45 min)"): the key an import remembers a type by,
+    and its name when the event already has a type of the same name at another length. A name that
+    already ends in " (45 min)" (an export of an earlier import) is not given the length twice."""
+    return f"{(own_type_name(type_name, minutes) or 'Session')[:100]} ({minutes} min)"
 
 
 def _session_type(event, keys: Keys, cache: dict, type_name: str, minutes: int, report) -> SessionType:
-    name = _session_type_name(type_name, minutes)
+    """The event's session type for `type_name` at `minutes`: the one an earlier import made, else one
+    of that name (with or without its length) and length, else a new one named as the source names it
+    (with its length only when the event has that name at another length already)."""
+    own = (own_type_name(type_name, minutes) or "Session")[:100]
+    name = _session_type_name(own, minutes)
     if name.lower() in cache:
         return cache[name.lower()]
     key = f"type:{name.lower()}"
     found = event.session_types.filter(pk=keys.get(key)).first() if keys.get(key) else None
-    found = found or event.session_types.filter(name__iexact=name, duration_minutes=minutes).first()
+    same_length = event.session_types.filter(duration_minutes=minutes)
+    found = (
+        found or same_length.filter(name__iexact=own).first() or same_length.filter(name__iexact=name).first()
+    )
     if found is None:
-        found = SessionType.objects.create(event=event, name=name, duration_minutes=minutes)
+        taken = event.session_types.filter(name__iexact=own).exists()
+        found = SessionType.objects.create(event=event, name=name if taken else own, duration_minutes=minutes)
         report.count("session_type", "created")
     else:
         report.count("session_type", "unchanged")
@@ -448,15 +463,17 @@ class Speakers:
         self.users: dict[str, User] = {}
         self.loaded: dict[int, User | None] = {}
         self.codes = set(SpeakerProfile.objects.filter(event=event).values_list("code", flat=True))
+        self.index: dict | None = None
 
     def user_for(self, person: SourcePerson) -> User:
         """The person's user: found by the source's key only when the names agree (an id reused for
         someone else is a different person, noted in the report), else created."""
-        key = self._key(person)
+        user = self._speaker(person)
+        key = f"user:{user.pk}" if user is not None else self._key(person)
         if key in self.users:
             return self.users[key]
         name = person.name[:120]
-        user = self._known(key)
+        user = user or self._known(key) or self._same_name(person)
         if user is None:
             user = User(email=imported_address(self.event, key), name=name)
             user.set_unusable_password()
@@ -477,9 +494,43 @@ class Speakers:
                     profile.bio = person.bio
                     profile.save(update_fields=["bio"])
             self.report.count("speaker", "updated" if changed else "unchanged")
-        self.keys.remember(key, user)
+        if not key.startswith("user:"):  # found by guid or code: the file's own key may be another's
+            self.keys.remember(key, user)
         self.users[key] = user
         return user
+
+    def _index(self) -> dict:
+        """The event's speakers by the guid and code exports give them, and by name (read once)."""
+        if self.index is None:
+            self.index = {"guid": {}, "code": {}, "name": {}}
+            profiles = SpeakerProfile.objects.filter(event=self.event).select_related("user")
+            for profile in profiles:
+                user = profile.user
+                self.index["guid"][person_guid(self.event, profile.code)] = user
+                self.index["code"][profile.code.upper()] = user
+                self.index["name"].setdefault(name_folded(user.name), []).append(user)
+        return self.index
+
+    def _speaker(self, person: SourcePerson) -> User | None:
+        """The event's speaker a person of Podium's own export is: by the guid exports write (made from
+        the event and the speaker's code), else by code when the names agree."""
+        if not (person.guid or person.code):
+            return None
+        index = self._index()
+        user = index["guid"].get(person.guid.strip().lower()) if person.guid else None
+        if user is None and person.code:
+            user = index["code"].get(person.code.strip().upper())
+            if user is not None and person.named and not same_name(user.name, person.name):
+                user = None
+        return user
+
+    def _same_name(self, person: SourcePerson) -> User | None:
+        """For a person the file knows by name alone (a CSV, an iCal feed), the event's one speaker of
+        that name; None when there is none or several."""
+        if not person.key.startswith("name:"):
+            return None
+        found = self._index()["name"].get(name_folded(person.name), [])
+        return found[0] if len(found) == 1 else None
 
     def _known(self, key: str) -> User | None:
         """The user an earlier import made of `key` (read once)."""
@@ -540,7 +591,55 @@ def _proposal_values(session, tracks, session_type) -> dict:
         "track": tracks.get(session.track.strip()[:120].lower()) if session.track else None,
         "session_type": session_type,
         "language": (session.language or "en")[:10],
+        "subtitle": session.subtitle[:300],
+        "do_not_record": session.do_not_record,
+        "recording_license": session.recording_license[:200],
+        "links": session.links,
+        "attachments": session.attachments,
+        "video_url": session.video_url,
+        "feedback_url": session.feedback_url,
+        "origin_url": session.origin_url,
     }
+
+
+# Derived slot UUIDs: uuid5 in this namespace of the source guid (the same guid gives the same UUID).
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://podium.invalid/source-guid")
+
+
+def derived_uuid(guid: str, scope: str = "") -> uuid.UUID:
+    """The UUID an export shows for a source guid that is not a UUID: UUIDv5 of the guid (of
+    "scope/guid" when another event already uses the plain one), stable on every import."""
+    return uuid.uuid5(GUID_NAMESPACE, f"{scope}/{guid}" if scope else guid)
+
+
+def _slot_uuids(event: Event, guids: list[str]) -> dict:
+    """{source guid: slot UUID} for new slots: a UUID guid is taken as it is, any other guid gives its
+    derived UUID; a guid whose UUIDs another slot already has is left out (its slot gets a random one)."""
+    wanted = {}
+    for guid in guids:
+        if not guid:
+            continue
+        try:
+            wanted[guid] = [uuid.UUID(guid)]
+        except ValueError:
+            wanted[guid] = [derived_uuid(guid), derived_uuid(guid, event.slug)]
+    candidates = [u for options in wanted.values() for u in options]
+    used = set(Slot.objects.filter(uuid__in=candidates).values_list("uuid", flat=True))
+    chosen = {}
+    for guid, options in wanted.items():
+        free = next((u for u in options if u not in used), None)
+        if free is not None:
+            used.add(free)
+            chosen[guid] = free
+    return chosen
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _free_code(taken: set[str], wanted: str) -> str:
@@ -570,6 +669,110 @@ def _utc_minute(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
 
 
+class Guids:
+    """Which source guids the event's sessions keep: each guid once per event (a guid another session
+    already holds is not kept, and the report says so); guids that are not UUIDs are counted for
+    the report, which says that the formats requiring a UUID get one derived from them."""
+
+    def __init__(self, event: Event, report: ImportReport):
+        self.report = report
+        self.holders = dict(event.proposals.exclude(guid="").values_list("guid", "pk"))
+        self.not_uuid: list[str] = []
+
+    def keep(self, session: SourceSession, proposal: Proposal | None) -> str:
+        """The guid to store on the session's proposal ("" when the source gives none or it is taken)."""
+        guid = session.guid.strip()
+        if not guid:
+            return proposal.guid if proposal is not None else ""
+        if len(guid) > 200:
+            self.report.note(
+                f"The guid of “{session.title}” ({session.ref}) is longer than 200 characters; not kept."
+            )
+            return ""
+        holder = self.holders.get(guid)
+        mine = proposal.pk if proposal is not None else None
+        if holder is not None and holder != mine:
+            self.report.note(
+                f"The guid “{guid}” of “{session.title}” ({session.ref}) already belongs to another "
+                "session of the event; not kept for this one."
+            )
+            return ""
+        self.holders[guid] = mine if mine is not None else -len(self.holders) - 1
+        if not _is_uuid(guid):
+            self.not_uuid.append(guid)
+        return guid
+
+    def summarise(self) -> None:
+        """One report line about guids that are not UUIDs."""
+        if self.not_uuid:
+            self.report.note(
+                f"{len(self.not_uuid)} session guids are not UUIDs (for example “{self.not_uuid[0]}”): "
+                "they are kept and given back where a format takes any text (the iCal UID, the API); "
+                "schedule.xml and schedule.json, which require a UUID, carry a UUIDv5 derived from "
+                "each, the same on every import."
+            )
+
+
+def _flat(text: str) -> str:
+    """Text with one kind of line end (an iCal or CSV copy turns CR LF into LF)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _parsed_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value).strip())
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+class Existing:
+    """The event's sessions, for a file's session that no earlier import of its key made: Podium's own
+    export of the event, or another file with the same sessions. Matched by guid (the slot's UUID, which
+    exports write, or the guid the session keeps from its source), then by code or slot id when the title
+    or the start agrees too (another system's ids are not ours), then by title and start. Each session
+    of the event is matched once."""
+
+    def __init__(self, event: Event):
+        self.claimed: set[int] = set()
+        self.by_uuid: dict[uuid.UUID, int] = {}
+        self.by_guid: dict[str, int] = {}
+        self.by_code: dict[str, tuple] = {}
+        self.by_id: dict[str, tuple] = {}
+        self.by_title_start: dict[tuple, int] = {}
+        keeps_guid = any(f.name == "guid" for f in Proposal._meta.concrete_fields)
+        names = ["proposal_id", "uuid", "pk", "start", "proposal__code", "proposal__title"]
+        rows = Slot.objects.filter(event=event, kind=SlotKind.SESSION, proposal__isnull=False)
+        for row in rows.values_list(*names, *(["proposal__guid"] if keeps_guid else [])):
+            pk, slot_uuid, slot_id, start, code, title = row[:6]
+            folded = name_folded(title)
+            self.by_uuid[slot_uuid] = pk
+            if keeps_guid and row[6]:
+                self.by_guid[row[6]] = pk
+            self.by_code[code.upper()] = (pk, folded, start)
+            self.by_id[str(slot_id)] = (pk, folded, start)
+            if start is not None:
+                self.by_title_start.setdefault((folded, start), pk)
+
+    def find(self, session: SourceSession, start: dt.datetime) -> int | None:
+        """The proposal id of the event's session that `session` is, or None."""
+        guid = session.guid.strip()
+        guid = guid or (session.key[5:] if session.key.startswith("guid:") else "")
+        by_uuid = self.by_uuid.get(_parsed_uuid(guid)) if guid else None
+        if by_uuid is not None and by_uuid not in self.claimed:
+            return by_uuid
+        for candidate in (guid, guid.rpartition("@")[0]):  # an iCal UID is "guid@host"
+            if candidate and self.by_guid.get(candidate) not in (None, *self.claimed):
+                return self.by_guid[candidate]
+        folded = name_folded(session.title)
+        ident = session.key[3:] if session.key.startswith("id:") else ""
+        for index, value in ((self.by_code, session.code.strip().upper()), (self.by_id, ident)):
+            pk, title, placed = index.get(value, (None, "", None)) if value else (None, "", None)
+            if pk is not None and pk not in self.claimed and (title == folded or placed == start):
+                return pk
+        pk = self.by_title_start.get((folded, start))
+        return pk if pk is not None and pk not in self.claimed else None
+
+
 class Sessions:
     """Creates new sessions and places them; updates and moves the ones an earlier import created."""
 
@@ -582,6 +785,9 @@ class Sessions:
         self.moves: list[tuple[SourceSession, Proposal, Room]] = []
         self.codes = set(event.proposals.values_list("code", flat=True))
         self.pending: list[tuple] = []
+        self.existing = Existing(event)
+        self.absent: frozenset[str] = frozenset()  # proposal fields the file does not carry
+        self.guids = Guids(event, report)
 
     def take(self, session: SourceSession) -> None:
         problem = _problem(session, self.rooms)
@@ -591,23 +797,59 @@ class Sessions:
             self.report.skip("session", session.ref, problem)
             return
         self.seen.add(session.key)
-        session_type = _session_type(
-            self.event,
-            self.type_keys,
-            self.type_cache,
-            session.type_name,
-            session.duration_minutes,
-            self.report,
-        )
-        data = _proposal_values(session, self.tracks, session_type)
+        proposal = self._match(session)
+        data = _proposal_values(session, self.tracks, self._type_for(session, proposal))
         users = [self.speakers.user_for(person) for person in session.persons]
         room = self.rooms[session.room.strip()[:120].lower()]
-        known = self.keys.get(session.key)
-        proposal = self.event.proposals.filter(pk=known).first() if known else None
+        data["guid"] = self.guids.keep(session, proposal)
+        if session.refused:
+            self.report.note(
+                f"Left out of “{session.title}” ({session.ref}), not an http(s) address: "
+                + "; ".join(session.refused)
+                + "."
+            )
         if proposal is None:
             self._create(session, data, users, room)
         else:
             self._update(session, proposal, data, users, room)
+
+    def _match(self, session: SourceSession) -> Proposal | None:
+        """The event's session this one is: the one an earlier import of its key made, else one found by
+        guid, code, id or title and start (see `Existing`); None for a new session."""
+        known = self.keys.get(session.key)
+        proposal = None
+        if known and known not in self.existing.claimed:
+            proposal = self.event.proposals.filter(pk=known).first()
+        if proposal is None:
+            found = self.existing.find(session, _utc_minute(session.start))
+            proposal = self.event.proposals.filter(pk=found).first() if found else None
+            if proposal is not None:
+                self.keys.remember(session.key, proposal)
+        if proposal is not None:
+            self.existing.claimed.add(proposal.pk)
+            own = getattr(proposal, "guid", "")
+            exported = self.existing.by_uuid.get(_parsed_uuid(session.guid)) == proposal.pk
+            if session.guid and (exported or (own and session.guid.rpartition("@")[0] == own)):
+                session.guid = own  # the guid an export gives it (slot UUID, iCal UID): it keeps its own
+        return proposal
+
+    def _type_for(self, session: SourceSession, proposal: Proposal | None) -> SessionType:
+        """The session type: an existing session keeps its own when it has the session's length and the
+        file gives the same name or none (an iCal feed); else the type of that name (the file's, else
+        the current one's) and length (a session's length is its type's)."""
+        current = proposal.session_type if proposal is not None else None
+        name = session.type_name
+        if current is not None:
+            own = own_type_name(current.name, current.duration_minutes)
+            if "session_type" in self.absent:
+                name = own
+            if current.duration_minutes == session.duration_minutes and same_name(
+                own, own_type_name(name or "Session", session.duration_minutes)
+            ):
+                return current
+        return _session_type(
+            self.event, self.type_keys, self.type_cache, name, session.duration_minutes, self.report
+        )
 
     def _create(self, session, data, users, room) -> None:
         """New sessions wait until moves are done, then are placed together (see `create_new`)."""
@@ -644,21 +886,33 @@ class Sessions:
             ],
             batch_size=1000,
         )
-        guids = _free_uuids(Slot, [session.guid for session, *_ in new])
+        guids = _slot_uuids(self.event, [data["guid"] for _session, data, *_ in new])
         slots = []
-        for proposal, (session, _data, _users, room, start, end) in zip(proposals, new, strict=True):
+        for proposal, (session, data, _users, room, start, end) in zip(proposals, new, strict=True):
             slot = Slot(
                 event=self.event, proposal=proposal, kind=SlotKind.SESSION, room=room, start=start, end=end
             )
-            slot.uuid = guids.get(session.guid) or slot.uuid
+            slot.uuid = guids.get(data["guid"]) or slot.uuid
             slots.append(slot)
             self.keys.remember(session.key, proposal)
         Slot.objects.bulk_create(slots, batch_size=500)
         self.report.count("session", "created", len(slots))
 
     def _update(self, session, proposal, data, users, room) -> None:
+        # What the file does not say is kept (the session type is chosen by `_type_for`).
+        for name in (self.absent - {"session_type"}) | ({"language"} if not session.language else set()):
+            data.pop(name, None)
+        for name in ("abstract", "description"):
+            if (
+                name in data
+                and data[name]
+                and _flat(data[name]) == _flat(plain_text(getattr(proposal, name)))
+            ):
+                data.pop(name)  # the plain-text copy of the text (iCal) does not replace it
+        if data.get("origin_url") == talk_url(self.event.slug, proposal.code):
+            data.pop("origin_url")  # the session's own page here (an export's <url>) is not its origin
         changed = [name for name, value in data.items() if getattr(proposal, name) != value]
-        if proposal.state != ProposalState.CONFIRMED:
+        if proposal.state not in SCHEDULABLE:
             data["state"], changed = ProposalState.CONFIRMED, [*changed, "state"]
         if changed:
             for name, value in data.items():
@@ -699,8 +953,13 @@ class Sessions:
 
     def unschedule_missing(self) -> None:
         """Sessions an earlier import placed that the file no longer lists come off the grid."""
-        gone = [pk for key, pk in self.keys.ids.items() if key not in self.seen]
-        for proposal in self.event.proposals.filter(pk__in=gone, slot__start__isnull=False):
+        gone = [
+            pk
+            for key, pk in self.keys.ids.items()
+            if key not in self.seen and pk not in self.existing.claimed
+        ]
+        placed = self.event.proposals.filter(pk__in=gone, slot__start__isnull=False, state__in=SCHEDULABLE)
+        for proposal in placed:
             schedule.unschedule_session(
                 event=self.event, proposal=proposal, version=proposal.slot.version, by=self.by
             )
@@ -823,6 +1082,7 @@ def _apply(event, program, report, by, progress) -> None:
     sessions = Sessions(
         event=event, rooms=rooms, tracks=tracks, speakers=Speakers(event, report), report=report, by=by
     )
+    sessions.absent = program.absent_fields
     for session in program.sessions:
         sessions.take(session)
         if progress is not None:
@@ -830,6 +1090,7 @@ def _apply(event, program, report, by, progress) -> None:
     sessions.unschedule_missing()
     sessions.place_moves()
     sessions.create_new()
+    sessions.guids.summarise()
     for keys in (sessions.keys, sessions.type_keys, sessions.speakers.keys):
         keys.save()
 

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track
 from podium.proposals.enums import ProposalState, new_code
+from podium.proposals.links import MAX_URL, validate_links, validate_web_url
 
 
 class SpeakerProfile(models.Model):
@@ -65,6 +66,30 @@ class Proposal(models.Model):
     audience_level = models.CharField(max_length=20, choices=AUDIENCE_LEVELS, default="beginner")
     language = models.CharField(max_length=10, default="en")
     notes = models.TextField(blank=True, help_text="For the organisers only.")
+    subtitle = models.CharField(max_length=300, blank=True)
+    do_not_record = models.BooleanField(
+        default=False, verbose_name="do not record", help_text="The speakers do not consent to recording."
+    )
+    recording_license = models.CharField(max_length=200, blank=True, verbose_name="recording licence")
+    # [{"title", "url"}], http(s) addresses only (see proposals.links)
+    links = models.JSONField(default=list, blank=True, validators=[validate_links])
+    attachments = models.JSONField(default=list, blank=True, validators=[validate_links])
+    video_url = models.CharField(
+        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name="video address"
+    )
+    feedback_url = models.CharField(
+        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name="feedback address"
+    )
+    origin_url = models.CharField(
+        max_length=MAX_URL,
+        blank=True,
+        validators=[validate_web_url],
+        verbose_name="origin address",
+        help_text="The session's page in the system it was imported from.",
+    )
+    # The session's identifier in the system it was imported from (any text, unique in the event);
+    # exports give it back where the format allows any text, see docs/formats.md.
+    guid = models.CharField(max_length=200, blank=True, verbose_name="source guid")
     state = models.CharField(max_length=20, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
     # A decision taken but not yet sent to the speakers; speakers keep seeing `state` until then.
     pending_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")
@@ -89,6 +114,9 @@ class Proposal(models.Model):
                 name="proposal_submission_key_unique",
             ),
             models.CheckConstraint(condition=Q(state__in=ProposalState.values), name="proposal_state_valid"),
+            models.UniqueConstraint(
+                fields=["event", "guid"], condition=~Q(guid=""), name="proposal_guid_unique"
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,17 @@ PROPOSAL_FIELDS = (
     "audience_level",
     "language",
     "notes",
+)
+# What organisers edit besides (imported sessions bring them; speakers do not edit them).
+ORGANISER_FIELDS = (
+    "subtitle",
+    "do_not_record",
+    "recording_license",
+    "links",
+    "attachments",
+    "video_url",
+    "feedback_url",
+    "origin_url",
 )
 CONFIRM_SALT = "podium.proposals.confirm"
 
@@ -208,10 +220,21 @@ def speaker_can_edit(proposal: Proposal) -> bool:
 
 
 @transaction.atomic
+def _check_addresses(data: dict) -> None:
+    """Links and addresses must be http(s) (proposals.links); anything else is refused."""
+    for name in ORGANISER_FIELDS:
+        if name in data:
+            try:
+                Proposal._meta.get_field(name).run_validators(data[name])
+            except ValidationError as exc:
+                raise ServiceError(" ".join(exc.messages), field=name) from exc
+
+
 def update_proposal(
     *, proposal: Proposal, by, data: dict, version: int, as_organiser: bool = False
 ) -> Proposal:
-    """Edit a proposal. Speakers may edit until the deadline; organisers at any time.
+    """Edit a proposal. Speakers may edit until the deadline; organisers at any time, and only they
+    edit ORGANISER_FIELDS (recording consent, links, addresses).
 
     A stale `version` (someone saved in between) is refused. Side effects: audit entry with the changed fields.
     """
@@ -228,8 +251,10 @@ def update_proposal(
             "Someone else saved this proposal while you were editing. Review their changes and edit again."
         )
     _check_event_objects(locked.event, {"session_type": locked.session_type, **data})
+    if as_organiser:
+        _check_addresses(data)
     changed = {}
-    for name in PROPOSAL_FIELDS:
+    for name in PROPOSAL_FIELDS + (ORGANISER_FIELDS if as_organiser else ()):
         if name in data and getattr(locked, name) != data[name]:
             changed[name] = str(data[name]) if data[name] is not None else None
             setattr(locked, name, data[name])

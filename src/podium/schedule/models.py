@@ -135,6 +135,16 @@ class ReleasedSession(models.Model):
     audience_level = models.CharField(max_length=20, blank=True)
     # [{"code", "name"}] in the speakers' order on the proposal
     speakers = models.JSONField(default=list)
+    # Copied from the proposal (see proposals.models.Proposal); links are [{"title", "url"}].
+    guid = models.CharField(max_length=200, blank=True, help_text="The source's guid of an imported session.")
+    subtitle = models.CharField(max_length=300, blank=True)
+    do_not_record = models.BooleanField(default=False)
+    recording_license = models.CharField(max_length=200, blank=True)
+    links = models.JSONField(default=list)
+    attachments = models.JSONField(default=list)
+    video_url = models.CharField(max_length=500, blank=True)
+    feedback_url = models.CharField(max_length=500, blank=True)
+    origin_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["start", "room_id", "id"]

@@ -93,10 +93,19 @@ class _Calendars:
 
 
 def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
+    """The speakers a notice can reach: an address in the reserved `.invalid` domain (RFC 2606: an
+    imported or erased person's) never gets one, so no calendar is rendered for it either."""
     proposals = event.proposals.filter(code__in=codes).prefetch_related(
         Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
     )
-    return {p.code: [link.user for link in p.speaker_links.all()] for p in proposals}
+    return {
+        p.code: [link.user for link in p.speaker_links.all() if not _undeliverable(link.user.email)]
+        for p in proposals
+    }
+
+
+def _undeliverable(address: str) -> bool:
+    return address.lower().rstrip(".").endswith(".invalid")
 
 
 def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:

@@ -66,12 +66,28 @@ SESSION_FIELDS = (
 )
 
 
+# Fields copied from the proposal as they are. In the fingerprint only when set, so programs that
+# use none of them keep the fingerprint they had before these fields existed.
+EXTRA_FIELDS = (
+    "guid",
+    "subtitle",
+    "do_not_record",
+    "recording_license",
+    "links",
+    "attachments",
+    "video_url",
+    "feedback_url",
+    "origin_url",
+)
+
+
 def released_session_payload(session: ReleasedSession) -> dict:
-    return {
+    payload = {
         name: (str(value) if name in ("slot_uuid", "room_uuid", "start", "end", "day") and value else value)
         for name in SESSION_FIELDS
         for value in [getattr(session, name)]
     }
+    return payload | {name: getattr(session, name) for name in EXTRA_FIELDS if getattr(session, name)}
 
 
 def session_dict(session: ReleasedSession) -> dict:
@@ -169,6 +185,7 @@ def build_snapshot(event: Event, *, for_publishing: bool = True) -> Snapshot:
                 language=proposal.language if proposal else "",
                 audience_level=proposal.audience_level if proposal else "",
                 speakers=speakers,
+                **({name: getattr(proposal, name) for name in EXTRA_FIELDS} if proposal else {}),
             )
         )
     users = {

@@ -9,7 +9,7 @@ from PIL import Image
 
 from podium.attendance.services import set_star
 from podium.base.uploads import clean_image
-from podium.proposals.models import SpeakerProfile
+from podium.proposals.models import Proposal, SpeakerProfile
 from podium.proposals.services import save_speaker_profile
 from tests import factories
 from tests.program import (
@@ -529,3 +529,51 @@ def test_releases_query_count_is_constant(client, event, scheduler):
             release(event, scheduler)
 
     assert_constant_queries(client, url("releases", event), grow)
+
+
+# --- Recording consent, slides, links and video on the talk page -----------------------------------
+
+
+def test_talk_page_shows_not_recorded_links_attachments_and_video(client, program):
+    event, alpha = program["event"], program["alpha"]
+    Proposal.objects.filter(pk=alpha.pk).update(
+        subtitle="The short version",
+        do_not_record=True,
+        links=[{"title": "Project <site>", "url": "https://example.org/project?a=1&b=2"}],
+        attachments=[{"title": "Slides (PDF)", "url": "https://example.org/slides.pdf"}],
+        feedback_url="https://example.org/feedback",
+    )
+    release(event, program["scheduler"])
+
+    html = client.get(talk_url(alpha)).content.decode()
+
+    assert '<p class="subtitle">The short version</p>' in html
+    assert "<strong>Not recorded</strong>" in html
+    assert '<a href="https://example.org/slides.pdf" rel="nofollow noopener">Slides (PDF)</a>' in html
+    assert (
+        '<a href="https://example.org/project?a=1&amp;b=2" rel="nofollow noopener">Project &lt;site&gt;</a>'
+        in html
+    )
+    assert '<a href="https://example.org/feedback" rel="nofollow noopener">Give feedback</a>' in html
+
+
+def test_talk_page_links_the_video_of_a_recorded_talk(client, program):
+    event, alpha, beta = program["event"], program["alpha"], program["beta"]
+    Proposal.objects.filter(pk=alpha.pk).update(video_url="https://media.example.org/alpha.mp4")
+    release(event, program["scheduler"])
+
+    html = client.get(talk_url(alpha)).content.decode()
+    plain = client.get(talk_url(beta)).content.decode()
+
+    assert '<a href="https://media.example.org/alpha.mp4" rel="nofollow noopener">Video</a>' in html
+    assert "Not recorded" not in html
+    assert "Slides, links and video" not in plain
+
+
+def test_talk_page_reads_the_fields_from_the_release(client, program):
+    alpha = program["alpha"]
+    Proposal.objects.filter(pk=alpha.pk).update(do_not_record=True)  # in the draft only
+
+    html = client.get(talk_url(alpha)).content.decode()
+
+    assert "Not recorded" not in html

@@ -22,6 +22,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # The longest duration both readings of "HH:MM" agree on (a three-part value is ambiguous).
 _MAX_MINUTES = 23 * 60 + 59
+_MINUTES_SUFFIX = re.compile(r"\s*\((\d+) min\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,17 @@ def track_slug(name: str) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", slugify(name)).strip("-") or "track"
     text = text if text[0].isalpha() else f"t-{text}"
     return text if len(text) >= 2 else f"{text}-track"
+
+
+def own_type_name(name: str, minutes: int | None = None) -> str:
+    """A session type's own name, without the " (45 min)" an import adds to tell apart types of one
+    name and several lengths (only when it is `minutes`, when given): exports write "lecture", and an
+    import of that file finds the type by name and length, so names never grow on a round trip."""
+    name = (name or "").strip()
+    match = _MINUTES_SUFFIX.search(name)
+    if match and match.start() > 0 and (minutes is None or int(match.group(1)) == minutes):
+        return name[: match.start()].strip()
+    return name
 
 
 def hex_colour(value: str) -> str | None:

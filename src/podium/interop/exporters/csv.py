@@ -8,6 +8,7 @@ would run as a formula (= + - @, tab, carriage return) are prefixed with a quote
 import csv
 import io
 
+from podium.proposals.links import as_lines
 from podium.proposals.models import SpeakerProfile
 from podium.schedule.models import Release, SlotKind
 from podium.schedule.queries import released_sessions
@@ -28,9 +29,18 @@ SESSION_COLUMNS = (
     "language",
     "state",
     "abstract",
+    "do_not_record",
+    "links",
+    "speaker_codes",
 )
 SPEAKER_COLUMNS = ("code", "name", "email", "sessions")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def names_cell(name: str) -> str:
+    """A speaker's name in the ";"-separated speakers cell: a ";" (or a backslash) in it is escaped
+    with a backslash, as the importer reads it."""
+    return name.replace("\\", "\\\\").replace(";", "\\;")
 
 
 def safe_cell(value) -> str:
@@ -56,9 +66,9 @@ def render_sessions(release: Release) -> common.Export:
         (
             session.code,
             session.title,
-            ", ".join(speaker["name"] for speaker in session.speakers),
+            "; ".join(names_cell(speaker["name"]) for speaker in session.speakers),
             session.track_name,
-            session.session_type,
+            common.own_type_name(session.session_type, session.duration_minutes),
             session.room_name,
             common.local_iso(session.start, tz),
             common.local_iso(session.end, tz),
@@ -66,6 +76,9 @@ def render_sessions(release: Release) -> common.Export:
             session.language,
             states.get(session.code, ""),
             session.abstract,
+            "yes" if session.do_not_record else "",
+            as_lines(session.links),
+            "; ".join(speaker["code"] for speaker in session.speakers),
         )
         for session in sessions
     ]

@@ -41,6 +41,15 @@ class Session:
     language: str
     url: str
     persons: list[Person]
+    source_guid: str = ""  # the imported session's own guid (any text); `guid` is always a UUID
+    subtitle: str = ""
+    do_not_record: bool = False
+    recording_license: str = ""
+    links: list[dict] = field(default_factory=list)  # [{"title", "url"}], http(s) only
+    attachments: list[dict] = field(default_factory=list)
+    video_url: str = ""
+    feedback_url: str = ""
+    origin_url: str = ""
 
 
 @dataclass
@@ -78,7 +87,7 @@ def _session(event, released, person_ids: dict[str, int]) -> Session:
         code=released.code,
         room=common.clean(released.room_name),
         title=common.clean(released.title),
-        type=common.clean(released.session_type),
+        type=common.clean(common.own_type_name(released.session_type, released.duration_minutes)),
         start=released.start.astimezone(tz),
         end=released.end.astimezone(tz),
         minutes=released.duration_minutes,
@@ -97,7 +106,20 @@ def _session(event, released, person_ids: dict[str, int]) -> Session:
             )
             for speaker in released.speakers
         ],
+        source_guid=released.guid,
+        subtitle=common.clean(released.subtitle),
+        do_not_record=released.do_not_record,
+        recording_license=common.clean(released.recording_license),
+        links=_references(released.links),
+        attachments=_references(released.attachments),
+        video_url=common.clean(released.video_url),
+        feedback_url=common.clean(released.feedback_url),
+        origin_url=common.clean(released.origin_url),
     )
+
+
+def _references(items) -> list[dict]:
+    return [{"title": common.clean(item["title"]), "url": common.clean(item["url"])} for item in items or []]
 
 
 def build(release: Release) -> Schedule:

@@ -1,7 +1,8 @@
 """schedule.json: the frab data as JSON, valid against the c3voc JSON schema (draft 6).
 
-Persons follow the schema's pretalx shape ({name, code, guid, id}); adding `public_name` would make
-them match the frab shape too, which the schema's `oneOf` forbids.
+Persons follow the schema's pretalx shape ({name, public_name, code, guid}): clients that read either
+name show it. They carry no integer `id`: with both `id` and `public_name` a person would match the
+frab shape too, which the schema's `oneOf` forbids; the guid (and code) identify a person instead.
 """
 
 import json
@@ -31,21 +32,37 @@ def _event(session: frab.Session) -> dict:
         "slug": session.slug,
         "url": session.url,
         "title": session.title,
-        "subtitle": "",
+        "subtitle": session.subtitle,
         "track": session.track or None,
         "type": session.type,
         "language": session.language or None,
         "abstract": session.abstract,
         "description": session.description,
-        "recording_license": "",
-        "do_not_record": False,
+        "recording_license": session.recording_license,
+        "do_not_record": session.do_not_record,
         "persons": [
-            {"name": person.name, "code": person.code, "guid": person.guid}
-            | ({"id": person.id} if person.id is not None else {})
+            {"name": person.name, "public_name": person.name}
+            | ({"code": person.code} if _CODE.match(person.code) else {})
+            | {"guid": person.guid}
             for person in session.persons
         ],
-        "links": [],
+        "links": session.links + _video(session),
+        **_optional(session),
     }
+
+
+def _video(session: frab.Session) -> list[dict]:
+    """The schema has no video address: it goes into the links as type "media" (the importer reads
+    it back from there)."""
+    return [{"type": "media", "title": "Video", "url": session.video_url}] if session.video_url else []
+
+
+def _optional(session: frab.Session) -> dict:
+    return (
+        ({"attachments": session.attachments} if session.attachments else {})
+        | ({"feedback_url": session.feedback_url} if session.feedback_url else {})
+        | ({"origin_url": session.origin_url} if session.origin_url else {})
+    )
 
 
 def _conference(schedule: frab.Schedule) -> dict:

@@ -1,7 +1,11 @@
 """schedule.xml: the frab/Pentabarf format every schedule app reads, valid against the c3voc XSD.
 
 `<schedule>`, `<generator>`, `<version>` and `<conference>` come first, so `<conference>` sits within
-the first kilobyte (Giggity sniffs the format there). `<link>` elements, when there are any, carry
+the first kilobyte (Giggity sniffs the format there), and the first `<day>` within the first 5 KB (some
+clients read no further to recognise a schedule): the conference's `<track>` list (names and colours)
+is written only when it takes at most TRACKS_BUDGET bytes; a longer one (FOSDEM's 70 tracks) is left
+out, since the XSD allows tracks nowhere after the days. Each event still names its track, and
+schedule.json lists every track with its colour. `<link>` elements, when there are any, carry
 text and attributes only: clients flatten child elements into the event.
 """
 
@@ -17,6 +21,7 @@ from . import common, frab
 CONTENT_TYPE = "application/xml; charset=utf-8"
 # The XSD's pattern for `event@code` (pretalx-style codes); other codes are left out.
 _CODE = re.compile(r"[0-9A-Z]{6}")
+TRACKS_BUDGET = 3072
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes):
@@ -38,11 +43,15 @@ def _conference(root, schedule: frab.Schedule):
     _sub(conference, "base_url", schedule.base_url)
     _sub(conference, "url", schedule.url)
     _sub(conference, "time_zone_name", schedule.time_zone_name)
+    tracks = []
     for track in schedule.tracks:
         attributes = {"name": track["name"], "slug": track["slug"]}
         if track["color"]:
             attributes["color"] = track["color"]
-        _sub(conference, "track", track["name"], **attributes)
+        tracks.append(_sub(conference, "track", **attributes))
+    if sum(len(etree.tostring(track, encoding="utf-8")) + 5 for track in tracks) > TRACKS_BUDGET:
+        for track in tracks:
+            conference.remove(track)
 
 
 def _event(room_element, session: frab.Session):
@@ -52,7 +61,7 @@ def _event(room_element, session: frab.Session):
     element = _sub(room_element, "event", **attributes)
     _sub(element, "room", session.room)
     _sub(element, "title", session.title)
-    _sub(element, "subtitle", "")
+    _sub(element, "subtitle", session.subtitle)
     _sub(element, "type", session.type)
     _sub(element, "date", session.start.replace(microsecond=0).isoformat())
     _sub(element, "start", session.start.strftime("%H:%M"))
@@ -69,10 +78,22 @@ def _event(room_element, session: frab.Session):
     _sub(element, "language", session.language)
     _sub(element, "description", session.description)
     recording = _sub(element, "recording")
-    _sub(recording, "license", "")
-    _sub(recording, "optout", "false")
-    _sub(element, "links")
+    _sub(recording, "license", session.recording_license)
+    _sub(recording, "optout", "true" if session.do_not_record else "false")
+    links = _sub(element, "links")
+    for item in session.links:
+        _sub(links, "link", item["title"], href=item["url"])
+    if session.attachments:
+        attachments = _sub(element, "attachments")
+        for item in session.attachments:
+            _sub(attachments, "attachment", item["title"], href=item["url"])
+    if session.video_url:
+        _sub(element, "video_download_url", session.video_url)
     _sub(element, "url", session.url)
+    if session.feedback_url:
+        _sub(element, "feedback_url", session.feedback_url)
+    if session.origin_url:
+        _sub(element, "origin_url", session.origin_url)
 
 
 def render(release: Release) -> common.Export:

@@ -5,6 +5,11 @@ the slot's UUID and never changes; SEQUENCE counts the releases that moved or ch
 (and the one that cancelled it), so a subscribed calendar takes the newer copy. A session cancelled
 in this release stays in the feed with STATUS:CANCELLED at its last public place, rather than
 silently vanishing from calendars that already hold it.
+
+SUMMARY is the title alone (with the session's LANGUAGE); the speakers are X-PODIUM-SPEAKER properties
+(name, and code in X-PODIUM-CODE) and the first line of DESCRIPTION, the track is CATEGORIES, and the
+calendar names the event's zone (X-WR-TIMEZONE) and carries its VTIMEZONE, so Podium reads its own
+feed back unchanged (see docs/formats.md).
 """
 
 import datetime as dt
@@ -24,6 +29,9 @@ from . import common
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 _REVISING = (changelog.MOVED, changelog.CHANGED, changelog.CANCELLED)
+# The first line of DESCRIPTION when a session has speakers (the importer recognises it).
+SPEAKERS_LINE = "Speakers: "
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")  # RFC 5646, as LANGUAGE= takes it
 
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#\d+;")
@@ -100,18 +108,69 @@ def _matches(session: ReleasedSession, *, room_uuid, speaker_code, talk_code, co
 
 def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled: bool):
     vevent = icalendar.Event()
-    vevent.add("uid", f"{session.slot_uuid}@{settings.SITE_HOST}")
+    vevent.add("uid", _uid(session))
     vevent.add("dtstamp", stamp)
     vevent.add("sequence", sequence)
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    names = ", ".join(speaker["name"] for speaker in session.speakers)
-    vevent.add("summary", f"{session.title} - {names}" if names else session.title)
+    language = {"LANGUAGE": session.language} if _LANGUAGE.fullmatch(session.language or "") else {}
+    vevent.add("summary", session.title, parameters=language)
+    if session.language and not language:  # not a language tag ("de, en"): the importer reads it here
+        vevent.add("x-podium-language", _one_line(session.language))
+    for speaker in session.speakers:
+        vevent.add(
+            "x-podium-speaker", _one_line(speaker["name"]), parameters={"X-PODIUM-CODE": speaker["code"]}
+        )
+    if session.track_name:
+        vevent.add("categories", [session.track_name])
     vevent.add("location", session.room_name)
     vevent.add("url", common.talk_url(event.slug, session.code))
-    vevent.add("description", plain_text(session.abstract))
+    vevent.add("description", description(session))
+    if getattr(session, "do_not_record", False):
+        vevent.add("x-podium-do-not-record", icalendar.vText("TRUE"))
     vevent.add("dtstart", session.start.astimezone(dt.UTC))
     vevent.add("dtend", session.end.astimezone(dt.UTC))
+    for item in [*session.links, *session.attachments]:
+        vevent.add("attach", item["url"])
+    if session.video_url:
+        vevent.add("attach", session.video_url)
     return vevent
+
+
+def description(session: ReleasedSession) -> str:
+    """DESCRIPTION: a line naming the speakers (calendar apps show SUMMARY and DESCRIPTION only), a
+    blank line, the abstract as plain text. The importer takes the speakers line off again."""
+    names = ", ".join(speaker["name"] for speaker in session.speakers)
+    abstract = plain_text(session.abstract)
+    if not names:
+        return abstract
+    return f"{SPEAKERS_LINE}{names}\n\n{abstract}" if abstract else f"{SPEAKERS_LINE}{names}"
+
+
+def _one_line(text: str) -> icalendar.vText:
+    """An X- property value as escaped text on one line (see the feed name below), spaces kept."""
+    return icalendar.vText(re.sub(r"[\r\n]+", " ", str(text)))
+
+
+def _zone(calendar, release: Release, sessions) -> None:
+    """X-WR-TIMEZONE and the VTIMEZONE of the event's zone over the event's days: the zone's name for
+    the importers, and a component even when the feed has no session (RFC 5545 wants one)."""
+    event = release.event
+    days = [*event.days, *(session.start.astimezone(event.tz).date() for session in sessions)]
+    first, last = min(days), max(days)
+    calendar.add("x-wr-timezone", icalendar.vText(event.timezone))
+    calendar.add_component(
+        icalendar.Timezone.from_tzid(
+            event.timezone, first_date=first - dt.timedelta(days=1), last_date=last + dt.timedelta(days=2)
+        )
+    )
+
+
+def _uid(session: ReleasedSession) -> str:
+    """The slot's UUID at this host; an imported session gives back its source guid instead (as it
+    is when it already names a host)."""
+    if "@" in session.guid:
+        return session.guid
+    return f"{session.guid or session.slot_uuid}@{settings.SITE_HOST}"
 
 
 def _feed_name(release: Release, entries, *, room_uuid, speaker_code, talk_code, codes) -> str:
@@ -153,6 +212,7 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     # An X- property is not known to be text, so it is not escaped for us: a line break in a name (an
     # imported room, a crafted event name) would end the content line. A feed name is one line.
     calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **filters).split())))
+    _zone(calendar, release, [session for session, _ in entries])
     stamp = release.published_at.astimezone(dt.UTC)
     sequences = _sequences(release)
     for session, cancelled in entries:

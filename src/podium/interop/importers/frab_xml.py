@@ -147,7 +147,14 @@ def _persons(event) -> list[SourcePerson]:
         name = values.text(person.text) or _text(person, "name") or _text(person, "public_name")
         if name:
             ident = person.get("id") or person.get("guid") or person.get("code")
-            people.append(SourcePerson(key=values.person_key(ident=ident, name=name), name=name))
+            people.append(
+                SourcePerson(
+                    key=values.person_key(ident=ident, name=name),
+                    name=name,
+                    guid=values.text(person.get("guid")),
+                    code=values.text(person.get("code")),
+                )
+            )
     return people
 
 
@@ -159,13 +166,38 @@ def _code(event) -> str:
     return ""
 
 
-def _session(event, day, room, tz, day_change) -> SourceSession:
+def _references(event, path: str, base: str) -> list[tuple[str, str]]:
+    """(title, address) of each `<link href>title</link>` (or `<attachment>`); a hub-style element with
+    `<url>`/`<title>` children is read too, so its title never becomes the event's."""
+    found = []
+    for node in event.iterfind(path):
+        href = node.get("href") or _text(node, "url") or _text(node, "href")
+        title = _text(node, "title") or values.text(node.text)
+        if href:
+            found.append((title, values.absolute_url(base, href)))
+    return found
+
+
+def _extras(event, session: SourceSession, base: str) -> None:
+    """The fields beyond the program: subtitle, recording consent, links, attachments, addresses."""
+    session.subtitle = _text(event, "subtitle")
+    recording = event.find("recording")
+    if recording is not None:
+        session.do_not_record = values.flag(_text(recording, "optout"))
+        session.recording_license = _text(recording, "license")[:200]
+    session.links = session.web_links("link", _references(event, "links/link", base))
+    session.attachments = session.web_links("attachment", _references(event, "attachments/attachment", base))
+    session.video_url = session.web_url("video address", _text(event, "video_download_url"))
+    session.feedback_url = session.web_url("feedback address", _text(event, "feedback_url"))
+    session.origin_url = session.web_url("origin address", _text(event, "origin_url") or _text(event, "url"))
+
+
+def _session(event, day, room, tz, day_change, base: str = "") -> SourceSession:
     title = _text(event, "title")
-    subtitle = _text(event, "subtitle")
     guid = (event.get("guid") or "").strip()
     ident = (event.get("id") or "").strip()
     start = _start(event, day, tz, day_change)
-    return SourceSession(
+    session = SourceSession(
         key=f"guid:{guid}" if guid else (f"id:{ident}" if ident else f"slug:{_text(event, 'slug')}"),
         ref=_ref(event),
         title=title,
@@ -178,10 +210,12 @@ def _session(event, day, room, tz, day_change) -> SourceSession:
         track=_text(event, "track"),
         type_name=_text(event, "type"),
         language=_text(event, "language"),
-        abstract=_text(event, "abstract") or subtitle,
+        abstract=_text(event, "abstract"),
         description=_text(event, "description"),
         persons=_persons(event),
     )
+    _extras(event, session, base)
+    return session
 
 
 def parse(data: bytes) -> SourceProgram:
@@ -191,6 +225,7 @@ def parse(data: bytes) -> SourceProgram:
         raise ImportRefused(f"This XML file is not a schedule: its root element is <{root.tag}>.")
     program = SourceProgram(format="frab-xml")
     tz = _conference(root, program)
+    base = _text(root, "conference/base_url") or _text(root, "conference/url")
     for track in root.iterfind("tracks/track"):  # FOSDEM: a top-level <tracks> list
         name = values.text(track.text)
         if name:
@@ -209,5 +244,5 @@ def parse(data: bytes) -> SourceProgram:
             room = parent if parent is not None and parent.tag == "room" else None
             day = room.getparent() if room is not None else None
             day = day if day is not None and day.tag == "day" else None
-        program.sessions.append(_session(event, day, room, tz, program.day_start_hour))
+        program.sessions.append(_session(event, day, room, tz, program.day_start_hour, base))
     return program

@@ -1,16 +1,30 @@
 """iCalendar: one VEVENT per session (UID = its key; LOCATION = room; CATEGORIES = track).
 
-Speakers come from ATTENDEE;CN=…; a SUMMARY written as "Title - Speaker, Speaker" (the common
-convention, and our own export) loses that suffix when it matches the attendees.
+Speakers come from X-PODIUM-SPEAKER (Podium's own feeds: the name, and the code in X-PODIUM-CODE),
+else from ATTENDEE;CN=…; a SUMMARY written as "Title - Speaker, Speaker" (the common convention, and
+Podium's feeds before) loses that suffix when it matches them, and a DESCRIPTION that starts with
+Podium's "Speakers: …" line loses that line. The session's language is SUMMARY's LANGUAGE parameter
+(or X-PODIUM-LANGUAGE, for a value that is no language tag, such as "de, en").
+A cancelled VEVENT (STATUS:CANCELLED) is not a session on the program: it is skipped, with its UID.
+
+A feed has no description, session type, subtitle or recording licence, and links only as addresses
+(ATTACH): a re-import leaves those as they are (`SourceProgram.absent_fields`).
 """
 
 import datetime as dt
 import re
+import uuid
 
 import icalendar
 
 from podium.interop.importers import values
-from podium.interop.importers.source import ImportRefused, SourcePerson, SourceProgram, SourceSession
+from podium.interop.importers.source import ImportRefused, Skip, SourcePerson, SourceProgram, SourceSession
+
+SPEAKERS_LINE = "Speakers: "  # as Podium's feeds write it (exporters.ical.description)
+_PODIUM_PRODID = "-//podium//"
+# What no feed carries; Podium's own feeds carry do-not-record too.
+_ABSENT = frozenset({"description", "session_type", "subtitle", "recording_license", "links", "attachments",
+                     "video_url", "feedback_url", "origin_url"})  # fmt: skip
 
 _LINE_END = re.compile(rb"\r+\n")
 _FOLD = re.compile(rb"\n[ \t]")
@@ -51,16 +65,54 @@ def _named_zone(calendar) -> tuple[str, str]:
     return "", ""
 
 
+def _all(component, name: str) -> list:
+    found = component.get(name)
+    if found is None:
+        return []
+    return found if isinstance(found, list) else [found]
+
+
+_ESCAPED = re.compile(r"\\([\\;,nN])")
+
+
+def _x_text(value) -> str:
+    """An X- property's text: the parser leaves RFC 5545's escapes in what it does not know."""
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), values.text(value))
+
+
 def _persons(component) -> list[SourcePerson]:
-    attendees = component.get("ATTENDEE") or []
-    if not isinstance(attendees, list):
-        attendees = [attendees]
+    """X-PODIUM-SPEAKER (name and code) when the feed has them, else ATTENDEE;CN=…"""
     people = []
-    for attendee in attendees:
+    for speaker in _all(component, "X-PODIUM-SPEAKER"):
+        name, code = _x_text(speaker), values.text(speaker.params.get("X-PODIUM-CODE"))
+        if name:
+            key = values.person_key(ident=code or None, name=name)
+            people.append(SourcePerson(key=key, name=name, code=code))
+    if people:
+        return people
+    for attendee in _all(component, "ATTENDEE"):
         name = values.text(attendee.params.get("CN"))
         if name:
             people.append(SourcePerson(key=values.person_key(name=name), name=name))
     return people
+
+
+def _abstract(description: str, people: list[SourcePerson]) -> str:
+    """DESCRIPTION without the speakers line Podium's feeds begin it with."""
+    names = ", ".join(person.name for person in people)
+    line = f"{SPEAKERS_LINE}{names}"
+    if people and (description == line or description.startswith(f"{line}\n")):
+        return description[len(line) :].lstrip("\n")
+    return description
+
+
+def _guid(uid: str) -> str:
+    """The session's guid from its UID: the UUID before "@host" (Podium's feeds), else the UID."""
+    local = uid.rpartition("@")[0]
+    try:
+        return str(uuid.UUID(local))
+    except ValueError:
+        return uid
 
 
 def _title(summary: str, people: list[SourcePerson]) -> str:
@@ -79,9 +131,15 @@ def parse(data: bytes) -> SourceProgram:
     name = values.text(calendar.get("X-WR-CALNAME"))
     time_zone, zone_source = _named_zone(calendar)
     program = SourceProgram(format="ical", title=name, time_zone=time_zone, zone_source=zone_source)
+    podium = values.text(calendar.get("PRODID")).lower().startswith(_PODIUM_PRODID)
+    program.absent_fields = _ABSENT if podium else _ABSENT | {"do_not_record"}
     tz = values.zone(program.time_zone)
     for n, component in enumerate(calendar.walk("VEVENT")):
         uid = values.text(component.get("UID"))
+        if values.text(component.get("STATUS")).upper() == "CANCELLED":
+            where = f"UID {uid}" if uid else f"VEVENT #{n + 1}"
+            program.skips.append(Skip("session", where, "it is cancelled (STATUS:CANCELLED)"))
+            continue
         start, end = _when(component, "DTSTART", tz), _when(component, "DTEND", tz)
         duration = component.get("DURATION")
         if end is None and start is not None and duration is not None:
@@ -92,17 +150,25 @@ def parse(data: bytes) -> SourceProgram:
         if categories is not None:
             first = categories[0] if isinstance(categories, list) else categories
             track = values.text(first.cats[0]) if getattr(first, "cats", None) else ""
-        program.sessions.append(
-            SourceSession(
-                key=f"uid:{uid}" if uid else f"vevent:{n}",
-                ref=f"UID {uid}" if uid else f"VEVENT #{n + 1}",
-                title=_title(values.text(component.get("SUMMARY")), people),
-                start=start,
-                duration_minutes=values.minutes_between(start, end),
-                room=values.text(component.get("LOCATION")),
-                track=track,
-                abstract=values.text(component.get("DESCRIPTION")),
-                persons=people,
-            )
+        summary = component.get("SUMMARY")
+        session = SourceSession(
+            key=f"uid:{uid}" if uid else f"vevent:{n}",
+            ref=f"UID {uid}" if uid else f"VEVENT #{n + 1}",
+            title=_title(values.text(summary), people),
+            start=start,
+            duration_minutes=values.minutes_between(start, end),
+            room=values.text(component.get("LOCATION")),
+            guid=_guid(uid) if uid else "",
+            track=track,
+            language=(
+                values.text(getattr(summary, "params", {}).get("LANGUAGE"))
+                or _x_text(component.get("X-PODIUM-LANGUAGE"))
+            )[:10],
+            abstract=_abstract(values.text(component.get("DESCRIPTION")), people),
+            persons=people,
         )
+        session.do_not_record = values.text(component.get("X-PODIUM-DO-NOT-RECORD")).upper() == "TRUE"
+        session.links = session.web_links("link", [(None, value) for value in _all(component, "ATTACH")])
+        session.origin_url = session.web_url("origin address", values.text(component.get("URL")))
+        program.sessions.append(session)
     return program

@@ -73,6 +73,22 @@ def _room(slot: dict) -> tuple[str, str]:
     return values.text(room), ""
 
 
+def _extras(submission: dict, session: SourceSession) -> None:
+    """Recording consent and resources: an uploaded file is an attachment, an external link a link."""
+    session.do_not_record = values.flag(submission.get("do_not_record"))
+    files, links = [], []
+    for resource in submission.get("resources") or []:
+        if not isinstance(resource, dict):
+            continue
+        title = values.text(resource.get("description"))
+        if values.text(resource.get("link")):
+            links.append((title, resource["link"]))
+        if values.text(resource.get("resource")):
+            files.append((title, resource["resource"]))
+    session.links = session.web_links("link", links)
+    session.attachments = session.web_links("attachment", files)
+
+
 def parse(document) -> SourceProgram:
     """Read a parsed pretalx API dump into a SourceProgram."""
     program = SourceProgram(format="pretalx-api")
@@ -121,6 +137,11 @@ def parse(document) -> SourceProgram:
                     persons=_persons(submission),
                 )
             )
+            _extras(submission, program.sessions[-1])
     if not found:
         raise ImportRefused("This JSON file holds no pretalx submissions.")
+    # The API has no subtitle, licence, video, feedback or origin address: a re-import keeps them.
+    program.absent_fields = frozenset(
+        {"subtitle", "recording_license", "video_url", "feedback_url", "origin_url", "guid"}
+    )
     return program

@@ -34,6 +34,8 @@ def _persons(event: dict) -> list[SourcePerson]:
                     key=values.person_key(ident=ident, name=name),
                     name=name,
                     bio=values.text(person.get("biography")),
+                    guid=values.text(person.get("guid")),
+                    code=values.text(person.get("code")),
                 )
             )
     return people
@@ -55,9 +57,36 @@ def _start(event: dict, day: dict, tz) -> dt.datetime | None:
     return dt.datetime.combine(date, clock, tzinfo=tz) if date and clock else None
 
 
-def _session(event: dict, day: dict, room_name: str, ref: str, tz) -> SourceSession:
+def _references(items, base: str) -> list[tuple[str, str]]:
+    return [
+        (values.text(item.get("title")), values.absolute_url(base, item.get("url")))
+        for item in items or []
+        if isinstance(item, dict) and values.text(item.get("url"))
+    ]
+
+
+def _extras(event: dict, session: SourceSession, base: str) -> None:
+    """The fields beyond the program. This format has no video address: a link of type "media" (the
+    schema's word for recordings) gives it, and stays out of the links."""
+    session.subtitle = values.text(event.get("subtitle"))
+    session.do_not_record = values.flag(event.get("do_not_record"))
+    session.recording_license = values.text(event.get("recording_license"))[:200]
+    links = [item for item in event.get("links") or [] if isinstance(item, dict)]
+    media = [item for item in links if item.get("type") == "media"]
+    video = media[0] if media and not values.text(event.get("video_download_url")) else None
+    session.video_url = session.web_url(
+        "video address",
+        values.absolute_url(base, event.get("video_download_url") or (video or {}).get("url")),
+    )
+    session.links = session.web_links("link", _references([i for i in links if i is not video], base))
+    session.attachments = session.web_links("attachment", _references(event.get("attachments"), base))
+    session.feedback_url = session.web_url("feedback address", event.get("feedback_url"))
+    session.origin_url = session.web_url("origin address", event.get("origin_url") or event.get("url"))
+
+
+def _session(event: dict, day: dict, room_name: str, ref: str, tz, base: str = "") -> SourceSession:
     guid, ident = values.text(event.get("guid")), values.text(event.get("id"))
-    return SourceSession(
+    session = SourceSession(
         key=f"guid:{guid}"
         if guid
         else (f"id:{ident}" if ident else f"slug:{values.text(event.get('slug'))}"),
@@ -71,10 +100,12 @@ def _session(event: dict, day: dict, room_name: str, ref: str, tz) -> SourceSess
         track=values.text(event.get("track")),
         type_name=values.text(event.get("type")),
         language=values.text(event.get("language")),
-        abstract=values.text(event.get("abstract")) or values.text(event.get("subtitle")),
+        abstract=values.text(event.get("abstract")),
         description=values.text(event.get("description")),
         persons=_persons(event),
     )
+    _extras(event, session, base)
+    return session
 
 
 def _conference(document) -> dict:
@@ -98,6 +129,8 @@ def parse(document) -> SourceProgram:
         day_start_hour=values.day_start_hour(conference.get("day_change")),
     )
     tz = values.zone(program.time_zone)
+    schedule = document.get("schedule") if isinstance(document.get("schedule"), dict) else {}
+    base = values.text(schedule.get("base_url") or conference.get("base_url") or conference.get("url"))
     for room in conference.get("rooms") or []:
         if isinstance(room, dict) and values.text(room.get("name")):
             program.rooms.append(
@@ -117,5 +150,5 @@ def parse(document) -> SourceProgram:
             for e, event in enumerate(events or []):
                 ref = _pointer("schedule", "conference", "days", d, "rooms", room_name, e)
                 if isinstance(event, dict):
-                    program.sessions.append(_session(event, day, room_name, ref, tz))
+                    program.sessions.append(_session(event, day, room_name, ref, tz, base))
     return program

@@ -2,24 +2,55 @@
 
 Columns (any order, case-insensitive, unknown ones ignored): code, title, speakers (separated by ";"),
 track, type, room, start (ISO 8601; without an offset it is read in the event's time zone), end or
-duration (minutes or HH:MM), language, abstract, description. A row is keyed by its code, else its line.
+duration (minutes or HH:MM), language, abstract, description, do_not_record (yes/true/1), links (one
+"title | url" per line), speaker_codes (";"-separated, one per speaker: Podium's own export). A row is keyed by its code, else its line. A column the file does not have
+leaves that field of an existing session as it is on a re-import (`SourceProgram.absent_fields`).
 """
 
 import csv
 import io
+import re
 
 from podium.interop.importers import values
 from podium.interop.importers.source import ImportRefused, SourcePerson, SourceProgram, SourceSession
 
 COLUMNS = ("code", "title", "speakers", "track", "type", "room", "start", "end", "duration",
-           "language", "abstract", "description")  # fmt: skip
+           "language", "abstract", "description", "do_not_record", "links", "speaker_codes")  # fmt: skip
+# The proposal field each optional column fills; the fields no column fills are absent.
+_FIELDS = {"track": "track", "type": "session_type", "language": "language", "abstract": "abstract",
+           "description": "description", "do_not_record": "do_not_record", "links": "links"}  # fmt: skip
+_NEVER = frozenset(
+    {"subtitle", "recording_license", "attachments", "video_url", "feedback_url", "origin_url"}
+)
 
 
-def _persons(cell: str) -> list[SourcePerson]:
+def _cell(value: str) -> str:
+    """A cell's text, without the quote a spreadsheet export puts before "=", "+", "-", "@"."""
+    value = (value or "").strip()
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+
+
+def _links(session: SourceSession, cell: str) -> list[dict]:
+    pairs = []
+    for line in cell.splitlines():
+        title, bar, url = line.strip().rpartition("|")
+        pairs.append((title, url) if bar else ("", line))
+    return session.web_links("link", [pair for pair in pairs if pair[1].strip()])
+
+
+_NAMES = re.compile(r"(?:\\.|[^;\\])+")  # names between ";", where "\;" is part of a name
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def _persons(cell: str, codes_cell: str = "") -> list[SourcePerson]:
+    """The speakers, keyed by their codes when a speaker_codes column gives one per name."""
+    names = [_UNESCAPE.sub(r"\1", name).strip() for name in _NAMES.findall(cell) if name.strip()]
+    codes = [code.strip() for code in codes_cell.split(";") if code.strip()]
+    if len(codes) != len(names):
+        codes = [""] * len(names)
     return [
-        SourcePerson(key=values.person_key(name=name.strip()), name=name.strip())
-        for name in cell.split(";")
-        if name.strip()
+        SourcePerson(key=values.person_key(ident=code or None, name=name), name=name, code=code)
+        for name, code in zip(names, codes, strict=True)
     ]
 
 
@@ -27,17 +58,17 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
     """Read CSV text into a SourceProgram; start/end values without an offset are read in `tz`, or
     stay naive (wall-clock times, placed in the import's zone later) when it is None."""
     text = data.decode("utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header_line = text.split("\n", 1)[0]  # the separator is the header's (cells may hold ";" and ",")
+    reader = csv.DictReader(
+        io.StringIO(text), dialect=csv.excel, delimiter=max(",;\t", key=header_line.count)
+    )
     header = {(name or "").strip().lower() for name in reader.fieldnames or []}
     if not {"title", "start"} <= header:
         raise ImportRefused("A CSV of sessions needs a header row with at least the columns title and start.")
     program = SourceProgram(format="sessions-csv")
+    program.absent_fields = _NEVER | {name for column, name in _FIELDS.items() if column not in header}
     for row in reader:
-        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+        cells = {(k or "").strip().lower(): _cell(v) for k, v in row.items() if isinstance(v, str)}
         line = reader.line_num
         start = values.moment(cells.get("start"), tz)
         end = values.moment(cells.get("end"), tz)
@@ -47,21 +78,22 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
             else values.duration_minutes(cells.get("duration"))
         )
         code = cells.get("code", "")
-        program.sessions.append(
-            SourceSession(
-                key=f"code:{code}" if code else f"line:{line}",
-                ref=f"line {line}",
-                title=cells.get("title", ""),
-                start=start,
-                duration_minutes=minutes,
-                room=cells.get("room", ""),
-                code=code,
-                track=cells.get("track", ""),
-                type_name=cells.get("type", ""),
-                language=cells.get("language", ""),
-                abstract=cells.get("abstract", ""),
-                description=cells.get("description", ""),
-                persons=_persons(cells.get("speakers", "")),
-            )
+        session = SourceSession(
+            key=f"code:{code}" if code else f"line:{line}",
+            ref=f"line {line}",
+            title=cells.get("title", ""),
+            start=start,
+            duration_minutes=minutes,
+            room=cells.get("room", ""),
+            code=code,
+            track=cells.get("track", ""),
+            type_name=cells.get("type", ""),
+            language=cells.get("language", ""),
+            abstract=cells.get("abstract", ""),
+            description=cells.get("description", ""),
+            persons=_persons(cells.get("speakers", ""), cells.get("speaker_codes", "")),
         )
+        session.do_not_record = values.flag(cells.get("do_not_record", ""))
+        session.links = _links(session, cells.get("links", ""))
+        program.sessions.append(session)
     return program

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from podium.base.errors import ServiceError
+from podium.interop.importers import values
+from podium.proposals.links import MAX_LINKS, link, web_url
 
 
 class ImportRefused(ServiceError):
@@ -20,6 +22,8 @@ class SourcePerson:
     name: str
     bio: str = ""
     named: bool = True  # False when the source gives only an id (an unexpanded pretalx speaker code)
+    guid: str = ""  # the person's guid and code as the file gives them (Podium's exports write both),
+    code: str = ""  # matched against the event's speakers on a re-import
 
 
 @dataclass
@@ -52,6 +56,32 @@ class SourceSession:
     abstract: str = ""
     description: str = ""
     persons: list[SourcePerson] = field(default_factory=list)
+    subtitle: str = ""
+    do_not_record: bool = False
+    recording_license: str = ""
+    links: list[dict] = field(default_factory=list)  # [{"title", "url"}], http(s) only
+    attachments: list[dict] = field(default_factory=list)
+    video_url: str = ""
+    feedback_url: str = ""
+    origin_url: str = ""  # the session's page in the source system
+    refused: list[str] = field(default_factory=list)  # addresses left out (not http(s)), for the report
+
+    def web_url(self, what: str, value) -> str:
+        """`value` when it is an http(s) address; else "" and, when something was given, a note."""
+        text = values.text(value)
+        url = web_url(text)
+        if text and url is None:
+            self.refused.append(f"{what} “{text[:100]}”")
+        return url or ""
+
+    def web_links(self, what: str, pairs) -> list[dict]:
+        """[{"title", "url"}] from (title, address) pairs, leaving out (and noting) other addresses."""
+        found = []
+        for title, value in pairs:
+            url = self.web_url(what, value)
+            if url:
+                found.append(link(values.text(title), url))
+        return found[:MAX_LINKS]
 
 
 @dataclass
@@ -75,6 +105,8 @@ class SourceProgram:
     tracks: list[SourceTrack] = field(default_factory=list)
     sessions: list[SourceSession] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    # Proposal fields the file cannot carry (an iCal feed has no description): a re-import keeps them.
+    absent_fields: frozenset[str] = frozenset()
 
     @property
     def floating(self) -> list[SourceSession]:

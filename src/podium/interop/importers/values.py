@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import unicodedata
+import urllib.parse
 import zoneinfo
 
 from django.utils.text import slugify
@@ -130,3 +131,19 @@ def text(value) -> str:
     if isinstance(value, dict):  # pretalx multi-language text: {"en": "…", "fr": "…"}
         return str(value.get("en") or next(iter(value.values()), "") or "")
     return str(value).strip()
+
+
+def absolute_url(base: str, value) -> str:
+    """An address relative to the file's base URL made absolute (frab writes attachments as
+    "/system/…"); an address with a scheme, or without an http(s) base, is returned as it is."""
+    href = text(value)
+    if not href or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or not re.match(r"^https?://", base or ""):
+        return href
+    return urllib.parse.urljoin(base, href)
+
+
+def flag(value) -> bool:
+    """A boolean from "true"/"1"/"yes" (XML text) or a JSON boolean."""
+    if isinstance(value, bool):
+        return value
+    return text(value).lower() in ("true", "1", "yes")

@@ -3,9 +3,10 @@
 from django import forms
 from django.db.models import Q
 
-from podium.proposals import states
+from podium.proposals import links, states
 from podium.proposals.enums import ProposalState
 from podium.proposals.forms import ProposalFieldsForm
+from podium.proposals.services import ORGANISER_FIELDS, PROPOSAL_FIELDS
 
 
 class ProposalFilterForm(forms.Form):
@@ -73,10 +74,31 @@ class ReviewForm(forms.Form):
         self.fields["score"].choices = [(value, f"{value}: {label}") for value, label in event.score_labels]
 
 
+class LinkLinesField(forms.CharField):
+    """Links as lines "title | https://…" (a bare address is its own title); http(s) only."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return links.as_lines(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return links.parse_lines(super().to_python(value))
+
+
 class ProposalEditForm(ProposalFieldsForm):
-    """An organiser's edit of a proposal; `version` detects edits saved in between."""
+    """An organiser's edit of a proposal, with the fields only organisers edit (recording consent,
+    links, addresses); `version` detects edits saved in between."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    links = LinkLinesField(required=False, help_text="One per line: title | https://…")
+    attachments = LinkLinesField(required=False, help_text="Slides, papers: one per line, title | https://…")
+
+    class Meta(ProposalFieldsForm.Meta):
+        fields = [*PROPOSAL_FIELDS, *ORGANISER_FIELDS]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in (*PROPOSAL_FIELDS, *ORGANISER_FIELDS)}
 
 
 class BulkDecisionForm(forms.Form):
