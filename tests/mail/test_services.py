@@ -109,3 +109,36 @@ def test_discard_held_drops_only_that_subject(event):
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, b.status) == (MailStatus.DISCARDED, MailStatus.HELD)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["lisa-1a2b@imported.invalid", "erased-00ff@erased.invalid", "Someone@Example.INVALID", "x@y.invalid."],
+)
+def test_mail_to_a_reserved_invalid_address_is_stored_discarded_and_never_sent(
+    event, address, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.queue_mail(
+            to=address,
+            template="password_reset",
+            context={"user": factories.UserFactory(name="Lisa"), "link": "https://podium.test/x"},
+            event=event,
+        )
+        held = services.queue_mail(
+            to=address,
+            template="password_reset",
+            context={"user": factories.UserFactory(name="Lisa"), "link": "https://podium.test/x"},
+            event=event,
+            held=True,
+        )
+        services.release_held(mails=OutboxMail.objects.filter(pk=held.pk))
+
+    assert services.deliver() == 0
+    assert {r.status for r in OutboxMail.objects.filter(pk__in=[row.pk, held.pk])} == {MailStatus.DISCARDED}
+    assert mail.outbox == []
+
+
+def test_an_address_that_only_looks_invalid_is_delivered():
+    assert not services.undeliverable("invalid@example.org")
+    assert not services.undeliverable("someone@invalid.example.org")

@@ -3,6 +3,9 @@
 Delivery is at-least-once towards the mail server and exactly-once in the outbox: a row is claimed
 (`sending`) before the SMTP call and marked `sent` after it; a worker that dies mid-way leaves the row
 claimed, and it is retried only after the claim has gone stale.
+
+Mail to an address in the reserved `.invalid` domain (RFC 2606: imported speakers' placeholders,
+erased people) is never sent: `queue_mail` stores it as discarded, so the outbox shows it was not.
 """
 
 import datetime as dt
@@ -21,6 +24,11 @@ from podium.mail.models import MailStatus, OutboxMail
 log = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+
+
+def undeliverable(address: str) -> bool:
+    """True for an address no mail may go to: one in the reserved `.invalid` top-level domain."""
+    return address.strip().lower().rstrip(".>").endswith(".invalid")
 
 
 def _render_text(name: str, context: dict) -> str:
@@ -66,11 +74,15 @@ def queue_mail(
     held: bool = False,
     attachments: list[dict] | None = None,
 ) -> OutboxMail:
-    """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits.
+    """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits;
+    mail to an undeliverable (`.invalid`) address is stored as discarded and never sent.
 
     `attachments` are dicts made by `attachment()`; they are stored with the row and sent with it.
     """
     subject, body = render(template, {"event": event, **context})
+    status = MailStatus.HELD if held else MailStatus.QUEUED
+    if undeliverable(to):
+        status = MailStatus.DISCARDED
     mail = OutboxMail.objects.create(
         event=event,
         user=user,
@@ -79,10 +91,10 @@ def queue_mail(
         body=body,
         template=template,
         about=about,
-        status=MailStatus.HELD if held else MailStatus.QUEUED,
+        status=status,
         attachments=list(attachments or []),
     )
-    if not held:
+    if status == MailStatus.QUEUED:
         _deliver_after_commit([mail.pk])
     return mail
 

@@ -20,7 +20,7 @@ from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
 from podium.interop.exporters import ical, render
 from podium.interop.exporters.common import talk_url
-from podium.mail.services import attachment, queue_mail
+from podium.mail.services import attachment, queue_mail, undeliverable
 from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
 from podium.schedule.models import Release
@@ -99,13 +99,9 @@ def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
         Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
     )
     return {
-        p.code: [link.user for link in p.speaker_links.all() if not _undeliverable(link.user.email)]
+        p.code: [link.user for link in p.speaker_links.all() if not undeliverable(link.user.email)]
         for p in proposals
     }
-
-
-def _undeliverable(address: str) -> bool:
-    return address.lower().rstrip(".").endswith(".invalid")
 
 
 def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
