@@ -19,6 +19,9 @@ def session(code="AAA", **changes):
         "language": "en",
         "speaker_names": ["Ada"],
         "speaker_codes": ["SPK1"],
+        "subtitle": "",
+        "do_not_record": False,
+        "links": [[], [], ""],
     }
     return data | changes
 

@@ -48,6 +48,28 @@ def test_preview_release_matches_what_publishing_then_records(event):
     assert (preview, changed) == (release.changes, True)
 
 
+@pytest.mark.parametrize(
+    ("change", "label"),
+    [
+        ({"do_not_record": True}, "recording consent"),
+        ({"subtitle": "Now with a subtitle"}, "subtitle"),
+        ({"links": [{"title": "Slides", "url": "https://example.org/slides.pdf"}]}, "links and video"),
+        ({"video_url": "https://example.org/video.mp4"}, "links and video"),
+    ],
+)
+def test_a_release_that_only_changes_consent_subtitle_or_links_says_so(event, change, label):
+    """Such a release has a new fingerprint; its changelog must not be empty (A/V crews read it)."""
+    proposal = placed(event, event.rooms.first(), 10)
+    services.publish_release(event=event, by=None)
+    Proposal.objects.filter(pk=proposal.pk).update(**change)
+
+    release = services.publish_release(event=event, by=None)
+
+    assert [(c["kind"], c["code"], c["fields"]) for c in release.changes] == [
+        ("changed", proposal.code, [label])
+    ]
+
+
 def test_preview_release_says_when_nothing_changed(event):
     placed(event, event.rooms.first(), 10)
     services.publish_release(event=event, by=None)

@@ -24,6 +24,9 @@ CONTENT_FIELDS = (
     "language",
     "abstract",
     "description",
+    "subtitle",
+    "do_not_record",
+    "links",
 )
 FIELD_LABELS = {
     "minutes": "duration",
@@ -34,6 +37,9 @@ FIELD_LABELS = {
     "language": "language",
     "abstract": "abstract",
     "description": "description",
+    "subtitle": "subtitle",
+    "do_not_record": "recording consent",
+    "links": "links and video",
 }
 
 

@@ -107,6 +107,9 @@ def session_dict(session: ReleasedSession) -> dict:
         "language": session.language,
         "speaker_names": [speaker["name"] for speaker in session.speakers],
         "speaker_codes": [speaker["code"] for speaker in session.speakers],
+        "subtitle": session.subtitle,
+        "do_not_record": session.do_not_record,
+        "links": [session.links, session.attachments, session.video_url],
     }
 
 
