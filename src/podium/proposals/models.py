@@ -8,6 +8,19 @@ from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track
 from podium.proposals.enums import ProposalState, new_code
 from podium.proposals.links import MAX_URL, validate_links, validate_web_url
 
+#: A session's details besides its content: recording consent, links and addresses. Organisers and
+#: imports set them (speakers do not); releases copy them (schedule.snapshot).
+SESSION_DETAILS = (
+    "subtitle",
+    "do_not_record",
+    "recording_license",
+    "links",
+    "attachments",
+    "video_url",
+    "feedback_url",
+    "origin_url",
+)
+
 
 class SpeakerProfile(models.Model):
     """A speaker's public face for one event (bio and photo can differ between events)."""

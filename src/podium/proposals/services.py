@@ -17,6 +17,7 @@ from podium.mail.services import discard_held, queue_mail
 from podium.proposals import states
 from podium.proposals.enums import Actor, ProposalState, new_code
 from podium.proposals.models import (
+    SESSION_DETAILS,
     CoSpeakerInvite,
     Proposal,
     ProposalSpeaker,
@@ -37,16 +38,7 @@ PROPOSAL_FIELDS = (
     "notes",
 )
 # What organisers edit besides (imported sessions bring them; speakers do not edit them).
-ORGANISER_FIELDS = (
-    "subtitle",
-    "do_not_record",
-    "recording_license",
-    "links",
-    "attachments",
-    "video_url",
-    "feedback_url",
-    "origin_url",
-)
+ORGANISER_FIELDS = SESSION_DETAILS
 CONFIRM_SALT = "podium.proposals.confirm"
 
 

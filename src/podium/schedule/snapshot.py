@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from podium.events.models import Event
-from podium.proposals.models import SpeakerProfile
+from podium.proposals.models import SESSION_DETAILS, SpeakerProfile
 from podium.schedule.changelog import diff_sessions, fingerprint
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker, Slot, SlotKind
 from podium.schedule.queries import latest_release, placed_slots
@@ -68,17 +68,7 @@ SESSION_FIELDS = (
 
 # Fields copied from the proposal as they are. In the fingerprint only when set, so programs that
 # use none of them keep the fingerprint they had before these fields existed.
-EXTRA_FIELDS = (
-    "guid",
-    "subtitle",
-    "do_not_record",
-    "recording_license",
-    "links",
-    "attachments",
-    "video_url",
-    "feedback_url",
-    "origin_url",
-)
+EXTRA_FIELDS = ("guid", *SESSION_DETAILS)
 
 
 def released_session_payload(session: ReleasedSession) -> dict:
