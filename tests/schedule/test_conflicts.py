@@ -7,7 +7,7 @@ from podium.events import services as event_services
 from podium.events.models import RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
 from podium.schedule import services
-from podium.schedule.conflicts import find_conflicts
+from podium.schedule.conflicts import NO_ROOM, find_conflicts
 from podium.schedule.models import Slot
 from tests import factories
 from tests.program import at
@@ -270,3 +270,20 @@ def test_find_conflicts_queries_do_not_grow_with_the_program(event, rooms):
     placed(event, rooms[0], at(event, 9, day=1), session_type=tutorial_type)
 
     assert _conflict_queries(event) == few
+
+
+def test_find_conflicts_warns_about_a_session_in_the_room_not_given(event, rooms):
+    placeholder = event.rooms.create(name=NO_ROOM, position=9)
+    overflow = event.rooms.create(name=f"{NO_ROOM} 2", position=10)
+    first = placed(event, placeholder, at(event, 10), title="Opening")
+    second = placed(event, overflow, at(event, 10), title="Workshop")
+    placed(event, rooms[0], at(event, 10))
+    placed(event, event.rooms.create(name=f"{NO_ROOM} here", position=11), at(event, 12))  # a real room
+
+    flagged = [c for c in find_conflicts(event) if c.kind == "room_not_given"]
+
+    assert [(c.severity, c.codes) for c in flagged] == [
+        ("warning", (first.code,)),
+        ("warning", (second.code,)),
+    ]
+    assert "“Opening” is in Room not given" in flagged[0].message

@@ -13,8 +13,9 @@ for someone else (merged schedules) is a different person, and the report says s
 across events.
 
 Times without an offset are wall-clock times in one zone, chosen by `importers.zones.choose` and named
-in the report. An import that would leave no session on the program, or that skips more than half of
-the file's sessions, is refused unless `allow_partial`.
+in the report. A session the file gives no room is never skipped for it: it goes to the event's "Room
+not given" room (see `NoRoom`). An import that would leave no session on the program, or that skips
+more than half of the file's sessions, is refused unless `allow_partial`.
 """
 
 import datetime as dt
@@ -53,6 +54,7 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState, new_code
 from podium.proposals.models import Proposal, ProposalSpeaker, SpeakerProfile
 from podium.proposals.states import SCHEDULABLE
+from podium.schedule import conflicts
 from podium.schedule import services as schedule
 from podium.schedule.models import Slot, SlotKind
 
@@ -340,6 +342,10 @@ class Occupancy:
                 )
         return ""
 
+    def room_taken(self, room: Room, start, end) -> bool:
+        """Whether a session or break in `room` itself overlaps [start, end)."""
+        return any(s < end and e > start for s, e, _title in self.rooms.get(room.pk, []))
+
     def take(self, room: Room, start, end, title: str) -> None:
         self.rooms.setdefault(room.pk, []).append((start, end, title))
         self.placed.append((room, start, end))
@@ -386,6 +392,50 @@ def _rooms(event, program, report) -> dict[str, Room]:
         by_name[name.lower()] = room
     keys.save()
     return by_name
+
+
+class NoRoom:
+    """The rooms for sessions the file gives no room: "Room not given", created the first time a session
+    needs it and reused by later imports, and "Room not given 2", … only for sessions that overlap there
+    (the database keeps one session per room at a time). The schedule editor flags every session in
+    them (`conflicts.room_not_given`); the report names them."""
+
+    def __init__(self, event, report):
+        self.event, self.report = event, report
+        self.rooms = {conflicts.no_room_number(room.name): room for room in event.rooms.all()}
+        self.rooms.pop(0, None)
+        self.titles: list[str] = []
+
+    def is_one(self, room: Room | None) -> bool:
+        return room is not None and any(room.pk == own.pk for own in self.rooms.values())
+
+    def room(self, number: int) -> Room:
+        if number not in self.rooms:
+            position = max(self.event.rooms.values_list("position", flat=True), default=-1) + 1
+            self.rooms[number] = Room.objects.create(
+                event=self.event, name=conflicts.no_room_name(number), position=position
+            )
+            self.report.count("room", "created")
+        return self.rooms[number]
+
+    def free(self, start, end, taken) -> Room:
+        """The first of these rooms that `taken(room, start, end)` says is free, created on demand."""
+        number = 1
+        while taken(self.room(number), start, end):
+            number += 1
+        return self.room(number)
+
+    def summarise(self) -> None:
+        if not self.titles:
+            return
+        count = len(self.titles)
+        shown = ", ".join(f"“{title}”" for title in self.titles[:5])
+        more = f" and {count - 5} more" if count > 5 else ""
+        self.report.note(
+            f"{count} session{'s have' if count != 1 else ' has'} no room in the file and "
+            f"{'are' if count != 1 else 'is'} in “{conflicts.NO_ROOM}” (the schedule editor warns about "
+            f"{'them' if count != 1 else 'it'} until given a room): {shown}{more}."
+        )
 
 
 def _tracks(event, program, report) -> dict[str, Track]:
@@ -568,7 +618,7 @@ class Speakers:
 # --- Sessions ----------------------------------------------------------------------------------------
 
 
-def _problem(session: SourceSession, rooms: dict) -> str:
+def _problem(session: SourceSession) -> str:
     """Why a session cannot be imported, or "" when it can."""
     if not session.title:
         return "it has no title"
@@ -578,9 +628,7 @@ def _problem(session: SourceSession, rooms: dict) -> str:
         return "it has no readable duration"
     if not 5 <= session.duration_minutes <= 24 * 60:
         return f"its duration ({session.duration_minutes} min) is not between 5 minutes and 24 hours"
-    if not session.room or session.room.strip()[:120].lower() not in rooms:
-        return "it has no room"
-    return ""
+    return ""  # a session without a room goes to the "Room not given" room (see `NoRoom`)
 
 
 def _proposal_values(session, tracks, session_type) -> dict:
@@ -788,9 +836,10 @@ class Sessions:
         self.existing = Existing(event)
         self.absent: frozenset[str] = frozenset()  # proposal fields the file does not carry
         self.guids = Guids(event, report)
+        self.no_room = NoRoom(event, report)
 
     def take(self, session: SourceSession) -> None:
-        problem = _problem(session, self.rooms)
+        problem = _problem(session)
         if not problem and session.key in self.seen:
             problem = f"its id ({session.key}) was already used by an earlier session in the file"
         if problem:
@@ -800,7 +849,9 @@ class Sessions:
         proposal = self._match(session)
         data = _proposal_values(session, self.tracks, self._type_for(session, proposal))
         users = [self.speakers.user_for(person) for person in session.persons]
-        room = self.rooms[session.room.strip()[:120].lower()]
+        room = self._room_for(session, proposal)
+        if room is None or (not session.room.strip() and self.no_room.is_one(room)):
+            self.no_room.titles.append(data["title"])
         data["guid"] = self.guids.keep(session, proposal)
         if session.refused:
             self.report.note(
@@ -812,6 +863,15 @@ class Sessions:
             self._create(session, data, users, room)
         else:
             self._update(session, proposal, data, users, room)
+
+    def _room_for(self, session: SourceSession, proposal: Proposal | None) -> Room | None:
+        """The file's room; for a session the file gives none, the room it is in already (what the file
+        does not say is kept), else None: a "Room not given" room, chosen when it is placed."""
+        name = session.room.strip()[:120].lower()
+        if name in self.rooms:
+            return self.rooms[name]
+        slot = Slot.objects.filter(event=self.event, proposal=proposal).first() if proposal else None
+        return slot.room if slot is not None and slot.start is not None else None
 
     def _match(self, session: SourceSession) -> Proposal | None:
         """The event's session this one is: the one an earlier import of its key made, else one found by
@@ -863,6 +923,7 @@ class Sessions:
         for session, data, users, room in self.pending:
             start = _utc_minute(session.start)
             end = start + dt.timedelta(minutes=session.duration_minutes)
+            room = room or self.no_room.free(start, end, occupancy.room_taken)
             taken = occupancy.refusal(room, start, end)
             if taken:
                 self.report.skip("session", session.ref, f"“{session.title}” cannot be placed: {taken}")
@@ -923,7 +984,7 @@ class Sessions:
         slot = Slot.objects.filter(event=self.event, proposal=proposal).first()
         start = _utc_minute(session.start)
         end = start + dt.timedelta(minutes=session.duration_minutes)
-        moved = slot is None or (slot.room_id, slot.start, slot.end) != (room.pk, start, end)
+        moved = slot is None or room is None or (slot.room_id, slot.start, slot.end) != (room.pk, start, end)
         if moved:
             self.moves.append((session, proposal, room))
         elif changed or speakers_changed:
@@ -941,6 +1002,10 @@ class Sessions:
                 )
         for session, proposal, room in self.moves:
             slot = Slot.objects.filter(event=self.event, proposal=proposal).first()
+            if room is None:
+                start = _utc_minute(session.start)
+                end = start + dt.timedelta(minutes=session.duration_minutes)
+                room = self.no_room.free(start, end, self._room_taken)
             try:
                 schedule.place_session(
                     event=self.event, proposal=proposal, room=room, start=session.start,
@@ -950,6 +1015,9 @@ class Sessions:
                 self.report.skip("session", session.ref, f"“{session.title}” cannot be moved: {exc.message}")
                 continue
             self.report.count("session", "moved")
+
+    def _room_taken(self, room: Room, start, end) -> bool:
+        return self.event.slots.filter(room=room, start__lt=end, end__gt=start).exists()
 
     def unschedule_missing(self) -> None:
         """Sessions an earlier import placed that the file no longer lists come off the grid."""
@@ -1091,6 +1159,7 @@ def _apply(event, program, report, by, progress) -> None:
     sessions.place_moves()
     sessions.create_new()
     sessions.guids.summarise()
+    sessions.no_room.summarise()
     for keys in (sessions.keys, sessions.type_keys, sessions.speakers.keys):
         keys.save()
 

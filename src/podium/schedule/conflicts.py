@@ -2,7 +2,8 @@
 
 The database already refuses two slots in one room at once; these are the rules it cannot check:
 people in two places (and the minimum pause between their sessions), availability, suitable rooms,
-event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity.
+event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity, and sessions an import
+left in "Room not given".
 
 The scheduling engine's instance (podium.schedule.solving) is built from the same data with the same
 helpers below (`speaker_windows`, `suitable_rooms`), so a rule the solver keeps is the rule flagged here;
@@ -10,6 +11,7 @@ docs/schedule.md maps each rule to its severity and instance field.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -22,6 +24,24 @@ from podium.schedule.queries import placed_slots
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+# The room an import puts the sessions its file gives no room ("Room not given"; "Room not given 2", …
+# for those that overlap there). A session in one is flagged until the organiser gives it a room.
+NO_ROOM = "Room not given"
+_NO_ROOM_NAME = re.compile(rf"{NO_ROOM}(?: ([2-9]|[1-9][0-9]+))?", re.IGNORECASE)
+
+
+def no_room_number(name: str) -> int:
+    """1 for "Room not given", N for "Room not given N", 0 for any other room name."""
+    match = _NO_ROOM_NAME.fullmatch(name.strip())
+    if match is None:
+        return 0
+    return int(match.group(1) or 1)
+
+
+def no_room_name(number: int) -> str:
+    """The name of the `number`th room for sessions without a room (see `no_room_number`)."""
+    return NO_ROOM if number == 1 else f"{NO_ROOM} {number}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,7 @@ def find_conflicts(event: Event, slots: list[Slot] | None = None) -> list[Confli
     conflicts += _plenary_and_breaks(event, slots, sessions)
     conflicts += _tracks(event, sessions)
     conflicts += _capacity_and_length(event, sessions)
+    conflicts += _room_not_given(sessions)
     conflicts.sort(key=lambda c: (SEVERITY_ORDER[c.severity], c.kind, c.message))
     return conflicts
 
@@ -333,6 +354,21 @@ def _running_together(slots: list[Slot]) -> list[list[Slot]]:
     if len(current) > 1:
         groups.append(current)
     return groups
+
+
+def _room_not_given(sessions: list[Slot]) -> list[Conflict]:
+    """A session in a "Room not given" room: the import's file named no room for it (warning)."""
+    return [
+        Conflict(
+            WARNING,
+            "room_not_given",
+            f"“{slot.proposal.title}” is in {slot.room.name}: the imported file gave it no room. "
+            "Move it to a room.",
+            (slot.proposal.code,),
+        )
+        for slot in sessions
+        if no_room_number(slot.room.name)
+    ]
 
 
 def _capacity_and_length(event: Event, sessions: list[Slot]) -> list[Conflict]:
