@@ -147,6 +147,24 @@ def test_build_instance_marks_room_breaks_and_room_windows_unavailable(event, sc
     assert _slot(event, 9, day=1) in unavailable
 
 
+def test_the_engine_never_places_a_session_in_a_room_not_given(event, scheduler):
+    """A "Room not given" room (sessions an import had no room for) is closed at every time."""
+    placeholder = event.rooms.create(name="Room not given 2", capacity=500, position=99)
+    talk(event, "Needs a room")
+
+    rooms = _rooms(solving.build_instance(event))
+
+    assert len(rooms[solving.room_id(placeholder)]["unavailable"]) == 3 * 36  # every slot of every day
+    assert all(
+        not entry["unavailable"] for key, entry in rooms.items() if key != solving.room_id(placeholder)
+    )
+    _, solution, _ = solving.plan(event=event, time_limit=TIME_LIMIT, mode="fill")
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+    assert report.left_out == []
+    assert not event.slots.filter(room=placeholder).exists()
+    assert event.slots.filter(proposal__title="Needs a room", start__isnull=False).exists()
+
+
 def test_build_instance_leaves_off_grid_sessions_in_place_as_obstacles(event, scheduler):
     odd = placed_talk(event, "Odd start", "Hall A", at(event, 10, 10), scheduler)
     colleague = talk(event, "Same speaker", speakers=[odd.speakers.first()])

@@ -32,7 +32,7 @@ from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import services
-from podium.schedule.conflicts import merge_windows, speaker_windows, suitable_rooms, within
+from podium.schedule.conflicts import merge_windows, no_room_number, speaker_windows, suitable_rooms, within
 from podium.schedule.models import Slot, SlotKind
 from podium.schedule.queries import placed_slots, schedulable_proposals
 from podium.schedule.solver import InstanceError, Solution, load_instance, solve
@@ -242,10 +242,15 @@ def _room_entry(event: Event, room, grid, draft: _Draft, obstacles) -> dict:
     taken = [(b.start, b.end) for b in draft.breaks if b.room_id in (None, room.pk)]
     taken += [(o.start, o.end) for o in obstacles if o.room_id == room.pk]
     windows = draft.room_windows.get(room.pk)
+    # A "Room not given" room holds what an import could not place in a real room: the engine never
+    # places a session there (a re-plan may move one out of it into a real room).
+    placeholder = bool(no_room_number(room.name))
     unavailable = [
         slot_id(start, event)
         for start, end in grid
-        if any(_overlaps(start, end, *t) for t in taken) or (windows and not within(windows, start, end))
+        if placeholder
+        or any(_overlaps(start, end, *t) for t in taken)
+        or (windows and not within(windows, start, end))
     ]
     return {
         "id": room_id(room),
