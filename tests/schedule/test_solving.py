@@ -165,6 +165,27 @@ def test_the_engine_never_places_a_session_in_a_room_not_given(event, scheduler)
     assert event.slots.filter(proposal__title="Needs a room", start__isnull=False).exists()
 
 
+@pytest.mark.parametrize("pinned", [False, True])
+def test_a_session_an_import_left_in_a_room_not_given_stays_there_in_fill_mode(event, scheduler, pinned):
+    """Fill keeps what is placed; the room stays open only where its own session sits."""
+    placeholder = event.rooms.create(name="Room not given", capacity=500, position=99)
+    roomless = talk(event, "Imported without a room")
+    services.place_session(
+        event=event, proposal=roomless, room=placeholder, start=at(event, 10), version=0, by=None
+    )
+    Slot.objects.filter(proposal=roomless).update(pinned=pinned)
+    talk(event, "Another")
+
+    _, solution, _ = solving.plan(event=event, time_limit=TIME_LIMIT, mode="fill")
+    report = solving.apply_solution(event=event, solution=solution, by=scheduler)
+
+    assert (report.moved, report.left_out) == ([], [])
+    assert Slot.objects.get(proposal=roomless).room == placeholder
+    assert list(event.slots.filter(room=placeholder).values_list("proposal__title", flat=True)) == [
+        "Imported without a room"
+    ]
+
+
 def test_build_instance_leaves_off_grid_sessions_in_place_as_obstacles(event, scheduler):
     odd = placed_talk(event, "Odd start", "Hall A", at(event, 10, 10), scheduler)
     colleague = talk(event, "Same speaker", speakers=[odd.speakers.first()])

@@ -242,15 +242,18 @@ def _room_entry(event: Event, room, grid, draft: _Draft, obstacles) -> dict:
     taken = [(b.start, b.end) for b in draft.breaks if b.room_id in (None, room.pk)]
     taken += [(o.start, o.end) for o in obstacles if o.room_id == room.pk]
     windows = draft.room_windows.get(room.pk)
-    # A "Room not given" room holds what an import could not place in a real room: the engine never
-    # places a session there (a re-plan may move one out of it into a real room).
-    placeholder = bool(no_room_number(room.name))
+    # A "Room not given" room holds what an import could not place in a real room: the engine places
+    # no other session there. It stays open only where its own sessions sit, so they may stay (fill
+    # keeps what is placed) or move out to a real room (a re-plan).
+    sitting = None
+    if no_room_number(room.name):
+        sitting = [(slot.start, slot.end) for slot in draft.places.values() if slot.room_id == room.pk]
     unavailable = [
         slot_id(start, event)
         for start, end in grid
-        if placeholder
-        or any(_overlaps(start, end, *t) for t in taken)
+        if any(_overlaps(start, end, *t) for t in taken)
         or (windows and not within(windows, start, end))
+        or (sitting is not None and not within(sitting, start, end))
     ]
     return {
         "id": room_id(room),
