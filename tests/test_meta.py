@@ -53,3 +53,30 @@ def test_tests_mirror_the_source_tree():
     ]
 
     assert strays == []
+
+
+def test_every_function_that_locks_rows_runs_in_a_transaction():
+    """`select_for_update` outside a transaction locks nothing: a stale-edit check then loses updates.
+
+    Every public module-level function that locks rows is decorated with `transaction.atomic` or opens
+    one itself (a decorator slipped onto the wrong function once let two edits at one version both
+    win). Private helpers and methods are called from such functions.
+    """
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "src" / "podium"
+    unguarded = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name.startswith("_"):
+                continue
+            body = ast.unparse(node)
+            if "select_for_update" not in body.split(":", 1)[1]:
+                continue
+            decorated = any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            if not decorated and "atomic(" not in body:
+                unguarded.append(f"{path.relative_to(root)}:{node.lineno} {node.name}")
+    assert unguarded == [], "lock rows without a transaction: " + ", ".join(unguarded)

@@ -211,7 +211,6 @@ def speaker_can_edit(proposal: Proposal) -> bool:
     return proposal.state in states.SPEAKER_EDITABLE and proposal.event.cfp_is_open
 
 
-@transaction.atomic
 def _check_addresses(data: dict) -> None:
     """Links and addresses must be http(s) (proposals.links); anything else is refused."""
     for name in ORGANISER_FIELDS:
@@ -222,6 +221,7 @@ def _check_addresses(data: dict) -> None:
                 raise ServiceError(" ".join(exc.messages), field=name) from exc
 
 
+@transaction.atomic
 def update_proposal(
     *, proposal: Proposal, by, data: dict, version: int, as_organiser: bool = False
 ) -> Proposal:

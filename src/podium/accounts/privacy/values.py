@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models import BinaryField, JSONField, Q
 
 from podium.accounts.privacy import COPY, fields_marked
@@ -89,8 +90,9 @@ def copy_columns():
         yield apps.get_model(app_label, model_name), field_name
 
 
+@transaction.atomic
 def scrub_copies(values: Values) -> int:
-    """Replace the values in every COPY column, row by row. Must run in the caller's transaction.
+    """Replace the values in every COPY column, row by row (in the caller's transaction, if any).
 
     Rows are found with a case-insensitive search for each stored form of each value, then rewritten
     in Python. Returns the number of rows changed.
