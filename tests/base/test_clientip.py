@@ -3,12 +3,8 @@
 import ast
 import http.cookiejar
 import io
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import tokenize
 import urllib.error
 import urllib.parse
@@ -21,10 +17,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from podium.base.clientip import client_address
-from tests import factories
+from tests import factories, served
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "podium"
-PODIUM = str(Path(sys.executable).with_name("podium"))
 
 
 def _request(remote_addr="198.51.100.20", forwarded_for=None):
@@ -168,49 +163,21 @@ def test_password_reset_requests_are_limited_per_real_address(
 # --- A real `podium serve`: the ASGI server must not take the address from the headers either ------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(data_dir: Path, port: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_", "FORWARDED_"))}
-    env.update(PODIUM_DATA_DIR=str(data_dir), PODIUM_BASE_URL=f"http://127.0.0.1:{port}")
-    return env
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = _free_port()
-    env = _env(tmp_path, port)
-    subprocess.run([PODIUM, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    port = served.free_port()
+    env = served.clean_env(tmp_path, port, drop=("FORWARDED_",))
+    subprocess.run([served.PODIUM, "migrate", "-v", "0"], env=env, check=True, timeout=300)
     create = (
         "from podium.accounts.models import User; "
         "User.objects.create_user(email='door@example.org', password='the right password 1')"
     )
-    subprocess.run([PODIUM, "shell", "-c", create], env=env, check=True, timeout=120, capture_output=True)
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [PODIUM, "serve", "--no-migrate", "--port", str(port)], env=env, stdout=out, stderr=out
-        )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"podium serve did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
+    subprocess.run(
+        [served.PODIUM, "shell", "-c", create], env=env, check=True, timeout=120, capture_output=True
+    )
+    process = served.start(port, env, tmp_path / "serve.log", "--no-migrate")
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    served.stop(process)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

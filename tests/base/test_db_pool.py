@@ -9,7 +9,6 @@ handle on the database file) once the requests are over.
 import concurrent.futures
 import os
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -20,7 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-PODIUM = str(Path(sys.executable).with_name("podium"))
+from tests import served
+
 ROOT = Path(__file__).resolve().parents[2]
 POOL_SIZE = 4
 REQUESTS = 200
@@ -34,14 +34,6 @@ user = factories.team_member(event, name="Schedulers", can_schedule=True)
 program.placed_talk(event, "Opening", "Hall A", program.at(event, 10), user)
 program.release(event, user)
 """
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _admin_connection():
@@ -89,11 +81,10 @@ def _connections(server: subprocess.Popen, database: str, data_dir: Path) -> int
 
 @pytest.fixture
 def server(tmp_path, database):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
-    env.update(
-        PODIUM_DATA_DIR=str(tmp_path),
-        PODIUM_BASE_URL=f"http://127.0.0.1:{port}",
+    port = served.free_port()
+    env = served.clean_env(
+        tmp_path,
+        port,
         PODIUM_DB_POOL_SIZE=str(POOL_SIZE),
         PODIUM_LOGIN_RATE_LIMIT="false",
         PYTHONPATH=str(ROOT),  # the set-up script builds its data with the tests' factories
@@ -101,32 +92,15 @@ def server(tmp_path, database):
     if database:
         env["PODIUM_DATABASE_URL"] = urlunsplit(urlsplit(SUITE_DATABASE_URL)._replace(path=f"/{database}"))
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [PODIUM, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = served.start(port, env, log)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"podium serve did not answer:\n{log.read_text()}")
-                time.sleep(0.3)
         setup = subprocess.run(
-            [PODIUM, "shell", "-c", SETUP], env=env, capture_output=True, text=True, timeout=120
+            [served.PODIUM, "shell", "-c", SETUP], env=env, capture_output=True, text=True, timeout=120
         )
         assert setup.returncode == 0, setup.stderr
         yield {"process": process, "port": port, "database": database, "data_dir": tmp_path, "log": log}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        served.stop(process)
 
 
 def _get(url: str) -> int | str:

@@ -6,17 +6,16 @@ A page connected to process A hears of a release published through process B (it
 
 import http.client
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-PODIUM = str(Path(sys.executable).with_name("podium"))
+from tests import served
+
+PODIUM = served.PODIUM
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -34,43 +33,19 @@ print("SECRET=" + secret)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _env(data_dir: Path, port: int | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "DJANGO_"))}
-    env.update(
-        PODIUM_DATA_DIR=str(data_dir),
+    return served.clean_env(
+        data_dir,
+        port,
         PODIUM_REDIS_URL=(data_dir / "redis-url").read_text(),
-        PODIUM_BASE_URL=f"http://127.0.0.1:{port or 8000}",
         PODIUM_LOGIN_RATE_LIMIT="false",
         PYTHONPATH=str(ROOT),  # the set-up script builds its data with the tests' factories
     )
-    return env
 
 
 def _start(data_dir: Path, port: int, *extra: str) -> tuple[subprocess.Popen, Path]:
     log = data_dir / f"serve-{port}.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [PODIUM, "serve", "--port", str(port), *extra],
-            env=_env(data_dir, port),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server, log
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"podium serve on {port} did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
+    return served.start(port, _env(data_dir, port), log, *extra), log
 
 
 def _read_message(response, until: str, within: float = 30) -> list[str]:
@@ -97,7 +72,7 @@ def _read_message(response, until: str, within: float = 30) -> list[str]:
 def servers(tmp_path, request):
     """Process A and process B on one SQLite file (and one Redis, or none); the secret for B's API."""
     (tmp_path / "redis-url").write_text(request.param)
-    first_port, second_port = _free_port(), _free_port()
+    first_port, second_port = served.free_port(), served.free_port()
     first, first_log = _start(tmp_path, first_port)  # migrates the database
     setup = subprocess.run(
         [PODIUM, "shell", "-c", SETUP], env=_env(tmp_path), capture_output=True, text=True, timeout=120
@@ -113,13 +88,7 @@ def servers(tmp_path, request):
         "data_dir": tmp_path,
     }
     for server in (first, second):
-        server.terminate()
-    for server in (first, second):
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+        served.stop(server)
 
 
 def _open_stream(port: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:

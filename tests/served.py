@@ -1,0 +1,61 @@
+"""A real `podium serve` for the tests that need one: a free port, a clean environment, started and
+waited for (its /healthz answers), stopped for good afterwards."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PODIUM = str(Path(sys.executable).with_name("podium"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(data_dir: Path, port: int | None = None, *, drop: tuple[str, ...] = (), **extra) -> dict:
+    """This process's environment without Podium's and Django's settings (and any prefix in `drop`),
+    pointed at `data_dir` and, with `port`, at that base URL; `extra` is added as it is."""
+    prefixes = ("PODIUM_", "DJANGO_", *drop)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env["PODIUM_DATA_DIR"] = str(data_dir)
+    env["PODIUM_BASE_URL"] = f"http://127.0.0.1:{port or 8000}"
+    env.update(extra)
+    return env
+
+
+def start(port: int, env: dict, log: Path, *args: str, within: float = 90) -> subprocess.Popen:
+    """`podium serve --port PORT ARGS` with output to `log`, once its /healthz answers (else the test
+    fails with the log, and the process is killed)."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [PODIUM, "serve", "--port", str(port), *args], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                pytest.fail(f"podium serve on {port} did not answer:\n{log.read_text()}")
+            time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate the server and reap it (killed if it does not end within 20 s)."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
