@@ -3,8 +3,8 @@
 import pytest
 
 from podium.events.models import Event
-from podium.interop import services
 from podium.interop.importers.source import ImportRefused
+from podium.interop.importing import apply
 from podium.interop.models import ImportedKey
 from podium.interop.services import import_program
 from podium.mail.models import MailStatus, OutboxMail
@@ -64,7 +64,7 @@ def test_import_program_failure_applies_nothing(organiser, monkeypatch):
     def boom(self):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services.Sessions, "place_moves", boom)
+    monkeypatch.setattr(apply.Sessions, "apply", boom)
     with pytest.raises(RuntimeError):
         run(MRMCD.read_bytes())
     assert not Event.objects.filter(slug="mrmcd").exists()
@@ -102,7 +102,7 @@ def test_import_program_never_merges_people_with_different_ids(organiser):
     assert not one.speakers.get().has_usable_password()
 
 
-def test_import_program_reports_overlap_and_skips_it(organiser):
+def test_import_program_keeps_sessions_that_share_a_room_and_reports_them(organiser):
     xml = b"""<schedule><conference><acronym>clash</acronym><title>Clash</title></conference>
     <day date="2025-05-01" index="1"><room name="A">
       <event guid="6f1f4c6e-0000-4000-8000-000000000001"><date>2025-05-01T10:00:00+00:00</date>
@@ -111,15 +111,19 @@ def test_import_program_reports_overlap_and_skips_it(organiser):
         <duration>00:30</duration><room>A</room><title>Second</title></event>
       <event><date>2025-05-01T12:00:00+00:00</date><duration>00:30</duration><room>A</room></event>
     </room></day></schedule>"""
-    report = import_program(data=xml, by=None, time_zone="UTC", allow_partial=True)  # 2 of 3 skipped
-    assert report.counts["session"]["created"] == 1
-    assert report.counts["session"]["skipped"] == 2
-    assert "line 5 <event>" in report.text
-    assert "A is taken" in report.text
+    report = import_program(data=xml, by=None, time_zone="UTC")
+    assert report.counts["session"]["created"] == 2
+    assert report.counts["session"]["skipped"] == 1
     assert "line 7 <event>" in report.text
     assert "no title" in report.text
-    slot = Proposal.objects.get(event__slug="clash").slot
-    assert str(slot.uuid) == "6f1f4c6e-0000-4000-8000-000000000001"
+    assert "1 session shares a room with another at the same time, as the file has them" in report.text
+    assert "“Second” with “First” in A" in report.text
+    slots = {p.title: p.slot for p in Proposal.objects.filter(event__slug="clash").select_related("slot")}
+    assert str(slots["First"].uuid) == "6f1f4c6e-0000-4000-8000-000000000001"
+    assert str(slots["Second"].uuid) == "6f1f4c6e-0000-4000-8000-000000000002"
+    assert slots["First"].shares_room
+    assert slots["Second"].shares_room
+    assert slots["First"].room_id == slots["Second"].room_id
 
 
 def test_import_program_needs_an_organiser_choice(db):

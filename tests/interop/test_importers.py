@@ -7,6 +7,7 @@ import pytest
 
 from podium.interop.importers import ImportRefused, detect, read_program, values
 from podium.interop.services import import_program
+from podium.proposals.models import Proposal
 from tests import factories
 
 
@@ -69,12 +70,14 @@ def test_frab_xml_without_timestamps_uses_day_date_and_day_change():
     assert [p.name for p in late.persons] == ["Ann"]
 
 
-def test_import_skips_duplicate_ids_with_their_line(db):
+def test_a_repeated_id_at_another_time_is_a_session_of_its_own(db):
     factories.OrganiserFactory()
     report = import_program(data=OLD_FRAB, by=None)
-    assert report.counts["session"]["created"] == 2
-    assert report.skips[0].ref == "line 11 <event>"
-    assert "already used" in report.skips[0].reason
+    assert report.counts["session"]["created"] == 3
+    assert not report.skips
+    assert "“Same id” (line 11 <event>) repeats the id of an earlier session" in report.text
+    titles = sorted(Proposal.objects.filter(event__slug="night").values_list("title", flat=True))
+    assert titles == ["After midnight", "Late", "Same id"]
 
 
 def test_schedule_json_refs_are_json_pointers():

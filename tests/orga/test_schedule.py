@@ -261,6 +261,25 @@ def test_editor_shows_conflicts_and_marks_the_sessions_involved(scheduler_client
     assert not re.search(rf'<td[^>]*data-code="{calm.code}"[^>]*data-conflict=', page)
 
 
+def test_editor_draws_sessions_sharing_a_room_side_by_side(scheduler_client, event):
+    hall, _ = _rooms(event)
+    workshops = [_talk(event, title="First workshop"), _talk(event, title="Second workshop")]
+    for workshop, start in zip(workshops, (_at(event, 10), _at(event, 10, 30)), strict=True):
+        end = start + dt.timedelta(hours=1)
+        Slot.objects.create(event=event, proposal=workshop, room=hall, start=start, end=end, shares_room=True)
+
+    page = _text(scheduler_client.get(_url("schedule", event)))
+
+    grid = re.search(r'<table class="schedule-grid".*?</table>', page, re.S).group(0)
+    assert '<th scope="col" colspan="2">Hall A<br>' in grid
+    for workshop in workshops:
+        assert re.search(
+            rf'<td[^>]*data-code="{workshop.code}"[^>]*>\s*<strong>{workshop.title}</strong>', grid
+        )
+    assert 'id="overflow-heading"' not in page
+    assert f'data-room="{hall.pk}" data-start="{_iso(_at(event, 10))}"' in grid  # the free lane beside
+
+
 # --- Placing by drag and drop ------------------------------------------------------------------------
 
 

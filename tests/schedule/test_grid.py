@@ -73,12 +73,92 @@ def test_build_grid_widens_to_the_bounds():
     assert grid.rows[0].cells[0].column == 1
 
 
-def test_build_grid_puts_overlapping_items_of_one_column_in_overflow():
-    first, clash = Item("A", 1, at(10), at(11)), Item("B", 1, at(10, 30), at(11))
+def test_build_grid_gives_normal_columns_one_lane():
+    items = [Item("A", 1, at(10), at(11)), Item("B", 1, at(11), at(12)), Item("C", 2, at(10, 30), at(11))]
 
-    grid = build_grid([first, clash], [1], column_of=lambda i: i.room, tz=TZ, step=30)
+    grid = build_grid(items, [1, 2], column_of=lambda i: i.room, tz=TZ, step=30)
 
-    assert (grid.overflow, layout(grid)) == ([clash], [("10:00", ["A/2/1"]), ("10:30", [])])
+    assert (grid.headers, grid.width, grid.overflow) == ([(1, 1), (2, 1)], 2, [])
+    assert layout(grid) == [
+        ("10:00", ["A/2/1", "."]),
+        ("10:30", ["C/1/1"]),
+        ("11:00", ["B/2/1", "."]),
+        ("11:30", ["."]),
+    ]
+
+
+def test_build_grid_draws_overlapping_items_of_one_column_side_by_side():
+    first, beside = Item("A", 1, at(10), at(11)), Item("B", 1, at(10, 30), at(11))
+
+    grid = build_grid([first, beside], [1, 2], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert (grid.headers, grid.width, grid.overflow) == ([(1, 2), (2, 1)], 3, [])
+    assert layout(grid) == [("10:00", ["A/2/1", ".", "."]), ("10:30", ["B/1/1", "."])]
+    assert [(cell.column, cell.start) for cell in grid.rows[0].cells[1:]] == [(1, at(10)), (2, at(10))]
+
+
+def test_build_grid_spans_every_lane_with_an_item_that_overlaps_nothing_in_its_column():
+    items = [Item("A", 1, at(10), at(11)), Item("B", 1, at(10), at(11)), Item("Solo", 1, at(11), at(12))]
+
+    grid = build_grid(items, [1], column_of=lambda i: i.room, tz=TZ, step=60)
+
+    assert grid.headers == [(1, 2)]
+    assert layout(grid) == [("10:00", ["A/1/1", "B/1/1"]), ("11:00", ["Solo/1/2"])]
+
+
+def test_build_grid_reuses_a_lane_once_it_is_free():
+    items = [
+        Item("C", 1, at(11), at(12)),
+        Item("B", 1, at(10, 30), at(11, 30)),
+        Item("A", 1, at(10), at(11)),
+    ]
+
+    grid = build_grid(items, [1], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert grid.headers == [(1, 2)]
+    assert layout(grid) == [
+        ("10:00", ["A/2/1", "."]),
+        ("10:30", ["B/2/1"]),
+        ("11:00", ["C/2/1"]),
+        ("11:30", ["."]),
+    ]
+
+
+def test_build_grid_spreads_an_every_room_item_over_every_lane():
+    items = [
+        Item("A", 1, at(10), at(11)),
+        Item("B", 1, at(10), at(11)),
+        Item("Lunch", None, at(12), at(13)),
+    ]
+
+    grid = build_grid(items, [1, 2], column_of=lambda i: i.room, tz=TZ, step=60)
+
+    assert (grid.headers, grid.overflow) == ([(1, 2), (2, 1)], [])
+    assert layout(grid) == [
+        ("10:00", ["A/1/1", "B/1/1", "."]),
+        ("11:00", [".", ".", "."]),
+        ("12:00", ["Lunch/1/3"]),
+    ]
+
+
+def test_build_grid_puts_an_every_room_item_that_collides_in_overflow():
+    talk, lunch = Item("A", 2, at(12), at(13)), Item("Lunch", None, at(11, 30), at(12, 30))
+
+    grid = build_grid([lunch, talk], [1, 2], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert grid.overflow == [lunch]
+    assert layout(grid) == [("11:30", [".", "."]), ("12:00", [".", "A/2/1"]), ("12:30", ["."])]
+
+
+def test_build_grid_puts_the_later_of_two_colliding_every_room_items_in_overflow():
+    lunch, coffee = Item("Lunch", None, at(12), at(13)), Item("Coffee", None, at(12, 30), at(13, 30))
+
+    grid = build_grid([coffee, lunch], [1, 2], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert (grid.overflow, layout(grid)) == (
+        [coffee],
+        [("12:00", ["Lunch/2/2"]), ("12:30", []), ("13:00", [".", "."])],
+    )
 
 
 def test_build_grid_without_items_or_bounds_is_empty_and_ignores_unknown_columns():

@@ -29,7 +29,8 @@ program.release(event, user)
 _token, secret = create_api_token(
     user=user, organiser=event.organiser, name="live test", events=[event], scope="write"
 )
-print("SECRET=" + secret)
+import os, pathlib
+pathlib.Path(os.environ["PODIUM_TEST_SECRET_FILE"]).write_text(secret)
 """
 
 
@@ -74,11 +75,18 @@ def servers(tmp_path, request):
     (tmp_path / "redis-url").write_text(request.param)
     first_port, second_port = served.free_port(), served.free_port()
     first, first_log = _start(tmp_path, first_port)  # migrates the database
+    # The secret goes through a file: the console mail backend prints from a background thread, so
+    # standard output can interleave with anything the script prints.
+    secret_file = tmp_path / "secret"
     setup = subprocess.run(
-        [PODIUM, "shell", "-c", SETUP], env=_env(tmp_path), capture_output=True, text=True, timeout=120
+        [PODIUM, "shell", "-c", SETUP],
+        env={**_env(tmp_path), "PODIUM_TEST_SECRET_FILE": str(secret_file)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert setup.returncode == 0, setup.stderr
-    secret = setup.stdout.split("SECRET=", 1)[1].split()[0]  # mail printed after it by the console backend
+    secret = secret_file.read_text()
     second, second_log = _start(tmp_path, second_port, "--no-migrate")
     yield {
         "a": first_port,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -413,3 +414,134 @@ def accept_co_speaker_invite(*, invite: CoSpeakerInvite, user) -> Proposal:
 
 def _abs(path: str) -> str:
     return settings.BASE_URL + path
+
+
+# --- Imported sessions -----------------------------------------------------------------------------
+
+# The proposal fields an imported file sets (the rest, such as notes and reviews, stay the event's own).
+IMPORT_FIELDS = (
+    "title", "abstract", "description", "track", "session_type", "language", "guid", *SESSION_DETAILS,
+)  # fmt: skip
+
+
+@dataclass
+class ImportedSession:
+    """One session of an imported file: the proposal fields it gives (`IMPORT_FIELDS`; a field left
+    out is kept as it is), its speakers in order, the code it would like, and the event's session it
+    is (None for a new one)."""
+
+    values: dict
+    speakers: list
+    code: str = ""
+    proposal: Proposal | None = None
+
+
+@dataclass
+class ImportedSessions:
+    created: list[Proposal] = field(default_factory=list)
+    updated: list[Proposal] = field(default_factory=list)
+    unchanged: list[Proposal] = field(default_factory=list)
+
+
+def free_code(taken: set[str], wanted: str = "") -> str:
+    """`wanted` (upper case) when it is a well-formed code not in `taken`, else a new one; added to
+    `taken`."""
+    code = (wanted or "").strip().upper()
+    while not (code.isalnum() and 4 <= len(code) <= 16) or code in taken:
+        code = new_code()
+    taken.add(code)
+    return code
+
+
+def _set_speakers(proposal: Proposal, user_ids: list[int], *, new: bool) -> bool:
+    """Make the proposal's speakers exactly `user_ids`, in order. True when that changed anything."""
+    if not new:
+        current = list(proposal.speaker_links.order_by("position").values_list("user_id", flat=True))
+        if current == user_ids:
+            return False
+        proposal.speaker_links.all().delete()
+    ProposalSpeaker.objects.bulk_create(
+        [ProposalSpeaker(proposal=proposal, user_id=pk, position=n) for n, pk in enumerate(user_ids)]
+    )
+    return True
+
+
+@transaction.atomic
+def import_sessions(*, event: Event, sessions: list[ImportedSession], by) -> ImportedSessions:
+    """Create or update the event's sessions from an imported file: confirmed sessions (the file's
+    program is decided), with their speakers in order.
+
+    A new session takes the code it would like when that is well-formed and free in the event, else a
+    new one; new sessions are written in bulk. An existing session takes the values given, is confirmed
+    again when it was not accepted or confirmed, and its speakers become exactly those given. Refused
+    (ServiceError, nothing saved) when a track or session type belongs to another event. No mail and
+    no webhook: imported people have undeliverable addresses, and the release that follows tells apps
+    and people what changed. Side effects: one audit entry.
+    """
+    result = ImportedSessions()
+    for session in sessions:
+        for name in ("track", "session_type"):
+            value = session.values.get(name)
+            if value is not None and value.event_id != event.pk:
+                raise ServiceError(f"“{session.values.get('title', '')}”: choose a {name.replace('_', ' ')} "
+                                   "of this event.", field=name)  # fmt: skip
+        if session.proposal is not None and session.proposal.event_id != event.pk:
+            raise ServiceError("Choose a session of this event.")
+    codes = set(event.proposals.values_list("code", flat=True))
+    new = [session for session in sessions if session.proposal is None]
+    created = Proposal.objects.bulk_create(
+        [
+            Proposal(event=event, code=free_code(codes, session.code), state=ProposalState.CONFIRMED,
+                     **{name: value for name, value in session.values.items() if name in IMPORT_FIELDS})
+            for session in new
+        ],
+        batch_size=500,
+    )  # fmt: skip
+    ProposalSpeaker.objects.bulk_create(
+        [
+            ProposalSpeaker(proposal=proposal, user_id=pk, position=n)
+            for proposal, session in zip(created, new, strict=True)
+            for n, pk in enumerate(dict.fromkeys(user.pk for user in session.speakers))
+        ],
+        batch_size=1000,
+    )
+    result.created = created
+    for session in sessions:
+        proposal = session.proposal
+        if proposal is None:
+            continue
+        values = {name: value for name, value in session.values.items() if name in IMPORT_FIELDS}
+        changed = [name for name, value in values.items() if getattr(proposal, name) != value]
+        if proposal.state not in states.SCHEDULABLE:
+            values["state"], changed = ProposalState.CONFIRMED, [*changed, "state"]
+        if changed:
+            for name, value in values.items():
+                setattr(proposal, name, value)
+            proposal.version += 1
+            proposal.save()
+        wanted = list(dict.fromkeys(user.pk for user in session.speakers))
+        speakers_changed = _set_speakers(proposal, wanted, new=False)
+        (result.updated if changed or speakers_changed else result.unchanged).append(proposal)
+    audit.record(
+        action="proposal.imported",
+        actor=by,
+        target=event,
+        event_id=event.pk,
+        created=len(result.created),
+        updated=len(result.updated),
+    )
+    return result
+
+
+@transaction.atomic
+def create_imported_speaker(*, event: Event, email: str, name: str, bio: str = "", codes: set[str]):
+    """A user for a person of an imported file, with an unusable password and the reserved address
+    `email` (never mailed), and their speaker profile in the event. `codes` are the profile codes the
+    event uses (kept up to date). Returns the user."""
+    from podium.accounts.models import User
+
+    user = User(email=email, name=name)
+    user.set_unusable_password()
+    user.save()
+    SpeakerProfile.objects.create(event=event, user=user, bio=bio, code=free_code(codes))
+    return user

@@ -2,8 +2,8 @@
 
 The database already refuses two slots in one room at once; these are the rules it cannot check:
 people in two places (and the minimum pause between their sessions), availability, suitable rooms,
-event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity, and sessions an import
-left in "Room not given".
+event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity, sessions an import
+left in "Room not given", and sessions an import put side by side in one room (Slot.shares_room).
 
 The scheduling engine's instance (podium.schedule.solving) is built from the same data with the same
 helpers below (`speaker_windows`, `suitable_rooms`), so a rule the solver keeps is the rule flagged here;
@@ -123,6 +123,7 @@ def find_conflicts(event: Event, slots: list[Slot] | None = None) -> list[Confli
     conflicts += _tracks(event, sessions)
     conflicts += _capacity_and_length(event, sessions)
     conflicts += _room_not_given(sessions)
+    conflicts += _room_shared(event, slots)
     conflicts.sort(key=lambda c: (SEVERITY_ORDER[c.severity], c.kind, c.message))
     return conflicts
 
@@ -369,6 +370,32 @@ def _room_not_given(sessions: list[Slot]) -> list[Conflict]:
         for slot in sessions
         if no_room_number(slot.room.name)
     ]
+
+
+def _room_shared(event: Event, slots: list[Slot]) -> list[Conflict]:
+    """Slots an import put in one room at one time, as its file has them (see Slot.shares_room): one
+    warning per room and group of overlapping slots, until an organiser moves them apart."""
+    by_room: dict[int, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        if slot.shares_room and slot.room_id is not None:
+            by_room[slot.room_id].append(slot)
+    result = []
+    for room_slots in by_room.values():
+        for group in _running_together(room_slots):
+            titles = " and ".join(
+                f"“{slot.title if slot.kind == SlotKind.BREAK else slot.proposal.title}”" for slot in group
+            )
+            first = group[0]
+            result.append(
+                Conflict(
+                    WARNING,
+                    "room_shared",
+                    f"{titles} share {first.room.name} at {_fmt(event, max(s.start for s in group))}, as "
+                    "the imported file has them. Keep them if the room holds both, or move one.",
+                    tuple(slot.proposal.code for slot in group if slot.proposal_id),
+                )
+            )
+    return result
 
 
 def _capacity_and_length(event: Event, sessions: list[Slot]) -> list[Conflict]:

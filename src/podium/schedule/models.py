@@ -5,7 +5,11 @@ so the slot's UUID and integer id stay the same across releases (exports rely on
 a session clears its room and time; the slot itself stays.
 
 No two slots may share a room at the same time. The database enforces it: an exclusion constraint
-on PostgreSQL and triggers on SQLite (see migration 0002), besides the services' own checks.
+on PostgreSQL and triggers on SQLite (see migrations 0002 and 0006), besides the services' own checks.
+The one exception is a fact of an imported source: sessions the file puts in one room at one time
+(parallel workshops in one space) are imported as they are, each marked `shares_room`. Two slots may
+overlap in a room only when both are marked; the editor flags them (conflicts.room_shared) until an
+organiser moves one, and any move through the services clears the mark.
 
 A release copies everything the public sees (titles, speakers, rooms, times, tracks) into rows that
 are never changed afterwards, so a page, an export and a feed of the same release always agree.
@@ -39,6 +43,10 @@ class Slot(models.Model):
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
     pinned = models.BooleanField(default=False, help_text="Automatic scheduling leaves it where it is.")
+    shares_room = models.BooleanField(
+        default=False,
+        help_text="Placed by an import beside other sessions in its room, as the source has them.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

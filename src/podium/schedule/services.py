@@ -5,6 +5,8 @@ a StaleEdit that says where the session is now, so two organisers never overwrit
 """
 
 import datetime as dt
+import uuid as uuids
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -97,8 +99,9 @@ def _save_place(slot: Slot, *, room, start, end, version: int, what: str) -> Slo
                 slot.room, slot.start, slot.end = room, start, end
                 slot.save()
                 return slot
+            # A place chosen here is the editor's own: it no longer shares its room (see Slot.shares_room).
             updated = Slot.objects.filter(pk=slot.pk, version=version).update(
-                room=room, start=start, end=end, version=F("version") + 1
+                room=room, start=start, end=end, shares_room=False, version=F("version") + 1
             )
     except IntegrityError as exc:
         current = (
@@ -170,6 +173,153 @@ def place_session(
         payload=webhook_payloads.slot_changed(code=proposal.code, room=room, start=start, end=end),
     )
     return slot
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where `place_sessions` puts one session: a room and [start, end). `uuid` is the UUID its slot
+    gets when the session has none yet (an import keeps the source's guid)."""
+
+    proposal: Proposal
+    room: Room
+    start: dt.datetime
+    end: dt.datetime
+    uuid: uuids.UUID | None = None
+
+
+@dataclass
+class Placed:
+    """What `place_sessions` did: slots created and moved, placements already where they were, the
+    ones placed beside another slot of their room (with its title), and the ones refused (with why)."""
+
+    created: list[Slot] = field(default_factory=list)
+    moved: list[Slot] = field(default_factory=list)
+    unchanged: list[Slot] = field(default_factory=list)
+    shared: list[tuple[Placement, str]] = field(default_factory=list)
+    refused: list[tuple[Placement, str]] = field(default_factory=list)
+
+
+def _occupant(slot: Slot) -> str:
+    return slot.title if slot.kind == SlotKind.BREAK else slot.proposal.title
+
+
+@transaction.atomic
+def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms: bool = False) -> Placed:
+    """Place or move many sessions at once, checked against the draft in memory (an import).
+
+    Every session that moves is first taken off the grid, so swaps never collide. A placement whose
+    room is taken is refused with the editor's words, unless `share_rooms`: then it is placed beside
+    what is there, and both slots are marked `shares_room` (the source has them so; the editor flags
+    them until an organiser moves one). Places of cancelled or withdrawn sessions in the way are
+    cleared, as in the editor. Sessions that are not accepted or confirmed are refused.
+    Side effects: one audit entry. No webhook per slot and no notices: the release that follows
+    carries the changes to apps and people.
+    """
+    _check_allowed(event, by)
+    result = Placed()
+    wanted: dict[int, Placement] = {}
+    for placement in placements:
+        reason = ""
+        if placement.proposal.event_id != event.pk or placement.room.event_id != event.pk:
+            reason = "the session or room belongs to another event"
+        elif placement.proposal.state not in SCHEDULABLE:
+            reason = f"it is {placement.proposal.get_state_display().lower()}"
+        elif placement.proposal.pk in wanted:
+            reason = "the session is given two places"
+        elif placement.end <= placement.start:
+            reason = "it ends before it starts"
+        if reason:
+            result.refused.append((placement, reason))
+        else:
+            wanted[placement.proposal.pk] = placement
+    slots = {
+        slot.proposal_id: slot
+        for slot in Slot.objects.select_for_update()
+        .filter(event=event, proposal_id__in=list(wanted))
+        .order_by("pk")
+    }
+    moving = {}
+    for pk, placement in wanted.items():
+        slot = slots.get(pk)
+        start, end = _normalise(placement.start), _normalise(placement.end)
+        if slot is not None and (slot.room_id, slot.start, slot.end) == (placement.room.pk, start, end):
+            result.unchanged.append(slot)
+        else:
+            moving[pk] = Placement(placement.proposal, placement.room, start, end, placement.uuid)
+    Slot.objects.filter(event=event, proposal_id__in=list(moving), start__isnull=False).update(
+        room=None, start=None, end=None, shares_room=False, version=F("version") + 1
+    )
+    grid = list(
+        event.slots.filter(start__isnull=False)
+        .exclude(proposal_id__in=list(moving))
+        .select_related("proposal", "room")
+    )
+    holding = [s for s in grid if s.kind == SlotKind.BREAK or s.proposal.state in SCHEDULABLE]
+    dead = [s for s in grid if s.kind == SlotKind.SESSION and s.proposal.state not in SCHEDULABLE]
+    in_room: dict[int, list[Slot]] = {}
+    for slot in holding:
+        in_room.setdefault(slot.room_id, []).append(slot)
+    marked: set[int] = set()  # ids of slots on the grid that now share their room
+    cleared: set[int] = set()  # ids of dead places in the way
+    for pk, placement in moving.items():
+        start, end = placement.start, placement.end
+        others = [
+            s
+            for s in (*in_room.get(placement.room.pk, []), *in_room.get(None, []))
+            if s.start < end and s.end > start
+        ]
+        if others and not share_rooms:
+            other = others[0]
+            when = span(event, other.start, other.end)
+            if other.room_id is None:
+                reason = f"{when} is the break “{other.title}” in every room"
+            else:
+                reason = f"{placement.room.name} is taken {when} by “{_occupant(other)}”"
+            result.refused.append((placement, reason))
+            continue
+        shares = any(other.room_id is not None for other in others)
+        for other in others:
+            if other.room_id is not None:
+                marked.add(id(other))
+        if shares:
+            result.shared.append((placement, _occupant(next(o for o in others if o.room_id is not None))))
+        cleared |= {s.pk for s in dead if s.room_id == placement.room.pk and s.start < end and s.end > start}
+        slot = slots.get(pk)
+        if slot is None:
+            slot = Slot(event=event, proposal=placement.proposal, kind=SlotKind.SESSION)
+            if placement.uuid is not None:
+                slot.uuid = placement.uuid
+            result.created.append(slot)
+        else:
+            slot.version += 1
+            result.moved.append(slot)
+        slot.room, slot.start, slot.end = placement.room, start, end
+        in_room.setdefault(placement.room.pk, []).append(slot)
+        if shares:
+            marked.add(id(slot))
+    if cleared:
+        Slot.objects.filter(pk__in=cleared).update(
+            room=None, start=None, end=None, shares_room=False, version=F("version") + 1
+        )
+    # Slots already on the grid are marked before anything lands beside them (the database allows an
+    # overlap only between two marked slots).
+    neighbours = [s for s in holding if id(s) in marked and not s.shares_room]
+    Slot.objects.filter(pk__in=[s.pk for s in neighbours]).update(shares_room=True, version=F("version") + 1)
+    for slot in (*result.moved, *result.created):
+        slot.shares_room = id(slot) in marked
+    Slot.objects.bulk_update(result.moved, ["room", "start", "end", "shares_room", "version"], batch_size=500)
+    Slot.objects.bulk_create(result.created, batch_size=500)
+    audit.record(
+        action="slot.placed_many",
+        actor=by,
+        target=event,
+        event_id=event.pk,
+        created=len(result.created),
+        moved=len(result.moved),
+        shared=len(result.shared),
+        refused=len(result.refused),
+    )
+    return result
 
 
 @transaction.atomic

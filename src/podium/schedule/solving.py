@@ -6,8 +6,9 @@ time, cut into steps of the greatest common divisor of the session types' durati
 MIN_STEP_MINUTES). A break, or a room's time outside its availability windows, makes the room (every
 room, for a break without one) unavailable then; break steps stay on the grid so that the minimum pause
 between a speaker's sessions counts real minutes across a break. A session already placed off that grid
-(say at 10:10, under a break, or at 19:00) is not moved: it stays where it is and blocks its room, and
-its speakers at that time and for the pause around it.
+(say at 10:10, under a break, or at 19:00) is not moved, nor is one that shares its room with another
+as an import's file has it (Slot.shares_room): it stays where it is and blocks its room, and its
+speakers at that time and for the pause around it.
 
 The hard rules and preferences come from the event: speakers' windows (those that are not preferred
 limit `allowed`, preferred ones give `preferred`), suitable rooms of session types (each limited type T
@@ -196,8 +197,10 @@ def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | No
         place = draft.places.get(proposal.pk)
         length = math.ceil(proposal.duration_minutes / step)
         covered = _cover(place.start, length, step, starts, event.tz) if place else None
-        if place is not None and covered is None:
-            obstacles.append(place)  # placed off the grid: stays, and blocks its room and speakers
+        if place is not None and (covered is None or place.shares_room):
+            # Placed off the grid, or beside another session in its room as an import's file has it
+            # (the engine's rooms hold one session at a time): stays, and blocks its room and speakers.
+            obstacles.append(place)
             continue
         candidates.append((proposal, length, place, covered))
     rooms = [_room_entry(event, room, grid, draft, obstacles) for room in draft.rooms]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from podium.attendance.services import set_star
 from podium.schedule.models import Slot
 from tests import factories
-from tests.program import at, fill_day, place, placed_talk, release, rename, room, speaker_code, track
+from tests.program import at, fill_day, place, placed_talk, release, rename, room, speaker_code, talk, track
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,25 @@ def test_schedule_grid_lays_out_rooms_sessions_speakers_and_tracks(client, progr
     assert f"slot session track-{track(event, 'Data').pk}" in html
     assert 'colspan="2" class="slot break"' in html  # lunch in every room
     assert 'class="schedule-scroll" tabindex="0" role="region" aria-label=' in html
+
+
+def test_schedule_grid_draws_sessions_sharing_a_room_side_by_side(client, event, scheduler):
+    hall = room(event, "Hall A")
+    for title, start in (("First workshop", at(event, 10)), ("Second workshop", at(event, 10, 30))):
+        end = start + dt.timedelta(hours=1)
+        Slot.objects.create(
+            event=event, proposal=talk(event, title), room=hall, start=start, end=end, shares_room=True
+        )
+    release(event, scheduler)
+
+    html = client.get(schedule_url(event)).content.decode()
+
+    grid = html[html.index('<table class="schedule-grid') : html.index("</table>")]
+    assert '<table class="schedule-grid rooms-2 lanes-3">' in grid
+    assert '<th scope="col" colspan="2">Hall A</th><th scope="col">Room 101</th>' in grid
+    assert ">First workshop</a>" in grid
+    assert ">Second workshop</a>" in grid
+    assert "Also at this time" not in html
 
 
 def test_schedule_grid_shows_times_in_the_event_time_zone(client, program):

@@ -221,6 +221,7 @@ FIELDS = {
     "schedule.Slot.start": NOT_PERSONAL,
     "schedule.Slot.end": NOT_PERSONAL,
     "schedule.Slot.pinned": NOT_PERSONAL,
+    "schedule.Slot.shares_room": NOT_PERSONAL,
     "schedule.Slot.version": NOT_PERSONAL,
     "schedule.Release.id": NOT_PERSONAL,
     "schedule.Release.event": NOT_PERSONAL,

@@ -156,6 +156,8 @@ def _render_schedule(request, event, release: Release, days: list[dt.date], filt
             column_of=lambda session: session.room_id,
             tz=event.tz,
         )
+        # Each room's header spans its lanes (sessions sharing a room sit side by side).
+        context["room_headers"] = list(zip(rooms, context["grid"].lanes, strict=True))
     else:
         context["groups"] = [
             (start, list(group)) for start, group in itertools.groupby(sessions, key=lambda s: s.start)
