@@ -90,7 +90,7 @@ class Sessions:
         self.existing = Existing(event)
         self.absent: frozenset[str] = frozenset()  # proposal fields the file does not carry
         self.guids = Guids(event, report)
-        self.no_room = NoRoom(event, report)
+        self.no_room = NoRoom(event, report, by)
 
     def take(self, session: SourceSession) -> None:
         problem = _problem(session)
@@ -208,7 +208,7 @@ class Sessions:
             ):
                 return current
         return session_type_for(
-            self.event, self.type_keys, self.type_cache, name, session.duration_minutes, self.report
+            self.event, self.type_keys, self.type_cache, name, session.duration_minutes, self.report, self.by
         )
 
     # --- Writing -----------------------------------------------------------------------------------
@@ -311,8 +311,8 @@ def _has_slot(proposal: Proposal) -> bool:
 
 def apply_program(event: Event, program: SourceProgram, report: ImportReport, by, progress) -> None:
     """Apply the read file to `event` (inside the import's transaction)."""
-    rooms = rooms_for(event, program, report)
-    tracks = tracks_for(event, program, report)
+    rooms = rooms_for(event, program, report, by)
+    tracks = tracks_for(event, program, report, by)
     sessions = Sessions(
         event=event, rooms=rooms, tracks=tracks, speakers=Speakers(event, report), report=report, by=by
     )

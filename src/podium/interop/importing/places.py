@@ -1,6 +1,7 @@
 """The event's rooms, tracks and session types for a file's: found by what an earlier import made of
-them or by name, else created. Sessions the file gives no room go to "Room not given" (`NoRoom`)."""
+them or by name, else created through the events services (their rules and audit entries). Sessions the file gives no room go to "Room not given" (`NoRoom`)."""
 
+from podium.events import services as events
 from podium.events.models import Room, SessionType, Track
 from podium.interop.exporters.common import own_type_name
 from podium.interop.importers.source import SourceRoom
@@ -12,7 +13,7 @@ Kind = ImportedKey.Kind
 TRACK_COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
 
 
-def rooms_for(event, program, report) -> dict[str, Room]:
+def rooms_for(event, program, report, by) -> dict[str, Room]:
     keys = Keys(event, Kind.ROOM)
     existing = {room.name.lower(): room for room in event.rooms.all()}
     by_name: dict[str, Room] = {}
@@ -27,13 +28,15 @@ def rooms_for(event, program, report) -> dict[str, Room]:
         key = f"guid:{source.guid}" if source.guid else f"name:{name.lower()}"
         room = event.rooms.filter(pk=keys.get(key)).first() if keys.get(key) else existing.get(name.lower())
         if room is None:
-            room = Room(event=event, name=name, capacity=source.capacity, position=position)
+            room = Room(event=event)
             room.uuid = free_uuid(Room, source.guid) or room.uuid
-            room.save()
+            data = {"name": name, "capacity": source.capacity, "position": position}
+            room = events.save_room(event=event, by=by, data=data, room=room)
             report.count("room", "created")
         elif source.capacity and room.capacity != source.capacity:
-            room.capacity, room.version = source.capacity, room.version + 1
-            room.save(update_fields=["capacity", "version"])
+            events.save_room(
+                event=event, by=by, data={"capacity": source.capacity}, room=room, version=room.version
+            )
             report.count("room", "updated")
         else:
             report.count("room", "unchanged")
@@ -49,8 +52,8 @@ class NoRoom:
     (the database keeps one session per room at a time). The schedule editor flags every session in
     them (`conflicts.room_not_given`); the report names them."""
 
-    def __init__(self, event, report):
-        self.event, self.report = event, report
+    def __init__(self, event, report, by):
+        self.event, self.report, self.by = event, report, by
         self.rooms = {conflicts.no_room_number(room.name): room for room in event.rooms.all()}
         self.rooms.pop(0, None)
         self.titles: list[str] = []
@@ -61,8 +64,10 @@ class NoRoom:
     def room(self, number: int) -> Room:
         if number not in self.rooms:
             position = max(self.event.rooms.values_list("position", flat=True), default=-1) + 1
-            self.rooms[number] = Room.objects.create(
-                event=self.event, name=conflicts.no_room_name(number), position=position
+            self.rooms[number] = events.save_room(
+                event=self.event,
+                by=self.by,
+                data={"name": conflicts.no_room_name(number), "position": position},
             )
             self.report.count("room", "created")
         return self.rooms[number]
@@ -87,7 +92,7 @@ class NoRoom:
         )
 
 
-def tracks_for(event, program, report) -> dict[str, Track]:
+def tracks_for(event, program, report, by) -> dict[str, Track]:
     keys = Keys(event, Kind.TRACK)
     existing = {track.name.lower(): track for track in event.tracks.all()}
     colours = {t.name.strip().lower(): t.colour for t in program.tracks if t.colour}
@@ -101,7 +106,7 @@ def tracks_for(event, program, report) -> dict[str, Track]:
         track = event.tracks.filter(pk=keys.get(key)).first() if keys.get(key) else existing.get(name.lower())
         colour = colours.get(name.lower()) or TRACK_COLOURS[len(existing) % len(TRACK_COLOURS)]
         if track is None:
-            track = Track.objects.create(event=event, name=name, colour=colour.lower())
+            track = events.save_track(event=event, by=by, data={"name": name, "colour": colour.lower()})
             existing[name.lower()] = track
             report.count("track", "created")
         else:
@@ -119,7 +124,7 @@ def session_type_name(type_name: str, minutes: int) -> str:
     return f"{(own_type_name(type_name, minutes) or 'Session')[:100]} ({minutes} min)"
 
 
-def session_type_for(event, keys: Keys, cache: dict, type_name: str, minutes: int, report) -> SessionType:
+def session_type_for(event, keys: Keys, cache: dict, type_name: str, minutes: int, report, by) -> SessionType:
     """The event's session type for `type_name` at `minutes`: the one an earlier import made, else one
     of that name (with or without its length) and length, else a new one named as the source names it
     (with its length only when the event has that name at another length already)."""
@@ -135,7 +140,8 @@ def session_type_for(event, keys: Keys, cache: dict, type_name: str, minutes: in
     )
     if found is None:
         taken = event.session_types.filter(name__iexact=own).exists()
-        found = SessionType.objects.create(event=event, name=name if taken else own, duration_minutes=minutes)
+        data = {"name": name if taken else own, "duration_minutes": minutes}
+        found = events.save_session_type(event=event, by=by, data=data)
         report.count("session_type", "created")
     else:
         report.count("session_type", "unchanged")
