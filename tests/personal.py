@@ -1,5 +1,5 @@
 """One person with a distinctive value in every place Podium can hold one, built through the services
-where they exist (tests of podium.accounts.privacy)."""
+where they exist (tests of podium.privacy)."""
 
 import datetime as dt
 import io

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from podium.accounts.privacy.erase import WITHDRAWN_SPEAKER, erase_person
+from podium.privacy.erase import WITHDRAWN_SPEAKER, erase_person
 from tests.factories import PASSWORD
 from tests.personal import EMAIL, FRAGMENTS, TITLE, build_person
 

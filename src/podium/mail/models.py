@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import models
 
-from podium.events.models import Event
-
 
 class MailStatus(models.TextChoices):
     HELD = "held", "Held for review"
@@ -16,7 +14,9 @@ class MailStatus(models.TextChoices):
 
 
 class OutboxMail(models.Model):
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mails")
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

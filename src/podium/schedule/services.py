@@ -17,8 +17,7 @@ from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event, Room
 from podium.proposals.models import Proposal
 from podium.proposals.states import SCHEDULABLE
-from podium.schedule import changelog, rules
-from podium.schedule import notices as release_notices
+from podium.schedule import changelog, rules, signals
 from podium.schedule.live import announce_release
 from podium.schedule.models import Release, ReleasedSession, ReleasedSpeaker, Slot, SlotKind
 from podium.schedule.queries import latest_release
@@ -431,7 +430,8 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
 
     Refused when nothing public changed since the last release, unless `force`. Releases of one
     event are numbered one after the other (the event row is locked while publishing).
-    Side effects: audit entry; the release's notices in the outbox (schedule/notices.py: one mail
+    Side effects: audit entry; the `release_published` signal, on which the notices app queues the
+    release's notices in the outbox (notices/services.py: one mail
     with an iCal file per speaker whose session is new, moved, cancelled, or changed in duration or
     speakers, one per opted-in attendee whose starred sessions changed); a `release.published`
     webhook delivery per endpoint; after commit, a live message to the event's open pages.
@@ -469,7 +469,7 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
             row.release = release
         ReleasedSession.objects.bulk_create(snapshot.sessions, batch_size=500)
         ReleasedSpeaker.objects.bulk_create(snapshot.speakers, batch_size=500)
-        notices = release_notices.queue_release_notices(event=locked, release=release, changes=changes)
+        release.notices = signals.notify_release(release=release, changes=changes)
         audit.record(
             action="release.published",
             actor=by,
@@ -477,8 +477,8 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
             event_id=event.pk,
             name=name,
             sessions=len(snapshot.sessions),
-            notices=notices.speakers,
-            attendee_notices=notices.attendees,
+            notices=release.notices.get("speakers", 0),
+            attendee_notices=release.notices.get("attendees", 0),
             **release.counts(),
         )
         emit_webhook(

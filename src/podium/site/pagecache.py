@@ -31,7 +31,7 @@ TIMEOUT_SECONDS = 24 * 3600
 
 def page_key(*, event: Event, release: Release, path: str, variant: str = "") -> str:
     """The cache key of one page of one release: new with every release and every event settings edit,
-    and when erasing a person rewrites the release (its fingerprint changes; accounts/privacy)."""
+    and when erasing a person rewrites the release (its fingerprint changes; privacy)."""
     raw = f"{event.pk}:{event.version}:{release.pk}:{release.version}:{release.fingerprint}:{path}:{variant}"
     return "podium:page:" + hashlib.sha256(raw.encode()).hexdigest()
 

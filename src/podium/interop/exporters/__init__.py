@@ -3,7 +3,7 @@
 `render(release, fmt, **options)` builds one export; `cached(...)` returns it from the cache, so each
 export is rendered once per release (and options), not once per request. A release never changes,
 so its exports never go stale; a new release has a new primary key and therefore new cache keys.
-The one exception, erasing a person (accounts/privacy), rewrites the release's speaker rows and its
+The one exception, erasing a person (privacy), rewrites the release's speaker rows and its
 fingerprint; the fingerprint is part of the key, so no export or ETag from before is served again.
 """
 

@@ -10,9 +10,9 @@ from podium.attendance import services
 from podium.attendance.models import AgendaPreference
 from podium.attendance.queries import starred_codes
 from podium.base.permissions import login_required
+from podium.notices.services import ATTENDEE_KINDS
 from podium.schedule import changelog
 from podium.schedule.models import SlotKind
-from podium.schedule.notices import ATTENDEE_KINDS
 from podium.schedule.queries import latest_release
 from podium.site.views.common import mark_starred, public_event
 

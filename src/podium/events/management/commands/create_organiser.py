@@ -1,8 +1,8 @@
 """`podium create_organiser`: the first organiser of an installation, with its admin team."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.events.services import create_organiser
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, name, slug, admin, **options):
-        user = User.objects.filter(email__iexact=admin.strip()).first()
+        user = get_user_model().objects.filter(email__iexact=admin.strip()).first()
         if user is None:
             raise CommandError(
                 f"No account uses {admin}. Create one first: sign up on the site, or run `podium createsuperuser`."

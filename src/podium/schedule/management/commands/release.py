@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from podium.base.errors import ServiceError
 from podium.events.models import Event
-from podium.mail.models import OutboxMail
-from podium.schedule import changelog, notices, services
+from podium.schedule import changelog, services
 
 
 class Command(BaseCommand):
@@ -32,9 +31,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message + hint) from exc
         counts = release.counts()
         parts = ", ".join(f"{counts[kind]} {kind}" for kind in changelog.KINDS)
-        mails = OutboxMail.objects.filter(
-            event=found, about__in=[notices.speaker_about(release), notices.attendee_about(release)]
-        ).count()
+        mails = sum(release.notices.values())
         self.stdout.write(
             f"Published release {release.name} of {found.name}: {parts}. {mails} notice(s) queued."
         )

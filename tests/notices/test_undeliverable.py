@@ -5,7 +5,7 @@ import pytest
 
 from podium.interop.services import import_program
 from podium.mail.models import OutboxMail
-from podium.schedule import notices
+from podium.notices import services as notices
 from tests import factories
 from tests.program import at, place, placed_talk, release
 from tests.shared import SCHEDULE_DATA

@@ -1,6 +1,6 @@
 """Erasing a person (`podium person erase`): their values go, the program's history stays consistent.
 
-What happens to each field is declared in `podium.accounts.privacy.FIELDS` and `ON_ERASE`; the
+What happens to each field is declared in `podium.privacy.FIELDS` and `ON_ERASE`; the
 choices and what stays are explained in docs/privacy.md.
 """
 
@@ -19,8 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from podium.accounts.models import ApiToken, User
-from podium.accounts.privacy.export import mails_to
-from podium.accounts.privacy.values import Values, scrub_copies
 from podium.attendance.models import AgendaPreference, Star
 from podium.base import audit
 from podium.base.errors import ServiceError
@@ -29,6 +27,8 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
+from podium.privacy.export import mails_to
+from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
 from podium.schedule import changelog

@@ -1,7 +1,7 @@
 """`podium person export EMAIL [-o FILE]` and `podium person erase EMAIL [--yes]`.
 
-Export writes everything held about one person as JSON (podium.accounts.privacy.export); erase
-anonymises them for good (podium.accounts.privacy.erase), after a confirmation typed at a terminal,
+Export writes everything held about one person as JSON (podium.privacy.export); erase
+anonymises them for good (podium.privacy.erase), after a confirmation typed at a terminal,
 or with --yes. See docs/privacy.md.
 """
 
@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from podium.accounts.privacy.erase import erase_person, is_erased
-from podium.accounts.privacy.export import export_person, find_person
 from podium.base.errors import ServiceError
+from podium.privacy.erase import erase_person, is_erased
+from podium.privacy.export import export_person, find_person
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Personal data: what Podium holds about a person, the export of it and its erasure.
 
-Every field of every Podium model is classified in `FIELDS` (tests/accounts/test_privacy_registry.py
+Every field of every Podium model is classified in `FIELDS` (tests/privacy/test_privacy_registry.py
 fails for a field that is not), so a new field cannot hold personal data unnoticed:
 
 - PERSONAL: a value that identifies or describes one person, or records their own choices, in a row

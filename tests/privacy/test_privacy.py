@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from podium.accounts import privacy
-from podium.accounts.privacy.erase import WITHDRAWN_SPEAKER, erase_person
-from podium.accounts.privacy.export import export_person
+from podium import privacy
+from podium.privacy.erase import WITHDRAWN_SPEAKER, erase_person
+from podium.privacy.export import export_person
 from tests.personal import EMAIL, NAME, build_person
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The change notices of a release: who is told what, by mail, when the program changes.
 
-Called by `publish_release` inside its transaction, so the notices are outbox rows of the same commit:
+Queued on `schedule.signals.release_published`, which `publish_release` sends inside its transaction,
+so the notices are outbox rows of the same commit:
 a release that is rolled back sends nothing, and a published one is never announced twice.
 
 - Each speaker whose session is new, moved, changed or cancelled gets one
@@ -163,3 +164,9 @@ def queue_release_notices(*, event: Event, release: Release, changes: list[dict]
         speakers=queue_speaker_notices(event, release, changes),
         attendees=queue_attendee_notices(event, release, changes),
     )
+
+
+def on_release_published(sender, *, release: Release, changes: list[dict], **kwargs) -> dict[str, int]:
+    """The `release_published` receiver (connected in MailConfig.ready)."""
+    notices = queue_release_notices(event=release.event, release=release, changes=changes)
+    return {"speakers": notices.speakers, "attendees": notices.attendees}

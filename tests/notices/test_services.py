@@ -6,7 +6,7 @@ import pytest
 
 from podium.attendance import services as attendance
 from podium.mail.models import OutboxMail
-from podium.schedule import notices
+from podium.notices import services as notices
 from tests import factories
 from tests.program import at, cancel, place, placed_talk, release, rename
 

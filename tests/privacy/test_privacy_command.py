@@ -1,4 +1,4 @@
-"""`podium person export|erase`: the thin command over podium.accounts.privacy."""
+"""`podium person export|erase`: the thin command over podium.privacy."""
 
 import json
 import os

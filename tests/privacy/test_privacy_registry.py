@@ -1,15 +1,15 @@
-"""Every field of every Podium model is classified for personal data (podium.accounts.privacy)."""
+"""Every field of every Podium model is classified for personal data (podium.privacy)."""
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from podium.accounts import privacy
+from podium import privacy
 
 HOW_TO = (
-    "Classify it in podium/accounts/privacy/__init__.py FIELDS as PERSONAL, SECRET, LINK, COPY or "
+    "Classify it in podium/privacy/__init__.py FIELDS as PERSONAL, SECRET, LINK, COPY or "
     "NOT_PERSONAL (see the module docstring and docs/privacy.md), then make sure export and erase "
-    "handle it (tests/accounts/test_privacy.py)."
+    "handle it (tests/privacy/test_privacy.py)."
 )
 
 
@@ -82,4 +82,4 @@ def test_an_unclassified_field_fails_with_a_message_telling_what_to_do(monkeypat
         message = ""
 
     assert "accounts.User.name" in message
-    assert "Classify it in podium/accounts/privacy/__init__.py" in message
+    assert "Classify it in podium/privacy/__init__.py" in message

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import BinaryField, JSONField, Q
 
-from podium.accounts.privacy import COPY, fields_marked
+from podium.privacy import COPY, fields_marked
 
 # Values shorter than this are replaced only where they are the person's own field, never in copies
 # (a two-letter name would otherwise rewrite every word it happens to be).
