@@ -11,7 +11,7 @@ from podium.events.models import Room
 from tests import factories
 from tests.program import at, placed_talk, release, speaker_code
 from tests.querycount import queries_for
-from tests.schedule.test_printing import media_boxes, pdf_text
+from tests.interop.test_printing import media_boxes, pdf_text
 
 pytestmark = pytest.mark.django_db
 

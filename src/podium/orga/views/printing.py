@@ -1,6 +1,6 @@
 """Printing the latest release: door signs per room and day, a sheet per speaker, the program grid.
 
-The PDFs are drawn by podium.schedule.printing from the latest release (what the public sees), so
+The PDFs are drawn by podium.interop.printing from the latest release (what the public sees), so
 the paper agrees with the site. Paper is A4 unless `?paper=letter`; a day is `?day=YYYY-MM-DD`
 (the release's first day when left out). Before the first release every page here is a 404 that
 says why.
@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from podium.interop import printing
 from podium.orga.access import event_permission
-from podium.schedule import printing
 from podium.schedule.queries import latest_release, release_days
 
 can_print = event_permission("can_schedule")

@@ -10,7 +10,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 
 from podium.events.models import Room
-from podium.schedule import printing
+from podium.interop import printing
 from podium.schedule.queries import released_sessions
 from tests import factories
 from tests.program import at, lunch, placed_talk, release, rename, speaker_code
