@@ -212,20 +212,24 @@ def rooms(request, event):
     return render(request, "orga/setup/rooms.html", {"event": request.event, "rooms": rooms})
 
 
-@can_edit_event
-def room_new(request, event):
-    return _edit(request, ROOM)
+KINDS = {kind.key: kind for kind in (ROOM, TRACK, SESSION_TYPE)}
 
 
 @can_edit_event
-def room_edit(request, event, pk):
-    return _edit(request, ROOM, pk)
+def object_new(request, event, kind: str):
+    """Create a room, track or session type (`kind` comes from the URL pattern)."""
+    return _edit(request, KINDS[kind])
+
+
+@can_edit_event
+def object_edit(request, event, kind: str, pk):
+    return _edit(request, KINDS[kind], pk)
 
 
 @can_edit_event
 @require_POST
-def room_delete(request, event, pk):
-    return _delete(request, ROOM, pk)
+def object_delete(request, event, kind: str, pk):
+    return _delete(request, KINDS[kind], pk)
 
 
 @can_edit_event
@@ -235,38 +239,6 @@ def tracks(request, event):
 
 
 @can_edit_event
-def track_new(request, event):
-    return _edit(request, TRACK)
-
-
-@can_edit_event
-def track_edit(request, event, pk):
-    return _edit(request, TRACK, pk)
-
-
-@can_edit_event
-@require_POST
-def track_delete(request, event, pk):
-    return _delete(request, TRACK, pk)
-
-
-@can_edit_event
 def session_types(request, event):
     types = request.event.session_types.annotate(proposal_count=Count("proposals")).prefetch_related("rooms")
     return render(request, "orga/setup/session_types.html", {"event": request.event, "session_types": types})
-
-
-@can_edit_event
-def session_type_new(request, event):
-    return _edit(request, SESSION_TYPE)
-
-
-@can_edit_event
-def session_type_edit(request, event, pk):
-    return _edit(request, SESSION_TYPE, pk)
-
-
-@can_edit_event
-@require_POST
-def session_type_delete(request, event, pk):
-    return _delete(request, SESSION_TYPE, pk)
