@@ -16,7 +16,7 @@ from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
-FRAGMENT = {"HTTP_HX_REQUEST": "true"}
+FRAGMENT = {"HTTP_X_PODIUM_FRAGMENT": "1"}  # what the editor's script sends (podium.orga.fragments)
 
 
 def _url(name, event, **kwargs):
@@ -436,6 +436,22 @@ def test_place_without_the_script_shows_a_refusal_as_an_error(scheduler_client, 
     assert response.status_code == 302
     assert "Hall A is taken" in _text(followed)
     assert _slot(talk) is None
+
+
+@pytest.mark.parametrize("header", ["HTTP_HX_REQUEST", "HTTP_X_PODIUM_EDITOR"])
+def test_place_answers_a_fragment_only_to_the_fragment_header(scheduler_client, event, header):
+    hall, _ = _rooms(event)
+    talk = _talk(event)
+    data = {"code": talk.code, "version": 0, "room": hall.pk, "start": _iso(_at(event, 10))}
+
+    other = scheduler_client.post(_url("schedule_place", event), data, **{header: "1"})
+    ours = scheduler_client.post(
+        _url("schedule_place", event), {**data, "version": _slot(talk).version}, **FRAGMENT
+    )
+
+    assert (other.status_code, other.url) == (302, f"{_url('schedule', event)}?day={event.days[0]}")
+    assert ours.status_code == 200
+    assert ('id="schedule-editor"' in _text(ours), "<html" in _text(ours)) == (True, False)
 
 
 def test_place_reads_a_start_without_a_zone_as_the_events_time(scheduler_client, event):

@@ -2,9 +2,9 @@
 breaks, and the release page.
 
 A drop in the editor posts to `place` or `unschedule`; when the request comes from the editor's
-script (header HX-Request or X-Podium-Editor) the answer is the editor re-rendered from the database,
-with the service's message, so a refused move always shows the schedule as it is now. A plain POST
-redirects back to the editor with a message.
+script (header `X-Podium-Fragment: 1`, podium.orga.fragments) the answer is the editor re-rendered
+from the database, with the service's message, so a refused move always shows the schedule as it is
+now. A plain POST redirects back to the editor with a message.
 """
 
 import datetime as dt
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from podium.attendance.queries import star_counts
 from podium.base.errors import ServiceError, StaleEdit, apply_error
-from podium.mail.models import OutboxMail
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import (
     BreakForm,
@@ -26,6 +25,7 @@ from podium.orga.forms.schedule import (
     UnscheduleForm,
     parse_day,
 )
+from podium.orga.fragments import wants_fragment
 from podium.orga.views import solver as solver_views
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import changelog, queries, services
@@ -40,11 +40,6 @@ GRID_STEP_MINUTES = 15
 # The editor shows at least this part of a day, so there is room to drop sessions on an empty day.
 WORKING_DAY = (dt.time(8), dt.time(20))
 SEVERITY_GROUPS = [(ERROR, "Errors", "error"), (WARNING, "Warnings", "warning"), (INFO, "Notes", "note")]
-FRAGMENT_HEADERS = ("HX-Request", "X-Podium-Editor")
-
-
-def _wants_fragment(request) -> bool:
-    return any(request.headers.get(name) for name in FRAGMENT_HEADERS)
 
 
 def _form_error_text(form) -> str:
@@ -140,7 +135,7 @@ def _fragment(request, day, *, error: str = "", notice: str = "", status: int = 
 
 def _answer(request, day, *, error: str = "", notice: str = "", status: int = 200):
     """The editor fragment for the editor's script, else a redirect to the editor with a message."""
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return _fragment(request, day, error=error, notice=notice, status=status)
     if error:
         messages.error(request, error)
@@ -399,8 +394,7 @@ def release(request, event):
         except ServiceError as exc:
             apply_error(form, exc)
         else:
-            notices = OutboxMail.objects.filter(event=event, about=f"release:{published.pk}").count()
-            messages.success(request, _published_message(published, notices))
+            messages.success(request, _published_message(published, published.notices.get("speakers", 0)))
             return redirect("orga:schedule_release", event=event.slug)
     changes, changed = preview_release(event)
     counts = dict.fromkeys(changelog.KINDS, 0)

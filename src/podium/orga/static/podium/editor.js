@@ -59,7 +59,7 @@
         method: "POST",
         body,
         credentials: "same-origin",
-        headers: { "HX-Request": "true", "X-Podium-Editor": "1", "X-CSRFToken": csrfToken() },
+        headers: { "X-Podium-Fragment": "1", "X-CSRFToken": csrfToken() },
       });
       html = await response.text();
     } catch (error) {
