@@ -8,6 +8,7 @@ from podium.base.errors import NotAllowed, ServiceError
 from podium.base.models import AuditEntry
 from tests import factories
 from tests.api.conftest import bearer, make_token
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,27 @@ def test_tokens_page_revokes_a_token(client, event, reviewer):
 
 def test_tokens_page_needs_a_login(client, event):
     assert client.get(f"/orga/organiser/{event.organiser.slug}/tokens/").status_code == 302
+
+
+def test_tokens_page_query_count_does_not_grow(client, event, organiser_user, django_assert_max_num_queries):
+    second = factories.EventFactory(organiser=event.organiser, setup=False)
+    url = f"/orga/organiser/{event.organiser.slug}/tokens/"
+    client.force_login(organiser_user)
+
+    def grow(count):
+        for index in range(count):
+            token, _secret = create_api_token(
+                user=organiser_user,
+                organiser=event.organiser,
+                name="sync",
+                events=[event, second],
+                scope="read",
+            )
+            if index % 2:
+                revoke_api_token(token=token, by=organiser_user)
+
+    assert_constant_queries(client, url, grow, small=3, large=30)
+
+    with django_assert_max_num_queries(11):
+        response = client.get(url)
+    assert [len(token.events.all()) for token in response.context["tokens"]] == [2] * 30

@@ -1,13 +1,17 @@
 """The day-of page: sessions per room, and the two-step actions (confirm, then apply and publish)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from podium.mail.models import OutboxMail
+from podium.schedule import services
 from podium.schedule.models import Slot
 from podium.schedule.queries import latest_release
 from tests import factories
-from tests.program import at, lunch, place, placed_talk, release, room
+from tests.program import at, fill_day, lunch, place, placed_talk, release, room
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +180,28 @@ def test_dayof_bad_input_gets_a_clear_error(client, event, talks, data, message)
 
 def test_dayof_board_get_only_for_change(client, event, talks):
     assert client.get(_change_url(event)).status_code == 405
+
+
+def test_dayof_board_query_count_does_not_grow(client, event, scheduler, django_assert_max_num_queries):
+    url = _board(event, event.date_from)
+    breaks = []
+
+    def grow(count):
+        fill_day(event, scheduler, count)
+        start = at(event, 17) + dt.timedelta(hours=len(breaks))
+        breaks.append(
+            services.save_break(
+                event=event,
+                by=scheduler,
+                title="Break",
+                room=room(event, "Hall A"),
+                start=start,
+                end=start + dt.timedelta(minutes=30),
+            )
+        )
+
+    assert_constant_queries(client, url, grow, small=3, large=30)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert sum(len(column.slots) for column in response.context["columns"]) == 32

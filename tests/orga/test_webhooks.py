@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from podium.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests import factories
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,68 @@ def test_event_menu_links_to_webhooks_for_organisers_only(admin_client, client, 
 
     client.force_login(reviewer)
     assert _url("webhooks", event) not in client.get(dashboard).content.decode()
+
+
+# --- Query counts --------------------------------------------------------------------------------------
+
+
+def _deliver(endpoint, status, **fields):
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=endpoint.event,
+        kind="slot.changed",
+        body="{}",
+        created=timezone.now(),
+        status=status,
+        **fields,
+    )
+
+
+def _add_endpoints(event, count):
+    """`count` more endpoints, each with a failed, a queued and a delivered delivery."""
+    for _ in range(count):
+        endpoint = WebhookEndpoint.objects.create(
+            event=event,
+            url=f"http://hooks.example/{WebhookEndpoint.objects.count()}",
+            kinds=["slot.changed", "release.published"],
+        )
+        _deliver(endpoint, DeliveryStatus.FAILED, attempts=5, last_error="The receiver answered 500.")
+        _deliver(endpoint, DeliveryStatus.QUEUED, next_attempt_at=timezone.now())
+        _deliver(endpoint, DeliveryStatus.DELIVERED, attempts=1, response_code=200)
+
+
+def _add_deliveries(endpoint, count):
+    """`count` more deliveries of `endpoint`, of every status in turn."""
+    statuses = list(DeliveryStatus)
+    for index in range(count):
+        _deliver(
+            endpoint,
+            statuses[index % len(statuses)],
+            attempts=index % 4,
+            next_attempt_at=timezone.now() + dt.timedelta(minutes=index),
+            response_code=500,
+            response_body="<p>busy</p>",
+            last_error="The receiver answered 500.",
+        )
+
+
+def test_webhooks_list_query_count_does_not_grow(admin_client, event, django_assert_max_num_queries):
+    url = _url("webhooks", event)
+
+    assert_constant_queries(admin_client, url, lambda n: _add_endpoints(event, n), small=3, large=30)
+
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(url)
+    assert [(e.failed, e.waiting) for e in response.context["endpoints"]] == [(1, 1)] * 30
+
+
+def test_webhook_deliveries_query_count_does_not_grow(
+    admin_client, event, endpoint, django_assert_max_num_queries
+):
+    url = _url("webhook_deliveries", event, endpoint)
+
+    assert_constant_queries(admin_client, url, lambda n: _add_deliveries(endpoint, n), small=3, large=30)
+
+    with django_assert_max_num_queries(7):
+        response = admin_client.get(url)
+    assert len(response.context["deliveries"]) == 30

@@ -7,7 +7,8 @@ from django.urls import reverse
 from podium.attendance.models import AgendaPreference
 from podium.attendance.services import set_star
 from tests import factories
-from tests.program import at, cancel, place, release
+from tests.program import at, cancel, fill_day, place, release
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,25 @@ def test_agenda_of_a_hidden_event_is_not_found(client, program, fan):
     event.save(update_fields=["is_public"])
 
     assert client.get(agenda_url(event)).status_code == 404
+
+
+def test_agenda_query_count_does_not_grow_with_starred_sessions(
+    client, event, scheduler, django_assert_max_num_queries
+):
+    visitor = factories.UserFactory()
+    client.force_login(visitor)
+    url = agenda_url(event)
+    release(event, scheduler)
+    client.get(url)  # the first visit creates the visitor's agenda settings; later ones update them
+
+    def grow(count):
+        talks = fill_day(event, scheduler, count)
+        release(event, scheduler)
+        for talk in talks:
+            set_star(event=event, user=visitor, code=talk.code, starred=True)
+
+    assert_constant_queries(client, url, grow, small=3, large=30)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == 30
