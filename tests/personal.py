@@ -15,7 +15,7 @@ from podium.attendance.services import set_change_notices, set_star
 from podium.base import audit
 from podium.base.models import AuditEntry
 from podium.base.uploads import clean_image
-from podium.events.models import Team
+from podium.events.models import Team, TeamInvite
 from podium.events.services import accept_team_invite, invite_team_member
 from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
@@ -70,11 +70,14 @@ def build_person(event, organiser) -> Person:
         event=event, url="https://hooks.example.org/in", kinds=["release.published"]
     )
 
-    # Team: invited by address, joins; sends an invitation of their own.
+    # Team: invited by address, joins; an invitation of their own is on record (sent while they
+    # administered the organiser: only its administrators invite, and they are a reviewer now).
     team = Team.objects.create(organiser=event.organiser, name="Reviewers", can_review=True)
     invite = invite_team_member(team=team, email=EMAIL, by=organiser)
     accept_team_invite(invite=invite, user=user)
-    sent_team_invite = invite_team_member(team=team, email="friend@example.org", by=user)
+    sent_team_invite = TeamInvite.objects.create(
+        team=team, email="friend@example.org", token="team-invite-token-for-a-friend", invited_by=user
+    )
 
     # Speaker: profile with photo, availability, a talk with a co-speaker, placed and released.
     profile = proposals.save_speaker_profile(

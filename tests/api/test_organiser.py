@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from podium.base.models import AuditEntry
 from podium.mail.models import MailStatus
@@ -180,6 +181,27 @@ def test_reviewer_sees_other_reviews_only_after_their_own(client, event, reviewe
 
     assert before["count"] == 0
     assert after["count"] == 2
+
+
+def test_reviews_the_api_and_the_proposal_page_agree_on_who_reads_them(
+    client, event, reviewer, proposal, organiser_user
+):
+    Review.objects.create(proposal=proposal, reviewer=organiser_user, score=2)
+    headers = bearer(make_token(reviewer, event))
+    page = reverse("orga:proposal", kwargs={"event": event.slug, "code": proposal.code})
+    client.force_login(reviewer)
+
+    def both():
+        api = sorted(r["score"] for r in client.get(_url(event, "/reviews"), **headers).json()["items"])
+        shown = client.get(page).context
+        return api, sorted(r.score for r in shown["reviews"]), shown["show_reviews"]
+
+    before = both()
+    Review.objects.create(proposal=proposal, reviewer=reviewer, score=3)
+    after = both()
+
+    assert before == ([], [], False)
+    assert after == ([2, 3], [2, 3], True)
 
 
 def test_decision_is_held_pending_with_its_mail(client, event, organiser_user, proposal):

@@ -6,7 +6,7 @@ from django.conf import settings
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.base.models import AuditEntry
 from podium.events import services
-from podium.events.models import RESERVED_SLUGS, Event, Room, SessionType, Team, TeamInvite, Track
+from podium.events.models import RESERVED_SLUGS, Event, Organiser, Room, SessionType, Team, TeamInvite, Track
 from podium.mail.models import OutboxMail
 from tests import factories
 
@@ -148,7 +148,7 @@ def test_save_room_refuses_a_duplicate_name_in_any_case(event, admin):
 
 
 def test_save_room_same_name_in_another_event_is_fine(event, admin):
-    other = factories.EventFactory()
+    other = factories.EventFactory(organiser=event.organiser)
     services.save_room(event=event, by=admin, data={"name": "Ballroom"})
 
     room = services.save_room(event=other, by=admin, data={"name": "Ballroom"})
@@ -552,3 +552,157 @@ def test_save_track_refused_for_bad_input_keeps_the_version(event, admin):
         services.save_track(event=event, by=admin, data={"colour": "red"}, track=web, version=web.version)
 
     assert Track.objects.get(pk=web.pk).version == 1
+
+
+# --- Who may call the services: the same people the pages that call them let in -----------------------
+
+
+def _snapshot(event) -> dict:
+    """What the refused calls below could have changed."""
+    organiser = event.organiser
+    return {
+        "organisers": sorted(Event.objects.values_list("organiser__slug", flat=True).distinct()),
+        "events": sorted(Event.objects.values_list("slug", "name", "version")),
+        "rooms": sorted(Room.objects.values_list("event_id", "name", "version")),
+        "windows": Room.objects.filter(event=event, availabilities__isnull=False).count(),
+        "tracks": sorted(Track.objects.values_list("event_id", "name", "colour", "version")),
+        "types": sorted(SessionType.objects.values_list("event_id", "name", "duration_minutes", "version")),
+        "teams": sorted(organiser.teams.values_list("name", "is_admin", "version")),
+        "members": sorted(organiser.teams.values_list("name", "members__email")),
+        "invites": TeamInvite.objects.count(),
+        "mails": OutboxMail.objects.count(),
+    }
+
+
+EVENT_EDITING = {
+    "update_event": lambda event, by: services.update_event(event=event, by=by, data={"name": "Taken over"}),
+    "save_room new": lambda event, by: services.save_room(event=event, by=by, data={"name": "Annex"}),
+    "save_room edit": lambda event, by: services.save_room(
+        event=event, by=by, data={"name": "Annex"}, room=event.rooms.get(name="Hall A")
+    ),
+    "set_room_availability": lambda event, by: services.set_room_availability(
+        room=event.rooms.get(name="Hall A"),
+        by=by,
+        windows=[(dt.datetime(2031, 5, 14, 9, tzinfo=dt.UTC), dt.datetime(2031, 5, 14, 12, tzinfo=dt.UTC))],
+    ),
+    "save_track": lambda event, by: services.save_track(
+        event=event, by=by, data={"name": "Security", "colour": "#aa0000"}
+    ),
+    "save_session_type": lambda event, by: services.save_session_type(
+        event=event, by=by, data={"name": "Lightning", "duration_minutes": 5}
+    ),
+    "delete room": lambda event, by: services.delete_setup_object(obj=event.rooms.get(name="Hall A"), by=by),
+    "delete track": lambda event, by: services.delete_setup_object(obj=event.tracks.get(name="Web"), by=by),
+}
+
+
+@pytest.mark.parametrize("call", list(EVENT_EDITING))
+@pytest.mark.parametrize(
+    "who",
+    ["reviewer", "scheduler", "editor of another event", "editor of another organiser", "stranger"],
+)
+def test_event_editing_services_refuse_whoever_may_not_edit_the_event(event, call, who):
+    users = {
+        "reviewer": lambda: factories.team_member(event, can_review=True),
+        "scheduler": lambda: factories.team_member(event, can_schedule=True),
+        "editor of another event": lambda: factories.team_member(
+            event, can_edit_event=True, events=[factories.EventFactory(organiser=event.organiser)]
+        ),
+        "editor of another organiser": lambda: factories.team_member(
+            factories.EventFactory(), can_edit_event=True
+        ),
+        "stranger": factories.UserFactory,
+    }
+    user = users[who]()
+    before = _snapshot(event)
+
+    with pytest.raises(NotAllowed, match="may not change the set-up of this event"):
+        EVENT_EDITING[call](event, user)
+
+    assert _snapshot(event) == before
+
+
+@pytest.mark.parametrize("call", list(EVENT_EDITING))
+@pytest.mark.parametrize("who", ["event editor", "command line"])
+def test_event_editing_services_let_an_event_editor_and_the_command_line_through(event, call, who):
+    editor = factories.team_member(event, can_edit_event=True)
+    by = editor if who == "event editor" else None
+    before = _snapshot(event)
+
+    EVENT_EDITING[call](event, by)
+
+    assert _snapshot(event) != before
+    assert AuditEntry.objects.filter(actor=by).exists()
+
+
+def _organiser_admin_calls(event, by):
+    team = _admin_team(event)
+    return {
+        "create_event": lambda: services.create_event(
+            organiser=event.organiser, by=by, slug="takeover-2031", data=_event_data()
+        ),
+        "save_team new": lambda: services.save_team(organiser=event.organiser, by=by, data={"name": "Mine"}),
+        "save_team edit": lambda: services.save_team(
+            organiser=event.organiser, by=by, data=_team_data(team, name="Renamed"), team=team
+        ),
+        "invite_team_member": lambda: services.invite_team_member(team=team, email="new@example.org", by=by),
+        "remove_team_member": lambda: services.remove_team_member(
+            team=team, user=team.members.order_by("pk").first(), by=by
+        ),
+    }
+
+
+ORGANISER_ADMIN_CALLS = [
+    "create_event",
+    "save_team new",
+    "save_team edit",
+    "invite_team_member",
+    "remove_team_member",
+]
+
+
+@pytest.mark.parametrize("call", ORGANISER_ADMIN_CALLS)
+@pytest.mark.parametrize("who", ["event editor", "admin of another organiser", "stranger"])
+def test_organiser_services_refuse_whoever_does_not_administer_the_organiser(event, admin, call, who):
+    users = {
+        "event editor": lambda: factories.team_member(event, can_edit_event=True, can_review=True),
+        "admin of another organiser": lambda: factories.team_member(
+            factories.EventFactory(), is_admin=True, can_edit_event=True
+        ),
+        "stranger": factories.UserFactory,
+    }
+    user = users[who]()
+    before = _snapshot(event)
+
+    with pytest.raises(NotAllowed, match="Only the organiser's administrators may do this"):
+        _organiser_admin_calls(event, user)[call]()
+
+    assert _snapshot(event) == before
+
+
+@pytest.mark.parametrize("call", ORGANISER_ADMIN_CALLS)
+def test_organiser_services_let_an_organiser_admin_through(event, admin, call):
+    colleague = factories.UserFactory()
+    _admin_team(event).members.add(colleague)
+
+    _organiser_admin_calls(event, colleague)[call]()
+
+    assert AuditEntry.objects.filter(actor=colleague).count() == 1
+
+
+def test_create_organiser_refuses_a_creator_who_is_not_a_site_administrator(event, admin):
+    with pytest.raises(NotAllowed, match="Only site administrators may create organisers"):
+        services.create_organiser(name="Rogue", slug="rogue", admin=admin, by=admin)
+
+    assert not Organiser.objects.filter(slug="rogue").exists()
+
+
+def test_create_organiser_by_a_site_administrator_or_the_command_line(db):
+    root = factories.UserFactory(is_superuser=True)
+
+    by_root = services.create_organiser(name="Root's", slug="roots", admin=root, by=root)
+    by_operator = services.create_organiser(name="Operator's", slug="operators", admin=root)
+
+    assert sorted(Organiser.objects.values_list("slug", flat=True)) == sorted(
+        [by_root.slug, by_operator.slug]
+    )

@@ -752,6 +752,89 @@ def test_anonymised_review_shows_speaker_to_organiser(client, event, zelda_propo
     assert [p.code for p in search.context["proposals"]] == [zelda_proposal.code]
 
 
+def _surfaces(event, proposal) -> dict:
+    """Every place that shows a team the proposals: {name: (URL, API?)}."""
+    api = f"/api/v1/orga/events/{event.slug}/proposals"
+    return {
+        "orga list": (_url("proposals", event), False),
+        "orga search": (_url("proposals", event) + "?q=Zelda", False),
+        "orga detail": (_url("proposal", event, code=proposal.code), False),
+        "review queue": (_url("reviews", event), False),
+        "review form": (_url("review", event, code=proposal.code), False),
+        "review overview": (_url("review_overview", event), False),
+        "API list": (api, True),
+        "API detail": (f"{api}/{proposal.code}", True),
+    }
+
+
+@pytest.fixture
+def viewer_spy(monkeypatch):
+    """Records each call of proposals.queries.for_viewer; `force_anonymised` makes it hide identities."""
+    from podium.proposals import queries
+
+    real = queries.for_viewer
+
+    class Spy:
+        calls: list = []
+        force_anonymised = False
+
+        def __call__(self, user, event):
+            self.calls.append((user.pk, event.pk))
+            proposals = real(user, event)
+            if self.force_anonymised:
+                proposals.anonymised = True
+            return proposals
+
+    spy = Spy()
+    spy.calls = []
+    monkeypatch.setattr(queries, "for_viewer", spy)
+    return spy
+
+
+def _get(client, url, api, headers):
+    return client.get(url, **headers) if api else client.get(url)
+
+
+def test_every_proposal_surface_goes_through_for_viewer(client, event, zelda_proposal, viewer_spy):
+    from tests.api.conftest import bearer, make_token
+
+    organiser = factories.team_member(event, is_admin=True, can_edit_event=True, can_review=True)
+    client.force_login(organiser)
+    headers = bearer(make_token(organiser, event))
+    missed = []
+
+    for name, (url, api) in _surfaces(event, zelda_proposal).items():
+        viewer_spy.calls.clear()
+        assert _get(client, url, api, headers).status_code == 200, name
+        if (organiser.pk, event.pk) not in viewer_spy.calls:
+            missed.append(name)
+
+    assert missed == []
+
+
+def test_every_proposal_surface_shows_only_what_for_viewer_gives(client, event, zelda_proposal, viewer_spy):
+    """An organiser sees identities; once for_viewer hides them, no page and no API answer shows any."""
+    from tests.api.conftest import bearer, make_token
+
+    organiser = factories.team_member(event, is_admin=True, can_edit_event=True, can_review=True)
+    Proposal.objects.filter(pk=zelda_proposal.pk).update(notes="ZELDA-NOTES")
+    client.force_login(organiser)
+    headers = bearer(make_token(organiser, event))
+    surfaces = _surfaces(event, zelda_proposal)
+    shown = {name: _get(client, url, api, headers).content.decode() for name, (url, api) in surfaces.items()}
+    viewer_spy.force_anonymised = True
+
+    hidden = {name: _get(client, url, api, headers).content.decode() for name, (url, api) in surfaces.items()}
+
+    secrets = [*HIDDEN, "friend@elsewhere.example", "ZELDA-NOTES"]
+    assert "Zelda Quixotic-Marmalade" in shown["orga detail"]
+    assert "ZELDA-NOTES" in shown["API detail"]
+    assert {name: [s for s in secrets if s in page] for name, page in hidden.items()} == {
+        name: [] for name in surfaces
+    }
+    assert "Marmots at scale" in hidden["orga detail"]
+
+
 # --- Query counts ----------------------------------------------------------------------------------
 
 

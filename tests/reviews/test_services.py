@@ -55,6 +55,14 @@ def test_save_review_refuses_own_proposal(event, reviewer):
     assert Review.objects.count() == 0
 
 
+def test_save_review_refuses_a_withdrawn_proposal_saying_why(event, reviewer):
+    withdrawn = factories.ProposalFactory(event=event, state=ProposalState.WITHDRAWN)
+
+    with pytest.raises(NotAllowed, match=r"^This proposal was withdrawn; it is no longer reviewed\.$"):
+        services.save_review(proposal=withdrawn, reviewer=reviewer, score=2)
+    assert Review.objects.count() == 0
+
+
 @pytest.mark.parametrize("score", [-1, 4, 99])
 def test_save_review_refuses_score_off_the_scale(proposal, reviewer, score):
     with pytest.raises(ServiceError, match="between 0 and 3") as caught:

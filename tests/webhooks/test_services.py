@@ -6,7 +6,7 @@ import socket
 import pytest
 from django.db import transaction
 
-from podium.base.errors import ServiceError, StaleEdit
+from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.base.models import AuditEntry
 from podium.proposals import services as proposal_services
 from podium.schedule import services as schedule_services
@@ -280,3 +280,76 @@ def test_delete_endpoint_drops_its_deliveries(event, endpoint):
 
     assert not WebhookEndpoint.objects.exists()
     assert not WebhookDelivery.objects.exists()
+
+
+# --- Who may manage endpoints: those who may edit the event, as on the webhook pages -----------------
+
+
+def _outsiders(event) -> dict:
+    """Users whom the webhook pages turn away: a reviewer and a scheduler of the event, an editor of
+    another organiser's event."""
+    return {
+        "reviewer": factories.team_member(event, can_review=True),
+        "scheduler": factories.team_member(event, can_schedule=True),
+        "editor elsewhere": factories.team_member(factories.EventFactory(), can_edit_event=True),
+    }
+
+
+def test_register_endpoint_refuses_whoever_may_not_edit_the_event(event, public_dns):
+    for who, user in _outsiders(event).items():
+        with pytest.raises(NotAllowed, match="may not change the set-up of this event"):
+            services.register_endpoint(
+                event=event, by=user, url="https://hooks.example/", kinds=["slot.changed"]
+            )
+        assert not WebhookEndpoint.objects.exists(), who
+
+
+@pytest.mark.parametrize("change", ["update", "rotate", "delete", "ping"])
+def test_endpoint_changes_refuse_whoever_may_not_edit_the_event(event, endpoint, change):
+    before = WebhookEndpoint.objects.values().get(pk=endpoint.pk)
+    calls = {
+        "update": lambda by: services.update_endpoint(
+            event=event,
+            endpoint=endpoint,
+            by=by,
+            url="https://elsewhere.example/",
+            kinds=["slot.changed"],
+            is_active=False,
+        ),
+        "rotate": lambda by: services.rotate_secret(event=event, endpoint=endpoint, by=by),
+        "delete": lambda by: services.delete_endpoint(event=event, endpoint=endpoint, by=by),
+        "ping": lambda by: services.send_ping(event=event, endpoint=endpoint, by=by),
+    }
+
+    for who, user in _outsiders(event).items():
+        with pytest.raises(NotAllowed, match="may not change the set-up of this event"):
+            calls[change](user)
+        assert WebhookEndpoint.objects.values().get(pk=endpoint.pk) == before, who
+    assert not WebhookDelivery.objects.exists()
+    assert (
+        not AuditEntry.objects.filter(action__startswith="webhook.")
+        .exclude(action="webhook.registered")
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("change", ["update", "rotate", "ping", "delete"])
+def test_endpoint_changes_allowed_to_an_event_editor(event, endpoint, change):
+    editor = factories.team_member(event, can_edit_event=True)
+    calls = {
+        "update": lambda: services.update_endpoint(
+            event=event,
+            endpoint=endpoint,
+            by=editor,
+            url=endpoint.url,
+            kinds=["slot.changed"],
+            is_active=True,
+        ),
+        "rotate": lambda: services.rotate_secret(event=event, endpoint=endpoint, by=editor),
+        "ping": lambda: services.send_ping(event=event, endpoint=endpoint, by=editor),
+        "delete": lambda: services.delete_endpoint(event=event, endpoint=endpoint, by=editor),
+    }
+
+    calls[change]()
+
+    assert AuditEntry.objects.filter(actor=editor).count() == (0 if change == "ping" else 1)

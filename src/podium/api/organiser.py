@@ -5,7 +5,6 @@ user's team flags exactly as the back-office pages are, and every change goes th
 service (same validation, same audit log, decisions held pending as on the pages).
 """
 
-from django.db.models import Q
 from django.http import Http404
 from ninja import Header, Query, Router, Status
 from ninja.decorators import decorate_view
@@ -18,10 +17,9 @@ from podium.api.public import release_out
 from podium.base.errors import ServiceError
 from podium.events.models import Event
 from podium.events.rules import permissions_for
-from podium.proposals import rules as proposal_rules
-from podium.proposals.queries import speaker_profiles_for, with_list_data
+from podium.proposals import queries as proposal_queries
+from podium.reviews import rules as review_rules
 from podium.reviews import services as review_services
-from podium.reviews.models import Review
 from podium.schedule import rules as schedule_rules
 from podium.schedule import services as schedule_services
 from podium.schedule.models import Slot
@@ -66,28 +64,25 @@ def _track(track) -> dict | None:
     return {"id": track.pk, "name": track.name, "colour": track.colour} if track else None
 
 
-def _proposals_out(event, user, proposals: list) -> list[dict]:
-    """Proposals as the user may see them: without speakers and notes where identity is hidden."""
-    identity = proposal_rules.shows_speaker_identity(user, event)
-    profiles = {}
-    if identity:
-        users = [link.user for proposal in proposals for link in proposal.speaker_links.all()]
-        profiles = speaker_profiles_for(event, users)
+def _speakers_out(shown) -> list[dict] | None:
+    """The speakers of a proposal as its viewer sees them (None where their identity is hidden)."""
+    if shown is None:
+        return None
+    return [
+        {
+            "code": speaker.profile.code if speaker.profile else "",
+            "name": speaker.user.name,
+            "email": speaker.user.email,
+            "bio": speaker.profile.bio if speaker.profile else "",
+        }
+        for speaker in shown
+    ]
+
+
+def _proposals_out(proposals: list) -> list[dict]:
+    """Proposals from `proposals.queries.for_viewer`, in the form their viewer may see them."""
     result = []
     for proposal in proposals:
-        speakers = None
-        if identity:
-            speakers = []
-            for link in proposal.speaker_links.all():
-                profile = profiles.get(link.user_id)
-                speakers.append(
-                    {
-                        "code": profile.code if profile else "",
-                        "name": link.user.name,
-                        "email": link.user.email,
-                        "bio": profile.bio if profile else "",
-                    }
-                )
         result.append(
             {
                 "code": proposal.code,
@@ -107,17 +102,15 @@ def _proposals_out(event, user, proposals: list) -> list[dict]:
                 "created": proposal.created,
                 "updated": proposal.updated,
                 "version": proposal.version,
-                "speakers": speakers,
-                "notes": proposal.notes if identity else None,
+                "speakers": _speakers_out(proposal.shown_speakers),
+                "notes": proposal.shown_notes,
             }
         )
     return result
 
 
 def _visible_proposal(event, user, code: str):
-    proposal = (
-        with_list_data(proposal_rules.team_visible_proposals(user, event)).filter(code=code.upper()).first()
-    )
+    proposal = proposal_queries.for_viewer(user, event).filter(code=code.upper()).first()
     if proposal is None:
         raise Http404("No proposal you may see has this code.")
     return proposal
@@ -127,30 +120,18 @@ def _visible_proposal(event, user, code: str):
 def proposals(request, event: s.Slug, filters: Query[s.ProposalFilters]):
     """The proposals the token's user may see (their teams' tracks), newest first; filter by state or track."""
     found, user = _event(request, event), request.auth.user
-    queryset = with_list_data(proposal_rules.team_visible_proposals(user, found)).order_by("-created", "-id")
+    queryset = proposal_queries.for_viewer(user, found).order_by("-created", "-id")
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.track:
         queryset = queryset.filter(track_id=filters.track)
-    return _page(queryset, filters, lambda items: _proposals_out(found, user, items))
+    return _page(queryset, filters, _proposals_out)
 
 
 @router.get("/orga/events/{event}/proposals/{code}", response={200: s.ProposalOut, **READ_ERRORS}, auth=TOKEN)
 def proposal_detail(request, event: s.Slug, code: s.Code):
     found, user = _event(request, event), request.auth.user
-    return _proposals_out(found, user, [_visible_proposal(found, user, code)])[0]
-
-
-def _visible_reviews(event, user):
-    """Reviews the user may read: all for those who manage proposals, else their own and the others'
-    reviews of proposals they reviewed themselves (as on the review pages)."""
-    reviews = Review.objects.filter(
-        proposal__in=proposal_rules.team_visible_proposals(user, event)
-    ).select_related("proposal", "reviewer")
-    if not permissions_for(user, event).can_edit_event:
-        reviewed = Review.objects.filter(reviewer=user, proposal__event=event).values("proposal_id")
-        reviews = reviews.filter(Q(reviewer=user) | Q(proposal_id__in=reviewed))
-    return reviews.order_by("-updated", "-id")
+    return _proposals_out([_visible_proposal(found, user, code)])[0]
 
 
 def _reviews_out(user, reviews) -> list[dict]:
@@ -171,7 +152,11 @@ def _reviews_out(user, reviews) -> list[dict]:
 @router.get("/orga/events/{event}/reviews", response={200: s.ReviewPage, **READ_ERRORS}, auth=TOKEN)
 def reviews(request, event: s.Slug, filters: Query[s.ReviewFilters]):
     found, user = _event(request, event), request.auth.user
-    queryset = _visible_reviews(found, user)
+    queryset = (
+        review_rules.readable_reviews(user, found)
+        .select_related("proposal", "reviewer")
+        .order_by("-updated", "-id")
+    )
     if filters.proposal:
         queryset = queryset.filter(proposal__code=filters.proposal.upper())
     return _page(queryset, filters, lambda items: _reviews_out(user, items))
@@ -215,7 +200,7 @@ def decide(
     found, user = _event(request, event, write=True), request.auth.user
     proposal = _visible_proposal(found, user, code)
     review_services.decide(proposal=proposal, decision=data.decision, by=user)
-    return _proposals_out(found, user, [_visible_proposal(found, user, code)])[0]
+    return _proposals_out([_visible_proposal(found, user, code)])[0]
 
 
 def _slots_out(slots) -> list[dict]:

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from podium.events.models import Event, Team
+from podium.base.errors import NotAllowed
+from podium.events.models import Event, Organiser, Team
 
 FLAGS = (
     "is_admin",
@@ -37,10 +38,9 @@ class EventPermissions:
     def is_team_member(self) -> bool:
         return bool(self.flags) or self.track_ids is not None
 
-    @property
-    def sees_speaker_identity(self) -> bool:
-        """Reviewers without event-management rights see anonymised proposals (when the event says so)."""
-        return bool(self.flags & {"is_admin", "can_edit_event"})
+    def has_any(self, flags) -> bool:
+        """Whether any one of `flags` is given."""
+        return any(getattr(self, flag) for flag in flags)
 
 
 NO_PERMISSIONS = EventPermissions()
@@ -97,22 +97,28 @@ def is_organiser_admin(user, organiser) -> bool:
     return user.is_superuser or Team.objects.filter(organiser=organiser, members=user, is_admin=True).exists()
 
 
-def event_check(*flags: str):
-    """A check for base.permissions.require: the URL's event, and any one of `flags` for the user.
-
-    Loads the event once and leaves it on `request.event` with `request.permissions`.
-    """
-    from django.shortcuts import get_object_or_404
-
-    def check(request, **kwargs) -> bool:
-        event = get_object_or_404(Event.objects.select_related("organiser"), slug=kwargs["event"])
-        request.event = event
-        request.permissions = permissions_for(request.user, event)
-        return any(getattr(request.permissions, flag) for flag in flags)
-
-    return check
+def can_edit_event(user, event: Event) -> bool:
+    """Event set-up (settings, rooms, tracks, session types, webhooks) and managing its proposals."""
+    return permissions_for(user, event).can_edit_event
 
 
-def team_member_check(request, **kwargs) -> bool:
-    """Any team permission in the URL's event."""
-    return event_check(*FLAGS)(request, **kwargs)
+# Checks for services. `by` is None for operators on the command line, who act with the whole
+# installation's rights; a user is held to the same rule as the pages that call the service.
+
+
+def check_can_edit_event(by, event: Event) -> None:
+    """Refuse `by` unless they may edit `event` (as the set-up and webhook pages require)."""
+    if by is not None and not can_edit_event(by, event):
+        raise NotAllowed("You may not change the set-up of this event.")
+
+
+def check_organiser_admin(by, organiser: Organiser) -> None:
+    """Refuse `by` unless they administer `organiser` (as its event and team pages require)."""
+    if by is not None and not is_organiser_admin(by, organiser):
+        raise NotAllowed("Only the organiser's administrators may do this.")
+
+
+def check_site_admin(by) -> None:
+    """Refuse `by` unless they administer the whole site (as the page that creates organisers requires)."""
+    if by is not None and not by.is_superuser:
+        raise NotAllowed("Only site administrators may create organisers.")

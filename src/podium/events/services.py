@@ -28,7 +28,7 @@ from podium.events.models import (
     Track,
     timezone_names,
 )
-from podium.events.rules import FLAGS
+from podium.events.rules import FLAGS, check_can_edit_event, check_organiser_admin, check_site_admin
 from podium.mail.services import queue_mail
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,48}")
@@ -52,11 +52,13 @@ EVENT_FIELDS = (
 
 
 @transaction.atomic
-def create_organiser(*, name: str, slug: str, admin) -> Organiser:
+def create_organiser(*, name: str, slug: str, admin, by=None) -> Organiser:
     """A new organiser whose first team ("Administrators") holds every permission and `admin`.
 
+    Refused when `by` (who creates it; None on the command line) is not a site administrator.
     Side effects: audit entry.
     """
+    check_site_admin(by)
     if not (name or "").strip():
         raise ServiceError("Give the organiser a name.", field="name")
     if not SLUG_RE.fullmatch(slug or ""):
@@ -98,8 +100,9 @@ def create_event(*, organiser: Organiser, by, slug: str, data: dict) -> Event:
     """Create an event with default session types. Side effects: audit entry.
 
     The creator's admin teams that are limited to some events get the new event too, so the creator
-    can open the event they just made.
+    can open the event they just made. Refused when `by` does not administer the organiser.
     """
+    check_organiser_admin(by, organiser)
     check_event_slug(slug)
     event = Event(organiser=organiser, slug=slug, **{k: v for k, v in data.items() if k in EVENT_FIELDS})
     _validate_event(event)
@@ -189,8 +192,10 @@ def update_event(*, event: Event, by, data: dict, version: int | None = None) ->
     """Change the event's settings. Side effects: audit entry listing the changed fields.
 
     A stale `version` (someone saved in between) is refused with StaleEdit. When refused, `event` is
-    reloaded, so a caller never holds (or shows) settings that were not saved.
+    reloaded, so a caller never holds (or shows) settings that were not saved. Refused when `by` may not
+    edit the event.
     """
+    check_can_edit_event(by, event)
     stored_version = _lock_version(Event, pk=event.pk, version=version, what="the event's settings")
     changed = []
     for name, value in data.items():
@@ -219,6 +224,7 @@ OWNED_FIELDS = {
 
 
 def _save_owned(*, model, event, by, instance=None, data: dict, action: str, version: int | None = None):
+    check_can_edit_event(by, event)
     if instance is not None and instance.event_id != event.pk:
         raise NotAllowed("This object belongs to another event.")
     obj = instance or model(event=event)
@@ -268,8 +274,10 @@ def save_room(
 def set_room_availability(*, room: Room, by, windows: list[tuple[dt.datetime, dt.datetime]]) -> None:
     """Replace the room's availability windows (none means: available all event long).
 
-    Windows must end after they start and must not overlap. Side effects: audit entry.
+    Windows must end after they start and must not overlap. Refused when `by` may not edit the room's
+    event. Side effects: audit entry.
     """
+    check_can_edit_event(by, room.event)
     windows = sorted(windows)
     for start, end in windows:
         if end <= start:
@@ -328,9 +336,10 @@ def save_session_type(
 def delete_setup_object(*, obj, by) -> None:
     """Delete a room, track or session type. Side effects: audit entry.
 
-    Refused for a session type that proposals use, and for a track that a team is limited to
-    (without the track that team would silently see every track).
+    Refused for a session type that proposals use, for a track that a team is limited to (without
+    the track that team would silently see every track), and when `by` may not edit the event.
     """
+    check_can_edit_event(by, obj.event)
     if obj.__class__ is SessionType and obj.proposals.exists():
         raise ServiceError(f'Proposals use the session type "{obj.name}"; move them to another type first.')
     if obj.__class__ is Track and obj.teams.exists():
@@ -371,8 +380,9 @@ def save_team(
     `events` (used when `all_events` is off) must be the organiser's; `tracks` must belong to events
     the team can reach. Some team with members must keep the admin flag, so the organiser is never
     locked out of its own settings. An edit with a stale `version` (someone saved the team or its
-    limits in between) is refused with StaleEdit.
+    limits in between) is refused with StaleEdit. Refused when `by` does not administer the organiser.
     """
+    check_organiser_admin(by, organiser)
     if team is not None and team.organiser_id != organiser.pk:
         raise NotAllowed("This team belongs to another organiser.")
     stored_version = (
@@ -427,7 +437,11 @@ def save_team(
 
 @transaction.atomic
 def invite_team_member(*, team: Team, email: str, by) -> TeamInvite:
-    """Invite someone by e-mail. Side effects: outbox mail with the link to join, audit entry."""
+    """Invite someone by e-mail; refused when `by` does not administer the team's organiser.
+
+    Side effects: outbox mail with the link to join, audit entry.
+    """
+    check_organiser_admin(by, team.organiser)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -457,7 +471,9 @@ def accept_team_invite(*, invite: TeamInvite, user) -> Team:
 
 @transaction.atomic
 def remove_team_member(*, team: Team, user, by) -> None:
-    """Take someone off a team; the last member of the last admin team stays. Side effects: audit entry."""
+    """Take someone off a team; the last member of the last admin team stays. Refused when `by` does not
+    administer the team's organiser. Side effects: audit entry."""
+    check_organiser_admin(by, team.organiser)
     if (
         team.is_admin
         and not team.members.exclude(pk=user.pk).exists()

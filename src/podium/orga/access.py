@@ -3,16 +3,30 @@
 from django.shortcuts import get_object_or_404
 
 from podium.base.permissions import require
-from podium.events.models import Organiser
-from podium.events.rules import FLAGS, event_check, is_organiser_admin
+from podium.events.models import Event, Organiser
+from podium.events.rules import FLAGS, is_organiser_admin, permissions_for
+
+
+def _event_check(*flags: str):
+    """A check for base.permissions.require: the URL's event (404 when unknown), and any one of `flags`.
+
+    Loads the event once and leaves it on `request.event` with `request.permissions`.
+    """
+
+    def check(request, **kwargs) -> bool:
+        request.event = get_object_or_404(Event.objects.select_related("organiser"), slug=kwargs["event"])
+        request.permissions = permissions_for(request.user, request.event)
+        return request.permissions.has_any(flags)
+
+    return check
 
 
 def event_permission(*flags: str):
     """The view needs any of `flags` in the URL's event; sets request.event and request.permissions."""
-    return require("event:" + "|".join(flags), event_check(*flags))
+    return require("event:" + "|".join(flags), _event_check(*flags))
 
 
-team_member = require("event:team-member", event_check(*FLAGS))
+team_member = require("event:team-member", _event_check(*FLAGS))
 
 
 def _organiser_admin_check(request, **kwargs) -> bool:

@@ -1,4 +1,7 @@
-"""Who may see and change proposals, and whether speaker identity is shown."""
+"""Who may see proposals, and whether they see who the speakers are.
+
+Reviewing (who may review which proposal, and read whose reviews) is decided in reviews/rules.py.
+"""
 
 from django.db.models import Q
 
@@ -23,18 +26,17 @@ def team_visible_proposals(user, event):
     return proposals
 
 
-def reviewable_proposals(user, event):
-    """Proposals the user may review: visible to their teams, not their own, not withdrawn."""
-    if not permissions_for(user, event).can_review:
-        return Proposal.objects.none()
-    return team_visible_proposals(user, event).exclude(speakers=user).exclude(state="withdrawn")
+def can_see_identity(user, event) -> bool:
+    """Whether `user` sees who the speakers of `event`'s proposals are.
 
-
-def shows_speaker_identity(user, event) -> bool:
-    """False when the event anonymises review and the user is only a reviewer."""
+    False when the event anonymises review and the user neither administers nor edits the event
+    (a reviewer, a scheduler or a mailer): they see no names, addresses, bios, photos, websites or
+    organiser notes, and the proposals' history names no speaker. `queries.for_viewer` applies it.
+    """
     if not event.anonymise_review:
         return True
-    return permissions_for(user, event).sees_speaker_identity
+    perms = permissions_for(user, event)
+    return perms.is_admin or perms.can_edit_event
 
 
 def can_manage_proposals(user, event) -> bool:

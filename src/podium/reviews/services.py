@@ -11,20 +11,20 @@ from podium.proposals import services as proposal_services
 from podium.proposals import states
 from podium.proposals.enums import Actor, ProposalState
 from podium.proposals.models import Proposal
+from podium.reviews import rules
 from podium.reviews.models import Review
 
 
 def save_review(*, proposal: Proposal, reviewer, score: int, comment: str = "") -> Review:
     """Create or update the reviewer's review of a proposal.
 
-    Refused for one's own proposal, outside the reviewer's teams and tracks, and for scores off the
-    event's scale. Side effects: audit entry.
+    Refused where `rules.review_refusal` says why (one's own proposal, a withdrawn one, outside the
+    reviewer's teams and tracks), and for scores off the event's scale. Side effects: audit entry.
     """
     event = proposal.event
-    if proposal.speakers.filter(pk=reviewer.pk).exists():
-        raise NotAllowed("You cannot review your own proposal.")
-    if not proposal_rules.reviewable_proposals(reviewer, event).filter(pk=proposal.pk).exists():
-        raise NotAllowed("You may not review this proposal.")
+    refusal = rules.review_refusal(reviewer, proposal)
+    if refusal:
+        raise NotAllowed(refusal)
     if score not in event.score_values:
         raise ServiceError(
             f"Choose a score between {min(event.score_values)} and {max(event.score_values)}.", field="score"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event, Room
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal
@@ -27,11 +27,6 @@ from podium.schedule.queries import placed_slots
 from podium.schedule.snapshot import preview_release
 
 MAX_DELAY_MINUTES = 240
-
-
-def _check_allowed(event: Event, by) -> None:
-    if by is not None and not rules.can_schedule(by, event):
-        raise NotAllowed("You may not edit the schedule of this event.")
 
 
 def _local(event: Event, moment: dt.datetime) -> str:
@@ -192,7 +187,7 @@ def preview_change(*, event: Event, by, change: DayOfChange) -> Preview:
 
     Refused (ServiceError, StaleEdit) exactly as applying would be. Writes nothing.
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     before = {(c.kind, c.message) for c in find_conflicts(event)}
     description = change.describe(event)
     result: dict = {}
@@ -220,7 +215,7 @@ def apply_and_publish(*, event: Event, by, change: DayOfChange, comment: str = "
     the services applied (audit entries, webhook deliveries) and of publish_release (notices to the
     speakers and to attendees who starred the sessions, `release.published` webhook).
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     with transaction.atomic():
         description = change.describe(event)
         change.apply(event=event, by=by)

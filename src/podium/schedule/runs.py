@@ -28,7 +28,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from podium.base import audit
-from podium.base.errors import NotAllowed, ServiceError
+from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
@@ -49,12 +49,6 @@ STALE_MARGIN = dt.timedelta(minutes=2)
 PROGRESS_EVERY = 1.0  # seconds: the row is written at most this often while the engine searches
 RUNNERS = ("celery", "thread", "inline")
 ACTIVE = (SolverRunStatus.QUEUED, SolverRunStatus.RUNNING)
-
-
-def _check_allowed(event: Event, by) -> None:
-    # `by` is None for operators on the command line, who act with the whole installation's rights.
-    if by is not None and not rules.can_schedule(by, event):
-        raise NotAllowed("You may not edit the schedule of this event.")
 
 
 def draft_fingerprint(event: Event) -> str:
@@ -120,7 +114,7 @@ def start_run(
     it is stale, in which case it is marked failed). Side effects: audit entry; the event's
     `solver_weights`; the run executes in the background (or at once with the "inline" runner).
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     if mode not in SolverMode.values:
         raise ServiceError(f"Unknown scheduling mode {mode!r}: choose “Fill the rest” or “Re-plan”.")
     if not isinstance(time_limit, int) or not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
@@ -386,7 +380,7 @@ def apply_run(*, run: SolverRun, by) -> solving.ApplyReport:
     `slot.changed` webhook deliveries) and an audit entry for the run.
     """
     event = run.event
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     with transaction.atomic():
         locked = SolverRun.objects.select_for_update().filter(pk=run.pk, event=event).first()
         if locked is None or locked.status != SolverRunStatus.DONE:
@@ -416,7 +410,7 @@ def apply_run(*, run: SolverRun, by) -> solving.ApplyReport:
 def discard_run(*, run: SolverRun, by) -> SolverRun:
     """Drop a run's plan without touching the draft (a run still searching is stopped from mattering:
     its result is not stored). Side effects: audit entry."""
-    _check_allowed(run.event, by)
+    rules.check_can_schedule(by, run.event)
     with transaction.atomic():
         locked = SolverRun.objects.select_for_update().filter(pk=run.pk, event=run.event).first()
         if locked is None or locked.status not in (SolverRunStatus.DONE, *ACTIVE):

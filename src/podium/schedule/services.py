@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 
 from podium.base import audit
-from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event, Room
 from podium.proposals.models import Proposal
 from podium.proposals.states import SCHEDULABLE
@@ -26,12 +26,6 @@ from podium.webhooks import payloads as webhook_payloads
 from podium.webhooks.services import emit as emit_webhook
 
 MAX_BREAK_MINUTES = 24 * 60
-
-
-def _check_allowed(event: Event, by) -> None:
-    # `by` is None for operators on the command line, who act with the whole installation's rights.
-    if by is not None and not rules.can_schedule(by, event):
-        raise NotAllowed("You may not edit the schedule of this event.")
 
 
 def span(event: Event, start: dt.datetime, end: dt.datetime) -> str:
@@ -131,7 +125,7 @@ def place_session(
     changed since `version` (StaleEdit naming where it is now). Side effects: audit entry, a
     `slot.changed` webhook delivery per endpoint.
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     if proposal.event_id != event.pk:
         raise ServiceError("Choose a session of this event.")
     if room.event_id != event.pk:
@@ -214,7 +208,7 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
     Side effects: one audit entry. No webhook per slot and no notices: the release that follows
     carries the changes to apps and people.
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     result = Placed()
     wanted: dict[int, Placement] = {}
     for placement in placements:
@@ -325,7 +319,7 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
 def unschedule_session(*, event: Event, proposal: Proposal, version: int, by) -> Slot:
     """Take a session off the grid (back to the unscheduled list). Side effects: audit entry, a
     `slot.changed` webhook delivery per endpoint."""
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
     if slot is None or slot.version != version:
         raise _stale(slot, proposal.title)
@@ -359,7 +353,7 @@ def save_break(
     A break in every room may not cover a session, nor a room break another slot of that room.
     Side effects: audit entry.
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     title = title.strip()
     if not title:
         raise ServiceError("Give the break a title, e.g. Lunch.", field="title")
@@ -414,7 +408,7 @@ def save_break(
 @transaction.atomic
 def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
     """Remove a break. Side effects: audit entry."""
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     if slot.event_id != event.pk or slot.kind != SlotKind.BREAK:
         raise ServiceError("Choose a break of this event.")
     if not Slot.objects.filter(pk=slot.pk, version=version).delete()[0]:
@@ -436,7 +430,7 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
     speakers, one per opted-in attendee whose starred sessions changed); a `release.published`
     webhook delivery per endpoint; after commit, a live message to the event's open pages.
     """
-    _check_allowed(event, by)
+    rules.check_can_schedule(by, event)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         previous = latest_release(locked)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event
+from podium.events.rules import check_can_edit_event
 from podium.webhooks import netguard
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookKind, new_secret
 
@@ -43,7 +44,9 @@ def _clean(url: str, kinds) -> tuple[str, list[str]]:
 @transaction.atomic
 def register_endpoint(*, event: Event, by, url: str, kinds, is_active: bool = True) -> WebhookEndpoint:
     """Add an endpoint with a new secret. Refused for a URL that is not http(s) or whose host does not
-    resolve to public addresses (unless private ones are allowed). Side effects: audit entry."""
+    resolve to public addresses (unless private ones are allowed), and when `by` may not edit the event
+    (None: an operator on the command line). Side effects: audit entry."""
+    check_can_edit_event(by, event)
     url, kinds = _clean(url, kinds)
     endpoint = WebhookEndpoint.objects.create(event=event, url=url, kinds=kinds, is_active=is_active)
     audit.record(
@@ -52,7 +55,9 @@ def register_endpoint(*, event: Event, by, url: str, kinds, is_active: bool = Tr
     return endpoint
 
 
-def _locked(event: Event, endpoint: WebhookEndpoint, version: int | None) -> WebhookEndpoint:
+def _locked(event: Event, endpoint: WebhookEndpoint, version: int | None, by) -> WebhookEndpoint:
+    """The endpoint of `event`, locked, once `by` is known to be allowed to manage the event's webhooks."""
+    check_can_edit_event(by, event)
     locked = WebhookEndpoint.objects.select_for_update().filter(event=event, pk=endpoint.pk).first()
     if locked is None:
         raise ServiceError("This webhook was deleted meanwhile.")
@@ -72,8 +77,9 @@ def update_endpoint(
     is_active: bool,
     version: int | None = None,
 ) -> WebhookEndpoint:
-    """Change an endpoint's URL, kinds or active flag (the secret stays). Side effects: audit entry."""
-    locked = _locked(event, endpoint, version)
+    """Change an endpoint's URL, kinds or active flag (the secret stays); refused when `by` may not edit
+    the event. Side effects: audit entry."""
+    locked = _locked(event, endpoint, version, by)
     url, kinds = _clean(url, kinds)
     WebhookEndpoint.objects.filter(pk=locked.pk).update(
         url=url, kinds=kinds, is_active=is_active, version=F("version") + 1, updated=timezone.now()
@@ -93,9 +99,9 @@ def update_endpoint(
 
 @transaction.atomic
 def rotate_secret(*, event: Event, endpoint: WebhookEndpoint, by) -> WebhookEndpoint:
-    """Replace the signing secret; deliveries signed from now on use the new one. Side effects: audit
-    entry (without the secret)."""
-    locked = _locked(event, endpoint, None)
+    """Replace the signing secret; deliveries signed from now on use the new one. Refused when `by` may
+    not edit the event. Side effects: audit entry (without the secret)."""
+    locked = _locked(event, endpoint, None, by)
     WebhookEndpoint.objects.filter(pk=locked.pk).update(
         secret=new_secret(), version=F("version") + 1, updated=timezone.now()
     )
@@ -106,8 +112,9 @@ def rotate_secret(*, event: Event, endpoint: WebhookEndpoint, by) -> WebhookEndp
 
 @transaction.atomic
 def delete_endpoint(*, event: Event, endpoint: WebhookEndpoint, by) -> None:
-    """Remove an endpoint and its delivery log. Side effects: audit entry."""
-    locked = _locked(event, endpoint, None)
+    """Remove an endpoint and its delivery log; refused when `by` may not edit the event. Side effects:
+    audit entry."""
+    locked = _locked(event, endpoint, None, by)
     url = locked.url
     locked.delete()
     audit.record(action="webhook.deleted", actor=by, event_id=event.pk, url=url)
@@ -162,11 +169,12 @@ def emit(*, event: Event, kind: str, payload: dict) -> list[WebhookDelivery]:
 
 @transaction.atomic
 def send_ping(*, event: Event, endpoint: WebhookEndpoint, by) -> WebhookDelivery:
-    """Queue a test delivery (kind "ping") to one endpoint, whatever it subscribes to.
+    """Queue a test delivery (kind "ping") to one endpoint, whatever it subscribes to; refused when `by`
+    may not edit the event.
 
     Side effects: an outbox row, sent after commit in the background like any other delivery.
     """
-    locked = _locked(event, endpoint, None)
+    locked = _locked(event, endpoint, None, by)
     now = timezone.now()
     row = WebhookDelivery.objects.create(
         id=(delivery_id := uuid.uuid4()),

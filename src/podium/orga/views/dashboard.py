@@ -79,7 +79,10 @@ def organiser_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             organiser = event_services.create_organiser(
-                name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], admin=request.user
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"],
+                admin=request.user,
+                by=request.user,
             )
         except ServiceError as exc:
             apply_error(form, exc)

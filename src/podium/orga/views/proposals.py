@@ -1,23 +1,20 @@
 """The team's proposal list and detail; an organiser's edit, decision and state change of one proposal."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
-from podium.proposals import rules, services, states
+from podium.proposals import queries, services, states
 from podium.proposals.enums import Actor, ProposalState
-from podium.proposals.models import Proposal, ProposalSpeaker
-from podium.proposals.queries import speaker_profiles_for, with_list_data
+from podium.proposals.models import Proposal
+from podium.reviews import rules as review_rules
 from podium.reviews import services as review_services
 
 # Everyone whose team may see the event's proposals (see proposals.rules.team_visible_proposals).
 PROPOSAL_VIEWERS = ("is_admin", "can_edit_event", "can_review", "can_schedule", "can_send_mail")
-ANONYMOUS_SPEAKER = "a speaker"
 
 PROPOSAL_COLUMNS = [
     ("code", "Code", "code"),
@@ -58,15 +55,22 @@ def sort_headers(request, columns, current: tuple[str, bool]) -> list[dict]:
     return headers
 
 
+def filtered(request, proposals, **options):
+    """(filter form, filtered proposals) of a list page; `proposals` come from `queries.for_viewer`, and
+    speakers' names are searched only where the viewer sees them. `options` go to the form."""
+    form = ProposalFilterForm(
+        request.GET,
+        event=request.event,
+        search_label="Title or code" if proposals.anonymised else "Title, code or speaker",
+        **options,
+    )
+    return form, form.apply(proposals, search_speakers=not proposals.anonymised)
+
+
 @event_permission(*PROPOSAL_VIEWERS)
 def proposals(request, event):
     event = request.event
-    identity = rules.shows_speaker_identity(request.user, event)
-    form = ProposalFilterForm(
-        request.GET, event=event, search_label="Title, code or speaker" if identity else "Title or code"
-    )
-    visible = form.apply(rules.team_visible_proposals(request.user, event), search_speakers=identity)
-    visible = with_list_data(visible) if identity else visible.select_related("track", "session_type")
+    form, visible = filtered(request, queries.for_viewer(request.user, event))
     sort = parse_sort(request, {c[0] for c in PROPOSAL_COLUMNS}, "-submitted")
     field = {c[0]: c[2] for c in PROPOSAL_COLUMNS}[sort[0]]
     rows = list(visible.order_by(f"-{field}" if sort[1] else field, "code"))
@@ -78,36 +82,27 @@ def proposals(request, event):
             "form": form,
             "proposals": rows,
             "headers": sort_headers(request, PROPOSAL_COLUMNS, sort),
-            "identity": identity,
+            "anonymised": visible.anonymised,
             "pending_count": sum(1 for p in rows if p.pending_state),
         },
     )
 
 
-def history_rows(proposal, *, identity: bool) -> list[dict]:
-    """The proposal's audit trail for display. Without identity, speakers appear as "a speaker"
-    and details that name people (e.g. an invited co-speaker's address) are left out."""
-    speaker_ids = {link.user_id for link in proposal.speaker_links.all()}
-    if proposal.submitted_by_id:
-        speaker_ids.add(proposal.submitted_by_id)
-    rows = []
-    for entry in audit.history_for(proposal):
-        if entry.actor_id is None:
-            who = "Podium"
-        elif not identity and entry.actor_id in speaker_ids:
-            who = ANONYMOUS_SPEAKER
-        else:
-            who = entry.actor.name or entry.actor.email
-        rows.append({"timestamp": entry.timestamp, "who": who, "what": _describe(entry, identity=identity)})
-    return rows
+def history_rows(proposal) -> list[dict]:
+    """The audit trail of a proposal from `queries.for_viewer`, for display (redacted as its viewer
+    may see it, see `queries.history_for_viewer`)."""
+    return [
+        {"timestamp": entry.timestamp, "who": entry.who, "what": _describe(entry)}
+        for entry in queries.history_for_viewer(proposal)
+    ]
 
 
 def _state_label(value) -> str:
     return ProposalState(value).label if value in ProposalState.values else str(value)
 
 
-def _describe(entry, *, identity: bool) -> str:
-    data = entry.data or {}
+def _describe(entry) -> str:
+    data = entry.data
     match entry.action:
         case "proposal.submitted":
             return "Submitted the proposal"
@@ -123,35 +118,27 @@ def _describe(entry, *, identity: bool) -> str:
         case "proposal.decision_retracted":
             return f"Took back the unsent decision: {_state_label(data.get('decision'))}"
         case "proposal.cospeaker_invited":
-            return f"Invited a co-speaker: {data.get('email', '')}" if identity else "Invited a co-speaker"
+            return f"Invited a co-speaker: {data['email']}" if "email" in data else "Invited a co-speaker"
         case "proposal.cospeaker_joined":
             return "Joined as a co-speaker"
     return entry.action
 
 
-def _speakers(proposal) -> list[dict]:
-    users = proposal.ordered_speakers
-    profiles = speaker_profiles_for(proposal.event, users)
-    return [{"user": user, "profile": profiles.get(user.pk)} for user in users]
-
-
 def _detail_context(request, proposal) -> dict:
     event, user, perms = request.event, request.user, request.permissions
-    identity = rules.shows_speaker_identity(user, event)
     own_review = proposal.reviews.filter(reviewer=user).first()
-    show_reviews = perms.can_edit_event or own_review is not None
+    show_reviews = review_rules.can_read_reviews_of(user, proposal)
+    readable = review_rules.readable_reviews(user, event).filter(proposal=proposal)
     manage = perms.can_edit_event
     return {
         "event": event,
         "proposal": proposal,
-        "identity": identity,
-        "speakers": _speakers(proposal) if identity else [],
-        "reviews": list(proposal.reviews.select_related("reviewer")) if show_reviews else [],
+        "reviews": list(readable.select_related("reviewer")) if show_reviews else [],
         "show_reviews": show_reviews,
         "own_review": own_review,
-        "can_review": rules.reviewable_proposals(user, event).filter(pk=proposal.pk).exists(),
+        "can_review": review_rules.can_review(user, proposal),
         "score_labels": event.score_label_map,
-        "history": history_rows(proposal, identity=identity),
+        "history": history_rows(proposal),
         "manage": manage,
         "decisions": [
             (d, ProposalState(d).label)
@@ -172,13 +159,7 @@ def _detail_context(request, proposal) -> dict:
 
 
 def _load(request, code):
-    visible = rules.team_visible_proposals(request.user, request.event)
-    return get_object_or_404(
-        visible.select_related("track", "session_type", "event").prefetch_related(
-            Prefetch("speaker_links", queryset=ProposalSpeaker.objects.select_related("user"))
-        ),
-        code=code.upper(),
-    )
+    return get_object_or_404(queries.for_viewer(request.user, request.event), code=code.upper())
 
 
 @event_permission(*PROPOSAL_VIEWERS)

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from podium.base.errors import NotAllowed, ServiceError, apply_error
 from podium.orga.access import event_permission
-from podium.orga.forms.review import BulkDecisionForm, ProposalFilterForm, ReviewForm
-from podium.orga.views.proposals import parse_sort, sort_headers
-from podium.proposals import rules
+from podium.orga.forms.review import BulkDecisionForm, ReviewForm
+from podium.orga.views.proposals import filtered, parse_sort, sort_headers
+from podium.proposals import queries as proposal_queries
+from podium.proposals import rules as proposal_rules
 from podium.proposals.enums import ProposalState
-from podium.proposals.queries import speaker_profiles_for, with_list_data
-from podium.reviews import queries, services
+from podium.reviews import queries, rules, services
 from podium.reviews.models import Review
 
 QUEUE_COLUMNS = [
@@ -38,9 +38,11 @@ OVERVIEW_COLUMNS = [
 
 
 def _queue(request):
-    """The user's reviewable proposals with their own score (None when not reviewed yet)."""
+    """The user's reviewable proposals, as they may see them, with their own score (None when not
+    reviewed yet)."""
     mine = Review.objects.filter(proposal=OuterRef("pk"), reviewer=request.user)
-    return rules.reviewable_proposals(request.user, request.event).annotate(
+    visible = proposal_queries.for_viewer(request.user, request.event)
+    return rules.reviewable(request.user, request.event, visible).annotate(
         my_score=Subquery(mine.values("score")[:1]), reviewed=Exists(mine)
     )
 
@@ -48,10 +50,7 @@ def _queue(request):
 @event_permission("can_review")
 def reviews(request, event):
     event = request.event
-    identity = rules.shows_speaker_identity(request.user, event)
-    form = ProposalFilterForm(request.GET, event=event, with_search=False, with_state=False)
-    queue = form.apply(_queue(request), search_speakers=False)
-    queue = with_list_data(queue) if identity else queue.select_related("track", "session_type")
+    form, queue = filtered(request, _queue(request), with_search=False, with_state=False)
     sort = parse_sort(request, {c[0] for c in QUEUE_COLUMNS}, "")
     fields = {
         "code": "code",
@@ -73,7 +72,7 @@ def reviews(request, event):
             "form": form,
             "proposals": rows,
             "headers": sort_headers(request, QUEUE_COLUMNS, sort),
-            "identity": identity,
+            "anonymised": queue.anonymised,
             "reviewed_count": sum(1 for p in rows if p.reviewed),
             "score_labels": event.score_label_map,
         },
@@ -84,10 +83,9 @@ def reviews(request, event):
 def review(request, event, code):
     """Score and comment one proposal; saving again updates the reviewer's review."""
     event, user = request.event, request.user
-    proposal = get_object_or_404(with_list_data(rules.team_visible_proposals(user, event)), code=code.upper())
-    identity = rules.shows_speaker_identity(user, event)
+    proposal = get_object_or_404(proposal_queries.for_viewer(user, event), code=code.upper())
     existing = Review.objects.filter(proposal=proposal, reviewer=user).first()
-    refusal = _refusal(request, proposal)
+    refusal = rules.review_refusal(user, proposal)
     initial = {"score": existing.score, "comment": existing.comment} if existing else {}
     if request.method == "POST":
         form = ReviewForm(request.POST, event=event, initial=initial)
@@ -119,11 +117,6 @@ def review(request, event, code):
                 return redirect("orga:reviews", event=event.slug)
     else:
         form = ReviewForm(event=event, initial=initial)
-    speakers = []
-    if identity:
-        users = proposal.ordered_speakers
-        profiles = speaker_profiles_for(event, users)
-        speakers = [{"user": u, "profile": profiles.get(u.pk)} for u in users]
     return render(
         request,
         "orga/review/review.html",
@@ -133,23 +126,10 @@ def review(request, event, code):
             "form": form,
             "existing": existing,
             "refusal": refusal,
-            "identity": identity,
-            "speakers": speakers,
             "language": event.language_map.get(proposal.language, proposal.language),
         },
         status=403 if refusal and request.method == "POST" else 200,
     )
-
-
-def _refusal(request, proposal) -> str | None:
-    """Why the user cannot review this proposal, or None."""
-    if proposal.speakers.filter(pk=request.user.pk).exists():
-        return "You cannot review your own proposal."
-    if rules.reviewable_proposals(request.user, request.event).filter(pk=proposal.pk).exists():
-        return None
-    if proposal.state == ProposalState.WITHDRAWN:
-        return "This proposal was withdrawn; it is no longer reviewed."
-    return "You may not review this proposal."
 
 
 def _overview_key(column: str):
@@ -218,10 +198,8 @@ def chart(distribution) -> dict:
 @event_permission("can_edit_event")
 def review_overview(request, event):
     event = request.event
-    form = ProposalFilterForm(request.GET, event=event, search_label="Title, code or speaker")
-    proposals = list(
-        with_list_data(form.apply(rules.team_visible_proposals(request.user, event), search_speakers=True))
-    )
+    form, visible = filtered(request, proposal_queries.for_viewer(request.user, event))
+    proposals = list(visible)
     stats = queries.summaries([p.pk for p in proposals])
     sort = parse_sort(request, {c[0] for c in OVERVIEW_COLUMNS}, "-mean")
     rows = sorted_rows([(p, stats[p.pk]) for p in sorted(proposals, key=lambda p: p.code)], *sort)
@@ -245,7 +223,9 @@ def review_overview(request, event):
 def decide(request, event):
     """Accept or reject the proposals ticked on the overview; decisions stay pending until sent."""
     event = request.event
-    form = BulkDecisionForm(request.POST, proposals=rules.team_visible_proposals(request.user, event))
+    form = BulkDecisionForm(
+        request.POST, proposals=proposal_rules.team_visible_proposals(request.user, event)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
