@@ -21,6 +21,7 @@ from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
 from podium.interop.exporters import ical, render
 from podium.interop.exporters.common import talk_url
+from podium.mail import about
 from podium.mail.services import attachment, queue_mail, undeliverable
 from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
@@ -46,11 +47,11 @@ class Notices:
 
 def speaker_about(release: Release) -> str:
     """The outbox `about` of a release's speaker notices (the release page counts them)."""
-    return f"release:{release.pk}"
+    return about.release_speakers(release.pk)
 
 
 def attendee_about(release: Release) -> str:
-    return f"release-stars:{release.pk}"
+    return about.release_attendees(release.pk)
 
 
 class _Calendars:

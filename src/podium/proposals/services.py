@@ -14,6 +14,7 @@ from django.utils import timezone
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
+from podium.mail import about
 from podium.mail.services import discard_held, queue_mail
 from podium.proposals import states
 from podium.proposals.enums import Actor, ProposalState, new_code
@@ -203,7 +204,7 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
         context={"proposal": proposal, "user": speaker},
         event=event,
         user=speaker,
-        about=f"proposal:{proposal.pk}",
+        about=about.proposal(proposal.pk),
     )
     return proposal
 
@@ -276,7 +277,7 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
             f"{ProposalState(to_state).label.lower()} by the {Actor(actor).label.lower()}."
         )
     if proposal.pending_state and proposal.pending_state != to_state:
-        discard_held(about=f"decision:{proposal.pk}", event=proposal.event)
+        discard_held(about=about.decision(proposal.pk), event=proposal.event)
     proposal.state = to_state
     proposal.pending_state = ""
     proposal.version += 1
@@ -385,7 +386,7 @@ def invite_co_speaker(*, proposal: Proposal, email: str, by) -> CoSpeakerInvite:
         template="cospeaker_invite",
         context={"proposal": locked, "inviter": by, "link": link},
         event=locked.event,
-        about=f"proposal:{locked.pk}",
+        about=about.proposal(locked.pk),
     )
     audit.record(
         action="proposal.cospeaker_invited", actor=by, target=locked, event_id=locked.event_id, email=email

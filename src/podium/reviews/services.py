@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
+from podium.mail import about
 from podium.mail.models import MailStatus
 from podium.mail.services import discard_held, queue_mail, release_held
 from podium.proposals import rules as proposal_rules
@@ -114,7 +115,7 @@ def retract_decision(*, proposal: Proposal, by) -> Proposal:
         if not locked.pending_state:
             raise ServiceError("This proposal has no pending decision.")
         retracted = locked.pending_state
-        discard_held(about=f"decision:{locked.pk}", event=locked.event)
+        discard_held(about=about.decision(locked.pk), event=locked.event)
         locked.pending_state = ""
         locked.version += 1
         locked.save(update_fields=["pending_state", "version", "updated"])
@@ -132,8 +133,8 @@ def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
     if decision not in states.DECISIONS:
         raise ServiceError("A decision is either accept or reject.")
     locked = _locked_for_decision(proposal, by)
-    about = f"decision:{locked.pk}"
-    discard_held(about=about, event=locked.event)
+    key = about.decision(locked.pk)
+    discard_held(about=key, event=locked.event)
     if decision == locked.state:
         locked.pending_state = ""
     else:
@@ -153,7 +154,7 @@ def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
                 },
                 event=locked.event,
                 user=speaker,
-                about=about,
+                about=key,
                 held=True,
             )
     locked.version += 1
@@ -184,7 +185,7 @@ def send_decision_notifications(*, event, by, codes: list[str] | None = None) ->
         for proposal in pending:
             target = proposal.pending_state
             proposal_services.change_state(proposal=proposal, to_state=target, by=by, actor=Actor.ORGANISER)
-            release_held(mails=event.mails.filter(about=f"decision:{proposal.pk}"))
+            release_held(mails=event.mails.filter(about=about.decision(proposal.pk)))
             count += 1
     return count
 
@@ -197,5 +198,5 @@ def pending_decision_mails(event):
     """
     pending = event.proposals.exclude(pending_state="").values_list("pk", flat=True)
     return event.mails.filter(
-        status=MailStatus.HELD, about__in=[f"decision:{pk}" for pk in pending]
+        status=MailStatus.HELD, about__in=[about.decision(pk) for pk in pending]
     ).order_by("about", "to", "pk")

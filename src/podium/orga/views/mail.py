@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
+from podium.mail import about
 from podium.mail.models import MailStatus
 from podium.orga.access import event_permission
 from podium.reviews import services as review_services
@@ -17,11 +18,11 @@ MAILS_PER_PAGE = 50
 def outbox(request, event):
     event = request.event
     held = list(review_services.pending_decision_mails(event))
-    proposal_ids = {int(mail.about.removeprefix("decision:")) for mail in held}
+    proposal_ids = {about.decision_proposal_id(mail.about) for mail in held}
     proposals = {p.pk: p for p in event.proposals.filter(pk__in=proposal_ids).select_related("session_type")}
     groups = []
     for mail in held:
-        proposal = proposals[int(mail.about.removeprefix("decision:"))]
+        proposal = proposals[about.decision_proposal_id(mail.about)]
         if not groups or groups[-1]["proposal"] != proposal:
             groups.append({"proposal": proposal, "mails": []})
         groups[-1]["mails"].append(mail)
