@@ -204,3 +204,27 @@ def test_tokens_page_query_count_does_not_grow(client, event, organiser_user, dj
     with django_assert_max_num_queries(11):
         response = client.get(url)
     assert [len(token.events.all()) for token in response.context["tokens"]] == [2] * 30
+
+
+def test_token_events_agree_with_the_permissions_of_each_event_in_few_queries(
+    event, django_assert_max_num_queries
+):
+    from podium.accounts.tokens import token_events
+    from podium.events.models import Team
+    from podium.events.rules import permissions_for
+
+    organiser = event.organiser
+    others = [factories.EventFactory(organiser=organiser) for _ in range(4)]
+    limited = factories.team_member(event, events=[others[0], others[1]], can_review=True)
+    flagless = factories.team_member(event, events=[others[2]])  # a team with no flag gives nothing
+    factories.team_member(event, user=flagless, events=[others[3]], can_schedule=True)
+    everywhere = factories.team_member(event, can_send_mail=True)
+    admin = factories.UserFactory(is_superuser=True)
+    stranger = factories.UserFactory()
+    assert Team.objects.filter(members=flagless).count() == 2
+    for user in (limited, flagless, everywhere, admin, stranger):
+        expected = sorted(e.pk for e in organiser.events.all() if permissions_for(user, e).is_team_member)
+        with django_assert_max_num_queries(3):
+            found = sorted(e.pk for e in token_events(user, organiser))
+        assert found == expected
+    assert sorted(e.pk for e in token_events(limited, organiser)) == sorted([others[0].pk, others[1].pk])

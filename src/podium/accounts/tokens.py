@@ -13,7 +13,7 @@ from django.utils import timezone
 from podium.accounts.models import ApiToken, TokenScope
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
-from podium.events.rules import is_organiser_admin, permissions_for
+from podium.events.rules import events_with_permissions, is_organiser_admin
 
 SECRET_PREFIX = "pod_"  # noqa: S105 - a marker that makes leaked tokens easy to spot
 PREFIX_LENGTH = 10
@@ -27,7 +27,7 @@ def hash_secret(secret: str) -> str:
 
 def token_events(user, organiser):
     """The organiser's events a token of `user` may name: those where the user has a team permission."""
-    return [event for event in organiser.events.all() if permissions_for(user, event).is_team_member]
+    return events_with_permissions(user, organiser)
 
 
 @transaction.atomic

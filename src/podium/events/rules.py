@@ -57,6 +57,22 @@ def teams_for(user, event: Event):
     )
 
 
+def events_with_permissions(user, organiser) -> list[Event]:
+    """The organiser's events in which `user` has some team permission (as `permissions_for(user,
+    event).is_team_member` says), in three queries whatever the number of events."""
+    events = list(organiser.events.all())
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return events
+    teams = Team.objects.filter(organiser=organiser, members=user).prefetch_related("limit_events")
+    flagged = [team for team in teams if any(getattr(team, flag) for flag in FLAGS)]
+    if any(team.all_events for team in flagged):
+        return events
+    allowed = {event.pk for team in flagged for event in team.limit_events.all()}
+    return [event for event in events if event.pk in allowed]
+
+
 def permissions_for(user, event: Event) -> EventPermissions:
     """The user's permissions in `event`, computed once per request and event."""
     if not user.is_authenticated:
