@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 # The solver's compiled steps, compiled once into numba's cache (again whenever their source changes).
-$(VENV)/.compiled: src/podium/schedule/solver/timing.py $(VENV)/.installed
+$(VENV)/.compiled: src/podium/schedule/solver/timing.py src/podium/schedule/solver/timing_steps.py $(VENV)/.installed
 	$(BIN)/python -c "from podium.schedule.solver.timing import warm_up; warm_up()"
 	touch $@
 
@@ -46,7 +46,7 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/podium makemigrations --check --dry-run
-	$(BIN)/pytest -q -p no:cacheprovider tests/test_meta.py
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_meta.py tests/test_layers.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format src tests

@@ -1,4 +1,4 @@
-"""Annealing the times: exact counters, every hard rule, rooms dealt afterwards; the descent's proposals."""
+"""Annealing the times: exact counters, every hard rule, rooms dealt afterwards."""
 
 import random
 import time
@@ -8,7 +8,6 @@ import numpy as np
 from podium.schedule.solver import load_instance
 from podium.schedule.solver.construct import construct, place_fixed
 from podium.schedule.solver.objective import TERMS, evaluate
-from podium.schedule.solver.proposals import PricedProposals
 from podium.schedule.solver.search import Clock
 from podium.schedule.solver.state import CHANGES, MISSED, OVERFLOW, PREFERENCE, TRACK_CLASH, Candidates, State
 from podium.schedule.solver.timing import TimeAnnealer, anneal_times
@@ -62,32 +61,33 @@ def test_counters_stay_exact_through_a_hundred_thousand_steps():
     data = _rich_instance(11)
     loaded, state, movable = _constructed(data)
     search = TimeAnnealer(state, movable, seed=5)
-    assert search.totals[0] == search.priced_total()
+    times, favourites, rooms = search.times, search.favourites, search.rooms
+    assert times.totals[0] == search.priced_total()
 
     moved = search.run(60000, 3.0, 0.5) + search.run(40000, 0.5, 0.05)
 
     assert moved > 100
-    assert abs(search.totals[0] - search.priced_total()) < 1e-6
+    assert abs(times.totals[0] - search.priced_total()) < 1e-6
     # Favourites per attendee and time, and the two counters derived from them, from scratch.
     placement = {s: state.pos[s] for s in range(len(loaded.sessions)) if state.pos[s] is not None}
     for s in search.mobile_ids:
-        placement[s] = (int(search.slot_of[s]), None)
-    count = np.zeros_like(search.count)
+        placement[s] = (int(times.slot_of[s]), None)
+    count = np.zeros_like(favourites.count)
     for s, (t, _room) in placement.items():
         for u in loaded.cover(t, loaded.sessions[s].length):
             count[state.fans[s], u] += 1
-    assert (count == search.count).all()
+    assert (count == favourites.count).all()
     for s in search.mobile_ids:
         fans = state.fans[s]
-        assert search.clashing[s] == np.count_nonzero(count[fans, search.slot_of[s]] >= 2)
+        assert favourites.clashing[s] == np.count_nonzero(count[fans, times.slot_of[s]] >= 2)
         for t in range(len(loaded.slots)):
-            assert search.into[s, t] == np.count_nonzero(count[fans, t] >= 1)
+            assert favourites.into[s, t] == np.count_nonzero(count[fans, t] >= 1)
     # Audiences dealt per time: exactly the mobile sessions there, largest first.
     for t in range(len(loaded.slots)):
         audiences = sorted(
-            (search.audience[s] for s in search.mobile_ids if search.slot_of[s] == t), reverse=True
+            (rooms.audience[s] for s in search.mobile_ids if times.slot_of[s] == t), reverse=True
         )
-        assert list(search.dealt[t, : search.dealt_count[t]]) == audiences
+        assert list(rooms.dealt[t, : rooms.dealt_count[t]]) == audiences
 
 
 def test_annealing_times_keeps_every_hard_rule_pin_and_exact_terms():
@@ -163,26 +163,3 @@ def test_annealing_times_is_reproducible_with_a_step_budget():
         anneal_times(state, movable, Clock(30, time.monotonic(), max_iterations=30000), random.Random(9))
         results.append(state.placement())
     assert results[0] == results[1]
-
-
-def test_priced_proposals_skip_plenary_times_and_disallowed_slots():
-    data = instance(
-        slot_list=slots(per_day=4),
-        rooms=[room("A"), room("B")],
-        sessions=[
-            session("keynote", speakers=["k"], plenary=True, pinned={"slot": "d0s0", "room": "A"}),
-            session("talk", speakers=["x"], allowed=["d0s1", "d0s2"]),
-            session("other", speakers=["y"]),
-        ],
-        attendees=[{"id": "a1", "starred": ["talk", "other"]}],
-    )
-    loaded = load_instance(data)
-    state = State(loaded, Candidates(loaded))
-    state.add(0, 0, 0)
-    state.add(1, 1, 0)
-    state.add(2, 2, 0)
-    search = PricedProposals(state, {1, 2})
-
-    moves = {target for _price, kind, target in search.proposals(1) if kind == "move"}
-
-    assert moves == {2}  # not its own time, not the keynote's, not the one it may not use

@@ -12,10 +12,13 @@ import time
 from ortools.graph.python import linear_sum_assignment
 
 from .construct import best_place
-from .proposals import PricedProposals
+from .cooling import Cooling
+from .moves import PricedMoves
 
 EPSILON = 1e-9
 MAX_RESTARTS = 3
+COOLING_RATIO = 0.001  # the temperature at the end of the run, as a share of the start
+RESTART_COOLING = 0.5  # a restart from the best schedule starts this much cooler
 EXHAUSTIVE_SWAPS = 150  # up to this many movable sessions the final descent tries every pair of swaps
 
 
@@ -143,17 +146,18 @@ def eject_and_insert(state, s, movable, rng) -> bool:
 def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> int:
     """Simulated annealing over relocations, swaps and insertions; returns the iterations done.
 
-    The state is left at the best schedule seen.
+    Cools geometrically over the clock's time or iterations (`Cooling`). The state is left at the best
+    schedule seen.
     """
     movable_list = sorted(movable)
     if not movable_list:
         return 0
     best_cost, best = state.cost(), state.placement()
     best_missed = state.terms[0]
-    temperature0 = initial_temperature(state, movable_list, rng)
+    cooling = Cooling(initial_temperature(state, movable_list, rng), COOLING_RATIO)
     iterations, last_report, since_best = 0, time.monotonic(), 0
     stall_limit = max(2000, 200 * len(movable_list))
-    temperature = temperature0
+    temperature = cooling.start
     restarts = 0
     while not clock.over(iterations):
         iterations += 1
@@ -164,10 +168,10 @@ def anneal(state, movable: set, clock, rng, progress=None, report_every=2.0) -> 
                 break
             restarts += 1
             since_best = 0
-            temperature0 *= 0.5
+            cooling = cooling.restarted(RESTART_COOLING)
             state.reset_to(best)
         if iterations % 128 == 0:
-            temperature = temperature0 * (0.001 ** min(1.0, clock.fraction(iterations)))
+            temperature = cooling.at(clock.fraction(iterations))
             if progress and time.monotonic() - last_report >= report_every:
                 last_report = time.monotonic()
                 report(
@@ -259,14 +263,14 @@ def descend(state, movable: set, clock) -> int:
 
 def _priced_swaps(state, movable, order, clock) -> bool:
     """Improving swaps among the cheapest ones by the pairwise price (all pairs are too many at scale)."""
-    search = PricedProposals(state, movable)
+    search = PricedMoves(state, movable)
     improved = False
     for a in order:
         if clock.over():
             break
         if not search.mobile[a] or search.slot_of[a] < 0:
             continue
-        for _price, kind, b in search.proposals(a):
+        for _price, kind, b in search.moves(a):
             if kind == "swap" and swap(state, a, b, 0, None):
                 search.sync()
                 improved = True

@@ -1,7 +1,7 @@
-"""Priced proposals over times, for the final descent at scale.
+"""Candidate moves over times (relocations and swaps), cheapest first, for the final descent at scale.
 
 Trying every pair of sessions for a swap is too slow beyond a few hundred sessions, so the descent asks
-here for each session's cheapest moves and swaps of times by the pairwise view of missed favourites
+here for each session's cheapest relocations and swaps of times by the pairwise view of missed favourites
 (`State.pair_load`), in a few vector operations, and then evaluates only those exactly on the state.
 """
 
@@ -11,7 +11,7 @@ RELOCATIONS = 6  # cheapest relocations (by the pairwise price) proposed per ses
 SWAPS = 10  # cheapest swaps proposed per session
 
 
-class PricedProposals:
+class PricedMoves:
     def __init__(self, state, movable):
         self.state = state
         instance = state.instance
@@ -36,7 +36,7 @@ class PricedProposals:
             if place is not None:
                 self.slot_of[s] = place[0]
 
-    def proposals(self, a):
+    def moves(self, a):
         """Moves of `a` in order of their pairwise price: ("move", t) and ("swap", b)."""
         load, pairs = self.state.pair_load, self.state.pairs
         ta = int(self.slot_of[a])
@@ -45,14 +45,18 @@ class PricedProposals:
         if len(fans):
             # Exact for a move alone: fans with a favourite at the new time, minus fans keeping one here.
             counts = self.state.star_count[:, fans]
-            moves = np.count_nonzero(counts, axis=1).astype(np.float64)
-            moves -= np.count_nonzero(counts[ta] >= 2)
+            relocations = np.count_nonzero(counts, axis=1).astype(np.float64)
+            relocations -= np.count_nonzero(counts[ta] >= 2)
         else:
-            moves = np.zeros(load.shape[0])
-        moves[~self.allowed[a]] = np.inf
-        moves[self.plenary_times()] = np.inf
-        moves[ta] = np.inf
-        proposals = [(moves[t], "move", int(t)) for t in np.argsort(moves)[:RELOCATIONS] if moves[t] < np.inf]
+            relocations = np.zeros(load.shape[0])
+        relocations[~self.allowed[a]] = np.inf
+        relocations[self.plenary_times()] = np.inf
+        relocations[ta] = np.inf
+        moves = [
+            (relocations[t], "move", int(t))
+            for t in np.argsort(relocations)[:RELOCATIONS]
+            if relocations[t] < np.inf
+        ]
         others = np.flatnonzero(self.mobile & (self.slot_of >= 0) & (self.slot_of != ta))
         if len(others):
             tb = self.slot_of[others]
@@ -61,9 +65,9 @@ class PricedProposals:
             price[~(self.allowed[a, tb] & self.allowed[others, ta])] = np.inf
             count = min(SWAPS, len(others))
             cheapest = np.argpartition(price, count - 1)[:count]
-            proposals += [(price[i], "swap", int(others[i])) for i in cheapest if price[i] < np.inf]
-        proposals.sort(key=lambda item: item[0])
-        return proposals
+            moves += [(price[i], "swap", int(others[i])) for i in cheapest if price[i] < np.inf]
+        moves.sort(key=lambda item: item[0])
+        return moves
 
     def plenary_times(self):
         return np.flatnonzero(np.asarray(self.state.plenary_running) > 0)
