@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from podium.events.models import Room
 from tests import factories
+from tests.interop.test_printing import media_boxes, pdf_text
 from tests.program import at, placed_talk, release, speaker_code
 from tests.querycount import queries_for
-from tests.interop.test_printing import media_boxes, pdf_text
 
 pytestmark = pytest.mark.django_db
 

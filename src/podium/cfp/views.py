@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from podium.base.errors import ServiceError, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.base.permissions import login_required, public, token
 from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
 from podium.events.models import Event
@@ -54,18 +55,19 @@ def submit(request, event):
     if request.method == "POST":
         profile_form = ProfileForm(request.POST, request.FILES, prefix="profile")
         form = ProposalForm(request.POST, event=event)
-        if profile_form.is_valid() and form.is_valid():
-            try:
-                services.save_speaker_profile(event=event, user=request.user, **profile_form.service_data())
-                proposal = services.submit_proposal(
-                    event=event,
-                    speaker=request.user,
-                    data=form.service_data(),
-                    idempotency_key=form.cleaned_data.get("idempotency_key") or None,
-                )
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
+
+        def save(form):
+            services.save_speaker_profile(event=event, user=request.user, **profile_form.service_data())
+            return services.submit_proposal(
+                event=event,
+                speaker=request.user,
+                data=form.service_data(),
+                idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+            )
+
+        if profile_form.is_valid():
+            form, proposal = save_form(form, save)
+            if proposal:
                 messages.success(
                     request, f"Thank you! Your proposal was submitted with the code {proposal.code}."
                 )
@@ -107,15 +109,17 @@ def profile(request, event):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, initial=initial)
         availability = AvailabilityForm(request.POST, event=event, prefix="av")
-        if form.is_valid() and availability.is_valid():
-            try:
-                saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
-                services.set_availability(
-                    profile=saved, windows=availability.windows(), preferred=availability.preferred_windows()
-                )
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
+
+        def save(form):
+            saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
+            services.set_availability(
+                profile=saved, windows=availability.windows(), preferred=availability.preferred_windows()
+            )
+            return saved
+
+        if availability.is_valid():
+            form, saved = save_form(form, save)
+            if saved:
                 messages.success(request, "Your profile was saved.")
                 return redirect("cfp:profile", event=event.slug)
     else:
@@ -142,17 +146,17 @@ def proposal(request, event, code):
     proposal = _own_proposal(request, event, code)
     editable = services.speaker_can_edit(proposal)
     form = ProposalForm(request.POST or None, instance=proposal, event=event) if editable else None
-    if editable and request.method == "POST" and form.is_valid():
-        try:
-            services.update_proposal(
+    if editable and request.method == "POST":
+        form, saved = save_form(
+            form,
+            lambda form: services.update_proposal(
                 proposal=proposal,
                 by=request.user,
                 data=form.service_data(),
                 version=form.cleaned_data.get("version") or 0,
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "Your changes were saved.")
             return redirect("cfp:proposal", event=event.slug, code=proposal.code)
     return render(

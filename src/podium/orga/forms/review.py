@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from podium.base.forms import ConflictMixin
 from podium.proposals import links, states
 from podium.proposals.enums import ProposalState
 from podium.proposals.forms import ProposalFieldsForm
@@ -86,7 +87,7 @@ class LinkLinesField(forms.CharField):
         return links.parse_lines(super().to_python(value))
 
 
-class ProposalEditForm(ProposalFieldsForm):
+class ProposalEditForm(ConflictMixin, ProposalFieldsForm):
     """An organiser's edit of a proposal, with the fields only organisers edit (recording consent,
     links, addresses); `version` detects edits saved in between."""
 

@@ -7,10 +7,9 @@ import re
 import zoneinfo
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from podium.base.forms import ConflictMixin
 from podium.events.models import (
     MAX_PAUSE_MINUTES,
     RESERVED_SLUGS,
@@ -88,7 +87,7 @@ def _language_code(text: str) -> str:
 _language_code.example = '"en: English"'
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(ConflictMixin, forms.Form):
     """Base of the forms that edit an object two organisers can edit at once.
 
     The hidden `version` is the object's version when the form was shown; the service refuses the save
@@ -113,13 +112,6 @@ class VersionedForm(forms.Form):
             self.errors.pop("version", None)
             self.add_error(None, "This page is out of date. Reload it and make your change again.")
         return data
-
-    def show_conflict(self, message: str) -> None:
-        """Show `message` above the fields of this unbound form (filled with the stored values)."""
-        self._errors = ErrorDict()
-        self._errors[NON_FIELD_ERRORS] = self.error_class(
-            [message], error_class="nonfield", renderer=self.renderer
-        )
 
 
 class EventSettingsForm(VersionedForm):

@@ -1,13 +1,12 @@
 """The webhook endpoint form. It parses; podium.webhooks.services checks the URL's addresses and saves."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.forms.utils import ErrorDict
 
+from podium.base.forms import ConflictMixin
 from podium.webhooks.models import WebhookKind
 
 
-class EndpointForm(forms.Form):
+class EndpointForm(ConflictMixin, forms.Form):
     url = forms.CharField(
         label="URL",
         max_length=500,
@@ -31,10 +30,3 @@ class EndpointForm(forms.Form):
             "is_active": endpoint.is_active,
             "version": endpoint.version,
         }
-
-    def show_conflict(self, message: str) -> None:
-        """Show `message` above the fields of this unbound form (filled with the stored values)."""
-        self._errors = ErrorDict()
-        self._errors[NON_FIELD_ERRORS] = self.error_class(
-            [message], error_class="nonfield", renderer=self.renderer
-        )

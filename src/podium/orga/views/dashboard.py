@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from podium.base.errors import ServiceError, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.base.permissions import login_required, token
 from podium.events import services as event_services
 from podium.events.models import TeamInvite
@@ -76,17 +77,17 @@ def team_invite(request, token):
 def organiser_new(request):
     """Site administrators create organisers; the creator joins its Administrators team."""
     form = OrganiserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organiser = event_services.create_organiser(
+    if request.method == "POST":
+        form, organiser = save_form(
+            form,
+            lambda form: event_services.create_organiser(
                 name=form.cleaned_data["name"],
                 slug=form.cleaned_data["slug"],
                 admin=request.user,
                 by=request.user,
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if organiser:
             messages.success(
                 request, f"The organiser {organiser.name} was created. Now create its first event."
             )

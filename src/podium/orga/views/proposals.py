@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
+from podium.orga.sorting import Column, Sort
 from podium.proposals import queries, services, states
 from podium.proposals.enums import Actor, ProposalState
 from podium.proposals.models import Proposal
@@ -17,42 +19,13 @@ from podium.reviews import services as review_services
 PROPOSAL_VIEWERS = ("is_admin", "can_edit_event", "can_review", "can_schedule", "can_send_mail")
 
 PROPOSAL_COLUMNS = [
-    ("code", "Code", "code"),
-    ("title", "Title", "title"),
-    ("track", "Track", "track__name"),
-    ("type", "Session type", "session_type__name"),
-    ("state", "State", "state"),
-    ("submitted", "Submitted", "created"),
+    Column("code", "Code", "code"),
+    Column("title", "Title", "title"),
+    Column("track", "Track", "track__name"),
+    Column("type", "Session type", "session_type__name"),
+    Column("state", "State", "state"),
+    Column("submitted", "Submitted", "created"),
 ]
-
-
-def parse_sort(request, keys, default: str) -> tuple[str, bool]:
-    """(column key, descending) from ?sort=key or ?sort=-key; unknown keys fall back to `default`."""
-    raw = request.GET.get("sort") or default
-    if raw.lstrip("-") not in keys:
-        raw = default
-    return raw.lstrip("-"), raw.startswith("-")
-
-
-def sort_headers(request, columns, current: tuple[str, bool]) -> list[dict]:
-    """Column headers with links that sort by them (a second click reverses the order)."""
-    key, descending = current
-    headers = []
-    for column_key, label, *_ in columns:
-        params = request.GET.copy()
-        params.pop("page", None)
-        active = column_key == key
-        params["sort"] = f"-{column_key}" if active and not descending else column_key
-        headers.append(
-            {
-                "key": column_key,
-                "label": label,
-                "url": "?" + params.urlencode(),
-                "active": active,
-                "aria_sort": ("descending" if descending else "ascending") if active else "none",
-            }
-        )
-    return headers
 
 
 def filtered(request, proposals, **options):
@@ -71,9 +44,8 @@ def filtered(request, proposals, **options):
 def proposals(request, event):
     event = request.event
     form, visible = filtered(request, queries.for_viewer(request.user, event))
-    sort = parse_sort(request, {c[0] for c in PROPOSAL_COLUMNS}, "-submitted")
-    field = {c[0]: c[2] for c in PROPOSAL_COLUMNS}[sort[0]]
-    rows = list(visible.order_by(f"-{field}" if sort[1] else field, "code"))
+    sort = Sort.from_request(request, PROPOSAL_COLUMNS, "-submitted")
+    rows = list(sort.order_by(visible, then=["code"]))
     return render(
         request,
         "orga/proposals/list.html",
@@ -81,7 +53,7 @@ def proposals(request, event):
             "event": event,
             "form": form,
             "proposals": rows,
-            "headers": sort_headers(request, PROPOSAL_COLUMNS, sort),
+            "headers": sort.headers(request),
             "anonymised": visible.anonymised,
             "pending_count": sum(1 for p in rows if p.pending_state),
         },
@@ -175,31 +147,32 @@ def proposal_edit(request, event, code):
     proposal = _load(request, code)
     conflict = None
     if request.method == "POST":
-        # The form works on its own copy: validation writes the input into its instance.
-        form = ProposalEditForm(request.POST, instance=event.proposals.get(pk=proposal.pk), event=event)
-        if form.is_valid():
-            try:
-                services.update_proposal(
-                    proposal=proposal,
-                    by=request.user,
-                    data=form.service_data(),
-                    version=form.cleaned_data["version"],
-                    as_organiser=True,
-                )
-            except StaleEdit as exc:
-                proposal = _load(request, code)
-                conflict = _current_values(proposal, event)
-                # Keep the user's input; saving again knowingly replaces what was saved in between.
-                data = request.POST.copy()
-                data["version"] = proposal.version
-                form = ProposalEditForm(data, instance=event.proposals.get(pk=proposal.pk), event=event)
-                form.is_valid()
-                form.add_error(None, exc.message)
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, "The proposal was saved.")
-                return redirect("orga:proposal", event=event.slug, code=proposal.code)
+
+        def keep_input():
+            """The user's input over the proposal as saved in between, whose values the page lists:
+            saving again knowingly replaces them."""
+            nonlocal proposal, conflict
+            proposal = _load(request, code)
+            conflict = _current_values(proposal, event)
+            data = request.POST.copy()
+            data["version"] = proposal.version
+            return ProposalEditForm(data, instance=event.proposals.get(pk=proposal.pk), event=event)
+
+        form, saved = save_form(
+            # The form works on its own copy: validation writes the input into its instance.
+            ProposalEditForm(request.POST, instance=event.proposals.get(pk=proposal.pk), event=event),
+            lambda form: services.update_proposal(
+                proposal=proposal,
+                by=request.user,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
+                as_organiser=True,
+            ),
+            reload=keep_input,
+        )
+        if saved:
+            messages.success(request, "The proposal was saved.")
+            return redirect("orga:proposal", event=event.slug, code=proposal.code)
     else:
         form = ProposalEditForm(instance=proposal, event=event)
     return render(

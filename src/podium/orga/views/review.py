@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from podium.base.errors import NotAllowed, ServiceError, apply_error
 from podium.orga.access import event_permission
 from podium.orga.forms.review import BulkDecisionForm, ReviewForm
-from podium.orga.views.proposals import filtered, parse_sort, sort_headers
+from podium.orga.sorting import Column, Sort
+from podium.orga.views.proposals import filtered
 from podium.proposals import queries as proposal_queries
 from podium.proposals import rules as proposal_rules
 from podium.proposals.enums import ProposalState
@@ -18,22 +19,23 @@ from podium.reviews import queries, rules, services
 from podium.reviews.models import Review
 
 QUEUE_COLUMNS = [
-    ("code", "Code"),
-    ("title", "Title"),
-    ("track", "Track"),
-    ("type", "Session type"),
-    ("score", "Your score"),
+    Column("code", "Code", "code"),
+    Column("title", "Title", "title"),
+    Column("track", "Track", "track__name"),
+    Column("type", "Session type", "session_type__name"),
+    Column("score", "Your score", "my_score"),
 ]
+# Sorted in Python (the statistics are not in the database): see _overview_value.
 OVERVIEW_COLUMNS = [
-    ("code", "Code"),
-    ("title", "Title"),
-    ("track", "Track"),
-    ("type", "Session type"),
-    ("state", "State"),
-    ("count", "Reviews"),
-    ("mean", "Mean"),
-    ("median", "Median"),
-    ("spread", "Spread"),
+    Column("code", "Code"),
+    Column("title", "Title"),
+    Column("track", "Track"),
+    Column("type", "Session type"),
+    Column("state", "State"),
+    Column("count", "Reviews"),
+    Column("mean", "Mean"),
+    Column("median", "Median"),
+    Column("spread", "Spread"),
 ]
 
 
@@ -51,19 +53,9 @@ def _queue(request):
 def reviews(request, event):
     event = request.event
     form, queue = filtered(request, _queue(request), with_search=False, with_state=False)
-    sort = parse_sort(request, {c[0] for c in QUEUE_COLUMNS}, "")
-    fields = {
-        "code": "code",
-        "title": "title",
-        "track": "track__name",
-        "type": "session_type__name",
-        "score": "my_score",
-    }
+    sort = Sort.from_request(request, QUEUE_COLUMNS)
     # Unreviewed first, always; the chosen column orders within each group.
-    order = ["reviewed"]
-    if sort[0] in fields:
-        order.append(f"-{fields[sort[0]]}" if sort[1] else fields[sort[0]])
-    rows = list(queue.order_by(*order, "created", "pk"))
+    rows = list(sort.order_by(queue, first=["reviewed"], then=["created", "pk"]))
     return render(
         request,
         "orga/review/queue.html",
@@ -71,7 +63,7 @@ def reviews(request, event):
             "event": event,
             "form": form,
             "proposals": rows,
-            "headers": sort_headers(request, QUEUE_COLUMNS, sort),
+            "headers": sort.headers(request),
             "anonymised": queue.anonymised,
             "reviewed_count": sum(1 for p in rows if p.reviewed),
             "score_labels": event.score_label_map,
@@ -132,33 +124,23 @@ def review(request, event, code):
     )
 
 
-def _overview_key(column: str):
-    def key(row):
-        proposal, summary = row
-        match column:
-            case "code":
-                return proposal.code
-            case "title":
-                return proposal.title.lower()
-            case "track":
-                return proposal.track.name.lower() if proposal.track else None
-            case "type":
-                return proposal.session_type.name.lower()
-            case "state":
-                return proposal.state
-            case "count":
-                return summary.count
-        return getattr(summary, column)
-
-    return key
-
-
-def sorted_rows(rows, column: str, descending: bool) -> list:
-    """Rows sorted by `column`; rows without a value (e.g. no reviews yet) always come last."""
-    key = _overview_key(column)
-    with_value = [row for row in rows if key(row) is not None]
-    without = [row for row in rows if key(row) is None]
-    return sorted(with_value, key=key, reverse=descending) + without
+def _overview_value(row, column: str):
+    """What the overview sorts a (proposal, summary) row by in `column`; None when it has no value."""
+    proposal, summary = row
+    match column:
+        case "code":
+            return proposal.code
+        case "title":
+            return proposal.title.lower()
+        case "track":
+            return proposal.track.name.lower() if proposal.track else None
+        case "type":
+            return proposal.session_type.name.lower()
+        case "state":
+            return proposal.state
+        case "count":
+            return summary.count
+    return getattr(summary, column)
 
 
 CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 40, 16, 100, 18, 22
@@ -201,8 +183,8 @@ def review_overview(request, event):
     form, visible = filtered(request, proposal_queries.for_viewer(request.user, event))
     proposals = list(visible)
     stats = queries.summaries([p.pk for p in proposals])
-    sort = parse_sort(request, {c[0] for c in OVERVIEW_COLUMNS}, "-mean")
-    rows = sorted_rows([(p, stats[p.pk]) for p in sorted(proposals, key=lambda p: p.code)], *sort)
+    sort = Sort.from_request(request, OVERVIEW_COLUMNS, "-mean")
+    rows = sort.sorted([(p, stats[p.pk]) for p in sorted(proposals, key=lambda p: p.code)], _overview_value)
     all_scores = list(Review.objects.filter(proposal__event=event).values_list("score", flat=True))
     return render(
         request,
@@ -211,7 +193,7 @@ def review_overview(request, event):
             "event": event,
             "form": form,
             "rows": rows,
-            "headers": sort_headers(request, OVERVIEW_COLUMNS, sort),
+            "headers": sort.headers(request),
             "chart": chart(queries.distribution(event, all_scores)),
             "pending_count": sum(1 for p in proposals if p.pending_state),
         },

@@ -7,15 +7,12 @@ from the database, with the service's message, so a refused move always shows th
 now. A plain POST redirects back to the editor with a message.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from podium.attendance.queries import star_counts
-from podium.base.errors import ServiceError, StaleEdit, apply_error
+from podium.base.errors import ServiceError, StaleEdit
+from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import (
     BreakForm,
@@ -26,20 +23,13 @@ from podium.orga.forms.schedule import (
     parse_day,
 )
 from podium.orga.fragments import wants_fragment
-from podium.orga.views import solver as solver_views
+from podium.orga.schedule_editor import conflict_summary, editor_context, editor_page, editor_url
 from podium.proposals.states import SCHEDULABLE
 from podium.schedule import changelog, queries, services
-from podium.schedule.conflicts import ERROR, INFO, SEVERITY_ORDER, WARNING, find_conflicts
-from podium.schedule.grid import build_grid
-from podium.schedule.models import SlotKind
+from podium.schedule.conflicts import ERROR, find_conflicts
 from podium.schedule.snapshot import preview_release
 
 can_schedule = event_permission("can_schedule")
-
-GRID_STEP_MINUTES = 15
-# The editor shows at least this part of a day, so there is room to drop sessions on an empty day.
-WORKING_DAY = (dt.time(8), dt.time(20))
-SEVERITY_GROUPS = [(ERROR, "Errors", "error"), (WARNING, "Warnings", "warning"), (INFO, "Notes", "note")]
 
 
 def _form_error_text(form) -> str:
@@ -50,86 +40,9 @@ def _slot_of(event, proposal):
     return event.slots.filter(proposal=proposal).select_related("room").first()
 
 
-def _grid_bounds(event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """08:00 to 20:00 of the day, kept inside the conference day (which starts at day_start_hour)."""
-    day_start, day_end = event.day_range(day)
-    start = max(day_start, dt.datetime.combine(day, WORKING_DAY[0], tzinfo=event.tz))
-    end = dt.datetime.combine(day, WORKING_DAY[1], tzinfo=event.tz)
-    if end <= start:
-        end = start + dt.timedelta(hours=12)
-    return start, min(end, day_end)
-
-
-def _summary(conflicts) -> tuple[list[dict], dict[str, str]]:
-    """Conflicts grouped by severity, and {proposal code: most severe severity} of the sessions involved."""
-    groups = [
-        {
-            "severity": severity,
-            "label": label,
-            "noun": noun,
-            "items": [c for c in conflicts if c.severity == severity],
-        }
-        for severity, label, noun in SEVERITY_GROUPS
-    ]
-    involved: dict[str, str] = {}
-    for conflict in conflicts:
-        for code in conflict.codes:
-            known = involved.get(code)
-            if known is None or SEVERITY_ORDER[conflict.severity] < SEVERITY_ORDER[known]:
-                involved[code] = conflict.severity
-    return groups, involved
-
-
-def _editor_context(event, day: dt.date) -> dict:
-    """Everything the editor shows for one day, in a fixed number of queries."""
-    rooms = list(event.rooms.all())
-    slots = list(queries.placed_slots(event))
-    conflicts = find_conflicts(event, slots)
-    groups, involved = _summary(conflicts)
-    stars = star_counts(event)
-    day_start, day_end = event.day_range(day)
-    todays = [slot for slot in slots if slot.start < day_end and slot.end > day_start]
-    for slot in todays:
-        if slot.proposal_id:
-            slot.proposal.star_count = stars.get(slot.proposal_id, 0)
-            slot.conflict = involved.get(slot.proposal.code, "")
-    grid = build_grid(
-        todays,
-        rooms,
-        column_of=lambda slot: slot.room_id,
-        tz=event.tz,
-        step=GRID_STEP_MINUTES,
-        bounds=_grid_bounds(event, day),
-    )
-    for row in grid.rows:
-        for cell in row.cells:
-            if cell.item is None:
-                cell.iso = cell.start.astimezone(dt.UTC).isoformat()
-    unscheduled = list(queries.unscheduled_proposals(event))
-    for proposal in unscheduled:
-        slot = getattr(proposal, "slot", None)  # a reverse one-to-one without a row raises AttributeError
-        proposal.slot_version = slot.version if slot else 0
-        proposal.star_count = stars.get(proposal.pk, 0)
-    return {
-        "event": event,
-        "day": day,
-        "rooms": rooms,
-        "grid": grid,
-        "unscheduled": unscheduled,
-        "conflict_groups": groups,
-        "conflict_count": len(conflicts),
-        "placed_count": sum(1 for slot in slots if slot.kind == SlotKind.SESSION),
-    }
-
-
-def _editor_url(event, day: dt.date | None) -> str:
-    url = reverse("orga:schedule", kwargs={"event": event.slug})
-    return f"{url}?day={day.isoformat()}" if day else url
-
-
 def _fragment(request, day, *, error: str = "", notice: str = "", status: int = 200):
     """The editor's main container as it is now in the database, with the outcome of the request."""
-    context = _editor_context(request.event, day) | {"error": error, "notice": notice}
+    context = editor_context(request.event, day) | {"error": error, "notice": notice}
     return render(request, "orga/schedule/_editor.html", context, status=status)
 
 
@@ -141,7 +54,7 @@ def _answer(request, day, *, error: str = "", notice: str = "", status: int = 20
         messages.error(request, error)
     elif notice:
         messages.success(request, notice)
-    return redirect(_editor_url(request.event, day))
+    return redirect(editor_url(request.event, day))
 
 
 # --- The editor ------------------------------------------------------------------------------------
@@ -156,9 +69,7 @@ def editor(request, event):
         day = event.days[0]
         if request.GET.get("day"):
             messages.warning(request, f"The event has no day “{request.GET['day']}”; showing its first day.")
-    context = _editor_context(event, day) | solver_views.solver_panel(event, day=day)
-    context["days"] = [{"day": d, "url": _editor_url(event, d), "current": d == day} for d in event.days]
-    return render(request, "orga/schedule/editor.html", context)
+    return render(request, "orga/schedule/editor.html", editor_page(event, day))
 
 
 @can_schedule
@@ -217,35 +128,37 @@ def session_slot(request, event, code):
     proposal = get_object_or_404(event.proposals.select_related("session_type", "track"), code=code)
     slot = _slot_of(event, proposal)
     if request.method != "POST":
-        form = SlotForm(initial=SlotForm.initial_for(event, slot), event=event)
+        form = _slot_form(event, slot)
     elif "remove" in request.POST:
         form, done = _remove_session(request, proposal, slot)
         if done:
             return redirect(
-                _editor_url(event, event.conference_day(slot.start) if slot and slot.start else None)
+                editor_url(event, event.conference_day(slot.start) if slot and slot.start else None)
             )
     else:
-        form = SlotForm(request.POST, event=event)
-        if form.is_valid():
-            try:
-                slot = services.place_session(
-                    event=event,
-                    proposal=proposal,
-                    room=form.cleaned_data["room"],
-                    start=form.start(),
-                    version=form.cleaned_data["version"],
-                    by=request.user,
-                )
-            except StaleEdit as exc:
-                slot = _slot_of(event, proposal)
-                form = SlotForm(initial=SlotForm.initial_for(event, slot), event=event)
-                form.show_conflict(exc.message)
-            except ServiceError as exc:
-                apply_error(form, exc, {"start": "time"})
-            else:
-                where = f"{slot.room.name}, {services.span(event, slot.start, slot.end)}"
-                messages.success(request, f"“{proposal.title}” is now in {where}.")
-                return redirect(_editor_url(event, event.conference_day(slot.start)))
+
+        def stored():  # where the session is now: the page shows it above the form
+            nonlocal slot
+            slot = _slot_of(event, proposal)
+            return _slot_form(event, slot)
+
+        form, saved = save_form(
+            SlotForm(request.POST, event=event),
+            lambda form: services.place_session(
+                event=event,
+                proposal=proposal,
+                room=form.cleaned_data["room"],
+                start=form.start(),
+                version=form.cleaned_data["version"],
+                by=request.user,
+            ),
+            reload=stored,
+            fields={"start": "time"},
+        )
+        if saved:
+            where = f"{saved.room.name}, {services.span(event, saved.start, saved.end)}"
+            messages.success(request, f"“{proposal.title}” is now in {where}.")
+            return redirect(editor_url(event, event.conference_day(saved.start)))
     placed = slot is not None and slot.start is not None
     return render(
         request,
@@ -256,10 +169,15 @@ def session_slot(request, event, code):
             "slot": slot if placed else None,
             "where": services.span(event, slot.start, slot.end) if placed else "",
             "schedulable": proposal.state in SCHEDULABLE,
-            "back_url": _editor_url(event, event.conference_day(slot.start) if placed else None),
+            "back_url": editor_url(event, event.conference_day(slot.start) if placed else None),
             "form": form,
         },
     )
+
+
+def _slot_form(event, slot):
+    """The session form filled with where the session is now (`slot`, None when it has none)."""
+    return SlotForm(initial=SlotForm.initial_for(event, slot), event=event)
 
 
 def _remove_session(request, proposal, slot):
@@ -273,8 +191,7 @@ def _remove_session(request, proposal, slot):
             event=event, proposal=proposal, version=version.cleaned_data["version"], by=request.user
         )
     except ServiceError as exc:
-        current = _slot_of(event, proposal)
-        form = SlotForm(initial=SlotForm.initial_for(event, current), event=event)
+        form = _slot_form(event, _slot_of(event, proposal))
         form.show_conflict(exc.message)
         return form, False
     messages.success(request, f"“{proposal.title}” is off the schedule.")
@@ -288,11 +205,16 @@ def _break_page(request, slot=None):
     """Create or change a break. A stale version shows the break as stored, with the conflict above."""
     event = request.event
     if request.method == "POST":
-        form = BreakForm(request.POST, event=event, slot=slot)
-        conflict = None
-        if form.is_valid():
-            try:
-                saved = services.save_break(
+
+        def stored():  # the break as it is now; None when it was deleted
+            nonlocal slot
+            slot = event.slots.filter(pk=slot.pk).select_related("room").first()
+            return _break_form(event, slot) if slot else None
+
+        try:
+            form, saved = save_form(
+                BreakForm(request.POST, event=event, slot=slot),
+                lambda form: services.save_break(
                     event=event,
                     by=request.user,
                     title=form.cleaned_data["title"],
@@ -301,36 +223,34 @@ def _break_page(request, slot=None):
                     end=form.moment("end"),
                     slot=slot,
                     version=form.cleaned_data.get("version") or 0,
-                )
-            except StaleEdit as exc:
-                conflict = exc.message
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                where = saved.room.name if saved.room_id else "every room"
-                messages.success(
-                    request,
-                    f"The break “{saved.title}” is saved: {where}, {services.span(event, saved.start, saved.end)}.",
-                )
-                return redirect(_editor_url(event, event.conference_day(saved.start)))
-        if conflict:
-            slot = event.slots.filter(pk=slot.pk).select_related("room").first()
-            if slot is None:
-                messages.error(request, conflict)
-                return redirect(_editor_url(event, None))
-            form = BreakForm(initial=BreakForm.initial_for(event, slot), event=event, slot=slot)
-            form.show_conflict(conflict)
+                ),
+                reload=stored,
+            )
+        except StaleEdit as exc:  # the break is gone
+            messages.error(request, exc.message)
+            return redirect(editor_url(event, None))
+        if saved:
+            where = saved.room.name if saved.room_id else "every room"
+            messages.success(
+                request,
+                f"The break “{saved.title}” is saved: {where}, {services.span(event, saved.start, saved.end)}.",
+            )
+            return redirect(editor_url(event, event.conference_day(saved.start)))
     elif slot is not None:
-        form = BreakForm(initial=BreakForm.initial_for(event, slot), event=event, slot=slot)
+        form = _break_form(event, slot)
     else:
         day = parse_day(event, request.GET.get("day")) or event.days[0]
         form = BreakForm(initial={"day": day.isoformat()}, event=event)
-    back = _editor_url(event, event.conference_day(slot.start) if slot else None)
+    back = editor_url(event, event.conference_day(slot.start) if slot else None)
     return render(
         request,
         "orga/schedule/break_form.html",
         {"event": event, "form": form, "slot": slot, "back_url": back},
     )
+
+
+def _break_form(event, slot):
+    return BreakForm(initial=BreakForm.initial_for(event, slot), event=event, slot=slot)
 
 
 def _event_break(event, pk):
@@ -363,7 +283,7 @@ def break_delete(request, event, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"The break “{slot.title}” was deleted.")
-    return redirect(_editor_url(event, day))
+    return redirect(editor_url(event, day))
 
 
 # --- Releases --------------------------------------------------------------------------------------
@@ -383,17 +303,17 @@ def release(request, event):
     latest = queries.latest_release(event)
     next_version = latest.version + 1 if latest else 1
     form = ReleaseForm(request.POST or None, next_version=next_version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            published = services.publish_release(
+    if request.method == "POST":
+        form, published = save_form(
+            form,
+            lambda form: services.publish_release(
                 event=event,
                 by=request.user,
                 name=form.cleaned_data["name"],
                 comment=form.cleaned_data["comment"],
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if published:
             messages.success(request, _published_message(published, published.notices.get("speakers", 0)))
             return redirect("orga:schedule_release", event=event.slug)
     changes, changed = preview_release(event)
@@ -401,7 +321,7 @@ def release(request, event):
     for change in changes:
         counts[change["kind"]] += 1
     conflicts = find_conflicts(event)
-    groups, _ = _summary(conflicts)
+    groups, _ = conflict_summary(conflicts)
     return render(
         request,
         "orga/schedule/release.html",

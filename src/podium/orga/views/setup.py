@@ -11,7 +11,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.events import services
 from podium.events.models import default_languages, default_score_labels
 from podium.orga.access import event_permission, organiser_admin
@@ -34,24 +35,17 @@ def event_settings(request, event):
     """The event's settings. A stale version shows the stored settings with the conflict above them."""
     event = request.event
     if request.method == "POST":
-        form = EventSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_event(
-                    event=event,
-                    by=request.user,
-                    data=form.service_data(),
-                    version=form.cleaned_data["version"],
-                )
-            except StaleEdit as exc:
-                event.refresh_from_db()
-                form = EventSettingsForm(initial=EventSettingsForm.initial_for(event))
-                form.show_conflict(exc.message)
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, "The event's settings were saved.")
-                return redirect("orga:event_settings", event=event.slug)
+        form, saved = save_form(
+            EventSettingsForm(request.POST),
+            lambda form: services.update_event(
+                event=event, by=request.user, data=form.service_data(), version=form.cleaned_data["version"]
+            ),
+            reload=lambda: EventSettingsForm(initial=EventSettingsForm.initial_for(event)),
+            refresh=event,
+        )
+        if saved:
+            messages.success(request, "The event's settings were saved.")
+            return redirect("orga:event_settings", event=event.slug)
     else:
         form = EventSettingsForm(initial=EventSettingsForm.initial_for(event))
     return render(request, "orga/setup/event_settings.html", {"event": event, "form": form})
@@ -61,22 +55,15 @@ def event_settings(request, event):
 def event_new(request, organiser):
     organiser = request.organiser
     if request.method == "POST":
-        form = EventCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                event = services.create_event(
-                    organiser=organiser,
-                    by=request.user,
-                    slug=form.cleaned_data["slug"],
-                    data=form.service_data(),
-                )
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(
-                    request, f"The event {event.name} was created. Now add its rooms and tracks."
-                )
-                return redirect("orga:event_settings", event=event.slug)
+        form, event = save_form(
+            EventCreateForm(request.POST),
+            lambda form: services.create_event(
+                organiser=organiser, by=request.user, slug=form.cleaned_data["slug"], data=form.service_data()
+            ),
+        )
+        if event:
+            messages.success(request, f"The event {event.name} was created. Now add its rooms and tracks.")
+            return redirect("orga:event_settings", event=event.slug)
     else:
         form = EventCreateForm(
             initial={
@@ -162,30 +149,17 @@ def _edit(request, kind: Kind, pk=None):
     event = request.event
     obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
     if request.method == "POST":
-        form = kind.form(request.POST, instance=obj, event=event)
-        conflict = None
-        if form.is_valid():
-            try:
-                saved = kind.save(
-                    event=event,
-                    by=request.user,
-                    form=form,
-                    obj=obj,
-                    version=form.cleaned_data.get("version"),
-                )
-            except StaleEdit as exc:
-                conflict = exc.message
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, f'The {kind.noun} "{saved.name}" was saved.')
-                return redirect(kind.list_url, event=event.slug)
-        if obj is not None:
-            # The form changed the object in memory only; the page's heading shows what is stored.
-            obj.refresh_from_db()
-        if conflict:
-            form = kind.form(instance=obj, event=event)
-            form.show_conflict(conflict)
+        form, saved = save_form(
+            kind.form(request.POST, instance=obj, event=event),
+            lambda form: kind.save(
+                event=event, by=request.user, form=form, obj=obj, version=form.cleaned_data.get("version")
+            ),
+            reload=lambda: kind.form(instance=obj, event=event),
+            refresh=obj,
+        )
+        if saved:
+            messages.success(request, f'The {kind.noun} "{saved.name}" was saved.')
+            return redirect(kind.list_url, event=event.slug)
     else:
         form = kind.form(instance=obj, event=event)
     return render(

@@ -5,21 +5,20 @@ The run page polls a small JSON endpoint while the engine searches (podium/solve
 itself when the run ends; without the script its "Refresh" link does the same.
 """
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import parse_day
 from podium.orga.forms.solver import WEIGHT_LABELS, SolverRunForm, weight_initial
-from podium.orga.views import schedule as editor_views  # the editor page this panel belongs to
+from podium.orga.schedule_editor import MODE_HELP, editor_page, editor_url
 from podium.schedule import runs, solving
-from podium.schedule.models import SolverMode, SolverRunStatus
+from podium.schedule.models import SolverRunStatus
 from podium.schedule.solver.objective import TERMS
 
 can_schedule = event_permission("can_schedule")
@@ -34,19 +33,6 @@ TERM_LABELS = {
     "changes": "Sessions moved from their current place",
     "total": "Weighted total (lower is better)",
 }
-MODE_HELP = {
-    SolverMode.FILL: "places the sessions not on the schedule yet around those already there; nothing placed moves.",
-    SolverMode.REPLAN: "improves the whole schedule, moving as few sessions as it can.",
-}
-
-
-def solver_panel(event, form: SolverRunForm | None = None, day: dt.date | None = None) -> dict:
-    """What the editor's "Automatic scheduling" panel shows: its form (the weights the event's last run
-    used, else the defaults) and the latest run."""
-    if form is None:
-        initial = {"day": day.isoformat() if day else "", **weight_initial(solving.weights_for(event))}
-        form = SolverRunForm(initial=initial)
-    return {"solver_form": form, "latest_run": runs.latest_run(event), "mode_help": MODE_HELP}
 
 
 def _run_of(event, uuid):
@@ -63,32 +49,27 @@ def start(request, event):
     """Start a run from the editor's panel (or "Plan again" on a run page) and show its page."""
     event = request.event
     form = SolverRunForm(request.POST)
-    if form.is_valid():
-        try:
-            run = runs.start_run(
-                event=event,
-                mode=form.cleaned_data["mode"],
-                time_limit=form.cleaned_data["time_limit"],
-                keep_pinned=form.cleaned_data["keep_pinned"],
-                weights=form.weights,
-                by=request.user,
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)  # e.g. another run still going: shown in the panel, like a bad limit
-            status = 409
-        else:
-            return redirect(_run_url(run))
-    else:
-        status = 400
+    # When no run starts the editor comes back: 400 for a bad field, 409 for a refusal (e.g. another
+    # run still going), shown in the panel like a bad limit.
+    status = 409 if form.is_valid() else 400
+    form, run = save_form(
+        form,
+        lambda form: runs.start_run(
+            event=event,
+            mode=form.cleaned_data["mode"],
+            time_limit=form.cleaned_data["time_limit"],
+            keep_pinned=form.cleaned_data["keep_pinned"],
+            weights=form.weights,
+            by=request.user,
+        ),
+    )
+    if run:
+        return redirect(_run_url(run))
     wrong = [name for name in form.fields if name != "mode" and form.has_error(name)]
     if wrong:  # the panel is below the grid: go to the first field to correct
         form.fields[wrong[0]].widget.attrs["autofocus"] = True
     day = parse_day(event, request.POST.get("day")) or event.days[0]
-    context = editor_views._editor_context(event, day) | solver_panel(event, form)
-    context["days"] = [
-        {"day": d, "url": editor_views._editor_url(event, d), "current": d == day} for d in event.days
-    ]
-    return render(request, "orga/schedule/editor.html", context, status=status)
+    return render(request, "orga/schedule/editor.html", editor_page(event, day, form), status=status)
 
 
 def _objective_rows(run) -> list[dict]:
@@ -125,7 +106,7 @@ def run_page(request, event, uuid):
             "mode_help": MODE_HELP[run.mode],
             "weights": _weight_rows(run),
             "again_weights": weight_initial(solving.effective_weights(run.weights)),
-            "back_url": editor_views._editor_url(event, None),
+            "back_url": editor_url(event, None),
         },
     )
 
@@ -186,7 +167,7 @@ def apply(request, event, uuid):
         f"The plan is applied: {len(report.placed)} session{'s' if len(report.placed) != 1 else ''} placed, "
         f"{len(report.moved)} moved{left_out}.",
     )
-    return redirect(editor_views._editor_url(event, None))
+    return redirect(editor_url(event, None))
 
 
 @can_schedule
@@ -201,4 +182,4 @@ def discard(request, event, uuid):
         messages.error(request, exc.message)
         return redirect(_run_url(run))
     messages.success(request, "The plan is discarded; the schedule is unchanged.")
-    return redirect(editor_views._editor_url(event, None))
+    return redirect(editor_url(event, None))

@@ -8,7 +8,8 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit, apply_error
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
 from podium.events import services
 from podium.events.models import Track
 from podium.orga.access import organiser_admin
@@ -36,18 +37,18 @@ def teams(request, organiser):
 def team_new(request, organiser):
     organiser = request.organiser
     form = TeamForm(request.POST or None, organiser=organiser, initial={"all_events": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.save_team(
+    if request.method == "POST":
+        form, team = save_form(
+            form,
+            lambda form: services.save_team(
                 organiser=organiser,
                 by=request.user,
                 data=form.service_data(),
                 events=form.events(),
                 tracks=form.tracks(),
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if team:
             messages.success(request, f'The team "{team.name}" was created. Invite its members below.')
             return redirect("orga:team_edit", organiser=organiser.slug, pk=team.pk)
     return render(request, "orga/setup/team_form.html", {"organiser": organiser, "form": form, "team": None})
@@ -76,31 +77,23 @@ def team_edit(request, organiser, pk):
     team = _team(request, pk)
     if request.method != "POST":
         return _team_page(request, team)
-    form = TeamForm(request.POST, instance=team, organiser=request.organiser)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.save_team(
-                organiser=request.organiser,
-                by=request.user,
-                data=form.service_data(),
-                events=form.events(),
-                tracks=form.tracks(),
-                team=team,
-                version=form.cleaned_data["version"],
-            )
-        except StaleEdit as exc:
-            conflict = exc.message
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f'The team "{team.name}" was saved.')
-            return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
-    # The form changed the team in memory only; reload it so the page's heading shows what is stored.
-    team.refresh_from_db()
-    if conflict:
-        form = TeamForm(instance=team, organiser=request.organiser)
-        form.show_conflict(conflict)
+    form, saved = save_form(
+        TeamForm(request.POST, instance=team, organiser=request.organiser),
+        lambda form: services.save_team(
+            organiser=request.organiser,
+            by=request.user,
+            data=form.service_data(),
+            events=form.events(),
+            tracks=form.tracks(),
+            team=team,
+            version=form.cleaned_data["version"],
+        ),
+        reload=lambda: TeamForm(instance=team, organiser=request.organiser),
+        refresh=team,
+    )
+    if saved:
+        messages.success(request, f'The team "{team.name}" was saved.')
+        return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     return _team_page(request, team, form=form)
 
 
@@ -108,15 +101,15 @@ def team_edit(request, organiser, pk):
 @require_POST
 def team_invite_send(request, organiser, pk):
     team = _team(request, pk)
-    form = TeamInviteForm(request.POST)
-    if form.is_valid():
-        try:
-            invite = services.invite_team_member(team=team, email=form.cleaned_data["email"], by=request.user)
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"An invitation was sent to {invite.email}.")
-            return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
+    form, invite = save_form(
+        TeamInviteForm(request.POST),
+        lambda form: services.invite_team_member(
+            team=team, email=form.cleaned_data["email"], by=request.user
+        ),
+    )
+    if invite:
+        messages.success(request, f"An invitation was sent to {invite.email}.")
+        return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     return _team_page(request, team, invite_form=form)
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from podium.accounts import tokens
-from podium.base.errors import ServiceError, apply_error
+from podium.base.forms import save_form
 from podium.base.permissions import require
 from podium.events.models import Organiser, Team
 from podium.orga.forms.tokens import ApiTokenForm
@@ -38,18 +38,19 @@ def api_tokens(request, organiser):
     choices = _choices(request.user, organiser)
     form = ApiTokenForm(request.POST or None, choices=choices)
     secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, secret = tokens.create_api_token(
+    if request.method == "POST":
+        form, created = save_form(
+            form,
+            lambda form: tokens.create_api_token(
                 user=request.user,
                 organiser=form.chosen_organiser(),
                 name=form.cleaned_data["name"],
                 events=form.chosen_events(),
                 scope=form.cleaned_data["scope"],
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if created:  # the page shows the secret once, above a new empty form
+            _token, secret = created
             form = ApiTokenForm(choices=choices)
     mine = request.user.api_tokens.filter(organiser=organiser).prefetch_related("events")
     return render(

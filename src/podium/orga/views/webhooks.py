@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from podium.base.errors import ServiceError, StaleEdit, apply_error
+from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.webhooks import EndpointForm
 from podium.webhooks import services
@@ -38,18 +38,18 @@ def webhook_new(request, event):
     event = request.event
     posted = request.method == "POST"
     form = EndpointForm(request.POST) if posted else EndpointForm(initial={"is_active": True})
-    if posted and form.is_valid():
-        try:
-            endpoint = services.register_endpoint(
+    if posted:
+        form, endpoint = save_form(
+            form,
+            lambda form: services.register_endpoint(
                 event=event,
                 by=request.user,
                 url=form.cleaned_data["url"],
                 kinds=form.cleaned_data["kinds"],
                 is_active=form.cleaned_data["is_active"],
-            )
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
+            ),
+        )
+        if endpoint:
             messages.success(request, "The webhook was added. Copy its secret to verify the signatures.")
             return redirect("orga:webhook_edit", event=event.slug, pk=endpoint.pk)
     return render(request, "orga/webhooks/form.html", {"event": event, "form": form, "endpoint": None})
@@ -60,27 +60,23 @@ def webhook_edit(request, event, pk):
     """Edit an endpoint; it also shows the secret. A stale version shows the stored values instead."""
     event, endpoint = request.event, _endpoint(request, pk)
     if request.method == "POST":
-        form = EndpointForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_endpoint(
-                    event=event,
-                    endpoint=endpoint,
-                    by=request.user,
-                    url=form.cleaned_data["url"],
-                    kinds=form.cleaned_data["kinds"],
-                    is_active=form.cleaned_data["is_active"],
-                    version=form.cleaned_data["version"],
-                )
-            except StaleEdit as exc:
-                endpoint.refresh_from_db()
-                form = EndpointForm(initial=EndpointForm.initial_for(endpoint))
-                form.show_conflict(exc.message)
-            except ServiceError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, "The webhook was saved.")
-                return redirect("orga:webhooks", event=event.slug)
+        form, saved = save_form(
+            EndpointForm(request.POST),
+            lambda form: services.update_endpoint(
+                event=event,
+                endpoint=endpoint,
+                by=request.user,
+                url=form.cleaned_data["url"],
+                kinds=form.cleaned_data["kinds"],
+                is_active=form.cleaned_data["is_active"],
+                version=form.cleaned_data["version"],
+            ),
+            reload=lambda: EndpointForm(initial=EndpointForm.initial_for(endpoint)),
+            refresh=endpoint,
+        )
+        if saved:
+            messages.success(request, "The webhook was saved.")
+            return redirect("orga:webhooks", event=event.slug)
     else:
         form = EndpointForm(initial=EndpointForm.initial_for(endpoint))
     return render(request, "orga/webhooks/form.html", {"event": event, "form": form, "endpoint": endpoint})
