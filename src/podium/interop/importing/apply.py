@@ -227,9 +227,18 @@ class Sessions:
             if entry.imported.proposal is None:
                 entry.imported.proposal = next(created)
             self.keys.remember(entry.session.key, entry.imported.proposal)
+        with_slot = set(
+            Slot.objects.filter(
+                event=self.event, proposal__in=[e.imported.proposal for e in self.entries]
+            ).values_list("proposal_id", flat=True)
+        )  # one query, not one per session
         new_uuids = slot_uuids(
             self.event,
-            [e.imported.values.get("guid", "") for e in self.entries if not _has_slot(e.imported.proposal)],
+            [
+                e.imported.values.get("guid", "")
+                for e in self.entries
+                if e.imported.proposal.pk not in with_slot
+            ],
         )
         taken = self._no_room_rooms()
         placements = [
@@ -300,10 +309,6 @@ class Sessions:
                 event=self.event, proposal=proposal, version=proposal.slot.version, by=self.by
             )
             self.report.count("session", "removed")
-
-
-def _has_slot(proposal: Proposal) -> bool:
-    return Slot.objects.filter(proposal=proposal).exists()
 
 
 # --- The program as a whole ------------------------------------------------------------------------
