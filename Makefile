@@ -20,8 +20,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 # The solver's compiled steps, compiled once into numba's cache (again whenever their source changes).
-$(VENV)/.compiled: src/podium/schedule/solver/timing.py src/podium/schedule/solver/timing_steps.py $(VENV)/.installed
-	$(BIN)/python -c "from podium.schedule.solver.timing import warm_up; warm_up()"
+$(VENV)/.compiled: src/podium/scheduling/solver/timing.py src/podium/scheduling/solver/timing_steps.py $(VENV)/.installed
+	$(BIN)/python -c "from podium.scheduling.solver.timing import warm_up; warm_up()"
 	touch $@
 
 demo: $(VENV)/.installed $(VENV)/.compiled

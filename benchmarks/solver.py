@@ -45,8 +45,8 @@ from solver_checks import hard_violations, overflow_floor, overflow_report  # no
 from solver_instances import FAMILIES, generate, metrics, popularity_greedy  # noqa: E402
 from solver_instances import best_fit_room as _best_fit  # noqa: E402
 
-from podium.schedule.solver import load_instance, solve  # noqa: E402
-from podium.schedule.solver.state import Candidates, State  # noqa: E402
+from podium.scheduling.solver import load_instance, solve  # noqa: E402
+from podium.scheduling.solver.state import Candidates, State  # noqa: E402
 
 RESULTS = HERE / "results" / "solver.json"
 CS_VENV = HERE / ".venv-cs"

@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from podium.schedule.solver.state import Candidates, State  # noqa: E402
+from podium.scheduling.solver.state import Candidates, State  # noqa: E402
 
 AUDIENCE_PER_STAR = 1.6
 

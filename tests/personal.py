@@ -22,7 +22,8 @@ from podium.mail.models import OutboxMail
 from podium.proposals import services as proposals
 from podium.proposals.models import CoSpeakerInvite
 from podium.reviews.services import save_review
-from podium.schedule.models import ReleasedSession, ReleasedSpeaker, SolverRun
+from podium.schedule.models import ReleasedSession, ReleasedSpeaker
+from podium.scheduling.models import SolverRun
 from podium.webhooks.models import WebhookEndpoint
 from tests import factories, program
 
@@ -181,7 +182,7 @@ def build_person(event, organiser) -> Person:
         "proposals.CoSpeakerInvite.invited_by": sent_co_invite,
         "reviews.Review.reviewer": review,
         "schedule.Release.published_by": release,
-        "schedule.SolverRun.created_by": run,
+        "scheduling.SolverRun.created_by": run,
         "mail.OutboxMail.user": mail_for,
     }
     return person

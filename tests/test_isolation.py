@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from podium.events.models import Room, Track
 from podium.reviews.models import Review
-from podium.schedule import runs
+from podium.scheduling import runs
 from podium.webhooks.models import WebhookEndpoint
 from tests import factories, program
 

@@ -1,5 +1,5 @@
 """The Celery application: background delivery of the mail and webhook outboxes, and automatic
-scheduling runs started from the editor (podium.schedule.tasks).
+scheduling runs started from the editor (podium.scheduling.tasks).
 
 `celery -A podium worker` runs the tasks (see docs/operations.md). The broker is PODIUM_REDIS_URL;
 without one, tasks run in-process right away (`task_always_eager`), so a single-process installation
@@ -15,4 +15,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
 app = Celery("podium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["podium.mail", "podium.webhooks", "podium.schedule"])
+app.autodiscover_tasks(["podium.mail", "podium.webhooks", "podium.scheduling"])

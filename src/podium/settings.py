@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "podium.proposals",
     "podium.reviews",
     "podium.schedule",
+    "podium.scheduling",
     "podium.attendance",
     "podium.mail",
     "podium.notices",
@@ -303,7 +304,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Automatic scheduling runs from the editor (podium.schedule.runs): "celery" (a worker; the default with a
+# Automatic scheduling runs from the editor (podium.scheduling.runs): "celery" (a worker; the default with a
 # broker), "thread" (a background thread of the web process; the default without one) or "inline" (in the
 # request itself).
 PODIUM_SOLVER_RUNNER = os.environ.get("PODIUM_SOLVER_RUNNER", "")

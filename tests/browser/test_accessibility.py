@@ -5,7 +5,7 @@ import pytest
 
 from podium.accounts.models import User
 from podium.reviews.models import Review
-from podium.schedule import runs
+from podium.scheduling import runs
 from tests import factories, program
 from tests.browser.actions import PASSWORD, log_in
 

@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from podium.accounts.models import User
-from podium.schedule import runs
-from podium.schedule.models import Slot, SolverRun
+from podium.schedule.models import Slot
+from podium.scheduling import runs
+from podium.scheduling.models import SolverRun
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
 

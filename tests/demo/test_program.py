@@ -19,10 +19,11 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
-from podium.schedule import rules, solving
+from podium.schedule import rules
 from podium.schedule.conflicts import ERROR, find_conflicts
 from podium.schedule.models import SlotKind
-from podium.schedule.solver import load_instance
+from podium.scheduling import solving
+from podium.scheduling.solver import load_instance
 from tests import factories
 
 pytestmark = pytest.mark.xdist_group("demo")

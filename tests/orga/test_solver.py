@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from podium.events.models import Event
-from podium.schedule import runs
-from podium.schedule.models import Slot, SolverRun, SolverRunStatus
-from podium.schedule.solver.instance import DEFAULT_WEIGHTS
+from podium.schedule.models import Slot
+from podium.scheduling import runs
+from podium.scheduling.models import SolverRun, SolverRunStatus
+from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
-from tests.schedule.engine_spy import engine_weights
+from tests.scheduling.engine_spy import engine_weights
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from podium.base.errors import NotAllowed, ServiceError
-from podium.schedule import services, solving
+from podium.schedule import services
 from podium.schedule.conflicts import WARNING, find_conflicts
 from podium.schedule.models import Slot
+from podium.scheduling import solving
 from tests import factories
 from tests.program import at, place, placed_talk, room, talk
 

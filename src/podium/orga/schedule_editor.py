@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from podium.attendance.queries import star_counts
 from podium.orga.forms.solver import SolverRunForm, weight_initial
-from podium.schedule import queries, runs, solving
+from podium.schedule import queries
 from podium.schedule.conflicts import ERROR, INFO, SEVERITY_ORDER, WARNING, find_conflicts
 from podium.schedule.grid import build_grid
-from podium.schedule.models import SlotKind, SolverMode
+from podium.schedule.models import SlotKind
+from podium.scheduling import runs, solving
+from podium.scheduling.models import SolverMode
 
 GRID_STEP_MINUTES = 15
 # The editor shows at least this part of a day, so there is room to drop sessions on an empty day.

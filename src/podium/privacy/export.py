@@ -13,7 +13,8 @@ from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
-from podium.schedule.models import Release, ReleasedSpeaker, SolverRun
+from podium.schedule.models import Release, ReleasedSpeaker
+from podium.scheduling.models import SolverRun
 
 FORMAT = "podium-person-export"
 FORMAT_VERSION = 1

@@ -5,7 +5,7 @@ people in two places (and the minimum pause between their sessions), availabilit
 event days, plenary sessions, breaks, tracks, speakers' preferred times, capacity, sessions an import
 left in "Room not given", and sessions an import put side by side in one room (Slot.shares_room).
 
-The scheduling engine's instance (podium.schedule.solving) is built from the same data with the same
+The scheduling engine's instance (podium.scheduling.solving) is built from the same data with the same
 helpers below (`speaker_windows`, `suitable_rooms`), so a rule the solver keeps is the rule flagged here;
 docs/schedule.md maps each rule to its severity and instance field.
 """

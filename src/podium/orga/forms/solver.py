@@ -1,16 +1,16 @@
-"""The "Automatic scheduling" form of the schedule editor. It parses and validates; podium.schedule.runs
+"""The "Automatic scheduling" form of the schedule editor. It parses and validates; podium.scheduling.runs
 starts the run (and checks the limits again, for every caller)."""
 
 from django import forms
 
-from podium.schedule.models import SolverMode
-from podium.schedule.runs import DEFAULT_TIME_LIMIT, MAX_TIME_LIMIT, MIN_TIME_LIMIT
-from podium.schedule.solving import WEIGHT_TERMS
+from podium.scheduling.models import SolverMode
+from podium.scheduling.runs import DEFAULT_TIME_LIMIT, MAX_TIME_LIMIT, MIN_TIME_LIMIT
+from podium.scheduling.solving import WEIGHT_TERMS
 
 LIMIT_ERROR = f"Give a whole number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}."
 MAX_WEIGHT = 100_000
 WEIGHT_ERROR = f"Give a whole number from 0 to {MAX_WEIGHT}."
-# The soft goals' weights in organiser words, in the engine's order (podium.schedule.solving.WEIGHT_TERMS).
+# The soft goals' weights in organiser words, in the engine's order (podium.scheduling.solving.WEIGHT_TERMS).
 WEIGHT_LABELS = {
     "missed_favourites": "Missed favourites (per attendee per clash)",
     "overflow": "Overflow (per seat above capacity)",

@@ -1,5 +1,5 @@
 """Automatic scheduling from the editor: start a run ("Fill the rest" or "Re-plan"), follow its
-progress, then apply or discard the plan it found (podium.schedule.runs does the work).
+progress, then apply or discard the plan it found (podium.scheduling.runs does the work).
 
 The run page polls a small JSON endpoint while the engine searches (podium/solver.js) and reloads
 itself when the run ends; without the script its "Refresh" link does the same.
@@ -17,9 +17,9 @@ from podium.orga.access import event_permission
 from podium.orga.forms.schedule import parse_day
 from podium.orga.forms.solver import WEIGHT_LABELS, SolverRunForm, weight_initial
 from podium.orga.schedule_editor import MODE_HELP, editor_page, editor_url
-from podium.schedule import runs, solving
-from podium.schedule.models import SolverRunStatus
-from podium.schedule.solver.objective import TERMS
+from podium.scheduling import runs, solving
+from podium.scheduling.models import SolverRunStatus
+from podium.scheduling.solver.objective import TERMS
 
 can_schedule = event_permission("can_schedule")
 

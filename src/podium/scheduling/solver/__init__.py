@@ -1,6 +1,6 @@
 """The scheduling engine: plain Python (and OR-Tools), no Django, so it runs anywhere and tests fast.
 
-    from podium.schedule.solver import load_instance, solve
+    from podium.scheduling.solver import load_instance, solve
     solution = solve(load_instance(data), time_limit=10)
 
 The file format is described in docs/solver-format.md.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from podium.schedule.solver import InstanceError, load_instance, solve
+from podium.scheduling.solver import InstanceError, load_instance, solve
 
 
 class Command(BaseCommand):

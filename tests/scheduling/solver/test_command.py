@@ -3,8 +3,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, room, session, slots
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ from podium.schedule import services
 from podium.schedule.conflicts import merge_windows, no_room_number, speaker_windows, suitable_rooms, within
 from podium.schedule.models import Slot, SlotKind
 from podium.schedule.queries import placed_slots, schedulable_proposals
-from podium.schedule.solver import InstanceError, Solution, load_instance, solve
-from podium.schedule.solver.instance import DEFAULT_WEIGHTS
+from podium.scheduling.solver import InstanceError, Solution, load_instance, solve
+from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 
 DAY_START = dt.time(9, 0)
 DAY_END = dt.time(18, 0)

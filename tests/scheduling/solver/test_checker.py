@@ -1,7 +1,7 @@
 """The independent checker must itself catch broken schedules, or the property tests prove nothing."""
 
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, room, session, slots
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def test_violations_finds_every_kind_of_broken_rule():

@@ -1,11 +1,11 @@
-"""Properties on random small instances, checked by tests/schedule/solver/checker.py (not the solver's code)."""
+"""Properties on random small instances, checked by tests/scheduling/solver/checker.py (not the solver's code)."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from podium.schedule.solver import solve
-from tests.schedule.solver.checker import occupied_slots, violations
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import solve
+from tests.scheduling.solver.checker import occupied_slots, violations
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 SMALL = settings(
     derandomize=True,

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from podium.schedule.solver import InstanceError, load_instance
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import InstanceError, load_instance
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def tiny(**changes):

@@ -32,10 +32,11 @@ from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
 from podium.proposals.states import SCHEDULABLE
-from podium.schedule import rules, services, solving
-from podium.schedule.models import SolverMode, SolverRun, SolverRunStatus
-from podium.schedule.solver import InstanceError, Solution, Stopped, load_instance, solve
-from podium.schedule.solver.objective import evaluate
+from podium.schedule import rules, services
+from podium.scheduling import solving
+from podium.scheduling.models import SolverMode, SolverRun, SolverRunStatus
+from podium.scheduling.solver import InstanceError, Solution, Stopped, load_instance, solve
+from podium.scheduling.solver.objective import evaluate
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ def _run_in_thread(run_id: int) -> None:
 
 
 def _send_to_worker(run_id: int) -> None:
-    from podium.schedule.tasks import solve_run
+    from podium.scheduling.tasks import solve_run
 
     try:
         solve_run.delay(run_id)

@@ -1,7 +1,7 @@
 """`podium schedule solve <event> [--time-limit S] [--no-keep-pinned] [--mode fill|replan] [--dry-run] [--seed N]
 [--weight TERM=N ...]`.
 
-Schedules an event's draft with the engine (podium.schedule.solving) as an operator (by=None): the
+Schedules an event's draft with the engine (podium.scheduling.solving) as an operator (by=None): the
 plan is applied through the schedule services in one transaction, or only shown with --dry-run.
 The soft goals' weights are the event's (those its organisers last chose in the editor, else the
 defaults), each --weight replacing one of them for this run only.
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from podium.base.errors import ServiceError
 from podium.events.models import Event
-from podium.schedule import solving
+from podium.scheduling import solving
 
 OBJECTIVE_TERMS = (
     "missed_favourites",

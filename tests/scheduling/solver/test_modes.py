@@ -1,6 +1,6 @@
-from podium.schedule.solver import solve
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import solve
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def conference(**extra):

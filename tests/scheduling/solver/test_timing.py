@@ -5,14 +5,22 @@ import time
 
 import numpy as np
 
-from podium.schedule.solver import load_instance
-from podium.schedule.solver.construct import construct, place_fixed
-from podium.schedule.solver.objective import TERMS, evaluate
-from podium.schedule.solver.search import Clock
-from podium.schedule.solver.state import CHANGES, MISSED, OVERFLOW, PREFERENCE, TRACK_CLASH, Candidates, State
-from podium.schedule.solver.timing import TimeAnnealer, anneal_times
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, random_instance, room, session, slots
+from podium.scheduling.solver import load_instance
+from podium.scheduling.solver.construct import construct, place_fixed
+from podium.scheduling.solver.objective import TERMS, evaluate
+from podium.scheduling.solver.search import Clock
+from podium.scheduling.solver.state import (
+    CHANGES,
+    MISSED,
+    OVERFLOW,
+    PREFERENCE,
+    TRACK_CLASH,
+    Candidates,
+    State,
+)
+from podium.scheduling.solver.timing import TimeAnnealer, anneal_times
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, random_instance, room, session, slots
 
 
 def _rich_instance(seed):

@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from podium.schedule.solver import load_instance, search, timing
-from podium.schedule.solver.construct import construct
-from podium.schedule.solver.cooling import Cooling
-from podium.schedule.solver.search import Clock
-from podium.schedule.solver.state import Candidates, State
-from podium.schedule.solver.timing import TimeAnnealer, anneal_times
-from tests.schedule.solver.instances import random_instance
+from podium.scheduling.solver import load_instance, search, timing
+from podium.scheduling.solver.construct import construct
+from podium.scheduling.solver.cooling import Cooling
+from podium.scheduling.solver.search import Clock
+from podium.scheduling.solver.state import Candidates, State
+from podium.scheduling.solver.timing import TimeAnnealer, anneal_times
+from tests.scheduling.solver.instances import random_instance
 
 
 def _constructed(seed):

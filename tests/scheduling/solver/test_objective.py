@@ -1,6 +1,6 @@
-from podium.schedule.solver import load_instance
-from podium.schedule.solver.objective import evaluate
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import load_instance
+from podium.scheduling.solver.objective import evaluate
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def build(sessions, attendees=(), rooms=None, **extra):

@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from podium.schedule.solver import InstanceError, load_instance, solve
-from podium.schedule.solver.explain import crowding, own_core
-from podium.schedule.solver.reasons import crowding_message
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, random_instance, room, session, slots
+from podium.scheduling.solver import InstanceError, load_instance, solve
+from podium.scheduling.solver.explain import crowding, own_core
+from podium.scheduling.solver.reasons import crowding_message
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, random_instance, room, session, slots
 
 
 def rules(solution):

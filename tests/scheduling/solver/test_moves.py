@@ -1,9 +1,9 @@
 """Moves priced by the pairwise view for the final descent: only times a session may take."""
 
-from podium.schedule.solver import load_instance
-from podium.schedule.solver.moves import PricedMoves
-from podium.schedule.solver.state import Candidates, State
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import load_instance
+from podium.scheduling.solver.moves import PricedMoves
+from podium.scheduling.solver.state import Candidates, State
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def test_priced_moves_skip_plenary_times_and_disallowed_slots():

@@ -10,15 +10,16 @@ from podium.attendance.models import Star
 from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability
 from podium.proposals.models import SpeakerAvailability
-from podium.schedule import services, solving
+from podium.schedule import services
 from podium.schedule.conflicts import ERROR, find_conflicts
 from podium.schedule.models import Slot
-from podium.schedule.solver import Solution, load_instance
-from podium.schedule.solver.instance import DEFAULT_WEIGHTS
+from podium.scheduling import solving
+from podium.scheduling.solver import Solution, load_instance
+from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, lunch, placed_talk, room, talk
-from tests.schedule.engine_spy import engine_weights
-from tests.schedule.solver.checker import violations
+from tests.scheduling.engine_spy import engine_weights
+from tests.scheduling.solver.checker import violations
 
 pytestmark = pytest.mark.django_db
 

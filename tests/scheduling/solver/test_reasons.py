@@ -1,6 +1,6 @@
-from podium.schedule.solver import load_instance
-from podium.schedule.solver.reasons import duration, places, slot_ranges
-from tests.schedule.solver.instances import instance, room, session, slots
+from podium.scheduling.solver import load_instance
+from podium.scheduling.solver.reasons import duration, places, slot_ranges
+from tests.scheduling.solver.instances import instance, room, session, slots
 
 
 def test_duration_reads_like_an_organiser_would_say_it():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from podium.schedule import runs, tasks
-from podium.schedule.models import SolverRun, SolverRunStatus
+from podium.scheduling import runs, tasks
+from podium.scheduling.models import SolverRun, SolverRunStatus
 from tests import factories
 from tests.program import talk
 
@@ -18,7 +18,7 @@ def scheduler(event):
 def test_solve_task_is_registered_under_its_name():
     from podium.celery import app
 
-    assert app.tasks["podium.schedule.solve"].run is tasks.solve_run.run
+    assert app.tasks["podium.scheduling.solve"].run is tasks.solve_run.run
 
 
 def test_celery_runner_hands_the_run_to_the_task_after_commit(

@@ -2,11 +2,11 @@ import random
 
 import pytest
 
-from podium.schedule.solver import load_instance, solve
-from podium.schedule.solver.objective import TERMS, evaluate
-from podium.schedule.solver.state import Candidates, State
-from tests.schedule.solver.checker import violations
-from tests.schedule.solver.instances import instance, random_instance, room, session, slots
+from podium.scheduling.solver import load_instance, solve
+from podium.scheduling.solver.objective import TERMS, evaluate
+from podium.scheduling.solver.state import Candidates, State
+from tests.scheduling.solver.checker import violations
+from tests.scheduling.solver.instances import instance, random_instance, room, session, slots
 
 
 def test_state_keeps_the_same_terms_as_a_fresh_evaluation_through_random_moves():

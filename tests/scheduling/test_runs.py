@@ -11,13 +11,14 @@ from podium.base.errors import NotAllowed, ServiceError
 from podium.base.models import AuditEntry
 from podium.events.models import Event, RoomAvailability
 from podium.proposals.models import SpeakerAvailability, SpeakerProfile
-from podium.schedule import runs, solving
-from podium.schedule.models import Slot, SolverRun, SolverRunStatus
-from podium.schedule.solver import Stopped
-from podium.schedule.solver.instance import DEFAULT_WEIGHTS
+from podium.schedule.models import Slot
+from podium.scheduling import runs, solving
+from podium.scheduling.models import SolverRun, SolverRunStatus
+from podium.scheduling.solver import Stopped
+from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
-from tests.schedule.engine_spy import engine_weights
+from tests.scheduling.engine_spy import engine_weights
 
 TIME_LIMIT = 1
 WAIT_SECONDS = 120  # how long a test waits for a background run before it gives up
