@@ -1,6 +1,103 @@
+from io import StringIO
+
 import pytest
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from tests import factories
+
+# The tests that use the demo conference (the `demo_output` fixture) are one xdist group, so one worker
+# runs them one after another: the demo is built once per test session, before the first of them, and
+# removed after the last, so no other test sees it.
+DEMO_GROUP = "demo"
+
+
+class _Demo:
+    """The demo conference in this worker's test database: built once, removed after the last test that
+    needs it. Tests that change it do so inside their own transaction, which is rolled back."""
+
+    output: str | None = None
+    builds = 0
+
+    def build(self) -> str:
+        from django.core.management import call_command
+        from django.test.utils import override_settings
+
+        out = StringIO()
+        # The same fast hasher as every other test (see below), so log-ins can be checked.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("demo", "--no-serve", stdout=out)
+        self.builds += 1
+        if not connection.in_atomic_block:  # else the test's transaction takes it away again
+            self.output = out.getvalue()
+        return out.getvalue()
+
+    def remove(self) -> None:
+        from podium.demo import generator
+
+        generator.delete_demo()
+        self.output = None
+
+
+DEMO = _Demo()
+
+
+def _needs_demo(item) -> bool:
+    return "demo_output" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Put every test that uses the demo in one xdist group (before xdist reads the groups) and, for a run
+    without xdist, one after another at the end."""
+    demo = [item for item in items if _needs_demo(item)]
+    for item in demo:
+        item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+    items[:] = [item for item in items if not _needs_demo(item)] + demo
+
+
+def pytest_sessionfinish(session):
+    """The promise above, checked: a second build means the demo's tests were split up."""
+    if DEMO.builds > 1:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nThe demo was built {DEMO.builds} times in one process; its tests must run one after another.")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test in a row that needs the demo, remove it (outside any test transaction). After
+    the very last test the test database itself is gone already."""
+    if DEMO.output is not None and _needs_demo(item) and nextitem is not None and not _needs_demo(nextitem):
+        with item.config.stash[blocking_manager_key].unblock():
+            DEMO.remove()
+
+
+@pytest.fixture(scope="session")
+def _demo_built(django_db_setup, django_db_blocker):
+    """Builds the demo before any test transaction begins (session fixtures are set up first)."""
+    if DEMO.output is None:
+        with django_db_blocker.unblock():
+            DEMO.build()
+    return DEMO
+
+
+@pytest.fixture
+def demo_output(_demo_built, django_db_blocker) -> str:
+    """What `podium demo` printed. Should a test that needs the demo run after it was removed (its
+    group split), it is built again: slower, never wrong."""
+    if DEMO.output is None:
+        with django_db_blocker.unblock():
+            return DEMO.build()
+    return DEMO.output
+
+
+@pytest.fixture
+def pycon(demo_output, db):
+    """The demo's main event."""
+    from podium.demo import generator
+    from podium.events.models import Event
+
+    return Event.objects.get(slug=generator.MAIN_EVENT)
 
 
 @pytest.fixture(autouse=True)

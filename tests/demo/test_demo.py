@@ -1,7 +1,7 @@
 """`podium demo`: the shape of the demo conference, determinism, idempotency and the printed log-ins.
 
-The demo is built once for the package (tests/demo/conftest.py); tests that build again do so inside
-their own transaction, which is rolled back.
+The demo is built once per test session (the `demo_output` fixture, tests/conftest.py); tests that build
+again do so inside their own transaction, which is rolled back.
 """
 
 from io import StringIO
@@ -23,8 +23,6 @@ from podium.proposals.models import Proposal, ProposalSpeaker, SpeakerAvailabili
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSession, Slot
 from tests import factories
-
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _run_demo(*args) -> str:

@@ -1,13 +1,12 @@
 """The demo's program: attendees' stars, the schedule placed through the services, releases v1 and v2.
 
-The demo is built once for the package (tests/demo/conftest.py).
+The demo is built once per test session (the `demo_output` fixture, tests/conftest.py).
 """
 
 import datetime as dt
 import random
 from collections import Counter, defaultdict
 
-import pytest
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import escape
@@ -25,8 +24,6 @@ from podium.schedule.models import SlotKind
 from podium.scheduling import solving
 from podium.scheduling.solver import load_instance
 from tests import factories
-
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _release(event, name):

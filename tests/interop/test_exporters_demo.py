@@ -1,38 +1,18 @@
 """Exports of the demo conference (73 sessions over three days, two releases with every kind of change).
 
-The demo is built once for this module, as tests/demo builds it, and removed when the module ends, so
-the other interop tests (which count organisers and events) never see it.
+The demo is built once per test session and removed after the last test that needs it (the
+`demo_output` fixture, tests/conftest.py), so the other tests (which count organisers and events) never see it.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test.utils import override_settings
 
 from podium.attendance.queries import starred_codes
-from podium.demo import generator
-from podium.events.models import Event
 from podium.interop import exporters
 from podium.schedule import changelog
 from podium.schedule.queries import latest_release
 from tests.interop.formats import valid_json, valid_xml, vevents
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_built(django_db_setup, django_db_blocker):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        call_command("demo", "--no-serve", stdout=StringIO())
-        yield
-        generator.delete_demo()
-
-
-@pytest.fixture
-def pycon(demo_built, db):
-    return Event.objects.get(slug=generator.MAIN_EVENT)
 
 
 @pytest.fixture
