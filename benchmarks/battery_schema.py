@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 # A schema-valid request may still be refused by a use case's rules (400: "Nothing public changed
 # since release v1.", a score off the event's scale) or by a stale version (409), as in
-# tests/api/test_schemathesis.py.
+# tests/api/test_main_schemathesis.py.
 CONFIG = """
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "400", "401", "403", "404", "409"]

@@ -11,8 +11,17 @@ from podium.base.permissions import ATTR
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "podium"
 # Views that come from third-party code and are not ours to declare. API operations declare their
-# auth through django-ninja instead; tests/api/test_openapi.py proves every one of them does.
+# auth through django-ninja instead; tests/api/test_main_openapi.py proves every one of them does.
 EXEMPT_PREFIXES = ("static/", "api/v1/")
+# Top-level test modules about the whole project rather than one source module; every other test module
+# mirrors one (test_tests_mirror_the_source_tree), and browser/ holds the Playwright flows by role.
+CROSS_CUTTING = {
+    "test_meta.py": "keeps the repository honest: declared permissions, migrations, this layout",
+    "test_layers.py": "every import statement of every app against the layers",
+    "test_isolation.py": "every public URL of a hidden event answers as an unknown slug",
+    "test_inline_code.py": "no inline style or script in any template or page",
+    "test_personal_data.py": "no value of an erased person left in any table, file or cache",
+}
 
 
 def _walk(patterns, prefix=""):
@@ -42,19 +51,71 @@ def test_no_missing_migrations():
         pytest.fail(f"missing migrations:\n{out.getvalue()} ({exc})")
 
 
-def test_tests_mirror_the_source_tree():
-    """Every test module sits in the folder whose full path mirrors a package of src/podium
-    (tests/orga/views/ for src/podium/orga/views/), at the top, or in browser/."""
-    tests_dir = Path(__file__).resolve().parent
-    strays = []
-    for test_file in tests_dir.rglob("test_*.py"):
-        folder = test_file.parent.relative_to(tests_dir)
-        if folder == Path(".") or folder.parts[0] == "browser":
-            continue
-        if not (SRC / folder / "__init__.py").exists():
-            strays.append(str(test_file.relative_to(tests_dir)))
+def _names_a_module(folder: Path, name: str) -> bool:
+    """Whether `name` is a module or package of `folder`, or `<module>_<aspect>` of one
+    (services_concurrency for services.py, exporters_demo for the exporters/ package)."""
+    words = name.split("_")
+    for cut in range(len(words), 0, -1):
+        module = "_".join(words[:cut])
+        if (folder / f"{module}.py").exists() or (folder / module / "__init__.py").exists():
+            return True
+    return False
 
-    assert strays == []
+
+def _misplaced_tests(tests_dir: Path, src: Path) -> list[str]:
+    """Test modules that mirror no source module: tests/<path>/test_<module>[_<aspect>].py belongs to
+    src/podium/<path>/<module>.py or its package <module>/; only browser/ and CROSS_CUTTING are exempt."""
+    strays = []
+    for test_file in sorted(tests_dir.rglob("test_*.py")):
+        relative = test_file.relative_to(tests_dir)
+        folder = relative.parent
+        if folder.parts[:1] == ("browser",) or str(relative) in CROSS_CUTTING:
+            continue
+        if folder != Path(".") and not (src / folder / "__init__.py").exists():
+            strays.append(f"{relative}: src/podium/{folder}/ is no package")
+        elif not _names_a_module(src / folder, test_file.stem.removeprefix("test_")):
+            strays.append(f"{relative}: names no module of src/podium/{folder}/".replace("/./", "/"))
+    return strays
+
+
+def test_tests_mirror_the_source_tree():
+    """Every test module mirrors a source module: tests/orga/views/test_schedule.py tests
+    src/podium/orga/views/schedule.py, tests/schedule/test_services_concurrency.py one aspect of
+    src/podium/schedule/services.py, tests/test_settings.py src/podium/settings.py."""
+    strays = _misplaced_tests(Path(__file__).resolve().parent, SRC)
+
+    assert strays == [], "name each after the source module it tests:\n" + "\n".join(strays)
+
+
+def test_the_mirror_check_finds_misplaced_tests(tmp_path):
+    src, tests_dir = tmp_path / "src", tmp_path / "tests"
+    for module in ("app/__init__.py", "app/services.py", "app/views/__init__.py", "app/views/home.py"):
+        (src / module).parent.mkdir(parents=True, exist_ok=True)
+        (src / module).touch()
+    for test in (
+        "app/test_services.py",
+        "app/test_services_concurrency.py",
+        "app/test_views.py",
+        "app/views/test_home_cache.py",
+        "browser/test_any_flow.py",
+        "test_meta.py",
+        "test_app_flows.py",
+        "app/test_servicesx.py",
+        "app/test_concurrency.py",
+        "app/views/test_homepage.py",
+        "other/test_services.py",
+        "test_whatever.py",
+    ):
+        (tests_dir / test).parent.mkdir(parents=True, exist_ok=True)
+        (tests_dir / test).touch()
+
+    assert _misplaced_tests(tests_dir, src) == [
+        "app/test_concurrency.py: names no module of src/podium/app/",
+        "app/test_servicesx.py: names no module of src/podium/app/",
+        "app/views/test_homepage.py: names no module of src/podium/app/views/",
+        "other/test_services.py: src/podium/other/ is no package",
+        "test_whatever.py: names no module of src/podium/",
+    ]
 
 
 def test_every_function_that_locks_rows_runs_in_a_transaction():

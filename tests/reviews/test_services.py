@@ -11,7 +11,7 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals import services as proposal_services
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal
-from podium.reviews import queries, services
+from podium.reviews import services
 from podium.reviews.models import Review
 from tests import factories
 
@@ -290,28 +290,3 @@ def test_pending_decision_mails_skips_proposals_no_longer_pending(event, speaker
     listed = list(services.pending_decision_mails(event))
 
     assert [m.about for m in listed] == [f"decision:{kept.pk}"]
-
-
-# --- Statistics ------------------------------------------------------------------------------------
-
-
-def test_summaries_count_mean_median_spread(event):
-    proposal, unreviewed = factories.ProposalFactory(event=event), factories.ProposalFactory(event=event)
-    for score in (0, 2, 3, 3):
-        factories.ReviewFactory(proposal=proposal, score=score)
-
-    result = queries.summaries([proposal.pk, unreviewed.pk])
-
-    assert result[proposal.pk] == queries.ScoreSummary(
-        count=4, mean=2.0, median=2.5, spread=1.22, scores=[0, 2, 3, 3]
-    )
-    assert result[unreviewed.pk] == queries.ScoreSummary(0, None, None, None, [])
-
-
-def test_distribution_counts_every_value_of_the_scale(event):
-    assert queries.distribution(event, [0, 3, 3, 7]) == [
-        (0, "No", 1),
-        (1, "Rather not", 0),
-        (2, "Rather yes", 0),
-        (3, "Yes, must have", 2),
-    ]

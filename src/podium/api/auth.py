@@ -1,7 +1,7 @@
 """How each API operation says who may call it.
 
 Every operation passes `auth=` explicitly: `PUBLIC` (anyone) or `TOKEN` (a bearer token). The
-meta-test in tests/api/test_openapi.py fails for an operation that leaves it unsaid.
+meta-test in tests/api/test_main_openapi.py fails for an operation that leaves it unsaid.
 """
 
 from ninja.security import HttpBearer

@@ -5,7 +5,7 @@ Input is taken as sent, never converted into another type: request bodies derive
 without a fraction: 2 or 2.0, as JSON Schema has it, never 2.5, true or "2"), and the values JSON
 carries as text (uuids, dates, times) are the text types below, which refuse a number. Query and path
 parameters arrive as text; an integer there is digits only ("true" and "1.5" are refused).
-`tests/api/test_openapi.py` checks every input field of every operation.
+`tests/api/test_main_openapi.py` checks every input field of every operation.
 """
 
 import datetime as dt

@@ -9,8 +9,8 @@ import pytest
 from podium.interop.services import import_program
 from tests import factories
 from tests.interop.round_trip import FORMATS, differences, into_new_event, into_same_event, program_of
-from tests.interop.test_import_files import FILES, ZONES
-from tests.interop.test_round_trip import state_of
+from tests.interop.test_services_real_files import FILES, ZONES
+from tests.interop.test_services_round_trip import state_of
 from tests.shared import SCHEDULE_DATA
 
 

@@ -9,7 +9,7 @@ from podium import privacy
 HOW_TO = (
     "Classify it in podium/privacy/__init__.py FIELDS as PERSONAL, SECRET, LINK, COPY or "
     "NOT_PERSONAL (see the module docstring and docs/privacy.md), then make sure export and erase "
-    "handle it (tests/privacy/test_privacy.py)."
+    "handle it (tests/privacy/test_export.py, tests/privacy/test_erase.py)."
 )
 
 

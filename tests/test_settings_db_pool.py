@@ -21,7 +21,7 @@ import pytest
 
 from tests import served
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 POOL_SIZE = 4
 REQUESTS = 200
 SUITE_DATABASE_URL = os.environ.get("PODIUM_DATABASE_URL", "")
