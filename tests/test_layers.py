@@ -16,7 +16,7 @@ LAYERS = [
     {"accounts"},  # users, sign-up, API tokens (scoped to organisers and events)
     {"webhooks"},
     {"proposals"},
-    {"reviews", "schedule"},
+    {"reviews", "schedule", "registration"},
     {"attendance"},
     {"interop", "scheduling"},
     {"notices", "privacy", "demo"},  # they span several domains

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "podium.accounts",
     "podium.events",
     "podium.proposals",
+    "podium.registration",
     "podium.reviews",
     "podium.schedule",
     "podium.scheduling",

@@ -79,15 +79,6 @@ def test_room_live_url_is_the_absolute_room_now_address(event, settings):
     assert url == f"https://program.example.org/{event.slug}/rooms/{room.uuid}/now"
 
 
-def test_qr_code_encodes_the_value_in_a_square(event):
-    drawing = printing.qr_code("https://program.example.org/x", size=100)
-
-    (widget,) = drawing.contents
-    assert isinstance(widget, QrCodeWidget)
-    assert widget.value == "https://program.example.org/x"
-    assert (drawing.width, drawing.height) == (100, 100)
-
-
 def _qr_values(flowables) -> list[str]:
     """The values of the QR codes among `flowables` (and inside their tables)."""
     found = []

@@ -8,6 +8,8 @@ def test_keys_round_trip_through_parse():
     assert about.parse(about.proposal(7)) == (about.PROPOSAL, 7)
     assert about.parse(about.release_speakers(3)) == (about.RELEASE_SPEAKERS, 3)
     assert about.parse(about.release_attendees(3)) == (about.RELEASE_ATTENDEES, 3)
+    assert about.parse(about.order(5)) == (about.ORDER, 5)
+    assert about.parse(about.waiting_offer(6)) == (about.WAITING_OFFER, 6)
 
 
 def test_only_decision_keys_name_a_decisions_proposal():

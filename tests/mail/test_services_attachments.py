@@ -51,3 +51,18 @@ def test_mail_without_attachments_is_plain(event, settings):
     services.deliver()
 
     assert mail.outbox[0].attachments == []
+
+
+def test_a_binary_attachment_is_stored_in_base64_and_sent_as_bytes(event, settings):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    pdf = b"%PDF-1.4\n\x00\xff\xfe binary\n%%EOF"
+    file = services.attachment(filename="ticket.pdf", content=pdf, content_type="application/pdf")
+    row = _queue(event, [file])
+
+    assert (file["encoding"], file["content_type"]) == ("base64", "application/pdf")
+    assert services.deliver() == 1
+
+    [sent] = mail.outbox
+    assert sent.attachments == [("ticket.pdf", pdf, "application/pdf")]
+    row.refresh_from_db()
+    assert row.attachments == [file]

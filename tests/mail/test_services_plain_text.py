@@ -22,6 +22,9 @@ from podium.events.services import invite_team_member
 from podium.mail import services
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.services import invite_co_speaker, submit_proposal
+from podium.registration import services as registration
+from podium.registration.models import TicketType
+from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import decide, send_decision_notifications
 from tests import factories
 from tests.program import at, place, placed_talk, release
@@ -42,6 +45,11 @@ EXPECTED = {
     "decision_rejected": (("event", "title"), ("speaker", "event", "title")),
     "schedule_changes": (("event", "title"), ("speaker", "event", "title", "room", "comment")),
     "starred_changes": (("event", "title"), ("attendee", "event", "title", "room", "comment")),
+    "order_pending": (("event",), ("speaker", "event")),
+    "order_paid": (("event",), ("speaker", "event")),
+    "ticket_reissued": (("event",), ("speaker", "event")),
+    "order_cancelled": (("event",), ("speaker", "event")),
+    "waiting_list_offer": (("event",), ("attendee", "event")),
 }
 
 QUOTES = {
@@ -115,6 +123,17 @@ def _send_every_mail(values: dict) -> None:
     place(event, session, values["room"], at(event, 16), scheduler)
     # schedule_changes (the speaker) and starred_changes (the attendee) for the moved session
     release(event, scheduler, comment=values["comment"])
+
+    registration.save_registration_settings(event=event, by=scheduler, values={"is_open": True})
+    dinner = TicketType.objects.create(event=event, name=values["title"], price=30, quota=1)
+    items = [(dinner, values["speaker"], speaker.email)]
+    # order_pending, order_paid, ticket_reissued
+    order = registration.place_order(event=event, buyer=speaker, items=items, email=speaker.email)
+    registration.mark_paid(order=order, by=scheduler)
+    ticket = order.tickets.get()
+    registration.change_attendee(ticket=ticket, name=values["attendee"], email="a@b.org", by=scheduler)
+    join_waiting_list(ticket_type=dinner, user=attendee)
+    registration.cancel_order(order=order, by=scheduler)  # order_cancelled, waiting_list_offer
 
 
 def _one_line(text: str) -> str:

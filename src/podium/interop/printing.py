@@ -13,18 +13,17 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from podium.base.pdf import qr_code
+from podium.base.pdf import text as pdf_text
 from podium.schedule.models import Release, ReleasedSession, SlotKind
 from podium.schedule.queries import released_sessions
 
@@ -63,11 +62,6 @@ STYLES = {
 }
 
 
-def _text(value: str) -> str:
-    """Plain text for a Paragraph (which reads a little markup): escape it."""
-    return escape(value or "")
-
-
 def speaker_names(session: ReleasedSession) -> str:
     return ", ".join(person["name"] for person in session.speakers)
 
@@ -88,15 +82,6 @@ def room_live_url(event, room_uuid) -> str:
     """The absolute address of the room's live page (what is on now), which the door sign's QR code opens."""
     path = reverse("site:room_now", kwargs={"event": event.slug, "room": room_uuid})
     return settings.BASE_URL + path
-
-
-def qr_code(value: str, size: float = QR_SIZE) -> Drawing:
-    """A square QR code drawing of `size` points encoding `value`."""
-    widget = QrCodeWidget(value)
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(widget)
-    return drawing
 
 
 # --- Documents -------------------------------------------------------------------------------------
@@ -167,9 +152,9 @@ def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, 
     head = Table(
         [
             [
-                [Paragraph(_text(room["name"]), STYLES["room"]), Paragraph(day_label(day), STYLES["day"])],
+                [Paragraph(pdf_text(room["name"]), STYLES["room"]), Paragraph(day_label(day), STYLES["day"])],
                 [
-                    qr_code(room_live_url(event, room["uuid"])),
+                    qr_code(room_live_url(event, room["uuid"]), QR_SIZE),
                     Paragraph("Scan: what is on now", STYLES["caption"]),
                 ],
             ]
@@ -179,9 +164,9 @@ def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, 
     )
     rows = []
     for session in sessions:
-        cell = [Paragraph(_text(session.title), STYLES["title"])]
+        cell = [Paragraph(pdf_text(session.title), STYLES["title"])]
         if session.speakers:
-            cell.append(Paragraph(_text(speaker_names(session)), STYLES["speakers"]))
+            cell.append(Paragraph(pdf_text(speaker_names(session)), STYLES["speakers"]))
         rows.append([Paragraph(time_span(session, event.tz), STYLES["time"]), cell])
     story = [head, Spacer(1, 0.6 * cm)]
     if rows:
@@ -255,15 +240,15 @@ def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", com
     rows = [
         [
             Paragraph(f"{day_label(session.day)}<br/>{time_span(session, tz)}", STYLES["speakers"]),
-            Paragraph(_text(session.room_name), STYLES["speakers"]),
-            Paragraph(_text(session.title), STYLES["title"]),
+            Paragraph(pdf_text(session.room_name), STYLES["speakers"]),
+            Paragraph(pdf_text(session.title), STYLES["title"]),
         ]
         for session in sessions
     ]
     width = _usable_width(pagesize)
     story = [
-        Paragraph(_text(person.name), STYLES["heading"]),
-        Paragraph(_text(release.event.name), STYLES["day"]),
+        Paragraph(pdf_text(person.name), STYLES["heading"]),
+        Paragraph(pdf_text(release.event.name), STYLES["day"]),
         Spacer(1, 0.6 * cm),
     ]
     if rows:
@@ -296,9 +281,9 @@ def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", com
 def _grid_cell(sessions: list, tz) -> list:
     cell = []
     for session in sessions:
-        text = f"<b>{_text(session.title)}</b><br/>{time_span(session, tz)}"
+        text = f"<b>{pdf_text(session.title)}</b><br/>{time_span(session, tz)}"
         if session.speakers:
-            text += f"<br/><i>{_text(speaker_names(session))}</i>"
+            text += f"<br/><i>{pdf_text(speaker_names(session))}</i>"
         cell.append(Paragraph(text, STYLES["cell"]))
     return cell
 
@@ -332,7 +317,7 @@ def program_grid_story(release: Release, sessions: list, pagesize, rooms_per_pag
 def _grid_table(rooms: list, by_room: dict, tz, width: float) -> Table:
     starts = sorted({session.start for room in rooms for session in by_room[room["uuid"]]})
     header = [Paragraph("Time", STYLES["cell_head"])]
-    header += [Paragraph(_text(room["name"]), STYLES["cell_head"]) for room in rooms]
+    header += [Paragraph(pdf_text(room["name"]), STYLES["cell_head"]) for room in rooms]
     rows = [header]
     for start in starts:
         row = [Paragraph(f"{_local(start, tz):%H:%M}", STYLES["cell_head"])]

@@ -9,6 +9,11 @@ DECISION = "decision"  # the held accept/reject mail of a proposal
 PROPOSAL = "proposal"  # receipts and co-speaker mails of a proposal
 RELEASE_SPEAKERS = "release"  # a release's change notices to speakers
 RELEASE_ATTENDEES = "release-stars"  # a release's change notices to attendees about their starred sessions
+ORDER = "order"  # a ticket order's confirmation, tickets, cancellation
+WAITING_OFFER = "waiting-offer"  # a waiting-list entry's offer of a freed seat
+
+
+KINDS = frozenset({DECISION, PROPOSAL, RELEASE_SPEAKERS, RELEASE_ATTENDEES, ORDER, WAITING_OFFER})
 
 
 def _key(kind: str, ident: int) -> str:
@@ -31,10 +36,18 @@ def release_attendees(release_id: int) -> str:
     return _key(RELEASE_ATTENDEES, release_id)
 
 
+def order(order_id: int) -> str:
+    return _key(ORDER, order_id)
+
+
+def waiting_offer(entry_id: int) -> str:
+    return _key(WAITING_OFFER, entry_id)
+
+
 def parse(about: str) -> tuple[str, int] | None:
     """(kind, id) of a key made here, or None for anything else (an empty `about`)."""
     kind, _, ident = (about or "").partition(":")
-    if kind not in {DECISION, PROPOSAL, RELEASE_SPEAKERS, RELEASE_ATTENDEES} or not ident.isdigit():
+    if kind not in KINDS or not ident.isdigit():
         return None
     return kind, int(ident)
 

@@ -34,7 +34,8 @@ class OutboxMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    # Files sent with the mail: [{"filename", "content_type", "content" (text)}], e.g. an iCal event.
+    # Files sent with the mail: [{"filename", "content_type", "content"}], e.g. an iCal event (text) or a
+    # PDF ticket (base64, with "encoding": "base64"); see services.attachment.
     attachments = models.JSONField(default=list, blank=True)
 
     class Meta:

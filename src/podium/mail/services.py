@@ -8,6 +8,7 @@ Mail to an address in the reserved `.invalid` domain (RFC 2606: imported speaker
 erased people) is never sent: `queue_mail` stores it as discarded, so the outbox shows it was not.
 """
 
+import base64
 import datetime as dt
 import logging
 
@@ -57,10 +58,22 @@ def render(template: str, context: dict) -> tuple[str, str]:
 
 
 def attachment(*, filename: str, content: bytes | str, content_type: str) -> dict:
-    """One file to send with a mail, as stored in the outbox row (text content only, e.g. iCal)."""
-    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    """One file to send with a mail, as stored in the outbox row: a text file (`text/…`, e.g. iCal) as
+    its text, any other file given as bytes (e.g. a PDF ticket) in base64 with `"encoding": "base64"`."""
     # The charset parameter is the mail library's business (the text is always UTF-8).
-    return {"filename": filename, "content_type": content_type.split(";")[0].strip(), "content": text}
+    main_type = content_type.split(";")[0].strip()
+    if isinstance(content, bytes) and not main_type.startswith("text/"):
+        encoded = base64.b64encode(content).decode("ascii")
+        return {"filename": filename, "content_type": main_type, "content": encoded, "encoding": "base64"}
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    return {"filename": filename, "content_type": main_type, "content": text}
+
+
+def attachment_content(item: dict) -> bytes | str:
+    """The content of a stored attachment as it is sent: bytes for a base64 one, else its text."""
+    if item.get("encoding") == "base64":
+        return base64.b64decode(item["content"])
+    return item["content"]
 
 
 def queue_mail(
@@ -154,7 +167,7 @@ def _message(mail: OutboxMail) -> EmailMessage:
     """The message for one outbox row, with its stored attachments."""
     message = EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to])
     for item in mail.attachments or []:
-        message.attach(item["filename"], item["content"], item["content_type"])
+        message.attach(item["filename"], attachment_content(item), item["content_type"])
     return message
 
 

@@ -1,6 +1,7 @@
 """Proposal use cases: profiles, submission, editing, state changes, co-speakers, confirmation."""
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
 from podium.mail import about
 from podium.mail.services import discard_held, queue_mail
-from podium.proposals import states
+from podium.proposals import signals, states
 from podium.proposals.enums import Actor, ProposalState, new_code
 from podium.proposals.models import (
     SESSION_DETAILS,
@@ -42,6 +43,7 @@ PROPOSAL_FIELDS = (
 # What organisers edit besides (imported sessions bring them; speakers do not edit them).
 ORGANISER_FIELDS = SESSION_DETAILS
 CONFIRM_SALT = "podium.proposals.confirm"
+log = logging.getLogger(__name__)
 
 
 class InvalidTransition(ServiceError):
@@ -268,7 +270,8 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
 
     Must run inside the caller's transaction. Side effects: audit entry (who, from, to); held decision
     mails of the proposal are discarded when a pending decision is overtaken by this change; a
-    `proposal.state_changed` webhook delivery per endpoint.
+    `proposal.state_changed` webhook delivery per endpoint; after commit, `signals.proposal_state_changed`
+    (speakers' complimentary tickets).
     """
     from_state = proposal.state
     if not states.allowed(from_state, to_state, actor):
@@ -294,7 +297,17 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
         kind="proposal.state_changed",
         payload=webhook_payloads.proposal_state_changed(proposal, old=from_state, new=to_state),
     )
+    transaction.on_commit(lambda: _tell_state_changed(proposal, old=from_state, new=to_state))
     return proposal
+
+
+def _tell_state_changed(proposal: Proposal, *, old: str, new: str) -> None:
+    """Send `signals.proposal_state_changed` (after commit); a failing receiver is logged, not raised."""
+    for receiver, answer in signals.proposal_state_changed.send_robust(
+        sender=Proposal, proposal=proposal, old=old, new=new
+    ):
+        if isinstance(answer, Exception):
+            log.error("%r failed on proposal %s: %s", receiver, proposal.pk, answer, exc_info=answer)
 
 
 def _speaker_locked(proposal: Proposal, user) -> Proposal:

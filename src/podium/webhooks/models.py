@@ -18,6 +18,9 @@ class WebhookKind(models.TextChoices):
     PROPOSAL_STATE_CHANGED = "proposal.state_changed", "A proposal's state changed"
     SLOT_CHANGED = "slot.changed", "A session was placed, moved or unscheduled (draft)"
     SPEAKER_CONFIRMED = "speaker.confirmed", "A speaker confirmed their session"
+    ORDER_PLACED = "order.placed", "A ticket order was placed"
+    ORDER_PAID = "order.paid", "A ticket order was paid"
+    ORDER_CANCELLED = "order.cancelled", "A ticket order was cancelled, refunded or expired"
 
 
 def new_secret() -> str:

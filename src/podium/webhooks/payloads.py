@@ -45,3 +45,22 @@ def slot_changed(*, code: str, room, start, end) -> dict:
 
 def speaker_confirmed(proposal) -> dict:
     return {"code": proposal.code}
+
+
+def order(order, *, currency: str) -> dict:
+    """An order as the `order.*` kinds send it: its state, money and ticket types, but no attendee's
+    name or address (personal data stays in Podium, not in every receiver's logs)."""
+    return {
+        "code": order.code,
+        "state": order.state,
+        "origin": order.origin,
+        "total": order.total,
+        "currency": currency,
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+        "cancelled_at": order.cancelled_at,
+        "tickets": [
+            {"ticket_type": ticket.ticket_type.name, "price": ticket.price}
+            for ticket in order.tickets.select_related("ticket_type").order_by("pk")
+        ],
+    }

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class RegistrationConfig(AppConfig):
+    name = "podium.registration"
+    label = "registration"
+
+    def ready(self):
+        from podium.base.cleanup import register
+        from podium.proposals import signals
+        from podium.registration import speaker_tickets, sweeps
+
+        signals.proposal_state_changed.connect(
+            speaker_tickets.on_proposal_state_changed, dispatch_uid="registration.speaker_tickets"
+        )
+        register(sweeps.expired_orders)
+        register(sweeps.expired_offers)

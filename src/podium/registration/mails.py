@@ -1,0 +1,90 @@
+"""The mails registration sends, queued in the outbox by the service that causes them.
+
+Every order mail goes to the order's address and is found again by its key (`mail.about.order`);
+a paid order's mail carries each ticket as a PDF (pdf.py). Templates: registration/templates/mail/.
+"""
+
+from django.conf import settings
+
+from podium.mail import about
+from podium.mail.services import attachment, queue_mail
+from podium.registration import pdf
+from podium.registration.enums import OrderState
+from podium.registration.models import Order, Ticket, WaitingListEntry
+from podium.registration.queries import settings_for
+
+
+def _name(order: Order, tickets: list[Ticket]) -> str:
+    """Whom the mail greets: the buyer, else the (first) attendee."""
+    if order.buyer_id and order.buyer.name:
+        return order.buyer.name
+    return tickets[0].attendee_name if tickets else order.email
+
+
+def _tickets(order: Order) -> list[Ticket]:
+    return list(order.tickets.select_related("ticket_type").order_by("pk"))
+
+
+def _ticket_file(ticket: Ticket) -> dict:
+    return attachment(
+        filename=pdf.filename(ticket), content=pdf.ticket_pdf(ticket), content_type="application/pdf"
+    )
+
+
+def _queue(order: Order, template: str, tickets: list[Ticket], *, attachments=None, **context):
+    return queue_mail(
+        to=order.email,
+        template=template,
+        context={
+            "order": order,
+            "tickets": tickets,
+            "name": _name(order, tickets),
+            "currency": settings_for(order.event).currency,
+            **context,
+        },
+        event=order.event,
+        user=order.buyer,
+        about=about.order(order.pk),
+        attachments=attachments,
+    )
+
+
+def order_placed(order: Order):
+    """The confirmation of a new order: the tickets when it is paid (free), else how to pay."""
+    if order.state == OrderState.PAID:
+        return order_paid(order)
+    return _queue(order, "order_pending", _tickets(order))
+
+
+def order_paid(order: Order):
+    """The tickets of a paid order, each as a PDF."""
+    tickets = _tickets(order)
+    return _queue(order, "order_paid", tickets, attachments=[_ticket_file(ticket) for ticket in tickets])
+
+
+def order_ended(order: Order, *, expired: bool = False):
+    """An order was cancelled, refunded, or expired unpaid."""
+    return _queue(order, "order_cancelled", _tickets(order), expired=expired)
+
+
+def ticket_reissued(ticket: Ticket):
+    """One ticket issued again (new attendee, new code), as a PDF."""
+    order = ticket.order
+    return _queue(order, "ticket_reissued", [ticket], ticket=ticket, attachments=[_ticket_file(ticket)])
+
+
+def offer_link(entry: WaitingListEntry) -> str:
+    """The address where the offer is taken up (the public site's page for it)."""
+    return f"{settings.BASE_URL}/{entry.event.slug}/tickets/offer/{entry.token}/"
+
+
+def waiting_list_offer(entry: WaitingListEntry):
+    """A freed seat offered to the next person on the waiting list, with a link that expires."""
+    return queue_mail(
+        to=entry.email,
+        template="waiting_list_offer",
+        context={"entry": entry, "link": offer_link(entry)},
+        event=entry.event,
+        user=entry.user,
+        about=about.waiting_offer(entry.pk),
+    )

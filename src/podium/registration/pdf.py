@@ -1,0 +1,85 @@
+"""A ticket as a one-page PDF: event, ticket type, attendee, order code and the QR code of its signed
+token (tickets.token_for). Fonts are the PDF standard fonts, like the printed program's."""
+
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from podium.base.pdf import qr_code
+from podium.base.pdf import text as pdf_text
+from podium.registration.models import Ticket
+from podium.registration.tickets import token_for
+
+QR_SIZE = 6 * cm
+_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=12, leading=16)
+STYLES = {
+    "event": ParagraphStyle("event", _BASE, fontName="Helvetica-Bold", fontSize=22, leading=28),
+    "dates": ParagraphStyle("dates", _BASE, fontSize=12, textColor=colors.HexColor("#444444")),
+    "name": ParagraphStyle("name", _BASE, fontName="Helvetica-Bold", fontSize=26, leading=32),
+    "line": _BASE,
+    "small": ParagraphStyle("small", _BASE, fontSize=9, leading=12, textColor=colors.HexColor("#555555")),
+}
+
+
+def _dates(event) -> str:
+    if event.date_from == event.date_to:
+        return f"{event.date_from:%d %B %Y}"
+    return f"{event.date_from:%d %B} \N{EN DASH} {event.date_to:%d %B %Y}"
+
+
+def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
+    """The ticket's PDF; `compress=False` keeps the page text readable (tests)."""
+    order = ticket.order
+    event = order.event
+    details = [
+        Paragraph(pdf_text(event.name), STYLES["event"]),
+        Paragraph(pdf_text(_dates(event)), STYLES["dates"]),
+        Spacer(1, 0.8 * cm),
+        Paragraph(pdf_text(ticket.attendee_name), STYLES["name"]),
+    ]
+    if ticket.attendee_company:
+        details.append(Paragraph(pdf_text(ticket.attendee_company), STYLES["line"]))
+    details += [
+        Spacer(1, 0.4 * cm),
+        Paragraph(f"Ticket: {pdf_text(ticket.ticket_type.name)}", STYLES["line"]),
+        Paragraph(f"Order: {pdf_text(order.code)}", STYLES["line"]),
+        Spacer(1, 0.4 * cm),
+        Paragraph("Show this code at the entrance. It is valid for one person.", STYLES["small"]),
+    ]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        title=f"{event.name}: ticket {order.code}",
+        author="Podium",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        pageCompression=1 if compress else 0,
+    )
+    width = A4[0] - 3 * cm
+    table = Table(
+        [[details, qr_code(token_for(ticket), QR_SIZE)]],
+        colWidths=[width - QR_SIZE - 0.5 * cm, QR_SIZE + 0.5 * cm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.75, colors.HexColor("#888888")),
+                ("TOPPADDING", (0, 0), (-1, -1), 12),
+                ("LEFTPADDING", (0, 0), (-1, -1), 12),
+            ]
+        )
+    )
+    doc.build([table])
+    return out.getvalue()
+
+
+def filename(ticket: Ticket) -> str:
+    return f"ticket-{ticket.order.code}-{ticket.pk}.pdf"
