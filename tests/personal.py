@@ -11,7 +11,8 @@ from PIL import Image
 
 from podium.accounts.models import IdempotencyRecord
 from podium.accounts.tokens import create_api_token
-from podium.attendance.services import set_change_notices, set_star
+from podium.attendance.models import Feedback
+from podium.attendance.services import renew_calendar_feed, save_note, set_change_notices, set_star
 from podium.base import audit
 from podium.base.models import AuditEntry
 from podium.base.uploads import clean_image
@@ -21,6 +22,9 @@ from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
 from podium.proposals import services as proposals
 from podium.proposals.models import CoSpeakerInvite
+from podium.registration import services as registration
+from podium.registration.models import Answer, TicketType
+from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import save_review
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker
 from podium.scheduling.models import SolverRun
@@ -34,6 +38,9 @@ WEBSITE = "https://zyxwv-quorble.example/about"
 SOCIAL = "@zyxwvq@mastodon.example"
 TOKEN_NAME = "Zyxwv laptop"
 REVIEW_COMMENT = "Qwfpgj thinks this is strong."
+NOTE = "Qwfpgj's note: ask about the xylophones."
+COMPANY = "Qwfpgj Lighthouse Works"
+ANSWER = "Qwfpgj eats no lighthouse fish."
 #: Lowercase fragments of the values above: none may remain anywhere after erasure.
 FRAGMENTS = ("zyxwv", "quorble", "qwfpgj")
 TITLE = "Lighthouse acoustics"
@@ -105,6 +112,13 @@ def build_person(event, organiser) -> Person:
     set_star(event=event, user=user, code=talk.code, starred=True)
     star = user.stars.get()
     preference = set_change_notices(event=event, user=user, notify=True)
+    # Attendee: a note shared under their own talk (its public page names them), feedback on another
+    # talk (written directly: that talk has not started), a calendar address.
+    note = save_note(proposal=talk, by=user, text=NOTE, shared=True)
+    feedback = Feedback.objects.create(
+        user=user, proposal=other_talk, rating=4, comment=f"Signed, {NAME} ({EMAIL})"
+    )
+    feed = renew_calendar_feed(event=event, user=user)
     token, _ = create_api_token(
         user=user, organiser=event.organiser, name=TOKEN_NAME, events=[event], scope="read"
     )
@@ -116,6 +130,9 @@ def build_person(event, organiser) -> Person:
         content_type="application/json",
         body=f'{{"speaker": "{NAME}"}}'.encode(),
     )
+
+    # Attendee: their own order (with an answer), a ticket an organiser bought for them, a waiting list.
+    order, ticket, answer, entry = _registration(event, user, organiser)
 
     # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
     imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
@@ -166,12 +183,23 @@ def build_person(event, organiser) -> Person:
         "schedule.ReleasedSpeaker.website": (released_speaker, WEBSITE),
         "schedule.ReleasedSpeaker.social": (released_speaker, SOCIAL),
         "mail.OutboxMail.to": (mail_to, EMAIL),
+        "attendance.Note.text": (note, NOTE),
         "interop.ImportedKey.source_key": (imported, NAME),
+        "registration.Order.email": (order, EMAIL),
+        "registration.Ticket.attendee_name": (ticket, NAME),
+        "registration.Ticket.attendee_email": (ticket, EMAIL),
+        "registration.Ticket.attendee_company": (ticket, COMPANY),
+        "registration.Answer.value": (answer, ANSWER),
+        "registration.WaitingListEntry.email": (entry, EMAIL),
+        "registration.WaitingListEntry.name": (entry, NAME),
     }
     person.links = {
         "accounts.ApiToken.user": token,
         "attendance.Star.user": star,
         "attendance.AgendaPreference.user": preference,
+        "attendance.Note.user": note,
+        "attendance.Feedback.user": feedback,
+        "attendance.CalendarFeed.user": feed,
         "events.Team.members": team,
         "base.AuditEntry.actor": own_entry,
         "events.TeamInvite.invited_by": sent_team_invite,
@@ -184,5 +212,27 @@ def build_person(event, organiser) -> Person:
         "schedule.Release.published_by": release,
         "scheduling.SolverRun.created_by": run,
         "mail.OutboxMail.user": mail_for,
+        "registration.Order.buyer": order,
+        "registration.WaitingListEntry.user": entry,
     }
     return person
+
+
+def _registration(event, user, organiser):
+    """The person orders a ticket for themselves (answering a question), an organiser orders one
+    for them too (the organiser's mail names them), and they wait for a sold-out dinner."""
+    registration.save_registration_settings(event=event, by=organiser, values={"is_open": True})
+    standard = TicketType.objects.create(event=event, name="Standard", price=0)
+    dinner = TicketType.objects.create(event=event, name="Dinner", price=30, quota=0)
+    diet = event.registration_questions.create(label="Diet", kind="text")
+    order = registration.place_order(
+        event=event,
+        buyer=user,
+        items=[registration.OrderItem(standard, NAME, EMAIL, {diet: ANSWER}, attendee_company=COMPANY)],
+        email=EMAIL,
+    )
+    for_them = [(standard, NAME, EMAIL)]
+    registration.place_order(event=event, buyer=organiser, items=for_them, email=organiser.email)
+    entry = join_waiting_list(ticket_type=dinner, user=user)
+    ticket = order.tickets.get()
+    return order, ticket, Answer.objects.get(ticket=ticket), entry

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from podium.proposals.models import Proposal
 from podium.proposals.services import set_state_as_organiser, update_proposal
 from podium.schedule import services
@@ -88,3 +90,27 @@ def fill_day(event, by, count: int, *, day: int = 0, prefix: str = "Talk") -> li
             )
         )
     return made
+
+
+def running_program() -> dict:
+    """A public event that began two days ago and ends in two days, released: "Opening talk" (Ada,
+    Hall A, first day 10:00, so it has started) and "Closing talk" (Bob, Room 101, last day 10:00,
+    still to come)."""
+    today = timezone.localdate()
+    event = factories.EventFactory(
+        date_from=today - dt.timedelta(days=2), date_to=today + dt.timedelta(days=2)
+    )
+    scheduler = factories.team_member(event, name="Schedulers", can_schedule=True)
+    ada = factories.UserFactory(name="Ada Lovelace")
+    bob = factories.UserFactory(name="Bob Babbage")
+    opening = placed_talk(event, "Opening talk", "Hall A", at(event, 10), scheduler, speakers=[ada])
+    closing = placed_talk(event, "Closing talk", "Room 101", at(event, 10, day=4), scheduler, speakers=[bob])
+    return {
+        "event": event,
+        "scheduler": scheduler,
+        "ada": ada,
+        "bob": bob,
+        "opening": opening,
+        "closing": closing,
+        "release": release(event, scheduler, name="v1"),
+    }

@@ -1,4 +1,4 @@
-"""Export and erasure handle every PERSONAL field and every LINK of the registry."""
+"""Erasure handles every PERSONAL field and every LINK of the registry."""
 
 import json
 
@@ -7,16 +7,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from podium import privacy
 from podium.privacy.erase import WITHDRAWN_SPEAKER, erase_person
-from podium.privacy.export import export_person
-from tests.personal import EMAIL, NAME, build_person
+from tests.personal import EMAIL, NAME
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person(event, organiser_user, settings):
-    settings.PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = False
-    return build_person(event, organiser_user)
 
 
 def _text(value) -> str:
@@ -30,23 +23,6 @@ def test_the_scenario_fills_every_personal_field_and_link(person):
         "Give tests/personal.py a value for every PERSONAL field, so export and erase are tested on it."
     )
     assert sorted(person.links) == privacy.fields_marked(privacy.LINK)
-
-
-def test_the_export_shows_every_personal_value(person):
-    exported = _text(export_person(user=person.user))
-
-    missing = [label for label, (_, shown) in person.personal.items() if shown not in exported]
-
-    assert missing == []
-
-
-def test_the_export_shows_no_secret(person):
-    person.user.refresh_from_db()
-    exported = _text(export_person(user=person.user))
-
-    assert person.user.password not in exported
-    assert '"secret_hash"' not in exported
-    assert "co-invite-token-for-zyxwv" not in exported
 
 
 def _reloaded(instance):
@@ -172,3 +148,24 @@ def factories_release_without(person):
     talk = program.talk(event, "Unrelated")
     program.place(event, talk, "Hall A", program.at(event, 10), None)
     return program.release(event, None)
+
+
+def test_feedback_stays_anonymous_with_the_persons_values_replaced_in_its_comment(person):
+    feedback = person.links["attendance.Feedback.user"]
+
+    erase_person(user=person.user, by=None)
+
+    feedback.refresh_from_db()
+    assert (feedback.user_id, feedback.rating) == (None, 4)
+    assert feedback.comment.startswith("Signed, ")
+    assert NAME not in feedback.comment
+    assert EMAIL not in feedback.comment
+
+
+def test_shared_notes_leave_the_talk_page_when_their_author_is_erased(client, person):
+    url = f"/{person.event.slug}/talk/{person.proposal.code}/"
+    assert "Qwfpgj" in client.get(url).content.decode()
+
+    erase_person(user=person.user, by=None)
+
+    assert "Qwfpgj" not in client.get(url).content.decode()

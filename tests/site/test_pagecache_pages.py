@@ -43,7 +43,8 @@ def test_page_cache_second_anonymous_get_is_not_rendered(client, program, page):
 
     assert first.templates, "the first visit renders the page"
     assert second.templates == []
-    assert queries <= 2  # the event and its latest release
+    # The event and its latest release; a talk page also the notes shared under it (they are part of its key).
+    assert queries <= (3 if page == 2 else 2)
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
 

@@ -1,11 +1,26 @@
-"""Attendee use cases: starring sessions, and merging the stars a visitor kept in the browser."""
+"""Attendee use cases: starring sessions, merging the stars a visitor kept in the browser, agenda
+settings, notes and feedback on talks, and the secret address of one's calendar."""
+
+import secrets
 
 from django.db import transaction
+from django.utils import timezone
 
-from podium.attendance.models import AgendaPreference, Star
+from podium.attendance import rules
+from podium.attendance.models import (
+    MAX_FEEDBACK_COMMENT_LENGTH,
+    MAX_NOTE_LENGTH,
+    RATINGS,
+    AgendaPreference,
+    CalendarFeed,
+    Feedback,
+    Note,
+    Star,
+)
 from podium.attendance.queries import public_talks
-from podium.base.errors import ServiceError
+from podium.base.errors import NotAllowed, ServiceError
 from podium.events.models import Event
+from podium.proposals.models import Proposal
 
 MAX_MERGE = 500
 
@@ -67,3 +82,97 @@ def mark_agenda_seen(*, event: Event, user, version: int) -> AgendaPreference:
         preference.last_seen_version = version
         preference.save(update_fields=["last_seen_version", "updated"])
     return preference
+
+
+def _check_attendee(by) -> None:
+    if by is None or not by.is_authenticated or not by.is_active:
+        raise NotAllowed("Log in to do this.")
+
+
+@transaction.atomic
+def save_note(*, proposal: Proposal, by, text: str, shared: bool = False) -> Note | None:
+    """Write `by`'s note on a public talk (one per person and talk: saving again replaces it).
+
+    Empty text (or only blanks) deletes the note and returns None. `shared` shows the note under the
+    talk on its public page, with the author's name. Notes are Markdown, at most MAX_NOTE_LENGTH
+    characters. No side effects.
+    """
+    _check_attendee(by)
+    text = (text or "").replace("\r\n", "\n")
+    if not text.strip():
+        Note.objects.filter(user=by, proposal=proposal).delete()
+        return None
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ServiceError(
+            f"A note can be at most {MAX_NOTE_LENGTH:,} characters long (this one has {len(text):,}).",
+            field="text",
+        )
+    if not public_talks(proposal.event).filter(pk=proposal.pk).exists():
+        raise ServiceError("There is no public session with this code.")
+    note, created = Note.objects.select_for_update().get_or_create(
+        user=by, proposal=proposal, defaults={"event": proposal.event, "text": text, "shared": shared}
+    )
+    if not created and (note.text, note.shared) != (text, shared):
+        note.text, note.shared = text, shared
+        note.save(update_fields=["text", "shared", "updated"])
+    return note
+
+
+@transaction.atomic
+def delete_note(*, note: Note, by) -> None:
+    """Delete a note; only its author may. No side effects."""
+    rules.check_note_author(by, note)
+    Note.objects.filter(pk=note.pk).delete()
+
+
+def _rating(value) -> int:
+    try:
+        rating = int(value)
+    except (TypeError, ValueError):
+        rating = 0
+    if rating not in RATINGS:
+        raise ServiceError(f"Choose a rating from {min(RATINGS)} to {max(RATINGS)}.", field="rating")
+    return rating
+
+
+@transaction.atomic
+def save_feedback(*, proposal: Proposal, by, rating: int, comment: str = "") -> Feedback:
+    """Rate a talk from 1 to 5 with an optional comment; a second submission replaces the first.
+
+    Allowed once the talk has started on the latest release, never for talks that are not on it or were
+    cancelled, nor for the talk's own speakers (rules.feedback_refusal). The comment is plain text of at
+    most MAX_FEEDBACK_COMMENT_LENGTH characters. No side effects.
+    """
+    _check_attendee(by)
+    rules.check_can_give_feedback(by, proposal)
+    rating = _rating(rating)
+    comment = (comment or "").replace("\r\n", "\n").strip()
+    if len(comment) > MAX_FEEDBACK_COMMENT_LENGTH:
+        raise ServiceError(
+            f"A comment can be at most {MAX_FEEDBACK_COMMENT_LENGTH:,} characters long "
+            f"(this one has {len(comment):,}).",
+            field="comment",
+        )
+    feedback, _ = Feedback.objects.update_or_create(
+        user=by, proposal=proposal, defaults={"rating": rating, "comment": comment}
+    )
+    return feedback
+
+
+@transaction.atomic
+def renew_calendar_feed(*, event: Event, user) -> CalendarFeed:
+    """Give `user` a new secret address for the calendar of their starred sessions in `event`.
+
+    The address holds 256 random bits; an address made before stops working at once. No side effects.
+    """
+    _check_attendee(user)
+    if not event.is_public:
+        raise ServiceError("There is no public event with this slug.")
+    token = secrets.token_urlsafe(32)
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        event=event, user=user, defaults={"token": token}
+    )
+    if not created:
+        feed.token, feed.created = token, timezone.now()
+        feed.save(update_fields=["token", "created"])
+    return feed

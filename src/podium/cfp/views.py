@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from podium.attendance.queries import feedback_summary
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.base.permissions import login_required, public, token
@@ -172,6 +173,8 @@ def proposal(request, event, code):
             "can_withdraw": proposal.state
             in (ProposalState.SUBMITTED, ProposalState.ACCEPTED, ProposalState.CONFIRMED),
             "needs_confirmation": proposal.state == ProposalState.ACCEPTED,
+            # Attendees' feedback on the talk, without who gave it (organisers see the names).
+            "feedback": feedback_summary(proposal, with_authors=False),
         },
     )
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from podium.accounts.models import ApiToken, User
-from podium.attendance.models import AgendaPreference, Star
+from podium.attendance.models import AgendaPreference, CalendarFeed, Feedback, Note, Star
 from podium.base import audit
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
@@ -27,6 +27,7 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
+from podium.privacy import tickets
 from podium.privacy.export import mails_to
 from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
@@ -92,6 +93,7 @@ def _values(user, profiles, speakers, sessions, *, name: str, address: str) -> V
     for photo in photos:
         pairs += [(photo, ERASED_TEXT), (os.path.basename(photo), ERASED_TEXT)]
     pairs += [(key, ERASED_TEXT) for key in _import_keys(user).values_list("source_key", flat=True)]
+    pairs += [(ticket_name, name) for ticket_name in tickets.values(user)]
     return Values.of(pairs)
 
 
@@ -192,8 +194,11 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
     and each changed release gets a new fingerprint (its cached pages and exports are not served
     again). Talks keep their titles and texts. Reviews they wrote keep their scores and lose their
     comments. Mail addressed to them loses recipient, subject, body and attachments (unsent mail is
-    discarded); their stars, agenda preferences, API tokens (with the replayed answers), invitations
-    addressed to them, import keys and log-in records are deleted. Their values are replaced wherever
+    discarded); their stars, agenda preferences, notes, calendar addresses, API tokens (with the
+    replayed answers), invitations addressed to them, import keys and log-in records are deleted. Their
+    feedback on talks stays, anonymous (rating and comment, no link to them). Their ticket orders
+    stay without their address; tickets naming them show the erased name, lose company and answers
+    and get a new secret; they leave every waiting list (privacy/tickets.py). Their values are replaced wherever
     the system copied them (the COPY columns of the registry: other mail, audit entries, webhook
     deliveries, changelogs, solver reports).
 
@@ -225,8 +230,12 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
         counts["speaker profiles"] = len(profiles)
         counts["reviews"] = Review.objects.filter(reviewer=user).update(comment="")
         counts["mails"] = _scrub_mails(user, address=address)
+        counts.update(tickets.erase(user, name=name, address=address))
         counts["stars"] = Star.objects.filter(user=user).delete()[0]
         counts["agenda preferences"] = AgendaPreference.objects.filter(user=user).delete()[0]
+        counts["notes"] = Note.objects.filter(user=user).delete()[0]
+        counts["calendar feeds"] = CalendarFeed.objects.filter(user=user).delete()[0]
+        counts["feedback made anonymous"] = Feedback.objects.filter(user=user).update(user=None)
         counts["api tokens"] = _delete_tokens(user)
         counts["invitations"] = (
             TeamInvite.objects.filter(email__iexact=old_address).delete()[0]

@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from podium.accounts.models import ApiToken, User
-from podium.attendance.models import AgendaPreference, Star
+from podium.attendance.models import AgendaPreference, CalendarFeed, Feedback, Note, Star
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
 from podium.events.models import TeamInvite
 from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
+from podium.privacy import tickets
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSpeaker
@@ -150,6 +151,46 @@ def _agenda_preferences(user: User) -> list[dict]:
             "updated": _when(preference.updated),
         }
         for preference in preferences.order_by("event__slug")
+    ]
+
+
+def _notes(user: User) -> list[dict]:
+    notes = Note.objects.filter(user=user).select_related("event", "proposal")
+    return [
+        {
+            "event": note.event.slug,
+            "proposal": note.proposal.code,
+            "title": note.proposal.title,
+            "text": note.text,
+            "shared": note.shared,
+            "created": _when(note.created),
+            "updated": _when(note.updated),
+        }
+        for note in notes.order_by("event__slug", "created", "pk")
+    ]
+
+
+def _feedback(user: User) -> list[dict]:
+    given = Feedback.objects.filter(user=user).select_related("proposal__event")
+    return [
+        {
+            "event": feedback.proposal.event.slug,
+            "proposal": feedback.proposal.code,
+            "title": feedback.proposal.title,
+            "rating": feedback.rating,
+            "comment": feedback.comment,
+            "created": _when(feedback.created),
+            "updated": _when(feedback.updated),
+        }
+        for feedback in given.order_by("created", "pk")
+    ]
+
+
+def _calendar_feeds(user: User) -> list[dict]:
+    """That the person has a secret calendar address, never the address itself (a credential)."""
+    feeds = CalendarFeed.objects.filter(user=user).select_related("event")
+    return [
+        {"event": feed.event.slug, "created": _when(feed.created)} for feed in feeds.order_by("event__slug")
     ]
 
 
@@ -350,10 +391,12 @@ def export_person(*, user: User) -> dict:
     """Everything held about `user`, as plain JSON-ready data (reads only, writes nothing).
 
     Sections: account, speaker profiles with availability, the profile as each release published it,
-    proposals with their role, reviews they wrote, stars, agenda preferences, mails addressed to them,
+    proposals with their role, reviews they wrote, stars, agenda preferences, notes and feedback on
+    talks, calendar addresses (that they exist, never the address), mails addressed to them,
     audit entries by or about them, API tokens (metadata, never secrets), team memberships,
-    invitations, import keys, log-in records, releases and solver runs they started. Replayed API
-    answers (idempotency records) are not personal content and are not listed.
+    invitations, import keys, log-in records, ticket orders, tickets and waiting-list places, releases
+    and solver runs they started. Replayed API answers (idempotency records) are not personal content
+    and are not listed.
     """
     return {
         "format": FORMAT,
@@ -366,6 +409,9 @@ def export_person(*, user: User) -> dict:
         "reviews": _reviews(user),
         "stars": _stars(user),
         "agenda_preferences": _agenda_preferences(user),
+        "notes": _notes(user),
+        "feedback": _feedback(user),
+        "calendar_feeds": _calendar_feeds(user),
         "mails": _mails(user),
         "audit": _audit(user),
         "api_tokens": _api_tokens(user),
@@ -373,5 +419,6 @@ def export_person(*, user: User) -> dict:
         "invites": _invites(user),
         "import_keys": _import_keys(user),
         "log_ins": _log_ins(user),
+        **tickets.export(user),
         **_activity(user),
     }

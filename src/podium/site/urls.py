@@ -1,6 +1,6 @@
 from django.urls import path
 
-from podium.site.views import agenda, exports, home, live, program, rooms, schedule, stars
+from podium.site.views import agenda, exports, feedback, home, live, notes, program, rooms, schedule, stars
 
 app_name = "site"
 urlpatterns = [
@@ -19,6 +19,12 @@ urlpatterns = [
     path("<slug:event>/rooms/<uuid:room>/now", rooms.room_now, name="room_now"),
     path("<slug:event>/stars/", stars.my_stars, name="my_stars"),
     path("<slug:event>/agenda/", agenda.agenda, name="agenda"),
+    path("<slug:event>/agenda/calendar-link/", agenda.calendar_link, name="calendar_link"),
+    path("<slug:event>/agenda/<str:token>.ics", exports.agenda_ics, name="agenda_ics"),
+    path("<slug:event>/talk/<str:code>/note/", notes.note, name="note"),
+    path("<slug:event>/talk/<str:code>/feedback/", feedback.feedback, name="feedback"),
+    path("<slug:event>/notes/", notes.notes, name="notes"),
+    path("<slug:event>/notes.md", notes.notes_markdown, name="notes_markdown"),
     path("<slug:event>/stars/merge/", stars.stars_merge, name="stars_merge"),
     path("<slug:event>/schedule/export/schedule.xml", exports.schedule_xml, name="export_xml"),
     path("<slug:event>/schedule/export/schedule.json", exports.schedule_json, name="export_json"),

@@ -4,7 +4,7 @@ release last seen, and the switch for change mails."""
 import pytest
 from django.urls import reverse
 
-from podium.attendance.models import AgendaPreference
+from podium.attendance.models import AgendaPreference, CalendarFeed
 from podium.attendance.services import set_star
 from tests import factories
 from tests.program import at, cancel, fill_day, place, release
@@ -106,3 +106,91 @@ def test_agenda_query_count_does_not_grow_with_starred_sessions(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert len(response.context["sessions"]) == 30
+
+
+# --- By day, and the calendar's address ------------------------------------------------------------
+
+
+def test_agenda_groups_the_sessions_by_day_with_weekday_and_date(client, program, fan):
+    event = program["event"]
+
+    response = client.get(agenda_url(event))
+
+    days = [(day["day"], [s.title for s in day["sessions"]]) for day in response.context["days"]]
+    assert days == [(event.date_from, ["Alpha talk"]), (event.days[1], ["Gamma talk"])]
+    html = response.content.decode()
+    first, second = event.date_from, event.days[1]
+    assert f'<h2 id="day-{first.isoformat()}">{first:%A} {first.day} {first:%B}</h2>' in html
+    assert f'<h2 id="day-{second.isoformat()}">{second:%A} {second.day} {second:%B}</h2>' in html
+    assert html.index("Alpha talk") < html.index(f"{second:%A} {second.day}") < html.index("Gamma talk")
+    assert "10:00</time>–<time" in html  # time and room on each card
+    assert "Hall A" in html
+
+
+def test_agenda_counts_an_after_midnight_session_for_the_day_before(client, program, fan):
+    event, scheduler = program["event"], program["scheduler"]
+    night = factories.ProposalFactory(event=event, title="Night owl", state="confirmed")
+    place(event, night, "Room 101", at(event, 1, day=1), scheduler)  # 01:00 on day two: still day one
+    release(event, scheduler)
+    set_star(event=event, user=fan, code=night.code, starred=True)
+
+    days = client.get(agenda_url(event)).context["days"]
+
+    assert [(day["day"], [s.title for s in day["sessions"]]) for day in days] == [
+        (event.date_from, ["Alpha talk", "Night owl"]),
+        (event.days[1], ["Gamma talk"]),
+    ]
+
+
+def test_agenda_offers_to_make_a_calendar_link_and_then_shows_it(client, program, fan):
+    event = program["event"]
+    html = client.get(agenda_url(event)).content.decode()
+    assert "Make a calendar link</button>" in html
+    assert 'id="feed-url"' not in html
+
+    response = client.post(reverse("site:calendar_link", kwargs={"event": event.slug}))
+
+    assert response.status_code == 302
+    assert response["Location"] == agenda_url(event) + "#calendar"
+    feed = CalendarFeed.objects.get(event=event, user=fan)
+    html = client.get(agenda_url(event)).content.decode()
+    expected = f"http://testserver/{event.slug}/agenda/{feed.key}.ics"
+    assert f'value="{expected}"' in html
+    assert 'data-copy="feed-url"' in html
+    assert "/static/podium/agenda.js" in html
+    assert "Make a new link</button>" in html
+
+
+def test_making_a_new_calendar_link_replaces_the_old_one(client, program, fan):
+    event = program["event"]
+    url = reverse("site:calendar_link", kwargs={"event": event.slug})
+    client.post(url)
+    old = CalendarFeed.objects.get().key
+
+    client.post(url)
+
+    new = CalendarFeed.objects.get().key
+    assert new != old
+    html = client.get(agenda_url(event)).content.decode()
+    assert new in html
+    assert old not in html
+
+
+def test_the_calendar_link_is_made_by_post_only_and_for_oneself(client, program, fan):
+    event = program["event"]
+    url = reverse("site:calendar_link", kwargs={"event": event.slug})
+
+    assert client.get(url).status_code == 405
+    client.logout()
+    assert client.post(url).status_code == 302
+    assert CalendarFeed.objects.count() == 0
+
+
+def test_another_attendees_calendar_link_is_not_shown(client, program, fan):
+    from podium.attendance.services import renew_calendar_feed
+
+    theirs = renew_calendar_feed(event=program["event"], user=factories.UserFactory())
+
+    html = client.get(agenda_url(program["event"])).content.decode()
+
+    assert theirs.token not in html

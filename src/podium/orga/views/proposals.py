@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from podium.attendance import rules as attendance_rules
+from podium.attendance.queries import feedback_summary
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -127,6 +129,9 @@ def _detail_context(request, proposal) -> dict:
         if manage
         else [],
         "language": event.language_map.get(proposal.language, proposal.language),
+        "feedback": feedback_summary(proposal, with_authors=True)
+        if attendance_rules.can_read_feedback_authors(user, event)
+        else None,
     }
 
 

@@ -1,13 +1,17 @@
-"""An attendee's agenda: their starred sessions from the latest release, what changed in them since
-the release they last looked at, and the switch for change notices by mail."""
+"""An attendee's agenda: their starred sessions from the latest release by day, what changed in them
+since the release they last looked at, the switch for change notices by mail, and the secret address
+of their calendar."""
+
+import itertools
 
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from podium.attendance import services
-from podium.attendance.models import AgendaPreference
+from podium.attendance.models import AgendaPreference, CalendarFeed
 from podium.attendance.queries import starred_codes
 from podium.base.permissions import login_required
 from podium.notices.services import ATTENDEE_KINDS
@@ -67,7 +71,44 @@ def agenda(request, event):
             "event": event,
             "release": release,
             "sessions": sessions,
+            "days": _by_day(sessions),
             "changes": _changes_since(event, seen, release, starred),
             "notify": bool(preference and preference.notify_changes),
+            "feed_url": _feed_url(request, event),
         },
     )
+
+
+def _by_day(sessions) -> list[dict]:
+    """The sessions grouped by conference day (sessions after midnight count for the day before), in
+    order. Each day is a dict so that what else an attendee has that day (booked tutorial seats, from
+    registration) can join its sessions."""
+    return [
+        {"day": day, "sessions": list(group)}
+        for day, group in itertools.groupby(sessions, key=lambda s: s.day)
+    ]
+
+
+def _feed_url(request, event) -> str:
+    """The absolute address of the visitor's calendar feed, or "" when they have not made one."""
+    feed = CalendarFeed.objects.filter(event=event, user=request.user).first()
+    if feed is None:
+        return ""
+    path = reverse("site:agenda_ics", kwargs={"event": event.slug, "token": feed.key})
+    return request.build_absolute_uri(path)
+
+
+@login_required
+@require_POST
+def calendar_link(request, event):
+    """POST: make a new secret address for the visitor's calendar; the old one stops working."""
+    event = public_event(event)
+    had_one = CalendarFeed.objects.filter(event=event, user=request.user).exists()
+    services.renew_calendar_feed(event=event, user=request.user)
+    messages.success(
+        request,
+        "Here is a new address for your calendar; the old one no longer works."
+        if had_one
+        else "Here is the address of your calendar: add it to your calendar app as a subscription.",
+    )
+    return redirect(reverse("site:agenda", kwargs={"event": event.slug}) + "#calendar")

@@ -2,16 +2,18 @@
 
 Every answer carries an ETag and Last-Modified (the release's publication time) and answers 304 to a
 matching If-None-Match or If-Modified-Since, so schedule apps can refresh cheaply. Exports are
-open to other sites (CORS `*`) except the personal starred feed, and gzip-compressed on request.
+open to other sites (CORS `*`) except the personal feeds (the starred feed of the logged-in visitor, and
+an attendee's calendar at its secret address), and gzip-compressed on request.
 """
 
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
 
-from podium.attendance.queries import starred_codes
-from podium.base.permissions import login_required, public
+from podium.attendance.queries import calendar_feed, starred_codes
+from podium.base.permissions import login_required, public, token
 from podium.interop import exporters
 from podium.schedule import changelog
 from podium.schedule.models import Release, SlotKind
@@ -106,4 +108,21 @@ def talk_ics(request, event, code):
 def starred_ics(request, event):
     release = released(event)
     codes = starred_codes(release.event, request.user)
+    return export_response(request, release, "ical", personal=True, codes=frozenset(codes))
+
+
+@token
+@require_safe
+@gzip_page
+def agenda_ics(request, event, token):
+    """An attendee's starred sessions at the secret address of their calendar (no log-in: the address is
+    the key; a replaced or unknown one is 404). Private, and never kept long by calendar apps."""
+    event = public_event(event)
+    feed = calendar_feed(event, token)
+    if feed is None:
+        raise Http404("There is no calendar at this address.")
+    release = latest_release(event)
+    if release is None:
+        raise Http404("The schedule is not public yet.")
+    codes = starred_codes(event, feed.user)
     return export_response(request, release, "ical", personal=True, codes=frozenset(codes))

@@ -12,12 +12,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.encoding import filepath_to_uri
 
-from podium.attendance.queries import public_talks
+from podium.attendance import rules as attendance_rules
+from podium.attendance.models import Feedback, Note
+from podium.attendance.queries import public_talks, shared_notes
 from podium.base.permissions import public
 from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
 from podium.schedule.models import ReleasedSession, SlotKind
 from podium.schedule.queries import latest_release
+from podium.site.forms import FeedbackForm, NoteForm
 from podium.site.pagecache import cached_page
 from podium.site.views.common import mark_starred, public_event, visitor_stars
 
@@ -89,16 +92,49 @@ def talk(request, event, code):
     event = public_event(event)
     code = code.upper()
     release = latest_release(event)
+    notes = shared_notes(event, code)
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: _render_talk(request, event, release, code),
+        render=lambda: render_talk(request, event, release, code, notes=notes),
+        # Shared notes change between releases: the cached page is the one with these notes.
+        variant="|".join(f"{note.pk}:{note.updated.isoformat()}:{note.user.name}" for note in notes),
         cacheable=not request.GET,
     )
 
 
-def _render_talk(request, event, release, code: str):
+def _attendee_context(request, event, release, session, *, note_form=None, feedback_form=None) -> dict:
+    """What a logged-in visitor sees under a talk: their note, and the feedback form once it is open
+    (or why it is not). Forms passed in are shown as they are (with the visitor's input and errors)."""
+    proposal = session if release is None else event.proposals.filter(code=session.code).first()
+    if proposal is None:  # a released session without a talk behind it any more
+        return {}
+    note = Note.objects.filter(user=request.user, proposal=proposal).first()
+    if note_form is None:
+        note_form = NoteForm(initial={"text": note.text, "shared": note.shared} if note else None)
+    context = {"attendee": True, "note": note, "note_form": note_form}
+    if release is None:
+        return context
+    refusal = attendance_rules.feedback_refusal(request.user, proposal)
+    feedback = Feedback.objects.filter(user=request.user, proposal=proposal).first()
+    if refusal is None and feedback_form is None:
+        initial = {"rating": feedback.rating, "comment": feedback.comment} if feedback else None
+        feedback_form = FeedbackForm(initial=initial)
+    context.update(
+        {
+            "feedback": feedback,
+            "feedback_form": feedback_form if refusal is None else None,
+            "feedback_refusal": refusal,
+            "own_talk": refusal == attendance_rules.OWN_TALK,
+        }
+    )
+    return context
+
+
+def render_talk(request, event, release, code: str, *, notes=None, note_form=None, feedback_form=None):
+    """The talk page (410 for a session that was cancelled); `notes` are the notes shared under it,
+    `note_form` and `feedback_form` a logged-in visitor's forms as they sent them."""
     if release is not None:
         session = _released_talks(release).filter(code=code).first()
     else:
@@ -115,16 +151,20 @@ def _render_talk(request, event, release, code: str):
         )
     starred = visitor_stars(request, event)
     mark_starred([session], starred)
-    return render(
-        request,
-        "site/talk.html",
-        {
-            "event": event,
-            "release": release,
-            "session": session,
-            "language": event.language_map.get(session.language, session.language),
-        },
-    )
+    context = {
+        "event": event,
+        "release": release,
+        "session": session,
+        "language": event.language_map.get(session.language, session.language),
+        "shared_notes": shared_notes(event, code) if notes is None else notes,
+    }
+    if request.user.is_authenticated:
+        context.update(
+            _attendee_context(
+                request, event, release, session, note_form=note_form, feedback_form=feedback_form
+            )
+        )
+    return render(request, "site/talk.html", context)
 
 
 @public
