@@ -114,3 +114,15 @@ def running_program() -> dict:
         "closing": closing,
         "release": release(event, scheduler, name="v1"),
     }
+
+
+def small_program(event, scheduler):
+    """Six confirmed talks for the engine, two sharing a speaker, one pinned in place, one plenary
+    keynote; returns (the talks to place, the pinned one)."""
+    shared = factories.UserFactory(name="Busy Speaker")
+    talks = [talk(event, f"Talk {n}") for n in range(3)]
+    talks += [talk(event, f"Shared {n}", speakers=[shared]) for n in range(2)]
+    talks.append(talk(event, "Opening", session_type=event.session_types.get(name="Keynote")))
+    pinned = placed_talk(event, "Pinned", "Room 101", at(event, 11), scheduler)
+    Slot.objects.filter(proposal=pinned).update(pinned=True)
+    return talks, pinned

@@ -15,7 +15,7 @@ from podium.scheduling import solving
 from podium.scheduling.solver import Solution, load_instance
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
-from tests.program import at, lunch, placed_talk, room, talk
+from tests.program import at, lunch, placed_talk, room, small_program, talk
 from tests.scheduling.solver.checker import violations
 
 pytestmark = pytest.mark.django_db
@@ -193,19 +193,8 @@ def test_build_instance_leaves_off_grid_sessions_in_place_as_obstacles(event, sc
     load_instance(instance)
 
 
-def _program(event, scheduler):
-    """Six confirmed talks, two sharing a speaker, one pinned in place, one plenary keynote."""
-    shared = factories.UserFactory(name="Busy Speaker")
-    talks = [talk(event, f"Talk {n}") for n in range(3)]
-    talks += [talk(event, f"Shared {n}", speakers=[shared]) for n in range(2)]
-    talks.append(talk(event, "Opening", session_type=event.session_types.get(name="Keynote")))
-    pinned = placed_talk(event, "Pinned", "Room 101", at(event, 11), scheduler)
-    Slot.objects.filter(proposal=pinned).update(pinned=True)
-    return talks, pinned
-
-
 def test_apply_solution_places_every_session_without_conflicts(event, scheduler):
-    talks, pinned = _program(event, scheduler)
+    talks, pinned = small_program(event, scheduler)
     pinned_place = _places(event)
 
     instance, solution, preview = solving.plan(event=event, time_limit=TIME_LIMIT, mode="fill")
@@ -223,7 +212,7 @@ def test_apply_solution_places_every_session_without_conflicts(event, scheduler)
 
 
 def test_apply_solution_second_fill_run_changes_nothing(event, scheduler):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     solving.apply_solution(event=event, solution=solving.plan(event=event, time_limit=TIME_LIMIT)[1], by=None)
     before = _places(event)
 
@@ -235,7 +224,7 @@ def test_apply_solution_second_fill_run_changes_nothing(event, scheduler):
 
 
 def test_apply_solution_replan_of_a_valid_plan_changes_nothing(event, scheduler):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     solving.apply_solution(event=event, solution=solving.plan(event=event, time_limit=TIME_LIMIT)[1], by=None)
     before = _places(event)
 
@@ -308,7 +297,7 @@ def _build_queries(event) -> int:
     return len(queries)
 
 
-def test_build_instance_queries_do_not_grow_with_the_program(event, scheduler):
+def test_build_instance_queries_do_not_grow_with_thesmall_program(event, scheduler):
     placed_talk(event, "Placed", "Hall A", at(event, 10), scheduler)
     talk(event, "Loose")
     few = _build_queries(event)

@@ -12,7 +12,7 @@ from podium.schedule.models import Slot
 from podium.scheduling import solving
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
-from tests.program import at, placed_talk, talk
+from tests.program import at, placed_talk, small_program, talk
 from tests.scheduling.engine_spy import engine_weights
 
 pytestmark = pytest.mark.django_db
@@ -35,19 +35,8 @@ def _run(*args) -> str:
     return out.getvalue()
 
 
-def _program(event, scheduler):
-    """Six confirmed talks, two sharing a speaker, one pinned in place, one plenary keynote."""
-    shared = factories.UserFactory(name="Busy Speaker")
-    talks = [talk(event, f"Talk {n}") for n in range(3)]
-    talks += [talk(event, f"Shared {n}", speakers=[shared]) for n in range(2)]
-    talks.append(talk(event, "Opening", session_type=event.session_types.get(name="Keynote")))
-    pinned = placed_talk(event, "Pinned", "Room 101", at(event, 11), scheduler)
-    Slot.objects.filter(proposal=pinned).update(pinned=True)
-    return talks, pinned
-
-
 def test_schedule_solve_command_applies_and_reports_counts(event, scheduler):
-    _program(event, scheduler)
+    small_program(event, scheduler)
 
     output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT))
 
@@ -57,7 +46,7 @@ def test_schedule_solve_command_applies_and_reports_counts(event, scheduler):
 
 
 def test_schedule_solve_command_dry_run_writes_nothing(event, scheduler):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     before = _places(event)
 
     output = _run("solve", event.slug, "--time-limit", str(TIME_LIMIT), "--dry-run", "--mode", "replan")
@@ -115,7 +104,7 @@ def test_schedule_solve_command_errors_are_clear(event):
 
 
 def test_schedule_solve_command_passes_the_weights_given_to_the_engine(event, scheduler, monkeypatch):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     received = engine_weights(monkeypatch, solving)
 
     weights = ["--weight", "overflow=35", "--weight", "preference=0.5"]
@@ -129,7 +118,7 @@ def test_schedule_solve_command_passes_the_weights_given_to_the_engine(event, sc
 
 
 def test_schedule_solve_command_starts_from_the_events_weights(event, scheduler, monkeypatch):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     Event.objects.filter(pk=event.pk).update(solver_weights={**DEFAULT_WEIGHTS, "changes": 7, "overflow": 3})
     received = engine_weights(monkeypatch, solving)
 
@@ -149,7 +138,7 @@ def test_schedule_solve_command_starts_from_the_events_weights(event, scheduler,
     ],
 )
 def test_schedule_solve_command_refuses_a_bad_weight(event, scheduler, monkeypatch, weight, message):
-    _program(event, scheduler)
+    small_program(event, scheduler)
     received = engine_weights(monkeypatch, solving)
     before = _places(event)
 
