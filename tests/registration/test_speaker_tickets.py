@@ -144,3 +144,37 @@ def test_granting_by_hand_needs_an_organiser(event, speaker_type):
     with pytest.raises(NotAllowed):
         grant_speaker_ticket(event=event, user=speaker, by=speaker)
     assert grant_speaker_ticket(event=event, user=speaker, by=None).origin == OrderOrigin.SPEAKER
+
+
+def test_reconcile_gives_tickets_the_signal_never_saw_and_takes_back_the_rest(event, speaker_type):
+    from podium.registration.speaker_tickets import missing_speaker_tickets, reconcile_speaker_tickets
+
+    # Confirmed without a state change through the services (as an import does): no signal, no ticket.
+    speaker = factories.UserFactory(name="Zoë « Quote » O'Neil")
+    factories.ProposalFactory(event=event, speakers=[speaker], state="confirmed")
+    # A speaker ticket given earlier for a proposal that is no longer confirmed.
+    former = factories.UserFactory()
+    factories.ProposalFactory(event=event, speakers=[former], state="withdrawn")
+    grant_speaker_ticket(event=event, user=former)
+
+    assert missing_speaker_tickets(event) == [speaker]
+    assert reconcile_speaker_tickets(event=event) == (1, 1)
+    assert (_given(speaker), _given(former)) == ([OrderState.PAID], [OrderState.CANCELLED])
+    assert reconcile_speaker_tickets(event=event) == (0, 0)  # nothing left to repair
+    shop.assert_seats_add_up(event)
+
+
+def test_podium_cleanup_repairs_speaker_tickets(event, speaker_type):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    speaker = factories.UserFactory()
+    factories.ProposalFactory(event=event, speakers=[speaker], state="confirmed")
+
+    out = StringIO()
+    call_command("cleanup", "--dry-run", stdout=out)
+    assert _given(speaker) == []
+    assert "1 speaker ticket(s) given" in out.getvalue()
+    call_command("cleanup", stdout=StringIO())
+    assert _given(speaker) == [OrderState.PAID]

@@ -15,3 +15,4 @@ class RegistrationConfig(AppConfig):
         )
         register(sweeps.expired_orders)
         register(sweeps.expired_offers)
+        register(sweeps.speaker_tickets)

@@ -86,3 +86,40 @@ def on_proposal_state_changed(sender, *, proposal: Proposal, old: str, new: str,
             grant_speaker_ticket(event=event, user=user)
         elif not event.proposals.filter(speakers=user, state=ProposalState.CONFIRMED).exists():
             revoke_speaker_tickets(event=event, user=user)
+
+
+def _speaking(event):
+    from podium.accounts.models import User
+
+    return User.objects.filter(proposals__event=event, proposals__state=ProposalState.CONFIRMED).distinct()
+
+
+def missing_speaker_tickets(event) -> list:
+    """Speakers of confirmed proposals who hold no speakers' ticket, when the event has a speaker type."""
+    if speaker_ticket_type(event) is None:
+        return []
+    return [user for user in _speaking(event).order_by("pk") if not speaker_tickets_of(user, event).exists()]
+
+
+def reconcile_speaker_tickets(*, event, by=None) -> tuple[int, int]:
+    """Bring the event's complimentary speaker tickets in line with its confirmed proposals: give one to
+    every speaker of a confirmed proposal who holds no speakers' ticket (confirmed by an import, a
+    co-speaker who joined later, a grant that failed after its state change committed), and cancel
+    those of people who no longer speak. Returns (given, cancelled). `by` as for the grants.
+
+    Side effects: as `grant_speaker_ticket` and `revoke_speaker_tickets`.
+    """
+    from podium.accounts.models import User
+
+    if speaker_ticket_type(event) is None:
+        return 0, 0
+    speaking = _speaking(event)
+    given = sum(
+        grant_speaker_ticket(event=event, user=user, by=by) is not None
+        for user in missing_speaker_tickets(event)
+    )
+    holding = User.objects.filter(
+        orders__event=event, orders__origin=OrderOrigin.SPEAKER, orders__state__in=HOLDING
+    ).exclude(pk__in=speaking.values("pk"))
+    cancelled = sum(len(revoke_speaker_tickets(event=event, user=user, by=by)) for user in holding.distinct())
+    return given, cancelled

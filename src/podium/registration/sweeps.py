@@ -31,3 +31,21 @@ def expired_offers(*, now: dt.datetime, dry_run: bool) -> list[Removal]:
     else:
         count = expire_offers(now=now)
     return _said(count, "waiting-list offer(s)", "not taken up in time")
+
+
+def speaker_tickets(*, now: dt.datetime, dry_run: bool) -> list[Removal]:
+    """Complimentary speaker tickets repaired against confirmed proposals (see
+    speaker_tickets.reconcile_speaker_tickets), for events whose dates have not passed."""
+    from podium.events.models import Event
+    from podium.registration.speaker_tickets import missing_speaker_tickets, reconcile_speaker_tickets
+
+    given = cancelled = 0
+    for event in Event.objects.filter(date_to__gte=now.date(), ticket_types__isnull=False).distinct():
+        if dry_run:
+            given += len(missing_speaker_tickets(event))
+            continue
+        done = reconcile_speaker_tickets(event=event)
+        given, cancelled = given + done[0], cancelled + done[1]
+    return _said(given, "speaker ticket(s) given", "confirmed speaker without one") + _said(
+        cancelled, "speaker ticket(s) cancelled", "no confirmed proposal left"
+    )
