@@ -60,7 +60,9 @@ def pytest_sessionfinish(session):
     """The promise above, checked: a second build means the demo's tests were split up."""
     if DEMO.builds > 1:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        print(f"\nThe demo was built {DEMO.builds} times in one process; its tests must run one after another.")
+        print(
+            f"\nThe demo was built {DEMO.builds} times in one process; its tests must run one after another."
+        )
 
 
 @pytest.hookimpl(trylast=True)
