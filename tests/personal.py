@@ -16,6 +16,8 @@ from podium.attendance.services import renew_calendar_feed, save_note, set_chang
 from podium.base import audit
 from podium.base.models import AuditEntry
 from podium.base.uploads import clean_image
+from podium.checkin.models import CheckIn, Scan
+from podium.checkin.services import check_in
 from podium.events.models import Team, TeamInvite
 from podium.events.services import accept_team_invite, invite_team_member
 from podium.interop.models import ImportedKey
@@ -24,6 +26,7 @@ from podium.proposals import services as proposals
 from podium.proposals.models import CoSpeakerInvite
 from podium.registration import services as registration
 from podium.registration.models import Answer, TicketType
+from podium.registration.tickets import token_for
 from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import save_review
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker
@@ -133,6 +136,8 @@ def build_person(event, organiser) -> Person:
 
     # Attendee: their own order (with an answer), a ticket an organiser bought for them, a waiting list.
     order, ticket, answer, entry = _registration(event, user, organiser)
+    # At the door: their ticket is checked in, and they worked a desk (recorded under their account).
+    check_in, scan = _at_the_door(event, ticket, user)
 
     # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
     imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
@@ -214,8 +219,18 @@ def build_person(event, organiser) -> Person:
         "mail.OutboxMail.user": mail_for,
         "registration.Order.buyer": order,
         "registration.WaitingListEntry.user": entry,
+        "checkin.CheckIn.by": check_in,
+        "checkin.Scan.by": scan,
     }
     return person
+
+
+def _at_the_door(event, ticket, user):
+    """The ticket is scanned at a desk; the scan is recorded as the person's (they worked the desk)."""
+    check_in(event=event, code=token_for(ticket), desk="Desk 1", by=None)
+    CheckIn.objects.filter(ticket=ticket).update(by=user)
+    Scan.objects.filter(ticket=ticket).update(by=user)
+    return CheckIn.objects.get(ticket=ticket), Scan.objects.get(ticket=ticket)
 
 
 def _registration(event, user, organiser):

@@ -26,6 +26,7 @@ from podium.events.rules import FLAGS
 from podium.reviews.models import Review
 from podium.webhooks.models import WebhookEndpoint
 from tests import factories
+from tests.registration import shop
 from tests.test_isolation import _kwargs_for, _named_patterns, _publish_program, _solver_run
 
 SOURCE = Path(podium.__file__).resolve().parent
@@ -148,6 +149,22 @@ def test_no_template_file_holds_inline_code():
 # --- Every page, as each kind of visitor -------------------------------------------------------------
 
 
+def _registration(event, *, buyer) -> dict:
+    """Open registration with a ticket type, a question, a voucher and the buyer's paid order."""
+    shop.open_registration(event)
+    ticket_type = shop.ticket_type(event, "Standard", price="0.00", quota=50)
+    question = shop.question(event, "Diet")
+    voucher = shop.voucher(event, "FRIENDS")
+    order = shop.buy(event, buyer, ticket_type)
+    return {
+        "ticket_type": ticket_type,
+        "question": question,
+        "voucher": voucher,
+        "order": order,
+        "ticket": order.tickets.get(),
+    }
+
+
 @pytest.fixture
 def conference(db, settings):
     """An event with a released program, a break, reviews, stars, a webhook, a finished solver run,
@@ -168,6 +185,7 @@ def conference(db, settings):
     team = event.organiser.teams.filter(members=organiser).first()
     return {
         "objects": {
+            **_registration(event, buyer=speaker),
             "solver_run": run,
             "event": event,
             "proposal": talk,
@@ -204,8 +222,11 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
 @pytest.mark.parametrize(
     ("role", "must_reach"),
     [
-        ("anonymous", ["site:schedule", "site:talk", "site:room_now", "cfp:cfp", "api:openapi-view"]),
-        ("speaker", ["site:schedule", "cfp:proposal", "cfp:my_proposals", "accounts:home"]),
+        (
+            "anonymous",
+            ["site:schedule", "site:talk", "site:room_now", "cfp:cfp", "api:openapi-view", "site:tickets"],
+        ),
+        ("speaker", ["site:schedule", "cfp:proposal", "cfp:my_proposals", "accounts:home", "site:my_order"]),
         (
             "organiser",
             [
@@ -214,6 +235,9 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
                 "orga:schedule_release",
                 "orga:proposals",
                 "orga:schedule_solver_run",
+                "orga:order",
+                "orga:attendees",
+                "orga:ticket_type_edit",
             ],
         ),
     ],

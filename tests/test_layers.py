@@ -17,7 +17,7 @@ LAYERS = [
     {"webhooks"},
     {"proposals"},
     {"reviews", "schedule", "registration"},
-    {"attendance"},
+    {"attendance", "checkin"},  # what attendees do, and their check-in at the doors
     {"interop", "scheduling"},
     {"notices", "privacy", "demo"},  # they span several domains
     {"api", "orga", "cfp", "site"},  # audiences: views, forms, templates

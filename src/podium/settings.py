@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "podium.schedule",
     "podium.scheduling",
     "podium.attendance",
+    "podium.checkin",
     "podium.mail",
     "podium.notices",
     "podium.interop",

@@ -123,6 +123,9 @@ def _pages_of(event, proposal, published):
             f"/orga/event/{e}/webhooks/",
             f"/orga/event/{e}/webhooks/new/",
             f"/orga/organiser/{event.organiser.slug}/tokens/",
+            f"/orga/event/{e}/checkin/",
+            f"/orga/event/{e}/checkin/?q=Ada",
+            f"/orga/event/{e}/checkin/figures/",
         ],
     }
 
@@ -142,6 +145,7 @@ def test_main_pages_have_landmarks_and_named_controls(page, event, settings):
         can_edit_event=True,
         can_send_mail=True,
         can_schedule=True,
+        can_check_in=True,
     )
     proposal = factories.ProposalFactory(event=event, speakers=[speaker])
     Review.objects.create(proposal=proposal, reviewer=admin, score=2)

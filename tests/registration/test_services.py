@@ -577,3 +577,23 @@ def test_save_registration_settings(event, organiser):
         services.save_registration_settings(
             event=event, by=factories.UserFactory(), values={"is_open": False}
         )
+
+
+def test_order_actions_refuse_a_stale_version(event, standard, buyer, organiser):
+    order = shop.buy(event, buyer, standard)
+    shown = order.version
+    services.change_attendee(
+        ticket=order.tickets.get(), name="Someone Else", email="else@example.org", by=buyer
+    )
+
+    with pytest.raises(StaleEdit):
+        services.mark_paid(order=order, by=organiser, version=shown)
+    with pytest.raises(StaleEdit):
+        services.cancel_order(order=order, by=organiser, version=shown)
+    paid = services.mark_paid(order=order, by=organiser, version=shown + 1)
+    with pytest.raises(StaleEdit):
+        services.refund_order(order=paid, by=organiser, version=shown + 1)
+    refunded = services.refund_order(order=paid, by=organiser, version=paid.version)
+
+    assert (paid.version, refunded.state) == (shown + 2, OrderState.REFUNDED)
+    shop.assert_seats_add_up(event)

@@ -56,13 +56,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 class TokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Read and write"
+    # Check-in devices: read the attendee list of their events and check tickets in, nothing else.
+    CHECKIN = "checkin", "Check-in device (attendee list and check-ins only)"
 
 
 class ApiToken(models.Model):
     """A secret that lets a program act as its user in the REST API, within some events of one organiser.
 
     Only the SHA-256 of the secret is stored; the secret itself is shown once, when the token is made.
-    The token never grants more than its user's team flags allow, and "read" tokens never change data.
+    The token never grants more than its user's team flags allow, "read" tokens never change data, and
+    "checkin" tokens only read the attendee list and check tickets in.
     """
 
     organiser = models.ForeignKey("events.Organiser", on_delete=models.CASCADE, related_name="api_tokens")

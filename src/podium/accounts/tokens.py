@@ -43,7 +43,7 @@ def create_api_token(*, user, organiser, name: str, events, scope: str) -> tuple
     if len(name) > 100:
         raise ServiceError("A token name has at most 100 characters.", field="name")
     if scope not in TokenScope.values:
-        raise ServiceError("A token reads, or reads and writes.", field="scope")
+        raise ServiceError("A token reads, reads and writes, or checks people in.", field="scope")
     events = list(events)
     if not events:
         raise ServiceError("Choose at least one event.", field="events")

@@ -10,6 +10,7 @@ from ninja import Header, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from podium.accounts.models import TokenScope
 from podium.api import schemas as s
 from podium.api.auth import TOKEN
 from podium.api.idempotency import idempotent
@@ -35,15 +36,20 @@ IDEMPOTENCY = Header(
 )
 
 
-def _event(request, slug: str, *, write: bool = False) -> Event:
-    """The event, if the token names it; 403 when a write needs a write token or the user lost access."""
+def _event(request, slug: str, *, write: bool = False, devices: bool = False) -> Event:
+    """The event, if the token names it; 403 when a write needs a write token or the user lost access.
+    Check-in device tokens reach only the calls that say `devices` (the attendee list, check-ins)."""
     token = request.auth
+    if token.scope == TokenScope.CHECKIN and not devices:
+        raise HttpError(
+            403, "This token is for check-in devices: it reads the attendee list and checks tickets in."
+        )
     event = (
         token.events.select_related("organiser").filter(slug=slug, organiser_id=token.organiser_id).first()
     )
     if event is None:
         raise Http404("This token names no event with this slug.")
-    if write and not token.can_write:
+    if write and not (token.can_write or (devices and token.scope == TokenScope.CHECKIN)):
         raise HttpError(403, "This token may only read. Make a write token to change data.")
     if not permissions_for(token.user, event).is_team_member:
         raise HttpError(403, "The token's user is no longer on a team of this event.")

@@ -244,6 +244,7 @@ FIELDS = {
     "registration.Question.required": NOT_PERSONAL,
     "registration.Question.ticket_types": NOT_PERSONAL,
     "registration.Question.position": NOT_PERSONAL,
+    "registration.Question.version": NOT_PERSONAL,
     "registration.Voucher.id": NOT_PERSONAL,
     "registration.Voucher.event": NOT_PERSONAL,
     "registration.Voucher.code": NOT_PERSONAL,
@@ -255,6 +256,7 @@ FIELDS = {
     "registration.Voucher.discount_value": NOT_PERSONAL,
     # An organisers' note, like a proposal's notes.
     "registration.Voucher.comment": NOT_PERSONAL,
+    "registration.Voucher.version": NOT_PERSONAL,
     # Orders stay after erasure (money and seats were counted); the buyer's address goes.
     "registration.Order.id": NOT_PERSONAL,
     "registration.Order.event": NOT_PERSONAL,
@@ -415,6 +417,26 @@ FIELDS = {
     "attendance.CalendarFeed.user": LINK,
     "attendance.CalendarFeed.token": SECRET,
     "attendance.CalendarFeed.created": NOT_PERSONAL,
+    # --- checkin ----------------------------------------------------------------------------------
+    # When and where a ticket was let in; the attendee is the ticket's (registration.Ticket).
+    "checkin.CheckIn.id": NOT_PERSONAL,
+    "checkin.CheckIn.ticket": NOT_PERSONAL,
+    "checkin.CheckIn.event": NOT_PERSONAL,
+    "checkin.CheckIn.desk": NOT_PERSONAL,
+    "checkin.CheckIn.scanned_at": NOT_PERSONAL,
+    "checkin.CheckIn.received_at": NOT_PERSONAL,
+    "checkin.CheckIn.by": LINK,
+    "checkin.CheckIn.offline": NOT_PERSONAL,
+    "checkin.Scan.id": NOT_PERSONAL,
+    "checkin.Scan.event": NOT_PERSONAL,
+    "checkin.Scan.ticket": NOT_PERSONAL,
+    "checkin.Scan.result": NOT_PERSONAL,
+    "checkin.Scan.desk": NOT_PERSONAL,
+    "checkin.Scan.scanned_at": NOT_PERSONAL,
+    "checkin.Scan.received_at": NOT_PERSONAL,
+    "checkin.Scan.by": LINK,
+    "checkin.Scan.offline": NOT_PERSONAL,
+    "checkin.Scan.conflict": NOT_PERSONAL,
     # --- mail -------------------------------------------------------------------------------------
     "mail.OutboxMail.id": NOT_PERSONAL,
     "mail.OutboxMail.event": NOT_PERSONAL,
@@ -492,6 +514,9 @@ ON_ERASE = {
     "scheduling.SolverRun.created_by": KEEP,
     "mail.OutboxMail.user": KEEP,
     "registration.Order.buyer": KEEP,
+    # The door's log stays, pointing at the anonymised account of the desk's team member.
+    "checkin.CheckIn.by": KEEP,
+    "checkin.Scan.by": KEEP,
 }
 
 

@@ -36,7 +36,7 @@ def export(user) -> dict:
     orders = (
         orders_of(user)
         .select_related("event", "voucher")
-        .prefetch_related("tickets__ticket_type", "tickets__answers__question")
+        .prefetch_related("tickets__ticket_type", "tickets__answers__question", "tickets__check_in")
     )
     order_ids = set()
     exported_orders = []
@@ -60,7 +60,7 @@ def export(user) -> dict:
     elsewhere = (
         tickets_naming(user.email)
         .exclude(order_id__in=order_ids)
-        .select_related("order__event", "ticket_type")
+        .select_related("order__event", "ticket_type", "check_in")
         .prefetch_related("answers__question")
     )
     entries = WaitingListEntry.objects.filter(user=user).select_related("event", "ticket_type")
@@ -95,7 +95,16 @@ def _ticket(ticket: Ticket) -> dict:
         "price": str(ticket.price),
         "answers": {answer.question.label: answer.value for answer in ticket.answers.all()},
         "created_at": _when(ticket.created_at),
+        "checked_in": _checked_in(ticket),
     }
+
+
+def _checked_in(ticket: Ticket) -> dict | None:
+    """When and at which desk the ticket was let in (checkin.CheckIn), or None."""
+    check_in = getattr(ticket, "check_in", None)
+    if check_in is None:
+        return None
+    return {"scanned_at": _when(check_in.scanned_at), "desk": check_in.desk, "offline": check_in.offline}
 
 
 def values(user) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ a paid order's mail carries each ticket as a PDF (pdf.py). Templates: registrati
 """
 
 from django.conf import settings
+from django.urls import reverse
 
 from podium.mail import about
 from podium.mail.services import attachment, queue_mail
@@ -75,7 +76,8 @@ def ticket_reissued(ticket: Ticket):
 
 def offer_link(entry: WaitingListEntry) -> str:
     """The address where the offer is taken up (the public site's page for it)."""
-    return f"{settings.BASE_URL}/{entry.event.slug}/tickets/offer/{entry.token}/"
+    path = reverse("site:ticket_offer", kwargs={"event": entry.event.slug, "token": entry.token})
+    return f"{settings.BASE_URL}{path}"
 
 
 def waiting_list_offer(entry: WaitingListEntry):

@@ -142,6 +142,7 @@ class Question(models.Model):
     required = models.BooleanField(default=False)
     ticket_types = models.ManyToManyField(TicketType, blank=True, related_name="questions")
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "id"]
@@ -174,6 +175,7 @@ class Voucher(models.Model):
     discount_kind = models.CharField(max_length=10, choices=DiscountKind.choices, default=DiscountKind.NONE)
     discount_value = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(0)])
     comment = models.CharField(max_length=300, blank=True, help_text="For the organisers only.")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["code"]

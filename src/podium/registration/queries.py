@@ -1,7 +1,9 @@
 """Reusable reads about registration: an event's settings, the seat invariant, speaker tickets."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from podium.base.errors import ServiceError
 from podium.registration.enums import HOLDING, Group, Visibility, WaitingState
 from podium.registration.models import Order, RegistrationSettings, Ticket, TicketType, Voucher
 
@@ -82,3 +84,19 @@ def find_voucher(event, code: str) -> Voucher | None:
     if not code:
         return None
     return Voucher.objects.filter(event=event, code__iexact=code).select_related("ticket_type").first()
+
+
+def usable_voucher(event, code: str, *, now=None) -> Voucher | None:
+    """The event's voucher with this code if it can still be used (None for no code); a ServiceError
+    (field `voucher_code`) saying why not for an unknown, expired or used-up one."""
+    if not (code or "").strip():
+        return None
+    now = now or timezone.now()
+    voucher = find_voucher(event, code)
+    if voucher is None:
+        raise ServiceError(f"There is no voucher “{code.strip()}”.", field="voucher_code")
+    if voucher.valid_until is not None and voucher.valid_until <= now:
+        raise ServiceError("This voucher has expired.", field="voucher_code")
+    if voucher.times_used >= voucher.max_usages:
+        raise ServiceError("This voucher has been used up.", field="voucher_code")
+    return voucher

@@ -18,8 +18,8 @@ from django.utils import timezone
 from podium.base.errors import NotAllowed
 from podium.events.rules import permissions_for
 from podium.proposals.states import SCHEDULABLE
-from podium.registration.enums import Group, OrderState
-from podium.registration.models import Order, RegistrationSettings, TicketType
+from podium.registration.enums import Group, OrderState, Visibility
+from podium.registration.models import Order, RegistrationSettings, TicketType, Voucher
 
 
 def can_see_attendees(user, event) -> bool:
@@ -62,6 +62,33 @@ def check_may_buy_group(user, ticket_type: TicketType) -> None:
     if ticket_type.group == Group.VOLUNTEERS:
         raise NotAllowed(f"“{ticket_type.name}” tickets are issued by the organisers.")
     raise NotAllowed(f"“{ticket_type.name}” tickets are only for {Group(ticket_type.group).label.lower()}.")
+
+
+def may_see_type(user, ticket_type: TicketType, voucher: Voucher | None = None, *, groups=None) -> bool:
+    """Whether the shop shows `ticket_type` to `user`: an active type that is public, unlocked by
+    `voucher` (a usable one, see queries.usable_voucher), or for a group `user` belongs to. `groups`
+    ({group: bool}) caches the group answers over several types."""
+    if not ticket_type.active:
+        return False
+    if ticket_type.visibility == Visibility.PUBLIC:
+        return True
+    if ticket_type.visibility == Visibility.VOUCHER:
+        return voucher is not None and voucher.ticket_type_id == ticket_type.pk
+    groups = {} if groups is None else groups
+    if ticket_type.group not in groups:
+        groups[ticket_type.group] = user is not None and in_group(user, ticket_type.event, ticket_type.group)
+    return groups[ticket_type.group]
+
+
+def visible_ticket_types(event, user, voucher: Voucher | None = None) -> list[TicketType]:
+    """The ticket types the shop shows `user` (see `may_see_type`), in the organisers' order."""
+    groups: dict[str, bool] = {}
+    types = TicketType.objects.filter(event=event, active=True).select_related("event")
+    return [
+        ticket_type
+        for ticket_type in types.order_by("position", "name", "pk")
+        if may_see_type(user, ticket_type, voucher, groups=groups)
+    ]
 
 
 def is_buyer(user, order: Order) -> bool:

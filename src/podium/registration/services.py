@@ -32,7 +32,7 @@ from podium.registration.answers import (
 )
 from podium.registration.enums import HOLDING, OrderState, Visibility, new_ticket_secret
 from podium.registration.models import Order, RegistrationSettings, Ticket, TicketType, Voucher
-from podium.registration.queries import find_voucher, settings_for
+from podium.registration.queries import settings_for, usable_voucher
 
 SETTINGS_FIELDS = (
     "is_open",
@@ -70,16 +70,7 @@ def _when(moment: dt.datetime, event: Event) -> str:
 
 
 def _voucher(event: Event, code: str | None, now: dt.datetime) -> Voucher | None:
-    if not (code or "").strip():
-        return None
-    voucher = find_voucher(event, code)
-    if voucher is None:
-        raise ServiceError(f"There is no voucher “{code.strip()}”.", field="voucher_code")
-    if voucher.valid_until is not None and voucher.valid_until <= now:
-        raise ServiceError("This voucher has expired.", field="voucher_code")
-    if voucher.times_used >= voucher.max_usages:
-        raise ServiceError("This voucher has been used up.", field="voucher_code")
-    return voucher
+    return usable_voucher(event, code, now=now)
 
 
 def _check_voucher_fits(voucher: Voucher | None, lines: list[orders.Line]) -> None:
@@ -239,21 +230,34 @@ def _state_label(order: Order) -> str:
     return order.get_state_display().lower()
 
 
+def _check_version(order: Order, version: int | None) -> None:
+    """Refuse an action on an order that changed since the organiser looked at it (`version`)."""
+    if version is not None and order.version != version:
+        raise StaleEdit(
+            f"Order {order.code} changed while you were looking at it (it is {_state_label(order)} now). "
+            "Here is what is stored now; act again if you still want to."
+        )
+
+
 @seats.retry_when_busy
 @transaction.atomic
-def mark_paid(*, order: Order, by) -> Order:
+def mark_paid(*, order: Order, by, version: int | None = None) -> Order:
     """An organiser records the payment of a pending order (refused for any other state, and for users
     without `can_edit_event`). An order past its deadline that is not yet expired can still be paid.
+    A stale `version` (the order changed since the organiser saw it) is refused.
 
     Side effects: audit entry, `order.paid` webhook deliveries, the tickets mail (each as PDF).
     """
     rules.check_can_manage_orders(by, order.event)
     now = timezone.now()
-    changed = Order.objects.filter(pk=order.pk, event_id=order.event_id, state=OrderState.PENDING).update(
-        state=OrderState.PAID, paid_at=now, expires_at=None, version=F("version") + 1
-    )
+    still = {"version": version} if version is not None else {}
+    changed = Order.objects.filter(
+        pk=order.pk, event_id=order.event_id, state=OrderState.PENDING, **still
+    ).update(state=OrderState.PAID, paid_at=now, expires_at=None, version=F("version") + 1)
     order = Order.objects.select_related("event", "buyer").get(pk=order.pk)
     if not changed:
+        if order.state == OrderState.PENDING:
+            _check_version(order, version)
         raise ServiceError(f"Only a pending order can be marked paid; this one is {_state_label(order)}.")
     audit.record(action="order.paid", actor=by, target=order, event_id=order.event_id, code=order.code)
     orders.tell(order, "order.paid")
@@ -276,17 +280,19 @@ def _end(order: Order, *, to: str, now: dt.datetime, **still) -> Order | None:
 
 @seats.retry_when_busy
 @transaction.atomic
-def cancel_order(*, order: Order, by) -> Order:
+def cancel_order(*, order: Order, by, version: int | None = None) -> Order:
     """Cancel a pending or paid order: by an organiser (`can_edit_event`) at any time, by its buyer
     while it is pending, when it cost nothing, or within the event's cancellation period. Its seats go
     to the waiting list or become free, its voucher use is counted back. A second cancellation is
-    refused, and the seats are freed once.
+    refused, and the seats are freed once; so is a stale `version` (the order changed since it was shown).
 
     Side effects: audit entry, `order.cancelled` webhook deliveries, the cancellation mail, offer mails
     to people on the waiting list.
     """
     locked = _locked(order)
     rules.check_can_cancel(by, locked, settings_for(locked.event))
+    if locked.holds_seats:
+        _check_version(locked, version)
     ended = _end(locked, to=OrderState.CANCELLED, now=timezone.now(), state__in=HOLDING)
     if ended is None:
         raise ServiceError(f"This order is {_state_label(locked)} already.")
@@ -298,15 +304,17 @@ def cancel_order(*, order: Order, by) -> Order:
 
 @seats.retry_when_busy
 @transaction.atomic
-def refund_order(*, order: Order, by) -> Order:
+def refund_order(*, order: Order, by, version: int | None = None) -> Order:
     """An organiser (`can_edit_event`) refunds a paid order (the money is returned outside Podium):
-    it becomes refunded, its seats go to the waiting list or become free.
+    it becomes refunded, its seats go to the waiting list or become free. A stale `version` is refused.
 
     Side effects: audit entry, `order.cancelled` webhook deliveries (state "refunded"), the mail
     saying so, offer mails to people on the waiting list.
     """
     rules.check_can_manage_orders(by, order.event)
     locked = _locked(order)
+    if locked.state == OrderState.PAID:
+        _check_version(locked, version)
     ended = _end(locked, to=OrderState.REFUNDED, now=timezone.now(), state=OrderState.PAID)
     if ended is None:
         raise ServiceError(f"Only a paid order can be refunded; this one is {_state_label(locked)}.")

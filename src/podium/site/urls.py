@@ -1,6 +1,18 @@
 from django.urls import path
 
-from podium.site.views import agenda, exports, feedback, home, live, notes, program, rooms, schedule, stars
+from podium.site.views import (
+    agenda,
+    exports,
+    feedback,
+    home,
+    live,
+    notes,
+    program,
+    rooms,
+    schedule,
+    stars,
+    tickets,
+)
 
 app_name = "site"
 urlpatterns = [
@@ -26,6 +38,14 @@ urlpatterns = [
     path("<slug:event>/notes/", notes.notes, name="notes"),
     path("<slug:event>/notes.md", notes.notes_markdown, name="notes_markdown"),
     path("<slug:event>/stars/merge/", stars.stars_merge, name="stars_merge"),
+    path("<slug:event>/tickets/", tickets.shop, name="tickets"),
+    path("<slug:event>/tickets/order/", tickets.order_form, name="ticket_order"),
+    path("<slug:event>/tickets/waiting-list/", tickets.join_waiting_list, name="waiting_list_join"),
+    path("<slug:event>/tickets/offer/<str:token>/", tickets.offer, name="ticket_offer"),
+    path("<slug:event>/orders/", tickets.my_orders, name="my_orders"),
+    path("<slug:event>/orders/<str:code>/", tickets.my_order, name="my_order"),
+    path("<slug:event>/orders/<str:code>/cancel/", tickets.cancel_order, name="my_order_cancel"),
+    path("<slug:event>/orders/<str:code>/tickets/<int:pk>.pdf", tickets.ticket_pdf, name="ticket_pdf"),
     path("<slug:event>/schedule/export/schedule.xml", exports.schedule_xml, name="export_xml"),
     path("<slug:event>/schedule/export/schedule.json", exports.schedule_json, name="export_json"),
     path("<slug:event>/schedule/export/schedule.ics", exports.schedule_ics, name="export_ics"),

@@ -21,6 +21,7 @@ class WebhookKind(models.TextChoices):
     ORDER_PLACED = "order.placed", "A ticket order was placed"
     ORDER_PAID = "order.paid", "A ticket order was paid"
     ORDER_CANCELLED = "order.cancelled", "A ticket order was cancelled, refunded or expired"
+    CHECKIN_CREATED = "checkin.created", "An attendee was checked in at the door"
 
 
 def new_secret() -> str:

@@ -64,3 +64,18 @@ def order(order, *, currency: str) -> dict:
             for ticket in order.tickets.select_related("ticket_type").order_by("pk")
         ],
     }
+
+
+def check_in(check_in) -> dict:
+    """A check-in as `checkin.created` sends it: the ticket, its order and type, when and where, but
+    not the attendee's name or address."""
+    ticket = check_in.ticket
+    return {
+        "ticket": ticket.pk,
+        "order": ticket.order.code,
+        "ticket_type": ticket.ticket_type.name,
+        "desk": check_in.desk,
+        "scanned_at": check_in.scanned_at,
+        "received_at": check_in.received_at,
+        "offline": check_in.offline,
+    }

@@ -101,3 +101,18 @@ def test_tokens_page_query_count_does_not_grow(client, event, organiser_user, dj
     with django_assert_max_num_queries(11):
         response = client.get(url)
     assert [len(token.events.all()) for token in response.context["tokens"]] == [2] * 30
+
+
+def test_tokens_page_makes_a_check_in_device_token(client, event):
+    door = factories.team_member(event, name="Door", can_check_in=True)
+    client.force_login(door)
+
+    page = client.get(f"/orga/organiser/{event.organiser.slug}/tokens/").content.decode()
+    client.post(
+        f"/orga/organiser/{event.organiser.slug}/tokens/",
+        {"name": "Gate phone", "scope": "checkin", "events": [str(event.pk)]},
+    )
+
+    assert 'value="checkin"' in page
+    assert "Check-in device (attendee list and check-ins only)" in page
+    assert ApiToken.objects.get(name="Gate phone").scope == "checkin"

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from podium.orga.urls import dayof, interop, printing, review, schedule, setup, tokens, webhooks
+from podium.orga.urls import (
+    checkin,
+    dayof,
+    interop,
+    printing,
+    registration,
+    review,
+    schedule,
+    setup,
+    tokens,
+    webhooks,
+)
 from podium.orga.views import dashboard
 
 app_name = "orga"
@@ -20,4 +31,6 @@ urlpatterns = [
     *webhooks.urlpatterns,
     *tokens.urlpatterns,
     *printing.urlpatterns,
+    *registration.urlpatterns,
+    *checkin.urlpatterns,
 ]

@@ -1,0 +1,386 @@
+// The check-in desk. Scans go to the server by fetch and their answer is shown large, in words and
+// colour. The page keeps a copy of the event's attendee list (refreshed every 30 seconds while online);
+// when the network is down it checks a code against that copy, shows the answer marked "offline",
+// queues the scan and sends the queue to the server when the network returns. Without this file the
+// forms post as usual and the server answers with the page.
+(() => {
+  "use strict";
+
+  const root = document.getElementById("checkin");
+  if (!root) return;
+
+  const REFRESH_MS = 30_000;
+  const RETRY_MS = 10_000;
+  const SAME_CODE_MS = 3_000;
+  const slug = root.dataset.event;
+  const keys = {
+    desk: "podium:checkin:desk",
+    list: `podium:checkin:attendees:${slug}`,
+    queue: `podium:checkin:queue:${slug}`,
+  };
+  const deskField = document.getElementById("checkin-desk");
+  const codeField = document.getElementById("checkin-code");
+  const resultBox = document.getElementById("checkin-result");
+  const statusLine = document.getElementById("checkin-status");
+  const conflictBox = document.getElementById("checkin-conflicts");
+  const searchForm = document.getElementById("checkin-search");
+  const found = document.getElementById("checkin-found");
+  const log = document.getElementById("checkin-log");
+  const LABELS = {
+    ok: "Valid",
+    already: "Already checked in",
+    cancelled: "Refused: Cancelled ticket",
+    unpaid: "Refused: Not paid",
+    wrong_event: "Refused: Ticket of another event",
+    unknown: "Refused: Unknown code",
+    forged: "Refused: Forged or altered code",
+    error: "Not recorded",
+  };
+
+  // --- Storage ------------------------------------------------------------------------------------
+
+  const load = (key, fallback) => {
+    try {
+      const value = JSON.parse(localStorage.getItem(key));
+      return value === null ? fallback : value;
+    } catch (error) {
+      return fallback;
+    }
+  };
+  const save = (key, value) => {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch (error) {
+      // A full or disabled storage: the page still works online.
+    }
+  };
+
+  let list = load(keys.list, null); // {generated_at, attendees: [...]}
+  let queue = load(keys.queue, []);
+  let byPayload = new Map();
+  let byId = new Map();
+
+  // The signed token is "payload:timestamp:signature"; the payload (event, ticket and secret) is the
+  // same in every token of a ticket, so it identifies the printed code without the server's key.
+  const payloadOf = (code) => String(code || "").trim().split(":")[0];
+
+  const indexList = () => {
+    byPayload = new Map();
+    byId = new Map();
+    for (const attendee of (list && list.attendees) || []) {
+      byPayload.set(payloadOf(attendee.token), attendee);
+      byId.set(attendee.id, attendee);
+    }
+  };
+  indexList();
+
+  const desk = () => deskField.value.trim().replace(/\s+/g, " ");
+  deskField.value = deskField.value || localStorage.getItem(keys.desk) || "";
+  deskField.addEventListener("change", () => localStorage.setItem(keys.desk, desk()));
+
+  const csrfToken = () => {
+    const input = root.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  };
+
+  const clock = (iso) => {
+    if (!iso) return "";
+    return new Date(iso).toLocaleTimeString([], {
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+      timeZone: root.dataset.timezone || undefined,
+    });
+  };
+
+  // --- Showing answers ------------------------------------------------------------------------------
+
+  const element = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  const show = (answer) => {
+    const box = element("div", `checkin-result result-${answer.kind}${answer.conflict ? " is-conflict" : ""}`);
+    box.setAttribute("role", "alert");
+    box.append(element("p", "result-label", (LABELS[answer.kind] || answer.kind) + (answer.offline ? " (offline)" : "")));
+    box.append(element("p", "result-message", answer.message));
+    if (answer.ticket && answer.ticket.company) box.append(element("p", "result-detail", answer.ticket.company));
+    resultBox.replaceChildren(box);
+    const line = element("li", `log-${answer.kind}`);
+    const name = answer.ticket ? ` · ${answer.ticket.name}` : "";
+    line.textContent = `${clock(new Date().toISOString())} · ${desk() || "a desk"} · ${LABELS[answer.kind] || answer.kind}${name}${answer.offline ? " (offline)" : ""}`;
+    const empty = log.querySelector(".muted");
+    if (empty) empty.remove();
+    log.prepend(line);
+  };
+
+  const showStatus = () => {
+    const online = navigator.onLine;
+    const waiting = queue.length;
+    const parts = [online ? "Online" : "Offline: codes are checked against this device's copy of the attendee list"];
+    if (list) parts.push(`list of ${list.attendees.length} tickets from ${clock(list.generated_at)}`);
+    else parts.push("no attendee list on this device yet");
+    parts.push(waiting === 1 ? "1 scan waits to be sent" : `${waiting} scans wait to be sent`);
+    statusLine.textContent = parts.join(" · ");
+    statusLine.classList.toggle("is-offline", !online);
+    statusLine.hidden = false;
+  };
+
+  const showConflicts = (results) => {
+    const conflicts = results.filter((result) => result.conflict);
+    if (!conflicts.length) return;
+    const items = conflictBox.querySelector("ul");
+    for (const result of conflicts) items.prepend(element("li", null, result.message));
+    conflictBox.hidden = false;
+  };
+
+  // --- The attendee list ----------------------------------------------------------------------------
+
+  const refreshList = async () => {
+    if (!navigator.onLine) return;
+    try {
+      const response = await fetch(root.dataset.attendeesUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      list = await response.json();
+      // Scans still queued here are not on the server yet: keep them on the fresh copy.
+      for (const scan of queue) {
+        const attendee = scan.ticket ? list.attendees.find((a) => a.id === scan.ticket) : null;
+        const match = attendee || list.attendees.find((a) => payloadOf(a.token) === payloadOf(scan.code));
+        if (match && !match.checked_in_at) Object.assign(match, { checked_in_at: scan.scanned_at, desk: scan.desk });
+      }
+      save(keys.list, list);
+      indexList();
+    } catch (error) {
+      // Offline or the server is away: keep the copy we have.
+    }
+    showStatus();
+  };
+
+  const remember = (attendee, at, where) => {
+    if (!attendee) return;
+    attendee.checked_in_at = at;
+    attendee.desk = where;
+    save(keys.list, list);
+  };
+
+  const findLocal = (scan) => {
+    if (scan.ticket) return byId.get(Number(scan.ticket)) || null;
+    const code = String(scan.code || "").trim();
+    const payload = byPayload.get(payloadOf(code));
+    if (payload) return payload;
+    const orderCode = code.toUpperCase();
+    const inOrder = ((list && list.attendees) || []).filter((a) => a.order === orderCode);
+    return inOrder.length === 1 ? inOrder[0] : null;
+  };
+
+  // The answer from this device's copy of the list; only an admitted scan is queued for the server.
+  const offlineAnswer = (scan) => {
+    const attendee = findLocal(scan);
+    const ticket = attendee && { id: attendee.id, name: attendee.name, company: attendee.company, type: attendee.type, order: attendee.order };
+    const answer = (kind, message) => ({ kind, message, ticket, offline: true, conflict: false });
+    if (!attendee) {
+      return answer("unknown", list ? "Unknown code (not on this device's attendee list)" : "Unknown code: this device has no attendee list yet");
+    }
+    if (attendee.state === "cancelled" || attendee.state === "refunded") return answer("cancelled", `Cancelled ticket (the order was ${attendee.state})`);
+    if (attendee.state !== "paid") return answer("unpaid", "Not paid (the order is still pending)");
+    if (attendee.checked_in_at) {
+      return answer("already", `Already checked in at ${clock(attendee.checked_in_at)}${attendee.desk ? ` at ${attendee.desk}` : ""}`);
+    }
+    const at = new Date().toISOString();
+    remember(attendee, at, scan.desk);
+    queue.push({ code: scan.code, ticket: scan.ticket || null, desk: scan.desk, scanned_at: at });
+    save(keys.queue, queue);
+    return answer("ok", `Checked in: ${attendee.name} \u2014 ${attendee.type}`);
+  };
+
+  // --- Sending --------------------------------------------------------------------------------------
+
+  class Offline extends Error {}
+
+  const post = async (url, body, contentType) => {
+    if (!navigator.onLine) throw new Offline();
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "Content-Type": contentType, "X-CSRFToken": csrfToken() },
+      });
+    } catch (error) {
+      throw new Offline();
+    }
+    if (response.status >= 502) throw new Offline(); // a proxy or a busy server: try again later
+    return response;
+  };
+
+  const scanCode = async (scan) => {
+    scan.desk = desk();
+    try {
+      const response = await post(root.dataset.scanUrl, new URLSearchParams({
+        code: scan.code || "",
+        ticket: scan.ticket || "",
+        desk: scan.desk,
+      }), "application/x-www-form-urlencoded");
+      if (!response.ok) {
+        show({ kind: "error", message: `The scan was not recorded (the server answered ${response.status}). Reload the page and log in again.`, offline: false });
+        return;
+      }
+      const answer = await response.json();
+      if (answer.ticket && (answer.kind === "ok" || answer.kind === "already")) {
+        remember(byId.get(answer.ticket.id), answer.checked_in_at, answer.desk);
+      }
+      show(answer);
+    } catch (error) {
+      if (!(error instanceof Offline)) throw error;
+      show(offlineAnswer(scan));
+    }
+    showStatus();
+  };
+
+  let syncing = false;
+  const sync = async () => {
+    if (syncing || !queue.length || !navigator.onLine) return;
+    syncing = true;
+    const sending = queue.slice(0, 500);
+    try {
+      const response = await post(root.dataset.syncUrl, JSON.stringify({ scans: sending }), "application/json");
+      if (response.ok) {
+        const answer = await response.json();
+        queue = queue.slice(sending.length);
+        save(keys.queue, queue);
+        showConflicts(answer.results || []);
+        await refreshList();
+      } else if (response.status === 400) {
+        // Scans the server cannot read never will be: say so, and stop sending them.
+        const answer = await response.json().catch(() => ({}));
+        queue = queue.slice(sending.length);
+        save(keys.queue, queue);
+        showConflicts([{ conflict: true, message: `The server refused ${sending.length} queued scan(s): ${answer.detail || "they could not be read"}` }]);
+      }
+    } catch (error) {
+      if (!(error instanceof Offline)) throw error;
+    } finally {
+      syncing = false;
+      showStatus();
+    }
+  };
+
+  // --- The forms ------------------------------------------------------------------------------------
+
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.classList.contains("js-scan")) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    const code = String(data.get("code") || "").trim();
+    if (!code) return;
+    scanCode({ code, ticket: data.get("ticket") ? Number(data.get("ticket")) : null });
+    if (form.id === "checkin-form") {
+      codeField.value = "";
+      codeField.focus();
+    }
+  });
+
+  // Offline, the search runs over this device's copy of the list (online it asks the server).
+  searchForm.addEventListener("submit", (event) => {
+    if (navigator.onLine || !list) return;
+    event.preventDefault();
+    const query = document.getElementById("checkin-q").value.trim().toLowerCase();
+    const matches = list.attendees
+      .filter((a) => query.length >= 2 && (a.name.toLowerCase().includes(query) || a.order.toLowerCase() === query))
+      .slice(0, 20);
+    found.replaceChildren();
+    for (const attendee of matches) {
+      const item = element("li");
+      const about = element("div");
+      about.append(element("strong", null, attendee.name));
+      about.append(element("br"));
+      about.append(element("small", null, `${attendee.type} · order ${attendee.order} · ${attendee.state}${attendee.checked_in_at ? ` · checked in ${clock(attendee.checked_in_at)}` : ""}`));
+      const button = element("button", null, "Check in");
+      button.type = "button";
+      button.setAttribute("aria-label", `Check in ${attendee.name}`);
+      button.addEventListener("click", () => scanCode({ code: attendee.order, ticket: attendee.id }));
+      item.append(about, button);
+      found.append(item);
+    }
+    if (!matches.length) found.append(element("li", null, "No ticket on this device's list matches."));
+  });
+
+  // --- The camera -----------------------------------------------------------------------------------
+
+  const cameraButton = document.getElementById("checkin-camera");
+  const viewfinder = document.getElementById("checkin-viewfinder");
+  const video = document.getElementById("checkin-video");
+  const canvas = document.createElement("canvas");
+  let stream = null;
+  let lastCode = "";
+  let lastAt = 0;
+
+  const stopCamera = () => {
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+    viewfinder.hidden = true;
+    cameraButton.textContent = "Scan with the camera";
+  };
+
+  const look = () => {
+    if (!stream) return;
+    if (video.readyState >= video.HAVE_ENOUGH_DATA && video.videoWidth) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const qr = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      const now = Date.now();
+      if (qr && qr.data && (qr.data !== lastCode || now - lastAt > SAME_CODE_MS)) {
+        lastCode = qr.data;
+        lastAt = now;
+        scanCode({ code: qr.data, ticket: null });
+      }
+    }
+    requestAnimationFrame(look);
+  };
+
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.jsQR) {
+    cameraButton.hidden = false;
+    cameraButton.addEventListener("click", async () => {
+      if (stream) {
+        stopCamera();
+        return;
+      }
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+      } catch (error) {
+        show({ kind: "error", message: "The camera could not be opened: allow this page to use it, or type the code.", offline: false });
+        return;
+      }
+      video.srcObject = stream;
+      viewfinder.hidden = false;
+      cameraButton.textContent = "Stop the camera";
+      await video.play();
+      requestAnimationFrame(look);
+    });
+  }
+
+  // --- Network changes ------------------------------------------------------------------------------
+
+  window.addEventListener("online", () => {
+    showStatus();
+    sync().then(refreshList);
+  });
+  window.addEventListener("offline", showStatus);
+  setInterval(refreshList, REFRESH_MS);
+  setInterval(sync, RETRY_MS);
+  showStatus();
+  refreshList().then(sync);
+})();

@@ -1,0 +1,232 @@
+"""Setting up registration: its settings, ticket types, questions, vouchers, and the waiting list.
+
+Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
+Ticket types, questions and vouchers share one list, edit and delete pattern (`KINDS`), like rooms,
+tracks and session types on the set-up pages.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from podium.base.errors import ServiceError
+from podium.base.forms import save_form
+from podium.orga.access import event_permission
+from podium.orga.forms.registration import QuestionForm, RegistrationSettingsForm, TicketTypeForm, VoucherForm
+from podium.registration import services, setup
+from podium.registration.enums import ACTIVE_WAITING, HOLDING, WaitingState
+from podium.registration.models import WaitingListEntry
+from podium.registration.queries import settings_for
+
+can_edit_event = event_permission("can_edit_event")
+
+
+@can_edit_event
+def registration_settings(request, event):
+    """The event's registration settings; a stale version shows the stored ones with the conflict."""
+    event = request.event
+    current = settings_for(event)
+
+    def stored_form():
+        return RegistrationSettingsForm(
+            initial=RegistrationSettingsForm.initial_for(settings_for(event)), event=event
+        )
+
+    if request.method == "POST":
+        form, saved = save_form(
+            RegistrationSettingsForm(request.POST, event=event),
+            lambda form: services.save_registration_settings(
+                event=event, by=request.user, values=form.service_data(), version=form.cleaned_data["version"]
+            ),
+            reload=stored_form,
+        )
+        if saved:
+            messages.success(request, "The registration settings were saved.")
+            return redirect("orga:registration_settings", event=event.slug)
+    else:
+        form = stored_form()
+    return render(
+        request,
+        "orga/registration/settings.html",
+        {"event": event, "form": form, "settings": current, "saved_before": current.pk is not None},
+    )
+
+
+# --- Ticket types, questions, vouchers: one pattern, three kinds -------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # "ticket_type": the prefix of the URL names
+    noun: str  # "ticket type"
+    list_name: str  # the URL name of the list page
+    form: type
+    objects: Callable  # event -> queryset
+    label: Callable  # object -> what the pages call it
+    save: Callable  # (event, by, form, obj, version) -> obj
+    delete: Callable  # (obj, by) -> None
+
+    @property
+    def list_url(self) -> str:
+        return f"orga:{self.list_name}"
+
+    @property
+    def new_url(self) -> str:
+        return f"orga:{self.key}_new"
+
+    @property
+    def delete_url(self) -> str:
+        return f"orga:{self.key}_delete"
+
+
+TICKET_TYPE = Kind(
+    key="ticket_type",
+    noun="ticket type",
+    list_name="ticket_types",
+    form=TicketTypeForm,
+    objects=lambda event: event.ticket_types.all(),
+    label=lambda obj: obj.name,
+    save=lambda *, event, by, form, obj, version: setup.save_ticket_type(
+        event=event, by=by, data=form.service_data(), ticket_type=obj, version=version
+    ),
+    delete=lambda obj, by: setup.delete_ticket_type(ticket_type=obj, by=by),
+)
+QUESTION = Kind(
+    key="question",
+    noun="question",
+    list_name="questions",
+    form=QuestionForm,
+    objects=lambda event: event.registration_questions.all(),
+    label=lambda obj: obj.label,
+    save=lambda *, event, by, form, obj, version: setup.save_question(
+        event=event, by=by, data=form.service_data(), question=obj, version=version
+    ),
+    delete=lambda obj, by: setup.delete_question(question=obj, by=by),
+)
+VOUCHER = Kind(
+    key="voucher",
+    noun="voucher",
+    list_name="vouchers",
+    form=VoucherForm,
+    objects=lambda event: event.vouchers.all(),
+    label=lambda obj: obj.code,
+    save=lambda *, event, by, form, obj, version: setup.save_voucher(
+        event=event, by=by, data=form.service_data(), voucher=obj, version=version
+    ),
+    delete=lambda obj, by: setup.delete_voucher(voucher=obj, by=by),
+)
+KINDS = {kind.key: kind for kind in (TICKET_TYPE, QUESTION, VOUCHER)}
+
+
+def _edit(request, kind: Kind, pk=None):
+    """The create/edit page of one object; a stale version shows the stored values with the conflict."""
+    event = request.event
+    obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
+    if request.method == "POST":
+        form, saved = save_form(
+            kind.form(request.POST, instance=obj, event=event),
+            lambda form: kind.save(
+                event=event, by=request.user, form=form, obj=obj, version=form.cleaned_data.get("version")
+            ),
+            reload=lambda: kind.form(instance=get_object_or_404(kind.objects(event), pk=obj.pk), event=event),
+        )
+        if saved:
+            messages.success(request, f"The {kind.noun} “{kind.label(saved)}” was saved.")
+            return redirect(kind.list_url, event=event.slug)
+    else:
+        form = kind.form(instance=obj, event=event)
+    return render(
+        request,
+        "orga/registration/object_form.html",
+        {"event": event, "form": form, "object": obj, "label": kind.label(obj) if obj else "", "kind": kind},
+    )
+
+
+@can_edit_event
+def object_new(request, event, kind: str):
+    return _edit(request, KINDS[kind])
+
+
+@can_edit_event
+def object_edit(request, event, kind: str, pk):
+    return _edit(request, KINDS[kind], pk)
+
+
+@can_edit_event
+@require_POST
+def object_delete(request, event, kind: str, pk):
+    kind = KINDS[kind]
+    obj = get_object_or_404(kind.objects(request.event), pk=pk)
+    label = kind.label(obj)
+    try:
+        kind.delete(obj, request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The {kind.noun} “{label}” was deleted.")
+    return redirect(kind.list_url, event=request.event.slug)
+
+
+@can_edit_event
+def ticket_types(request, event):
+    types = request.event.ticket_types.annotate(
+        sold=Count("tickets", filter=Q(tickets__order__state__in=HOLDING)),
+        waiting=Count("waiting_list", filter=Q(waiting_list__state__in=ACTIVE_WAITING)),
+    )
+    return render(
+        request,
+        "orga/registration/ticket_types.html",
+        {"event": request.event, "ticket_types": types, "settings": settings_for(request.event)},
+    )
+
+
+@can_edit_event
+def questions(request, event):
+    questions = request.event.registration_questions.prefetch_related("ticket_types").annotate(
+        answer_count=Count("answers")
+    )
+    return render(
+        request, "orga/registration/questions.html", {"event": request.event, "questions": questions}
+    )
+
+
+@can_edit_event
+def vouchers(request, event):
+    vouchers = request.event.vouchers.select_related("ticket_type")
+    return render(
+        request,
+        "orga/registration/vouchers.html",
+        {"event": request.event, "vouchers": vouchers, "settings": settings_for(request.event)},
+    )
+
+
+@can_edit_event
+def waiting_list(request, event):
+    """Per ticket type: who waits (in turn) and the offers out with their expiry."""
+    entries = (
+        WaitingListEntry.objects.filter(event=request.event, state__in=ACTIVE_WAITING)
+        .select_related("ticket_type")
+        .order_by("ticket_type__position", "ticket_type__name", "ticket_type_id", "created_at", "pk")
+    )
+    groups: dict = {}
+    for entry in entries:
+        groups.setdefault(entry.ticket_type, []).append(entry)
+    return render(
+        request,
+        "orga/registration/waiting_list.html",
+        {
+            "event": request.event,
+            "groups": [
+                {
+                    "type": ticket_type,
+                    "entries": rows,
+                    "offered": sum(1 for row in rows if row.state == WaitingState.OFFERED),
+                }
+                for ticket_type, rows in groups.items()
+            ],
+        },
+    )

@@ -1,0 +1,89 @@
+"""Two desks at the doors, on phones: desk 1 checks a ticket in, desk 2 is told it is already in (when
+and at which desk); desk 1 loses the network, checks a third ticket against its copy of the attendee
+list, queues it, and sends it when the network is back."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from podium.checkin.models import CheckIn
+from podium.registration import services
+from podium.registration.tickets import token_for
+from tests import factories
+from tests.browser.actions import log_in
+from tests.registration import shop
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _desk(browser, live_url, event, door, name: str):
+    """A phone at a desk: its own browser context, logged in, on the check-in page with its desk name."""
+    context = browser.new_context(base_url=live_url, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    log_in(page, email=door.email, password=factories.PASSWORD)
+    page.goto(f"/orga/event/{event.slug}/checkin/")
+    page.get_by_label("Desk").fill(name)
+    page.get_by_label("Desk").dispatch_event("change")
+    return context, page
+
+
+def _type_code(page, code: str) -> None:
+    page.get_by_label("Ticket code").fill(code)
+    page.get_by_role("button", name="Check in", exact=True).click()
+
+
+def test_two_desks_check_in_online_and_offline(browser, live_url, event):
+    shop.open_registration(event)
+    free = shop.ticket_type(event, "Full conference", price="0")
+    door = factories.team_member(event, name="Door", can_check_in=True)
+    items = [
+        (free, "Siobhán O'Brien", "siobhan@example.org"),
+        (free, "Zoë Ångström", "zoe@example.org"),
+        (free, "Ada Lovelace", "ada@example.org"),
+    ]
+    order = services.place_order(
+        event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org"
+    )
+    siobhan, _zoe, ada = order.tickets.order_by("pk")
+
+    first_context, desk_one = _desk(browser, live_url, event, door, "Desk 1")
+    second_context, desk_two = _desk(browser, live_url, event, door, "Desk 2")
+    try:
+        _type_code(desk_one, token_for(siobhan))
+        result = desk_one.locator("#checkin-result .checkin-result")
+        expect(result).to_have_class(re.compile(r"\bresult-ok\b"))
+        expect(result).to_contain_text("Valid")
+        expect(result).to_contain_text("Checked in: Siobhán O'Brien — Full conference")
+
+        _type_code(desk_two, token_for(siobhan))
+        answer = desk_two.locator("#checkin-result .checkin-result")
+        expect(answer).to_have_class(re.compile(r"\bresult-already\b"))
+        expect(answer).to_contain_text(re.compile(r"Already checked in at \d\d:\d\d at Desk 1"))
+        assert CheckIn.objects.filter(ticket=siobhan).count() == 1
+
+        status = desk_one.locator("#checkin-status")
+        expect(status).to_contain_text("list of 3 tickets")
+        first_context.set_offline(True)
+        expect(status).to_contain_text("Offline")
+        _type_code(desk_one, token_for(ada))
+        expect(result).to_have_class(re.compile(r"\bresult-ok\b"))
+        expect(result).to_contain_text("Valid (offline)")
+        expect(result).to_contain_text("Checked in: Ada Lovelace — Full conference")
+        expect(status).to_contain_text("1 scan waits to be sent")
+        assert not CheckIn.objects.filter(ticket=ada).exists()
+
+        first_context.set_offline(False)
+        expect(status).to_contain_text("0 scans wait to be sent")
+        stored = CheckIn.objects.get(ticket=ada)
+        assert (stored.desk, stored.offline, stored.by) == ("Desk 1", True, door)
+        assert stored.scanned_at < stored.received_at
+        assert desk_one.errors + desk_two.errors == []
+    finally:
+        first_context.close()
+        second_context.close()
