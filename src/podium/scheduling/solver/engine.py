@@ -5,13 +5,14 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from . import explain as explaining
 from .construct import construct, place_fixed
 from .instance import load_instance
 from .objective import evaluate
 from .search import Clock, anneal, descend, eject_and_insert, report
 from .state import Candidates, State
-from .timing import anneal_times, times_only
+
+# CP-SAT (explain) and the numba-compiled loop (timing) take about a second to import; they are imported
+# where a solve needs them, so the web server, the worker and every `podium` command start without them.
 
 MODES = ("fill", "replan")
 SEARCH_SHARE = 0.92  # of the time limit for the searches; the rest is for the final descent
@@ -64,6 +65,8 @@ def solve(
     `progress` receives a report (phase, seconds, iterations, missed favourites, total) every couple of
     seconds; it may raise Stopped to end the run at once.
     """
+    from .timing import anneal_times, times_only
+
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     started = time.monotonic()
@@ -120,6 +123,8 @@ def _report(progress, phase, state, iterations, started):
 
 def _rescue(state, instance, kept, movable, clock, rng):
     """When greedy left sessions out: ejection chains, then (small instances) CP-SAT's most placed."""
+    from . import explain as explaining
+
     attempts = 0
     # A session with no place at all (its own data rules out every slot or room) is left to the explanation.
     possible = [s for s in sorted(movable) if state.candidates.starts[s]]
@@ -147,6 +152,8 @@ def _rescue(state, instance, kept, movable, clock, rng):
 
 
 def _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit):
+    from . import explain as explaining
+
     placement = state.placement()
     assignments = [
         {
@@ -187,6 +194,8 @@ def _reason(instance, state, s, infeasible) -> str:
 
 def _own_reason(instance, s) -> str:
     """Without a proven conflict: the session's own data if that rules out every place, else the truth."""
+    from . import explain as explaining
+
     own = explaining.own_reason(instance, s)
     if own is not None:
         return own
