@@ -1,5 +1,3 @@
-import re
-
 import pytest
 
 from podium.registration import services
@@ -46,10 +44,3 @@ def sell(event, full, buyer, organiser, *names, paid: bool = True, company: str 
 def siobhan(event, full, buyer, organiser):
     """The paid ticket of Siobhán O'Brien."""
     return sell(event, full, buyer, organiser, "Siobhán O'Brien").tickets.select_related("order").get()
-
-
-def pdf_text(document: bytes) -> str:
-    """The text an uncompressed PDF shows, its string escapes (octal bytes, brackets) read back."""
-    raw = b"".join(re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", document, flags=re.S))
-    raw = re.sub(rb"\\([0-7]{1,3})", lambda m: bytes([int(m.group(1), 8)]), raw)
-    return re.sub(rb"\\(.)", rb"\1", raw).decode("cp1252")

@@ -6,7 +6,8 @@ import pytest
 from podium.checkin import badges
 from podium.checkin.queries import badge_tickets
 from podium.registration.tickets import read_token
-from tests.checkin.conftest import pdf_text, sell
+from tests.checkin.conftest import sell
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -62,4 +63,14 @@ def test_the_badge_shows_name_company_type_and_event(event, full, buyer, organis
 
     text = pdf_text(document)
     for shown in ("Siobhán O'Brien", "Acme & Co", "Full conference", event.name):
+        assert shown in text
+
+
+def test_names_beyond_western_european_letters_print_as_written(event, full, buyer, organiser):
+    names = ("Łukasz Dvořák", "Şule Öztürk", "Юлия Ковалёва")
+    sell(event, full, buyer, organiser, *names, company="Zakład Żółć")
+
+    text = pdf_text(badges.badges_pdf(event, badge_tickets(event), layout="a6"))
+
+    for shown in (*names, "Zakład Żółć"):
         assert shown in text

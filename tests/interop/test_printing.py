@@ -1,7 +1,6 @@
 """Printed program (door signs, speaker sheets, program grid): PDFs drawn from the latest release."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.db import connection
@@ -13,37 +12,10 @@ from podium.events.models import Room
 from podium.interop import printing
 from podium.schedule.queries import released_sessions
 from tests import factories
+from tests.pdf import media_boxes, page_count, pdf_text
 from tests.program import at, lunch, placed_talk, release, rename, speaker_code
 
 pytestmark = pytest.mark.django_db
-
-_LITERAL = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"(": b"(", b")": b")", b"\\": b"\\"}
-
-
-def _unescape(raw: bytes) -> str:
-    out = re.sub(
-        rb"\\([0-7]{1,3}|.)",
-        lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit() else _ESCAPES.get(m[1], m[1]),
-        raw,
-    )
-    return out.decode("cp1252")
-
-
-def pdf_text(content: bytes) -> str:
-    """The text drawn on the pages of an uncompressed PDF (one string per line, joined by newlines)."""
-    assert content.startswith(b"%PDF-")
-    return "\n".join(_unescape(raw) for raw in _LITERAL.findall(content))
-
-
-def media_boxes(content: bytes) -> list[tuple[float, float]]:
-    """The (width, height) of every page, from its /MediaBox."""
-    boxes = re.findall(rb"/MediaBox \[\s*([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\s*\]", content)
-    return [(round(float(b[2]) - float(b[0])), round(float(b[3]) - float(b[1]))) for b in boxes]
-
-
-def page_count(content: bytes) -> int:
-    return len(re.findall(rb"/Type /Page\b", content))
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Name badges as PDF: the attendee's name, company, ticket type, the event's name and the ticket's QR
 code (its signed token, so a badge scans at the door like the ticket). Two layouts: one A6 badge per
-page, or A4 sheets of eight 86 by 55 mm labels (Avery L7418-style: two across, four down). Fonts are
-the PDF standard fonts, like the tickets'."""
+page, or A4 sheets of eight 86 by 55 mm labels (Avery L7418-style: two across, four down). Set in the
+fonts of base/pdf.py, like the tickets."""
 
 import io
 
@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from podium.base.pdf import qr_code
+from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
 from podium.base.pdf import text as pdf_text
 from podium.registration.tickets import token_for
 
@@ -30,8 +30,9 @@ GREY = colors.HexColor("#555555")
 
 def _name_size(name: str, width: float, largest: int, smallest: int = 11) -> int:
     """The largest font size (down to `smallest`) at which the name fits on one line."""
+    use_fonts()
     for size in range(largest, smallest - 1, -1):
-        if stringWidth(name, "Helvetica-Bold", size) <= width:
+        if stringWidth(name, BOLD, size) <= width:
             return size
     return smallest
 
@@ -54,13 +55,9 @@ def _badge(canvas, ticket, *, x, y, width, height, qr, large: bool) -> None:
     name_size = _name_size(ticket.attendee_name, full_width, 30 if large else 20)
     small, line = (10, 13) if large else (7, 9)
     styles = {
-        "event": ParagraphStyle(
-            "event", fontName="Helvetica", fontSize=small, leading=small * 1.2, textColor=GREY
-        ),
-        "name": ParagraphStyle(
-            "name", fontName="Helvetica-Bold", fontSize=name_size, leading=name_size * 1.2
-        ),
-        "line": ParagraphStyle("line", fontName="Helvetica", fontSize=line, leading=line * 1.25),
+        "event": ParagraphStyle("event", fontName=FONT, fontSize=small, leading=small * 1.2, textColor=GREY),
+        "name": ParagraphStyle("name", fontName=BOLD, fontSize=name_size, leading=name_size * 1.2),
+        "line": ParagraphStyle("line", fontName=FONT, fontSize=line, leading=line * 1.25),
     }
     top = y + height - pad
     top = _paragraph(canvas, ticket.order.event.name, styles["event"], x + pad, top, full_width)
@@ -81,6 +78,7 @@ def badges_pdf(event, tickets, *, layout: str = A6_LAYOUT, compress: bool = True
     without tickets gets one empty page. `compress=False` keeps the page text readable (tests)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown badge layout {layout!r}")
+    use_fonts()
     out = io.BytesIO()
     pagesize = A6 if layout == A6_LAYOUT else A4
     canvas = Canvas(out, pagesize=pagesize, pageCompression=1 if compress else 0)

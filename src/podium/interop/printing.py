@@ -5,7 +5,7 @@ the paper on the doors agrees with the public site. Times are shown in the event
 Long days flow onto more pages and long titles wrap; the program grid puts a few rooms on each
 landscape page so that it stays readable however many rooms the event has.
 
-Fonts are the PDF standard fonts (Helvetica): they need no files, and cover Western European text.
+Set in the fonts of base/pdf.py (DejaVu Sans): speakers' names print in the letters they are written in.
 """
 
 import datetime as dt
@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import qr_code
+from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
 from podium.base.pdf import text as pdf_text
 from podium.schedule.models import Release, ReleasedSession, SlotKind
 from podium.schedule.queries import released_sessions
@@ -30,6 +30,7 @@ from podium.schedule.queries import released_sessions
 PAPERS = {"a4": A4, "letter": letter}
 ROOMS_PER_PAGE = 8
 QR_SIZE = 4.2 * cm
+TIME_WIDTH = 3.9 * cm  # a door sign's "10:00–10:30" in bold 13 pt, with the cell's padding, on one line
 
 
 class UnknownPaper(ValueError):
@@ -46,19 +47,19 @@ def paper_size(name: str) -> tuple[float, float]:
 
 # --- What the pages say ----------------------------------------------------------------------------
 
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=11, leading=14)
+_BASE = ParagraphStyle("base", fontName=FONT, fontSize=11, leading=14)
 STYLES = {
-    "room": ParagraphStyle("room", _BASE, fontName="Helvetica-Bold", fontSize=40, leading=46),
-    "heading": ParagraphStyle("heading", _BASE, fontName="Helvetica-Bold", fontSize=24, leading=30),
+    "room": ParagraphStyle("room", _BASE, fontName=BOLD, fontSize=40, leading=46),
+    "heading": ParagraphStyle("heading", _BASE, fontName=BOLD, fontSize=24, leading=30),
     "day": ParagraphStyle("day", _BASE, fontSize=18, leading=24),
-    "time": ParagraphStyle("time", _BASE, fontName="Helvetica-Bold", fontSize=13, leading=16),
-    "title": ParagraphStyle("title", _BASE, fontName="Helvetica-Bold", fontSize=13, leading=16),
+    "time": ParagraphStyle("time", _BASE, fontName=BOLD, fontSize=13, leading=16),
+    "title": ParagraphStyle("title", _BASE, fontName=BOLD, fontSize=13, leading=16),
     "speakers": ParagraphStyle(
         "speakers", _BASE, fontSize=11, leading=14, textColor=colors.HexColor("#444444")
     ),
     "caption": ParagraphStyle("caption", _BASE, fontSize=9, leading=11, alignment=1),
     "cell": ParagraphStyle("cell", _BASE, fontSize=7, leading=8.5),
-    "cell_head": ParagraphStyle("cell_head", _BASE, fontName="Helvetica-Bold", fontSize=8, leading=10),
+    "cell_head": ParagraphStyle("cell_head", _BASE, fontName=BOLD, fontSize=8, leading=10),
 }
 
 
@@ -99,7 +100,7 @@ class Sheet:
 def _footer(text: str):
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(doc.leftMargin, 1 * cm, text)
         canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 1 * cm, f"Page {doc.page}")
@@ -110,6 +111,7 @@ def _footer(text: str):
 
 def build_pdf(sheet: Sheet, story: list, *, compress: bool = True) -> bytes:
     """Lay out `story` on pages of `sheet`; `compress=False` keeps the page text readable (tests)."""
+    use_fonts()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -148,6 +150,7 @@ def _sessions_by_room(sessions: Iterable[ReleasedSession], room_uuids: list[str]
 
 def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, width: float) -> list:
     """One room's door sign for one day: name, day, QR code to the live page, then the sessions."""
+    use_fonts()  # before any Paragraph: it looks its font up when made
     event = release.event
     head = Table(
         [
@@ -170,7 +173,7 @@ def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, 
         rows.append([Paragraph(time_span(session, event.tz), STYLES["time"]), cell])
     story = [head, Spacer(1, 0.6 * cm)]
     if rows:
-        table = Table(rows, colWidths=[3.4 * cm, width - 3.4 * cm])
+        table = Table(rows, colWidths=[TIME_WIDTH, width - TIME_WIDTH])
         table.setStyle(
             TableStyle(
                 [
@@ -231,6 +234,7 @@ def door_signs(release: Release, *, day: dt.date, paper: str = "a4", compress: b
 
 def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", compress: bool = True) -> bytes:
     """One speaker's sessions in the release (time, room, title); LookupError for an unknown speaker."""
+    use_fonts()  # before any Paragraph: it looks its font up when made
     pagesize = paper_size(paper)
     person = release.speakers.filter(code=speaker_code.upper()).first()
     if person is None:
@@ -290,6 +294,7 @@ def _grid_cell(sessions: list, tz) -> list:
 
 def program_grid_story(release: Release, sessions: list, pagesize, rooms_per_page: int) -> list:
     """Per day, the rooms in groups of `rooms_per_page` (one group per page): a row per start time."""
+    use_fonts()  # before any Paragraph: it looks its font up when made
     tz = release.event.tz
     rooms = release.rooms
     by_day: dict[dt.date, list] = defaultdict(list)
@@ -345,6 +350,7 @@ def program_grid(
     release: Release, *, paper: str = "a4", rooms_per_page: int = ROOMS_PER_PAGE, compress: bool = True
 ) -> bytes:
     """The whole program as a grid per day (rooms by time) on landscape pages."""
+    use_fonts()  # before any Paragraph: it looks its font up when made
     pagesize = landscape(paper_size(paper))
     story = program_grid_story(release, list(released_sessions(release)), pagesize, rooms_per_page)
     if not story:

@@ -1,5 +1,5 @@
 """A ticket as a one-page PDF: event, ticket type, attendee, order code and the QR code of its signed
-token (tickets.token_for). Fonts are the PDF standard fonts, like the printed program's."""
+token (tickets.token_for). Set in the fonts of base/pdf.py, like every PDF of Podium."""
 
 import io
 
@@ -9,17 +9,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import qr_code
+from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
 from podium.base.pdf import text as pdf_text
 from podium.registration.models import Ticket
 from podium.registration.tickets import token_for
 
 QR_SIZE = 6 * cm
-_BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=12, leading=16)
+_BASE = ParagraphStyle("base", fontName=FONT, fontSize=12, leading=16)
 STYLES = {
-    "event": ParagraphStyle("event", _BASE, fontName="Helvetica-Bold", fontSize=22, leading=28),
+    "event": ParagraphStyle("event", _BASE, fontName=BOLD, fontSize=22, leading=28),
     "dates": ParagraphStyle("dates", _BASE, fontSize=12, textColor=colors.HexColor("#444444")),
-    "name": ParagraphStyle("name", _BASE, fontName="Helvetica-Bold", fontSize=26, leading=32),
+    "name": ParagraphStyle("name", _BASE, fontName=BOLD, fontSize=26, leading=32),
     "line": _BASE,
     "small": ParagraphStyle("small", _BASE, fontSize=9, leading=12, textColor=colors.HexColor("#555555")),
 }
@@ -33,6 +33,7 @@ def _dates(event) -> str:
 
 def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
     """The ticket's PDF; `compress=False` keeps the page text readable (tests)."""
+    use_fonts()
     order = ticket.order
     event = order.event
     details = [

@@ -14,13 +14,14 @@ from podium.checkin.models import CheckIn, Scan
 from podium.checkin.services import check_in
 from podium.registration.tickets import read_token, token_for
 from tests import factories
-from tests.checkin.conftest import pdf_text, sell
+from tests.checkin.conftest import sell
+from tests.pdf import pdf_text
 from tests.querycount import assert_constant_queries
 from tests.registration import shop
 
 pytestmark = pytest.mark.django_db
 
-# Names the PDF standard fonts can show (Windows-1252: Western European), with quotes and brackets.
+# Names with quotes, brackets and accents.
 NAMES = ("Siobhán O'Brien", 'Zoë "Zed" Ångström', "François (Frank) Müller")
 
 
