@@ -30,7 +30,7 @@ from podium.schedule.queries import released_sessions
 PAPERS = {"a4": A4, "letter": letter}
 ROOMS_PER_PAGE = 8
 QR_SIZE = 4.2 * cm
-TIME_WIDTH = 3.9 * cm  # a door sign's "10:00–10:30" in bold 13 pt, with the cell's padding, on one line
+TIME_WIDTH = 3.9 * cm  # a door sign's start and end time in bold 13 pt, with the cell's padding, on one line
 
 
 class UnknownPaper(ValueError):
