@@ -12,6 +12,7 @@ from PIL import Image
 from podium.accounts.models import IdempotencyRecord
 from podium.accounts.tokens import create_api_token
 from podium.attendance.models import Feedback
+from podium.attendance.seats import book_seat
 from podium.attendance.services import renew_calendar_feed, save_note, set_change_notices, set_star
 from podium.base import audit
 from podium.base.models import AuditEntry
@@ -32,7 +33,7 @@ from podium.reviews.services import save_review
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker
 from podium.scheduling.models import SolverRun
 from podium.webhooks.models import WebhookEndpoint
-from tests import factories, program
+from tests import factories, program, seating
 
 NAME = "Zyxwv Quorble-Ó'Brien"
 EMAIL = "zyxwv.quorble@example.org"
@@ -105,6 +106,8 @@ def build_person(event, organiser) -> Person:
     )
     sent_co_invite = proposals.invite_co_speaker(proposal=talk, email="guest@example.org", by=user)
     program.place(event, talk, "Hall A", program.at(event, 10), None)
+    tutorial = seating.tutorial(event, "Seated tutorial", "Room 101", program.at(event, 14), None)
+    seating.seated_type(event, 10)
     release = program.release(event, None, comment=f"Welcome {NAME}!")
     release.published_by = user
     release.save(update_fields=["published_by"])
@@ -138,6 +141,8 @@ def build_person(event, organiser) -> Person:
     order, ticket, answer, entry = _registration(event, user, organiser)
     # At the door: their ticket is checked in, and they worked a desk (recorded under their account).
     check_in, scan = _at_the_door(event, ticket, user)
+    # A seat at a tutorial (they hold a ticket).
+    seat = book_seat(proposal=tutorial, by=user)
 
     # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
     imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
@@ -221,6 +226,7 @@ def build_person(event, organiser) -> Person:
         "registration.WaitingListEntry.user": entry,
         "checkin.CheckIn.by": check_in,
         "checkin.Scan.by": scan,
+        "attendance.SeatBooking.user": seat,
     }
     return person
 

@@ -43,8 +43,9 @@ def test_page_cache_second_anonymous_get_is_not_rendered(client, program, page):
 
     assert first.templates, "the first visit renders the page"
     assert second.templates == []
-    # The event and its latest release; a talk page also the notes shared under it (they are part of its key).
-    assert queries <= (3 if page == 2 else 2)
+    # The event and its latest release; a talk page also the notes shared under it, and the schedule and a
+    # talk page the seats left of sessions that need a booked seat (they are part of their keys).
+    assert queries <= {0: 3, 2: 4}.get(page, 2)
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
 
@@ -190,4 +191,4 @@ def test_page_cache_hit_queries_stay_constant_with_more_sessions(client, event, 
 
     _, large = get_counting(client, url)
 
-    assert small == large <= 2
+    assert small == large <= 3  # the event, its latest release, the seats left (part of the key)

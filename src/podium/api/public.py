@@ -8,6 +8,7 @@ from ninja import Query, Router
 
 from podium.api import schemas as s
 from podium.api.auth import PUBLIC
+from podium.attendance.seat_queries import seats_by_code
 from podium.events.models import Event
 from podium.events.queries import public_events
 from podium.events.visibility import event_or_404
@@ -55,7 +56,14 @@ def event_out(event: Event, release: Release | None) -> dict:
     }
 
 
-def session_out(session) -> dict:
+def _seats_out(seats) -> dict | None:
+    if seats is None:
+        return None
+    return {"capacity": seats.capacity, "taken": seats.taken, "left": seats.left, "waiting": seats.waiting}
+
+
+def session_out(session, seats: dict | None = None) -> dict:
+    """One released session; `seats` are the release's seats by code (seat_queries.seats_by_code)."""
     return {
         "code": session.code,
         "kind": session.kind,
@@ -89,6 +97,7 @@ def session_out(session) -> dict:
         "attachments": session.attachments,
         "video_url": session.video_url,
         "feedback_url": session.feedback_url,
+        "seats": _seats_out((seats or {}).get(session.code) if session.code else None),
     }
 
 
@@ -176,7 +185,8 @@ def sessions(request, event: s.Slug, filters: Query[s.SessionFilters]):
     if release is None:
         return {"count": 0, "limit": filters.limit, "offset": filters.offset, "items": []}
     queryset = released_sessions(release, day=filters.day, track_id=filters.track, room_uuid=filters.room)
-    return _page(queryset, filters, session_out)
+    seats = seats_by_code(release.event, release)
+    return _page(queryset, filters, lambda session: session_out(session, seats))
 
 
 @router.get(
@@ -187,7 +197,7 @@ def session_detail(request, event: s.Slug, code: s.Code):
     found = release and release.sessions.filter(kind=SlotKind.SESSION, code=code.upper()).first()
     if not found:
         raise Http404("There is no released session with this code.")
-    return session_out(found)
+    return session_out(found, seats_by_code(release.event, release, [found.code]))
 
 
 def speaker_out(speaker) -> dict:
@@ -229,8 +239,9 @@ def schedule(request, event: s.Slug, filters: Query[s.DayFilter]):
     if release is None:
         return {"release": None, "days": []}
     days: dict = {}
+    seats = seats_by_code(release.event, release)
     for session in released_sessions(release, day=filters.day):
-        days.setdefault(session.day, []).append(session_out(session))
+        days.setdefault(session.day, []).append(session_out(session, seats))
     return {
         "release": release_ref(release),
         "days": [{"day": day, "sessions": items} for day, items in sorted(days.items())],

@@ -169,6 +169,13 @@ class LinkOut(Schema):
     url: str
 
 
+class SeatsOut(Schema):
+    capacity: int = Field(description="The session's seats.")
+    taken: int = Field(description="Seats booked.")
+    left: int = Field(description="Seats still free (0 when full; bookings can exceed a lowered capacity).")
+    waiting: int = Field(description="People on the session's waiting list.")
+
+
 class SessionOut(Schema):
     code: str
     kind: Literal["session", "break"]
@@ -194,6 +201,9 @@ class SessionOut(Schema):
     attachments: list[LinkOut]
     video_url: str
     feedback_url: str
+    seats: SeatsOut | None = Field(
+        description="For a session booked seat by seat (a tutorial): its seats as counted now; else null."
+    )
 
 
 class SessionPage(Page):

@@ -1,8 +1,9 @@
-"""What attendees do with the program: stars (favourites), agenda settings, notes, feedback and a calendar feed."""
+"""What attendees do with the program: stars (favourites), agenda settings, notes, feedback, a calendar
+feed, and seats booked at sessions that need one (tutorials)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from podium.events.models import Event
 from podium.proposals.models import Proposal
@@ -126,3 +127,75 @@ class CalendarFeed(models.Model):
     def key(self) -> str:
         """What the feed's address names: "<id>-<token>"."""
         return f"{self.pk}-{self.token}"
+
+
+class SeatState(models.TextChoices):
+    BOOKED = "booked", "Seat booked"
+    WAITING = "waiting", "On the waiting list"
+
+
+class SessionSeats(models.Model):
+    """The seats of one session whose type requires a booked seat: the organisers' own capacity for it
+    (empty: the smaller of the type's seats and the room's capacity, attendance.seat_queries) and the
+    counter of booked seats that concurrent bookers race for.
+
+    `taken` is changed only by one conditional UPDATE each (attendance.seats), so a session is never
+    oversold; it always equals the session's bookings in the booked state (seat_queries.seat_count_drift).
+    The row is made by the first booking or capacity set; a session without one has no seat taken.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_seats")
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="seat_counter")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="This session's seats; empty: as its type and room say."
+    )
+    taken = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "session seats"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="session_seats_capacity_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=F("capacity")),
+                name="session_seats_never_oversold",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.taken} of {self.capacity or 'default'}"
+
+
+class SeatBooking(models.Model):
+    """One attendee's seat at a session, or their place on its waiting list (in order of `created`).
+
+    One per person and session. Cancelling deletes the row; a seat that frees goes to the first person
+    waiting whose other seats do not overlap (attendance.seats).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="seat_bookings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seat_bookings")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="seat_bookings")
+    state = models.CharField(max_length=10, choices=SeatState.choices, default=SeatState.BOOKED)
+    created = models.DateTimeField(auto_now_add=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="seat_booking_unique"),
+            models.CheckConstraint(condition=Q(state__in=SeatState.values), name="seat_booking_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state=SeatState.WAITING) | Q(booked_at__isnull=False),
+                name="seat_booking_booked_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["proposal", "state", "created"], name="seat_booking_queue"),
+            models.Index(fields=["event", "user"], name="seat_booking_event_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} 🪑 {self.proposal_id} ({self.state})"

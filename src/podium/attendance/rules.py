@@ -1,10 +1,11 @@
-"""Who may do what with attendees' notes and feedback: for pages and services alike (no HTTP here)."""
+"""Who may do what with attendees' notes, feedback and seats: for pages and services alike (no HTTP here)."""
 
 import datetime as dt
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from podium.attendance import seat_queries
 from podium.base.errors import NotAllowed
 from podium.events.models import Event
 from podium.events.rules import permissions_for
@@ -75,3 +76,86 @@ def check_note_author(by, note) -> None:
     """Refuse anyone but the note's author: a note is its author's alone, even for operators."""
     if by is None or note.user_id != by.pk:
         raise NotAllowed(NOT_YOURS)
+
+
+# --- Seats at sessions that need one ---------------------------------------------------------------
+
+#: Team flags whose holders see who booked a seat (those who see the attendees, registration.rules).
+SEAT_LIST_READERS = ("can_check_in", "can_edit_event")
+
+LOG_IN_TO_BOOK = "Log in to book a seat."
+NO_SEAT_NEEDED = "This session needs no booking: just come."
+SEAT_NOT_RELEASED = "This session is not on the published program, so it takes no bookings."
+SEAT_CANCELLED = "This session was cancelled, so it takes no bookings."
+OWN_SESSION = "You speak at this session, so your place is kept: you need no seat."
+NOT_YOUR_SEAT = "This seat is not yours."
+
+
+def _seat_started(session: ReleasedSession, event: Event) -> str:
+    start = format_date(timezone.localtime(session.start, event.tz), "l j F, H:i")
+    return f"This session started on {start} ({event.timezone}); seats can only be booked before it starts."
+
+
+def _no_ticket(user, event: Event) -> str:
+    return (
+        f"Seats are for people with a ticket to {event.name}. You need a paid ticket that you bought, "
+        f"or that names your address ({user.email}) as the attendee's; buy one first, or ask whoever "
+        "bought yours to put your address on it."
+    )
+
+
+def clash_message(clash: ReleasedSession, event: Event) -> str:
+    start = format_date(timezone.localtime(clash.start, event.tz), "l j F, H:i")
+    end = format_date(timezone.localtime(clash.end, event.tz), "H:i")
+    return (
+        f"This session overlaps “{clash.title}” ({start}–{end}), where you have a seat. "  # noqa: RUF001
+        "Cancel that seat first if you would rather come to this one."
+    )
+
+
+def seat_refusal(user, proposal: Proposal, session: ReleasedSession | None, *, now=None) -> str | None:
+    """Why `user` may not book a seat at (or wait for) `proposal` now, in words for them; None when they
+    may. `session` is the proposal as the latest release shows it (`released_session`).
+
+    Seats are booked at sessions of the latest release of a public event whose type requires a seat,
+    before they start, not by the session's own speakers; when the event sells tickets, only by people
+    holding a valid ticket of it (seat_queries.holds_ticket). Overlaps with one's other seats are
+    checked separately (seat_queries.clashing_seat), as are the seats left.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return LOG_IN_TO_BOOK
+    if not proposal.session_type.requires_seat:
+        return NO_SEAT_NEEDED
+    if proposal.state in (ProposalState.CANCELLED, ProposalState.WITHDRAWN):
+        return SEAT_CANCELLED
+    if session is None:
+        return SEAT_NOT_RELEASED
+    if proposal.speakers.filter(pk=user.pk).exists():
+        return OWN_SESSION
+    if (now or timezone.now()) >= session.start:
+        return _seat_started(session, proposal.event)
+    event = proposal.event
+    if seat_queries.sells_tickets(event) and not seat_queries.holds_ticket(user, event):
+        return _no_ticket(user, event)
+    return None
+
+
+def check_can_book(user, proposal: Proposal, session: ReleasedSession | None) -> None:
+    """Refuse `user` unless they may book a seat at `proposal` now (see `seat_refusal`)."""
+    refusal = seat_refusal(user, proposal, session)
+    if refusal is not None:
+        raise NotAllowed(refusal)
+
+
+def check_can_cancel_seat(by, booking) -> None:
+    """A seat or waiting-list place is cancelled by its holder, by the event's organisers
+    (`can_edit_event`) or by an operator (`by=None`)."""
+    if by is None or booking.user_id == by.pk:
+        return
+    if not permissions_for(by, booking.event).can_edit_event:
+        raise NotAllowed(NOT_YOUR_SEAT)
+
+
+def can_see_seat_lists(user, event: Event) -> bool:
+    """Whether `user` sees who booked the seats of the event's sessions (names and addresses)."""
+    return permissions_for(user, event).has_any(SEAT_LIST_READERS)

@@ -242,6 +242,18 @@ class SessionType(models.Model):
     is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
     # The rooms suited to this type (a tutorial room with tables and power); none chosen means any room.
     rooms = models.ManyToManyField(Room, blank=True, related_name="session_types")
+    # Sessions of the type are booked seat by seat (tutorials and workshops sold apart from the main
+    # ticket; attendance.seats). A session has the smaller of `seats` and its room's capacity, unless
+    # the organisers give it its own (attendance.SessionSeats.capacity).
+    requires_seat = models.BooleanField(
+        default=False, help_text="Attendees book a seat in advance; the seats are limited."
+    )
+    seats = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Seats per session, when a seat is required (a smaller room has fewer).",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -249,6 +261,11 @@ class SessionType(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "name"], name="session_type_name_unique"),
             models.CheckConstraint(condition=Q(duration_minutes__gte=5), name="session_type_duration_min"),
+            models.CheckConstraint(
+                condition=Q(requires_seat=False) | Q(seats__isnull=False, seats__gte=1),
+                name="session_type_seats_when_required",
+                violation_error_message="Give the number of seats a session of this type has.",
+            ),
         ]
 
     def __str__(self):

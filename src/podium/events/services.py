@@ -219,7 +219,7 @@ def update_event(*, event: Event, by, data: dict, version: int | None = None) ->
 OWNED_FIELDS = {
     Room: ("name", "description", "capacity", "position"),
     Track: ("name", "colour", "description"),
-    SessionType: ("name", "duration_minutes", "is_plenary"),
+    SessionType: ("name", "duration_minutes", "is_plenary", "requires_seat", "seats"),
 }
 
 
@@ -312,12 +312,17 @@ def save_session_type(
 
     `data["rooms"]`, when given, are the rooms suited to the type (none: any room); each must be a room
     of this event. The schedule flags a session of the type in another room, and the solver keeps it out.
+    A type whose sessions need a booked seat (`requires_seat`) needs its number of `seats`.
     """
     rooms = data.get("rooms")
     if rooms is not None:
         rooms = list(rooms)
         if any(not isinstance(room, Room) or room.event_id != event.pk for room in rooms):
             raise ServiceError("Choose rooms of this event.", field="rooms")
+    requires_seat = data.get("requires_seat", session_type.requires_seat if session_type else False)
+    seats = data.get("seats", session_type.seats if session_type else None)
+    if requires_seat and seats is None:
+        raise ServiceError("Give the number of seats a session of this type has.", field="seats")
     saved = _save_owned(
         model=SessionType,
         event=event,

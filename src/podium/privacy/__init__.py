@@ -146,6 +146,8 @@ FIELDS = {
     "events.SessionType.duration_minutes": NOT_PERSONAL,
     "events.SessionType.is_plenary": NOT_PERSONAL,
     "events.SessionType.rooms": NOT_PERSONAL,
+    "events.SessionType.requires_seat": NOT_PERSONAL,
+    "events.SessionType.seats": NOT_PERSONAL,
     "events.SessionType.version": NOT_PERSONAL,
     # --- proposals --------------------------------------------------------------------------------
     "proposals.SpeakerProfile.id": NOT_PERSONAL,
@@ -417,6 +419,21 @@ FIELDS = {
     "attendance.CalendarFeed.user": LINK,
     "attendance.CalendarFeed.token": SECRET,
     "attendance.CalendarFeed.created": NOT_PERSONAL,
+    # A session's seats: the organisers' capacity and a counter, nobody's in particular.
+    "attendance.SessionSeats.id": NOT_PERSONAL,
+    "attendance.SessionSeats.event": NOT_PERSONAL,
+    "attendance.SessionSeats.proposal": NOT_PERSONAL,
+    "attendance.SessionSeats.capacity": NOT_PERSONAL,
+    "attendance.SessionSeats.taken": NOT_PERSONAL,
+    "attendance.SessionSeats.version": NOT_PERSONAL,
+    # A person's seat or waiting-list place (privacy/seats.py): exported, and given up on erasure.
+    "attendance.SeatBooking.id": NOT_PERSONAL,
+    "attendance.SeatBooking.event": NOT_PERSONAL,
+    "attendance.SeatBooking.user": LINK,
+    "attendance.SeatBooking.proposal": NOT_PERSONAL,
+    "attendance.SeatBooking.state": NOT_PERSONAL,
+    "attendance.SeatBooking.created": NOT_PERSONAL,
+    "attendance.SeatBooking.booked_at": NOT_PERSONAL,
     # --- checkin ----------------------------------------------------------------------------------
     # When and where a ticket was let in; the attendee is the ticket's (registration.Ticket).
     "checkin.CheckIn.id": NOT_PERSONAL,
@@ -496,6 +513,8 @@ ON_ERASE = {
     "attendance.AgendaPreference.user": DELETE,
     "attendance.Note.user": DELETE,
     "attendance.CalendarFeed.user": DELETE,
+    # Cancelled first, so a booked seat goes to the next person waiting (privacy/seats.py).
+    "attendance.SeatBooking.user": DELETE,
     # Kept without the person: the talk's ratings and comments do not change afterwards.
     "attendance.Feedback.user": REMOVE,
     # Leaving the waiting list first passes an offered seat on (registration.waiting_list).

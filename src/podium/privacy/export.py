@@ -11,7 +11,7 @@ from podium.base.models import AuditEntry
 from podium.events.models import TeamInvite
 from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
-from podium.privacy import checkins, tickets
+from podium.privacy import checkins, seats, tickets
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSpeaker
@@ -395,7 +395,8 @@ def export_person(*, user: User) -> dict:
     talks, calendar addresses (that they exist, never the address), mails addressed to them,
     audit entries by or about them, API tokens (metadata, never secrets), team memberships,
     invitations, import keys, log-in records, ticket orders, tickets (with their check-ins) and
-    waiting-list places, check-ins and scans recorded at a desk, releases
+    waiting-list places, check-ins and scans recorded at a desk, seats booked at sessions (and places
+    on their waiting lists), releases
     and solver runs they started. Replayed API answers (idempotency records) are not personal content
     and are not listed.
     """
@@ -422,5 +423,6 @@ def export_person(*, user: User) -> dict:
         "log_ins": _log_ins(user),
         **tickets.export(user),
         **checkins.export(user),
+        **seats.export(user),
         **_activity(user),
     }

@@ -10,6 +10,7 @@ from podium.site.views import (
     program,
     rooms,
     schedule,
+    seats,
     stars,
     tickets,
 )
@@ -35,6 +36,7 @@ urlpatterns = [
     path("<slug:event>/agenda/<str:token>.ics", exports.agenda_ics, name="agenda_ics"),
     path("<slug:event>/talk/<str:code>/note/", notes.note, name="note"),
     path("<slug:event>/talk/<str:code>/feedback/", feedback.feedback, name="feedback"),
+    path("<slug:event>/talk/<str:code>/seat/", seats.seat, name="seat"),
     path("<slug:event>/notes/", notes.notes, name="notes"),
     path("<slug:event>/notes.md", notes.notes_markdown, name="notes_markdown"),
     path("<slug:event>/stars/merge/", stars.stars_merge, name="stars_merge"),

@@ -314,11 +314,13 @@ class TrackForm(EventOwnedForm):
 class SessionTypeForm(EventOwnedForm):
     class Meta:
         model = SessionType
-        fields = ["name", "duration_minutes", "is_plenary", "rooms"]
+        fields = ["name", "duration_minutes", "is_plenary", "rooms", "requires_seat", "seats"]
         labels = {
             "duration_minutes": "Duration (minutes)",
             "is_plenary": "Plenary",
             "rooms": "Suitable rooms",
+            "requires_seat": "Attendees book a seat (tutorials, workshops)",
+            "seats": "Seats per session",
         }
         help_texts = {
             "duration_minutes": "5 to 1440 minutes.",
@@ -326,12 +328,26 @@ class SessionTypeForm(EventOwnedForm):
                 "Sessions of this type belong in these rooms (e.g. tutorials in rooms with tables); "
                 "the scheduler keeps them there and the schedule flags any elsewhere. None ticked: any room."
             ),
+            "requires_seat": (
+                "Attendees book a seat on the talk page (with a ticket, when the event sells tickets); "
+                "when the seats are gone they join a waiting list."
+            ),
+            "seats": (
+                "Needed when attendees book a seat. A session placed in a smaller room has the room's "
+                "capacity; a session's own number (on its page) overrides both."
+            ),
         }
         widgets = {"rooms": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, event=event, **kwargs)
         self.fields["rooms"].queryset = event.rooms.all()  # only this event's rooms can be chosen
+
+    def clean(self):
+        data = super().clean()
+        if data.get("requires_seat") and data.get("seats") is None and "seats" not in self.errors:
+            self.add_error("seats", "Give the number of seats a session of this type has.")
+        return data
 
     def service_data(self) -> dict:
         data = super().service_data()

@@ -10,6 +10,7 @@ from podium.orga.urls import (
     registration,
     review,
     schedule,
+    seats,
     setup,
     tokens,
     webhooks,
@@ -33,4 +34,5 @@ urlpatterns = [
     *printing.urlpatterns,
     *registration.urlpatterns,
     *checkin.urlpatterns,
+    *seats.urlpatterns,
 ]

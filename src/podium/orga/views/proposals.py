@@ -11,6 +11,7 @@ from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
 from podium.orga.sorting import Column, Sort
+from podium.orga.views.seats import seat_panel
 from podium.proposals import queries, services, states
 from podium.proposals.enums import Actor, ProposalState
 from podium.proposals.models import Proposal
@@ -132,6 +133,7 @@ def _detail_context(request, proposal) -> dict:
         "feedback": feedback_summary(proposal, with_authors=True)
         if attendance_rules.can_read_feedback_authors(user, event)
         else None,
+        **seat_panel(request, proposal),
     }
 
 

@@ -1,6 +1,7 @@
-"""An attendee's agenda: their starred sessions from the latest release by day, what changed in them
-since the release they last looked at, the switch for change notices by mail, and the secret address
-of their calendar."""
+"""An attendee's agenda: their starred sessions and their seats (and places on waiting lists) from the
+latest release by day, what changed in the starred ones since the release they last looked at, the
+switch for change notices by mail, and the secret address of their calendar. A session they hold a
+seat at that left the program stays in its day, marked cancelled."""
 
 import itertools
 
@@ -11,12 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from podium.attendance import services
-from podium.attendance.models import AgendaPreference, CalendarFeed
+from podium.attendance.models import AgendaPreference, CalendarFeed, SeatState
 from podium.attendance.queries import starred_codes
+from podium.attendance.seat_queries import bookings_of, mark_seats, seats_by_code
 from podium.base.permissions import login_required
 from podium.notices.services import ATTENDEE_KINDS
 from podium.schedule import changelog
-from podium.schedule.models import SlotKind
+from podium.schedule.models import ReleasedSession, SlotKind
 from podium.schedule.queries import latest_release
 from podium.site.views.common import mark_starred, public_event
 
@@ -51,18 +53,20 @@ def agenda(request, event):
         return HttpResponseNotAllowed(["GET", "POST"])
     release = latest_release(event)
     starred = starred_codes(event, request.user)
+    bookings = bookings_of(event, request.user)
     preference = AgendaPreference.objects.filter(event=event, user=request.user).first()
     seen = preference.last_seen_version if preference else 0
     sessions = []
     if release is not None:
         sessions = mark_starred(
             list(
-                release.sessions.filter(kind=SlotKind.SESSION, code__in=starred).order_by(
+                release.sessions.filter(kind=SlotKind.SESSION, code__in=starred | set(bookings)).order_by(
                     "start", "room_name"
                 )
             ),
             starred,
         )
+        _with_seats(event, release, sessions, bookings)
         services.mark_agenda_seen(event=event, user=request.user, version=release.version)
     return render(
         request,
@@ -79,10 +83,33 @@ def agenda(request, event):
     )
 
 
+def _with_seats(event, release, sessions: list, bookings: dict) -> None:
+    """Put each session's seats and the visitor's booking on it, and add the sessions they hold a seat or
+    a waiting-list place at that are no longer on the program, as the last release with them had them
+    (`cancelled`), in time order."""
+    if not bookings:
+        return
+    mark_seats(sessions, seats_by_code(event, release, bookings))
+    for session in sessions:
+        session.booking = bookings.get(session.code)
+        if session.booking is not None and session.booking.state == SeatState.BOOKED:
+            session.seats = None  # the seats left matter to those still waiting for one
+    gone = set(bookings) - {session.code for session in sessions}
+    if not gone:
+        return
+    last = {}
+    earlier = ReleasedSession.objects.filter(release__event=event, kind=SlotKind.SESSION, code__in=gone)
+    for session in earlier.order_by("code", "-release__version"):
+        last.setdefault(session.code, session)
+    for session in last.values():
+        session.booking, session.cancelled, session.is_starred = bookings[session.code], True, False
+        sessions.append(session)
+    sessions.sort(key=lambda session: (session.start, session.room_name))
+
+
 def _by_day(sessions) -> list[dict]:
     """The sessions grouped by conference day (sessions after midnight count for the day before), in
-    order. Each day is a dict so that what else an attendee has that day (booked tutorial seats, from
-    registration) can join its sessions."""
+    order; seats booked are sessions like the starred ones, carrying their `booking`."""
     return [
         {"day": day, "sessions": list(group)}
         for day, group in itertools.groupby(sessions, key=lambda s: s.day)

@@ -13,6 +13,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from podium.attendance.queries import calendar_feed, starred_codes
+from podium.attendance.seat_queries import booked_codes
 from podium.base.permissions import login_required, public, token
 from podium.interop import exporters
 from podium.schedule import changelog
@@ -115,8 +116,9 @@ def starred_ics(request, event):
 @require_safe
 @gzip_page
 def agenda_ics(request, event, token):
-    """An attendee's starred sessions at the secret address of their calendar (no log-in: the address is
-    the key; a replaced or unknown one is 404). Private, and never kept long by calendar apps."""
+    """An attendee's starred sessions and booked seats at the secret address of their calendar (no
+    log-in: the address is the key; a replaced or unknown one is 404). Private, and never kept long by
+    calendar apps."""
     event = public_event(event)
     feed = calendar_feed(event, token)
     if feed is None:
@@ -124,5 +126,5 @@ def agenda_ics(request, event, token):
     release = latest_release(event)
     if release is None:
         raise Http404("The schedule is not public yet.")
-    codes = starred_codes(event, feed.user)
+    codes = starred_codes(event, feed.user) | booked_codes(event, feed.user)
     return export_response(request, release, "ical", personal=True, codes=frozenset(codes))

@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.utils.encoding import filepath_to_uri
 
 from podium.attendance import rules as attendance_rules
-from podium.attendance.models import Feedback, Note
+from podium.attendance import seat_queries
+from podium.attendance.models import Feedback, Note, SeatBooking
 from podium.attendance.queries import public_talks, shared_notes
 from podium.base.permissions import public
 from podium.proposals.models import ProposalSpeaker
@@ -93,15 +94,30 @@ def talk(request, event, code):
     code = code.upper()
     release = latest_release(event)
     notes = shared_notes(event, code)
+    seats = seat_queries.seats_by_code(event, release, [code])
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: render_talk(request, event, release, code, notes=notes),
-        # Shared notes change between releases: the cached page is the one with these notes.
-        variant="|".join(f"{note.pk}:{note.updated.isoformat()}:{note.user.name}" for note in notes),
+        render=lambda: render_talk(request, event, release, code, notes=notes, seats=seats),
+        # Shared notes and the seats left change between releases: the cached page is the one with these.
+        variant="|".join(f"{note.pk}:{note.updated.isoformat()}:{note.user.name}" for note in notes)
+        + f"|seats:{seat_queries.seats_key(seats)}",
         cacheable=not request.GET,
     )
+
+
+def _seat_context(request, proposal, session) -> dict:
+    """A logged-in visitor's seat at a session that needs one: their booking (with their place on the
+    waiting list) or, when they have none, why they may not book (including an overlap with a seat)."""
+    booking = SeatBooking.objects.filter(user=request.user, proposal=proposal).first()
+    if booking is not None:
+        return {"seat_booking": booking, "seat_position": seat_queries.waiting_position(booking)}
+    refusal = attendance_rules.seat_refusal(request.user, proposal, session)
+    if refusal is None:
+        clash = seat_queries.clashing_seat(request.user, session)
+        refusal = attendance_rules.clash_message(clash, proposal.event) if clash is not None else None
+    return {"seat_booking": None, "seat_refusal": refusal}
 
 
 def _attendee_context(request, event, release, session, *, note_form=None, feedback_form=None) -> dict:
@@ -116,6 +132,8 @@ def _attendee_context(request, event, release, session, *, note_form=None, feedb
     context = {"attendee": True, "note": note, "note_form": note_form}
     if release is None:
         return context
+    if getattr(session, "seats", None) is not None:
+        context.update(_seat_context(request, proposal, session))
     refusal = attendance_rules.feedback_refusal(request.user, proposal)
     feedback = Feedback.objects.filter(user=request.user, proposal=proposal).first()
     if refusal is None and feedback_form is None:
@@ -132,11 +150,27 @@ def _attendee_context(request, event, release, session, *, note_form=None, feedb
     return context
 
 
-def render_talk(request, event, release, code: str, *, notes=None, note_form=None, feedback_form=None):
+def render_talk(
+    request,
+    event,
+    release,
+    code: str,
+    *,
+    notes=None,
+    note_form=None,
+    feedback_form=None,
+    seats=None,
+    seat_error=None,
+):
     """The talk page (410 for a session that was cancelled); `notes` are the notes shared under it,
-    `note_form` and `feedback_form` a logged-in visitor's forms as they sent them."""
+    `note_form` and `feedback_form` a logged-in visitor's forms as they sent them, `seats` the seats of
+    the session when it needs one (seat_queries.seats_by_code), `seat_error` why a booking was refused."""
     if release is not None:
         session = _released_talks(release).filter(code=code).first()
+        if session is not None:
+            if seats is None:
+                seats = seat_queries.seats_by_code(event, release, [code])
+            seat_queries.mark_seats([session], seats)
     else:
         session = _accepted_talks(event).filter(code=code).first()
     if session is None:
@@ -157,6 +191,7 @@ def render_talk(request, event, release, code: str, *, notes=None, note_form=Non
         "session": session,
         "language": event.language_map.get(session.language, session.language),
         "shared_notes": shared_notes(event, code) if notes is None else notes,
+        "seat_error": seat_error,
     }
     if request.user.is_authenticated:
         context.update(

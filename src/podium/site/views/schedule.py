@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils import timezone
 
+from podium.attendance.seat_queries import mark_seats, seats_by_code, seats_key
 from podium.base.permissions import public
 from podium.schedule.grid import build_grid
 from podium.schedule.models import Release, SlotKind
@@ -122,19 +123,22 @@ def schedule(request, event):
         return render(request, "site/schedule_pending.html", {"event": event})
     days = release_fact(release, "days", lambda: release_days(release))
     filters = parse_filters(request.GET, event, release, days)
+    # Seats left change with every booking: the cached page is the one with these counts.
+    seats = seats_by_code(event, release)
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: _render_schedule(request, event, release, days, filters),
-        variant="|".join(_filter_values(filters).values()),
+        render=lambda: _render_schedule(request, event, release, days, filters, seats),
+        variant="|".join([*_filter_values(filters).values(), seats_key(seats)]),
         cacheable=_is_normal_query(request.GET, filters),
     )
 
 
-def _render_schedule(request, event, release: Release, days: list[dt.date], filters: Filters):
+def _render_schedule(request, event, release: Release, days: list[dt.date], filters: Filters, seats: dict):
     starred = visitor_stars(request, event)
     sessions = _sessions(release, filters, starred=starred, logged_in=request.user.is_authenticated)
+    mark_seats(sessions, seats)
     rooms = [room for room in release.rooms if filters.room in (None, room["uuid"])]
     context = {
         "event": event,
