@@ -7,7 +7,8 @@ draws them from `secrets`, as it does for real proposals, and the demo does not 
 State changes go through the services (submission, co-speakers, withdrawal, reviews, decisions,
 confirmations, and in podium.demo.program the schedule and its releases), so the audit log, the
 outbox and the state machine look exactly as they would after a real CfP. Only the accounts (sharing
-one password hash) and the attendees' stars are created in bulk.
+one password hash), the attendees' stars, and the ticket sales and scans (podium.demo.bulk, as the
+registration and check-in services would write them) are created in bulk.
 """
 
 import datetime as dt
@@ -24,7 +25,7 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import program, words
+from podium.demo import attendees, program, tutorials, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
@@ -84,6 +85,7 @@ LOGINS = (
     Login("speaker with a confirmed talk", f"speaker1@{DOMAIN}"),
     Login("speaker with an accepted talk to confirm", f"speaker2@{DOMAIN}"),
     Login("attendee who starred talks", program.attendee_email(1)),
+    Login("check-in volunteer", attendees.VOLUNTEER_EMAIL),
 )
 
 
@@ -108,6 +110,7 @@ class Summary:
     proposals: dict[str, int]  # per event slug
     reviews: int
     program: program.ProgramSummary
+    registration: attendees.RegistrationSummary
     seconds: float
 
 
@@ -165,6 +168,7 @@ def build_demo(*, today: dt.date | None = None) -> Summary:
         proposals={slug: Proposal.objects.filter(event__slug=slug).count() for slug in summary_events},
         reviews=builder.review_count,
         program=builder.program,
+        registration=attendees.summarise(builder.event),
         seconds=(timezone.now() - started).total_seconds(),
     )
 
@@ -317,6 +321,8 @@ class _Builder:
         self.program = program.build_program(
             event=event, admin=self.admin, rng=random.Random(SEED + 1), password_hash=self.admin.password
         )
+        attendees.build_attendees(event=event, admin=self.admin, seed=SEED + 2)
+        tutorials.build_tutorials(event=event, admin=self.admin, seed=SEED + 3)
 
     def setup_rooms_and_tracks(self, event, rooms, tracks) -> None:
         for position, (name, capacity, description) in enumerate(rooms):

@@ -314,3 +314,44 @@ ORGANISER_NOTES = (
     "",
     "",
 )
+
+# Attendees' names: the speakers' lists and some more, with the accents and apostrophes real attendee
+# lists have (all in Windows-1252, so they read the same in every font and terminal).
+ATTENDEE_FIRST_NAMES = FIRST_NAMES + _words("""
+    Siobhán Zoë José Renée Björn Seán Maëlle Ángel Søren Anaïs François Jürgen Åsa Inês Núria Dónal
+    Aoife Niamh Ciarán Brigitte Ólafur Chiara Dagný Noémie Joaquín
+""")
+ATTENDEE_LAST_NAMES = LAST_NAMES + _words("""
+    O'Brien O'Connor O'Neill D'Souza D'Angelo Núñez Müller Søndergaard Ibáñez Gonçalves Lefèvre
+    Åberg Jørgensen Peña Mäkinen Brontë Rühl
+""")
+
+# Where students study (made up).
+SCHOOLS = _lines("""
+    Prairie State University
+    Lakeshore Community College
+    Riverside Institute of Technology
+    Northwood University
+    Bluff City College
+    Great Plains University
+""")
+T_SHIRT_SIZES = ("XS", "S", "M", "L", "XL", "2XL", "3XL", "No t-shirt, thanks")
+T_SHIRT_WEIGHTS = (4, 14, 26, 25, 15, 7, 3, 6)
+DIETS = (
+    "Vegetarian",
+    "Vegan",
+    "Gluten-free",
+    "Halal",
+    "Kosher",
+    "Pescatarian",
+    "Lactose-free",
+    "No nuts (severe allergy)",
+    "Vegetarian, no mushrooms please",
+)
+ACCESSIBILITY_NEEDS = (
+    "I use a wheelchair: step-free seating near the aisle, please.",
+    "Live captions for the keynotes.",
+    "Access to the quiet room.",
+    "A reserved seat near the front (low vision).",
+    "ASL interpretation for the talks I attend.",
+)

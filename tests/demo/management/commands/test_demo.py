@@ -15,11 +15,14 @@ from django.db.models import Count, Max, Min
 from podium.accounts.models import User
 from podium.attendance.models import Star
 from podium.base.models import AuditEntry
+from podium.checkin.models import CheckIn, Scan
 from podium.demo import generator
 from podium.events.models import Event, Organiser, Team
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal, ProposalSpeaker, SpeakerAvailability, SpeakerProfile
+from podium.registration.enums import OrderOrigin, OrderState
+from podium.registration.models import Answer, Order, Question, Ticket, TicketType, Voucher
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSession, Slot
 from tests import factories
@@ -48,6 +51,14 @@ def _counts() -> dict[str, int]:
         Slot,
         Release,
         ReleasedSession,
+        TicketType,
+        Question,
+        Voucher,
+        Order,
+        Ticket,
+        Answer,
+        CheckIn,
+        Scan,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -73,6 +84,26 @@ def _snapshot() -> dict[str, tuple | None]:
         )
         for p in proposals
     }
+    # Order codes and ticket secrets are drawn at random too, and the dates follow the day of the build.
+    snapshot["tickets"] = tuple(
+        sorted(
+            (
+                t.order.event.slug,
+                t.order.buyer.email,
+                t.attendee_name,
+                t.attendee_email,
+                t.attendee_company,
+                t.ticket_type.name,
+                t.price,
+                t.order.state,
+                t.check_in.desk if hasattr(t, "check_in") else None,
+                tuple(sorted((a.question.label, a.value) for a in t.answers.all())),
+            )
+            for t in Ticket.objects.select_related(
+                "order__event", "order__buyer", "ticket_type", "check_in"
+            ).prefetch_related("answers__question")
+        )
+    )
     snapshot["releases"] = tuple(
         sorted(
             (s.release.event.slug, s.release.name, s.release.comment, s.title, s.kind, s.room_name, s.start)
@@ -190,13 +221,28 @@ def test_demo_prints_logins_and_urls(demo_output):
         "speaker1@podium.example",
         "speaker2@podium.example",
         "attendee1@podium.example",
+        "volunteer1@podium.example",
         '"podium-demo"',
         "http://127.0.0.1:8000/pytexas-demo/cfp/",
         "http://127.0.0.1:8000/orga/event/pycon-demo/",
         "http://127.0.0.1:8000/pycon-demo/schedule/",
+        "Check-in desk (PyCon US Demo):        http://127.0.0.1:8000/orga/event/pycon-demo/checkin/",
         "73 sessions scheduled, releases v1 and v2 published; 300 attendees starred talks",
     ):
         assert expected in demo_output
+
+
+def test_demo_prints_what_registration_sold_and_checked_in(demo_output, pycon):
+    orders = Order.objects.filter(event=pycon)
+    paid = Ticket.objects.filter(order__event=pycon, order__state=OrderState.PAID).count()
+    speakers = orders.filter(origin=OrderOrigin.SPEAKER).count()
+    checked_in = CheckIn.objects.filter(event=pycon).count()
+
+    assert (
+        f"; {paid:,} tickets paid in {orders.count():,} orders ({speakers} for speakers), "
+        f"{checked_in} checked in at 3 desks."
+    ) in demo_output
+    assert "check-in volunteer" in demo_output
 
 
 def test_demo_second_run_creates_nothing(demo_output, db):

@@ -36,11 +36,14 @@ class Command(BaseCommand):
             except ServiceError as exc:
                 raise CommandError(exc.message) from exc
             events = " and ".join(f"{slug} ({count} proposals)" for slug, count in summary.proposals.items())
-            program = summary.program
+            program, registration = summary.program, summary.registration
             self.stdout.write(
                 f"Built {events} with {summary.reviews} reviews in {summary.seconds:.1f} s.\n"
                 f"PyCon US Demo: {program.scheduled} sessions scheduled, releases {' and '.join(program.releases)} "
-                f"published; {program.attendees} attendees starred talks {program.stars} times."
+                f"published; {program.attendees} attendees starred talks {program.stars} times; "
+                f"{registration.tickets:,} tickets paid in {registration.orders:,} orders "
+                f"({registration.speaker_tickets} for speakers), {registration.checked_in} checked in "
+                f"at {registration.desks} desks."
             )
         self.print_logins(host, port)
         if not no_serve:
@@ -58,6 +61,7 @@ class Command(BaseCommand):
             f"  Open call for papers (PyTexas Demo):  {base}{reverse('cfp:cfp', kwargs={'event': generator.CFP_EVENT})}",
             f"  Back office (PyCon US Demo):          {base}{reverse('orga:event', kwargs={'event': generator.MAIN_EVENT})}",
             f"  Public schedule (PyCon US Demo):      {base}{reverse('site:schedule', kwargs={'event': generator.MAIN_EVENT})}",
+            f"  Check-in desk (PyCon US Demo):        {base}{reverse('orga:checkin', kwargs={'event': generator.MAIN_EVENT})}",
             "",
         ]
         self.stdout.write("\n".join(lines))
