@@ -46,14 +46,33 @@ def _needs_demo(item) -> bool:
     return "demo_output" in getattr(item, "fixturenames", ())
 
 
+def _demo_last(items) -> None:
+    items[:] = [item for item in items if not _needs_demo(item)] + [
+        item for item in items if _needs_demo(item)
+    ]
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Put every test that uses the demo in one xdist group (before xdist reads the groups) and, for a run
     without xdist, one after another at the end."""
-    demo = [item for item in items if _needs_demo(item)]
-    for item in demo:
-        item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
-    items[:] = [item for item in items if not _needs_demo(item)] + demo
+    for item in items:
+        if _needs_demo(item):
+            item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
+    _demo_last(items)
+
+
+class _DemoTestsLast:
+    """Once more after every other plugin's reordering (pytest-django sorts by database use, which would
+    put a demo test that needs no database of its own among the first)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        _demo_last(items)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_DemoTestsLast(), "podium-demo-tests-last")
 
 
 def pytest_sessionfinish(session):

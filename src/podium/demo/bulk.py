@@ -162,6 +162,7 @@ def _date(model, name: str, rows: list[tuple]) -> None:
 
 
 def _as_then(order: Order, **state) -> Order:
+    """The order as it was at an earlier step (for that step's mail), without touching the order."""
     then = copy(order)
     for name, value in state.items():
         setattr(then, name, value)
