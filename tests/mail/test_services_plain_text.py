@@ -16,6 +16,7 @@ from django.urls import reverse
 
 import podium
 from podium.accounts.services import request_password_reset
+from podium.attendance import seats
 from podium.attendance import services as attendance
 from podium.events.models import Team
 from podium.events.services import invite_team_member
@@ -28,6 +29,7 @@ from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import decide, send_decision_notifications
 from tests import factories
 from tests.program import at, place, placed_talk, release
+from tests.seating import seated_type, tutorial
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,7 @@ EXPECTED = {
     "ticket_reissued": (("event",), ("speaker", "event")),
     "order_cancelled": (("event",), ("speaker", "event")),
     "waiting_list_offer": (("event",), ("attendee", "event")),
+    "seat_from_waiting_list": (("event", "title"), ("attendee", "title", "room")),
 }
 
 QUOTES = {
@@ -123,6 +126,17 @@ def _send_every_mail(values: dict) -> None:
     place(event, session, values["room"], at(event, 16), scheduler)
     # schedule_changes (the speaker) and starred_changes (the attendee) for the moved session
     release(event, scheduler, comment=values["comment"])
+
+    # seat_from_waiting_list: a one-seat tutorial, booked, waited for by the attendee, given up
+    seated_type(event, 1)
+    workshop = tutorial(
+        event, values["title"], values["room"], at(event, 9, day=1), scheduler, speakers=[speaker]
+    )
+    release(event, scheduler, name="with the workshop", comment=values["comment"])
+    learner = factories.UserFactory(name="First Learner")
+    seats.book_seat(proposal=workshop, by=learner)
+    seats.join_seat_waiting_list(proposal=workshop, by=attendee)
+    seats.cancel_seat(proposal=workshop, by=learner)
 
     registration.save_registration_settings(event=event, by=scheduler, values={"is_open": True})
     dinner = TicketType.objects.create(event=event, name=values["title"], price=30, quota=1)
