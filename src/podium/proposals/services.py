@@ -232,7 +232,9 @@ def update_proposal(
     """Edit a proposal. Speakers may edit until the deadline; organisers at any time, and only they
     edit ORGANISER_FIELDS (recording consent, links, addresses).
 
-    A stale `version` (someone saved in between) is refused. Side effects: audit entry with the changed fields.
+    A stale `version` (someone saved in between) is refused. Side effects: audit entry with the changed
+    fields; the `proposal_edited` signal (a session moved to a type with more seats gives them to the
+    people waiting for them, with their mails).
     """
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not as_organiser:
@@ -259,6 +261,7 @@ def update_proposal(
     audit.record(
         action="proposal.edited", actor=by, target=locked, event_id=locked.event_id, fields=sorted(changed)
     )
+    signals.proposal_edited.send(sender=Proposal, proposal=locked, fields=sorted(changed))
     return locked
 
 
@@ -467,17 +470,25 @@ def free_code(taken: set[str], wanted: str = "") -> str:
     return code
 
 
-def _set_speakers(proposal: Proposal, user_ids: list[int], *, new: bool) -> bool:
-    """Make the proposal's speakers exactly `user_ids`, in order. True when that changed anything."""
-    if not new:
-        current = list(proposal.speaker_links.order_by("position").values_list("user_id", flat=True))
-        if current == user_ids:
-            return False
+def _set_speakers(proposal: Proposal, user_ids: list[int], *, current: list[int]) -> bool:
+    """Make the proposal's speakers exactly `user_ids`, in order, `current` being its speakers now. True
+    when that changed anything."""
+    if current == user_ids:
+        return False
+    if current:
         proposal.speaker_links.all().delete()
     ProposalSpeaker.objects.bulk_create(
         [ProposalSpeaker(proposal=proposal, user_id=pk, position=n) for n, pk in enumerate(user_ids)]
     )
     return True
+
+
+def _differs(proposal: Proposal, name: str, value) -> bool:
+    """Whether an imported field's value differs from the proposal's; a track or session type is
+    compared by id, without reading its row."""
+    if name in ("track", "session_type"):
+        return getattr(proposal, f"{name}_id") != (value.pk if value is not None else None)
+    return getattr(proposal, name) != value
 
 
 @transaction.atomic
@@ -520,12 +531,16 @@ def import_sessions(*, event: Event, sessions: list[ImportedSession], by) -> Imp
         batch_size=1000,
     )
     result.created = created
+    speakers: dict[int, list[int]] = {}  # every existing session's speakers, in one query
+    links = ProposalSpeaker.objects.filter(proposal__event=event).order_by("proposal_id", "position")
+    for proposal_id, user_id in links.values_list("proposal_id", "user_id"):
+        speakers.setdefault(proposal_id, []).append(user_id)
     for session in sessions:
         proposal = session.proposal
         if proposal is None:
             continue
         values = {name: value for name, value in session.values.items() if name in IMPORT_FIELDS}
-        changed = [name for name, value in values.items() if getattr(proposal, name) != value]
+        changed = [name for name, value in values.items() if _differs(proposal, name, value)]
         if proposal.state not in states.SCHEDULABLE:
             values["state"], changed = ProposalState.CONFIRMED, [*changed, "state"]
         if changed:
@@ -534,7 +549,7 @@ def import_sessions(*, event: Event, sessions: list[ImportedSession], by) -> Imp
             proposal.version += 1
             proposal.save()
         wanted = list(dict.fromkeys(user.pk for user in session.speakers))
-        speakers_changed = _set_speakers(proposal, wanted, new=False)
+        speakers_changed = _set_speakers(proposal, wanted, current=speakers.get(proposal.pk, []))
         (result.updated if changed or speakers_changed else result.unchanged).append(proposal)
     audit.record(
         action="proposal.imported",

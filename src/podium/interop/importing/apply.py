@@ -88,6 +88,7 @@ class Sessions:
         self.repeats: list[str] = []
         self.entries: list[_Entry] = []
         self.existing = Existing(event)
+        self.proposals: dict[int, Proposal] | None = None  # the event's sessions by id, read once
         self.absent: frozenset[str] = frozenset()  # proposal fields the file does not carry
         self.guids = Guids(event, report)
         self.no_room = NoRoom(event, report, by)
@@ -179,10 +180,10 @@ class Sessions:
         known = self.keys.get(session.key)
         proposal = None
         if known and known not in self.existing.claimed:
-            proposal = self.event.proposals.filter(pk=known).first()
+            proposal = self._proposal(known)
         if proposal is None:
             found = self.existing.find(session, utc_minute(session.start))
-            proposal = self.event.proposals.filter(pk=found).first() if found else None
+            proposal = self._proposal(found) if found else None
             if proposal is not None:
                 self.keys.remember(session.key, proposal)
         if proposal is not None:
@@ -192,6 +193,13 @@ class Sessions:
             if session.guid and (exported or (own and session.guid.rpartition("@")[0] == own)):
                 session.guid = own  # the guid an export gives it (slot UUID, iCal UID): it keeps its own
         return proposal
+
+    def _proposal(self, pk: int) -> Proposal | None:
+        """The event's session with this id (the event's sessions and their types are read once, not one
+        query per line of the file)."""
+        if self.proposals is None:
+            self.proposals = {p.pk: p for p in self.event.proposals.select_related("session_type")}
+        return self.proposals.get(pk)
 
     def _type_for(self, session: SourceSession, proposal: Proposal | None) -> SessionType:
         """The session type: an existing session keeps its own when it has the session's length and the

@@ -59,9 +59,12 @@ class Speakers:
             )  # fmt: skip
             self.report.count("speaker", "created")
         else:
-            profile, _ = SpeakerProfile.objects.get_or_create(
-                event=self.event, user=user, defaults={"code": free_code(self.codes)}
-            )
+            profile = self._index()["profile"].get(user.pk)
+            if profile is None:
+                profile = SpeakerProfile.objects.create(
+                    event=self.event, user=user, code=free_code(self.codes)
+                )
+                self.index["profile"][user.pk] = profile
             renamed = person.named and not same_name(user.name, name)  # spelling variants keep the first
             changed = renamed or (person.bio and profile.bio != person.bio)
             if changed:
@@ -78,12 +81,14 @@ class Speakers:
         return user
 
     def _index(self) -> dict:
-        """The event's speakers by the guid and code exports give them, and by name (read once)."""
+        """The event's speakers by the guid and code exports give them, and by name, and their profiles
+        (read once)."""
         if self.index is None:
-            self.index = {"guid": {}, "code": {}, "name": {}}
+            self.index = {"guid": {}, "code": {}, "name": {}, "profile": {}}
             profiles = SpeakerProfile.objects.filter(event=self.event).select_related("user")
             for profile in profiles:
                 user = profile.user
+                self.index["profile"][user.pk] = profile
                 self.index["guid"][person_guid(self.event, profile.code)] = user
                 self.index["code"][profile.code.upper()] = user
                 self.index["name"].setdefault(name_folded(user.name), []).append(user)
@@ -115,6 +120,9 @@ class Speakers:
         user_id = self.keys.get(key)
         if not user_id:
             return None
+        if not self.loaded:  # every user an earlier import made, in one query
+            self.loaded = dict.fromkeys(self.keys.ids.values())
+            self.loaded.update(User.objects.in_bulk(list(self.loaded)))
         if user_id not in self.loaded:
             self.loaded[user_id] = User.objects.filter(pk=user_id).first()
         return self.loaded[user_id]
