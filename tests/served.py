@@ -1,10 +1,14 @@
 """A real `podium serve` for the tests that need one: a free port, a clean environment, started and
-waited for (its /healthz answers), stopped for good afterwards."""
+waited for (its /healthz answers), stopped for good afterwards; and a migrated SQLite database for a
+data dir of its own, as `podium migrate` leaves it."""
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -12,6 +16,8 @@ from pathlib import Path
 import pytest
 
 PODIUM = str(Path(sys.executable).with_name("podium"))
+SQLITE_FILE = "podium.sqlite3"  # settings.DATABASES on the embedded default, in the data dir
+_migrated: list[Path] = []  # this process's migrated template, made on first use
 
 
 def free_port() -> int:
@@ -59,3 +65,17 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=20)
+
+
+def migrated(data_dir: Path) -> Path:
+    """`data_dir` with an empty, migrated SQLite database, as `podium migrate` (run once per test process,
+    in a data dir of its own) leaves it; nothing else of that data dir (its secret key) is copied."""
+    if not _migrated:
+        template = Path(tempfile.mkdtemp(prefix="podium-migrated-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        subprocess.run([PODIUM, "migrate", "-v", "0"], env=clean_env(template), check=True, timeout=300)
+        _migrated.append(template)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for path in _migrated[0].glob(SQLITE_FILE + "*"):  # with a write-ahead log, should one be left
+        shutil.copyfile(path, data_dir / path.name)
+    return data_dir

@@ -91,6 +91,8 @@ def server(tmp_path, database):
     )
     if database:
         env["PODIUM_DATABASE_URL"] = urlunsplit(urlsplit(SUITE_DATABASE_URL)._replace(path=f"/{database}"))
+    else:
+        served.migrated(tmp_path)  # `podium serve` migrates first: here, nothing is left to do
     log = tmp_path / "serve.log"
     process = served.start(port, env, log)
     try:

@@ -166,8 +166,7 @@ def test_password_reset_requests_are_limited_per_real_address(
 @pytest.fixture
 def server(tmp_path):
     port = served.free_port()
-    env = served.clean_env(tmp_path, port, drop=("FORWARDED_",))
-    subprocess.run([served.PODIUM, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    env = served.clean_env(served.migrated(tmp_path), port, drop=("FORWARDED_",))
     create = (
         "from podium.accounts.models import User; "
         "User.objects.create_user(email='door@example.org', password='the right password 1')"

@@ -18,6 +18,8 @@ from tests import served
 PODIUM = served.PODIUM
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"
+# The servers are shared by the tests of this module: keep them on one test worker.
+pytestmark = pytest.mark.xdist_group("live-processes")
 
 SETUP = """
 from podium.accounts.tokens import create_api_token
@@ -69,12 +71,15 @@ def _read_message(response, until: str, within: float = 30) -> list[str]:
             lines = []
 
 
-@pytest.fixture(params=[REDIS_URL, ""], ids=["redis", "no-redis"])
-def servers(tmp_path, request):
-    """Process A and process B on one SQLite file (and one Redis, or none); the secret for B's API."""
+@pytest.fixture(scope="module", params=[REDIS_URL, ""], ids=["redis", "no-redis"])
+def servers(tmp_path_factory, request):
+    """Process A and process B on one SQLite file (and one Redis, or none); the secret for B's API; the
+    version of the latest release (each test that publishes one counts it up). Shared by this module's
+    tests, which each publish the next release."""
+    tmp_path = served.migrated(tmp_path_factory.mktemp("live"))
     (tmp_path / "redis-url").write_text(request.param)
     first_port, second_port = served.free_port(), served.free_port()
-    first, first_log = _start(tmp_path, first_port)  # migrates the database
+    first, first_log = _start(tmp_path, first_port)  # migrates the database (nothing is left to do)
     # The secret goes through a file: the console mail backend prints from a background thread, so
     # standard output can interleave with anything the script prints.
     secret_file = tmp_path / "secret"
@@ -94,6 +99,7 @@ def servers(tmp_path, request):
         "secret": secret,
         "logs": (first_log, second_log),
         "data_dir": tmp_path,
+        "version": 1,
     }
     for server in (first, second):
         served.stop(server)
@@ -120,13 +126,14 @@ def test_release_published_through_one_process_reaches_a_stream_on_another(serve
     )
     with urllib.request.urlopen(publish, timeout=30) as answer:  # noqa: S310 (http on loopback)
         assert answer.status == 201
+    servers["version"] += 1
     stream.sock.settimeout(2)  # the release is committed: A must pass it on within 2 s
-    lines = _read_message(response, "id: 2", within=2)
+    lines = _read_message(response, f"id: {servers['version']}", within=2)
     stream.close()
 
     assert lines[1] == "event: release"
     data = json.loads(lines[2].removeprefix("data: "))
-    assert (data["version"], data["comment"]) == (2, "Published on B")
+    assert (data["version"], data["comment"]) == (servers["version"], "Published on B")
 
 
 def test_release_from_the_command_line_reaches_an_open_stream(servers):
@@ -142,9 +149,10 @@ def test_release_from_the_command_line_reaches_an_open_stream(servers):
         timeout=120,
     )
     assert command.returncode == 0, command.stderr
+    servers["version"] += 1
     for connection, answer in ((stream, response), (other_stream, other_response)):
         connection.sock.settimeout(2)
-        lines = _read_message(answer, "id: 2", within=2)
+        lines = _read_message(answer, f"id: {servers['version']}", within=2)
         connection.close()
         data = json.loads(lines[2].removeprefix("data: "))
-        assert (data["version"], data["comment"]) == (2, "From the command line")
+        assert (data["version"], data["comment"]) == (servers["version"], "From the command line")

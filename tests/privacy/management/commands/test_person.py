@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from podium.accounts.models import User
-from tests import factories
+from tests import factories, served
 from tests.personal import FRAGMENTS
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_on_sqlite_no_file_in_the_data_dir_keeps_the_person(tmp_path):
     """A real data directory: the database file and its log, media and the mail files."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PODIUM_")}
     env |= {"PODIUM_DATA_DIR": str(tmp_path), "PODIUM_MAIL_BACKEND": "file", "PYTHONPATH": os.getcwd()}
-    assert _podium(env, "migrate", "-v0").returncode == 0
+    served.migrated(tmp_path)
     made = _podium(env, "shell", "-c", SETUP.format(email=EMAIL, name=NAME))
     assert made.returncode == 0, made.stderr
     before = [p for p in tmp_path.rglob("*") if p.is_file() and b"zyxwv" in p.read_bytes().lower()]
