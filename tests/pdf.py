@@ -29,3 +29,19 @@ def fonts(content: bytes) -> set[str]:
     return {
         re.sub(r"^[A-Z]{6}\+", "", name.decode()) for name in re.findall(rb"/BaseFont /([^\s/>]+)", content)
     }
+
+
+def qr_modules(drawing) -> list[list[bool]]:
+    """The modules of a QR code drawing of base/pdf.py (`qr_code`), quiet zone included, top row
+    first: each dark run of a row is a rectangle of its one path, read back from the path's points."""
+    (path,) = drawing.contents
+    points = list(zip(path.points[::2], path.points[1::2], strict=True))
+    rectangles = [points[n : n + 4] for n in range(0, len(points), 4)]  # moveTo and three lineTo each
+    module = rectangles[0][2][1] - rectangles[0][0][1]
+    size = round(drawing.height / module)
+    grid = [[False] * size for _ in range(size)]
+    for (left, bottom), (right, _), _, _ in rectangles:
+        row = size - 1 - round(bottom / module)
+        for column in range(round(left / module), round(right / module)):
+            grid[row][column] = True
+    return grid

@@ -2,21 +2,37 @@
 
 import io
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
+import segno
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from podium.base.pdf import BOLD, FONT, qr_code, text, use_fonts
-from tests.pdf import fonts, pdf_text
+from tests.pdf import fonts, pdf_text, qr_modules
 
 
-def test_qr_code_encodes_the_value_in_a_square():
+def test_qr_code_encodes_the_value_in_a_square_with_its_quiet_zone():
     drawing = qr_code("https://program.example.org/x", size=100)
 
-    (widget,) = drawing.contents
-    assert isinstance(widget, QrCodeWidget)
-    assert widget.value == "https://program.example.org/x"
+    assert drawing.value == "https://program.example.org/x"
     assert (drawing.width, drawing.height) == (100, 100)
+    grid = qr_modules(drawing)
+    expected = segno.make("https://program.example.org/x", error="m", micro=False)
+    assert len(grid) == expected.symbol_size(scale=1, border=4)[0]
+    assert grid == [[bool(dark) for dark in row] for row in expected.matrix_iter(border=4)]
+    assert not any(grid[0])
+    assert not any(row[0] for row in grid)
+    # Three finder patterns: the top-left one starts after the quiet zone.
+    assert grid[4][4:11] == [True] * 7
+    assert grid[5][4:11] == [True] + [False] * 5 + [True]
+
+
+def test_qr_code_of_a_ticket_token_has_error_correction_m_at_least():
+    token = "T" * 120  # a signed ticket token is about this long
+    drawing = qr_code(token, size=170)
+
+    symbol = segno.make(token, error="m", micro=False)
+    assert symbol.error in {"M", "Q", "H"}  # M at least: a phone over a crumpled ticket still reads it
+    assert len(qr_modules(drawing)) == symbol.symbol_size(scale=1, border=4)[0]
 
 
 def test_text_escapes_the_markup_a_paragraph_reads():

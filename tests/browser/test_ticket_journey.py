@@ -8,15 +8,15 @@ import re
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
-from reportlab.graphics.barcode import qrencoder
 
+from podium.base.pdf import qr_code
 from podium.checkin.models import CheckIn
 from podium.registration.models import Order
 from podium.registration.tickets import token_for
 from tests import factories
 from tests.browser.actions import log_in
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _chromium
-from tests.pdf import pdf_text
+from tests.pdf import pdf_text, qr_modules
 from tests.registration import shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -26,18 +26,15 @@ WIDTH, HEIGHT = 640, 480
 
 
 def qr_video(value: str, path) -> None:
-    """A one-frame Y4M video (what Chromium's fake camera plays, in a loop) of `value`'s QR code, black
-    on white, the size a phone held over a ticket would see."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(value)
-    code.make()
-    modules = code.getModuleCount()
-    scale = min(WIDTH, HEIGHT) // (modules + 8)  # four modules of white around it
-    left, top = (WIDTH - modules * scale) // 2, (HEIGHT - modules * scale) // 2
+    """A one-frame Y4M video (what Chromium's fake camera plays, in a loop) of `value`'s QR code as the
+    ticket's PDF draws it (base/pdf.py), black on white, the size a phone held over a ticket would see."""
+    grid = qr_modules(qr_code(value, size=100))  # its quiet zone included
+    scale = min(WIDTH, HEIGHT) // len(grid)
+    left, top = (WIDTH - len(grid) * scale) // 2, (HEIGHT - len(grid) * scale) // 2
     luma = bytearray(b"\xeb" * (WIDTH * HEIGHT))  # video white
-    for row in range(modules):
-        for column in range(modules):
-            if code.isDark(row, column):
+    for row, modules in enumerate(grid):
+        for column, dark in enumerate(modules):
+            if dark:
                 for y in range(top + row * scale, top + (row + 1) * scale):
                     start = y * WIDTH + left + column * scale
                     luma[start : start + scale] = b"\x10" * scale  # video black

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 
+from podium.base.pdf import QrCode
 from podium.events.models import Room
 from podium.interop import printing
 from podium.schedule.queries import released_sessions
@@ -56,7 +56,7 @@ def _qr_values(flowables) -> list[str]:
     found = []
     for item in flowables:
         if isinstance(item, Drawing):
-            found += [w.value for w in item.contents if isinstance(w, QrCodeWidget)]
+            found += [item.value] if isinstance(item, QrCode) else []
         elif isinstance(item, list):
             found += _qr_values(item)
         elif hasattr(item, "_cellvalues"):
