@@ -447,7 +447,7 @@ def test_room_delete_removes_the_room(admin_client, event):
     response = admin_client.post(_event_url("orga:room_delete", event, pk=room.pk), follow=True)
 
     assert list(event.rooms.values_list("name", flat=True)) == ["Hall A"]
-    assert "The room &quot;Room 101&quot; was deleted." in response.content.decode()
+    assert "The room “Room 101” was deleted." in response.content.decode()
 
 
 def test_room_delete_refuses_get(admin_client, event):

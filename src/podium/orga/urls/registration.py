@@ -16,7 +16,7 @@ urlpatterns = [
     ),
     path("event/<slug:event>/registration/questions/", registration_setup.questions, name="questions"),
     path("event/<slug:event>/registration/vouchers/", registration_setup.vouchers, name="vouchers"),
-    # Ticket types, questions and vouchers share their new, edit and delete views (registration_setup.KINDS).
+    # Ticket types, questions and vouchers share their new, edit and delete views (views/objects.py).
     *[
         route
         for prefix, kind in (

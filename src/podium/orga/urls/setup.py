@@ -10,7 +10,7 @@ urlpatterns = [
     path("event/<slug:event>/rooms/", setup.rooms, name="rooms"),
     path("event/<slug:event>/tracks/", setup.tracks, name="tracks"),
     path("event/<slug:event>/session-types/", setup.session_types, name="session_types"),
-    # Rooms, tracks and session types share their new, edit and delete views (setup.KINDS).
+    # Rooms, tracks and session types share their new, edit and delete views (views/objects.py).
     *[
         route
         for prefix, kind in (("rooms", "room"), ("tracks", "track"), ("session-types", "session_type"))

@@ -1,22 +1,18 @@
 """Setting up registration: its settings, ticket types, questions, vouchers, and the waiting list.
 
 Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
-Ticket types, questions and vouchers share one list, edit and delete pattern (`KINDS`), like rooms,
-tracks and session types on the set-up pages.
+Ticket types, questions and vouchers share one new, edit and delete pattern with rooms, tracks and
+session types on the set-up pages (objects.py).
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.registration import QuestionForm, RegistrationSettingsForm, TicketTypeForm, VoucherForm
+from podium.orga.views.objects import Kind, views
 from podium.registration import services, setup
 from podium.registration.enums import ACTIVE_WAITING, HOLDING, WaitingState
 from podium.registration.models import WaitingListEntry
@@ -56,31 +52,7 @@ def registration_settings(request, event):
     )
 
 
-# --- Ticket types, questions, vouchers: one pattern, three kinds -------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    key: str  # "ticket_type": the prefix of the URL names
-    noun: str  # "ticket type"
-    list_name: str  # the URL name of the list page
-    form: type
-    objects: Callable  # event -> queryset
-    label: Callable  # object -> what the pages call it
-    save: Callable  # (event, by, form, obj, version) -> obj
-    delete: Callable  # (obj, by) -> None
-
-    @property
-    def list_url(self) -> str:
-        return f"orga:{self.list_name}"
-
-    @property
-    def new_url(self) -> str:
-        return f"orga:{self.key}_new"
-
-    @property
-    def delete_url(self) -> str:
-        return f"orga:{self.key}_delete"
+# --- Ticket types, questions, vouchers: one pattern, three kinds (objects.py) -----------------------
 
 
 TICKET_TYPE = Kind(
@@ -119,56 +91,8 @@ VOUCHER = Kind(
     ),
     delete=lambda obj, by: setup.delete_voucher(voucher=obj, by=by),
 )
-KINDS = {kind.key: kind for kind in (TICKET_TYPE, QUESTION, VOUCHER)}
-
-
-def _edit(request, kind: Kind, pk=None):
-    """The create/edit page of one object; a stale version shows the stored values with the conflict."""
-    event = request.event
-    obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
-    if request.method == "POST":
-        form, saved = save_form(
-            kind.form(request.POST, instance=obj, event=event),
-            lambda form: kind.save(
-                event=event, by=request.user, form=form, obj=obj, version=form.cleaned_data.get("version")
-            ),
-            reload=lambda: kind.form(instance=get_object_or_404(kind.objects(event), pk=obj.pk), event=event),
-        )
-        if saved:
-            messages.success(request, f"The {kind.noun} “{kind.label(saved)}” was saved.")
-            return redirect(kind.list_url, event=event.slug)
-    else:
-        form = kind.form(instance=obj, event=event)
-    return render(
-        request,
-        "orga/registration/object_form.html",
-        {"event": event, "form": form, "object": obj, "label": kind.label(obj) if obj else "", "kind": kind},
-    )
-
-
-@can_edit_event
-def object_new(request, event, kind: str):
-    return _edit(request, KINDS[kind])
-
-
-@can_edit_event
-def object_edit(request, event, kind: str, pk):
-    return _edit(request, KINDS[kind], pk)
-
-
-@can_edit_event
-@require_POST
-def object_delete(request, event, kind: str, pk):
-    kind = KINDS[kind]
-    obj = get_object_or_404(kind.objects(request.event), pk=pk)
-    label = kind.label(obj)
-    try:
-        kind.delete(obj, request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The {kind.noun} “{label}” was deleted.")
-    return redirect(kind.list_url, event=request.event.slug)
+# Create, edit and delete a ticket type, question or voucher (`kind` comes from the URL pattern).
+object_new, object_edit, object_delete = views((TICKET_TYPE, QUESTION, VOUCHER), can_edit_event)
 
 
 @can_edit_event

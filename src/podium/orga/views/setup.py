@@ -3,15 +3,10 @@
 Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.events import services
 from podium.events.models import default_languages, default_score_labels
@@ -23,6 +18,7 @@ from podium.orga.forms.setup import (
     SessionTypeForm,
     TrackForm,
 )
+from podium.orga.views.objects import Kind, views
 
 can_edit_event = event_permission("can_edit_event")
 
@@ -77,40 +73,19 @@ def event_new(request, organiser):
     return render(request, "orga/setup/event_new.html", {"organiser": organiser, "form": form})
 
 
-# --- Rooms, tracks, session types: one pattern, three kinds ------------------------------------------
+# --- Rooms, tracks, session types: one pattern, three kinds (objects.py) ---------------------------
 
 
-@dataclass(frozen=True)
-class Kind:
-    """What differs between the set-up objects of an event."""
-
-    key: str  # "session_type": the prefix of the URL names
-    noun: str  # "session type"
-    plural: str  # the URL name of the list page and the related name on Event
-    form: type
-    save: Callable  # (event, by, form, obj, version) -> obj
-
-    @property
-    def list_url(self) -> str:
-        return f"orga:{self.plural}"
-
-    @property
-    def new_url(self) -> str:
-        return f"orga:{self.key}_new"
-
-    @property
-    def delete_url(self) -> str:
-        return f"orga:{self.key}_delete"
-
-    def objects(self, event):
-        return getattr(event, self.plural).all()
+def _delete(obj, by) -> None:
+    services.delete_setup_object(obj=obj, by=by)
 
 
 ROOM = Kind(
     key="room",
     noun="room",
-    plural="rooms",
+    list_name="rooms",
     form=RoomForm,
+    objects=lambda event: event.rooms.all(),
     save=lambda *, event, by, form, obj, version: services.save_room(
         event=event,
         by=by,
@@ -119,91 +94,38 @@ ROOM = Kind(
         windows=form.cleaned_data["availability"],
         version=version,
     ),
+    delete=_delete,
 )
 TRACK = Kind(
     key="track",
     noun="track",
-    plural="tracks",
+    list_name="tracks",
     form=TrackForm,
+    objects=lambda event: event.tracks.all(),
     save=lambda *, event, by, form, obj, version: services.save_track(
         event=event, by=by, data=form.service_data(), track=obj, version=version
     ),
+    delete=_delete,
 )
 SESSION_TYPE = Kind(
     key="session_type",
     noun="session type",
-    plural="session_types",
+    list_name="session_types",
     form=SessionTypeForm,
+    objects=lambda event: event.session_types.all(),
     save=lambda *, event, by, form, obj, version: services.save_session_type(
         event=event, by=by, data=form.service_data(), session_type=obj, version=version
     ),
+    delete=_delete,
 )
-
-
-def _edit(request, kind: Kind, pk=None):
-    """The create/edit page of one set-up object.
-
-    A stale version (someone saved the object in between) shows the stored values with the conflict
-    above them, so the organiser makes their change again on top of the other one.
-    """
-    event = request.event
-    obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
-    if request.method == "POST":
-        form, saved = save_form(
-            kind.form(request.POST, instance=obj, event=event),
-            lambda form: kind.save(
-                event=event, by=request.user, form=form, obj=obj, version=form.cleaned_data.get("version")
-            ),
-            reload=lambda: kind.form(instance=obj, event=event),
-            refresh=obj,
-        )
-        if saved:
-            messages.success(request, f'The {kind.noun} "{saved.name}" was saved.')
-            return redirect(kind.list_url, event=event.slug)
-    else:
-        form = kind.form(instance=obj, event=event)
-    return render(
-        request, "orga/setup/object_form.html", {"event": event, "form": form, "object": obj, "kind": kind}
-    )
-
-
-def _delete(request, kind: Kind, pk):
-    event = request.event
-    obj = get_object_or_404(kind.objects(event), pk=pk)
-    name = obj.name
-    try:
-        services.delete_setup_object(obj=obj, by=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f'The {kind.noun} "{name}" was deleted.')
-    return redirect(kind.list_url, event=event.slug)
+# Create, edit and delete a room, track or session type (`kind` comes from the URL pattern).
+object_new, object_edit, object_delete = views((ROOM, TRACK, SESSION_TYPE), can_edit_event)
 
 
 @can_edit_event
 def rooms(request, event):
     rooms = request.event.rooms.annotate(window_count=Count("availabilities"))
     return render(request, "orga/setup/rooms.html", {"event": request.event, "rooms": rooms})
-
-
-KINDS = {kind.key: kind for kind in (ROOM, TRACK, SESSION_TYPE)}
-
-
-@can_edit_event
-def object_new(request, event, kind: str):
-    """Create a room, track or session type (`kind` comes from the URL pattern)."""
-    return _edit(request, KINDS[kind])
-
-
-@can_edit_event
-def object_edit(request, event, kind: str, pk):
-    return _edit(request, KINDS[kind], pk)
-
-
-@can_edit_event
-@require_POST
-def object_delete(request, event, kind: str, pk):
-    return _delete(request, KINDS[kind], pk)
 
 
 @can_edit_event
