@@ -11,8 +11,12 @@ from podium.attendance.models import SeatBooking, SeatState, SessionSeats
 from podium.attendance.seat_queries import seat_count_drift, seats_of
 from podium.attendance.seats import SessionFull
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.events.services import save_room, save_session_type
 from podium.mail.models import OutboxMail
+from podium.proposals.services import update_proposal
 from podium.registration import services as registration_services
+from podium.schedule import dayof
+from podium.schedule.models import Slot
 from tests import factories
 from tests.program import at, cancel, place, release
 from tests.seating import give_ticket, people, running_tutorials, seated_type, sell_tickets, tutorials
@@ -486,3 +490,129 @@ def test_a_session_that_needs_no_seat_gets_no_capacity(conf):
 def test_a_capacity_below_one_is_refused(conf):
     with pytest.raises(ServiceError, match="at least one seat"):
         seats.set_seat_capacity(proposal=conf["pandas"], capacity=0, by=None)
+
+
+# --- Seats added reach the waiting list at once ----------------------------------------------------
+
+
+def _room_seats(conf, name: str, capacity: int) -> None:
+    save_room(
+        event=conf["event"], by=None, room=conf["event"].rooms.get(name=name), data={"capacity": capacity}
+    )
+
+
+def _waiting_in_a_small_room(conf, ada) -> None:
+    """Pandas released in Room 101 of two seats (fewer than its type's three), both booked; Ada waits."""
+    _room_seats(conf, "Room 101", 2)
+    release(conf["event"], conf["scheduler"], name="v2")
+    _fill(conf["pandas"], 2)
+    seats.join_seat_waiting_list(proposal=conf["pandas"], by=ada)
+    assert seats_of(conf["pandas"], _latest_session(conf)).capacity == 2
+
+
+def _latest_session(conf):
+    return conf["event"].releases.order_by("-version").first().sessions.get(code=conf["pandas"].code)
+
+
+def _seated(conf) -> list[tuple[str, str]]:
+    """What the waiting list's first person has now, and who was mailed a seat."""
+    assert seat_count_drift(conf["event"]) == {}
+    return [*(state for _, state in _state(conf["pandas"])[2:]), *(to for to, _ in _seat_mails())]
+
+
+def test_a_release_moving_the_session_to_a_bigger_room_gives_the_seats_to_the_people_waiting(conf, ada):
+    _waiting_in_a_small_room(conf, ada)
+
+    place(conf["event"], conf["pandas"], "Hall A", at(conf["event"], 15), conf["scheduler"])
+    waiting_while_in_the_draft = _seated(conf)
+    published = release(conf["event"], conf["scheduler"], name="v3")
+
+    assert waiting_while_in_the_draft == [SeatState.WAITING]
+    assert _seated(conf) == [SeatState.BOOKED, "ada@example.org"]
+    assert published.notices["seats"] == 1
+
+
+def test_a_release_publishing_the_room_with_more_seats_gives_them_to_the_people_waiting(conf, ada):
+    _waiting_in_a_small_room(conf, ada)
+
+    _room_seats(conf, "Room 101", 80)
+    waiting_until_released = _seated(conf)
+    release(conf["event"], conf["scheduler"], name="v3")
+
+    assert waiting_until_released == [SeatState.WAITING]
+    assert _seated(conf) == [SeatState.BOOKED, "ada@example.org"]
+
+
+def test_a_day_of_move_to_a_bigger_room_gives_the_seats_to_the_people_waiting(conf, ada):
+    _waiting_in_a_small_room(conf, ada)
+    slot = Slot.objects.get(proposal=conf["pandas"])
+
+    dayof.apply_and_publish(
+        event=conf["event"],
+        by=conf["scheduler"],
+        change=dayof.SessionMove(
+            proposal=conf["pandas"],
+            room=conf["event"].rooms.get(name="Hall A"),
+            start=at(conf["event"], 15),
+            version=slot.version,
+        ),
+    )
+
+    assert _seated(conf) == [SeatState.BOOKED, "ada@example.org"]
+
+
+def test_more_seats_for_the_session_type_go_to_the_people_waiting(conf, ada):
+    _fill(conf["pandas"], 3)
+    seats.join_seat_waiting_list(proposal=conf["pandas"], by=ada)
+
+    seated_type(conf["event"], 4)
+
+    assert [state for _, state in _state(conf["pandas"])] == [SeatState.BOOKED] * 4
+    assert [to for to, _ in _seat_mails()] == ["ada@example.org"]
+    assert seat_count_drift(conf["event"]) == {}
+
+
+def test_moving_the_session_to_a_type_with_more_seats_gives_them_to_the_people_waiting(conf, ada):
+    organiser = factories.team_member(conf["event"], can_edit_event=True)
+    _fill(conf["pandas"], 3)
+    seats.join_seat_waiting_list(proposal=conf["pandas"], by=ada)
+    workshop = save_session_type(
+        event=conf["event"],
+        by=organiser,
+        data={"name": "Workshop", "duration_minutes": 180, "requires_seat": True, "seats": 5},
+    )
+    conf["pandas"].refresh_from_db()
+
+    update_proposal(
+        proposal=conf["pandas"],
+        by=organiser,
+        data={"session_type": workshop},
+        version=conf["pandas"].version,
+        as_organiser=True,
+    )
+
+    assert [state for _, state in _state(conf["pandas"])] == [SeatState.BOOKED] * 4
+    assert [to for to, _ in _seat_mails()] == ["ada@example.org"]
+
+
+def test_the_default_seats_back_instead_of_fewer_own_go_to_the_people_waiting(conf, ada):
+    organiser = factories.team_member(conf["event"], can_edit_event=True)
+    seats.set_seat_capacity(proposal=conf["pandas"], capacity=2, by=organiser)
+    _fill(conf["pandas"], 2)
+    seats.join_seat_waiting_list(proposal=conf["pandas"], by=ada)
+
+    seats.set_seat_capacity(proposal=conf["pandas"], capacity=None, by=organiser)
+
+    assert _seated(conf) == [SeatState.BOOKED, "ada@example.org"]
+
+
+def test_changes_that_add_no_seat_give_none(conf, ada):
+    _fill(conf["pandas"], 3)
+    seats.join_seat_waiting_list(proposal=conf["pandas"], by=ada)
+
+    seated_type(conf["event"], 3)
+    place(conf["event"], conf["pandas"], "Hall A", at(conf["event"], 15), conf["scheduler"])
+    published = release(conf["event"], conf["scheduler"], name="v2")
+
+    assert [state for _, state in _state(conf["pandas"])][3:] == [SeatState.WAITING]
+    assert (_seat_mails(), published.notices["seats"]) == ([], 0)

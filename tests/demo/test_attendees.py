@@ -1,5 +1,6 @@
 """The demo's registration: ticket types, about 1,000 attendees with orders in every state, the speakers'
-tickets, and a morning of check-in at three desks whose rows the check-in services agree with.
+tickets with the PDFs their mails promise, and check-in at three desks on the conference days (the
+speakers' too) whose rows the check-in services agree with.
 
 The demo is built once per test session (the `demo_output` fixture, tests/conftest.py); tests that scan
 a code do so inside their own transaction, which is rolled back.
@@ -17,18 +18,21 @@ from podium.accounts.models import User
 from podium.base.models import AuditEntry
 from podium.checkin import services as checkin_services
 from podium.checkin.models import CheckIn, Scan, ScanResult
-from podium.checkin.queries import check_ins_per_quarter, figures_by_type
-from podium.demo import attendees, generator, program
+from podium.checkin.queries import check_ins_per_quarter, figures_by_type, recent_scans
+from podium.demo import attendees, generator, program, shape
 from podium.events.models import Event
 from podium.events.rules import permissions_for
 from podium.mail import about
 from podium.mail.models import MailStatus, OutboxMail
+from podium.mail.services import attachment_content
 from podium.proposals.enums import ProposalState
-from podium.registration import speaker_tickets
+from podium.proposals.models import ProposalSpeaker
+from podium.registration import pdf, speaker_tickets
 from podium.registration.enums import Group, OrderOrigin, OrderState, Visibility
 from podium.registration.models import Answer, Order, Ticket, TicketType
 from podium.registration.queries import seat_count_drift, settings_for
 from podium.registration.tickets import token_for
+from podium.schedule.models import SlotKind
 
 
 def _volunteer():
@@ -113,6 +117,25 @@ def test_attendees_confirmed_speakers_hold_their_complimentary_tickets(pycon):
     assert speaker_tickets.reconcile_speaker_tickets(event=pycon) == (0, 0)
 
 
+def test_attendees_demo_mails_that_say_a_file_is_attached_carry_it(pycon):
+    events = Event.objects.filter(slug__in=(generator.MAIN_EVENT, generator.CFP_EVENT))
+    mails = OutboxMail.objects.filter(Q(event__in=events) | Q(to__iendswith="@" + shape.DOMAIN))
+    saying = [mail for mail in mails if "attached" in mail.body.lower()]
+    paid = [mail for mail in saying if mail.template == "order_paid"]
+
+    assert len(paid) == (
+        Order.objects.filter(event=pycon, paid_at__isnull=False)
+        .filter(origin__in=(OrderOrigin.PURCHASE, OrderOrigin.SPEAKER))
+        .count()
+    )
+    assert [mail.pk for mail in saying if not mail.attachments] == []
+    for mail in paid:
+        tickets = Ticket.objects.filter(order_id=about.parse(mail.about)[1]).order_by("pk")
+        assert [item["filename"] for item in mail.attachments] == [pdf.filename(ticket) for ticket in tickets]
+        assert {item["content_type"] for item in mail.attachments} == {"application/pdf"}
+    assert attachment_content(paid[0].attachments[0]).startswith(b"%PDF-")
+
+
 def test_attendees_each_order_has_its_audit_entries_and_sent_mails(pycon):
     # Bought and given to speakers here; tickets issued by hand elsewhere in the demo are not mailed.
     orders = Order.objects.filter(event=pycon, origin__in=(OrderOrigin.PURCHASE, OrderOrigin.SPEAKER))
@@ -138,22 +161,60 @@ def test_attendees_each_order_has_its_audit_entries_and_sent_mails(pycon):
     )
 
 
-def test_attendees_checked_in_once_each_at_three_desks_in_one_morning(pycon):
+def test_attendees_checked_in_once_each_at_three_desks_on_the_conference_days(pycon):
     check_ins = CheckIn.objects.filter(event=pycon).select_related("ticket__order")
     ok = Scan.objects.filter(event=pycon, result=ScanResult.OK)
     local = [entry.scanned_at.astimezone(pycon.tz) for entry in check_ins]
+    per_day = Counter(moment.date() for moment in local)
 
     assert 0.4 * Ticket.objects.filter(order__event=pycon).count() < check_ins.count()
     assert set(check_ins.values_list("desk", flat=True)) == {"Desk 1", "Desk 2", "Desk 3"}
     assert {entry.ticket.order.state for entry in check_ins} == {OrderState.PAID}
-    assert all(entry.ticket.order.paid_at < entry.scanned_at <= timezone.now() for entry in check_ins)
-    assert len({moment.date() for moment in local}) == 1
-    assert min(local).time() >= attendees.DOORS_OPEN
-    assert max(local).time() < attendees.MORNING_ENDS
+    assert all(entry.ticket.order.paid_at < entry.scanned_at for entry in check_ins)
+    assert sorted(per_day) == pycon.days  # every day of the conference, and no other
+    assert per_day[pycon.date_from] > sum(per_day.values()) / 2  # most come on the first day
+    assert min(moment.time() for moment in local) >= attendees.DOORS_OPEN
+    assert max(moment.time() for moment in local) < attendees.MORNING_ENDS
     assert sorted(ok.values_list("ticket_id", "desk", "scanned_at", "by")) == sorted(
         check_ins.values_list("ticket_id", "desk", "scanned_at", "by")
     )
     assert AuditEntry.objects.filter(event_id=pycon.pk, action="checkin.created").count() == check_ins.count()
+    scans = Scan.objects.filter(event=pycon).values_list("scanned_at", flat=True)
+    assert all(moment.astimezone(pycon.tz).date() in pycon.days for moment in scans)
+
+
+def test_attendees_speakers_check_in_on_the_day_of_their_first_session_before_it(pycon):
+    given = Ticket.objects.filter(order__event=pycon, order__origin=OrderOrigin.SPEAKER)
+    check_ins = CheckIn.objects.filter(ticket__in=given).select_related("ticket__order")
+    release = pycon.releases.order_by("-version").first()
+    starts = dict(release.sessions.filter(kind=SlotKind.SESSION).values_list("code", "start"))
+    first = {}
+    for user_id, code in ProposalSpeaker.objects.filter(
+        proposal__event=pycon, proposal__code__in=starts
+    ).values_list("user_id", "proposal__code"):
+        first[user_id] = min(first.get(user_id, starts[code]), starts[code])
+
+    assert 0.75 * given.count() <= check_ins.count() < given.count()
+    assert sum(entry.ticket.order.buyer_id in first for entry in check_ins) > 0.9 * check_ins.count()
+    for entry in check_ins.filter(ticket__order__buyer_id__in=first):  # the others come as attendees do
+        session = first[entry.ticket.order.buyer_id]
+        assert entry.scanned_at.astimezone(pycon.tz).date() == session.astimezone(pycon.tz).date()
+        assert entry.scanned_at <= session - dt.timedelta(minutes=attendees.SPEAKER_EARLY_MINUTES)
+
+
+def test_attendees_desk_shows_when_someone_checked_in_in_the_events_time(pycon, client):
+    client.force_login(_volunteer())
+    entry = CheckIn.objects.filter(event=pycon).select_related("ticket__order").order_by("pk").first()
+    latest = recent_scans(pycon)[0]
+
+    page = client.get(
+        reverse("orga:checkin", kwargs={"event": pycon.slug}), {"q": entry.ticket.order.code}
+    ).content.decode()
+
+    checked_in, scanned = (moment.astimezone(pycon.tz) for moment in (entry.scanned_at, latest.scanned_at))
+    assert checked_in.utcoffset() != dt.timedelta(0)  # the event's time is not UTC's
+    assert f"checked in {checked_in:%H:%M}" in page
+    assert f">{scanned:%H:%M}</time>" in page
 
 
 def test_attendees_second_scans_answer_already_and_refusals_are_logged(pycon):
@@ -172,15 +233,16 @@ def test_attendees_second_scans_answer_already_and_refusals_are_logged(pycon):
     )
 
 
-def test_attendees_figures_have_a_morning_with_a_peak(pycon):
-    charts = [chart for chart in check_ins_per_quarter(pycon) if chart.total]
+def test_attendees_figures_have_a_chart_a_day_and_a_peak_on_the_first_morning(pycon):
+    charts = check_ins_per_quarter(pycon)
     bars = [bar.count for bar in charts[0].bars if bar.count]
     figures = {row.name: row for row in figures_by_type(pycon)}
 
-    assert len(charts) == 1
+    assert [chart.day for chart in charts if chart.total] == pycon.days
     assert max(bars) > 3 * sum(bars) / len(bars) / 2
     assert bars.index(max(bars)) not in (0, len(bars) - 1)
     assert figures["Individual"].sold > figures["Individual"].checked_in > 0
+    assert figures["Speaker"].sold > figures["Speaker"].checked_in > 0
 
 
 def test_attendees_desk_answers_agree_with_the_demo(pycon):

@@ -1,7 +1,7 @@
 """The demo's bulk writers against the services: the same history, once through place_order, mark_paid,
 cancel_order, expire_orders, refund_order, grant_speaker_ticket and check_in, once through
 write_sales and write_scans, must leave the same rows (codes, ids and secrets aside; the paid orders'
-mails without their PDFs)."""
+mails carry the same PDF tickets, each with its own code)."""
 
 import datetime as dt
 import re
@@ -16,7 +16,8 @@ from podium.checkin.models import CheckIn, Scan, ScanResult
 from podium.demo.bulk import CANCELLED, EXPIRED, REFUNDED, Sale, Scanned, write_sales, write_scans
 from podium.mail import about
 from podium.mail.models import OutboxMail
-from podium.registration import issuing, orders, services, speaker_tickets
+from podium.mail.services import attachment_content
+from podium.registration import issuing, orders, pdf, services, speaker_tickets
 from podium.registration.answers import clean_answers, clean_attendee, event_questions
 from podium.registration.enums import DiscountKind, Group, OrderOrigin, QuestionKind, Visibility
 from podium.registration.models import Order, Ticket, TicketType, Voucher
@@ -376,18 +377,24 @@ def test_bulk_writes_what_the_services_write(people, clock):
     shop.assert_seats_add_up(event)
 
 
-def test_bulk_paid_mails_have_no_pdfs_where_the_services_attach_them(people, clock):
+def test_bulk_paid_mails_carry_the_pdf_tickets_the_services_attach(people, clock):
     service_event = _through_services(people, clock)
     bulk_event, _ = _in_bulk(people, clock)
 
-    def attached(event):
-        return sorted(
-            (mail.template, len(mail.attachments))
-            for mail in OutboxMail.objects.filter(event=event, template="order_paid")
-        )
+    def attached(event) -> list[list[str]]:
+        """The attendees of each paid order's mail, once its files are checked: a PDF of each of the
+        order's tickets, named for it."""
+        rows = []
+        for mail in OutboxMail.objects.filter(event=event, template="order_paid"):
+            tickets = list(Ticket.objects.filter(order_id=about.parse(mail.about)[1]).order_by("pk"))
+            assert [item["filename"] for item in mail.attachments] == [pdf.filename(t) for t in tickets]
+            assert {item["content_type"] for item in mail.attachments} == {"application/pdf"}
+            assert all(attachment_content(item).startswith(b"%PDF-") for item in mail.attachments)
+            rows.append(sorted(ticket.attendee_name for ticket in tickets))
+        return sorted(rows)
 
-    assert attached(service_event) == [("order_paid", 1)] * 4 + [("order_paid", 2)]
-    assert attached(bulk_event) == [("order_paid", 0)] * 5
+    assert len(attached(bulk_event)) == 5
+    assert attached(bulk_event) == attached(service_event)
 
 
 def test_bulk_tickets_get_their_own_secrets_and_valid_codes(people, clock):

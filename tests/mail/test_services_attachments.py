@@ -66,3 +66,64 @@ def test_a_binary_attachment_is_stored_in_base64_and_sent_as_bytes(event, settin
     assert sent.attachments == [("ticket.pdf", pdf, "application/pdf")]
     row.refresh_from_db()
     assert row.attachments == [file]
+
+
+@pytest.fixture
+def maker():
+    """A maker registered for the test: it makes a file from a number, or fails for a missing one."""
+    made = []
+
+    def make(number: int) -> bytes:
+        if number < 0:
+            raise LookupError(f"nothing numbered {number}")
+        made.append(number)
+        return b"%PDF-1.4 number " + str(number).encode()
+
+    services.register_attachment_maker("test.numbered", make)
+    yield made
+    services._MAKERS.pop("test.numbered")
+
+
+def test_a_made_attachment_is_stored_as_what_to_make_and_made_when_sent(event, settings, maker):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    file = services.made_attachment(
+        filename="n.pdf", content_type="application/pdf", maker="test.numbered", number=7
+    )
+    row = _queue(event, [file])
+
+    row.refresh_from_db()
+    assert row.attachments == [
+        {
+            "filename": "n.pdf",
+            "content_type": "application/pdf",
+            "maker": "test.numbered",
+            "params": {"number": 7},
+        }
+    ]
+    assert maker == []  # nothing made while it waits
+    assert services.deliver() == 1
+
+    [sent] = mail.outbox
+    assert sent.attachments == [("n.pdf", b"%PDF-1.4 number 7", "application/pdf")]
+    assert maker == [7]
+
+
+def test_a_mail_whose_file_cannot_be_made_is_never_sent_without_it(event, settings, maker):
+    settings.PODIUM_DELIVER_MAIL_ON_COMMIT = False
+    file = services.made_attachment(
+        filename="n.pdf", content_type="application/pdf", maker="test.numbered", number=-1
+    )
+    row = _queue(event, [file])
+
+    for _ in range(services.MAX_ATTEMPTS):
+        assert services.deliver() == 0
+
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MailStatus.FAILED, services.MAX_ATTEMPTS)
+    assert "nothing numbered -1" in row.last_error
+
+
+def test_an_unknown_maker_is_refused_when_the_mail_is_queued():
+    with pytest.raises(LookupError, match=r"registered as 'no\.such'"):
+        services.made_attachment(filename="x.pdf", content_type="application/pdf", maker="no.such")

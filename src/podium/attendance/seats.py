@@ -11,6 +11,11 @@ overlapping sessions at once.
 A seat that frees goes at once to the first person on the session's waiting list whose other seats do
 not overlap it and who still may book (a ticket, when the event sells them); people who now clash are
 skipped and stay on the list. The person who gets it is told by mail (attendance/templates/mail/).
+Seats added go the same way at once, whatever added them: the organisers' own number for the session
+(`set_seat_capacity`), a new release that puts the session in a bigger room or publishes its room with
+more seats (`on_release_published`), its type given more seats (`on_session_type_saved`), or the session
+moved to a type with more seats (`on_proposal_edited`); the receivers are connected in apps.py and run
+in the transaction of the change.
 Bookings of a session that is cancelled, or left out of a new release, are kept: the agenda shows
 them as cancelled.
 """
@@ -275,6 +280,44 @@ def fill_from_waiting_list(
         _tell(entry, proposal, session)
         given.append(entry)
     return given
+
+
+@transaction.atomic
+def fill_waiting_lists(*, event, proposals=None) -> list[SeatBooking]:
+    """Give the free seats of every session of `event` that people wait for (of `proposals` only, the
+    event's proposals as a queryset or list, when given) to them, as `fill_from_waiting_list` does for
+    one session, in the order of the sessions' codes; returns the bookings that got a seat. For changes
+    that may add seats without a booking or a cancellation (the receivers below).
+
+    Side effects: audit entries and the seat mail to each person who gets a seat.
+    """
+    waiting = SeatBooking.objects.filter(event=event, state=SeatState.WAITING)
+    if proposals is not None:
+        waiting = waiting.filter(proposal__in=proposals)
+    ids = set(waiting.values_list("proposal_id", flat=True))
+    given = []
+    for proposal in Proposal.objects.filter(pk__in=ids).order_by("code", "pk"):
+        given += fill_from_waiting_list(proposal=proposal)
+    return given
+
+
+def on_release_published(sender, *, release, **kwargs) -> dict[str, int]:
+    """Receiver of `schedule.signals.release_published`: a release may put a session in a bigger room, or
+    publish its room with more seats, so the people waiting get the seats it adds; counts their mails."""
+    return {"seats": len(fill_waiting_lists(event=release.event))}
+
+
+def on_session_type_saved(sender, *, session_type, **kwargs) -> None:
+    """Receiver of `events.signals.session_type_saved`: the type's sessions may have more seats now."""
+    if session_type.requires_seat:
+        fill_waiting_lists(event=session_type.event, proposals=session_type.proposals.all())
+
+
+def on_proposal_edited(sender, *, proposal, fields, **kwargs) -> None:
+    """Receiver of `proposals.signals.proposal_edited`: a session moved to another type may have more
+    seats now."""
+    if "session_type" in fields:
+        fill_from_waiting_list(proposal=proposal)
 
 
 @retry_when_busy

@@ -1,14 +1,17 @@
 """The demo conference's registration: tickets on sale, about 1,000 attendees, the speakers' tickets and
-a morning of check-in at three desks.
+their check-in at three desks on the conference days.
 
 Registration is set up through the services: its settings, ticket types, questions and vouchers, and
 the team of check-in volunteers. The sales and the scans are planned here, from the demo's seeded
 random stream, and written by podium.demo.bulk as the services would have written them.
 
-Every step is dated. Tickets are sold over the eight weeks before the check-in morning, which is the
-day before the demo is built: a desk never records a scan later than now, and the conference is
-still weeks ahead. The speakers get their tickets as `registration.speaker_tickets` gives them, when
-their proposals are confirmed (while the demo is built), so no speaker is among those checked in.
+Every step is dated. Tickets are sold over the eight weeks up to the morning before the demo is built,
+so every order is in the past. The speakers get their tickets as `registration.speaker_tickets` gives
+them, when their proposals are confirmed (while the demo is built). The check-ins are the conference's
+own, at its desks on its days (in its time zone), so they lie ahead like the conference, which is
+weeks away: most attendees come on the first day, some on the second or third, from when the doors
+open to the end of the morning, most of them before the keynote; the speakers come on the day of
+their first session, before it.
 """
 
 import datetime as dt
@@ -27,11 +30,14 @@ from podium.demo.bulk import CANCELLED, EXPIRED, REFUNDED, Sale, Scanned, write_
 from podium.demo.shape import DOMAIN
 from podium.events import services as event_services
 from podium.events.models import Event
+from podium.proposals.models import ProposalSpeaker
 from podium.registration import orders, setup, speaker_tickets
 from podium.registration import services as registration_services
 from podium.registration.answers import clean_answers, clean_attendee, event_questions, one_line
 from podium.registration.enums import DiscountKind, Group, OrderOrigin, OrderState, QuestionKind, Visibility
 from podium.registration.models import Order, Ticket, TicketType
+from podium.schedule.models import SlotKind
+from podium.schedule.queries import latest_release
 
 # The ticket types: name, price (USD), quota, visibility, group, description.
 TICKET_TYPES = (
@@ -58,13 +64,17 @@ MEMBER_SHARE = 0.09  # of the individual orders, placed with the PSF members' vo
 PENDING = "pending"
 FATES = {PENDING: 22, CANCELLED: 6, EXPIRED: 6, REFUNDED: 7}
 SALES_DAYS = 56
-# Check-in: the desks open at 07:30 and the morning ends at 12:30 (local time); the keynote is at 09:00.
+# Check-in, each day of the conference: the desks open at 07:30 and the morning ends at 12:30 (local
+# time); the keynote is at 09:00 (podium.demo.program.KEYNOTE_AT).
 DESKS = ("Desk 1", "Desk 2", "Desk 3")
 DESK_WEIGHTS = (4, 3, 3)
 DOORS_OPEN, MORNING_ENDS = dt.time(7, 30), dt.time(12, 30)
 ARRIVAL_PEAK, ARRIVAL_SPREAD_MINUTES = dt.time(8, 40), 28
+ARRIVAL_DAY_WEIGHTS = (14, 4, 2)  # the first day, the second, the third (and any later one)
 LATE_SHARE = 0.2  # arrive any time after the keynote started
 CHECKED_IN_SHARE = 0.62
+SPEAKER_CHECKED_IN_SHARE = 0.9
+SPEAKER_EARLY_MINUTES = 20  # a speaker is at the desk at least this long before their first session
 DUPLICATE_SHARE = 0.03  # scanned a second time, at another desk
 VOLUNTEERS = len(DESKS)  # one at each desk
 VOLUNTEER_EMAIL = f"volunteer1@{DOMAIN}"
@@ -92,20 +102,22 @@ class RegistrationSummary:
 
 
 def build_attendees(*, event: Event, admin, seed: int) -> None:
-    """Registration for `event` (after its program: the speakers are confirmed), acting as `admin`:
-    set up, sold, the speakers' tickets given, a morning checked in; its own random stream from `seed`,
-    new accounts with the admin's password.
+    """Registration for `event` (after its program: the speakers are confirmed and the schedule is
+    released), acting as `admin`: set up, sold, the speakers' tickets given, the attendees and speakers
+    checked in on the conference days; its own random stream from `seed`, new accounts with the admin's
+    password.
 
     Side effects: as the set-up services (audit entries), and as `write_sales` and `write_scans`.
     """
     rng, password_hash = random.Random(seed), admin.password
     now = timezone.now()
-    morning = dt.datetime.combine(
+    # The sales history ends the morning before the demo is built: every order is in the past.
+    sold_until = dt.datetime.combine(
         now.astimezone(event.tz).date() - dt.timedelta(days=1), DOORS_OPEN, event.tz
     )
-    types, vouchers = _set_up(event, admin, morning)
+    types, vouchers = _set_up(event, admin, sold_until)
     volunteers = _volunteers(event, admin, rng, password_hash)
-    sales = _Sales(event, admin, rng, types, vouchers, morning).plan(password_hash)
+    sales = _Sales(event, admin, rng, types, vouchers, sold_until).plan(password_hash)
     write_sales(event=event, sales=sales)
     speakers = [
         Sale(
@@ -124,7 +136,8 @@ def build_attendees(*, event: Event, admin, seed: int) -> None:
         for user in speaker_tickets.missing_speaker_tickets(event)
     ]
     write_sales(event=event, sales=speakers)
-    write_scans(event=event, scans=_scans(rng, sales, volunteers, morning))
+    doors = _Doors(event, rng, volunteers)
+    write_scans(event=event, scans=doors.scans(sales) + doors.speaker_scans(speakers, _first_sessions(event)))
 
 
 def summarise(event: Event) -> RegistrationSummary:
@@ -140,9 +153,9 @@ def summarise(event: Event) -> RegistrationSummary:
     )
 
 
-def _set_up(event: Event, admin, morning: dt.datetime) -> tuple[dict, dict]:
+def _set_up(event: Event, admin, sold_until: dt.datetime) -> tuple[dict, dict]:
     """Registration open, the ticket types, questions and vouchers, through the set-up services."""
-    opened = morning - dt.timedelta(days=SALES_DAYS)
+    opened = sold_until - dt.timedelta(days=SALES_DAYS)
     starts = dt.datetime.combine(event.date_from, dt.time(0), event.tz)
     registration_services.save_registration_settings(
         event=event,
@@ -262,11 +275,11 @@ def _ascii(text: str) -> str:
 class _Sales:
     """Who buys what, when, and what becomes of each order."""
 
-    def __init__(self, event, admin, rng, types, vouchers, morning):
+    def __init__(self, event, admin, rng, types, vouchers, sold_until):
         self.event, self.admin, self.rng = event, admin, rng
-        self.types, self.vouchers, self.morning = types, vouchers, morning
+        self.types, self.vouchers, self.sold_until = types, vouchers, sold_until
         self.questions = event_questions(event)
-        self.opened = morning - dt.timedelta(days=SALES_DAYS)
+        self.opened = sold_until - dt.timedelta(days=SALES_DAYS)
 
     def moment(self, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
         seconds = self.rng.uniform(0, (latest - earliest).total_seconds())
@@ -275,7 +288,7 @@ class _Sales:
     def placed(self) -> dt.datetime:
         """When a sold order was placed: a rush in the first week (early bird), steady sales, and a rush in
         the last ten days."""
-        last = self.morning - dt.timedelta(hours=6)
+        last = self.sold_until - dt.timedelta(hours=6)
         kind = self.rng.random()
         if kind < 0.25:
             return self.moment(self.opened, self.opened + dt.timedelta(days=7))
@@ -371,18 +384,18 @@ class _Sales:
         hour = dt.timedelta(hours=1)
         if sale.free:
             return
-        last = self.morning - dt.timedelta(hours=1)
+        last = self.sold_until - dt.timedelta(hours=1)
         if fate == PENDING:  # placed in the last day or so: still within the payment deadline
-            sale.placed_at = self.moment(self.morning - 30 * hour, last)
+            sale.placed_at = self.moment(self.sold_until - 30 * hour, last)
         elif fate == EXPIRED:
-            sale.placed_at = self.moment(self.opened, self.morning - 4 * 24 * hour)
+            sale.placed_at = self.moment(self.opened, self.sold_until - 4 * 24 * hour)
             sale.ended, sale.ended_at = EXPIRED, sale.placed_at + 72 * hour + self.moment_offset(1, 10)
         elif fate == CANCELLED:
             sale.ended, sale.ended_by = CANCELLED, sale.buyer
             sale.ended_at = min(sale.placed_at + self.moment_offset(10, 48 * 60), last)
         else:
             if fate == REFUNDED:
-                sale.placed_at = self.moment(self.opened, self.morning - 15 * 24 * hour)
+                sale.placed_at = self.moment(self.opened, self.sold_until - 15 * 24 * hour)
             sale.paid_by = self.admin
             sale.paid_at = min(sale.placed_at + self.moment_offset(10, 60 * 60), last)
             if fate == REFUNDED:
@@ -393,49 +406,117 @@ class _Sales:
         return dt.timedelta(seconds=round(self.rng.uniform(least_minutes, most_minutes) * 60))
 
 
-def _scans(rng: random.Random, sales: list[Sale], volunteers: list, morning: dt.datetime) -> list[Scanned]:
-    """The check-in morning (from `morning`, when the doors open): most holders of paid tickets arrive
-    before the keynote, some later, colleagues together; a few codes are scanned twice (at another
-    desk), and a few admit nobody. Volunteer n works at desk n."""
-    tz = morning.tzinfo
-    last = dt.datetime.combine(morning.date(), MORNING_ENDS, tz) - dt.timedelta(minutes=1)
-    peak = dt.datetime.combine(morning.date(), ARRIVAL_PEAK, tz)
-    keynote = dt.datetime.combine(morning.date(), dt.time(9), tz)
+def _first_sessions(event: Event) -> dict[int, dt.datetime]:
+    """{user id: when their first session starts} for the speakers of the sessions on the latest release."""
+    release = latest_release(event)
+    if release is None:
+        return {}
+    starts = dict(
+        release.sessions.filter(kind=SlotKind.SESSION, start__isnull=False).values_list("code", "start")
+    )
+    first: dict[int, dt.datetime] = {}
+    links = ProposalSpeaker.objects.filter(proposal__event=event, proposal__code__in=starts)
+    for user_id, code in links.values_list("user_id", "proposal__code"):
+        first[user_id] = min(first.get(user_id, starts[code]), starts[code])
+    return first
 
-    def during(moment: dt.datetime) -> dt.datetime:
-        return min(max(moment, morning), last).replace(microsecond=0)
 
-    def arrival() -> dt.datetime:
+class _Doors:
+    """The check-in desks on the conference days (in the event's time zone): most holders of paid
+    tickets arrive on the first morning, before the keynote, some later or on another day, colleagues
+    together; the speakers come on the day of their first session, before it. A few codes are scanned
+    twice (at another desk), and a few admit nobody. Volunteer n works at desk n."""
+
+    def __init__(self, event: Event, rng: random.Random, volunteers: list):
+        self.rng, self.volunteers, self.tz = rng, volunteers, event.tz
+        self.days = event.days
+        self.day_weights = [
+            ARRIVAL_DAY_WEIGHTS[min(index, len(ARRIVAL_DAY_WEIGHTS) - 1)] for index in range(len(self.days))
+        ]
+
+    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, self.tz)
+
+    def during(self, day: dt.date, moment: dt.datetime) -> dt.datetime:
+        """`moment` kept within the morning of `day`, from the doors' opening to its last minute."""
+        last = self._at(day, MORNING_ENDS) - dt.timedelta(minutes=1)
+        return min(max(moment, self._at(day, DOORS_OPEN)), last).replace(microsecond=0)
+
+    def day(self) -> dt.date:
+        return self.rng.choices(self.days, weights=self.day_weights)[0]
+
+    def arrival(self, day: dt.date | None = None) -> dt.datetime:
+        rng, day = self.rng, day or self.day()
         if rng.random() < LATE_SHARE:
-            return during(keynote + dt.timedelta(seconds=rng.uniform(0, (last - keynote).total_seconds())))
-        return during(peak + dt.timedelta(minutes=rng.gauss(0, ARRIVAL_SPREAD_MINUTES)))
+            keynote = self._at(day, dt.time(*program.KEYNOTE_AT))
+            last = self._at(day, MORNING_ENDS)
+            return self.during(
+                day, keynote + dt.timedelta(seconds=rng.uniform(0, (last - keynote).total_seconds()))
+            )
+        peak = self._at(day, ARRIVAL_PEAK)
+        return self.during(day, peak + dt.timedelta(minutes=rng.gauss(0, ARRIVAL_SPREAD_MINUTES)))
 
-    def scan(moment: dt.datetime, ticket, desk: int | None = None, **refusal) -> Scanned:
+    def scan(self, moment: dt.datetime, ticket, desk: int | None = None, **refusal) -> Scanned:
         if desk is None:
-            desk = rng.choices(range(len(DESKS)), weights=DESK_WEIGHTS)[0]
-        return Scanned(at=moment, desk=DESKS[desk], by=volunteers[desk], ticket=ticket, **refusal)
+            desk = self.rng.choices(range(len(DESKS)), weights=DESK_WEIGHTS)[0]
+        return Scanned(at=moment, desk=DESKS[desk], by=self.volunteers[desk], ticket=ticket, **refusal)
 
-    scans = []
-    for sale in sales:
-        if sale.state != OrderState.PAID:
-            continue
-        together = arrival()
-        for ticket in sale.tickets:
-            if rng.random() >= CHECKED_IN_SHARE:
+    def admit(self, moment: dt.datetime, ticket) -> list[Scanned]:
+        """A ticket's scan, and now and then a second one at another desk a little later that day."""
+        first = self.scan(moment, ticket)
+        if self.rng.random() >= DUPLICATE_SHARE:
+            return [first]
+        again = self.during(
+            moment.astimezone(self.tz).date(), moment + dt.timedelta(seconds=self.rng.randint(60, 25 * 60))
+        )
+        other = self.rng.choice([n for n, name in enumerate(DESKS) if name != first.desk])
+        return [first, self.scan(max(again, moment + dt.timedelta(seconds=1)), ticket, desk=other)]
+
+    def scans(self, sales: list[Sale]) -> list[Scanned]:
+        """The attendees' scans (of the sold tickets), and the codes that admit nobody."""
+        rng, scans = self.rng, []
+        for sale in sales:
+            if sale.state != OrderState.PAID:
                 continue
-            if len(sale.tickets) > 1:
-                moment = during(together + dt.timedelta(seconds=rng.randint(0, 240)))
+            together = self.arrival()
+            for ticket in sale.tickets:
+                if rng.random() >= CHECKED_IN_SHARE:
+                    continue
+                if len(sale.tickets) > 1:
+                    day = together.astimezone(self.tz).date()
+                    moment = self.during(day, together + dt.timedelta(seconds=rng.randint(0, 240)))
+                else:
+                    moment = self.arrival()
+                scans += self.admit(moment, ticket)
+        # Two refunded tickets and two of unpaid orders, a typed order code that does not exist, a damaged code.
+        for state in (OrderState.REFUNDED, OrderState.PENDING):
+            for sale in rng.sample([sale for sale in sales if sale.state == state], 2):
+                scans.append(self.scan(self.arrival(), sale.tickets[0]))
+        scans += [
+            self.scan(self.arrival(), None, refusal=refusal)
+            for refusal in (ScanResult.UNKNOWN, ScanResult.FORGED)
+        ]
+        return scans
+
+    def speaker_scans(self, sales: list[Sale], first_sessions: dict[int, dt.datetime]) -> list[Scanned]:
+        """The speakers' scans: on the day of their first session, before it (a speaker whose sessions
+        are not on the program comes as an attendee does)."""
+        scans = []
+        for sale in sales:
+            if self.rng.random() >= SPEAKER_CHECKED_IN_SHARE:
+                continue
+            session = first_sessions.get(sale.buyer.pk)
+            if session is None:
+                moment = self.arrival()
             else:
-                moment = arrival()
-            first = scan(moment, ticket)
-            scans.append(first)
-            if rng.random() < DUPLICATE_SHARE:
-                again = during(moment + dt.timedelta(seconds=rng.randint(60, 25 * 60)))
-                other = rng.choice([n for n, name in enumerate(DESKS) if name != first.desk])
-                scans.append(scan(max(again, moment + dt.timedelta(seconds=1)), ticket, desk=other))
-    # Two refunded tickets and two of unpaid orders, a typed order code that does not exist, a damaged code.
-    for state in (OrderState.REFUNDED, OrderState.PENDING):
-        for sale in rng.sample([sale for sale in sales if sale.state == state], 2):
-            scans.append(scan(arrival(), sale.tickets[0]))
-    scans += [scan(arrival(), None, refusal=refusal) for refusal in (ScanResult.UNKNOWN, ScanResult.FORGED)]
-    return scans
+                day = session.astimezone(self.tz).date()
+                doors = self._at(day, DOORS_OPEN)
+                latest = self.during(day, session - dt.timedelta(minutes=SPEAKER_EARLY_MINUTES))
+                moment = self.during(
+                    day,
+                    doors
+                    + dt.timedelta(seconds=self.rng.uniform(0, max((latest - doors).total_seconds(), 0))),
+                )
+            for ticket in sale.tickets:
+                scans += self.admit(moment, ticket)
+        return scans

@@ -2,7 +2,7 @@
 orders and their check-ins in a second rather than minutes.
 
 Through the services an order takes some twenty queries and a paid one a PDF of each ticket for its
-mail (about 0.1 s a ticket). `write_sales` and `write_scans` write, for a history given in full (who
+mail. `write_sales` and `write_scans` write, for a history given in full (who
 ordered what when, what became of each order, which codes were scanned where and when), the rows
 `place_order`, a speaker's grant, `mark_paid`, `cancel_order`, `expire_orders`, `refund_order` and
 `checkin.services.check_in` write for it (tests/demo/test_bulk.py holds them side by side):
@@ -13,8 +13,8 @@ ordered what when, what became of each order, which codes were scanned where and
 - an audit entry for every step, dated when it happened: placed, paid, cancelled, expired, refunded,
   checked in;
 - the order mails rendered from their templates into the outbox, queued (the demo marks them sent
-  with all its mail). The one difference: a paid order's mail carries no PDF tickets (the order page
-  and the desk's badges make them when asked);
+  with all its mail); a paid order's mail carries each ticket as a PDF, as `registration.mails` attaches
+  them (made when a mail is sent, so writing them costs nothing);
 - for every scan a `Scan` with what the desk was told, and a `CheckIn` for the first valid one.
 
 No webhook deliveries are written: the demo's events have no endpoints.
@@ -37,6 +37,7 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.mail.services import render, undeliverable
 from podium.registration import seats
 from podium.registration.enums import HOLDING, OrderOrigin, OrderState, new_order_code
+from podium.registration.mails import ticket_file
 from podium.registration.models import Answer, Order, Ticket, Voucher
 from podium.registration.queries import settings_for
 
@@ -109,7 +110,7 @@ class _Rows:
             )
         )
 
-    def mail(self, moment, order: Order, template: str, tickets: list, **context) -> None:
+    def mail(self, moment, order: Order, template: str, tickets: list, attachments=(), **context) -> None:
         """The order mail `registration.mails` queues, with the order as it was then."""
         name = order.buyer.name if order.buyer_id and order.buyer.name else tickets[0].attendee_name
         subject, body = render(
@@ -131,6 +132,7 @@ class _Rows:
             body=body,
             template=template,
             about=about.order(order.pk),
+            attachments=list(attachments),
             status=MailStatus.DISCARDED if undeliverable(order.email) else MailStatus.QUEUED,
         )
         self.mails.append((moment, mail))
@@ -176,7 +178,7 @@ def write_sales(*, event: Event, sales: list[Sale]) -> list[Sale]:
     voucher would not allow it). Returns the sales with their `order` and `tickets`.
 
     Side effects: the orders with their tickets and answers, an audit entry per step, the order mails
-    (queued, without PDF attachments).
+    (queued; a paid order's with its tickets as PDF files).
     """
     hours = dt.timedelta(hours=settings_for(event).payment_deadline_hours)
     taken = set(Order.objects.filter(event=event).values_list("code", flat=True))
@@ -255,20 +257,27 @@ def _history(rows: _Rows, sale: Sale, hours: dt.timedelta) -> None:
         voucher=sale.voucher.code if sale.voucher else None,
     )
     if sale.free:
-        rows.mail(sale.placed_at, _as_then(order, state=OrderState.PAID), "order_paid", tickets)
+        rows.mail(
+            sale.placed_at, _as_then(order, state=OrderState.PAID), "order_paid", tickets, _files(tickets)
+        )
     else:
         pending = _as_then(order, state=OrderState.PENDING, expires_at=sale.placed_at + hours)
         rows.mail(sale.placed_at, pending, "order_pending", tickets)
         if sale.paid_at is not None:
             rows.record(sale.paid_at, action="order.paid", actor=sale.paid_by, target=order, code=order.code)
             paid = _as_then(order, state=OrderState.PAID, expires_at=None)
-            rows.mail(sale.paid_at, paid, "order_paid", tickets)
+            rows.mail(sale.paid_at, paid, "order_paid", tickets, _files(tickets))
     if sale.ended:
         action = {CANCELLED: "order.cancelled", EXPIRED: "order.expired", REFUNDED: "order.refunded"}
         actor = None if sale.ended == EXPIRED else sale.ended_by
         rows.record(sale.ended_at, action=action[sale.ended], actor=actor, target=order, code=order.code)
         ended = _as_then(order, expires_at=None)
         rows.mail(sale.ended_at, ended, "order_cancelled", tickets, expired=sale.ended == EXPIRED)
+
+
+def _files(tickets: list[Ticket]) -> list[dict]:
+    """The tickets as the PDF files a paid order's mail carries (`registration.mails.order_paid`)."""
+    return [ticket_file(ticket) for ticket in tickets]
 
 
 def _take_seats(sales: list[Sale]) -> None:

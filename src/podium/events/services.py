@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
+from podium.events import signals
 from podium.events.models import (
     MAX_PAUSE_MINUTES,
     RESERVED_SLUGS,
@@ -308,7 +309,9 @@ def save_track(
 def save_session_type(
     *, event: Event, by, data: dict, session_type: SessionType | None = None, version: int | None = None
 ) -> SessionType:
-    """Create or edit a session type; an edit with a stale `version` is refused. Side effects: audit entry.
+    """Create or edit a session type; an edit with a stale `version` is refused. Side effects: audit
+    entry; the `session_type_saved` signal (attendance gives seats the type's sessions gained to the
+    people waiting for them, with their mails).
 
     `data["rooms"]`, when given, are the rooms suited to the type (none: any room); each must be a room
     of this event. The schedule flags a session of the type in another room, and the solver keeps it out.
@@ -334,6 +337,7 @@ def save_session_type(
     )
     if rooms is not None:
         saved.rooms.set(rooms)
+    signals.session_type_saved.send(sender=SessionType, session_type=saved)
     return saved
 
 

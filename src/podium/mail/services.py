@@ -11,6 +11,7 @@ erased people) is never sent: `queue_mail` stores it as discarded, so the outbox
 import base64
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -69,8 +70,32 @@ def attachment(*, filename: str, content: bytes | str, content_type: str) -> dic
     return {"filename": filename, "content_type": main_type, "content": text}
 
 
+# Files made when their mail is sent, by name (`made_attachment`); apps register theirs when ready.
+_MAKERS: dict[str, Callable[..., bytes]] = {}
+
+
+def register_attachment_maker(name: str, make: Callable[..., bytes]) -> None:
+    """`make(**params)` returns the bytes of a file that mails carry as `made_attachment(maker=name)`."""
+    _MAKERS[name] = make
+
+
+def made_attachment(*, filename: str, content_type: str, maker: str, **params) -> dict:
+    """A file made when the mail is sent, by the maker registered as `maker`, from `params` (JSON
+    values such as a primary key): the outbox row keeps what to make, not the file. A ticket's PDF is
+    made when it is sent, as it is then; a mail never sent (the demo's history) costs nothing.
+
+    Sending fails, and is retried and in the end marked failed, when the file cannot be made (its
+    ticket is gone): a mail that says a file is attached is never sent without it."""
+    if maker not in _MAKERS:
+        raise LookupError(f"No attachment maker is registered as {maker!r}.")
+    return {"filename": filename, "content_type": content_type, "maker": maker, "params": params}
+
+
 def attachment_content(item: dict) -> bytes | str:
-    """The content of a stored attachment as it is sent: bytes for a base64 one, else its text."""
+    """The content of a stored attachment as it is sent: a made one made now, bytes for a base64 one,
+    else its text."""
+    if "maker" in item:
+        return _MAKERS[item["maker"]](**item["params"])
     if item.get("encoding") == "base64":
         return base64.b64decode(item["content"])
     return item["content"]

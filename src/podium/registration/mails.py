@@ -1,14 +1,15 @@
 """The mails registration sends, queued in the outbox by the service that causes them.
 
 Every order mail goes to the order's address and is found again by its key (`mail.about.order`);
-a paid order's mail carries each ticket as a PDF (pdf.py). Templates: registration/templates/mail/.
+a paid order's mail carries each ticket as a PDF (pdf.py), made when the mail is sent. Templates:
+registration/templates/mail/.
 """
 
 from django.conf import settings
 from django.urls import reverse
 
 from podium.mail import about
-from podium.mail.services import attachment, queue_mail
+from podium.mail.services import made_attachment, queue_mail
 from podium.registration import pdf
 from podium.registration.enums import OrderState
 from podium.registration.models import Order, Ticket, WaitingListEntry
@@ -26,9 +27,15 @@ def _tickets(order: Order) -> list[Ticket]:
     return list(order.tickets.select_related("ticket_type").order_by("pk"))
 
 
-def _ticket_file(ticket: Ticket) -> dict:
-    return attachment(
-        filename=pdf.filename(ticket), content=pdf.ticket_pdf(ticket), content_type="application/pdf"
+# The maker of a ticket's PDF (registered in apps.py): made when the mail is sent.
+TICKET_PDF = "registration.ticket_pdf"
+
+
+def ticket_file(ticket: Ticket) -> dict:
+    """The ticket's PDF as a mail attachment (the order mails', and those written in bulk), made when
+    the mail is sent (`mail.services.made_attachment`): the ticket as it is then."""
+    return made_attachment(
+        filename=pdf.filename(ticket), content_type="application/pdf", maker=TICKET_PDF, ticket=ticket.pk
     )
 
 
@@ -60,7 +67,7 @@ def order_placed(order: Order):
 def order_paid(order: Order):
     """The tickets of a paid order, each as a PDF."""
     tickets = _tickets(order)
-    return _queue(order, "order_paid", tickets, attachments=[_ticket_file(ticket) for ticket in tickets])
+    return _queue(order, "order_paid", tickets, attachments=[ticket_file(ticket) for ticket in tickets])
 
 
 def order_ended(order: Order, *, expired: bool = False):
@@ -71,7 +78,7 @@ def order_ended(order: Order, *, expired: bool = False):
 def ticket_reissued(ticket: Ticket):
     """One ticket issued again (new attendee, new code), as a PDF."""
     order = ticket.order
-    return _queue(order, "ticket_reissued", [ticket], ticket=ticket, attachments=[_ticket_file(ticket)])
+    return _queue(order, "ticket_reissued", [ticket], ticket=ticket, attachments=[ticket_file(ticket)])
 
 
 def offer_link(entry: WaitingListEntry) -> str:

@@ -84,3 +84,9 @@ def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
 
 def filename(ticket: Ticket) -> str:
     return f"ticket-{ticket.order.code}-{ticket.pk}.pdf"
+
+
+def ticket_pdf_by_id(ticket: int) -> bytes:
+    """The PDF of the ticket with this id as it is now (a mail's attachment, made when it is sent;
+    Ticket.DoesNotExist when it is gone)."""
+    return ticket_pdf(Ticket.objects.select_related("order__event", "ticket_type").get(pk=ticket))

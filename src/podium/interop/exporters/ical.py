@@ -1,4 +1,5 @@
-"""iCalendar feeds of a release: the whole event, one room, one speaker, one talk, a person's stars.
+"""iCalendar feeds of a release: the whole event, one room, one speaker, one talk, a person's stars, a
+person's agenda (their stars and booked seats).
 
 One VEVENT per session slot (breaks are left out). Calendar clients de-duplicate on UID, so the UID is
 the slot's UUID and never changes; SEQUENCE counts the releases that moved or changed the session
@@ -173,7 +174,7 @@ def _uid(session: ReleasedSession) -> str:
     return f"{session.guid or session.slot_uuid}@{settings.SITE_HOST}"
 
 
-def _feed_name(release: Release, entries, *, room_uuid, speaker_code, talk_code, codes) -> str:
+def _feed_name(release: Release, entries, *, room_uuid, speaker_code, talk_code, codes, agenda) -> str:
     """X-WR-CALNAME: the event, and what the feed is limited to."""
     name = release.event.name
     sessions = [session for session, _ in entries]
@@ -186,19 +187,22 @@ def _feed_name(release: Release, entries, *, room_uuid, speaker_code, talk_code,
         rooms = {room["uuid"]: room["name"] for room in release.rooms}
         return f"{name}: {rooms.get(str(room_uuid), 'room')}"
     if codes is not None:
-        return f"{name}: starred sessions"
+        return f"{name}: {'my agenda' if agenda else 'starred sessions'}"
     return name
 
 
-def _filename(release: Release, *, room_uuid, speaker_code, talk_code, codes) -> str:
-    what = talk_code or speaker_code or room_uuid or ("starred" if codes is not None else "schedule")
+def _filename(release: Release, *, room_uuid, speaker_code, talk_code, codes, agenda) -> str:
+    chosen = ("agenda" if agenda else "starred") if codes is not None else "schedule"
+    what = talk_code or speaker_code or room_uuid or chosen
     return f"{release.event.slug}-{what}.ics"
 
 
-def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=None, codes=None):
-    """The feed; the filters combine, `codes` is a set of session codes (a person's stars)."""
+def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=None, codes=None, agenda=False):
+    """The feed; the filters combine, `codes` is a set of session codes: a person's stars, or with
+    `agenda` their agenda (stars and booked seats), which names the feed "my agenda"."""
     event = release.event
     filters = {"room_uuid": room_uuid, "speaker_code": speaker_code, "talk_code": talk_code, "codes": codes}
+    named = {**filters, "agenda": agenda}
     current = released_sessions(release).filter(kind=SlotKind.SESSION)
     entries = [(session, False) for session in current if _matches(session, **filters)]
     entries += [
@@ -211,7 +215,7 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     calendar.add("method", "PUBLISH")
     # An X- property is not known to be text, so it is not escaped for us: a line break in a name (an
     # imported room, a crafted event name) would end the content line. A feed name is one line.
-    calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **filters).split())))
+    calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **named).split())))
     _zone(calendar, release, [session for session, _ in entries])
     stamp = release.published_at.astimezone(dt.UTC)
     sequences = _sequences(release)
@@ -219,4 +223,4 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
         calendar.add_component(
             _vevent(session, event=event, stamp=stamp, sequence=sequences[session.code], cancelled=cancelled)
         )
-    return common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **filters))
+    return common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **named))

@@ -116,9 +116,9 @@ def starred_ics(request, event):
 @require_safe
 @gzip_page
 def agenda_ics(request, event, token):
-    """An attendee's starred sessions and booked seats at the secret address of their calendar (no
-    log-in: the address is the key; a replaced or unknown one is 404). Private, and never kept long by
-    calendar apps."""
+    """An attendee's agenda (their starred sessions and booked seats, the feed named "my agenda") at the
+    secret address of their calendar (no log-in: the address is the key; a replaced or unknown one is
+    404). Private, and never kept long by calendar apps."""
     event = public_event(event)
     feed = calendar_feed(event, token)
     if feed is None:
@@ -127,4 +127,4 @@ def agenda_ics(request, event, token):
     if release is None:
         raise Http404("The schedule is not public yet.")
     codes = starred_codes(event, feed.user) | booked_codes(event, feed.user)
-    return export_response(request, release, "ical", personal=True, codes=frozenset(codes))
+    return export_response(request, release, "ical", personal=True, codes=frozenset(codes), agenda=True)
