@@ -2,12 +2,15 @@
 and at which desk); desk 1 loses the network, checks a third ticket against its copy of the attendee
 list, queues it, and sends it when the network is back."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from podium.checkin.models import CheckIn
+from podium.checkin.services import check_in
 from podium.registration import services
 from podium.registration.tickets import token_for
 from tests import factories
@@ -50,7 +53,9 @@ def test_two_desks_check_in_online_and_offline(browser, live_url, event):
     order = services.place_order(
         event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org"
     )
-    siobhan, _zoe, ada = order.tickets.order_by("pk")
+    siobhan, zoe, ada = order.tickets.order_by("pk")
+    check_in(event=event, code=token_for(zoe), desk="Desk 3", by=door)  # yesterday, at another desk
+    CheckIn.objects.filter(ticket=zoe).update(scanned_at=timezone.now() - dt.timedelta(days=1))
 
     first_context, desk_one = _desk(browser, live_url, event, door, "Desk 1")
     second_context, desk_two = _desk(browser, live_url, event, door, "Desk 2")
@@ -76,6 +81,11 @@ def test_two_desks_check_in_online_and_offline(browser, live_url, event):
         expect(result).to_contain_text("Valid (offline)")
         expect(result).to_contain_text("Checked in: Ada Lovelace — Full conference")
         expect(status).to_contain_text("1 scan waits to be sent")
+        _type_code(desk_one, token_for(zoe))  # the offline list dates a check-in of another day
+        expect(result).to_have_class(re.compile(r"\bresult-already\b"))
+        expect(result).to_contain_text(
+            re.compile(r"Already checked in at \d{1,2} [A-Z][a-z]+ \d\d:\d\d at Desk 3")
+        )
         assert not CheckIn.objects.filter(ticket=ada).exists()
 
         first_context.set_offline(False)

@@ -155,6 +155,23 @@ def test_the_search_finds_by_name_and_order_code_and_offers_one_tap_check_in(cli
     assert by_name.count('name="ticket"') == 1
 
 
+def test_the_desk_dates_a_check_in_of_another_day_and_not_one_of_today(client, event, door, order):
+    yesterday, today = order.tickets.order_by("pk")[:2]
+    check_in(event=event, code=token_for(yesterday), desk="Desk 1", by=door)
+    check_in(event=event, code=token_for(today), desk="Desk 2", by=door)
+    earlier = timezone.now() - dt.timedelta(days=1)
+    CheckIn.objects.filter(ticket=yesterday).update(scanned_at=earlier)
+    Scan.objects.filter(ticket=yesterday).update(scanned_at=earlier)
+
+    html = client.get(_url(event, "", f"?q={order.code}")).content.decode()
+
+    local = timezone.localtime(earlier, event.tz)
+    assert f"checked in {local.day} {local:%B %H:%M} at Desk 1" in html
+    now = timezone.localtime(CheckIn.objects.get(ticket=today).scanned_at, event.tz)
+    assert f"checked in {now:%H:%M} at Desk 2" in html
+    assert f">{local.day} {local:%B %H:%M}</time> · Desk 1" in html  # the desk's log of scans
+
+
 def test_the_attendee_list_has_what_a_desk_needs_offline(client, event, door, order, full, organiser):
     ticket = order.tickets.first()
     check_in(event=event, code=token_for(ticket), desk="Desk 1", by=door)

@@ -85,14 +85,14 @@
     return match ? decodeURIComponent(match[1]) : "";
   };
 
+  // "09:12" today, "13 June 09:12" on another day, in the event's time zone (as the server's pages).
   const clock = (iso) => {
     if (!iso) return "";
-    return new Date(iso).toLocaleTimeString([], {
-      hour: "2-digit",
-      minute: "2-digit",
-      hour12: false,
-      timeZone: root.dataset.timezone || undefined,
-    });
+    const timeZone = root.dataset.timezone || undefined;
+    const moment = new Date(iso);
+    const time = moment.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
+    const day = (date) => date.toLocaleDateString("en-GB", { day: "numeric", month: "long", timeZone });
+    return day(moment) === day(new Date()) ? time : `${day(moment)} ${time}`;
   };
 
   // --- Showing answers ------------------------------------------------------------------------------
