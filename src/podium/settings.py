@@ -147,7 +147,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend whose write transactions take turns (podium/base/sqlitedb/base.py).
+            "ENGINE": "podium.base.sqlitedb",
             "NAME": DATA_DIR / "podium.sqlite3",
             # Tests use a file too (not the in-memory default), so locking behaves as in production.
             "TEST": {"NAME": str(DATA_DIR / "test-podium.sqlite3")},

@@ -1,12 +1,18 @@
 """API tokens: made for the events a user works on, stored as a hash, revoked by their owner or an
 organiser admin."""
 
+import contextlib
 import hashlib
+import sqlite3
+import threading
+from unittest import mock
 
 import pytest
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 
 from podium.accounts.models import ApiToken
-from podium.accounts.tokens import create_api_token, revoke_api_token
+from podium.accounts.tokens import create_api_token, revoke_api_token, token_for_secret
 from podium.base.errors import NotAllowed, ServiceError
 from podium.base.models import AuditEntry
 from tests import factories
@@ -87,3 +93,70 @@ def test_token_events_agree_with_the_permissions_of_each_event_in_few_queries(
             found = sorted(e.pk for e in token_events(user, organiser))
         assert found == expected
     assert sorted(e.pk for e in token_events(limited, organiser)) == sorted([others[0].pk, others[1].pk])
+
+
+@contextlib.contextmanager
+def _token_row_locked_elsewhere(token):
+    """Another connection holds the lock a write to the token needs (SQLite: the database's write
+    lock, as another process would; PostgreSQL: the row's lock); this connection gives up after 0.1 s."""
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 100")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+            connection.close()  # the next connection has the configured busy timeout again
+        return
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                ApiToken.objects.select_for_update().get(pk=token.pk)
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '100ms'")
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(10)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+def test_a_token_is_accepted_when_its_last_use_cannot_be_noted(transactional_db):
+    """The "last used" stamp is advisory: a database too busy to write it must not fail the call."""
+    event = factories.EventFactory()
+    door = factories.team_member(event, can_check_in=True)
+    secret = make_token(door, event, scope="checkin")
+    token = ApiToken.objects.get()
+
+    with _token_row_locked_elsewhere(token):
+        found = token_for_secret(secret)
+
+    assert found is not None
+    assert found.pk == token.pk
+    assert ApiToken.objects.get().last_used_at is None  # skipped, tried again on a later call
+    assert token_for_secret(secret).last_used_at is not None
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_failed_stamp_inside_a_transaction_leaves_the_transaction_usable(event, organiser_user):
+    secret = make_token(organiser_user, event)
+
+    with transaction.atomic():
+        with mock.patch.object(QuerySet, "update", side_effect=OperationalError("database is locked")):
+            assert token_for_secret(secret) is not None
+        assert ApiToken.objects.get().last_used_at is None  # the transaction still answers

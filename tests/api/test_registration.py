@@ -224,3 +224,34 @@ def test_lists_take_the_same_queries_for_more_rows(client, event, full, organise
     after = queries_for(client, _url(event, path))
 
     assert after == before
+
+
+def test_order_codes_answer_alike_whether_or_not_they_exist_to_callers_without_the_flag(
+    client, event, full, organiser, door
+):
+    """Marking paid needs `can_edit_event` and checking in `can_check_in`: a caller without the flag
+    gets the same answer for a real order code as for one that does not exist, so the API tells
+    nobody which codes exist."""
+    pending = sell(event, full, factories.UserFactory(), organiser, "Pending Pat", paid=False)
+    ticket = pending.tickets.get()
+    editor = factories.team_member(event, name="Editors", can_edit_event=True)
+
+    def answers(code, ticket_id, *, paying, checking):
+        paid = client.post(
+            _url(event, f"/orders/{code}/paid"), **bearer(make_token(paying, event, scope="write"))
+        )
+        scan = client.post(
+            _url(event, "/checkins"),
+            {"code": code, "ticket": ticket_id},
+            content_type="application/json",
+            **bearer(make_token(checking, event, scope="write")),
+        )
+        return [(paid.status_code, paid.json()), (scan.status_code, scan.json())]
+
+    real = answers(pending.code, ticket.pk, paying=door, checking=editor)
+    made_up = answers("NOSUCH99", ticket.pk + 1000, paying=door, checking=editor)
+
+    assert real == made_up
+    assert [status for status, _body in real] == [403, 403]
+    assert Order.objects.get(pk=pending.pk).state == "pending"
+    assert not CheckIn.objects.exists()

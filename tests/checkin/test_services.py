@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from podium.base.errors import NotAllowed, ServiceError
@@ -13,6 +15,8 @@ from podium.base.models import AuditEntry
 from podium.checkin.models import CheckIn, Scan
 from podium.checkin.services import check_in, sync_scans
 from podium.registration import services as registration
+from podium.registration.enums import OrderState
+from podium.registration.models import Order
 from podium.registration.tickets import SALT, token_for
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories
@@ -310,3 +314,49 @@ def test_a_queue_too_long_is_refused(event, door, monkeypatch):
 
     with pytest.raises(ServiceError, match="at most 2"):
         sync_scans(event=event, scans=[{"code": "x"}] * 3, by=door)
+
+
+def test_the_code_is_read_before_the_write_transaction_opens(event, full, buyer, organiser, siobhan, door):
+    """SQLite has one write lock: the scan reads the code's ticket before taking it, and holds it for
+    one check that the ticket still admits and the writes (check-in, audit entry, webhooks, Scan)."""
+    code = token_for(siobhan)
+    other = sell(event, full, buyer, organiser, "Warm Up").tickets.get()
+    check_in(event=event, code=token_for(other), desk="Desk 1", by=door)  # caches (content types) filled
+
+    with CaptureQueriesContext(connection) as captured:
+        check_in(event=event, code=code, desk="Desk 1", by=door)
+
+    statements = [query["sql"] for query in captured.captured_queries]
+    opened = next(n for n, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    ticket_read = next(n for n, sql in enumerate(statements) if 'FROM "registration_ticket"' in sql)
+    in_transaction = statements[opened + 1 : -1]
+    assert ticket_read < opened
+    assert in_transaction[0].startswith('SELECT 1 AS "a" FROM "registration_ticket"')  # still admits
+    assert [sql.split()[0] for sql in in_transaction[1:]] == [
+        "SAVEPOINT",
+        "INSERT",  # the check-in
+        "RELEASE",
+        "INSERT",  # the audit entry
+        "SELECT",  # the webhook endpoints
+        "INSERT",  # the Scan
+    ]
+
+
+def test_an_order_cancelled_between_reading_the_code_and_writing_admits_nobody(
+    event, siobhan, door, monkeypatch
+):
+    from podium.checkin import services
+
+    resolve = services._resolve
+
+    def read_then_cancelled(*args):
+        found = resolve(*args)
+        Order.objects.filter(pk=siobhan.order_id).update(state=OrderState.CANCELLED)
+        return found
+
+    monkeypatch.setattr(services, "_resolve", read_then_cancelled)
+    outcome = check_in(event=event, code=token_for(siobhan), desk="Desk 1", by=door)
+
+    assert (outcome.kind, outcome.admitted) == ("cancelled", False)
+    assert not CheckIn.objects.exists()
+    assert list(Scan.objects.values_list("result", "ticket")) == [("cancelled", siobhan.pk)]

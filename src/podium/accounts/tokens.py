@@ -5,9 +5,10 @@ events the token names and by its scope. The secret is shown once; only its SHA-
 """
 
 import hashlib
+import logging
 import secrets
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from podium.accounts.models import ApiToken, TokenScope
@@ -19,6 +20,8 @@ SECRET_PREFIX = "pod_"  # noqa: S105 - a marker that makes leaked tokens easy to
 PREFIX_LENGTH = 10
 # Writing last_used_at at most this often keeps busy scripts from writing on every call.
 LAST_USED_RESOLUTION = 60
+
+log = logging.getLogger(__name__)
 
 
 def hash_secret(secret: str) -> str:
@@ -97,6 +100,19 @@ def token_for_secret(secret: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        _note_use(token, now)
     return token
+
+
+def _note_use(token: ApiToken, now) -> None:
+    """Stamp `last_used_at`. The stamp is advisory: a database too busy to take it (SQLite's "database
+    is locked") skips it, and the call goes on; the next call a minute later tries again. Its own
+    transaction takes its turn among the other writes (podium.base.sqlitedb), or is a savepoint when
+    the caller has one open, so a failed stamp never breaks the caller's transaction."""
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except OperationalError as exc:
+        log.warning("API token %s: last use not noted, the database was busy: %s", token.prefix, exc)
+        return
+    token.last_used_at = now

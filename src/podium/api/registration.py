@@ -193,8 +193,12 @@ def check_in(
 )
 @decorate_view(idempotent)
 def mark_paid(request, event: s.Slug, code: s.Code, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY):
-    """Record the payment of a pending order (a write token of a user with `can_edit_event`)."""
+    """Record the payment of a pending order (a write token of a user with `can_edit_event`). A caller
+    who may not manage orders gets 403 whether or not the code names an order: the answer does not tell
+    which codes exist."""
     found = _event(request, event, write=True)
+    if not registration_rules.can_manage_orders(request.auth.user, found):
+        raise HttpError(403, "Only the event's organisers may manage its orders.")
     order = Order.objects.filter(event=found, code=code.upper()).first()
     if order is None:
         raise Http404("This event has no order with this code.")

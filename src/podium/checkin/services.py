@@ -9,7 +9,7 @@ Every scan, admitted or refused, is logged as a `Scan` for the desks' log.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -255,49 +255,66 @@ def _met_existing(event, ticket, *, desk, by, scanned_at, now, offline) -> Outco
     )
 
 
-@transaction.atomic
+def _still_admits(ticket: Ticket) -> bool:
+    """Whether the ticket, read before the write transaction, still admits its holder (its order not
+    cancelled meanwhile, the ticket not re-issued): one query, inside the transaction."""
+    return Ticket.objects.filter(pk=ticket.pk, secret=ticket.secret, order__state=OrderState.PAID).exists()
+
+
 def _scan(*, event, code, ticket_id, desk, by, scanned_at, offline) -> Outcome:
+    """One scan. The code is read (its signature, the ticket and its order) before the write
+    transaction opens, so that the transaction holds SQLite's one write lock only for the writes and
+    one check that the ticket still admits; the answer is prepared before it too."""
     now = timezone.now()
     scanned_at = _moment(scanned_at, now)
     logged = {"desk": desk, "by": by, "scanned_at": scanned_at, "now": now, "offline": offline}
     ticket, refusal = _resolve(event, code, ticket_id)
     if refusal is not None:
-        return _log(event, refusal, **logged)
-    actor = by if by is not None and by.is_authenticated else None
-    try:
         with transaction.atomic():
-            made = CheckIn.objects.create(
-                ticket=ticket,
-                event=event,
-                desk=desk,
-                scanned_at=scanned_at,
-                received_at=now,
-                by=actor,
-                offline=offline,
-            )
-    except IntegrityError:
-        # Another scan of this ticket (another desk, the same moment) inserted it first.
-        met = _met_existing(
-            event, ticket, desk=desk, by=actor, scanned_at=scanned_at, now=now, offline=offline
-        )
-        if met is None:  # the same offline scan again: its first answer stands
-            existing = CheckIn.objects.get(ticket=ticket)
-            return Outcome(ScanResult.OK, f"Checked in: {_attendee(ticket)}", ticket, existing, offline=True)
-        return _log(event, met, **logged)
-    made.ticket = ticket
-    audit.record(
-        action="checkin.created",
-        actor=by,
-        target=made,
-        event_id=event.pk,
-        ticket=ticket.pk,
-        order=ticket.order.code,
+            return _log(event, refusal, **logged)
+    actor = by if by is not None and by.is_authenticated else None
+    entry = CheckIn(
+        ticket=ticket,
+        event=event,
         desk=desk,
+        scanned_at=scanned_at,
+        received_at=now,
+        by=actor,
         offline=offline,
     )
-    emit_webhook(event=event, kind="checkin.created", payload=webhook_payloads.check_in(made))
-    outcome = Outcome(ScanResult.OK, f"Checked in: {_attendee(ticket)}", ticket, made, offline=offline)
-    return _log(event, outcome, **logged)
+    payload = webhook_payloads.check_in(entry)
+    outcome = Outcome(ScanResult.OK, f"Checked in: {_attendee(ticket)}", ticket, entry, offline=offline)
+    with transaction.atomic():
+        if not _still_admits(ticket):  # changed since it was read: read it again, in the transaction
+            ticket, refusal = _resolve(event, code, ticket_id)
+            if refusal is not None:
+                return _log(event, refusal, **logged)
+            entry.ticket = ticket
+            outcome = replace(outcome, ticket=ticket)
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            # Another scan of this ticket (another desk, the same moment) inserted it first.
+            met = _met_existing(
+                event, ticket, desk=desk, by=actor, scanned_at=scanned_at, now=now, offline=offline
+            )
+            if met is None:  # the same offline scan again: its first answer stands
+                existing = CheckIn.objects.get(ticket=ticket)
+                return Outcome(ScanResult.OK, outcome.message, ticket, existing, offline=True)
+            return _log(event, met, **logged)
+        audit.record(
+            action="checkin.created",
+            actor=by,
+            target=entry,
+            event_id=event.pk,
+            ticket=ticket.pk,
+            order=ticket.order.code,
+            desk=desk,
+            offline=offline,
+        )
+        emit_webhook(event=event, kind="checkin.created", payload=payload)
+        return _log(event, outcome, **logged)
 
 
 def _busy_safe(**kwargs) -> Outcome:

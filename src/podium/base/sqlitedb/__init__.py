@@ -1,0 +1,1 @@
+"""Podium's SQLite database backend: Django's, with write transactions taking turns (see `base`)."""
