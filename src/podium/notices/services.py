@@ -19,8 +19,7 @@ from django.db.models import Prefetch
 
 from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
-from podium.interop.exporters import ical, render
-from podium.interop.exporters.common import talk_url
+from podium.interop.exporters import ical
 from podium.mail import about
 from podium.mail.services import attachment, queue_mail, undeliverable
 from podium.proposals.models import ProposalSpeaker
@@ -57,9 +56,9 @@ def attendee_about(release: Release) -> str:
 class _Calendars:
     """iCal files for any set of session codes of one release, rendered once per release.
 
-    The release's feed is rendered once for every code that needs a notice; each mail's file is a
-    calendar with that speaker's events picked from it, so a release touching hundreds of speakers
-    does not render the feed hundreds of times.
+    The feed's events are made once for every code that needs a notice (`ical.vevents`, as the
+    release's feed has them); each mail's file is a calendar with that speaker's events picked from
+    them, so a release touching hundreds of speakers does not make them hundreds of times.
     """
 
     def __init__(self, release: Release, codes: set[str]):
@@ -67,12 +66,8 @@ class _Calendars:
         self.events: dict[str, list] = {}
         if not codes:
             return
-        feed = icalendar.Calendar.from_ical(render(release, "ical", codes=codes).content)
-        urls = {talk_url(release.event.slug, code): code for code in codes}
-        for component in feed.walk("VEVENT"):
-            code = urls.get(str(component.get("url")))
-            if code is not None:
-                self.events.setdefault(code, []).append(component)
+        for code, vevent in ical.vevents(release, codes):
+            self.events.setdefault(code, []).append(vevent)
 
     def file_for(self, codes: list[str]) -> dict | None:
         events = [event for code in codes for event in self.events.get(code, [])]

@@ -203,11 +203,7 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     event = release.event
     filters = {"room_uuid": room_uuid, "speaker_code": speaker_code, "talk_code": talk_code, "codes": codes}
     named = {**filters, "agenda": agenda}
-    current = released_sessions(release).filter(kind=SlotKind.SESSION)
-    entries = [(session, False) for session in current if _matches(session, **filters)]
-    entries += [
-        (session, True) for session in _latest_per_code(_cancelled(release)) if _matches(session, **filters)
-    ]
+    entries = _entries(release, **filters)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
     calendar.add("version", "2.0")
@@ -217,10 +213,41 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     # imported room, a crafted event name) would end the content line. A feed name is one line.
     calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **named).split())))
     _zone(calendar, release, [session for session, _ in entries])
+    for _code, vevent in _vevents(release, entries):
+        calendar.add_component(vevent)
+    return common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **named))
+
+
+def _entries(release: Release, **filters) -> list[tuple[ReleasedSession, bool]]:
+    """(session, cancelled) for the release's sessions and those it cancels that pass the filters."""
+    current = released_sessions(release).filter(kind=SlotKind.SESSION)
+    entries = [(session, False) for session in current if _matches(session, **filters)]
+    return entries + [
+        (session, True) for session in _latest_per_code(_cancelled(release)) if _matches(session, **filters)
+    ]
+
+
+def _vevents(release: Release, entries) -> list[tuple[str, icalendar.Event]]:
     stamp = release.published_at.astimezone(dt.UTC)
     sequences = _sequences(release)
-    for session, cancelled in entries:
-        calendar.add_component(
-            _vevent(session, event=event, stamp=stamp, sequence=sequences[session.code], cancelled=cancelled)
+    return [
+        (
+            session.code,
+            _vevent(
+                session,
+                event=release.event,
+                stamp=stamp,
+                sequence=sequences[session.code],
+                cancelled=cancelled,
+            ),
         )
-    return common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **named))
+        for session, cancelled in entries
+    ]
+
+
+def vevents(release: Release, codes: set[str]) -> list[tuple[str, icalendar.Event]]:
+    """(session code, VEVENT) for the sessions of `codes` as the release's feed has them (cancelled ones
+    included), without writing and reading a feed: the files of release notices pick from these."""
+    return _vevents(
+        release, _entries(release, room_uuid=None, speaker_code=None, talk_code=None, codes=codes)
+    )
