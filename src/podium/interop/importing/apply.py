@@ -226,6 +226,7 @@ class Sessions:
         updated, then all placed at once (`schedule.services.place_sessions`, rooms shared where the
         file shares them)."""
         self._unschedule_missing()
+        self.speakers.create()  # the new people, in bulk: the sessions need their ids
         written = proposals.import_sessions(
             event=self.event, sessions=[entry.imported for entry in self.entries], by=self.by
         )

@@ -20,7 +20,7 @@ from podium.interop.importing.matching import Keys
 from podium.interop.importing.report import ImportReport
 from podium.interop.models import ImportedKey
 from podium.proposals.models import SpeakerProfile
-from podium.proposals.services import create_imported_speaker, free_code
+from podium.proposals.services import create_imported_speakers, free_code
 
 IMPORTED_DOMAIN = "imported.invalid"
 Kind = ImportedKey.Kind
@@ -42,6 +42,7 @@ class Speakers:
         self.loaded: dict[int, User | None] = {}
         self.codes = set(SpeakerProfile.objects.filter(event=event).values_list("code", flat=True))
         self.index: dict | None = None
+        self.new: list[tuple[str, User, str]] = []  # (key, user, bio) of people to create
 
     def user_for(self, person: SourcePerson) -> User:
         """The person's user: found by the source's key only when the names agree (an id reused for
@@ -52,11 +53,9 @@ class Speakers:
             return self.users[key]
         name = person.name[:120]
         user = user or self._known(key) or self._same_name(person)
-        if user is None:
-            user = create_imported_speaker(
-                event=self.event, email=imported_address(self.event, key), name=name, bio=person.bio,
-                codes=self.codes,
-            )  # fmt: skip
+        if user is None:  # written with the others by `create()`, before the sessions are
+            user = User(email=imported_address(self.event, key), name=name)
+            self.new.append((key, user, person.bio))
             self.report.count("speaker", "created")
         else:
             profile = self._index()["profile"].get(user.pk)
@@ -75,10 +74,25 @@ class Speakers:
                     profile.bio = person.bio
                     profile.save(update_fields=["bio"])
             self.report.count("speaker", "updated" if changed else "unchanged")
-        if not key.startswith("user:"):  # found by guid or code: the file's own key may be another's
-            self.keys.remember(key, user)
+        if not key.startswith("user:") and user.pk is not None:  # found by guid or code: the file's
+            self.keys.remember(key, user)  # own key may be another's
         self.users[key] = user
         return user
+
+    def create(self) -> None:
+        """Write the users and speaker profiles of the people new to the event, all at once (their
+        User objects, handed out by `user_for`, get their ids), and remember their keys."""
+        if not self.new:
+            return
+        create_imported_speakers(
+            event=self.event,
+            users=[user for _key, user, _bio in self.new],
+            bios=[bio for _key, _user, bio in self.new],
+            codes=self.codes,
+        )
+        for key, user, _bio in self.new:
+            self.keys.remember(key, user)
+        self.new = []
 
     def _index(self) -> dict:
         """The event's speakers by the guid and code exports give them, and by name, and their profiles
