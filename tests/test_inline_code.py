@@ -22,6 +22,8 @@ from django.urls import get_resolver, reverse
 import podium
 from podium.attendance.models import Star
 from podium.base.middleware import SecurityHeadersMiddleware
+from podium.events import pages
+from podium.events.models import PageState
 from podium.events.rules import FLAGS
 from podium.reviews.models import Review
 from podium.webhooks.models import WebhookEndpoint
@@ -183,6 +185,16 @@ def conference(db, settings):
     WebhookEndpoint.objects.create(event=event, url="https://hooks.example/podium", kinds=["slot.changed"])
     run = _solver_run(event, organiser)
     team = event.organiser.teams.filter(members=organiser).first()
+    # An information page whose organisers pasted inline code: the site shows none of it.
+    info = pages.save_page(
+        event=event,
+        by=organiser,
+        data={
+            "title": "Venue",
+            "body": '### Getting in\n\n<p style="color: red" onclick="go()">Doors</p><script>go()</script>',
+            "state": PageState.PUBLISHED,
+        },
+    )
     return {
         "objects": {
             **_registration(event, buyer=speaker),
@@ -194,6 +206,7 @@ def conference(db, settings):
             "track": event.tracks.first(),
             "session_type": event.session_types.first(),
             "webhook": event.webhook_endpoints.first(),
+            "page": info,
             "team": team,
             "member": organiser,
             "user": organiser,
@@ -224,7 +237,15 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
     [
         (
             "anonymous",
-            ["site:schedule", "site:talk", "site:room_now", "cfp:cfp", "api:openapi-view", "site:tickets"],
+            [
+                "site:schedule",
+                "site:talk",
+                "site:room_now",
+                "cfp:cfp",
+                "api:openapi-view",
+                "site:tickets",
+                "site:page",
+            ],
         ),
         ("speaker", ["site:schedule", "cfp:proposal", "cfp:my_proposals", "accounts:home", "site:my_order"]),
         (
@@ -238,6 +259,7 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
                 "orga:order",
                 "orga:attendees",
                 "orga:ticket_type_edit",
+                "orga:page_edit",
             ],
         ),
     ],

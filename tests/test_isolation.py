@@ -9,7 +9,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from podium.events.models import Room, Track
+from podium.events import pages
+from podium.events.models import PageState, Room, Track
 from podium.reviews.models import Review
 from podium.scheduling import runs
 from podium.webhooks.models import WebhookEndpoint
@@ -64,11 +65,13 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = 1
         elif param == "room":
             kwargs[param] = objects["room"].uuid
+        elif param == "page":  # an information page's short name
+            kwargs[param] = objects["page"].slug
         elif param == "uuid" and "solver" in name:
             kwargs[param] = objects["solver_run"].uuid
         elif param == "pk":
             registration = ("ticket_type", "question", "voucher", "ticket")
-            setup = ("webhook", "break", "session_type", "room", "track", "team", "member", "user")
+            setup = ("webhook", "break", "session_type", "room", "track", "team", "member", "user", "page")
             for key in (*setup, *registration):
                 if key in name:
                     # Registration objects are seeded only where registration is crawled; elsewhere a 404.
@@ -141,6 +144,7 @@ def world(settings):
     Review.objects.create(proposal=proposal, reviewer=reviewer, score=2, comment="fine")
     our_break = _publish_program(ours, proposal, admin)
     WebhookEndpoint.objects.create(event=ours, url="https://hooks.example/ours", kinds=["slot.changed"])
+    pages.save_page(event=ours, by=admin, data={"title": "Venue", "state": PageState.PUBLISHED})
 
     # The other event's name is public (the index lists it); its proposals, people and set-up are not.
     other = factories.EventFactory(name="Elsewhere Conf", description="LEAK-OTHER-EVENT description")
@@ -172,6 +176,12 @@ def world(settings):
     other_proposal.save(update_fields=["state"])
     other_break = _publish_program(other, other_proposal, other_admin, also=shared)
     WebhookEndpoint.objects.create(event=other, url="https://hooks.example/LEAK-OTHER-EVENT", kinds=["ping"])
+    # Published under the same short name as ours: only our page may show on our event's pages.
+    pages.save_page(
+        event=other,
+        by=other_admin,
+        data={"title": "LEAK-OTHER-EVENT venue", "slug": "venue", "state": PageState.PUBLISHED},
+    )
 
     our_run = _solver_run(ours, admin)
     other_run = _solver_run(other, other_admin)
@@ -187,6 +197,7 @@ def world(settings):
             "track": event.tracks.first(),
             "session_type": event.session_types.first(),
             "webhook": event.webhook_endpoints.first(),
+            "page": event.pages.first(),
             "team": team,
             "member": team_user,
             "user": team_user,
@@ -305,6 +316,8 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = 1
         elif param == "room":
             kwargs[param] = hidden["room"].uuid
+        elif param == "page":
+            kwargs[param] = hidden["page"].slug
         elif param == "pk":  # e.g. a ticket of an order: never reached, the event answers first
             kwargs[param] = 1
         else:
@@ -334,6 +347,11 @@ def hidden(db):
         event=event, title="HIDDEN-EVENT talk", speakers=[speaker], state="confirmed"
     )
     _publish_program(event, proposal, admin)
+    page = pages.save_page(
+        event=event,
+        by=admin,
+        data={"title": "HIDDEN-EVENT-NAME venue", "slug": "venue", "state": PageState.PUBLISHED},
+    )
     public = factories.EventFactory(name="Open Conf")
     other_speaker = factories.UserFactory(name="Open Speaker")
     factories.ProposalFactory(event=public, speakers=[other_speaker])
@@ -341,6 +359,7 @@ def hidden(db):
         "event": event,
         "proposal": proposal,
         "room": event.rooms.get(name="HiddenRoom"),
+        "page": page,
         "admin": admin,
         "speaker": speaker,
         "outsider": factories.UserFactory(),
@@ -392,6 +411,8 @@ def test_a_non_public_event_still_serves_its_team_and_speakers(client, hidden):
     assert (css.status_code, "#a1b2c3" in css.content.decode()) == (200, True)
     assert "private" in css["Cache-Control"]
     assert client.get(reverse("cfp:cfp", kwargs={"event": event.slug})).status_code == 200
+    info = client.get(reverse("site:page", kwargs={"event": event.slug, "page": hidden["page"].slug}))
+    assert (info.status_code, "private" in info["Cache-Control"]) == (200, True)  # its pages, before opening
 
     client.force_login(hidden["speaker"])
     mine = client.get(reverse("cfp:proposal", kwargs={"event": event.slug, "code": proposal.code}))

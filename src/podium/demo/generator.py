@@ -25,7 +25,7 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import attendees, program, tutorials, words
+from podium.demo import attendees, pages, program, tutorials, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
@@ -271,6 +271,7 @@ class _Builder:
         )
         self.setup_rooms_and_tracks(event, PYCON_ROOMS, PYCON_TRACKS)
         self.setup_scheduling_rules(event, PYCON_SUITABLE_ROOMS, MIN_PAUSE_MINUTES)
+        pages.build_pages(event=event, admin=self.admin)
         committee = event_services.save_team(
             organiser=self.psf, by=self.admin, data={"name": "Program committee", "can_review": True}
         )

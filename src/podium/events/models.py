@@ -270,3 +270,70 @@ class SessionType(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.duration_minutes} min)"
+
+
+# The first path segments of the site's own pages under /<event>/ (site/urls.py and cfp/urls.py): an
+# information page may not take one as its short name, so its address never reads like one of them.
+# tests/site/test_urls.py keeps this list in step with the URL configuration.
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "agenda",
+        "cfp",
+        "confirm",
+        "invite",
+        "live",
+        "me",
+        "notes",
+        "orders",
+        "pages",
+        "releases",
+        "rooms",
+        "schedule",
+        "speaker",
+        "speakers",
+        "stars",
+        "talk",
+        "talks",
+        "tickets",
+        "tracks",
+    }
+)
+page_slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lowercase letters, digits and single hyphens between them."
+)
+
+
+class PageState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Page(models.Model):
+    """An information page of the event (venue, travel, code of conduct, FAQ), written in Markdown.
+
+    Only a published page is public: the site lists it in its navigation by `position`, then title.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pages")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, validators=[page_slug_validator])
+    body = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=PageState.choices, default=PageState.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="page_slug_unique"),
+            models.CheckConstraint(condition=Q(state__in=PageState.values), name="page_state_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == PageState.PUBLISHED

@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from podium.events.models import Event, Organiser
+from podium.events.models import Event, Organiser, PageState
 
 
 def events_for_user(user) -> dict:
@@ -29,3 +29,13 @@ def events_for_user(user) -> dict:
 
 def public_events():
     return Event.objects.filter(is_public=True).select_related("organiser")
+
+
+def published_pages(event: Event) -> list:
+    """The event's published information pages in navigation order, without their bodies: one query per
+    event object, however often the navigation asks (the page cache's key and the menu share it)."""
+    cached = getattr(event, "_published_pages", None)
+    if cached is None:
+        cached = list(event.pages.filter(state=PageState.PUBLISHED).defer("body"))
+        event._published_pages = cached
+    return cached

@@ -149,6 +149,17 @@ FIELDS = {
     "events.SessionType.requires_seat": NOT_PERSONAL,
     "events.SessionType.seats": NOT_PERSONAL,
     "events.SessionType.version": NOT_PERSONAL,
+    # Information pages are the event's own text; who wrote or changed one is in the audit log only.
+    "events.Page.id": NOT_PERSONAL,
+    "events.Page.event": NOT_PERSONAL,
+    "events.Page.title": NOT_PERSONAL,
+    "events.Page.slug": NOT_PERSONAL,
+    "events.Page.body": NOT_PERSONAL,
+    "events.Page.position": NOT_PERSONAL,
+    "events.Page.state": NOT_PERSONAL,
+    "events.Page.version": NOT_PERSONAL,
+    "events.Page.created": NOT_PERSONAL,
+    "events.Page.updated": NOT_PERSONAL,
     # --- proposals --------------------------------------------------------------------------------
     "proposals.SpeakerProfile.id": NOT_PERSONAL,
     "proposals.SpeakerProfile.event": NOT_PERSONAL,

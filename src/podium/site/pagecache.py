@@ -23,6 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from podium.events.models import Event
+from podium.events.queries import published_pages
 from podium.schedule.models import Release
 
 #: Entries outlive a release only until this runs out; a new release changes the key anyway.
@@ -78,7 +79,9 @@ def cached_page(
         if response.status_code == 200 and not request.user.is_authenticated:
             return _finish(request, response, etag=_etag(response.content), release=release)
         return response
-    key = page_key(event=event, release=release, path=request.path, variant=variant)
+    # The navigation lists the published information pages, which change between releases.
+    menu = ",".join(f"{page.pk}:{page.version}" for page in published_pages(event))
+    key = page_key(event=event, release=release, path=request.path, variant=f"{variant}|pages:{menu}")
     entry = cache.get(key)
     if entry is None:
         response = render()

@@ -13,6 +13,7 @@ from podium.base.forms import ConflictMixin
 from podium.events.models import (
     MAX_PAUSE_MINUTES,
     RESERVED_SLUGS,
+    Page,
     Room,
     SessionType,
     Team,
@@ -353,6 +354,31 @@ class SessionTypeForm(EventOwnedForm):
         data = super().service_data()
         data["rooms"] = list(data["rooms"])
         return data
+
+
+class PageForm(EventOwnedForm):
+    """An information page: its Markdown is previewed on the page before it is saved."""
+
+    class Meta:
+        model = Page
+        fields = ["title", "slug", "body", "position", "state"]
+        labels = {"slug": "Short name in the address", "body": "Text", "position": "Order"}
+        help_texts = {
+            "slug": "/<event>/pages/<short name>/. Empty: taken from the title.",
+            "body": (
+                "Markdown: ### for a heading, - for a list item, **bold**, [text](https://…) for a link. "
+                "The title is the page's main heading."
+            ),
+            "position": "The site's menu lists published pages by this number. Empty: after the last page.",
+            "state": "Only a published page is on the site; a draft is seen by the organisers only.",
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["position"].required = False
+        self.fields["slug"].help_text = self.fields["slug"].help_text.replace("<event>", event.slug)
 
 
 class TeamForm(VersionedForm, forms.ModelForm):

@@ -10,10 +10,16 @@ urlpatterns = [
     path("event/<slug:event>/rooms/", setup.rooms, name="rooms"),
     path("event/<slug:event>/tracks/", setup.tracks, name="tracks"),
     path("event/<slug:event>/session-types/", setup.session_types, name="session_types"),
-    # Rooms, tracks and session types share their new, edit and delete views (views/objects.py).
+    path("event/<slug:event>/pages/", setup.pages, name="pages"),
+    # Rooms, tracks, session types and pages share their new, edit and delete views (views/objects.py).
     *[
         route
-        for prefix, kind in (("rooms", "room"), ("tracks", "track"), ("session-types", "session_type"))
+        for prefix, kind in (
+            ("rooms", "room"),
+            ("tracks", "track"),
+            ("session-types", "session_type"),
+            ("pages", "page"),
+        )
         for route in (
             path(f"event/<slug:event>/{prefix}/new/", setup.object_new, {"kind": kind}, name=f"{kind}_new"),
             path(

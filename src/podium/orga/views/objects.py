@@ -1,5 +1,5 @@
-"""The new, edit and delete pages every list of an event's objects shares: rooms, tracks and session
-types on the set-up pages, ticket types, questions and vouchers on registration's. What differs
+"""The new, edit and delete pages every list of an event's objects shares: rooms, tracks, session
+types and information pages on the set-up pages, ticket types, questions and vouchers on registration's. What differs
 between them is a `Kind`; `views(kinds, permission)` makes the three views for a set of kinds.
 
 Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
@@ -29,6 +29,12 @@ class Kind:
     save: Callable  # (*, event, by, form, obj, version) -> the object saved
     delete: Callable  # (obj, by) -> None; a ServiceError refuses
     label: Callable = attrgetter("name")  # object -> what the pages call it
+    # POST data -> the HTML a "Preview" button shows under the form, nothing saved; None: no preview
+    preview: Callable | None = None
+
+    @property
+    def has_preview(self) -> bool:
+        return self.preview is not None
 
     @property
     def list_url(self) -> str:
@@ -47,11 +53,17 @@ def edit(request, kind: Kind, pk=None):
     """The create/edit page of one object.
 
     A stale version (someone saved the object in between) shows the stored values with the conflict
-    above them, so the organiser makes their change again on top of the other one.
+    above them, so the organiser makes their change again on top of the other one. A kind with a
+    preview shows it for a POST of the "Preview" button, with the input kept (and the version it
+    started from, so a save after the preview is still compared).
     """
     event = request.event
     obj = get_object_or_404(kind.objects(event), pk=pk) if pk is not None else None
-    if request.method == "POST":
+    preview = None
+    if request.method == "POST" and kind.preview is not None and "preview" in request.POST:
+        form = kind.form(request.POST, instance=obj, event=event)
+        preview = kind.preview(request.POST)
+    elif request.method == "POST":
         form, saved = save_form(
             kind.form(request.POST, instance=obj, event=event),
             lambda form: kind.save(
@@ -69,7 +81,7 @@ def edit(request, kind: Kind, pk=None):
     return render(
         request,
         "orga/object_form.html",
-        {"event": event, "form": form, "object": obj, "label": label, "kind": kind},
+        {"event": event, "form": form, "object": obj, "label": label, "kind": kind, "preview": preview},
     )
 
 

@@ -1,19 +1,24 @@
-"""Event set-up pages: settings, a new event, rooms, tracks and session types.
+"""Event set-up pages: settings, a new event, rooms, tracks, session types and information pages.
 
 Every object is loaded through `request.event`, so a primary key of another event's object is a 404.
 """
+
+from operator import attrgetter
 
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from podium.base.forms import save_form
+from podium.base.text import render_markdown
+from podium.events import pages as page_services
 from podium.events import services
 from podium.events.models import default_languages, default_score_labels
 from podium.orga.access import event_permission, organiser_admin
 from podium.orga.forms.setup import (
     EventCreateForm,
     EventSettingsForm,
+    PageForm,
     RoomForm,
     SessionTypeForm,
     TrackForm,
@@ -118,8 +123,22 @@ SESSION_TYPE = Kind(
     ),
     delete=_delete,
 )
-# Create, edit and delete a room, track or session type (`kind` comes from the URL pattern).
-object_new, object_edit, object_delete = views((ROOM, TRACK, SESSION_TYPE), can_edit_event)
+# The event's information pages: drafts until published, previewed on the edit page.
+PAGE = Kind(
+    key="page",
+    noun="page",
+    list_name="pages",
+    form=PageForm,
+    objects=lambda event: event.pages.all(),
+    save=lambda *, event, by, form, obj, version: page_services.save_page(
+        event=event, by=by, data=form.service_data(), page=obj, version=version
+    ),
+    delete=lambda obj, by: page_services.delete_page(page=obj, by=by),
+    label=attrgetter("title"),
+    preview=lambda data: render_markdown(data.get("body", "")),
+)
+# Create, edit and delete a room, track, session type or page (`kind` comes from the URL pattern).
+object_new, object_edit, object_delete = views((ROOM, TRACK, SESSION_TYPE, PAGE), can_edit_event)
 
 
 @can_edit_event
@@ -138,3 +157,9 @@ def tracks(request, event):
 def session_types(request, event):
     types = request.event.session_types.annotate(proposal_count=Count("proposals")).prefetch_related("rooms")
     return render(request, "orga/setup/session_types.html", {"event": request.event, "session_types": types})
+
+
+@can_edit_event
+def pages(request, event):
+    pages = request.event.pages.defer("body")
+    return render(request, "orga/setup/pages.html", {"event": request.event, "pages": pages})
