@@ -22,6 +22,8 @@ from podium.checkin.services import check_in
 from podium.events.models import Team, TeamInvite
 from podium.events.services import accept_team_invite, invite_team_member
 from podium.interop.models import ImportedKey
+from podium.letters import services as letters
+from podium.letters.models import LetterRequest, LetterState, new_verification_code
 from podium.mail.models import OutboxMail
 from podium.proposals import services as proposals
 from podium.proposals.models import CoSpeakerInvite
@@ -48,6 +50,11 @@ ANSWER = "Qwfpgj eats no lighthouse fish."
 #: Lowercase fragments of the values above: none may remain anywhere after erasure.
 FRAGMENTS = ("zyxwv", "quorble", "qwfpgj")
 TITLE = "Lighthouse acoustics"
+NATIONALITY = "Qwfpgjian"
+PASSPORT = "QWFPGJ-0042"
+ADDRESS = "1 Qwfpgj Lane, Lighthouse Point"
+LETTER_NOTE = "Qwfpgj needs the letter before May."
+DECLINE_REASON = "Qwfpgj gave no travel dates."
 
 
 def photo_upload():
@@ -143,6 +150,9 @@ def build_person(event, organiser) -> Person:
     check_in, scan = _at_the_door(event, ticket, user)
     # A seat at a tutorial (they hold a ticket).
     seat = book_seat(proposal=tutorial, by=user)
+    # Visa letters (they hold a ticket): one request declined, one approved; and someone else's
+    # letter they decided as a team member, signed with their name.
+    declined, approved, signed = _letters(event, user)
 
     # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
     imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
@@ -202,6 +212,15 @@ def build_person(event, organiser) -> Person:
         "registration.Answer.value": (answer, ANSWER),
         "registration.WaitingListEntry.email": (entry, EMAIL),
         "registration.WaitingListEntry.name": (entry, NAME),
+        "letters.LetterRequest.passport_name": (approved, NAME),
+        "letters.LetterRequest.nationality": (approved, NATIONALITY),
+        "letters.LetterRequest.passport_number": (approved, PASSPORT),
+        "letters.LetterRequest.date_of_birth": (approved, "1987-03-14"),
+        "letters.LetterRequest.arrival": (approved, approved.arrival.isoformat()),
+        "letters.LetterRequest.departure": (approved, approved.departure.isoformat()),
+        "letters.LetterRequest.address": (approved, ADDRESS),
+        "letters.LetterRequest.note": (approved, LETTER_NOTE),
+        "letters.LetterRequest.decline_reason": (declined, DECLINE_REASON),
     }
     person.links = {
         "accounts.ApiToken.user": token,
@@ -227,8 +246,40 @@ def build_person(event, organiser) -> Person:
         "checkin.CheckIn.by": check_in,
         "checkin.Scan.by": scan,
         "attendance.SeatBooking.user": seat,
+        "letters.LetterRequest.user": approved,
+        "letters.LetterRequest.decided_by": signed,
     }
     return person
+
+
+def _letters(event, user):
+    """Two requests of the person (declined, then approved, by an operator) and one they decided."""
+    data = {
+        "passport_name": NAME,
+        "nationality": NATIONALITY,
+        "passport_number": PASSPORT,
+        "date_of_birth": dt.date(1987, 3, 14),
+        "arrival": event.date_from - dt.timedelta(days=2),
+        "departure": event.date_to + dt.timedelta(days=3),
+        "address": ADDRESS,
+        "note": LETTER_NOTE,
+    }
+    first = letters.save_request(event=event, by=user, data=data)
+    declined = letters.decline_request(letter=first, by=None, version=None, reason=DECLINE_REASON)
+    second = letters.save_request(event=event, by=user, data=data)
+    approved = letters.approve_request(letter=second, by=None, version=None)
+    signed = LetterRequest.objects.create(
+        event=event,
+        user=factories.UserFactory(name="Visa Applicant"),
+        passport_name="Visa Applicant",
+        arrival=event.date_from,
+        departure=event.date_to,
+        state=LetterState.APPROVED,
+        decided_by=user,
+        approver_name=NAME,
+        verification_code=new_verification_code(),
+    )
+    return declined, approved, signed
 
 
 def _at_the_door(event, ticket, user):

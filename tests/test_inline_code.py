@@ -27,7 +27,7 @@ from podium.events.models import PageState
 from podium.events.rules import FLAGS
 from podium.reviews.models import Review
 from podium.webhooks.models import WebhookEndpoint
-from tests import factories
+from tests import factories, visa
 from tests.registration import shop
 from tests.test_isolation import _kwargs_for, _named_patterns, _publish_program, _solver_run
 
@@ -199,6 +199,7 @@ def conference(db, settings):
         "objects": {
             **_registration(event, buyer=speaker),
             "solver_run": run,
+            "letter": visa.letter(event, speaker, organiser),
             "event": event,
             "proposal": talk,
             "break": lunch,
@@ -245,9 +246,20 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
                 "api:openapi-view",
                 "site:tickets",
                 "site:page",
+                "site:letter_verified",
             ],
         ),
-        ("speaker", ["site:schedule", "cfp:proposal", "cfp:my_proposals", "accounts:home", "site:my_order"]),
+        (
+            "speaker",
+            [
+                "site:schedule",
+                "cfp:proposal",
+                "cfp:my_proposals",
+                "accounts:home",
+                "site:my_order",
+                "site:letter",
+            ],
+        ),
         (
             "organiser",
             [
@@ -260,6 +272,7 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
                 "orga:attendees",
                 "orga:ticket_type_edit",
                 "orga:page_edit",
+                "orga:letter",
             ],
         ),
     ],

@@ -14,7 +14,7 @@ from podium.events.models import PageState, Room, Track
 from podium.reviews.models import Review
 from podium.scheduling import runs
 from podium.webhooks.models import WebhookEndpoint
-from tests import factories, program
+from tests import factories, program, visa
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,10 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["room"].uuid
         elif param == "page":  # an information page's short name
             kwargs[param] = objects["page"].slug
+        elif param == "letter":  # a visa letter request (seeded as objects["letter"])
+            kwargs[param] = objects["letter"].pk
+        elif param == "verification":  # a letter's public verification code
+            kwargs[param] = objects["letter"].verification_code
         elif param == "uuid" and "solver" in name:
             kwargs[param] = objects["solver_run"].uuid
         elif param == "pk":
@@ -185,11 +189,17 @@ def world(settings):
 
     our_run = _solver_run(ours, admin)
     other_run = _solver_run(other, other_admin)
+    # A visa letter at each event: the other's names its requester and passport, which must not leak.
+    our_letter = visa.letter(ours, speaker, admin, passport_name="Our Speaker")
+    other_letter = visa.letter(
+        other, leaky, other_admin, passport_name="Leaky Othername", passport_number="LEAK-OTHER-EVENT-P1"
+    )
 
-    def objects(event, prop, team_user, slot, run):
+    def objects(event, prop, team_user, slot, run, letter):
         team = event.organiser.teams.filter(members=team_user).first()
         return {
             "solver_run": run,
+            "letter": letter,
             "event": event,
             "proposal": prop,
             "break": slot,
@@ -204,8 +214,8 @@ def world(settings):
         }
 
     return {
-        "ours": objects(ours, proposal, admin, our_break, our_run),
-        "other": objects(other, other_proposal, other_admin, other_break, other_run),
+        "ours": objects(ours, proposal, admin, our_break, our_run, our_letter),
+        "other": objects(other, other_proposal, other_admin, other_break, other_run, other_letter),
         "admin": admin,
         "reviewer": reviewer,
         "speaker": speaker,
@@ -320,6 +330,8 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = hidden["page"].slug
         elif param == "pk":  # e.g. a ticket of an order: never reached, the event answers first
             kwargs[param] = 1
+        elif param == "verification":  # a letter's code: the event answers first
+            kwargs[param] = hidden["letter"].verification_code
         else:
             pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _hidden_kwargs")
     return kwargs
@@ -347,6 +359,7 @@ def hidden(db):
         event=event, title="HIDDEN-EVENT talk", speakers=[speaker], state="confirmed"
     )
     _publish_program(event, proposal, admin)
+    letter = visa.letter(event, speaker, admin, passport_name="Hidden Speakerperson")
     page = pages.save_page(
         event=event,
         by=admin,
@@ -360,6 +373,7 @@ def hidden(db):
         "proposal": proposal,
         "room": event.rooms.get(name="HiddenRoom"),
         "page": page,
+        "letter": letter,
         "admin": admin,
         "speaker": speaker,
         "outsider": factories.UserFactory(),

@@ -17,7 +17,7 @@ LAYERS = [
     {"webhooks"},
     {"proposals"},
     {"reviews", "schedule", "registration"},
-    {"attendance", "checkin"},  # what attendees do, and their check-in at the doors
+    {"attendance", "checkin", "letters"},  # what attendees do, check-in at the doors, visa letters
     {"interop", "scheduling"},
     {"notices", "privacy", "demo"},  # they span several domains
     {"api", "orga", "cfp", "site"},  # audiences: views, forms, templates

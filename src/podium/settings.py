@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "podium.scheduling",
     "podium.attendance",
     "podium.checkin",
+    "podium.letters",
     "podium.mail",
     "podium.notices",
     "podium.interop",
@@ -210,6 +211,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # API Idempotency-Key answers are replayed for this long, then swept (podium.api.idempotency).
 PODIUM_IDEMPOTENCY_HOURS = float(os.environ.get("PODIUM_IDEMPOTENCY_HOURS") or 24)
+# Passport data of invitation letter requests is cleared this many days after the event (podium.letters).
+PODIUM_LETTER_RETENTION_DAYS = int(os.environ.get("PODIUM_LETTER_RETENTION_DAYS") or 30)
 
 # --- Security -------------------------------------------------------------------------------------
 # Secure cookies, HSTS and the HTTPS redirect follow the scheme of PODIUM_BASE_URL: a deployment on

@@ -25,7 +25,7 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import attendees, pages, program, tutorials, words
+from podium.demo import attendees, letters, pages, program, tutorials, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
@@ -324,6 +324,7 @@ class _Builder:
         )
         attendees.build_attendees(event=event, admin=self.admin, seed=SEED + 2)
         tutorials.build_tutorials(event=event, admin=self.admin, seed=SEED + 3)
+        letters.build_letters(event=event, admin=self.admin)
 
     def setup_rooms_and_tracks(self, event, rooms, tracks) -> None:
         for position, (name, capacity, description) in enumerate(rooms):

@@ -157,6 +157,9 @@ class Team(models.Model):
     can_send_mail = models.BooleanField(default=False)
     can_check_in = models.BooleanField(default=False)
     can_manage_sponsors = models.BooleanField(default=False)
+    can_issue_letters = models.BooleanField(
+        default=False, help_text="See visa letter requests (passport data) and decide them."
+    )
     all_events = models.BooleanField(default=True)
     limit_events = models.ManyToManyField(Event, blank=True, related_name="teams")
     limit_tracks = models.ManyToManyField("Track", blank=True, related_name="teams")
@@ -281,6 +284,8 @@ RESERVED_PAGE_SLUGS = frozenset(
         "cfp",
         "confirm",
         "invite",
+        "letter",
+        "letters",
         "live",
         "me",
         "notes",

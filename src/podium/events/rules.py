@@ -15,6 +15,7 @@ FLAGS = (
     "can_send_mail",
     "can_check_in",
     "can_manage_sponsors",
+    "can_issue_letters",
 )
 
 

@@ -77,6 +77,7 @@ def create_organiser(*, name: str, slug: str, admin, by=None) -> Organiser:
         can_send_mail=True,
         can_check_in=True,
         can_manage_sponsors=True,
+        can_issue_letters=True,
     )
     team.members.add(admin)
     audit.record(action="organiser.created", actor=admin, target=organiser)

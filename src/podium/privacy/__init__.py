@@ -111,6 +111,7 @@ FIELDS = {
     "events.Team.can_send_mail": NOT_PERSONAL,
     "events.Team.can_check_in": NOT_PERSONAL,
     "events.Team.can_manage_sponsors": NOT_PERSONAL,
+    "events.Team.can_issue_letters": NOT_PERSONAL,
     "events.Team.all_events": NOT_PERSONAL,
     "events.Team.limit_events": NOT_PERSONAL,
     "events.Team.limit_tracks": NOT_PERSONAL,
@@ -445,6 +446,32 @@ FIELDS = {
     "attendance.SeatBooking.state": NOT_PERSONAL,
     "attendance.SeatBooking.created": NOT_PERSONAL,
     "attendance.SeatBooking.booked_at": NOT_PERSONAL,
+    # --- letters ----------------------------------------------------------------------------------
+    # A person's request for a visa letter (privacy/letters.py): exported, deleted on erasure; its
+    # passport data is also cleared PODIUM_LETTER_RETENTION_DAYS after the event (letters/sweeps.py).
+    "letters.LetterRequest.id": NOT_PERSONAL,
+    "letters.LetterRequest.event": NOT_PERSONAL,
+    "letters.LetterRequest.user": LINK,
+    "letters.LetterRequest.role": NOT_PERSONAL,
+    "letters.LetterRequest.passport_name": PERSONAL,
+    "letters.LetterRequest.nationality": PERSONAL,
+    "letters.LetterRequest.passport_number": PERSONAL,
+    "letters.LetterRequest.date_of_birth": PERSONAL,
+    "letters.LetterRequest.arrival": PERSONAL,
+    "letters.LetterRequest.departure": PERSONAL,
+    "letters.LetterRequest.address": PERSONAL,
+    "letters.LetterRequest.note": PERSONAL,
+    "letters.LetterRequest.state": NOT_PERSONAL,
+    "letters.LetterRequest.decline_reason": PERSONAL,
+    # The team member who decided, and their name as signed on the letter (scrubbed if they are erased).
+    "letters.LetterRequest.decided_by": LINK,
+    "letters.LetterRequest.approver_name": COPY,
+    "letters.LetterRequest.decided_at": NOT_PERSONAL,
+    "letters.LetterRequest.verification_code": NOT_PERSONAL,
+    "letters.LetterRequest.passport_erased_at": NOT_PERSONAL,
+    "letters.LetterRequest.created_at": NOT_PERSONAL,
+    "letters.LetterRequest.updated_at": NOT_PERSONAL,
+    "letters.LetterRequest.version": NOT_PERSONAL,
     # --- checkin ----------------------------------------------------------------------------------
     # When and where a ticket was let in; the attendee is the ticket's (registration.Ticket).
     "checkin.CheckIn.id": NOT_PERSONAL,
@@ -530,6 +557,7 @@ ON_ERASE = {
     "attendance.Feedback.user": REMOVE,
     # Leaving the waiting list first passes an offered seat on (registration.waiting_list).
     "registration.WaitingListEntry.user": DELETE,
+    "letters.LetterRequest.user": DELETE,
     "events.Team.members": REMOVE,
     # History stays, pointing at the anonymised account:
     "base.AuditEntry.actor": KEEP,
@@ -540,6 +568,7 @@ ON_ERASE = {
     "proposals.ProposalSpeaker.user": KEEP,
     "proposals.CoSpeakerInvite.invited_by": KEEP,
     "reviews.Review.reviewer": KEEP,
+    "letters.LetterRequest.decided_by": KEEP,
     "schedule.Release.published_by": KEEP,
     "scheduling.SolverRun.created_by": KEEP,
     "mail.OutboxMail.user": KEEP,

@@ -27,7 +27,7 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
-from podium.privacy import seats, tickets
+from podium.privacy import letters, seats, tickets
 from podium.privacy.export import mails_to
 from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
@@ -199,7 +199,8 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
     feedback on talks stays, anonymous (rating and comment, no link to them). Their ticket orders
     stay without their address; tickets naming them show the erased name, lose company and answers
     and get a new secret; they leave every waiting list (privacy/tickets.py); their seats at sessions go
-    to the people waiting for them (privacy/seats.py). Their values are replaced wherever
+    to the people waiting for them (privacy/seats.py); their visa letter requests are deleted (privacy/
+    letters.py). Their values are replaced wherever
     the system copied them (the COPY columns of the registry: other mail, audit entries, webhook
     deliveries, changelogs, solver reports).
 
@@ -233,6 +234,7 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
         counts["mails"] = _scrub_mails(user, address=address)
         counts.update(tickets.erase(user, name=name, address=address))
         counts.update(seats.erase(user))
+        counts.update(letters.erase(user))
         counts["stars"] = Star.objects.filter(user=user).delete()[0]
         counts["agenda preferences"] = AgendaPreference.objects.filter(user=user).delete()[0]
         counts["notes"] = Note.objects.filter(user=user).delete()[0]

@@ -411,6 +411,7 @@ class TeamForm(VersionedForm, forms.ModelForm):
             "can_send_mail": "Send mail",
             "can_check_in": "Check in attendees",
             "can_manage_sponsors": "Manage sponsors",
+            "can_issue_letters": "Issue visa letters",
             "all_events": "Works on all of the organiser's events",
         }
 

@@ -6,6 +6,7 @@ from podium.orga.urls import (
     checkin,
     dayof,
     interop,
+    letters,
     printing,
     registration,
     review,
@@ -35,4 +36,5 @@ urlpatterns = [
     *registration.urlpatterns,
     *checkin.urlpatterns,
     *seats.urlpatterns,
+    *letters.urlpatterns,
 ]
