@@ -20,6 +20,7 @@ from podium.attendance import seats
 from podium.attendance import services as attendance
 from podium.events.models import Team
 from podium.events.services import invite_team_member
+from podium.letters import services as letters
 from podium.mail import services
 from podium.mail.models import MailStatus, OutboxMail
 from podium.proposals.services import invite_co_speaker, submit_proposal
@@ -27,7 +28,7 @@ from podium.registration import services as registration
 from podium.registration.models import TicketType
 from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import decide, send_decision_notifications
-from tests import factories
+from tests import factories, visa
 from tests.program import at, place, placed_talk, release
 from tests.seating import seated_type, tutorial
 
@@ -53,6 +54,8 @@ EXPECTED = {
     "order_cancelled": (("event",), ("speaker", "event")),
     "waiting_list_offer": (("event",), ("attendee", "event")),
     "seat_from_waiting_list": (("event", "title"), ("attendee", "title", "room")),
+    "letter_approved": (("event",), ("speaker", "event")),
+    "letter_declined": (("event",), ("speaker", "event", "comment")),
 }
 
 QUOTES = {
@@ -147,6 +150,15 @@ def _send_every_mail(values: dict) -> None:
     ticket = order.tickets.get()
     registration.change_attendee(ticket=ticket, name=values["attendee"], email="a@b.org", by=scheduler)
     join_waiting_list(ticket_type=dinner, user=attendee)
+    # letter_approved, letter_declined: the ticket holder asks for a visa letter, twice
+    asked = letters.save_request(
+        event=event, by=speaker, data=visa.values(event, passport_name=values["speaker"])
+    )
+    letters.approve_request(letter=asked, by=scheduler, version=asked.version)
+    again = letters.save_request(
+        event=event, by=speaker, data=visa.values(event, passport_name=values["speaker"])
+    )
+    letters.decline_request(letter=again, by=scheduler, version=again.version, reason=values["comment"])
     registration.cancel_order(order=order, by=scheduler)  # order_cancelled, waiting_list_offer
 
 
