@@ -6,21 +6,9 @@ from podium.letters.models import LetterRequest
 from podium.privacy.erase import erase_person
 from podium.privacy.export import export_person
 from tests import factories
-from tests.visa import ask, letter
+from tests.visa import ask, event, letter, speaker  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event(db):
-    return factories.EventFactory()
-
-
-@pytest.fixture
-def speaker(event):
-    user = factories.UserFactory(name="Zoë Speaker")
-    factories.ProposalFactory(event=event, speakers=[user], state="confirmed")
-    return user
 
 
 def test_the_export_lists_every_request_with_its_passport_data(event, speaker):

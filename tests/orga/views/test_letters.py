@@ -3,26 +3,9 @@ import pytest
 from podium.letters.models import LetterState
 from podium.mail.models import OutboxMail
 from tests import factories
-from tests.visa import ask, letter
+from tests.visa import ask, event, issuer, letter, speaker  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event(db):
-    return factories.EventFactory()
-
-
-@pytest.fixture
-def speaker(event):
-    user = factories.UserFactory(name="Zoë Speaker")
-    factories.ProposalFactory(event=event, speakers=[user], state="confirmed")
-    return user
-
-
-@pytest.fixture
-def issuer(event):
-    return factories.team_member(event, name="Visa desk", can_issue_letters=True)
 
 
 def _urls(event, request):

@@ -5,26 +5,9 @@ from podium.letters import services
 from podium.letters.models import LetterRequest, LetterState
 from tests import factories
 from tests.registration import shop
-from tests.visa import ask, letter
+from tests.visa import ask, event, issuer, letter, speaker  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event(db):
-    return factories.EventFactory(name="PyConf Kraków")
-
-
-@pytest.fixture
-def speaker(event):
-    user = factories.UserFactory(name="Zoë Speaker")
-    factories.ProposalFactory(event=event, speakers=[user], state="confirmed")
-    return user
-
-
-@pytest.fixture
-def issuer(event):
-    return factories.team_member(event, can_issue_letters=True)
 
 
 def _form(event, **overrides):
