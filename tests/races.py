@@ -1,6 +1,7 @@
 """Run calls in threads with their own database connections, released at the same moment."""
 
 import threading
+from collections import Counter
 
 from django.db import connection
 
@@ -25,3 +26,8 @@ def race(*calls):
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def outcomes(results) -> dict[str, int]:
+    """How many calls of a race ended in each result or exception type, by type name."""
+    return dict(Counter(type(result).__name__ for result in results))

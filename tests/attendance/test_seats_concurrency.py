@@ -13,16 +13,8 @@ from podium.attendance.seat_queries import seat_count_drift
 from podium.attendance.seats import SessionFull
 from podium.base.errors import ServiceError
 from tests import factories
-from tests.races import race
+from tests.races import outcomes, race
 from tests.seating import people, tutorials
-
-
-def _outcomes(results) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for result in results:
-        name = type(result).__name__
-        counts[name] = counts.get(name, 0) + 1
-    return counts
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,7 +29,7 @@ def test_forty_people_for_the_last_four_seats_give_four_seats_and_thirty_six_ref
 
     results = race(*(book(person) for person in rush))
 
-    assert _outcomes(results) == {"SeatBooking": 4, "SessionFull": 36}, [
+    assert outcomes(results) == {"SeatBooking": 4, "SessionFull": 36}, [
         r for r in results if not isinstance(r, SeatBooking | SessionFull)
     ]
     assert SessionSeats.objects.get(proposal=conf["pandas"]).taken == 30
@@ -62,7 +54,7 @@ def test_a_seat_freed_while_many_book_goes_to_the_person_waiting_once():
 
     # The freed seat goes to the person waiting, never to someone who came later.
     assert isinstance(results[0], SeatBooking), results[0]
-    assert _outcomes(results[1:]) == {"SessionFull": 30}, results[1:]
+    assert outcomes(results[1:]) == {"SessionFull": 30}, results[1:]
     assert SeatBooking.objects.get(user=waiting).state == SeatState.BOOKED
     assert SessionSeats.objects.get(proposal=conf["pandas"]).taken == 3
     assert seat_count_drift(conf["event"]) == {}
@@ -81,7 +73,7 @@ def test_two_cancellations_of_one_seat_at_once_free_it_once():
         lambda: seats.cancel_seat(booking=booking, by=organiser),
     )
 
-    assert _outcomes(results) == {"SeatBooking": 1, "ServiceError": 1}, results
+    assert outcomes(results) == {"SeatBooking": 1, "ServiceError": 1}, results
     assert SessionSeats.objects.get(proposal=conf["pandas"]).taken == 1
     assert seat_count_drift(conf["event"]) == {}
 
@@ -96,7 +88,7 @@ def test_one_person_booking_two_overlapping_sessions_at_once_gets_one():
         lambda: seats.book_seat(proposal=conf["async"], by=ada),
     )
 
-    assert _outcomes(results) == {"SeatBooking": 1, "ServiceError": 1}, results
+    assert outcomes(results) == {"SeatBooking": 1, "ServiceError": 1}, results
     refusal = next(result for result in results if isinstance(result, ServiceError))
     assert refusal.message.startswith("This session overlaps “")
     assert SeatBooking.objects.filter(user=ada).count() == 1

@@ -12,16 +12,8 @@ from podium.registration import services
 from podium.registration.models import Order, TicketType, Voucher
 from podium.registration.seats import SoldOut
 from tests import factories
-from tests.races import race
+from tests.races import outcomes, race
 from tests.registration import shop
-
-
-def _outcomes(results) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for result in results:
-        name = type(result).__name__
-        counts[name] = counts.get(name, 0) + 1
-    return counts
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,7 +31,7 @@ def test_fifty_buyers_for_the_last_ten_seats_give_ten_orders_and_forty_refusals(
 
     results = race(*(buy(buyer) for buyer in buyers))
 
-    assert _outcomes(results) == {"Order": 10, "SoldOut": 40}, [
+    assert outcomes(results) == {"Order": 10, "SoldOut": 40}, [
         r for r in results if not isinstance(r, Order | SoldOut)
     ]
     assert {result.message for result in results if isinstance(result, SoldOut)} == {
@@ -64,7 +56,7 @@ def test_orders_for_two_types_at_once_never_oversell_either():
 
     results = race(*(buy(buyer) for buyer in buyers))
 
-    assert _outcomes(results) == {"Order": 5, "SoldOut": 7}, results
+    assert outcomes(results) == {"Order": 5, "SoldOut": 7}, results
     assert (
         TicketType.objects.get(pk=conference.pk).seats_taken,
         TicketType.objects.get(pk=dinner.pk).seats_taken,
@@ -85,7 +77,7 @@ def test_twenty_buyers_for_a_voucher_of_five_uses_give_five_orders():
 
     results = race(*(buy(buyer) for buyer in buyers))
 
-    assert _outcomes(results) == {"Order": 5, "ServiceError": 15}, results
+    assert outcomes(results) == {"Order": 5, "ServiceError": 15}, results
     assert {r.message for r in results if isinstance(r, ServiceError)} == {"This voucher has been used up."}
     assert Voucher.objects.get(pk=voucher.pk).times_used == 5
     assert TicketType.objects.get(pk=standard.pk).seats_taken == 5
@@ -107,6 +99,6 @@ def test_two_cancellations_at_once_free_the_seats_once():
         lambda: services.cancel_order(order=order, by=organiser),
     )
 
-    assert _outcomes(results) == {"Order": 1, "ServiceError": 1}, results
+    assert outcomes(results) == {"Order": 1, "ServiceError": 1}, results
     assert TicketType.objects.get(pk=standard.pk).seats_taken == 2
     shop.assert_seats_add_up(event)
