@@ -14,11 +14,11 @@ LAYERS = [
     {"mail"},  # the outbox every app writes to
     {"events"},  # organisers, events, teams (users only through settings.AUTH_USER_MODEL)
     {"accounts"},  # users, sign-up, API tokens (scoped to organisers and events)
-    {"webhooks"},
+    {"webhooks", "contacts"},  # contacts: an organiser's imported contact lists
     {"proposals"},
     {"reviews", "schedule", "registration"},
-    {"attendance", "checkin", "letters"},  # what attendees do, check-in at the doors, visa letters
-    {"interop", "scheduling"},
+    {"attendance", "checkin", "letters", "sponsors"},  # attendees, doors, visa letters, partners
+    {"interop", "scheduling", "campaigns"},  # campaigns: audiences over every kind of person above
     {"notices", "privacy", "demo"},  # they span several domains
     {"api", "orga", "cfp", "site"},  # audiences: views, forms, templates
     {"urls", "asgi", "wsgi", "cli"},

@@ -74,6 +74,10 @@ class Event(models.Model):
     )
     contact_email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
+    campaign_self_approval = models.BooleanField(
+        default=False,
+        help_text="A team member who may approve mail campaigns may approve their own; otherwise another must.",
+    )
     min_pause_minutes = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(MAX_PAUSE_MINUTES)],
@@ -154,6 +158,10 @@ class Team(models.Model):
     )
     can_review = models.BooleanField(default=False)
     can_schedule = models.BooleanField(default=False)
+    can_draft_mail = models.BooleanField(
+        default=False, help_text="Write mail templates, audiences and campaigns (not send them)."
+    )
+    can_approve_mail = models.BooleanField(default=False, help_text="Approve campaigns others drafted.")
     can_send_mail = models.BooleanField(default=False)
     can_check_in = models.BooleanField(default=False)
     can_manage_sponsors = models.BooleanField(default=False)

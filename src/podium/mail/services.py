@@ -111,11 +111,13 @@ def queue_mail(
     about: str = "",
     held: bool = False,
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMail:
     """Write one mail to the outbox. Queued mail is delivered after the surrounding transaction commits;
     mail to an undeliverable (`.invalid`) address is stored as discarded and never sent.
 
-    `attachments` are dicts made by `attachment()`; they are stored with the row and sent with it.
+    `attachments` are dicts made by `attachment()`; they are stored with the row and sent with it, as
+    are `headers` (e.g. List-Unsubscribe).
     """
     subject, body = render(template, {"event": event, **context})
     status = MailStatus.HELD if held else MailStatus.QUEUED
@@ -131,6 +133,7 @@ def queue_mail(
         about=about,
         status=status,
         attachments=list(attachments or []),
+        headers=dict(headers or {}),
     )
     if status == MailStatus.QUEUED:
         _deliver_after_commit([mail.pk])
@@ -190,7 +193,13 @@ def _claim(ids=None) -> list[OutboxMail]:
 
 def _message(mail: OutboxMail) -> EmailMessage:
     """The message for one outbox row, with its stored attachments."""
-    message = EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.MAIL_FROM, to=[mail.to])
+    message = EmailMessage(
+        subject=mail.subject,
+        body=mail.body,
+        from_email=settings.MAIL_FROM,
+        to=[mail.to],
+        headers=dict(mail.headers or {}),
+    )
     for item in mail.attachments or []:
         message.attach(item["filename"], attachment_content(item), item["content_type"])
     return message

@@ -97,6 +97,7 @@ FIELDS = {
     # The event's public contact address (usually a shared mailbox), not a person's account.
     "events.Event.contact_email": NOT_PERSONAL,
     "events.Event.description": NOT_PERSONAL,
+    "events.Event.campaign_self_approval": NOT_PERSONAL,
     "events.Event.min_pause_minutes": NOT_PERSONAL,
     "events.Event.solver_weights": NOT_PERSONAL,
     "events.Event.version": NOT_PERSONAL,
@@ -109,6 +110,8 @@ FIELDS = {
     "events.Team.can_review": NOT_PERSONAL,
     "events.Team.can_schedule": NOT_PERSONAL,
     "events.Team.can_send_mail": NOT_PERSONAL,
+    "events.Team.can_draft_mail": NOT_PERSONAL,
+    "events.Team.can_approve_mail": NOT_PERSONAL,
     "events.Team.can_check_in": NOT_PERSONAL,
     "events.Team.can_manage_sponsors": NOT_PERSONAL,
     "events.Team.can_issue_letters": NOT_PERSONAL,
@@ -508,6 +511,23 @@ FIELDS = {
     "mail.OutboxMail.attempts": NOT_PERSONAL,
     "mail.OutboxMail.last_error": COPY,
     "mail.OutboxMail.attachments": COPY,
+    "mail.OutboxMail.headers": COPY,
+    # A refused address: exported and deleted with the person whose address it is.
+    "mail.Bounce.id": NOT_PERSONAL,
+    "mail.Bounce.address": PERSONAL,
+    "mail.Bounce.source": NOT_PERSONAL,
+    "mail.Bounce.reason": COPY,
+    "mail.Bounce.mail": NOT_PERSONAL,
+    "mail.Bounce.created": NOT_PERSONAL,
+    # An event's own text of a system mail: the organisers' words, with placeholders, not a person's.
+    "mail.SystemMailTemplate.id": NOT_PERSONAL,
+    "mail.SystemMailTemplate.event": NOT_PERSONAL,
+    "mail.SystemMailTemplate.key": NOT_PERSONAL,
+    "mail.SystemMailTemplate.subject": NOT_PERSONAL,
+    "mail.SystemMailTemplate.body": NOT_PERSONAL,
+    "mail.SystemMailTemplate.updated": NOT_PERSONAL,
+    "mail.SystemMailTemplate.updated_by": LINK,
+    "mail.SystemMailTemplate.version": NOT_PERSONAL,
     # --- interop ----------------------------------------------------------------------------------
     "interop.ImportedKey.id": NOT_PERSONAL,
     "interop.ImportedKey.event": NOT_PERSONAL,
@@ -572,6 +592,7 @@ ON_ERASE = {
     "schedule.Release.published_by": KEEP,
     "scheduling.SolverRun.created_by": KEEP,
     "mail.OutboxMail.user": KEEP,
+    "mail.SystemMailTemplate.updated_by": KEEP,
     "registration.Order.buyer": KEEP,
     # The door's log stays, pointing at the anonymised account of the desk's team member.
     "checkin.CheckIn.by": KEEP,

@@ -1,0 +1,3 @@
+"""Campaigns."""
+
+from django.db import models  # noqa: F401

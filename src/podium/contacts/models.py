@@ -1,0 +1,3 @@
+"""Contacts."""
+
+from django.db import models  # noqa: F401

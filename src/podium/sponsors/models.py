@@ -1,0 +1,3 @@
+"""Sponsors."""
+
+from django.db import models  # noqa: F401
