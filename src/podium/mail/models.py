@@ -23,6 +23,8 @@ class OutboxMail(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # An optional HTML part (a campaign written in Markdown); the text body is always sent.
+    html = models.TextField(blank=True, default="")
     template = models.CharField(max_length=80)
     # What the mail is about, e.g. "proposal:42"; held decision mails are replaced per subject.
     about = models.CharField(max_length=80, blank=True, default="", db_index=True)

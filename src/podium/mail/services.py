@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine
@@ -191,15 +191,17 @@ def _claim(ids=None) -> list[OutboxMail]:
     return mails
 
 
-def _message(mail: OutboxMail) -> EmailMessage:
-    """The message for one outbox row, with its stored attachments."""
-    message = EmailMessage(
+def _message(mail: OutboxMail) -> EmailMultiAlternatives:
+    """The message for one outbox row: its text, its HTML part if it has one, its stored attachments."""
+    message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body,
         from_email=settings.MAIL_FROM,
         to=[mail.to],
         headers=dict(mail.headers or {}),
     )
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
     for item in mail.attachments or []:
         message.attach(item["filename"], attachment_content(item), item["content_type"])
     return message

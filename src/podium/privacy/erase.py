@@ -137,7 +137,9 @@ def _scrub_mails(user: User, *, address: str) -> int:
     mails.filter(status__in=[MailStatus.HELD, MailStatus.QUEUED, MailStatus.FAILED]).update(
         status=MailStatus.DISCARDED
     )
-    mails.update(to=address, subject=ERASED_SUBJECT, body="", attachments=[], last_error="")
+    mails.update(
+        to=address, subject=ERASED_SUBJECT, body="", html="", attachments=[], headers={}, last_error=""
+    )
     return count
 
 
