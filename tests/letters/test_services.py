@@ -135,6 +135,10 @@ def test_withdrawing_an_approved_letter(event, speaker, issuer):
     approved = services.approve_request(letter=request, by=issuer, version=request.version)
     withdrawn = services.withdraw_letter(letter=approved, by=issuer, version=approved.version)
     assert (withdrawn.state, withdrawn.is_valid) == (LetterState.WITHDRAWN, False)
+    mail = OutboxMail.objects.filter(about=f"letter:{request.pk}").order_by("-pk").first()
+    assert mail.template == "letter_withdrawn"
+    assert (mail.to, withdrawn.verification_code) == (speaker.email, approved.verification_code)
+    assert approved.verification_code in mail.body and "no longer valid" in mail.body
     with pytest.raises(StaleEdit):
         services.withdraw_letter(letter=withdrawn, by=issuer, version=None)
 

@@ -56,6 +56,7 @@ EXPECTED = {
     "seat_from_waiting_list": (("event", "title"), ("attendee", "title", "room")),
     "letter_approved": (("event",), ("speaker", "event")),
     "letter_declined": (("event",), ("speaker", "event", "comment")),
+    "letter_withdrawn": (("event",), ("speaker", "event")),
 }
 
 QUOTES = {
@@ -154,7 +155,8 @@ def _send_every_mail(values: dict) -> None:
     asked = letters.save_request(
         event=event, by=speaker, data=visa.values(event, passport_name=values["speaker"])
     )
-    letters.approve_request(letter=asked, by=scheduler, version=asked.version)
+    asked = letters.approve_request(letter=asked, by=scheduler, version=asked.version)
+    letters.withdraw_letter(letter=asked, by=scheduler, version=asked.version)  # letter_withdrawn
     again = letters.save_request(
         event=event, by=speaker, data=visa.values(event, passport_name=values["speaker"])
     )

@@ -42,3 +42,8 @@ def letter_approved(letter: LetterRequest):
 def letter_declined(letter: LetterRequest):
     """The request was declined, with the organisers' reason."""
     return _queue(letter, "letter_declined", page_link=page_link(letter))
+
+
+def letter_withdrawn(letter: LetterRequest):
+    """An approved letter was withdrawn: it no longer verifies; its holder should not travel on it."""
+    return _queue(letter, "letter_withdrawn", page_link=page_link(letter))

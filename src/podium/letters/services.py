@@ -182,13 +182,14 @@ def decline_request(*, letter: LetterRequest, by, version: int | None, reason: s
 def withdraw_letter(*, letter: LetterRequest, by, version: int | None) -> LetterRequest:
     """Withdraw an approved letter: its verification page says it is no longer valid and it can no
     longer be downloaded. `by` must issue the event's letters; a stale `version` is refused.
-    Side effects: audit entry."""
+    Side effects: audit entry, a mail to the requester."""
     rules.check_can_issue_letters(by, letter.event)
     letter = _locked(letter, version, state=LetterState.APPROVED)
     letter.state = LetterState.WITHDRAWN
     letter.version += 1
     letter.save()
     audit.record(action="letter.withdrawn", actor=by, target=letter, event_id=letter.event_id)
+    mails.letter_withdrawn(letter)
     return letter
 
 
