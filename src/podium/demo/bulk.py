@@ -35,9 +35,10 @@ from podium.events.models import Event
 from podium.mail import about
 from podium.mail.models import MailStatus, OutboxMail
 from podium.mail.services import render, undeliverable
+from podium.mail.system import fill_text, text_for
 from podium.registration import seats
 from podium.registration.enums import HOLDING, OrderOrigin, OrderState, new_order_code
-from podium.registration.mails import ticket_file
+from podium.registration.mails import order_paid_values, ticket_file
 from podium.registration.models import Answer, Order, Ticket, Voucher
 from podium.registration.queries import settings_for
 
@@ -94,6 +95,7 @@ class _Rows:
         self.currency = settings_for(event).currency
         self.audit: list[tuple[dt.datetime, AuditEntry]] = []
         self.mails: list[tuple[dt.datetime, OutboxMail]] = []
+        self.tickets_text: tuple[str, str] | None = None  # the event's words for "order_paid", read once
 
     def record(self, moment, *, action: str, actor, target, **data) -> None:
         self.audit.append(
@@ -113,17 +115,22 @@ class _Rows:
     def mail(self, moment, order: Order, template: str, tickets: list, attachments=(), **context) -> None:
         """The order mail `registration.mails` queues, with the order as it was then."""
         name = order.buyer.name if order.buyer_id and order.buyer.name else tickets[0].attendee_name
-        subject, body = render(
-            template,
-            {
-                "event": self.event,
-                "order": order,
-                "tickets": tickets,
-                "name": name,
-                "currency": self.currency,
-                **context,
-            },
-        )
+        if template == "order_paid":  # a system mail: in the event's words (mail.system)
+            self.tickets_text = self.tickets_text or text_for(self.event, template)
+            values = order_paid_values(order, tickets, name=name)
+            subject, body = fill_text(*self.tickets_text, event=self.event, values=values)
+        else:
+            subject, body = render(
+                template,
+                {
+                    "event": self.event,
+                    "order": order,
+                    "tickets": tickets,
+                    "name": name,
+                    "currency": self.currency,
+                    **context,
+                },
+            )
         mail = OutboxMail(
             event=self.event,
             user=order.buyer,

@@ -11,6 +11,7 @@ erased people) is never sent: `queue_mail` stores it as discarded, so the outbox
 import base64
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from podium.base import background
-from podium.mail.models import MailStatus, OutboxMail
+from podium.mail import system
+from podium.mail.models import Bounce, MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=10)
@@ -120,6 +122,57 @@ def queue_mail(
     are `headers` (e.g. List-Unsubscribe).
     """
     subject, body = render(template, {"event": event, **context})
+    return _queue_rendered(
+        to=to,
+        template=template,
+        subject=subject,
+        body=body,
+        event=event,
+        user=user,
+        about=about,
+        held=held,
+        attachments=attachments,
+        headers=headers,
+    )
+
+
+def queue_system_mail(
+    *,
+    key: str,
+    to: str,
+    event,
+    values: dict,
+    user=None,
+    about: str = "",
+    held: bool = False,
+    attachments: list[dict] | None = None,
+    text: tuple[str, str] | None = None,
+) -> OutboxMail:
+    """Write one of the editable system mails (`mail.system`, e.g. "decision_accepted") to the outbox,
+    in the event's own words or the default, its placeholders filled with `values` in one pass.
+    Otherwise as `queue_mail`; the row's `template` is the mail's key.
+
+    `text` is the (subject, body) `system.text_for` gave, for a caller that writes this mail to many
+    recipients and reads the event's text once."""
+    subject, body = text or system.text_for(event, key)
+    subject, body = system.fill_text(subject, body, event=event, values=values)
+    return _queue_rendered(
+        to=to,
+        template=key,
+        subject=subject,
+        body=body,
+        event=event,
+        user=user,
+        about=about,
+        held=held,
+        attachments=attachments,
+    )
+
+
+def _queue_rendered(
+    *, to, template, subject, body, event, user, about, held, attachments, headers=None
+) -> OutboxMail:
+    """The outbox row of a mail whose subject and body are written already."""
     status = MailStatus.HELD if held else MailStatus.QUEUED
     if undeliverable(to):
         status = MailStatus.DISCARDED
@@ -207,12 +260,40 @@ def _message(mail: OutboxMail) -> EmailMultiAlternatives:
     return message
 
 
+def record_bounce(*, address: str, source: str, reason: str = "", mail: OutboxMail | None = None) -> Bounce:
+    """Record that `address` bounced: refused by the mail server while sending (`Bounce.Source.SMTP`,
+    with the mail), or reported by bounce processing (`REPORT`, `podium mail bounce`). Campaigns skip
+    bounced addresses; transactional mail still goes. No actor: the server or an operator reports it."""
+    address = address.strip().lower()
+    if not address or "@" not in address:
+        raise ValueError(f"Not an e-mail address: {address!r}")
+    return Bounce.objects.create(address=address, source=source, reason=str(reason or "")[:2000], mail=mail)
+
+
+def _refused_reason(exc: smtplib.SMTPRecipientsRefused) -> str:
+    return "; ".join(
+        f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+        for address, (code, message) in (exc.recipients or {}).items()
+    ) or str(exc)
+
+
 def deliver(*, ids=None) -> int:
-    """Send queued mail (all of it, or the given ids). Returns how many were sent."""
+    """Send queued mail (all of it, or the given ids). Returns how many were sent.
+
+    An address the mail server refuses (`SMTPRecipientsRefused`) fails the row at once, without
+    retries, and records a Bounce; any other failure is retried up to MAX_ATTEMPTS times."""
     sent = 0
     for mail in _claim(ids):
         try:
             _message(mail).send()
+        except smtplib.SMTPRecipientsRefused as exc:  # the address itself: retrying will not help
+            reason = _refused_reason(exc)
+            log.warning("mail %s to %s refused: %s", mail.pk, mail.to, reason)
+            OutboxMail.objects.filter(pk=mail.pk).update(
+                status=MailStatus.FAILED, attempts=mail.attempts + 1, last_error=reason[:2000]
+            )
+            record_bounce(address=mail.to, source=Bounce.Source.SMTP, reason=reason, mail=mail)
+            continue
         except Exception as exc:  # any transport failure: keep the row, retry later
             log.warning("mail %s to %s failed: %s", mail.pk, mail.to, exc)
             OutboxMail.objects.filter(pk=mail.pk).update(

@@ -15,13 +15,15 @@ a release that is rolled back sends nothing, and a published one is never announ
 from dataclasses import dataclass
 
 import icalendar
+from django.conf import settings
 from django.db.models import Prefetch
 
 from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
 from podium.interop.exporters import ical
 from podium.mail import about
-from podium.mail.services import attachment, queue_mail, undeliverable
+from podium.mail import system as system_mail
+from podium.mail.services import attachment, queue_mail, queue_system_mail, undeliverable
 from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
 from podium.schedule.models import Release
@@ -101,6 +103,43 @@ def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
     }
 
 
+def _place(event: Event, place: dict) -> str:
+    """The start and end of a place and its room ("every room": a plenary), in the event's time zone."""
+    start = system_mail.local(place["start"], event, "l j F, H:i")
+    end = system_mail.local(place["end"], event, "H:i")
+    return f"{start}\N{EN DASH}{end}, {place['room'] or 'every room'}"
+
+
+def _change_lines(event: Event, change: dict) -> str:
+    """One change as a paragraph of the speaker's notice: what, the place now and before, the details."""
+    old, new = change["old"], change["new"]
+    lines = [f'* {change["label"].upper()}: "{change["title"]}" ({change["code"]})']
+    if new:
+        lines.append(f"  {'now:  ' if old else ''}{_place(event, new)}")
+    if old and change["kind"] != changelog.CHANGED:
+        lines.append(f"  {'was:  ' if new else ''}{_place(event, old)}")
+    if change["fields"]:
+        lines.append(f"  changed: {', '.join(change['fields'])}")
+    return "\n".join(lines)
+
+
+def speaker_notice_values(event: Event, release: Release, changes: list[dict], user) -> dict:
+    """The placeholder values of the notice to one speaker (mail.system's "schedule_changes") listing
+    `changes` (changelog.readable entries)."""
+    one = changes[0] if len(changes) == 1 else None
+    return {
+        "name": system_mail.person_name(user),
+        "release": release.name,
+        "summary": f"{one['label']}: {one['title']}" if one else f"{len(changes)} changes to your sessions",
+        "your_sessions": "your session" if one else "your sessions",
+        "changes": "\n\n".join(_change_lines(event, change) for change in changes),
+        "session_time": _place(event, one["new"]) if one and one["new"] else "",
+        "timezone": event.timezone,
+        "schedule_link": f"{settings.BASE_URL}/{event.slug}/schedule/",
+        "organisers_note": f"\nFrom the organisers: {release.comment}\n" if release.comment else "",
+    }
+
+
 def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
     """One mail per speaker listing the changes to their sessions, with an iCal file; returns how many."""
     relevant = [change for change in changes if changelog.concerns_speakers(change)]
@@ -111,12 +150,14 @@ def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -
         for user in users_by_code.get(change["code"], []):
             per_user.setdefault(user.pk, (user, []))[1].append(change)
     calendars = _Calendars(release, {code for code in codes if users_by_code.get(code)})
+    text = system_mail.text_for(event, SPEAKER_TEMPLATE) if per_user else None
     for user, user_changes in per_user.values():
         file = calendars.file_for([change["code"] for change in user_changes])
-        queue_mail(
+        queue_system_mail(
+            key=SPEAKER_TEMPLATE,
             to=user.email,
-            template=SPEAKER_TEMPLATE,
-            context={"release": release, "changes": user_changes, "user": user},
+            values=speaker_notice_values(event, release, user_changes, user),
+            text=text,
             event=event,
             user=user,
             about=speaker_about(release),

@@ -16,7 +16,8 @@ from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
 from podium.mail import about
-from podium.mail.services import discard_held, queue_mail
+from podium.mail import system as system_mail
+from podium.mail.services import discard_held, queue_mail, queue_system_mail
 from podium.proposals import signals, states
 from podium.proposals.enums import Actor, ProposalState, new_code
 from podium.proposals.models import (
@@ -200,15 +201,31 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
     audit.record(
         action="proposal.submitted", actor=speaker, target=proposal, event_id=event.pk, to=proposal.state
     )
-    queue_mail(
+    queue_system_mail(
+        key="proposal_received",
         to=speaker.email,
-        template="proposal_received",
-        context={"proposal": proposal, "user": speaker},
+        values=receipt_values(proposal, speaker),
         event=event,
         user=speaker,
         about=about.proposal(proposal.pk),
     )
     return proposal
+
+
+def receipt_values(proposal: Proposal, speaker) -> dict:
+    """The placeholder values of the receipt of `proposal` to `speaker` (mail.system)."""
+    event = proposal.event
+    until = "until the call for papers closes"
+    if event.cfp_closes:
+        until += " on " + system_mail.local(event.cfp_closes, event, "j F Y, H:i e")
+    path = reverse("cfp:proposal", kwargs={"event": event.slug, "code": proposal.code})
+    return {
+        "name": system_mail.person_name(speaker),
+        "proposal_title": proposal.title,
+        "proposal_code": proposal.code,
+        "proposal_link": settings.BASE_URL + path,
+        "until_cfp_closes": until,
+    }
 
 
 def speaker_can_edit(proposal: Proposal) -> bool:

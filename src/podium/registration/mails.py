@@ -2,14 +2,15 @@
 
 Every order mail goes to the order's address and is found again by its key (`mail.about.order`);
 a paid order's mail carries each ticket as a PDF (pdf.py), made when the mail is sent. Templates:
-registration/templates/mail/.
+registration/templates/mail/; the tickets mail is one of the system mails an event may word itself
+(mail.system, "order_paid").
 """
 
 from django.conf import settings
 from django.urls import reverse
 
 from podium.mail import about
-from podium.mail.services import made_attachment, queue_mail
+from podium.mail.services import made_attachment, queue_mail, queue_system_mail
 from podium.registration import pdf
 from podium.registration.enums import OrderState
 from podium.registration.models import Order, Ticket, WaitingListEntry
@@ -64,10 +65,37 @@ def order_placed(order: Order):
     return _queue(order, "order_pending", _tickets(order))
 
 
+def order_paid_values(order: Order, tickets: list[Ticket], *, name: str | None = None) -> dict:
+    """The placeholder values of the tickets mail (mail.system's "order_paid") of a paid `order`;
+    `name` is whom it greets (default: the buyer, else the first attendee)."""
+    many = len(tickets) != 1
+    path = reverse("site:my_order", kwargs={"event": order.event.slug, "code": order.code})
+    return {
+        "name": _name(order, tickets) if name is None else name,
+        "order_code": order.code,
+        "payment_note": "thank you, your payment has arrived. " if order.total else "",
+        "here_are_your_tickets": "Here are your tickets" if many else "Here is your ticket",
+        "tickets_word": "tickets" if many else "ticket",
+        "ticket_count": len(tickets),
+        "ticket_list": "\n".join(
+            f"  - {ticket.ticket_type.name} for {ticket.attendee_name}" for ticket in tickets
+        ),
+        "ticket_link": f"{settings.BASE_URL}{path}",
+    }
+
+
 def order_paid(order: Order):
     """The tickets of a paid order, each as a PDF."""
     tickets = _tickets(order)
-    return _queue(order, "order_paid", tickets, attachments=[ticket_file(ticket) for ticket in tickets])
+    return queue_system_mail(
+        key="order_paid",
+        to=order.email,
+        values=order_paid_values(order, tickets),
+        event=order.event,
+        user=order.buyer,
+        about=about.order(order.pk),
+        attachments=[ticket_file(ticket) for ticket in tickets],
+    )
 
 
 def order_ended(order: Order, *, expired: bool = False):

@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
 from podium.mail import about
+from podium.mail import system as system_mail
 from podium.mail.models import MailStatus
-from podium.mail.services import discard_held, queue_mail, release_held
+from podium.mail.services import discard_held, queue_system_mail, release_held
 from podium.proposals import rules as proposal_rules
 from podium.proposals import services as proposal_services
 from podium.proposals import states
@@ -144,14 +145,17 @@ def _decide(*, proposal: Proposal, decision: str, by) -> Proposal:
             )
         locked.pending_state = decision
         for speaker in locked.speakers.all():
-            queue_mail(
+            values = {
+                "name": system_mail.person_name(speaker),
+                "proposal_title": locked.title,
+                "proposal_code": locked.code,
+            }
+            if decision == ProposalState.ACCEPTED:
+                values["confirm_link"] = proposal_services.confirmation_link(locked, speaker)
+            queue_system_mail(
+                key="decision_accepted" if decision == ProposalState.ACCEPTED else "decision_rejected",
                 to=speaker.email,
-                template="decision_accepted" if decision == ProposalState.ACCEPTED else "decision_rejected",
-                context={
-                    "proposal": locked,
-                    "user": speaker,
-                    "confirm_link": proposal_services.confirmation_link(locked, speaker),
-                },
+                values=values,
                 event=locked.event,
                 user=speaker,
                 about=key,

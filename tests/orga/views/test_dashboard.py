@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from podium.events.models import Team
-from podium.mail.services import queue_mail
+from podium.mail.services import queue_system_mail
 from tests import factories
 from tests.querycount import assert_constant_queries
 
@@ -60,11 +60,11 @@ def test_outbox_query_count_is_constant(client, event, organiser_user, settings)
     def grow(n):
         for _ in range(n):
             proposal = factories.ProposalFactory(event=event)
-            queue_mail(
+            queue_system_mail(
+                key="proposal_received",
                 to="x@example.org",
-                template="proposal_received",
                 event=event,
-                context={"proposal": proposal, "user": organiser_user},
+                values={"name": organiser_user.name, "proposal_title": proposal.title},
                 about=f"proposal:{proposal.pk}",
             )
 
