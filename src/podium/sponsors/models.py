@@ -111,7 +111,7 @@ class Sponsorship(models.Model):
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="sponsorships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sponsorships")
     level = models.ForeignKey(
-        SponsorLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="sponsorships"
+        SponsorLevel, null=True, blank=True, on_delete=models.RESTRICT, related_name="sponsorships"
     )
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PROSPECT, db_index=True)
     owner = models.ForeignKey(
