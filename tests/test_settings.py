@@ -82,3 +82,41 @@ def test_redis_url_makes_redis_the_cache(tmp_path):
     )
 
     assert result.stdout.strip() == "RedisCache ok", result.stderr
+
+
+def test_json_log_format_writes_one_object_per_line(tmp_path):
+    import json
+
+    script = "import logging; logging.getLogger('podium.x').warning('two\\nlines')"
+    result = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_LOG_FORMAT="json")
+    plain = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path)
+
+    (line,) = result.stderr.splitlines()
+    assert json.loads(line)["message"] == "two\nlines"
+    assert json.loads(line)["logger"] == "podium.x"
+    assert plain.stderr == "two\nlines\n"  # the default stays plain text
+
+
+def test_an_unknown_log_format_stops_start_up(tmp_path):
+    result = _podium("check", tmp_path=tmp_path, PODIUM_LOG_FORMAT="xml")
+
+    assert result.returncode != 0
+    assert "PODIUM_LOG_FORMAT: 'xml' is neither text nor json." in result.stderr
+
+
+def test_a_metrics_allow_list_typo_stops_start_up(tmp_path):
+    result = _podium("check", tmp_path=tmp_path, PODIUM_METRICS_ALLOW="10.0.0.0/8, 10.0.0.300")
+
+    assert result.returncode != 0
+    assert "PODIUM_METRICS_ALLOW: '10.0.0.300' is not an IP address or network." in result.stderr
+
+
+def test_metrics_files_go_to_the_metrics_dir(tmp_path):
+    script = "import os; print(os.environ['PROMETHEUS_MULTIPROC_DIR'])"
+    default = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path)
+    chosen = _podium(
+        "shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_METRICS_DIR=str(tmp_path / "m")
+    )
+
+    assert default.stdout.strip() == str(tmp_path / "metrics")
+    assert chosen.stdout.strip() == str(tmp_path / "m")

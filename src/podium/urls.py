@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/v1/", include("podium.api.urls")),
     path("media/<path:path>", base_views.serve_media, name="media"),
     path("healthz", base_views.healthz, name="healthz"),
+    path("readyz", base_views.readyz, name="readyz"),
+    path("metrics", base_views.metrics_view, name="metrics"),
     path("<slug:event>/", include("podium.cfp.urls")),
     path("", include("podium.site.urls")),
 ]

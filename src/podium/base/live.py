@@ -33,6 +33,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connections
 
+from podium.base import metrics
+
 logger = logging.getLogger(__name__)
 
 # Every Redis channel name starts with this and the site's namespace (`namespace()`), so several
@@ -384,6 +386,7 @@ class Subscription:
         self.loop = asyncio.get_running_loop()
         self.queue = asyncio.Queue()
         _hub.add(self.channel, self.loop, self.queue)
+        metrics.live_opened()
         if _redis_url():
             self.redis = _listener(self.loop)
             await self.redis.subscribe(self.channel)  # idempotent: a second subscriber re-sends it
@@ -400,6 +403,7 @@ class Subscription:
             return
         last = _hub.discard(self.channel, self.loop, self.queue)
         self.queue = None
+        metrics.live_closed()
         if last:
             _poller.unwatch(self.channel)
         if self.redis is None or not last:

@@ -18,7 +18,9 @@ slug_validator = RegexValidator(
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
 
 # Event slugs share the root of the URL space with these paths (see podium/urls.py).
-RESERVED_SLUGS = frozenset({"orga", "accounts", "media", "static", "api", "healthz", "admin"})
+RESERVED_SLUGS = frozenset(
+    {"orga", "accounts", "media", "static", "api", "healthz", "readyz", "metrics", "admin"}
+)
 
 DEFAULT_SCORE_LABELS = [[0, "No"], [1, "Rather not"], [2, "Rather yes"], [3, "Yes, must have"]]
 AUDIENCE_LEVELS = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
@@ -304,6 +306,7 @@ RESERVED_PAGE_SLUGS = frozenset(
         "schedule",
         "speaker",
         "speakers",
+        "sponsors",
         "stars",
         "talk",
         "talks",

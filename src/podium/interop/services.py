@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from podium.base import audit
+from podium.base import audit, metrics
 from podium.events.models import Event
 from podium.interop.importers import read_program
 from podium.interop.importers.source import ImportRefused
@@ -51,6 +51,7 @@ class _DryRun(Exception):
     """Raised at the end of a dry run to roll everything back."""
 
 
+@metrics.times_import
 def import_program(
     *,
     data: bytes,

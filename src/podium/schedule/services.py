@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
 
-from podium.base import audit
+from podium.base import audit, metrics
 from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event, Room
 from podium.proposals.models import Proposal
@@ -419,6 +419,7 @@ def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
 # --- Releases --------------------------------------------------------------------------------------
 
 
+@metrics.times_release_publish
 def publish_release(*, event: Event, by, name: str = "", comment: str = "", force: bool = False) -> Release:
     """Publish the draft as the next release: an immutable snapshot with its changelog.
 

@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.utils import timezone
 
-from podium.base import audit
+from podium.base import audit, metrics
 from podium.base.errors import ServiceError
 from podium.events.models import Event, RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
@@ -226,6 +226,7 @@ def _send_to_worker(run_id: int) -> None:
         )
 
 
+@metrics.times_solver_run
 def execute(run_id: int) -> str:
     """Run the engine for a queued run and store its plan and preview; returns the final status.
 
