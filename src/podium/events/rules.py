@@ -12,6 +12,8 @@ FLAGS = (
     "can_edit_event",
     "can_review",
     "can_schedule",
+    "can_draft_mail",
+    "can_approve_mail",
     "can_send_mail",
     "can_check_in",
     "can_manage_sponsors",

@@ -11,9 +11,10 @@ RELEASE_SPEAKERS = "release"  # a release's change notices to speakers
 RELEASE_ATTENDEES = "release-stars"  # a release's change notices to attendees about their starred sessions
 ORDER = "order"  # a ticket order's confirmation, tickets, cancellation
 WAITING_OFFER = "waiting-offer"  # a waiting-list entry's offer of a freed seat
+CAMPAIGN = "campaign"  # the mails of a mail campaign (campaigns app)
 
 
-KINDS = frozenset({DECISION, PROPOSAL, RELEASE_SPEAKERS, RELEASE_ATTENDEES, ORDER, WAITING_OFFER})
+KINDS = frozenset({DECISION, PROPOSAL, RELEASE_SPEAKERS, RELEASE_ATTENDEES, ORDER, WAITING_OFFER, CAMPAIGN})
 
 
 def _key(kind: str, ident: int) -> str:
@@ -42,6 +43,10 @@ def order(order_id: int) -> str:
 
 def waiting_offer(entry_id: int) -> str:
     return _key(WAITING_OFFER, entry_id)
+
+
+def campaign(campaign_id: int) -> str:
+    return _key(CAMPAIGN, campaign_id)
 
 
 def parse(about: str) -> tuple[str, int] | None:

@@ -408,6 +408,8 @@ class TeamForm(VersionedForm, forms.ModelForm):
             "can_edit_event": "Edit the event",
             "can_review": "Review",
             "can_schedule": "Schedule",
+            "can_draft_mail": "Draft mail",
+            "can_approve_mail": "Approve mail",
             "can_send_mail": "Send mail",
             "can_check_in": "Check in attendees",
             "can_manage_sponsors": "Manage sponsors",
