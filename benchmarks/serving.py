@@ -22,6 +22,17 @@ ones of benchmarks/interop.py.
    the time is taken from the moment publishing started (and from when it returned) until every
    connection has received that release's `event: release` message.
 
+4. Release files (podium.site.release_files): a release is published in a child process with the
+   files on, and the time is taken from publish returning until every file is written (by the
+   process's background thread, as on a server without a worker); the directory's size on disk.
+   Then the same --clients against schedule.xml, schedule.json, schedule.ics, the schedule page (first
+   day) and a talk page, all asking `Accept-Encoding: gzip`, once served from the files and once
+   with `PODIUM_RELEASE_FILES=off` (the Django-rendered path as before: exports from the exporters'
+   cache, gzip-compressed per request; pages from the page cache). Each answer is decoded and
+   compared, so both sides send the same bytes.
+
+`--only files` runs step 4 alone (and keeps the other results in the output file).
+
 Results go to benchmarks/results/serving.json; benchmarks/README.md has the last ones.
 """
 
@@ -61,6 +72,30 @@ talk = release.sessions.filter(kind="session").order_by("start", "id").first()
 print(json.dumps({"talk": talk.code, "sessions": release.sessions.filter(kind="session").count(),
                   "rooms": len(release.rooms), "days": len(set(release.sessions.values_list("day", flat=True))),
                   "public": event.is_public}))
+"""
+
+RENDER_CODE = """
+import json, time, django
+django.setup()
+from django.conf import settings
+from podium.base import background
+from podium.events.models import Event
+from podium.schedule.services import publish_release
+from podium.site import release_files
+event = Event.objects.get(slug=%r)
+started = time.time()
+release = publish_release(event=event, by=None, name=%r, force=True)
+returned = time.time()
+background.wait(timeout=600)
+done = time.time()
+folder = release_files.release_dir(event.slug, release)
+size = sum(path.stat().st_size for path in folder.path.rglob("*") if path.is_file())
+files = folder.manifest["files"]
+print(json.dumps({"publish_seconds": returned - started, "files_written_after_return_s": done - returned,
+                  "version": release.version, "files": len(files), "disk_bytes": size,
+                  "raw_bytes": sum(e["size"] for e in files.values()),
+                  "gz_bytes": sum(e["gz"] for e in files.values()), "br_bytes": sum(e["br"] for e in files.values()),
+                  "day": str(min(release.sessions.values_list("day", flat=True)))}))
 """
 
 PUBLISH_CODE = """
@@ -135,6 +170,110 @@ def measure_pages(env: dict, paths: dict, clients: int, seconds: float, **extra_
             }
         results["server_rss_mib"] = rss_mib(server.process.pid)
     return results
+
+
+# --- Release files against the Django-rendered path ----------------------------------------------
+
+
+async def _encoded_client(
+    port: int, path: str, deadline: float, latencies: list[float], encoding: str
+) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: {encoding}\r\nConnection: keep-alive\r\n\r\n"
+    ).encode()
+    done = 0
+    try:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            await reader.readexactly(length)
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+            latencies.append(time.perf_counter() - started)
+            done += 1
+    finally:
+        writer.close()
+    return done
+
+
+async def _encoded_load(port: int, path: str, clients: int, seconds: float, encoding: str) -> dict:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    counts = await asyncio.gather(
+        *[_encoded_client(port, path, deadline, latencies, encoding) for _ in range(clients)]
+    )
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "path": path,
+        "requests": sum(counts),
+        "requests_per_s": sum(counts) / elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def _fetch(port: int, path: str, encoding: str) -> tuple[bytes, dict]:
+    import gzip
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request) as answer:  # noqa: S310 (http on loopback)
+        body, headers = answer.read(), dict(answer.headers)
+    if headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return body, headers
+
+
+def measure_files(env: dict, facts: dict, clients: int, seconds: float) -> dict:
+    """Step 4: publish with the files on and time the render; then files against the rendered path."""
+    env = env | {"PODIUM_RELEASE_FILES": "true"}
+    rendering = json.loads(
+        run([sys.executable, "-c", RENDER_CODE % (SLUG, f"files-{time.time_ns()}")], env)["output"]
+        .strip()
+        .splitlines()[-1]
+    )
+    paths = {
+        "schedule_xml": f"/{SLUG}/schedule/export/schedule.xml",
+        "schedule_json": f"/{SLUG}/schedule/export/schedule.json",
+        "schedule_ics": f"/{SLUG}/schedule/export/schedule.ics",
+        "schedule_page": f"/{SLUG}/schedule/?day={rendering['day']}",
+        "talk_page": f"/{SLUG}/talk/{facts['talk']}/",
+    }
+    sides, bodies = {}, {}
+    for side, setting in (("files", "true"), ("django", "false")):
+        with Server(env, PODIUM_RELEASE_FILES=setting) as server:
+            results = {}
+            for name, path in paths.items():
+                body, headers = _fetch(server.port, path, "gzip")  # and the warm-up
+                bodies.setdefault(name, {})[side] = body
+                results[name] = asyncio.run(_encoded_load(server.port, path, clients, seconds, "gzip")) | {
+                    "bytes": len(body),
+                    "cache_control": headers.get("Cache-Control", ""),
+                    "content_encoding": headers.get("Content-Encoding", ""),
+                }
+            results["server_rss_mib"] = rss_mib(server.process.pid)
+        sides[side] = results
+    return {
+        "render": rendering,
+        "files": sides["files"],
+        "django": sides["django"],
+        "same_bytes": {name: pair["files"] == pair["django"] for name, pair in bodies.items()},
+        "ratio_rps_files_to_django": {
+            name: sides["files"][name]["requests_per_s"] / sides["django"][name]["requests_per_s"]
+            for name in paths
+        },
+        "load_average": os.getloadavg(),
+    }
 
 
 # --- Live connections ------------------------------------------------------------------------------
@@ -259,6 +398,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--live", type=int, default=1000, help="open live connections (0: skip)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--only", choices=["files"], help="run one step alone (keeps the others' results)")
     args = parser.parse_args()
     limits = raise_open_files(2 * args.live + 256)
 
@@ -271,11 +411,26 @@ def main() -> int:
             run([sys.executable, "-c", FACTS_CODE % SLUG], env)["output"].strip().splitlines()[-1]
         )
         paths = targets(facts)
-        cached = measure_pages(env, paths, args.clients, args.seconds)
-        uncached = measure_pages(env, paths, args.clients, args.seconds, PODIUM_PAGE_CACHE="off")
-        live = measure_live(env, args.live) if args.live else None
+        if args.only == "files":
+            files = measure_files(env, facts, args.clients, args.seconds)
+        else:
+            cached = measure_pages(env, paths, args.clients, args.seconds, PODIUM_RELEASE_FILES="off")
+            uncached = measure_pages(
+                env, paths, args.clients, args.seconds, PODIUM_PAGE_CACHE="off", PODIUM_RELEASE_FILES="off"
+            )
+            live = measure_live(env, args.live) if args.live else None
+            files = measure_files(env, facts, args.clients, args.seconds)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+    if args.only == "files":
+        report = json.loads(args.output.read_text()) if args.output.exists() else {}
+        report["files"] = files
+        report["files_measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        print_files(files)
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nResults written to {args.output}")
+        return 0
 
     report = {
         "benchmark": "serving",
@@ -296,12 +451,31 @@ def main() -> int:
             if name != "healthz"
         },
         "live": live,
+        "files": files,
     }
     print_report(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nResults written to {args.output}")
     return 0
+
+
+def print_files(files: dict) -> None:
+    render = files["render"]
+    print(
+        f"\nRelease files: {render['files']} files written {render['files_written_after_return_s']:.2f} s after"
+        f" publish returned ({render['publish_seconds']:.2f} s); {render['disk_bytes'] / 2**20:.1f} MiB on disk"
+        f" ({render['raw_bytes'] / 2**20:.1f} raw, {render['gz_bytes'] / 2**20:.1f} gz, {render['br_bytes'] / 2**20:.1f} br)"
+    )
+    print(
+        f"  {'target (gzip)':<15} {'files req/s':>11} {'p99':>8}   {'django req/s':>12} {'p99':>8}  ratio  same bytes"
+    )
+    for name, ratio in files["ratio_rps_files_to_django"].items():
+        on, off = files["files"][name], files["django"][name]
+        print(
+            f"  {name:<15} {on['requests_per_s']:11.0f} {on['p99_ms']:6.1f}ms   {off['requests_per_s']:12.0f}"
+            f" {off['p99_ms']:6.1f}ms  x{ratio:.1f}  {files['same_bytes'][name]}"
+        )
 
 
 def print_report(report: dict) -> None:
@@ -323,6 +497,8 @@ def print_report(report: dict) -> None:
             f"  {name:<15} {on['requests_per_s']:12.0f} {on['p50_ms']:6.1f}ms {on['p99_ms']:6.1f}ms"
             f"   {off['requests_per_s']:14.0f} {off['p50_ms']:6.1f}ms {off['p99_ms']:6.1f}ms  x{ratio:.1f}"
         )
+    if report.get("files"):
+        print_files(report["files"])
     live = report["live"]
     if live:
         print(f"\n{live['connections']} live connections (opened in {live['seconds_to_open_all']:.1f} s)")

@@ -133,6 +133,8 @@ def _fast_and_isolated(settings, tmp_path):
     # background threads a server uses are tested where they matter (tests/base/test_background.py,
     # the webhook and mail tests that turn them on).
     settings.PODIUM_BACKGROUND_THREADS = False
+    # Release files are written where a test asks for them (tests/site/test_release_files.py).
+    settings.PODIUM_RELEASE_FILES = False
 
 
 @pytest.fixture

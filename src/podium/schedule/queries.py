@@ -46,8 +46,11 @@ def placed_slots(event: Event, day: dt.date | None = None) -> QuerySet[Slot]:
 
 
 def latest_release(event: Event) -> Release | None:
-    """The release everything public reads, or None before the first one."""
-    return event.releases.order_by("-version").first()
+    """The release everything public reads, or None before the first one.
+
+    Its changelog is left out (read when used): an import's can be hundreds of kilobytes, and most
+    requests that look up the release never read it."""
+    return event.releases.defer("changes").order_by("-version").first()
 
 
 def released_sessions(

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SiteConfig(AppConfig):
     name = "podium.site"
     label = "site"
+
+    def ready(self):
+        from podium.schedule import signals
+        from podium.site import release_files
+
+        # A published release's files are written after its commit (release_files.py).
+        signals.release_published.connect(
+            release_files.on_release_published, dispatch_uid="site.release_files"
+        )

@@ -12,6 +12,7 @@ import json
 
 from django.core.cache import cache
 
+from podium.base import metrics
 from podium.schedule.models import Release
 
 from . import csv, frab_json, frab_xml, ical
@@ -38,6 +39,7 @@ class UnknownFormat(ValueError):
         super().__init__(f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
 
 
+@metrics.times_release_render
 def render(release: Release, fmt: str, **options) -> Export:
     """Build the export `fmt` of `release` (options: see each format's module)."""
     try:

@@ -251,3 +251,40 @@ def vevents(release: Release, codes: set[str]) -> list[tuple[str, icalendar.Even
     return _vevents(
         release, _entries(release, room_uuid=None, speaker_code=None, talk_code=None, codes=codes)
     )
+
+
+def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
+    """Many feeds of one release at once (each `feeds` item: the filters `render` takes), byte for byte
+    as `render` makes them one by one, but reading the sessions, sequences and zones once: a release's
+    files hold a feed per room, speaker and talk."""
+    event = release.event
+    everything = _entries(release, room_uuid=None, speaker_code=None, talk_code=None, codes=None)
+    built = dict(
+        zip(map(id, everything), (vevent for _code, vevent in _vevents(release, everything)), strict=True)
+    )
+    zones: dict[tuple, icalendar.Timezone] = {}
+    exports = []
+    for feed in feeds:
+        filters = {key: feed.get(key) for key in ("room_uuid", "speaker_code", "talk_code", "codes")}
+        named = {**filters, "agenda": bool(feed.get("agenda"))}
+        entries = [entry for entry in everything if _matches(entry[0], **filters)]
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **named).split())))
+        days = [*event.days, *(session.start.astimezone(event.tz).date() for session, _ in entries)]
+        span = (min(days), max(days))
+        if span not in zones:
+            zones[span] = icalendar.Timezone.from_tzid(
+                event.timezone,
+                first_date=span[0] - dt.timedelta(days=1),
+                last_date=span[1] + dt.timedelta(days=2),
+            )
+        calendar.add("x-wr-timezone", icalendar.vText(event.timezone))
+        calendar.add_component(zones[span])
+        for entry in entries:
+            calendar.add_component(built[id(entry)])
+        exports.append(common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **named)))
+    return exports

@@ -59,6 +59,7 @@ def talks(request, event):
         release=release,
         render=lambda: _render_talks(request, event, release),
         cacheable=not request.GET,
+        members_share=True,
     )
 
 
@@ -214,6 +215,7 @@ def speakers(request, event):
         release=release,
         render=lambda: _render_speakers(request, event, release),
         cacheable=not request.GET,
+        members_share=True,
     )
 
 
@@ -238,6 +240,7 @@ def speaker(request, event, speaker):
         release=release,
         render=lambda: _render_speaker(request, event, release, speaker.upper()),
         cacheable=not request.GET,
+        members_share=True,
     )
 
 

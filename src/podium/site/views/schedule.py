@@ -132,6 +132,7 @@ def schedule(request, event):
         render=lambda: _render_schedule(request, event, release, days, filters, seats),
         variant="|".join([*_filter_values(filters).values(), seats_key(seats)]),
         cacheable=_is_normal_query(request.GET, filters),
+        members_share=not filters.starred,  # a member's starred sessions are filtered here, not in the browser
     )
 
 

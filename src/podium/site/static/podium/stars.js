@@ -1,11 +1,14 @@
 // Stars on the public program pages. Every star button is a form that works without this file;
 // with it, starring needs no page load, and visitors who are not logged in keep their stars in
 // this browser (localStorage) until they log in, when the stars are merged into their account.
+// A page rendered for anyone (the release's files: the same page for every visitor) names
+// `data-me-url`: the visitor's stars, links and CSRF token come from there, in one request.
 (() => {
   const root = document.querySelector("[data-stars-event]");
   if (!root) return;
   const key = "podium:stars:" + root.dataset.starsEvent;
-  const loggedIn = root.dataset.loggedIn === "1";
+  let loggedIn = root.dataset.loggedIn === "1";
+  let token = "";
   const status = root.querySelector("[data-stars-status]");
 
   function say(text) {
@@ -59,6 +62,7 @@
   }
 
   function csrfToken() {
+    if (token) return token;
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
@@ -70,7 +74,7 @@
       method: "POST",
       body,
       credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+      headers: { "X-Requested-With": "fetch", Accept: "application/json", "X-CSRFToken": csrfToken() },
     });
     if (!response.ok) throw new Error("star refused: " + response.status);
     const answer = await response.json();
@@ -137,10 +141,66 @@
     }
   }
 
-  if (loggedIn) {
-    mergeBrowserStars();
+  // The visitor's own parts of a page that is the same for everyone.
+  function showMember(me) {
+    loggedIn = true;
+    token = me.csrf_token || "";
+    root.dataset.loggedIn = "1";
+    document.querySelectorAll("[data-signed-out]").forEach((item) => {
+      item.hidden = true;
+    });
+    document.querySelectorAll("[data-signed-in]").forEach((item) => {
+      item.hidden = false;
+    });
+    document.querySelectorAll("[data-my-tickets]").forEach((item) => {
+      item.hidden = !me.tickets;
+    });
+    document.querySelectorAll("input[data-csrf]").forEach((input) => {
+      input.name = "csrfmiddlewaretoken";
+      input.value = token;
+    });
+    // Addresses and names only a member's page shows (an anonymous page does not even name them).
+    const links = me.links || {};
+    document.querySelectorAll("a[data-me-link]").forEach((link) => {
+      const target = links[link.dataset.meLink];
+      if (!target) return;
+      link.href = target.href;
+      if (!link.textContent) link.textContent = target.text;
+    });
+    const starred = new Set(me.stars || []);
+    document.querySelectorAll("button.star[data-star]").forEach((button) => {
+      mark(button.dataset.star, starred.has(button.dataset.star));
+    });
+  }
+
+  function start() {
+    if (loggedIn) {
+      mergeBrowserStars();
+    } else {
+      readLocal().forEach((code) => mark(code, true));
+      applyFilter();
+    }
+  }
+
+  async function askWhoIsHere() {
+    try {
+      const response = await fetch(root.dataset.meUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const me = await response.json();
+        if (me.logged_in) showMember(me);
+      }
+    } catch (error) {
+      // offline: the page stays as an anonymous visitor's
+    }
+    start();
+  }
+
+  if (root.dataset.meUrl) {
+    askWhoIsHere();
   } else {
-    readLocal().forEach((code) => mark(code, true));
-    applyFilter();
+    start();
   }
 })();

@@ -1,0 +1,513 @@
+"""Each release's public files, written once after it is published and served like static files.
+
+A release never changes, so everything the public reads from it is rendered once into a directory
+and served from there (by the views below, and by anything in front of Django that reads the same
+layout: see docs/operations.md, "Release files"):
+
+    <PODIUM_RELEASE_DIR>/<event slug>/<version>-<hash>/
+        manifest.json                  every file: sha256, size, content type, its public URL
+        schedule.xml  schedule.json  schedule.ics
+        room/<uuid>.ics  speaker/<CODE>.ics  talk/<CODE>.ics
+        pages/schedule/<day>/grid.html  pages/schedule/<day>/list.html
+        pages/room/<uuid>/<day>.html   (the grid of one room's day)
+        pages/talks.html  pages/speakers.html  pages/talk/<CODE>.html  pages/speaker/<CODE>.html
+        … and beside every file the same bytes as <name>.gz and <name>.br
+    <PODIUM_RELEASE_DIR>/<event slug>/latest -> <version>-<hash>   (a symlink, swapped atomically)
+
+`<hash>` is made from the files' hashes, so rendering the same release again gives the same name and
+writes nothing (`render_release` returns `written=False`). A directory is written under a temporary
+name and renamed when complete; the `latest` link is replaced by a rename too. The last
+PODIUM_RELEASES_KEPT releases of an event keep their directories; older ones are removed.
+
+Pages are the anonymous visitor's page (no stars, no log-in state: stars.js asks `me.json` for those).
+They also show what may change between releases (the information pages in the menu, the sponsors,
+seats left, notes shared under a talk): the manifest records, per page, the page cache's variant it
+was rendered with (pagecache.cached_page), and a view serves the file only while that still holds;
+otherwise it renders the page as before and asks for the files to be written again.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+import brotli
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import resolve, reverse
+from django.utils.cache import parse_etags
+from django.utils.http import http_date
+
+from podium.base import background
+from podium.events.models import Event
+from podium.interop import exporters
+from podium.interop.exporters import ical
+from podium.schedule import changelog
+from podium.schedule.models import Release, SlotKind
+from podium.schedule.queries import release_days
+
+log = logging.getLogger(__name__)
+
+#: Raised when the layout or the rendering changes, so directories from before are written again.
+LAYOUT = 1
+MANIFEST = "manifest.json"
+PAGES = "pages/"  # the pages' folder in a release directory; the rest are exports
+LATEST = "latest"
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+LATEST_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+#: A render asked for by a request (files missing or out of date) is asked for at most this often.
+RENDER_DEBOUNCE_SECONDS = 300
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What `render_release` did: the directory, its hash, whether it was written now, how long it took."""
+
+    path: Path
+    digest: str
+    written: bool
+    files: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Artefact:
+    name: str  # path inside the release directory
+    content: bytes
+    content_type: str
+    url: str  # the public address (latest release) it answers
+    page: tuple[str, str, str] | None = None  # pages: (request path, page-cache variant, context)
+
+
+def event_dir(slug: str) -> Path:
+    return Path(settings.PODIUM_RELEASE_DIR) / slug
+
+
+# --- Rendering -------------------------------------------------------------------------------------
+
+
+def _compress(content: bytes) -> tuple[bytes, bytes]:
+    """(gzip, brotli) of `content`; gzip without a time stamp so the same bytes give the same file."""
+    quality = 11 if len(content) < 256 * 1024 else 9
+    return gzip.compress(content, compresslevel=9, mtime=0), brotli.compress(content, quality=quality)
+
+
+def _exports(release: Release) -> Iterator[Artefact]:
+    slug = release.event.slug
+    for name, fmt, url in (
+        ("schedule.xml", "frab-xml", "site:export_xml"),
+        ("schedule.json", "frab-json", "site:export_json"),
+        ("schedule.ics", "ical", "site:export_ics"),
+    ):
+        export = exporters.render(release, fmt)
+        yield Artefact(name, export.content, export.content_type, reverse(url, kwargs={"event": slug}))
+    talks = list(release.sessions.filter(kind=SlotKind.SESSION).values_list("code", flat=True).distinct())
+    talks += [
+        c["code"] for c in release.changes if c["kind"] == changelog.CANCELLED and c["code"] not in talks
+    ]
+    speakers = list(release.speakers.values_list("code", flat=True))
+    feeds = (
+        [(f"room/{room['uuid']}.ics", {"room_uuid": room["uuid"]}, "site:export_room_ics", "room", room["uuid"])
+         for room in release.rooms]
+        + [(f"speaker/{code}.ics", {"speaker_code": code}, "site:export_speaker_ics", "speaker", code)
+           for code in speakers]
+        + [(f"talk/{code}.ics", {"talk_code": code}, "site:export_talk_ics", "code", code) for code in talks]
+    )  # fmt: skip
+    rendered = ical.render_feeds(release, [feed for _name, feed, *_ in feeds])
+    for (name, _feed, url, key, value), export in zip(feeds, rendered, strict=True):
+        yield Artefact(
+            name, export.content, export.content_type, reverse(url, kwargs={"event": slug, key: value})
+        )
+
+
+def _request(path: str, query: dict | None = None) -> WSGIRequest:
+    """An anonymous GET of `path` as a visitor would send it (host and scheme of PODIUM_BASE_URL)."""
+    scheme, _, host = settings.BASE_URL.partition("://")
+    host = host.split("/")[0]
+    request = WSGIRequest(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": urlencode(query or {}),
+            "HTTP_HOST": host,
+            "SERVER_NAME": host.split(":")[0],
+            "SERVER_PORT": host.partition(":")[2] or ("443" if scheme == "https" else "80"),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(b""),
+        }
+    )
+    request.user = AnonymousUser()
+    request.podium_render_capture = {}  # pagecache.cached_page renders and tells, and serves no file
+    return request
+
+
+def _page(name: str, path: str, query: dict | None = None) -> Artefact | None:
+    """The anonymous page at `path` (with `query`) through its view; None unless it answers 200."""
+    request = _request(path, query)
+    match = resolve(path)
+    request.resolver_match = match
+    response = match.func(request, *match.args, **match.kwargs)
+    capture = request.podium_render_capture
+    if response.status_code != 200 or "variant" not in capture:
+        return None
+    url = path + (f"?{urlencode(query)}" if query else "")
+    page = (path, capture["variant"], capture["context"])
+    return Artefact(name, response.content, response["Content-Type"], url, page)
+
+
+def _pages(event: Event, release: Release) -> Iterator[Artefact]:
+    slug = event.slug
+    schedule = reverse("site:schedule", kwargs={"event": slug})
+    days = release_days(release)
+    for day in days:
+        for view in ("grid", "list"):
+            query = {"day": day.isoformat()} | ({"view": view} if view != "grid" else {})
+            yield _page(f"pages/schedule/{day.isoformat()}/{view}.html", schedule, query)
+        for room in release.rooms:
+            query = {"day": day.isoformat(), "room": room["uuid"]}
+            yield _page(f"pages/room/{room['uuid']}/{day.isoformat()}.html", schedule, query)
+    yield _page("pages/talks.html", reverse("site:talks", kwargs={"event": slug}))
+    yield _page("pages/speakers.html", reverse("site:speakers", kwargs={"event": slug}))
+    for code in release.sessions.filter(kind=SlotKind.SESSION).values_list("code", flat=True).distinct():
+        yield _page(f"pages/talk/{code}.html", reverse("site:talk", kwargs={"event": slug, "code": code}))
+    for code in release.speakers.values_list("code", flat=True):
+        yield _page(
+            f"pages/speaker/{code}.html", reverse("site:speaker", kwargs={"event": slug, "speaker": code})
+        )
+
+
+def artefacts(event: Event, release: Release) -> Iterator[Artefact]:
+    """Every public file of `release`: the exports, then the anonymous pages."""
+    yield from _exports(release)
+    yield from (page for page in _pages(event, release) if page is not None)
+
+
+def _write(folder: Path, name: str, content: bytes) -> None:
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
+def render_release(event: Event, release: Release) -> Rendered:
+    """Write every public file of `release` (and its .gz and .br) into its directory, atomically.
+
+    Nothing is rewritten when a directory with the same content exists; `latest` points at the new
+    directory when `release` is the event's latest release; older releases beyond
+    PODIUM_RELEASES_KEPT lose their directories. Safe to run again and from several processes.
+    """
+    started = time.monotonic()
+    release.event = event
+    base = event_dir(event.slug)
+    base.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
+    try:
+        files: dict[str, dict] = {}
+        pages: dict[str, dict[str, str]] = {}
+        contexts = set()
+        for item in artefacts(event, release):
+            gz, br = _compress(item.content)
+            _write(temporary, item.name, item.content)
+            _write(temporary, item.name + ".gz", gz)
+            _write(temporary, item.name + ".br", br)
+            files[item.name] = {
+                "sha256": hashlib.sha256(item.content).hexdigest(),
+                "size": len(item.content),
+                "type": item.content_type,
+                "url": item.url,
+                "gz": len(gz),
+                "br": len(br),
+            }
+            if item.page is not None:
+                path, variant, context = item.page
+                pages.setdefault(path, {})[variant + context] = item.name
+                contexts.add(context)
+        digest = hashlib.sha256(
+            json.dumps({name: entry["sha256"] for name, entry in files.items()}, sort_keys=True).encode()
+        ).hexdigest()[:16]
+        manifest = {
+            "layout": LAYOUT,
+            "event": event.slug,
+            "event_id": event.pk,
+            "release": release.version,
+            "release_id": release.pk,
+            "fingerprint": release.fingerprint,
+            "published_at": release.published_at.isoformat(),
+            "files": files,
+            "pages": pages,
+            # What every page shows besides the release when it was written (pagecache.cached_page).
+            "context": contexts.pop() if len(contexts) == 1 else None,
+        }
+        (temporary / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0))
+        os.chmod(temporary, 0o755)  # noqa: S103  mkdtemp makes it private; the files are public
+        final = base / f"{release.version}-{digest}"
+        written = not final.exists()
+        if written:
+            try:
+                os.rename(temporary, final)
+            except OSError:  # another process wrote the same directory first
+                written = False
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    if _is_latest(event, release):
+        _point_latest(base, final.name)
+    prune(event.slug)
+    return Rendered(final, digest, written, len(files), time.monotonic() - started)
+
+
+def _is_latest(event: Event, release: Release) -> bool:
+    newest = event.releases.order_by("-version").values_list("version", flat=True).first()
+    return newest == release.version
+
+
+def _point_latest(base: Path, name: str) -> None:
+    link = base / LATEST
+    if link.is_symlink() and os.readlink(link) == name:
+        return
+    temporary = base / f".latest-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(name, temporary)
+    os.replace(temporary, link)
+
+
+def _version_of(name: str) -> int | None:
+    head, _, _digest = name.partition("-")
+    return int(head) if head.isdigit() else None
+
+
+def prune(slug: str, keep: int | None = None) -> list[str]:
+    """Remove the directories of all but the `keep` newest releases (PODIUM_RELEASES_KEPT), the
+    superseded directories of a kept release (all but the one `latest` names or the newest), and
+    temporary directories left by a render that died. Returns the names removed."""
+    keep = keep or settings.PODIUM_RELEASES_KEPT
+    base = event_dir(slug)
+    if not base.is_dir():
+        return []
+    latest = os.readlink(base / LATEST) if (base / LATEST).is_symlink() else None
+    by_version: dict[int, list[Path]] = {}
+    removed = []
+    for entry in base.iterdir():
+        if entry.name.startswith(".tmp-") and time.time() - entry.stat().st_mtime > 3600:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+            continue
+        version = _version_of(entry.name)
+        if version is not None and entry.is_dir() and not entry.is_symlink():
+            by_version.setdefault(version, []).append(entry)
+    kept_versions = sorted(by_version, reverse=True)[:keep]
+    for version, folders in by_version.items():
+        folders.sort(key=lambda folder: (folder.name == latest, folder.stat().st_mtime), reverse=True)
+        doomed = folders if version not in kept_versions else folders[1:]
+        for folder in doomed:
+            if folder.name == latest:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return sorted(removed)
+
+
+# --- After publishing ------------------------------------------------------------------------------
+
+
+def render_by_id(release_id: int) -> Rendered | None:
+    """Render a release given its id (the job the worker or a background thread runs)."""
+    release = Release.objects.select_related("event").filter(pk=release_id).first()
+    if release is None:
+        return None
+    rendered = render_release(release.event, release)
+    log.info(
+        "release files of %s v%s: %s files in %.2f s (%s)",
+        release.event.slug,
+        release.version,
+        rendered.files,
+        rendered.seconds,
+        "written" if rendered.written else "unchanged",
+    )
+    return rendered
+
+
+def schedule_render(release: Release) -> None:
+    """Have the release's files written soon: the worker with a broker, a background thread without."""
+    if not settings.PODIUM_RELEASE_FILES:
+        return
+    release_id = release.pk
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        background.submit("release-files", render_by_id, release_id)
+        return
+    from podium.site.tasks import render_release_files
+
+    try:
+        render_release_files.delay(release_id=release_id)
+    except Exception as exc:  # broker unreachable: the next request for a missing file asks again
+        log.warning("could not hand release %s to the worker: %s", release_id, exc)
+
+
+def on_release_published(sender, *, release: Release, **kwargs) -> dict:
+    """Receiver of `schedule.signals.release_published`: write the files once the release is committed."""
+    if settings.PODIUM_RELEASE_FILES:
+        transaction.on_commit(lambda: schedule_render(release))
+    return {}
+
+
+def _ask_render(release: Release) -> None:
+    """A request found the files missing or out of date: render, at most once per few minutes."""
+    if settings.PODIUM_RELEASE_FILES and cache.add(
+        f"podium:release-files:asked:{release.pk}", True, RENDER_DEBOUNCE_SECONDS
+    ):
+        schedule_render(release)
+
+
+# --- Serving ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _manifest(path: str) -> dict | None:
+    """A directory's manifest, read once per process: a directory never changes once renamed into place."""
+    try:
+        return json.loads((Path(path) / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class ReleaseDir:
+    path: Path
+    manifest: dict
+
+    @property
+    def files(self) -> dict:
+        return self.manifest["files"]
+
+
+def release_dir(slug: str, release: Release) -> ReleaseDir | None:
+    """The files of `release` (the one `latest` names when it is this release), or None when none are
+    written or they are of another rendering of the release (a person's data erased since, say)."""
+    if not settings.PODIUM_RELEASE_FILES:
+        return None
+    base = event_dir(slug)
+    prefix = f"{release.version}-"
+    try:
+        latest = os.readlink(base / LATEST)
+    except OSError:
+        latest = ""
+    candidates = [latest] if latest.startswith(prefix) else []
+    if not candidates:
+        try:
+            candidates = sorted((e.name for e in os.scandir(base) if e.name.startswith(prefix)), reverse=True)
+        except OSError:
+            candidates = []
+    for name in candidates:
+        manifest = _manifest(str(base / name))
+        if (
+            manifest is not None
+            and manifest.get("layout") == LAYOUT
+            and manifest.get("release_id") == release.pk
+            and manifest.get("fingerprint") == release.fingerprint
+        ):
+            return ReleaseDir(base / name, manifest)
+    return None
+
+
+def _accepted(request) -> set[str]:
+    """The encodings the client accepts (q > 0) among those stored."""
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            if float(quality) > 0:
+                accepted.add(coding.strip().lower())
+        except ValueError:
+            continue
+    return accepted
+
+
+def file_response(
+    request, folder: ReleaseDir, name: str, *, immutable: bool = False, cors: bool = False
+) -> HttpResponse | None:
+    """The stored file `name` as the answer (br or gzip when accepted, 304 when the client has it), or
+    None when the directory has no such file (or it went away: the caller renders as before)."""
+    entry = folder.files.get(name)
+    if entry is None:
+        return None
+    etag = f'"{entry["sha256"][:32]}"'
+    accepted = _accepted(request)
+    encoding, suffix = next(
+        ((coding, suffix) for coding, suffix in ENCODINGS if coding in accepted), ("", "")
+    )
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE_CACHE_CONTROL if immutable else LATEST_CACHE_CONTROL,
+        "Vary": "Accept-Encoding",
+    }
+    if cors:
+        headers["Access-Control-Allow-Origin"] = "*"
+    if "published_at" in folder.manifest:
+        headers["Last-Modified"] = http_date(
+            datetime.fromisoformat(folder.manifest["published_at"]).timestamp()
+        )
+    matches = parse_etags(request.headers.get("If-None-Match", ""))
+    if "*" in matches or etag in matches or f"W/{etag}" in matches:
+        response = HttpResponse(status=304)
+        for key, value in headers.items():
+            response[key] = value
+        return response
+    try:
+        if request.method == "HEAD":
+            size = (folder.path / (name + suffix)).stat().st_size
+            content = b""
+        else:
+            content = (folder.path / (name + suffix)).read_bytes()
+            size = len(content)
+    except OSError:
+        return None
+    response = HttpResponse(content, content_type=entry["type"])
+    for key, value in headers.items():
+        response[key] = value
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["Content-Length"] = str(size)
+    return response
+
+
+def serve_export(request, release: Release, name: str, *, immutable: bool = False) -> HttpResponse | None:
+    """An export of `release` from its files, or None (and the files are asked for) when they are missing."""
+    folder = release_dir(release.event.slug, release)
+    if folder is None:
+        _ask_render(release)
+        return None
+    return file_response(request, folder, name, immutable=immutable, cors=True)
+
+
+def serve_page(request, event: Event, release: Release, variant: str, context: str) -> HttpResponse | None:
+    """The stored page for this request path and page-cache variant, or None: no file for it (a
+    filtered page, a talk whose seats or shared notes changed since), or what every page shows
+    besides the release (`context`: the menu's information pages, the sponsors) changed since the
+    files were written, and then they are asked for again."""
+    folder = release_dir(event.slug, release)
+    if folder is None:
+        _ask_render(release)
+        return None
+    name = folder.manifest.get("pages", {}).get(request.path, {}).get(variant + context)
+    if name is None:
+        if folder.manifest.get("context") != context:
+            _ask_render(release)
+        return None
+    return file_response(request, folder, name)

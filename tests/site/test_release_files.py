@@ -1,0 +1,199 @@
+"""A release's files: what is written, how (atomically, with a manifest, .gz and .br), how long they
+are kept, and that writing again changes nothing."""
+
+import gzip
+import hashlib
+import json
+import os
+import re
+
+import brotli
+import pytest
+from django.db import transaction
+
+from podium.interop import exporters
+from podium.interop.exporters import ical
+from podium.schedule import services
+from podium.site import release_files
+from tests.program import release
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def files_on(settings, tmp_path):
+    settings.PODIUM_RELEASE_FILES = True
+    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
+    release_files._manifest.cache_clear()
+    return settings.PODIUM_RELEASE_DIR
+
+
+def _manifest(rendered) -> dict:
+    return json.loads((rendered.path / "manifest.json").read_text())
+
+
+def test_writes_every_export_and_page_with_its_manifest(program):
+    event, first = program["event"], program["release"]
+    rendered = release_files.render_release(event, first)
+    assert rendered.written
+    assert rendered.path.parent == release_files.event_dir(event.slug)
+    assert rendered.path.name == f"1-{rendered.digest}"
+    files = _manifest(rendered)["files"]
+    alpha, ada_code = program["alpha"].code, first.speakers.get(name="Ada Lovelace").code
+    room = first.rooms[0]["uuid"]
+    for name in (
+        "schedule.xml",
+        "schedule.json",
+        "schedule.ics",
+        f"room/{room}.ics",
+        f"speaker/{ada_code}.ics",
+        f"talk/{alpha}.ics",
+        "pages/talks.html",
+        "pages/speakers.html",
+        f"pages/talk/{alpha}.html",
+        f"pages/speaker/{ada_code}.html",
+        f"pages/room/{room}/{first.sessions.order_by('day').first().day.isoformat()}.html",
+    ):
+        assert name in files, name
+    days = sorted({s.day.isoformat() for s in first.sessions.all()})
+    assert len(days) == 2
+    for day in days:
+        assert f"pages/schedule/{day}/grid.html" in files
+        assert f"pages/schedule/{day}/list.html" in files
+    assert files["schedule.xml"]["url"] == f"/{event.slug}/schedule/export/schedule.xml"
+    # The manifest tells the truth about every file, and the exports are what the exporters make.
+    for name, entry in files.items():
+        content = (rendered.path / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == entry["sha256"]
+        assert len(content) == entry["size"]
+    assert (rendered.path / "schedule.xml").read_bytes() == exporters.render(first, "frab-xml").content
+    assert (rendered.path / f"talk/{alpha}.ics").read_bytes() == exporters.render(
+        first, "ical", talk_code=alpha
+    ).content
+    assert files["schedule.json"]["type"].startswith("application/json")
+    assert files[f"pages/talk/{alpha}.html"]["type"] == "text/html; charset=utf-8"
+
+
+def test_gz_and_br_decode_to_the_same_bytes(program):
+    rendered = release_files.render_release(program["event"], program["release"])
+    for name, entry in _manifest(rendered)["files"].items():
+        content = (rendered.path / name).read_bytes()
+        assert gzip.decompress((rendered.path / f"{name}.gz").read_bytes()) == content
+        assert brotli.decompress((rendered.path / f"{name}.br").read_bytes()) == content
+        assert entry["gz"] == (rendered.path / f"{name}.gz").stat().st_size
+
+
+def test_pages_are_an_anonymous_visitors(program, client):
+    event = program["event"]
+    rendered = release_files.render_release(event, program["release"])
+    page = (rendered.path / f"pages/talk/{program['alpha'].code}.html").read_text()
+    assert "Alpha talk" in page
+    assert not re.search(r'name="csrfmiddlewaretoken" value="[^"]', page)  # no visitor's token in it
+    assert 'data-me-url="/' in page
+    assert 'data-logged-in="0"' in page
+
+
+def test_rendering_again_writes_nothing_and_gives_the_same_hash(program):
+    event, first = program["event"], program["release"]
+    one = release_files.render_release(event, first)
+    stamp = (one.path / "schedule.xml").stat().st_mtime_ns
+    two = release_files.render_release(event, first)
+    assert not two.written
+    assert two.path == one.path
+    assert two.digest == one.digest
+    assert (one.path / "schedule.xml").stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in release_files.event_dir(event.slug).iterdir()) == sorted(
+        ["latest", one.path.name]
+    )
+
+
+def test_writing_is_atomic_a_failed_render_leaves_nothing(program, monkeypatch):
+    event, first = program["event"], program["release"]
+
+    def broken(*args, **kwargs):
+        yield release_files.Artefact("schedule.xml", b"<x/>", "application/xml", "/x")
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(release_files, "artefacts", broken)
+    with pytest.raises(RuntimeError):
+        release_files.render_release(event, first)
+    assert list(release_files.event_dir(event.slug).iterdir()) == []
+    assert release_files.release_dir(event.slug, first) is None
+
+
+def test_latest_points_at_the_newest_release_and_old_ones_are_pruned(program, settings):
+    settings.PODIUM_RELEASES_KEPT = 2
+    event, scheduler = program["event"], program["scheduler"]
+    base = release_files.event_dir(event.slug)
+    written = [release_files.render_release(event, program["release"])]
+    for number in (2, 3):
+        newer = services.publish_release(event=event, by=scheduler, name=f"v{number}", force=True)
+        written.append(release_files.render_release(event, newer))
+        assert os.readlink(base / "latest") == written[-1].path.name
+    names = sorted(p.name for p in base.iterdir())
+    assert names == sorted(["latest", written[1].path.name, written[2].path.name])
+    # Rendering an older release again does not move `latest` back.
+    release_files.render_release(event, event.releases.get(version=2))
+    assert os.readlink(base / "latest") == written[2].path.name
+
+
+def test_a_changed_rendering_of_a_release_replaces_the_old_directory(program, client):
+    event, first = program["event"], program["release"]
+    one = release_files.render_release(event, first)
+    event.name = "Renamed Conference"
+    event.save()
+    two = release_files.render_release(event, first)
+    assert two.written
+    assert two.path != one.path
+    assert not one.path.exists()
+    assert release_files.release_dir(event.slug, first).path == two.path
+
+
+def test_files_of_another_rendering_of_the_release_are_not_used(program):
+    """Erasing a person rewrites the release and its fingerprint: the files from before are not served."""
+    event, first = program["event"], program["release"]
+    release_files.render_release(event, first)
+    assert release_files.release_dir(event.slug, first) is not None
+    first.fingerprint = "0" * 64
+    assert release_files.release_dir(event.slug, first) is None
+
+
+def test_publishing_writes_the_files_after_commit(event, scheduler, django_capture_on_commit_callbacks):
+    from tests.program import at, placed_talk
+
+    placed_talk(event, "Alpha talk", "Hall A", at(event, 10), scheduler)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = release(event, scheduler)
+    folder = release_files.release_dir(event.slug, published)
+    assert folder is not None
+    assert "schedule.xml" in folder.files
+
+
+def test_nothing_is_written_when_release_files_are_off(event, scheduler, settings, files_on):
+    from tests.program import at, placed_talk
+
+    settings.PODIUM_RELEASE_FILES = False
+    placed_talk(event, "Alpha talk", "Hall A", at(event, 10), scheduler)
+    with transaction.atomic():
+        release(event, scheduler)
+    assert not files_on.exists()
+
+
+def test_feeds_rendered_together_are_the_feeds_rendered_one_by_one(program):
+    first = program["release"]
+    feeds = [{"room_uuid": room["uuid"]} for room in first.rooms] + [
+        {"talk_code": program["alpha"].code},
+        {"speaker_code": first.speakers.first().code},
+        {},
+    ]
+    together = ical.render_feeds(first, feeds)
+    assert [export.content for export in together] == [ical.render(first, **feed).content for feed in feeds]
+
+
+def test_prune_removes_temporary_directories_left_by_a_dead_render(program):
+    base = release_files.event_dir(program["event"].slug)
+    stale = base / ".tmp-dead"
+    stale.mkdir(parents=True)
+    os.utime(stale, (0, 0))
+    assert release_files.prune(program["event"].slug) == [".tmp-dead"]
+    assert not stale.exists()
