@@ -17,14 +17,20 @@ from podium.attendance.services import renew_calendar_feed, save_note, set_chang
 from podium.base import audit
 from podium.base.models import AuditEntry
 from podium.base.uploads import clean_image
+from podium.campaigns import services as campaigns
+from podium.campaigns.models import Audience, Campaign, CampaignRecipient, Template
 from podium.checkin.models import CheckIn, Scan
 from podium.checkin.services import check_in
+from podium.contacts import services as contact_lists
+from podium.contacts.models import Contact
 from podium.events.models import Team, TeamInvite
 from podium.events.services import accept_team_invite, invite_team_member
+from podium.events.system_mails import save_system_mail
 from podium.interop.models import ImportedKey
 from podium.letters import services as letters
 from podium.letters.models import LetterRequest, LetterState, new_verification_code
-from podium.mail.models import OutboxMail
+from podium.mail.models import Bounce, OutboxMail, SystemMailTemplate
+from podium.mail.services import record_bounce
 from podium.proposals import services as proposals
 from podium.proposals.models import CoSpeakerInvite
 from podium.registration import services as registration
@@ -34,6 +40,8 @@ from podium.registration.waiting_list import join_waiting_list
 from podium.reviews.services import save_review
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker
 from podium.scheduling.models import SolverRun
+from podium.sponsors import services as sponsors
+from podium.sponsors.models import Deliverable, Interaction
 from podium.webhooks.models import WebhookEndpoint
 from tests import factories, program, seating
 
@@ -55,6 +63,11 @@ PASSPORT = "QWFPGJ-0042"
 ADDRESS = "1 Qwfpgj Lane, Lighthouse Point"
 LETTER_NOTE = "Qwfpgj needs the letter before May."
 DECLINE_REASON = "Qwfpgj gave no travel dates."
+CONTACT_ORGANISATION = "Qwfpgj Lighthouse Gazette"
+CONTACT_PHONE = "+44 20 7946 0042"
+CONTACT_NOTES = "Qwfpgj writes about lighthouses."
+SPONSOR_PHONE = "+1 555 0142 Qwfpgj desk"
+SPONSOR_ROLE = "Qwfpgj press liaison"
 
 
 def photo_upload():
@@ -153,6 +166,18 @@ def build_person(event, organiser) -> Person:
     # Visa letters (they hold a ticket): one request declined, one approved; and someone else's
     # letter they decided as a team member, signed with their name.
     declined, approved, signed = _letters(event, user)
+    # Contact lists: the organiser imported their address (in capitals) into its press list.
+    contact = _contact(event)
+    # Sponsors: a contact at a sponsor with their address, and sponsor work under their account.
+    sponsor_contact, sponsorship, interaction, deliverable = _sponsors(event, user)
+    # Campaigns: mailed in one (then unsubscribed; the address bounced), and campaign work under
+    # their account from when they drafted, approved and sent mail.
+    recipient, unsubscription, bounce, campaign = _campaigns(event, user, organiser)
+    # System mails: they reworded the receipt when they were on the team (written directly).
+    receipt_text = save_system_mail(
+        event=event, key="proposal_received", subject="Thanks, {name}", body="We have it.", by=None
+    )
+    SystemMailTemplate.objects.filter(pk=receipt_text.pk).update(updated_by=user)
 
     # Copies: an import key, a solver report, a mail to them, mail about them to someone else.
     imported = ImportedKey.objects.create(event=event, kind="speaker", source_key=NAME, object_id=user.pk)
@@ -221,6 +246,19 @@ def build_person(event, organiser) -> Person:
         "letters.LetterRequest.address": (approved, ADDRESS),
         "letters.LetterRequest.note": (approved, LETTER_NOTE),
         "letters.LetterRequest.decline_reason": (declined, DECLINE_REASON),
+        "contacts.Contact.email": (contact, EMAIL),
+        "contacts.Contact.name": (contact, NAME),
+        "contacts.Contact.organisation": (contact, CONTACT_ORGANISATION),
+        "contacts.Contact.phone": (contact, CONTACT_PHONE),
+        "contacts.Contact.notes": (contact, CONTACT_NOTES),
+        "sponsors.OrganisationContact.name": (sponsor_contact, NAME),
+        "sponsors.OrganisationContact.email": (sponsor_contact, EMAIL),
+        "sponsors.OrganisationContact.phone": (sponsor_contact, SPONSOR_PHONE),
+        "sponsors.OrganisationContact.role": (sponsor_contact, SPONSOR_ROLE),
+        "campaigns.CampaignRecipient.address": (recipient, EMAIL),
+        "campaigns.CampaignRecipient.name": (recipient, NAME),
+        "campaigns.Unsubscription.address": (unsubscription, EMAIL),
+        "mail.Bounce.address": (bounce, EMAIL),
     }
     person.links = {
         "accounts.ApiToken.user": token,
@@ -248,8 +286,91 @@ def build_person(event, organiser) -> Person:
         "attendance.SeatBooking.user": seat,
         "letters.LetterRequest.user": approved,
         "letters.LetterRequest.decided_by": signed,
+        "sponsors.Sponsorship.owner": sponsorship,
+        "sponsors.Interaction.by": interaction,
+        "sponsors.Interaction.assigned_to": interaction,
+        "sponsors.Deliverable.done_by": deliverable,
+        "campaigns.CampaignRecipient.user": recipient,
+        "campaigns.Template.created_by": campaign.template,
+        "campaigns.Audience.created_by": campaign.audience,
+        "campaigns.Campaign.created_by": campaign,
+        "campaigns.Campaign.submitted_by": campaign,
+        "campaigns.Campaign.approved_by": campaign,
+        "campaigns.Campaign.sent_by": campaign,
+        "campaigns.Campaign.cancelled_by": campaign,
+        "mail.SystemMailTemplate.updated_by": receipt_text,
     }
     return person
+
+
+def _campaigns(event, user, organiser):
+    """A campaign to the event's speakers (they are one) submitted by an organiser; then they unsubscribe
+    and their address bounces; and the campaign's template, audience and steps are recorded under
+    their account (written directly: they are no longer on a mail team)."""
+    template = campaigns.save_template(
+        event=event, by=organiser, name="Speaker news", subject="News for {name}", body="Hello {name}"
+    )
+    audience = campaigns.save_audience(
+        event=event,
+        by=organiser,
+        name="Speakers",
+        kind="speakers",
+        filters={"states": ["confirmed", "submitted"]},
+    )
+    campaign = campaigns.save_campaign(
+        event=event, by=organiser, name="News", audience=audience, template=template
+    )
+    campaign = campaigns.submit_campaign(campaign=campaign, by=organiser)
+    recipient = CampaignRecipient.objects.get(campaign=campaign, address=EMAIL)
+    unsubscription = campaigns.unsubscribe_address(
+        organiser=event.organiser, address=EMAIL.upper(), campaign=campaign
+    )
+    bounce = record_bounce(address=EMAIL, source=Bounce.Source.REPORT, reason="550 mailbox unknown")
+    Template.objects.filter(pk=template.pk).update(created_by=user)
+    Audience.objects.filter(pk=audience.pk).update(created_by=user)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        created_by=user, submitted_by=user, approved_by=user, sent_by=user, cancelled_by=user
+    )
+    return recipient, unsubscription, bounce, campaign
+
+
+def _sponsors(event, user):
+    """The person is a contact at a sponsor (by their address, in another letter case) that the log
+    names, and, as a former member of the sponsors team, owns a sponsorship, wrote and was given a log
+    entry and ticked a checklist item (written directly: they are no longer on that team)."""
+    organisation = sponsors.save_organisation(event=event, by=None, data={"name": "Lighthouse Sponsors"})
+    sponsor_contact = sponsors.save_contact(
+        event=event,
+        organisation=organisation,
+        by=None,
+        data={"name": NAME, "email": EMAIL.upper(), "phone": SPONSOR_PHONE, "role": SPONSOR_ROLE},
+    )
+    sponsorship = organisation.sponsorships.get(event=event)
+    sponsorship.owner = user
+    sponsorship.save(update_fields=["owner"])
+    interaction = sponsors.log_interaction(
+        sponsorship=sponsorship,
+        by=None,
+        data={
+            "summary": f"Called {NAME}",
+            "text": f"Reach them at {SPONSOR_PHONE}",
+            "contact": sponsor_contact,
+        },
+    )
+    Interaction.objects.filter(pk=interaction.pk).update(
+        by=user, assigned_to=user, next_step="Send logo specs"
+    )
+    deliverable = Deliverable.objects.create(
+        sponsorship=sponsorship, name="Logo received", done_at=timezone.now(), done_by=user
+    )
+    return sponsor_contact, sponsorship, interaction, deliverable
+
+
+def _contact(event):
+    """A row of the organiser's press list, imported from a file that writes the address in capitals."""
+    data = f"Email,Name,Company,Phone,Notes\n{EMAIL.upper()},{NAME},{CONTACT_ORGANISATION},{CONTACT_PHONE},{CONTACT_NOTES}\n"
+    contact_lists.import_contacts(organiser=event.organiser, list_name="Press", data=data.encode(), by=None)
+    return Contact.objects.get(organiser=event.organiser, email=EMAIL)
 
 
 def _letters(event, user):

@@ -22,12 +22,13 @@ from django.urls import get_resolver, reverse
 import podium
 from podium.attendance.models import Star
 from podium.base.middleware import SecurityHeadersMiddleware
+from podium.contacts.models import Contact, ContactList
 from podium.events import pages
 from podium.events.models import PageState
 from podium.events.rules import FLAGS
 from podium.reviews.models import Review
 from podium.webhooks.models import WebhookEndpoint
-from tests import factories, visa
+from tests import campaigning, factories, sponsoring, visa
 from tests.registration import shop
 from tests.test_isolation import _kwargs_for, _named_patterns, _publish_program, _solver_run
 
@@ -195,11 +196,21 @@ def conference(db, settings):
             "state": PageState.PUBLISHED,
         },
     )
+    campaign = campaigning.submitted_campaign(event, organiser)
+    press = ContactList.objects.create(organiser=event.organiser, name="Press", description="Journalists")
+    contact = Contact.objects.create(organiser=event.organiser, email="pat@example.org", name="Pat Press")
+    press.memberships.create(contact=contact)
     return {
         "objects": {
             **_registration(event, buyer=speaker),
+            "campaign": campaign,
+            "campaign_template": campaign.template,
+            "campaign_audience": campaign.audience,
+            "contact_list": press,
+            "contact": contact,
             "solver_run": run,
             "letter": visa.letter(event, speaker, organiser),
+            **sponsoring.seeded(event, organiser),
             "event": event,
             "proposal": talk,
             "break": lunch,
@@ -273,6 +284,8 @@ def crawl_html(client, objects) -> dict[str, tuple[int, str]]:
                 "orga:ticket_type_edit",
                 "orga:page_edit",
                 "orga:letter",
+                "orga:sponsorship",
+                "orga:sponsor_level_edit",
             ],
         ),
     ],

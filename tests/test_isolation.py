@@ -14,7 +14,7 @@ from podium.events.models import PageState, Room, Track
 from podium.reviews.models import Review
 from podium.scheduling import runs
 from podium.webhooks.models import WebhookEndpoint
-from tests import factories, program, visa
+from tests import factories, program, public_sponsors, visa
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,8 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = program.speaker_code(objects["proposal"])
         elif param == "version":  # a release number (API)
             kwargs[param] = 1
+        elif param == "name" and name == "site:export_versioned":  # a file of a release
+            kwargs[param] = "schedule.xml"
         elif param == "room":
             kwargs[param] = objects["room"].uuid
         elif param == "page":  # an information page's short name
@@ -71,8 +73,27 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["letter"].pk
         elif param == "verification":  # a letter's public verification code
             kwargs[param] = objects["letter"].verification_code
+        elif param == "key" and name.startswith("orga:system_mail"):  # one of the editable system mails
+            kwargs[param] = "decision_accepted"
         elif param == "uuid" and "solver" in name:
             kwargs[param] = objects["solver_run"].uuid
+        elif param in ("organisation", "sponsorship"):  # sponsors (seeded where crawled; else a 404)
+            kwargs[param] = objects[param].pk if param in objects else 0
+        elif param == "pk" and name.startswith("orga:sponsor_level"):  # seeded where crawled
+            kwargs[param] = objects["sponsor_level"].pk if "sponsor_level" in objects else 0
+        elif param == "pk" and name.startswith("orga:contact"):  # a contact list (seeded where crawled)
+            kwargs[param] = objects["contact_list"].pk if "contact_list" in objects else 0
+        elif param == "contact":  # a contact on that list
+            kwargs[param] = objects["contact"].pk if "contact" in objects else 0
+        elif param == "campaign":  # a mail campaign's id (API)
+            kwargs[param] = objects["campaign"].pk if "campaign" in objects else 0
+        elif param == "pk" and name.startswith("orga:campaign"):
+            # A mail campaign's pages, its template's and its audience's (seeded where crawled; else a 404).
+            key = next(
+                (k for k in ("campaign_template", "campaign_audience") if name.startswith(f"orga:{k}")),
+                "campaign",
+            )
+            kwargs[param] = objects[key].pk if key in objects else 0
         elif param == "pk":
             registration = ("ticket_type", "question", "voucher", "ticket")
             setup = ("webhook", "break", "session_type", "room", "track", "team", "member", "user", "page")
@@ -324,6 +345,8 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = program.speaker_code(hidden["proposal"])
         elif param == "version":
             kwargs[param] = 1
+        elif param == "name" and name == "site:export_versioned":  # a file of a release
+            kwargs[param] = "schedule.xml"
         elif param == "room":
             kwargs[param] = hidden["room"].uuid
         elif param == "page":
@@ -332,6 +355,8 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = 1
         elif param == "verification":  # a letter's code: the event answers first
             kwargs[param] = hidden["letter"].verification_code
+        elif param in ("organisation", "sponsorship", "campaign"):  # ids (API): the event answers first
+            kwargs[param] = 1
         else:
             pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _hidden_kwargs")
     return kwargs
@@ -365,6 +390,8 @@ def hidden(db):
         by=admin,
         data={"title": "HIDDEN-EVENT-NAME venue", "slug": "venue", "state": PageState.PUBLISHED},
     )
+    # A public sponsor sponsoring a track: the sponsors page, logos and marks would show it, were it public.
+    public_sponsors.sponsor(event, admin, "HIDDEN-EVENT-NAME Sponsorco", track=event.tracks.first())
     public = factories.EventFactory(name="Open Conf")
     other_speaker = factories.UserFactory(name="Open Speaker")
     factories.ProposalFactory(event=public, speakers=[other_speaker])

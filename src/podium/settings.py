@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later step's log lines carry the request id and its time is measured.
+    "podium.base.logging.RequestIdMiddleware",
+    "podium.base.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -298,6 +301,12 @@ PODIUM_LIVE_POLL_INTERVAL = float(os.environ.get("PODIUM_LIVE_POLL_INTERVAL", "1
 PODIUM_LIVE_NAMESPACE = os.environ.get("PODIUM_LIVE_NAMESPACE", "")
 # Public program pages are rendered once per release for anonymous visitors (podium.site.pagecache).
 PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
+# Each release's public files (exports, anonymous pages; also .gz and .br) are written once after it is
+# published, under PODIUM_RELEASE_DIR/<event>/<version>-<hash>/, and served from there; the last
+# PODIUM_RELEASES_KEPT releases of an event keep their files (podium.site.release_files).
+PODIUM_RELEASE_FILES = env_bool("PODIUM_RELEASE_FILES", True)
+PODIUM_RELEASE_DIR = Path(os.environ.get("PODIUM_RELEASE_DIR") or DATA_DIR / "releases")
+PODIUM_RELEASES_KEPT = max(1, int(os.environ.get("PODIUM_RELEASES_KEPT") or 3))
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
 PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "imports")
@@ -325,10 +334,50 @@ CELERY_BEAT_SCHEDULE = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# --- Monitoring (docs/operations.md, "Monitoring") ---------------------------------------------------
+# /metrics (Prometheus) is off (404) unless a bearer token or an allow-list of client addresses (comma-
+# separated IPs or networks, read through podium.base.clientip) is set; with both, a scrape needs both.
+PODIUM_METRICS_TOKEN = os.environ.get("PODIUM_METRICS_TOKEN", "")
+PODIUM_METRICS_ALLOW = [
+    entry.strip() for entry in os.environ.get("PODIUM_METRICS_ALLOW", "").split(",") if entry.strip()
+]
+# A typo stops start-up rather than opening the metrics to the wrong hosts.
+for _entry in PODIUM_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _exc:
+        raise ValueError(f"PODIUM_METRICS_ALLOW: {_entry!r} is not an IP address or network.") from _exc
+PODIUM_METRICS = bool(PODIUM_METRICS_TOKEN or PODIUM_METRICS_ALLOW)
+# Every process (server workers, the Celery worker) writes its figures here and a scrape adds them up
+# (prometheus_client's multiprocess mode, which reads its directory from the environment).
+PODIUM_METRICS_DIR = Path(os.environ.get("PODIUM_METRICS_DIR") or DATA_DIR / "metrics")
+PODIUM_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PODIUM_METRICS_DIR)
+# Error reports and traces, off unless set (podium.base.telemetry); neither library is loaded without them.
+PODIUM_SENTRY_DSN = os.environ.get("PODIUM_SENTRY_DSN", "")
+PODIUM_SENTRY_ENVIRONMENT = os.environ.get("PODIUM_SENTRY_ENVIRONMENT") or "production"
+PODIUM_OTEL_ENDPOINT = os.environ.get("PODIUM_OTEL_ENDPOINT", "")
+PODIUM_OTEL_SERVICE_NAME = os.environ.get("PODIUM_OTEL_SERVICE_NAME") or "podium"
+# Log lines as plain text (the default) or one JSON object each, with the request id (podium.base.logging).
+PODIUM_LOG_FORMAT = (os.environ.get("PODIUM_LOG_FORMAT") or "text").strip().lower()
+if PODIUM_LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f"PODIUM_LOG_FORMAT: {PODIUM_LOG_FORMAT!r} is neither text nor json.")
+PODIUM_LOG_LEVEL = os.environ.get("PODIUM_LOG_LEVEL", "WARNING")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PODIUM_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "ERROR"}},
+    "formatters": {"json": {"()": "podium.base.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if PODIUM_LOG_FORMAT == "json" else {}),
+        }
+    },
+    "root": {"handlers": ["console"], "level": PODIUM_LOG_LEVEL},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # One line per request (method, path, status, route, duration) in JSON logs.
+        "podium.request": {"level": "INFO" if PODIUM_LOG_FORMAT == "json" else PODIUM_LOG_LEVEL},
+    },
 }

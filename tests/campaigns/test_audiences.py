@@ -123,3 +123,66 @@ def test_describe_names_the_filters(event):
     assert audiences.describe(_audience(event, "speakers", states=["accepted"])) == (
         "Speakers — Proposal states: Accepted"
     )
+
+
+def test_partner_contacts_by_kind_stage_and_level(event):
+    from podium.sponsors.models import OrganisationKind, Stage
+    from tests import sponsoring
+
+    manager = factories.team_member(event, name="Sponsors", can_manage_sponsors=True)
+    gold = sponsoring.level(event, manager, "Gold")
+    acme = sponsoring.organisation(event, manager, "Acme Cloud")
+    sponsoring.contact(acme, manager, name="Dana Lee", email="Dana@Acme.example", role="Marketing")
+    sponsoring.contact(acme, manager, name="Dana again", email="dana@acme.example")  # same address
+    sponsoring.contact(acme, manager, name="No address", email="")
+    sponsoring.services.set_level(sponsorship=acme, level=gold, by=manager)
+    acme.refresh_from_db()
+    sponsoring.services.move_stage(sponsorship=acme, stage=Stage.COMMITTED, by=manager, version=acme.version)
+    press = sponsoring.organisation(event, manager, "Daily Bugle", kind=OrganisationKind.MEDIA)
+    sponsoring.contact(press, manager, name="Ben Urich", email="ben@bugle.example", role="Reporter")
+    press.refresh_from_db()
+    sponsoring.services.move_stage(
+        sponsorship=press, stage=Stage.CONTACTED, by=manager, version=press.version
+    )
+    elsewhere = factories.EventFactory(organiser=event.organiser)
+    sponsoring.contact(
+        sponsoring.organisation(elsewhere, manager, "Elsewhere Inc"), manager, email="x@elsewhere.example"
+    )
+
+    def people(**filters):
+        return audiences.recipients(_audience(event, "partners", **filters))
+
+    committed = people()  # committed, invoiced or paid by default
+    assert [(p.email, p.name, p.values) for p in committed] == [
+        ("Dana@Acme.example", "Dana Lee", {"organisation": "Acme Cloud", "role": "Marketing"})
+    ]
+    assert [p.email for p in people(stages=["contacted"], kinds=["media"])] == ["ben@bugle.example"]
+    assert [p.email for p in people(stages=["contacted", "committed"], levels=[str(gold.pk)])] == [
+        "Dana@Acme.example"
+    ]
+    assert people(stages=["committed"], kinds=["exhibitor"]) == []
+
+
+def test_a_contact_list_of_the_events_organiser_only(event):
+    from podium.contacts.models import Contact, ContactList, Membership
+
+    press = ContactList.objects.create(organiser=event.organiser, name="Press")
+    for email, name in (("zoe@example.org", "Zoë"), ("ada@example.org", "")):
+        contact = Contact.objects.create(
+            organiser=event.organiser, email=email, name=name, organisation="Bugle"
+        )
+        Membership.objects.create(contact_list=press, contact=contact)
+    theirs = ContactList.objects.create(organiser=factories.OrganiserFactory(), name="Theirs")
+
+    people = audiences.recipients(_audience(event, "contact_list", contact_list=str(press.pk)))
+
+    assert [(p.email, p.name, p.values) for p in people] == [
+        ("ada@example.org", "ada@example.org", {"organisation": "Bugle"}),
+        ("zoe@example.org", "Zoë", {"organisation": "Bugle"}),
+    ]
+    assert audiences.recipients(_audience(event, "contact_list", contact_list=str(theirs.pk))) == []
+    assert audiences.clean_filters(event, "contact_list", {"contact_list": str(press.pk)}) == {
+        "contact_list": str(press.pk)
+    }
+    with pytest.raises(ValidationError):
+        audiences.clean_filters(event, "contact_list", {"contact_list": str(theirs.pk)})

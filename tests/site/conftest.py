@@ -3,6 +3,7 @@ import pytest
 from podium.schedule import services
 from tests import factories
 from tests.program import at, placed_talk, release
+from tests.sponsoring import manager_fixture  # noqa: F401 (a fixture: the sponsors pages, logos and marks)
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ import hashlib
 from django.http import HttpResponseNotModified
 from ninja import NinjaAPI
 
-from podium.api import organiser, public, registration
+from podium.api import campaigns, organiser, public, registration, sponsors
 from podium.base import permissions
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 
 DESCRIPTION = """The program of public events (no authentication), and the organiser's work
-(proposals, reviews, decisions, the draft schedule, releases, orders, attendees, check-ins) for API
-tokens made in the back office; `checkin` tokens (check-in devices) read the attendee list and check
+(proposals, reviews, decisions, the draft schedule, releases, orders, attendees, check-ins, sponsors,
+mail campaigns) for API tokens made in the back office; `checkin` tokens (check-in devices) read the attendee list and check
 tickets in, nothing else. Send tokens as `Authorization: Bearer <token>`. Write calls accept an `Idempotency-Key`
 header: a retry with the same key returns the first answer without doing the work again."""
 
@@ -73,3 +73,5 @@ def stale_edit(request, exc):
 api.add_router("/", public.router)
 api.add_router("/", organiser.router)
 api.add_router("/", registration.router)
+api.add_router("/", campaigns.router)
+api.add_router("/", sponsors.router)

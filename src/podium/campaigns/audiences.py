@@ -16,6 +16,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from podium.contacts.models import ContactList
+from podium.contacts.queries import lists_for
+from podium.contacts.queries import recipients as contact_recipients
 from podium.events.models import Team
 from podium.mail.placeholders import Placeholder
 from podium.proposals.enums import ProposalState
@@ -24,6 +27,7 @@ from podium.registration.enums import OrderState
 from podium.registration.models import Ticket
 from podium.schedule.models import ReleasedSession
 from podium.schedule.queries import latest_release
+from podium.sponsors.models import PUBLIC_STAGES, OrganisationContact, OrganisationKind, Stage
 
 # Every campaign mail offers these, whatever its audience.
 COMMON = (
@@ -329,6 +333,107 @@ register(
             ),
         ),
         help="Ticket holders of paid orders, by ticket type and check-in.",
+    )
+)
+
+
+# --- sponsors, exhibitors, press and partners ---------------------------------------------------------
+
+DEFAULT_PARTNER_STAGES = [stage.value for stage in PUBLIC_STAGES]
+
+
+def _partner_fields(event) -> dict[str, forms.Field]:
+    return {
+        "kinds": forms.MultipleChoiceField(
+            label="Organisations",
+            required=False,
+            choices=OrganisationKind.choices,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="None ticked: every kind (sponsors, exhibitors, media and partners).",
+        ),
+        "stages": forms.MultipleChoiceField(
+            label="Pipeline stages",
+            choices=Stage.choices,
+            initial=DEFAULT_PARTNER_STAGES,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Organisations at this event in any of these stages.",
+        ),
+        "levels": forms.MultipleChoiceField(
+            label="Levels",
+            required=False,
+            choices=[
+                (str(level.pk), level.name) for level in event.sponsor_levels.order_by("position", "name")
+            ],
+            widget=forms.CheckboxSelectMultiple,
+            help_text="None ticked: any level, or none.",
+        ),
+    }
+
+
+def partner_contacts(event, filters: dict) -> list[Recipient]:
+    """The people of the organisations at the event (by kind, pipeline stage and level) who have an
+    address; one mail per address, with their organisation's name and their role."""
+    stages = [s for s in filters.get("stages") or DEFAULT_PARTNER_STAGES if s in Stage.values]
+    contacts = OrganisationContact.objects.filter(
+        organisation__sponsorships__event=event, organisation__sponsorships__stage__in=stages
+    ).exclude(email="")
+    if kinds := [k for k in filters.get("kinds") or [] if k in OrganisationKind.values]:
+        contacts = contacts.filter(organisation__kind__in=kinds)
+    if levels := _ids(filters.get("levels")):
+        contacts = contacts.filter(organisation__sponsorships__level_id__in=levels)
+    rows = contacts.order_by("organisation__name", "-is_primary", "name", "pk").values_list(
+        "email", "name", "organisation__name", "role"
+    )
+    return _unique(
+        Recipient(email=email, name=name or email, values={"organisation": org, "role": role})
+        for email, name, org, role in rows
+    )
+
+
+def _list_fields(event) -> dict[str, forms.Field]:
+    return {
+        "contact_list": forms.ChoiceField(
+            label="Contact list",
+            choices=[(str(row.pk), f"{row.name} ({row.member_count})") for row in lists_for(event.organiser)],
+            help_text="A list of the organiser's contacts (imported with podium contacts import or on "
+            "the contact lists page).",
+        )
+    }
+
+
+def contact_list(event, filters: dict) -> list[Recipient]:
+    """The contacts on one of the organiser's lists (a list of another organiser matches nobody)."""
+    ids = _ids([filters.get("contact_list")])
+    chosen = ContactList.objects.filter(organiser_id=event.organiser_id, pk__in=ids).first()
+    if chosen is None:
+        return []
+    return _unique(
+        Recipient(email=row.email, name=row.name or row.email, values={"organisation": row.organisation})
+        for row in contact_recipients(chosen).iterator()
+    )
+
+
+register(
+    Kind(
+        key="partners",
+        label="Sponsor, exhibitor and press contacts",
+        fields=_partner_fields,
+        recipients=partner_contacts,
+        placeholders=(
+            Placeholder("organisation", "The name of their organisation.", "Acme Cloud"),
+            Placeholder("role", "Their role at the organisation.", "Marketing"),
+        ),
+        help="The people of the sponsors, exhibitors, media and partners at this event.",
+    )
+)
+register(
+    Kind(
+        key="contact_list",
+        label="A contact list",
+        fields=_list_fields,
+        recipients=contact_list,
+        placeholders=(Placeholder("organisation", "The name of their organisation.", "Acme Cloud"),),
+        help="The contacts on one of the organiser's imported lists.",
     )
 )
 

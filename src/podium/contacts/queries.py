@@ -6,13 +6,13 @@ from podium.contacts.models import Contact, ContactList
 
 
 def recipients(contact_list: ContactList) -> QuerySet:
-    """The list's contacts as (email, name) rows (named tuples), by address, in one query when read.
+    """The list's contacts as (email, name, organisation) rows (named tuples), by address, in one query when read.
 
     A query set: count it, slice it or read it with `.iterator()` for large lists."""
     return (
         Contact.objects.filter(memberships__contact_list=contact_list)
         .order_by("email")
-        .values_list("email", "name", named=True)
+        .values_list("email", "name", "organisation", named=True)
     )
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import attendees, letters, pages, program, tutorials, words
+from podium.demo import attendees, campaigns, letters, pages, program, sponsors, tutorials, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
@@ -81,7 +81,7 @@ class Login:
 
 LOGINS = (
     Login("organiser admin", f"admin@{DOMAIN}"),
-    Login("reviewer", f"reviewer1@{DOMAIN}"),
+    Login("reviewer, approves mail campaigns", f"reviewer1@{DOMAIN}"),
     Login("speaker with a confirmed talk", f"speaker1@{DOMAIN}"),
     Login("speaker with an accepted talk to confirm", f"speaker2@{DOMAIN}"),
     Login("attendee who starred talks", program.attendee_email(1)),
@@ -276,6 +276,11 @@ class _Builder:
             organiser=self.psf, by=self.admin, data={"name": "Program committee", "can_review": True}
         )
         committee.members.add(*self.reviewers)
+        # The first reviewer also approves mail campaigns, so the campaign in review can be approved.
+        communications = event_services.save_team(
+            organiser=self.psf, by=self.admin, data={"name": "Communications", "can_approve_mail": True}
+        )
+        communications.members.add(self.reviewers[0])
 
         plans = self.pycon_plans()
         profiles = self.save_profiles(event, self.speakers)
@@ -325,6 +330,8 @@ class _Builder:
         attendees.build_attendees(event=event, admin=self.admin, seed=SEED + 2)
         tutorials.build_tutorials(event=event, admin=self.admin, seed=SEED + 3)
         letters.build_letters(event=event, admin=self.admin)
+        campaigns.build_campaigns(event=event, admin=self.admin)
+        sponsors.build_sponsors(event=event, admin=self.admin, today=self.today)
 
     def setup_rooms_and_tracks(self, event, rooms, tracks) -> None:
         for position, (name, capacity, description) in enumerate(rooms):

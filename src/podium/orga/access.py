@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from podium.base.permissions import require
+from podium.contacts.rules import can_manage_contacts
 from podium.events.models import Event, Organiser
 from podium.events.rules import FLAGS, is_organiser_admin, permissions_for
 
@@ -35,6 +36,15 @@ def _organiser_admin_check(request, **kwargs) -> bool:
 
 
 organiser_admin = require("organiser:admin", _organiser_admin_check)
+
+
+def _contacts_check(request, **kwargs) -> bool:
+    request.organiser = get_object_or_404(Organiser, slug=kwargs["organiser"])
+    return can_manage_contacts(request.user, request.organiser)
+
+
+# The organiser's contact lists: its administrators and mail teams (contacts.rules).
+contacts_keeper = require("organiser:contacts", _contacts_check)
 
 
 def _site_admin_check(request, **kwargs) -> bool:

@@ -7,6 +7,7 @@ choices and what stays are explained in docs/privacy.md.
 import copy
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
-from podium.privacy import letters, seats, tickets
+from podium.privacy import campaigns, contacts, letters, seats, sponsors, tickets
 from podium.privacy.export import mails_to
 from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
@@ -94,6 +95,7 @@ def _values(user, profiles, speakers, sessions, *, name: str, address: str) -> V
         pairs += [(photo, ERASED_TEXT), (os.path.basename(photo), ERASED_TEXT)]
     pairs += [(key, ERASED_TEXT) for key in _import_keys(user).values_list("source_key", flat=True)]
     pairs += [(ticket_name, name) for ticket_name in tickets.values(user)]
+    pairs += sponsors.values(user, name=name)
     return Values.of(pairs)
 
 
@@ -202,8 +204,10 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
     stay without their address; tickets naming them show the erased name, lose company and answers
     and get a new secret; they leave every waiting list (privacy/tickets.py); their seats at sessions go
     to the people waiting for them (privacy/seats.py); their visa letter requests are deleted (privacy/
-    letters.py). Their values are replaced wherever
-    the system copied them (the COPY columns of the registry: other mail, audit entries, webhook
+    letters.py); their campaign recipient rows, unsubscriptions and bounces are deleted (privacy/
+    campaigns.py); the sponsor contact rows with their address are deleted (privacy/sponsors.py); their rows
+    in contact lists are deleted (privacy/contacts.py). Their
+    values are replaced wherever the system copied them (the COPY columns of the registry: other mail, audit entries, webhook
     deliveries, changelogs, solver reports).
 
     Side effects: one audit entry ("person.erased", counts only). After commit: their photo files
@@ -237,6 +241,9 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
         counts.update(tickets.erase(user, name=name, address=address))
         counts.update(seats.erase(user))
         counts.update(letters.erase(user))
+        counts.update(campaigns.erase(user))
+        counts.update(contacts.erase(user))
+        counts.update(sponsors.erase(user, address=old_address))
         counts["stars"] = Star.objects.filter(user=user).delete()[0]
         counts["agenda preferences"] = AgendaPreference.objects.filter(user=user).delete()[0]
         counts["notes"] = Note.objects.filter(user=user).delete()[0]
@@ -268,6 +275,17 @@ def _after_commit(*, values: Values, photos: set[str], fingerprints: dict[int, s
         _scrub_files(Path(settings.EMAIL_FILE_PATH), values)
     _remove_files_naming(Path(settings.PODIUM_IMPORT_DIR), values)
     _drop_cached_exports(fingerprints)
+    _drop_release_files(fingerprints)
+
+
+def _drop_release_files(fingerprints: dict[int, str]) -> None:
+    """Remove the written files (podium.site.release_files) of the events whose releases were rewritten;
+    the next request for them asks for new ones, without the person."""
+    slugs = set(Release.objects.filter(pk__in=fingerprints).values_list("event__slug", flat=True))
+    for slug in sorted(slugs):
+        folder = Path(settings.PODIUM_RELEASE_DIR) / slug
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _files(folder: Path):

@@ -25,6 +25,8 @@ from django.utils.http import http_date
 from podium.events.models import Event
 from podium.events.queries import published_pages
 from podium.schedule.models import Release
+from podium.site import release_files
+from podium.sponsors.public import public_sponsors, sponsors_version
 
 #: Entries outlive a release only until this runs out; a new release changes the key anyway.
 TIMEOUT_SECONDS = 24 * 3600
@@ -56,6 +58,24 @@ def _finish(request, response: HttpResponse, *, etag: str, release: Release) -> 
     )
 
 
+def _menu(event: Event) -> str:
+    return ",".join(f"{page.pk}:{page.version}" for page in published_pages(event))
+
+
+def _context(event: Event, menu: str | None = None) -> str:
+    """What every page shows besides the release and the path: the navigation lists the published
+    information pages, which change between releases; the sponsors (navigation, footer, marks) change
+    too, and their token comes from the cache alone."""
+    return f"|pages:{_menu(event) if menu is None else menu}|sponsors:{sponsors_version(event)}"
+
+
+def _file_context(event: Event, menu: str) -> str:
+    """The same for the release's files, which outlive the cache and are shared by every process:
+    the sponsors by what they show, not by the cache's token."""
+    shown = hashlib.sha256(repr(public_sponsors(event)).encode()).hexdigest()[:16]
+    return f"|pages:{menu}|sponsors:{shown}"
+
+
 def cached_page(
     request,
     *,
@@ -64,24 +84,41 @@ def cached_page(
     render: Callable[[], HttpResponse],
     variant: str = "",
     cacheable: bool = True,
+    members_share: bool = False,
 ) -> HttpResponse:
-    """The page `render()` makes, from the cache when this anonymous visitor's page may be shared.
+    """The page `render()` makes, from the release's files or the cache when this anonymous visitor's
+    page may be shared.
 
     `variant` names what besides the path decides the page (the normalised filters); `cacheable` is
     false for query strings that are not in their normal form, so the cache holds a bounded number
     of pages and no page carries a stranger's query string. Only 200 answers are kept.
+    `members_share`: logged-in visitors get the anonymous page's file too (its script fills in their
+    stars and links from `me.json`); pages with a visitor's own forms (a talk's note) leave it off.
     """
     if release is None or request.method not in ("GET", "HEAD"):
         return render()
+    capture = getattr(request, "podium_render_capture", None)
+    if capture is not None:  # release_files is writing this page: render it and say how it is keyed
+        capture.update(variant=variant, context=_file_context(event, _menu(event)))
+        return render()
+    menu = None
+    if (
+        settings.PODIUM_RELEASE_FILES
+        and cacheable
+        and (members_share or not request.user.is_authenticated)
+        and not get_messages(request)
+    ):
+        menu = _menu(event)
+        stored = release_files.serve_page(request, event, release, variant, _file_context(event, menu))
+        if stored is not None:
+            return stored
     use_cache = settings.PODIUM_PAGE_CACHE and cacheable and not _is_personal(request)
     if not use_cache:
         response = render()
         if response.status_code == 200 and not request.user.is_authenticated:
             return _finish(request, response, etag=_etag(response.content), release=release)
         return response
-    # The navigation lists the published information pages, which change between releases.
-    menu = ",".join(f"{page.pk}:{page.version}" for page in published_pages(event))
-    key = page_key(event=event, release=release, path=request.path, variant=f"{variant}|pages:{menu}")
+    key = page_key(event=event, release=release, path=request.path, variant=variant + _context(event, menu))
     entry = cache.get(key)
     if entry is None:
         response = render()

@@ -9,17 +9,21 @@ from podium.site.views import (
     live,
     notes,
     pages,
+    personal,
     program,
     rooms,
     schedule,
     seats,
+    sponsors,
     stars,
     tickets,
+    unsubscribe,
 )
 
 app_name = "site"
 urlpatterns = [
     path("", home.index, name="index"),
+    path("mail/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("<slug:event>/", home.event_home, name="event"),
     path("<slug:event>/tracks.css", home.tracks_css, name="tracks_css"),
     path("<slug:event>/schedule/", schedule.schedule, name="schedule"),
@@ -30,6 +34,7 @@ urlpatterns = [
     path("<slug:event>/speaker/<str:speaker>/", program.speaker, name="speaker"),
     path("<slug:event>/releases/", program.releases, name="releases"),
     path("<slug:event>/pages/<slug:page>/", pages.page, name="page"),
+    path("<slug:event>/sponsors/", sponsors.sponsors, name="sponsors"),
     path("<slug:event>/live", live.live, name="live"),
     path("<slug:event>/rooms/now", rooms.rooms_now, name="rooms_now"),
     path("<slug:event>/rooms/<uuid:room>/now", rooms.room_now, name="room_now"),
@@ -66,4 +71,6 @@ urlpatterns = [
         name="export_speaker_ics",
     ),
     path("<slug:event>/talk/<str:code>.ics", exports.talk_ics, name="export_talk_ics"),
+    path("<slug:event>/releases/<int:version>/<path:name>", exports.versioned, name="export_versioned"),
+    path("<slug:event>/me.json", personal.me, name="me"),
 ]

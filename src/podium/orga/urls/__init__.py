@@ -3,16 +3,20 @@
 from django.urls import path
 
 from podium.orga.urls import (
+    campaigns,
     checkin,
+    contacts,
     dayof,
     interop,
     letters,
+    mail_templates,
     printing,
     registration,
     review,
     schedule,
     seats,
     setup,
+    sponsors,
     tokens,
     webhooks,
 )
@@ -37,4 +41,8 @@ urlpatterns = [
     *checkin.urlpatterns,
     *seats.urlpatterns,
     *letters.urlpatterns,
+    *campaigns.urlpatterns,
+    *contacts.urlpatterns,
+    *mail_templates.urlpatterns,
+    *sponsors.urlpatterns,
 ]

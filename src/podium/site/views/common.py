@@ -1,10 +1,11 @@
-"""What every public program page needs: the event (public only) and the visitor's stars."""
+"""What every public program page needs: the event (public only), the visitor's stars, the sponsors."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from podium.attendance.queries import starred_codes
 from podium.events.models import Event
 from podium.events.visibility import event_or_404
+from podium.sponsors.public import PublicSponsors, public_sponsors
 
 
 def public_event(slug: str) -> Event:
@@ -23,6 +24,16 @@ def mark_starred(items, starred: set[str]):
 def visitor_stars(request, event: Event) -> set[str]:
     """The codes the logged-in visitor starred (anonymous visitors keep theirs in the browser)."""
     return starred_codes(event, request.user)
+
+
+def event_sponsors(request, event: Event) -> PublicSponsors:
+    """The event's public sponsors, read once per request (the navigation, footer and marks share them)."""
+    if request is None:
+        return public_sponsors(event)
+    memo = request.__dict__.setdefault("_podium_sponsors", {})
+    if event.pk not in memo:
+        memo[event.pk] = public_sponsors(event)
+    return memo[event.pk]
 
 
 def safe_next(request, fallback: str) -> str:
