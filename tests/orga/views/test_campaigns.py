@@ -229,3 +229,14 @@ def test_the_recipient_list_needs_the_same_queries_for_more_people(client, event
             campaign.recipients.create(address=f"more{index}@example.org", name="More", mail=mail)
 
     assert_constant_queries(client, url, grow)
+
+
+def test_the_contact_lists_are_linked_for_those_who_keep_them(client, event, drafter, approver):
+    link = f'href="/orga/organiser/{event.organiser.slug}/contacts/"'
+
+    client.force_login(drafter)
+    assert link in client.get(_base(event)).content.decode()
+    assert client.get(f"/orga/organiser/{event.organiser.slug}/contacts/").status_code == 200
+
+    client.force_login(approver)  # approves campaigns, keeps no contacts
+    assert link not in client.get(_base(event)).content.decode()
