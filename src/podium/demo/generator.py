@@ -25,7 +25,7 @@ from django.utils import timezone
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.base.models import AuditEntry
-from podium.demo import attendees, campaigns, letters, pages, program, sponsors, tutorials, words
+from podium.demo import attendees, campaigns, contacts, letters, pages, program, sponsors, tutorials, words
 from podium.demo.shape import (
     ACCEPTED,
     AVAILABILITY_PATTERNS,
@@ -331,6 +331,7 @@ class _Builder:
         tutorials.build_tutorials(event=event, admin=self.admin, seed=SEED + 3)
         letters.build_letters(event=event, admin=self.admin)
         campaigns.build_campaigns(event=event, admin=self.admin)
+        contacts.build_contact_lists(organiser=event.organiser, admin=self.admin)
         sponsors.build_sponsors(event=event, admin=self.admin, today=self.today)
 
     def setup_rooms_and_tracks(self, event, rooms, tracks) -> None:
