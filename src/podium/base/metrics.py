@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
+from django.utils import timezone
 from prometheus_client import CollectorRegistry, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
@@ -211,6 +212,28 @@ class Figure:
     documentation: str
     value: float
     labels: dict[str, str] = field(default_factory=dict)
+
+
+def queue_figures(rows, *, states, count: tuple[str, str], oldest: tuple[str, str]) -> list[Figure]:
+    """Figures of a queue (an outbox) read in one query: for each of `states`, how many rows are in it
+    and how old the oldest is in seconds (0 when none). `rows` is the queue's query set with a
+    `status` and a `created` column; `count` and `oldest` are each a gauge's (name, documentation)."""
+    now = timezone.now()
+    found = {
+        row["status"]: row
+        for row in rows.filter(status__in=states)
+        .order_by()
+        .values("status")
+        .annotate(count=models.Count("id"), oldest=models.Min("created"))
+    }
+    figures = []
+    for status in states:
+        row = found.get(str(status), {"count": 0, "oldest": None})
+        age = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
+        labels = {"status": str(status)}
+        figures.append(Figure(*count, row["count"], labels))
+        figures.append(Figure(*oldest, max(age, 0.0), labels))
+    return figures
 
 
 FigureSource = Callable[[], Iterable[Figure]]
