@@ -29,10 +29,10 @@ import platform
 import shutil
 import statistics
 import sys
-import tempfile
 import time
-import tracemalloc
 from pathlib import Path
+
+from measure import configure, counted, peak, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "campaigns.json"
@@ -40,21 +40,6 @@ BODY = (
     "Hello {name},\n\nthe team of {event} meets on Friday at 18:00 in Hall A. Bring your badge.\n\n"
     "- the schedule: {event_url}\n- **questions**: reply to this mail\n\nSee you there!\n"
 )
-
-
-def configure(database_url: str | None) -> None:
-    """Point Django at a throw-away data directory (and the server, if given) before it is set up."""
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["PODIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="podium-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "podium.settings"
-    os.environ.pop("PODIUM_DATABASE_URL", None)
-    if database_url:
-        os.environ["PODIUM_DATABASE_URL"] = database_url
-    os.environ.pop("PODIUM_DEBUG", None)
-    os.environ["PODIUM_DELIVER_MAIL_ON_COMMIT"] = "false"
-    import django
-
-    django.setup()
 
 
 def seed(recipients: int):
@@ -153,32 +138,6 @@ def submit(campaign):
     return services.submit_campaign(campaign=campaign, by=None)
 
 
-def counted(call, queries: list):
-    from django.db import connection
-
-    def count(execute, sql, params, many, context):
-        queries.append(1)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        return call()
-
-
-def timed(call) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
-
-
-def peak(call) -> int:
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=20_000)
@@ -189,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.recipients < 100 or args.runs < 1:
         parser.error("--recipients must be at least 100 and --runs at least 1.")
 
-    configure(args.database_url)
+    configure(args.database_url, PODIUM_DELIVER_MAIL_ON_COMMIT="false")
     from django.db import connection
 
     from podium.campaigns.models import CampaignRecipient

@@ -29,10 +29,9 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
-import time
-import tracemalloc
 from pathlib import Path
+
+from measure import configure, counted, peak, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "contacts.json"
@@ -63,20 +62,6 @@ LAST = [
     "Çelik",
 ]
 COMPANIES = ["Société Générale, Paris", "Müller & Söhne", 'The "Quoted" Press', "Örebro Tidning", "", "Acme"]
-
-
-def configure(database_url: str | None) -> None:
-    """Point Django at a throw-away data directory (and the server, if given) before it is set up."""
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["PODIUM_DATA_DIR"] = tempfile.mkdtemp(prefix="podium-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "podium.settings"
-    os.environ.pop("PODIUM_DATABASE_URL", None)
-    if database_url:
-        os.environ["PODIUM_DATABASE_URL"] = database_url
-    os.environ.pop("PODIUM_DEBUG", None)
-    import django
-
-    django.setup()
 
 
 def generate(lines: int, existing: int, seed: int = 2027) -> tuple[bytes, list[tuple[str, str]]]:
@@ -121,33 +106,14 @@ def seed_organiser(number: int, known):
 
 
 def run_import(organiser, data: bytes, queries: list):
-    from django.db import connection
-
     from podium.contacts import services
 
-    def count(execute, sql, params, many, context):
-        queries.append(1)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        return services.import_contacts(
+    return counted(
+        lambda: services.import_contacts(
             organiser=organiser, list_name="Newsletter", data=data, by=None, filename="bench.csv"
-        )
-
-
-def timed(call) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
-
-
-def peak(call) -> int:
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+        ),
+        queries,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
