@@ -14,7 +14,7 @@ from podium.proposals.models import SpeakerAvailability, SpeakerProfile
 from podium.schedule.models import Slot
 from podium.scheduling import runs, solving
 from podium.scheduling.models import SolverRun, SolverRunStatus
-from podium.scheduling.solver import Stopped
+from podium.scheduling.solver import Solution, Stopped
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, place, placed_talk, talk
@@ -474,3 +474,33 @@ def test_start_run_refuses_weights_that_are_not_numbers_of_at_least_0(
     assert not SolverRun.objects.exists()
     event.refresh_from_db()
     assert event.solver_weights == {}
+
+
+@pytest.mark.django_db
+def test_a_plan_worse_than_the_draft_is_not_offered_and_the_run_says_why(event, scheduler, monkeypatch):
+    first = placed_talk(event, "First", "Hall A", at(event, 10), scheduler)
+    second = placed_talk(event, "Second", "Hall A", at(event, 11), scheduler)
+    before = _places(event)
+
+    def moves_both(instance, **kwargs):  # the same program an hour later: two changes, nothing gained
+        assignments = [
+            {
+                "session": p.code,
+                "slot": solving.slot_id(at(event, hour), event),
+                "room": solving.room_id(p_room),
+            }
+            for p, hour, p_room in (
+                (first, 14, event.rooms.get(name="Hall A")),
+                (second, 15, event.rooms.get(name="Hall A")),
+            )
+        ]
+        return Solution(assignments=assignments, unscheduled=[], objective={}, stats={})
+
+    monkeypatch.setattr(runs, "solve", moves_both)
+
+    run = _start(event, scheduler, mode="replan")
+
+    assert run.status == SolverRunStatus.FAILED
+    assert "worse than the draft on the weighted total (200 against 0 now)" in run.error
+    assert run.solution is None
+    assert _places(event) == before

@@ -7,6 +7,7 @@ import pytest
 from podium.attendance.models import Star
 from podium.base.errors import ServiceError
 from podium.events.models import RoomAvailability
+from podium.proposals import services as proposals
 from podium.proposals.models import SpeakerAvailability
 from podium.schedule import services
 from podium.schedule.conflicts import ERROR, find_conflicts
@@ -547,3 +548,82 @@ def test_check_weights_fills_in_the_defaults_and_names_what_it_refuses():
         solving.check_weights({"clash": 1})
     with pytest.raises(ServiceError, match=r"The weight of overflow must be a number of at least 0"):
         solving.check_weights({"overflow": -0.5})
+
+
+def _clashing_program(event, scheduler):
+    """Six talks placed two at a time at 10:00, 11:00 and 14:00, each pair starred together by four
+    attendees: every pair clashes, so a re-plan from scratch would spread them out."""
+    talks = []
+    for n, hour in enumerate((10, 11, 14)):
+        pair = [
+            placed_talk(event, f"Left {n}", "Hall A", at(event, hour), scheduler),
+            placed_talk(event, f"Right {n}", "Room 101", at(event, hour), scheduler),
+        ]
+        for _ in range(4):
+            fan = factories.UserFactory()
+            for proposal in pair:
+                Star.objects.create(event=event, user=fan, proposal=proposal)
+        talks += pair
+    return talks
+
+
+def test_replan_without_a_release_moves_sessions_that_pay_for_their_change(event, scheduler):
+    _clashing_program(event, scheduler)
+
+    _, _solution, preview = solving.plan(event=event, time_limit=3, mode="replan")
+
+    assert len(preview.moved) >= 2
+
+
+def test_replan_after_one_cancellation_keeps_the_released_program(event, scheduler):
+    talks = _clashing_program(event, scheduler)
+    services.publish_release(event=event, by=scheduler, name="v1")
+    proposals.set_state_as_organiser(proposal=talks[0], to_state="cancelled", by=scheduler)
+
+    instance, _solution, preview = solving.plan(event=event, time_limit=TIME_LIMIT, mode="replan")
+
+    assert len(preview.moved) <= 1
+    assert {entry["session"]: entry.get("weight") for entry in instance["current"]}[talks[1].code] > 1
+
+
+def test_build_instance_weighs_a_released_place_by_its_stars_and_length(event, scheduler):
+    kept, moved = _clashing_program(event, scheduler)[:2]
+    services.publish_release(event=event, by=scheduler, name="v1")
+    services.place_session(
+        event=event,
+        proposal=moved,
+        room=room(event, "Room 101"),
+        start=at(event, 16),
+        version=Slot.objects.get(proposal=moved).version,
+        by=scheduler,
+    )
+
+    weights = {entry["session"]: entry.get("weight") for entry in solving.build_instance(event)["current"]}
+
+    length = kept.duration_minutes // solving.step_minutes(event)
+    assert weights[kept.code] == (solving.RELEASED_CHANGE_WEIGHT + 4) * length
+    assert weights[moved.code] is None  # no longer where the release has it: an ordinary change
+
+
+def test_check_not_worse_refuses_a_plan_worse_than_the_draft_and_says_why(event, scheduler):
+    talks = _clashing_program(event, scheduler)
+    loaded = load_instance(solving.build_instance(event))
+    # Everything where it is but the pair of 14:00, moved together to 16:00: the same clashes, two changes.
+    assignments = [
+        {"session": item["session"], "slot": item["slot"], "room": item["room"]}
+        for item in solving.build_instance(event)["current"]
+    ]
+    for item in assignments:
+        if item["session"] in (talks[4].code, talks[5].code):
+            item["slot"] = _slot(event, 16)
+    worse = Solution(assignments=assignments, unscheduled=[], objective={}, stats={})
+    same = Solution(
+        assignments=solving.build_instance(event)["current"], unscheduled=[], objective={}, stats={}
+    )
+
+    solving.check_not_worse(loaded, same)  # the draft itself is offered (it changes nothing)
+    with pytest.raises(ServiceError, match="worse than the draft on the weighted total"):
+        solving.check_not_worse(loaded, worse)
+    fewer = Solution(assignments=assignments[1:], unscheduled=[], objective={}, stats={})
+    with pytest.raises(ServiceError, match="unscheduled where the draft has 0"):
+        solving.check_not_worse(loaded, fewer)

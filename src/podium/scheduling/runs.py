@@ -36,7 +36,6 @@ from podium.schedule import rules, services
 from podium.scheduling import solving
 from podium.scheduling.models import SolverMode, SolverRun, SolverRunStatus
 from podium.scheduling.solver import InstanceError, Solution, Stopped, load_instance, solve
-from podium.scheduling.solver.objective import evaluate
 
 log = logging.getLogger(__name__)
 
@@ -271,10 +270,10 @@ def _solve(run: SolverRun) -> dict:
         loaded = load_instance(instance)
     except InstanceError as exc:
         raise ServiceError("The draft cannot be scheduled as it is: " + "; ".join(exc.messages)) from exc
-    before = evaluate(loaded, loaded.current)
-    before["unscheduled"] = len(loaded.sessions) - len(loaded.current)
+    before = solving.draft_objective(loaded)
     SolverRun.objects.filter(pk=run.pk).update(fingerprint=fingerprint, objective_before=before)
     solution = solve(loaded, time_limit=run.time_limit, mode=run.mode, progress=_progress_saver(run.pk))
+    solving.check_not_worse(loaded, solution)  # a worse plan ends the run as failed, saying why
     report = solving.preview(event=event, solution=solution)
     progress = {
         "phase": "finished",

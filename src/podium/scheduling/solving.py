@@ -35,9 +35,10 @@ from podium.proposals.states import SCHEDULABLE
 from podium.schedule import services
 from podium.schedule.conflicts import merge_windows, no_room_number, speaker_windows, suitable_rooms, within
 from podium.schedule.models import Slot, SlotKind
-from podium.schedule.queries import placed_slots, schedulable_proposals
+from podium.schedule.queries import latest_release, placed_slots, schedulable_proposals
 from podium.scheduling.solver import InstanceError, Solution, load_instance, solve
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
+from podium.scheduling.solver.objective import evaluate
 
 DAY_START = dt.time(9, 0)
 DAY_END = dt.time(18, 0)
@@ -46,6 +47,11 @@ AUDIENCE_PER_STAR = 1.6  # stars understate the audience: not everyone who comes
 UNKNOWN_CAPACITY = 10_000  # a room without a capacity never overflows
 SLOT_ID_FORMAT = "%Y-%m-%dT%H:%M"
 WEIGHT_TERMS = tuple(DEFAULT_WEIGHTS)  # the soft goals an organiser can weigh, in the engine's order
+# Moving a session from where the latest release published it counts as this many changes plus one for
+# each attendee who starred it (the people who planned around it), for every grid step it runs: as if
+# each of them missed it. A re-plan moves a published session only when that spares attendees more
+# missed favourites (at the default weights), so one cancellation does not re-shuffle the program.
+RELEASED_CHANGE_WEIGHT = 5
 
 
 def _is_weight(value) -> bool:
@@ -184,6 +190,9 @@ def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | No
 
     `keep_pinned` turns pinned slots into pins the engine never moves. The current places always go
     in `current`; whether they are kept ("fill") or only a baseline ("replan") is the solver's `mode`.
+    A session still where the latest release published it weighs RELEASED_CHANGE_WEIGHT changes plus
+    one per attendee who starred it, so a re-plan keeps the published program unless a move clearly
+    pays (the `weight` of its `current` entry).
     `weights` are the soft goals' weights (check them first with check_weights): a term missing or
     not a number of at least 0 gets its default, an unknown term is left out; None means the defaults.
     """
@@ -205,12 +214,16 @@ def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | No
         candidates.append((proposal, length, place, covered))
     rooms = [_room_entry(event, room, grid, draft, obstacles) for room in draft.rooms]
     stars = star_counts(event)
+    released = released_places(event)
     sessions = []
     for proposal, length, place, covered in candidates:
         entry = _session_entry(event, proposal, length, grid, draft, obstacles, stars)
         if place is not None:
             where = {"slot": slot_id(place.start, event), "room": room_id(place.room)}
-            current.append({"session": proposal.code, **where})
+            kept = {"session": proposal.code, **where}
+            if released.get(proposal.code) == (place.room_id, place.start):
+                kept["weight"] = (RELEASED_CHANGE_WEIGHT + stars.get(proposal.pk, 0)) * length
+            current.append(kept)
             if place.pinned and keep_pinned:
                 entry["pinned"] = where
                 if entry["allowed"] != "all":  # the organiser's pin wins over availability
@@ -239,6 +252,15 @@ def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | No
             if link.user.name
         },
     }
+
+
+def released_places(event: Event) -> dict:
+    """{proposal code: (room id, start)} of the sessions the latest release published ({} before one)."""
+    release = latest_release(event)
+    if release is None:
+        return {}
+    rows = release.sessions.filter(kind=SlotKind.SESSION).exclude(code="")
+    return {code: (room, start) for code, room, start in rows.values_list("code", "room_id", "start")}
 
 
 def _room_entry(event: Event, room, grid, draft: _Draft, obstacles) -> dict:
@@ -396,6 +418,48 @@ def apply_solution(*, event: Event, solution: Solution, by) -> ApplyReport:
     return report
 
 
+def draft_objective(instance) -> dict:
+    """The soft terms and weighted total of the draft as it is (a loaded instance's `current`)."""
+    before = evaluate(instance, instance.current)
+    before["unscheduled"] = len(instance.sessions) - len(instance.current)
+    return before
+
+
+def result_objective(instance, solution: Solution) -> dict:
+    """The same terms for the draft as applying `solution` leaves it: its places, and the sessions it
+    leaves out where the draft has them (they keep their place)."""
+    index = instance.session_index
+    placed = {
+        index[a["session"]]: (instance.slot_index[a["slot"]], instance.room_index[a["room"]])
+        for a in solution.assignments
+    }
+    for item in solution.unscheduled:
+        s = index.get(item["session"])
+        if s in instance.current:
+            placed[s] = instance.current[s]
+    after = evaluate(instance, placed)
+    after["unscheduled"] = len(instance.sessions) - len(placed)
+    return after
+
+
+def check_not_worse(instance, solution: Solution) -> None:
+    """Refuse a plan that leaves the draft worse: more sessions unscheduled, or as many and a higher
+    weighted total (the same objective, weights and changes, for both). ServiceError says by how much."""
+    before, after = draft_objective(instance), result_objective(instance, solution)
+    if after["unscheduled"] > before["unscheduled"]:
+        raise ServiceError(
+            f"The plan found would leave {after['unscheduled']} sessions unscheduled where the draft has "
+            f"{before['unscheduled']}, so it is not offered; the draft stays as it is. "
+            "Try a longer time limit."
+        )
+    if after["unscheduled"] == before["unscheduled"] and after["total"] > before["total"] + 1e-6:
+        raise ServiceError(
+            f"The plan found is worse than the draft on the weighted total ({after['total']:,.0f} against "
+            f"{before['total']:,.0f} now), so it is not offered; the draft stays as it is. "
+            "Try a longer time limit or other weights."
+        )
+
+
 def plan(
     *,
     event: Event,
@@ -407,7 +471,8 @@ def plan(
 ) -> tuple[dict, Solution, ApplyReport]:
     """Build the instance, solve it and preview the result (nothing is written).
 
-    `weights` (see check_weights) default to the engine's DEFAULT_WEIGHTS.
+    `weights` (see check_weights) default to the engine's DEFAULT_WEIGHTS. ServiceError when the plan
+    would leave the draft worse (check_not_worse).
     """
     if not event.rooms.exists():
         raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
@@ -419,4 +484,5 @@ def plan(
     except InstanceError as exc:
         raise ServiceError("The draft cannot be scheduled as it is: " + "; ".join(exc.messages)) from exc
     solution = solve(loaded, time_limit=time_limit, seed=seed, mode=mode)
+    check_not_worse(loaded, solution)
     return instance, solution, preview(event=event, solution=solution)

@@ -281,7 +281,18 @@ def _tutorial_days():
     )
 
 
-@pytest.mark.parametrize("mode", ["fill", "replan"])
+def test_solve_fill_leaves_a_tutorial_placed_outside_its_speakers_times_where_it_is():
+    data = _tutorial_days()
+
+    solution = solve(data, time_limit=30, mode="fill", max_iterations=2000)
+
+    assert violations(data, solution.to_dict(), mode="fill") == []
+    reasons = {item["session"]: item["reason"] for item in solution.unscheduled}
+    assert "frames" not in {item["session"] for item in solution.assignments}
+    assert "keeps its place (2027-01-01T14:15 in Hall A)" in reasons["frames"]
+
+
+@pytest.mark.parametrize("mode", ["replan"])
 def test_solve_explains_three_hour_tutorials_by_availability_breaks_and_full_rooms(mode):
     data = _tutorial_days()
 

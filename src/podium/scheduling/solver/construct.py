@@ -37,7 +37,7 @@ def best_place(state, s):
     """
     best, best_cost, best_running = None, None, 0
     current = state.instance.current.get(s)
-    kindest_room = -state.weights[5]  # an unchanged place earns the changes weight back
+    kindest_room = -state.weights[5] * state.instance.change_weight(s)  # an unchanged place earns it back
     occupants = state.room_occupant
     covers = state.candidates.cover[s]
     track = state.instance.sessions[s].track

@@ -80,14 +80,18 @@ def solve(
     kept = {s: place for s, place in instance.current.items() if s not in fixed} if mode == "fill" else {}
     refused = place_fixed(state, fixed) + place_fixed(state, kept)  # pins win over kept places
     movable = {s for s in range(len(instance.sessions)) if s not in fixed and s not in kept}
-    movable.update(s for s in refused if s in kept)  # a kept place that breaks a rule now is re-placed
-    kept = {s: place for s, place in kept.items() if s not in movable}
+    # Filling never moves a placed session: a kept place that breaks a rule now stays where it is, left
+    # out of the plan with the reason, and its room and speakers stay busy there.
+    held = {s: kept[s] for s in refused if s in kept}
+    for s, place in held.items():
+        state.hold(s, *place)
+    kept = {s: place for s, place in kept.items() if s not in held}
     # Re-planning from a complete plan: only moves that pay for their changes (the final descent).
     replan_from_current = (
         bool(instance.current) and mode == "replan" and all(s in instance.current for s in movable)
     )
     construct(state, movable, prefer_current=bool(instance.current))
-    _rescue(state, instance, kept, movable, clock, rng)
+    _rescue(state, instance, kept, movable, clock, rng, cp_sat=not held)
     first_feasible = time.monotonic() - started
     construction = state.total()
     _report(progress, "constructed", state, 0, started)
@@ -110,7 +114,9 @@ def solve(
     # The descent stops early enough to leave time for the recount and the solution within the limit.
     descend(state, movable, Clock(time_limit - min(WRAP_UP, 0.1 * time_limit), started))
     _report(progress, "improved", state, iterations, started)
-    return _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit)
+    return _solution(
+        instance, state, kept, held, started, first_feasible, construction, iterations, time_limit
+    )
 
 
 def _share(max_iterations, share):
@@ -121,8 +127,9 @@ def _report(progress, phase, state, iterations, started):
     report(progress, phase, started, iterations, state.unplaced, state.terms[0], state.total())
 
 
-def _rescue(state, instance, kept, movable, clock, rng):
-    """When greedy left sessions out: ejection chains, then (small instances) CP-SAT's most placed."""
+def _rescue(state, instance, kept, movable, clock, rng, *, cp_sat=True):
+    """When greedy left sessions out: ejection chains, then (small instances) CP-SAT's most placed
+    (not with held places, which its model does not know)."""
     from . import explain as explaining
 
     attempts = 0
@@ -134,7 +141,7 @@ def _rescue(state, instance, kept, movable, clock, rng):
             return
         attempts += 1
         eject_and_insert(state, rng.choice(left_out), movable, rng)
-    if not any(state.pos[s] is None for s in possible):
+    if not cp_sat or not any(state.pos[s] is None for s in possible):
         return
     budget = max(0.5, min(5.0, (clock.deadline - time.monotonic()) / 3))
     fixed = {
@@ -151,7 +158,7 @@ def _rescue(state, instance, kept, movable, clock, rng):
             state.add(s, start, room)
 
 
-def _solution(instance, state, kept, started, first_feasible, construction, iterations, time_limit):
+def _solution(instance, state, kept, held, started, first_feasible, construction, iterations, time_limit):
     from . import explain as explaining
 
     placement = state.placement()
@@ -165,11 +172,17 @@ def _solution(instance, state, kept, started, first_feasible, construction, iter
     ]
     unplaced = [s for s in range(len(instance.sessions)) if s not in placement]
     infeasible = []
-    if unplaced:
+    to_explain = [s for s in unplaced if s not in held]
+    if to_explain:
         budget = max(1.0, min(10.0, time_limit / 3))
-        infeasible = explaining.explain(instance, unplaced, kept, time_limit=budget)
+        infeasible = explaining.explain(instance, to_explain, kept, time_limit=budget)
     unscheduled = [
-        {"session": instance.sessions[s].id, "reason": _reason(instance, state, s, infeasible)}
+        {
+            "session": instance.sessions[s].id,
+            "reason": _held_reason(instance, s, held[s])
+            if s in held
+            else _reason(instance, state, s, infeasible),
+        }
         for s in unplaced
     ]
     objective = evaluate(instance, placement)
@@ -181,6 +194,15 @@ def _solution(instance, state, kept, started, first_feasible, construction, iter
         "construction_total": construction,
     }
     return Solution(assignments, unscheduled, objective, stats, infeasible)
+
+
+def _held_reason(instance, s, place) -> str:
+    start, room = place
+    return (
+        f"Session {instance.sessions[s].label} keeps its place ({instance.slots[start].id} in "
+        f"{instance.rooms[room].label}), which breaks a rule now (its speakers' times, the room, a pin or "
+        "another session there); filling moves nothing placed, so move it by hand or re-plan."
+    )
 
 
 def _reason(instance, state, s, infeasible) -> str:

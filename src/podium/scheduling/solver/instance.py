@@ -8,6 +8,7 @@ sessions) so the search never hashes strings in its inner loop.
 import datetime as dt
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 
 DEFAULT_WEIGHTS = {
@@ -90,9 +91,15 @@ class Instance:
     current: dict  # session index -> (slot index, room index)
     min_pause_slots: int
     speaker_names: dict = field(default_factory=dict)  # person id -> name, for explanations only
+    # session index -> how many changes moving it away from `current` counts (absent: 1)
+    change_weights: dict = field(default_factory=dict)
     slot_index: dict = field(default_factory=dict)
     room_index: dict = field(default_factory=dict)
     session_index: dict = field(default_factory=dict)
+
+    def change_weight(self, s: int) -> float:
+        """How many changes moving session `s` away from its current place counts (1 unless given)."""
+        return self.change_weights.get(s, 1)
 
     def cover(self, start: int, length: int) -> tuple | None:
         """The slots a session of `length` slots starting at `start` occupies, or None if it cannot.
@@ -194,7 +201,7 @@ def load_instance(data) -> Instance:
     stars, attendee_ids = _read_attendees(read, data, session_ids, session_index)
     weights = _read_weights(read, data)
     pause = read.count(data, "min_pause_slots", "instance", default=0)
-    current = _read_current(read, data, session_index, slot_index, room_index)
+    current, change_weights = _read_current(read, data, session_index, slot_index, room_index)
     speaker_names = _read_speaker_names(read, data)
     if read.errors:
         raise InstanceError(read.errors)
@@ -208,6 +215,7 @@ def load_instance(data) -> Instance:
         current=current,
         min_pause_slots=pause,
         speaker_names=speaker_names,
+        change_weights=change_weights,
         slot_index=slot_index,
         room_index=room_index,
         session_index=session_index,
@@ -391,7 +399,7 @@ def _read_speaker_names(read, data):
 
 def _read_current(read, data, session_index, slot_index, room_index):
     raw = read.list_of(data, "current", "instance", required=False)
-    current = {}
+    current, change_weights = {}, {}
     for position, item in enumerate(raw):
         if not isinstance(item, dict):
             read.error(f"current[{position}]: must be an object")
@@ -407,7 +415,13 @@ def _read_current(read, data, session_index, slot_index, room_index):
         place = _read_place(read, item, where, slot_index, room_index)
         if place is not None:
             current[session_index[session]] = place
-    return current
+        if "weight" in item:
+            weight = item["weight"]
+            if not _is_number(weight) or not math.isfinite(weight) or weight < 0:
+                read.error(f"{where}: 'weight' must be a number of at least 0, not {weight!r}")
+            elif weight != 1:
+                change_weights[session_index[session]] = weight
+    return current, change_weights
 
 
 def _check_structure(read, instance):

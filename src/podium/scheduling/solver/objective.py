@@ -22,7 +22,8 @@ def evaluate(instance, placement: dict) -> dict:
     - track_room: for every track and day, the number of rooms it uses beyond one;
     - track_clash: for every track and slot, max(0, k - 1) sessions of the track running at once;
     - preference: sessions with preferred slots placed (partly) outside them;
-    - changes: sessions of the current plan not at their current place (or left out).
+    - changes: sessions of the current plan not at their current place (or left out), each counted by
+      its change weight (1 unless `current` gives another).
     """
     covers = {s: instance.cover(start, instance.sessions[s].length) for s, (start, _r) in placement.items()}
     missed = 0
@@ -48,7 +49,9 @@ def evaluate(instance, placement: dict) -> dict:
         for s, (start, _room) in placement.items()
         if instance.sessions[s].preferred and not set(covers[s]) <= instance.sessions[s].preferred
     )
-    changes = sum(1 for s, place in instance.current.items() if placement.get(s) != place)
+    changes = sum(
+        instance.change_weight(s) for s, place in instance.current.items() if placement.get(s) != place
+    )
     terms = {
         "missed_favourites": missed,
         "overflow": overflow,

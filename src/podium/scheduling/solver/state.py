@@ -121,7 +121,7 @@ class State:
         self.track_day_rooms = {}
         self.weights = [instance.weights[name] for name in TERMS]
         self.terms = [0] * len(TERMS)
-        self.terms[CHANGES] = len(instance.current)
+        self.terms[CHANGES] = sum(instance.change_weight(s) for s in instance.current)
         self.unplaced = n_sessions
         self.pairs = None  # see track_pairs()
         self.pair_load = None
@@ -213,7 +213,7 @@ class State:
                 delta += w[TRACK_ROOM]
         current = self.instance.current.get(s)
         if current is not None and current == (start, room):
-            delta -= w[CHANGES]
+            delta -= w[CHANGES] * self.instance.change_weight(s)
         return delta
 
     # -- changing -----------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ class State:
         if session.preferred and not session.preferred.issuperset(cover):
             terms[PREFERENCE] += 1
         if self.instance.current.get(s) == (start, room):
-            terms[CHANGES] -= 1
+            terms[CHANGES] -= self.instance.change_weight(s)
         if self.pairs is not None:
             row = self.pairs[s]
             for t in cover:
@@ -303,7 +303,7 @@ class State:
         if session.preferred and not session.preferred.issuperset(cover):
             terms[PREFERENCE] -= 1
         if self.instance.current.get(s) == (start, room):
-            terms[CHANGES] += 1
+            terms[CHANGES] += self.instance.change_weight(s)
         if self.pairs is not None:
             row = self.pairs[s]
             for t in cover:
@@ -319,6 +319,23 @@ class State:
         for s, (start, room) in placement.items():
             if self.pos[s] is None:
                 self.add(s, start, room)
+
+    def hold(self, s, start, room) -> None:
+        """Keep `s`'s room and speakers busy at its place without placing it (fill mode: a kept place
+        that breaks a rule now stays where it is, left out of the plan, and nothing else may go there)."""
+        session = self.instance.sessions[s]
+        cover = self.instance.cover(start, session.length) or (start,)
+        occupant = self.room_occupant[room]
+        for t in cover:
+            if occupant[t] == -1:
+                occupant[t] = s
+            self.running[t] += 1
+            if session.plenary:
+                self.plenary_running[t] += 1
+        for p in session.speakers:
+            busy = self.busy[p]
+            for t in cover:
+                busy[t] += 1
 
     def blockers(self, s, start, room) -> set:
         """The placed sessions that stop `s` from going to (start, room)."""

@@ -200,8 +200,9 @@ def _times(state, mobile_ids, covers, w_preference, w_changes) -> Times:
             fixed_cost[s, outside] += w_preference
         current = instance.current.get(s)
         if current is not None:
-            fixed_cost[s] += w_changes
-            fixed_cost[s, current[0]] -= w_changes
+            cost = w_changes * instance.change_weight(s)
+            fixed_cost[s] += cost
+            fixed_cost[s, current[0]] -= cost
     return Times(
         mobile=np.array(mobile_ids, dtype=np.int64),
         slot_of=slot_of,
