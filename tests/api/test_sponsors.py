@@ -1,14 +1,17 @@
 """Sponsors through API tokens: the organisations with their contacts, the event's sponsorships with
-level and stage, a sponsorship's log, and adding to the log; for users who manage the event's sponsors
-(as the pages), within the token's organiser and events."""
+level and stage, a sponsorship's checklist and log, and the changes the pages make (organisations and
+their people, adding to the event, stage, level, owner, amount, track, the checklist, the log and its
+next steps); for users who manage the event's sponsors (as the pages), within the token's organiser
+and events."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from podium.base.models import AuditEntry
 from podium.sponsors import services
-from podium.sponsors.models import Interaction, Stage
+from podium.sponsors.models import Interaction, Organisation, OrganisationContact, Sponsorship, Stage
 from tests import factories
 from tests.api.conftest import bearer, make_token
 from tests.public_sponsors import sponsor
@@ -312,3 +315,651 @@ def test_a_retry_with_the_same_key_adds_one_entry(client, event, manager, acme):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert Interaction.objects.count() == 1
+
+
+# --- The writes the pages make: who may call them --------------------------------------------------
+
+
+@pytest.fixture
+def ours(event, manager, acme):
+    """Acme at the event with its level's checklist and a log entry with an open next step."""
+    entry = services.log_interaction(
+        sponsorship=acme, by=manager, data={"summary": "Called", "next_step": "Send the contract"}
+    )
+    return {
+        "event": event,
+        "sponsorship": acme,
+        "organisation": acme.organisation,
+        "contact": acme.organisation.contacts.get(name="Ed Park"),
+        "deliverable": acme.deliverables.get(name="Invoice sent"),
+        "interaction": entry,
+    }
+
+
+@pytest.fixture
+def theirs():
+    """The same things at another organiser's event."""
+    event = factories.EventFactory()
+    manager = factories.team_member(event, can_manage_sponsors=True)
+    sponsorship = sponsor(event, manager, "Rival Inc", level=level(event, manager, "Gold"))
+    entry = services.log_interaction(
+        sponsorship=sponsorship, by=manager, data={"summary": "Met", "next_step": "Follow up"}
+    )
+    return {
+        "event": event,
+        "sponsorship": sponsorship,
+        "organisation": sponsorship.organisation,
+        "contact": contact(sponsorship, manager, "Rita Vale", "rita@rival.example"),
+        "deliverable": sponsorship.deliverables.first(),
+        "interaction": entry,
+    }
+
+
+def _org(w):
+    return f"/organisations/{w['organisation'].pk}"
+
+
+def _ship(w):
+    return f"/sponsorships/{w['sponsorship'].pk}"
+
+
+# name: (method, the path after /sponsors for objects `w`, the body for objects `w` at `version`)
+WRITES = {
+    "organisation_create": ("POST", lambda w: "/organisations", lambda w, v: {"name": "New Co"}),
+    "organisation_edit": ("PATCH", _org, lambda w, v: {"version": v(w["organisation"]), "notes": "VIP"}),
+    "contact_add": ("POST", lambda w: _org(w) + "/contacts", lambda w, v: {"name": "Flo Ray"}),
+    "contact_edit": (
+        "PATCH",
+        lambda w: _org(w) + f"/contacts/{w['contact'].pk}",
+        lambda w, v: {"version": v(w["contact"]), "role": "CTO"},
+    ),
+    "contact_remove": ("DELETE", lambda w: _org(w) + f"/contacts/{w['contact'].pk}", lambda w, v: None),
+    "sponsorship_add": (
+        "POST",
+        lambda w: "/sponsorships",
+        lambda w, v: {"organisation": w["organisation"].pk},
+    ),
+    "sponsorship_edit": ("PATCH", _ship, lambda w, v: {"version": v(w["sponsorship"]), "amount": "900"}),
+    "stage": (
+        "POST",
+        lambda w: _ship(w) + "/stage",
+        lambda w, v: {"stage": "paid", "version": v(w["sponsorship"])},
+    ),
+    "level": (
+        "PUT",
+        lambda w: _ship(w) + "/level",
+        lambda w, v: {"level": None, "version": v(w["sponsorship"])},
+    ),
+    "tick": (
+        "PUT",
+        lambda w: _ship(w) + f"/deliverables/{w['deliverable'].pk}/done",
+        lambda w, v: {"done": True, "version": v(w["deliverable"])},
+    ),
+    "due": (
+        "PUT",
+        lambda w: _ship(w) + f"/deliverables/{w['deliverable'].pk}/due",
+        lambda w, v: {"due": "2030-05-01", "version": v(w["deliverable"])},
+    ),
+    "next_step_done": (
+        "POST",
+        lambda w: _ship(w) + f"/interactions/{w['interaction'].pk}/done",
+        lambda w, v: {"version": v(w["interaction"])},
+    ),
+}
+# Those that edit a stored object at the version the client read.
+VERSIONED = [
+    "organisation_edit",
+    "contact_edit",
+    "sponsorship_edit",
+    "stage",
+    "level",
+    "tick",
+    "due",
+    "next_step_done",
+]
+
+
+def _current(obj) -> int:
+    return type(obj).objects.get(pk=obj.pk).version
+
+
+def _write(client, name, w, *, token, version=_current, path_objects=None, **headers):
+    method, path, body = WRITES[name]
+    data = body(w, version)
+    return client.generic(
+        method,
+        _url(w["event"], path(path_objects or w)),
+        json.dumps(data) if data is not None else "",
+        content_type="application/json",
+        **bearer(token),
+        **headers,
+    )
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_each_write_is_refused_to_a_user_who_does_not_manage_sponsors(client, event, ours, name):
+    scheduler = factories.team_member(event, can_schedule=True, can_edit_event=True, can_send_mail=True)
+    token = make_token(scheduler, event, scope="write")
+    before = AuditEntry.objects.count()
+
+    response = _write(client, name, ours, token=token)
+
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"] == "The token's user does not manage this event's sponsors."
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_each_write_is_refused_to_a_read_token(client, event, manager, ours, name):
+    token = make_token(manager, event)
+    before = AuditEntry.objects.count()
+
+    response = _write(client, name, ours, token=token)
+
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"] == "This token may only read. Make a write token to change data."
+    assert AuditEntry.objects.count() == before
+
+
+PATH_IDS = [name for name in WRITES if name not in ("organisation_create", "sponsorship_add")]
+
+
+@pytest.mark.parametrize("name", PATH_IDS)
+def test_each_write_with_another_organisers_ids_answers_404(client, event, manager, ours, theirs, name):
+    token = make_token(manager, event, scope="write")
+    before = AuditEntry.objects.count()
+
+    response = _write(client, name, ours, token=token, path_objects=theirs)
+
+    assert response.status_code == 404, response.content
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("name", ["contact_edit", "contact_remove", "tick", "due", "next_step_done"])
+def test_an_id_of_another_of_our_objects_in_the_path_answers_404(client, event, manager, ours, name):
+    """A contact of another organisation, an item or entry of another sponsorship: 404 as well."""
+    other = sponsor(event, manager, "Bolt Labs", level=level(event, manager, "Silver"))
+    mixed = ours | {
+        "contact": contact(other, manager, "Bo Volt", "bo@bolt.example"),
+        "deliverable": other.deliverables.first(),
+        "interaction": services.log_interaction(
+            sponsorship=other, by=manager, data={"summary": "Hi", "next_step": "Call"}
+        ),
+    }
+    token = make_token(manager, event, scope="write")
+    before = AuditEntry.objects.count()
+
+    response = _write(client, name, mixed, token=token)
+
+    assert response.status_code == 404, response.content
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_sponsorship_at_another_event_of_the_organiser_answers_404(client, event, manager, ours):
+    other_event = factories.EventFactory(organiser=event.organiser)
+    factories.team_member(other_event, user=manager, can_manage_sponsors=True)
+    elsewhere = services.add_sponsorship(event=other_event, organisation=ours["organisation"], by=manager)
+
+    response = _write(
+        client,
+        "stage",
+        ours | {"sponsorship": elsewhere},
+        token=make_token(manager, event, scope="write"),
+    )
+
+    assert response.status_code == 404
+    assert Sponsorship.objects.get(pk=elsewhere.pk).stage == Stage.PROSPECT
+
+
+def test_another_organisers_organisation_cannot_be_added_to_the_event(client, event, manager, theirs):
+    response = _write(
+        client, "sponsorship_add", theirs | {"event": event}, token=make_token(manager, event, scope="write")
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Choose one of the organiser's organisations.",
+        "field": "organisation",
+    }
+    assert not Sponsorship.objects.filter(event=event, organisation=theirs["organisation"]).exists()
+
+
+@pytest.mark.parametrize("name", VERSIONED)
+def test_each_edit_at_a_stale_version_answers_409_and_changes_nothing(client, event, manager, ours, name):
+    token = make_token(manager, event, scope="write")
+    before = AuditEntry.objects.count()
+
+    response = _write(
+        client,
+        name,
+        ours,
+        token=token,
+        version=lambda obj: _current(obj) - 1 if _current(obj) > 1 else _current(obj) + 1,
+    )
+
+    assert response.status_code == 409, response.content
+    assert "changed" in response.json()["detail"]
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_retried_stage_move_with_the_same_key_moves_once(client, event, manager, ours):
+    secret = make_token(manager, event, scope="write")
+    version = ours["sponsorship"].version
+    moves = AuditEntry.objects.filter(action="sponsors.stage_changed").count()
+
+    first, again = (
+        _write(
+            client, "stage", ours, token=secret, version=lambda _obj: version, HTTP_IDEMPOTENCY_KEY="move-1"
+        )
+        for _ in range(2)
+    )
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert AuditEntry.objects.filter(action="sponsors.stage_changed").count() == moves + 1
+
+
+# --- The writes the pages make: each works ---------------------------------------------------------
+
+
+def _send(client, method, event, path, body, *, user):
+    return client.generic(
+        method,
+        _url(event, path),
+        json.dumps(body) if body is not None else "",
+        content_type="application/json",
+        **bearer(make_token(user, event, scope="write")),
+    )
+
+
+def test_a_new_organisation_joins_the_event_as_a_prospect_of_the_tokens_user(client, event, manager):
+    response = _send(
+        client,
+        "POST",
+        event,
+        "/organisations",
+        {
+            "name": "  Nova   Labs ",
+            "kind": "exhibitor",
+            "website": "https://nova.example",
+            "notes": "Met at FOSDEM",
+        },
+        user=manager,
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    made = Organisation.objects.get()
+    assert (body["id"], body["name"], body["kind"], body["logo"], body["contacts"]) == (
+        made.pk,
+        "Nova Labs",
+        "exhibitor",
+        None,
+        [],
+    )
+    ship = made.sponsorships.get()
+    assert (ship.event, ship.stage, ship.owner) == (event, Stage.PROSPECT, manager)
+    found = client.get(
+        _url(event, f"/sponsorships?organisation={made.pk}"), **bearer(make_token(manager, event))
+    ).json()
+    assert [item["id"] for item in found["items"]] == [ship.pk]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"name": "acme cloud"}, 400, "name"),  # the organiser has it already (any letter case)
+        ({"name": "Nova", "website": "nova.example"}, 400, "website"),
+        ({"name": ""}, 422, None),
+        ({"name": "Nova", "kind": "bank"}, 422, None),
+        ({"name": "Nova", "logo": "x.png"}, 422, None),  # no uploads over JSON
+    ],
+)
+def test_a_bad_organisation_is_refused_and_nothing_is_made(client, event, manager, acme, body, status, field):
+    response = _send(client, "POST", event, "/organisations", body, user=manager)
+
+    assert response.status_code == status, response.content
+    if field is not None:
+        assert response.json()["field"] == field
+    assert Organisation.objects.count() == 1
+
+
+def test_an_organisation_edit_changes_only_the_fields_sent(client, event, manager, acme):
+    organisation = acme.organisation
+    old_logo = organisation.logo.name
+
+    response = _send(
+        client,
+        "PATCH",
+        event,
+        f"/organisations/{organisation.pk}",
+        {"version": organisation.version, "notes": "Pays late", "remove_logo": True},
+        user=manager,
+    )
+
+    assert response.status_code == 200, response.content
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.notes, organisation.logo.name) == ("Acme Cloud", "Pays late", "")
+    assert old_logo
+    assert response.json()["version"] == organisation.version
+    assert response.json()["logo"] is None
+
+
+def test_an_organisation_edit_with_a_taken_name_keeps_what_was_saved(client, event, manager, acme):
+    sponsor(event, manager, "Bolt Labs")
+    version = acme.organisation.version
+
+    response = _send(
+        client,
+        "PATCH",
+        event,
+        f"/organisations/{acme.organisation_id}",
+        {"version": version, "name": "BOLT LABS", "notes": "x"},
+        user=manager,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "name"
+    acme.organisation.refresh_from_db()
+    assert (acme.organisation.name, acme.organisation.notes, acme.organisation.version) == (
+        "Acme Cloud",
+        "",
+        version,
+    )
+
+
+def test_an_organisation_of_the_organiser_at_another_event_can_be_edited(client, event, manager):
+    """Organisations are the organiser's: the same ids the reads give, whichever event they are at."""
+    other_event = factories.EventFactory(organiser=event.organiser)
+    elsewhere = sponsor(other_event, factories.team_member(other_event, can_manage_sponsors=True), "Far Co")
+
+    response = _send(
+        client,
+        "PATCH",
+        event,
+        f"/organisations/{elsewhere.organisation_id}",
+        {"version": elsewhere.organisation.version, "kind": "media"},
+        user=manager,
+    )
+
+    assert response.status_code == 200, response.content
+    assert Organisation.objects.get(pk=elsewhere.organisation_id).kind == "media"
+
+
+def test_people_are_added_edited_and_removed(client, event, manager, acme):
+    path = f"/organisations/{acme.organisation_id}/contacts"
+    dana = acme.organisation.contacts.get(name="Dana Lee")
+
+    added = _send(
+        client,
+        "POST",
+        event,
+        path,
+        {"name": "Flo Ray", "email": "flo@acme.example", "role": "CTO", "is_primary": True},
+        user=manager,
+    )
+    flo = OrganisationContact.objects.get(name="Flo Ray")
+    edited = _send(
+        client, "PATCH", event, f"{path}/{flo.pk}", {"version": flo.version, "phone": "+44 1"}, user=manager
+    )
+    removed = _send(client, "DELETE", event, f"{path}/{dana.pk}", None, user=manager)
+
+    assert (added.status_code, edited.status_code, removed.status_code) == (201, 200, 204), [
+        added.content,
+        edited.content,
+        removed.content,
+    ]
+    assert added.json() == {
+        "id": flo.pk,
+        "name": "Flo Ray",
+        "email": "flo@acme.example",
+        "phone": "",
+        "role": "CTO",
+        "is_primary": True,
+        "version": 1,
+    }
+    flo.refresh_from_db()
+    assert (flo.phone, flo.role, flo.is_primary, flo.version) == ("+44 1", "CTO", True, 2)
+    assert edited.json()["version"] == 2
+    assert removed.content == b""
+    assert sorted(acme.organisation.contacts.values_list("name", flat=True)) == ["Ed Park", "Flo Ray"]
+
+
+def test_a_bad_email_address_is_refused_and_the_person_kept(client, event, manager, acme):
+    ed = acme.organisation.contacts.get(name="Ed Park")
+
+    response = _send(
+        client,
+        "PATCH",
+        event,
+        f"/organisations/{acme.organisation_id}/contacts/{ed.pk}",
+        {"version": ed.version, "email": "not an address"},
+        user=manager,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Give a valid e-mail address.", "field": "email"}
+    ed.refresh_from_db()
+    assert (ed.email, ed.version) == ("ed@acme.example", 1)
+
+
+def test_an_organisation_is_added_to_the_event_with_a_level_and_an_owner(client, event, manager, colleague):
+    other_event = factories.EventFactory(organiser=event.organiser)
+    elsewhere = sponsor(other_event, factories.team_member(other_event, can_manage_sponsors=True), "Far Co")
+    silver = level(event, manager, "Silver", deliverables=["Logo received", "Booth assigned"])
+
+    response = _send(
+        client,
+        "POST",
+        event,
+        "/sponsorships",
+        {"organisation": elsewhere.organisation_id, "level": silver.pk, "owner": colleague.email},
+        user=manager,
+    )
+    again = _send(
+        client, "POST", event, "/sponsorships", {"organisation": elsewhere.organisation_id}, user=manager
+    )
+
+    assert response.status_code == 201, response.content
+    made = Sponsorship.objects.get(event=event)
+    body = response.json()
+    assert (body["id"], body["stage"], body["level"]["name"], body["owner"]["email"]) == (
+        made.pk,
+        "prospect",
+        "Silver",
+        colleague.email,
+    )
+    assert sorted(made.deliverables.values_list("name", flat=True)) == ["Booth assigned", "Logo received"]
+    assert again.status_code == 400
+    assert again.json()["detail"] == "“Far Co” is in this event's pipeline already."
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"owner": "nobody@nowhere.example"}, "owner"),
+        ({"level": 2**31 - 1}, "level"),
+    ],
+)
+def test_adding_with_an_unknown_owner_or_level_is_refused(client, event, manager, body, field):
+    other_event = factories.EventFactory(organiser=event.organiser)
+    elsewhere = sponsor(other_event, factories.team_member(other_event, can_manage_sponsors=True), "Far Co")
+
+    response = _send(
+        client,
+        "POST",
+        event,
+        "/sponsorships",
+        {"organisation": elsewhere.organisation_id, **body},
+        user=manager,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert not Sponsorship.objects.filter(event=event).exists()
+
+
+def test_owner_amount_and_track_change_only_when_sent(client, event, manager, colleague, acme):
+    web = event.tracks.get(name="Web")
+    path = f"/sponsorships/{acme.pk}"
+
+    first = _send(
+        client,
+        "PATCH",
+        event,
+        path,
+        {"version": acme.version, "owner": colleague.email, "amount": "1250.50", "track": web.pk},
+        user=manager,
+    )
+    second = _send(client, "PATCH", event, path, {"version": acme.version + 1, "amount": None}, user=manager)
+
+    assert (first.status_code, second.status_code) == (200, 200), [first.content, second.content]
+    assert first.json()["amount"] == "1250.50"
+    acme.refresh_from_db()
+    assert (acme.owner, acme.amount, acme.track) == (colleague, None, web)
+    assert second.json()["amount"] is None
+    assert second.json()["track"]["name"] == "Web"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"owner": "nobody@nowhere.example"}, 400, "owner"),
+        ({"track": "theirs"}, 400, "track"),
+        ({"amount": "-5"}, 422, None),
+        ({"amount": 5}, 422, None),  # money is text, as the answers give it
+        ({"amount": "12.345"}, 422, None),
+    ],
+)
+def test_a_bad_sponsorship_edit_is_refused_and_nothing_changes(
+    client, event, manager, acme, theirs, body, status, field
+):
+    if body.get("track") == "theirs":
+        body = {"track": factories.TrackFactory(event=theirs["event"]).pk}
+
+    response = _send(
+        client, "PATCH", event, f"/sponsorships/{acme.pk}", {"version": acme.version, **body}, user=manager
+    )
+
+    assert response.status_code == status, response.content
+    if field is not None:
+        assert response.json()["field"] == field
+    stored = Sponsorship.objects.get(pk=acme.pk)
+    assert (stored.owner, stored.amount, stored.track, stored.version) == (manager, None, None, acme.version)
+
+
+def test_a_stage_moves_as_the_pipeline_allows(client, event, manager, acme):
+    moved = _send(
+        client,
+        "POST",
+        event,
+        f"/sponsorships/{acme.pk}/stage",
+        {"stage": "paid", "version": acme.version},
+        user=manager,
+    )
+    back_two = _send(
+        client,
+        "POST",
+        event,
+        f"/sponsorships/{acme.pk}/stage",
+        {"stage": "committed", "version": acme.version + 1},
+        user=manager,
+    )
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["stage"] == "paid"
+    assert back_two.status_code == 400
+    assert back_two.json() == {
+        "detail": "From paid it can move to invoiced, declined; not to committed.",
+        "field": "stage",
+    }
+    assert Sponsorship.objects.get(pk=acme.pk).stage == Stage.PAID
+
+
+def test_a_level_is_set_and_its_checklist_follows(client, event, manager, acme, theirs):
+    silver = level(event, manager, "Silver", deliverables=["Logo received", "Banner printed"])
+    services.tick_deliverable(deliverable=acme.deliverables.get(name="Booth assigned"), done=True, by=manager)
+    path = f"/sponsorships/{acme.pk}/level"
+
+    response = _send(client, "PUT", event, path, {"level": silver.pk, "version": acme.version}, user=manager)
+    refused = _send(
+        client,
+        "PUT",
+        event,
+        path,
+        {"level": theirs["sponsorship"].level_id, "version": acme.version + 1},
+        user=manager,
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["level"]["name"] == "Silver"
+    # A ticked item stays; an unticked one the new level lacks goes.
+    assert sorted(acme.deliverables.values_list("name", flat=True)) == [
+        "Banner printed",
+        "Booth assigned",
+        "Logo received",
+    ]
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "level"
+    assert Sponsorship.objects.get(pk=acme.pk).level == silver
+
+
+def test_the_checklist_is_read_ticked_and_given_due_days(client, event, manager, acme):
+    item = acme.deliverables.get(name="Invoice sent")
+    path = f"/sponsorships/{acme.pk}/deliverables"
+
+    ticked = _send(client, "PUT", event, f"{path}/{item.pk}/done", {"done": True, "version": 1}, user=manager)
+    due = _send(
+        client, "PUT", event, f"{path}/{item.pk}/due", {"due": "2020-01-01", "version": 2}, user=manager
+    )
+    unticked = _send(
+        client, "PUT", event, f"{path}/{item.pk}/done", {"done": False, "version": 3}, user=manager
+    )
+    listing = client.get(_url(event, path), **bearer(make_token(manager, event))).json()
+
+    assert [r.status_code for r in (ticked, due, unticked)] == [200, 200, 200]
+    assert ticked.json()["done_by"] == {"name": manager.name, "email": manager.email}
+    assert ticked.json()["done_at"] is not None
+    assert (due.json()["due"], due.json()["overdue"]) == ("2020-01-01", False)  # ticked: not overdue
+    assert (unticked.json()["done_at"], unticked.json()["overdue"], unticked.json()["version"]) == (
+        None,
+        True,
+        4,
+    )
+    assert [i["name"] for i in listing["items"]] == ["Logo received", "Invoice sent", "Booth assigned"]
+    assert listing["items"][1] == unticked.json()
+
+
+def test_a_next_step_is_marked_done_once(client, event, manager, acme):
+    entry = services.log_interaction(
+        sponsorship=acme, by=manager, data={"summary": "Called", "next_step": "Send the contract"}
+    )
+    plain = services.log_interaction(sponsorship=acme, by=manager, data={"summary": "Noted"})
+    path = f"/sponsorships/{acme.pk}/interactions"
+
+    done = _send(client, "POST", event, f"{path}/{entry.pk}/done", {"version": 1}, user=manager)
+    twice = _send(client, "POST", event, f"{path}/{entry.pk}/done", {"version": 2}, user=manager)
+    no_step = _send(client, "POST", event, f"{path}/{plain.pk}/done", {"version": 1}, user=manager)
+
+    assert done.status_code == 200, done.content
+    assert done.json()["done_at"] is not None
+    assert (twice.status_code, twice.json()["detail"]) == (409, "This next step is done already.")
+    assert (no_step.status_code, no_step.json()["detail"]) == (400, "This entry has no next step.")
+
+
+def test_a_checklist_reads_in_a_constant_number_of_queries(client, event, manager, acme):
+    client.defaults.update(bearer(make_token(manager, event)))
+    url = _url(event, f"/sponsorships/{acme.pk}/deliverables")
+    client.get(url)  # the token's first use writes its last-used time once
+    gold = acme.level
+    names = list(gold.deliverables)
+
+    def grow(n):
+        start = len(names)
+        names.extend(f"Item {start + i}" for i in range(n))
+        services.save_level(event=event, by=manager, data={"deliverables": names}, level=gold)
+        for item in acme.deliverables.filter(done_at__isnull=True):
+            services.tick_deliverable(deliverable=item, done=True, by=manager)
+
+    assert_constant_queries(client, url, grow)

@@ -1,10 +1,17 @@
 """Sponsors through API tokens: the organiser's organisations with their contacts, an event's
-sponsorships with their level and stage, the log of a sponsorship; and adding an entry to the log.
+sponsorships with their level, stage and checklist, the log of a sponsorship; and the changes the
+back-office pages make: an organisation made or edited (without its logo: JSON carries no upload; an
+existing logo can be removed), its people added, edited and removed, an organisation added to the
+event, a sponsorship's stage, level, owner, amount and track, its checklist ticked and given due
+days, an entry added to the log and its next step marked done.
 
 The token's user needs what the back-office pages need (`sponsors.rules.can_manage_sponsors`:
-`can_manage_sponsors` or `is_admin` in the event); the entry goes through the same service as the
-page's form (same checks, same audit entry). Sponsorships are found through the event, organisations
-through the event's organiser: another event's or organiser's ids answer 404.
+`can_manage_sponsors` or `is_admin` in the event); every change needs a write token and goes through
+the same service as the page's form (same checks, same audit entry), with the `version` the client
+read (409 when someone changed it since). Sponsorships, their checklists and logs are found through
+the event, organisations and their people through the event's organiser: another event's or
+organiser's ids in a path answer 404; in a body (a level, a track, a contact) they are refused with
+400 naming the field.
 """
 
 import datetime as dt
@@ -19,15 +26,16 @@ from django.utils.encoding import filepath_to_uri
 from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from pydantic import BeforeValidator, Field, Strict, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from podium.api import schemas as s
 from podium.api.auth import TOKEN
 from podium.api.idempotency import idempotent
 from podium.api.organiser import IDEMPOTENCY, READ_ERRORS, WRITE_ERRORS, _event, _page
 from podium.base.errors import ServiceError
-from podium.sponsors import rules, services
+from podium.sponsors import queries, rules, services
 from podium.sponsors.models import (
+    Deliverable,
     Interaction,
     InteractionKind,
     Organisation,
@@ -56,6 +64,7 @@ class ContactOut(Schema):
     phone: str
     role: str
     is_primary: bool
+    version: int
 
 
 class OrganisationOut(Schema):
@@ -115,6 +124,7 @@ class SponsorshipPage(s.Page):
 
 class SponsorshipFilters(s.PageParams):
     stage: StageName | None = None
+    organisation: s.DbInt | None = Field(None, description="The id of an organisation.")
 
 
 class InteractionOut(Schema):
@@ -136,6 +146,21 @@ class InteractionPage(s.Page):
     items: list[InteractionOut]
 
 
+class DeliverableOut(Schema):
+    id: int
+    name: str
+    position: int
+    due: dt.date | None
+    overdue: bool = Field(description="Not ticked, and its due day has passed in the event's time zone.")
+    done_at: dt.datetime | None
+    done_by: PersonRef | None
+    version: int
+
+
+class DeliverablePage(s.Page):
+    items: list[DeliverableOut]
+
+
 class InteractionIn(s.StrictInput):
     kind: InteractionKindName = InteractionKind.NOTE
     happened_at: s.IsoDatetime | None = Field(None, description="Default: now. With a time zone offset.")
@@ -151,6 +176,116 @@ class InteractionIn(s.StrictInput):
     )
 
 
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def _unchanged():
+    """An edit's optional field: left out, the stored value stays (null is no value for it)."""
+    return Field(None, json_schema_extra=_no_default)
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=s.NO_NUL)]
+OneLine = Annotated[str, StringConstraints(max_length=200, pattern=s.NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=10_000, pattern=s.NO_NUL)]
+Email = Annotated[str, StringConstraints(max_length=254, pattern=s.NO_NUL)]
+Website = Annotated[str, StringConstraints(max_length=200, pattern=s.NO_NUL)]
+# Money as text, as the answers give it: digits with at most two decimals ("5000", "1250.50").
+Amount = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,8}(\.[0-9]{1,2})?$")]
+
+
+class EditInput(s.StrictInput):
+    """A body of the calls that change what the pages change: an unknown field is refused (422), not
+    ignored, so a misspelt one never looks saved."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class OrganisationIn(EditInput):
+    name: Name
+    kind: KindName = OrganisationKind.SPONSOR
+    website: Website = Field("", description="Starting with https:// or http://.")
+    description: LongText = Field("", description="Markdown, shown on the public sponsors page.")
+    notes: LongText = Field("", description="For the team only.")
+
+
+class OrganisationEdit(EditInput):
+    version: s.Version = Field(description="The organisation's version you last read.")
+    name: Name = _unchanged()
+    kind: KindName = _unchanged()
+    website: Website = _unchanged()
+    description: LongText = _unchanged()
+    notes: LongText = _unchanged()
+    remove_logo: bool = Field(False, description="Drop the current logo (logos are uploaded on the page).")
+
+
+class ContactIn(EditInput):
+    name: Name
+    email: Email = ""
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=s.NO_NUL)] = ""
+    role: Annotated[str, StringConstraints(max_length=120, pattern=s.NO_NUL)] = ""
+    is_primary: bool = Field(False, description="A new primary contact replaces the old one.")
+
+
+class ContactEdit(EditInput):
+    version: s.Version = Field(description="The contact's version you last read.")
+    name: Name = _unchanged()
+    email: Email = _unchanged()
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=s.NO_NUL)] = _unchanged()
+    role: Annotated[str, StringConstraints(max_length=120, pattern=s.NO_NUL)] = _unchanged()
+    is_primary: bool = _unchanged()
+
+
+class SponsorshipIn(EditInput):
+    organisation: RowId = Field(
+        description="The id of one of the organiser's organisations not at this event."
+    )
+    level: RowId | None = Field(None, description="The id of one of the event's levels.")
+    owner: Email | None = Field(None, description="The e-mail address of a team member who manages sponsors.")
+
+
+class SponsorshipEdit(EditInput):
+    """Only the fields sent change; null clears one."""
+
+    version: s.Version = Field(description="The sponsorship's version you last read.")
+    owner: Email | None = Field(
+        None, description="A team member's e-mail address; null: nobody.", json_schema_extra=_no_default
+    )
+    amount: Amount | None = Field(
+        None, description="The agreed amount; null: the level's price.", json_schema_extra=_no_default
+    )
+    track: RowId | None = Field(
+        None, description="The id of one of the event's tracks; null: none.", json_schema_extra=_no_default
+    )
+
+
+class StageIn(EditInput):
+    stage: StageName = Field(
+        description="Forward one or more steps, back one, to declined from anywhere, out of declined to "
+        "prospect or contacted."
+    )
+    version: s.Version
+
+
+class LevelIn(EditInput):
+    level: RowId | None = Field(description="The id of one of the event's levels; null: no level.")
+    version: s.Version
+
+
+class TickIn(EditInput):
+    done: bool
+    version: s.Version
+
+
+class DueIn(EditInput):
+    due: s.IsoDate | None = Field(description="null: no due day.")
+    version: s.Version
+
+
+class VersionIn(EditInput):
+    version: s.Version
+
+
 # --- Helpers --------------------------------------------------------------------------------------
 
 
@@ -159,6 +294,16 @@ def _sponsors_event(request, slug: str, *, write: bool = False):
     found = _event(request, slug, write=write)
     if not rules.can_manage_sponsors(request.auth.user, found):
         raise HttpError(403, "The token's user does not manage this event's sponsors.")
+    return found
+
+
+def _team_user(email: str | None, *, field: str):
+    """The user with this e-mail address (any letter case); the service checks they manage sponsors."""
+    if email is None:
+        return None
+    found = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if found is None:
+        raise ServiceError("Choose someone of the team who manages sponsors.", field=field)
     return found
 
 
@@ -176,6 +321,7 @@ def _contact(contact) -> dict | None:
         "phone": contact.phone,
         "role": contact.role,
         "is_primary": contact.is_primary,
+        "version": contact.version,
     }
 
 
@@ -208,6 +354,21 @@ def _organisations(event):
         .prefetch_related(Prefetch("contacts", queryset=contacts))
         .order_by("name", "pk")
     )
+
+
+def _organisation(event, pk: int) -> Organisation:
+    """One of the event's organiser's organisations (404 for another organiser's)."""
+    found = _organisations(event).filter(pk=pk).first()
+    if found is None:
+        raise Http404("The organiser has no organisation with this id.")
+    return found
+
+
+def _organisation_contact(organisation, pk: int) -> OrganisationContact:
+    found = organisation.contacts.filter(pk=pk).first()
+    if found is None:
+        raise Http404("This organisation has no contact with this id.")
+    return found
 
 
 def _sponsorships_out(sponsorships) -> list[dict]:
@@ -253,6 +414,40 @@ def _sponsorship(event, pk: int) -> Sponsorship:
     found = _sponsorships(event).filter(pk=pk).first()
     if found is None:
         raise Http404("This event has no sponsorship with this id.")
+    found.event = event
+    return found
+
+
+def _deliverables_out(event, items) -> list[dict]:
+    today = queries.today_at(event)
+    return [
+        {
+            "id": item.pk,
+            "name": item.name,
+            "position": item.position,
+            "due": item.due,
+            "overdue": item.is_overdue(today),
+            "done_at": item.done_at,
+            "done_by": _person(item.done_by),
+            "version": item.version,
+        }
+        for item in items
+    ]
+
+
+def _deliverables(sponsorship):
+    return (
+        Deliverable.objects.filter(sponsorship=sponsorship)
+        .select_related("done_by")
+        .order_by("position", "id")
+    )
+
+
+def _deliverable(sponsorship, pk: int) -> Deliverable:
+    found = _deliverables(sponsorship).filter(pk=pk).first()
+    if found is None:
+        raise Http404("This sponsorship's checklist has no item with this id.")
+    found.sponsorship = sponsorship
     return found
 
 
@@ -282,6 +477,23 @@ def _interactions(sponsorship):
         .select_related("contact", "by", "assigned_to")
         .order_by("-happened_at", "-id")
     )
+
+
+def _interaction(sponsorship, pk: int) -> Interaction:
+    found = _interactions(sponsorship).filter(pk=pk).first()
+    if found is None:
+        raise Http404("This sponsorship's log has no entry with this id.")
+    found.sponsorship = sponsorship
+    return found
+
+
+def _level(event, pk: int | None):
+    if pk is None:
+        return None
+    found = event.sponsor_levels.filter(pk=pk).first()
+    if found is None:
+        raise ServiceError("Choose a level of this event.", field="level")
+    return found
 
 
 # --- The calls ------------------------------------------------------------------------------------
@@ -325,6 +537,8 @@ def sponsorships(request, event: s.Slug, filters: Query[SponsorshipFilters]):
     queryset = _sponsorships(found).order_by("organisation__name", "pk")
     if filters.stage:
         queryset = queryset.filter(stage=filters.stage)
+    if filters.organisation:
+        queryset = queryset.filter(organisation_id=filters.organisation)
     return _page(queryset, filters, _sponsorships_out)
 
 
@@ -370,11 +584,7 @@ def log_interaction(
         contact = shown.organisation.contacts.filter(pk=data.contact).first()
         if contact is None:
             raise ServiceError("Choose one of this organisation's people.", field="contact")
-    assigned_to = None
-    if data.assigned_to:
-        assigned_to = get_user_model().objects.filter(email__iexact=data.assigned_to.strip()).first()
-        if assigned_to is None:
-            raise ServiceError("Choose someone of the team who manages sponsors.", field="assigned_to")
+    assigned_to = _team_user(data.assigned_to or None, field="assigned_to")
     entry = services.log_interaction(
         sponsorship=shown,
         by=request.auth.user,
@@ -390,3 +600,318 @@ def log_interaction(
         },
     )
     return Status(201, _interactions_out(_interactions(shown).filter(pk=entry.pk))[0])
+
+
+# --- Organisations and their people ---------------------------------------------------------------
+
+
+def _organisation_answer(event, pk: int) -> dict:
+    return _organisations_out([_organisation(event, pk)])[0]
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/organisations",
+    response={201: OrganisationOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def organisation_create(
+    request, event: s.Slug, data: OrganisationIn, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY
+):
+    """A new organisation of the organiser, added to this event's pipeline as a prospect looked after by
+    the token's user, as the page's form does (without a logo: upload it on the page). 400 for a name
+    the organiser has already."""
+    found = _sponsors_event(request, event, write=True)
+    made = services.save_organisation(event=found, by=request.auth.user, data=data.model_dump())
+    return Status(201, _organisation_answer(found, made.pk))
+
+
+@router.patch(
+    "/orga/events/{event}/sponsors/organisations/{organisation}",
+    response={200: OrganisationOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def organisation_edit(
+    request,
+    event: s.Slug,
+    organisation: s.DbInt,
+    data: OrganisationEdit,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Change the fields sent (every event of the organiser shows the change); 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _organisation(found, organisation)
+    changed = data.model_dump(include=data.model_fields_set - {"version", "remove_logo"})
+    services.save_organisation(
+        event=found,
+        by=request.auth.user,
+        data=changed,
+        organisation=target,
+        version=data.version,
+        remove_logo=data.remove_logo,
+    )
+    return _organisation_answer(found, target.pk)
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/organisations/{organisation}/contacts",
+    response={201: ContactOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def contact_add(
+    request,
+    event: s.Slug,
+    organisation: s.DbInt,
+    data: ContactIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Add a person to the organisation (400 for an invalid e-mail address)."""
+    found = _sponsors_event(request, event, write=True)
+    target = _organisation(found, organisation)
+    made = services.save_contact(
+        event=found, organisation=target, by=request.auth.user, data=data.model_dump()
+    )
+    return Status(201, _contact(made))
+
+
+@router.patch(
+    "/orga/events/{event}/sponsors/organisations/{organisation}/contacts/{contact}",
+    response={200: ContactOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def contact_edit(
+    request,
+    event: s.Slug,
+    organisation: s.DbInt,
+    contact: s.DbInt,
+    data: ContactEdit,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Change the fields sent of one of the organisation's people; 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _organisation(found, organisation)
+    saved = services.save_contact(
+        event=found,
+        organisation=target,
+        by=request.auth.user,
+        data=data.model_dump(include=data.model_fields_set - {"version"}),
+        contact=_organisation_contact(target, contact),
+        version=data.version,
+    )
+    return _contact(saved)
+
+
+@router.delete(
+    "/orga/events/{event}/sponsors/organisations/{organisation}/contacts/{contact}",
+    response={204: None, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def contact_remove(
+    request,
+    event: s.Slug,
+    organisation: s.DbInt,
+    contact: s.DbInt,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Remove a person from the organisation; log entries about them stay, without the link."""
+    found = _sponsors_event(request, event, write=True)
+    target = _organisation(found, organisation)
+    services.delete_contact(event=found, contact=_organisation_contact(target, contact), by=request.auth.user)
+    return Status(204, None)
+
+
+# --- Sponsorships: an organisation at the event ---------------------------------------------------
+
+
+def _sponsorship_answer(event, pk: int) -> dict:
+    return _sponsorships_out([_sponsorship(event, pk)])[0]
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/sponsorships",
+    response={201: SponsorshipOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def sponsorship_add(
+    request, event: s.Slug, data: SponsorshipIn, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY
+):
+    """Add one of the organiser's organisations to the event's pipeline as a prospect, with an optional
+    level (its checklist is made) and owner. 400 when it is in the pipeline already."""
+    found = _sponsors_event(request, event, write=True)
+    organisation = Organisation.objects.filter(organiser_id=found.organiser_id, pk=data.organisation).first()
+    if organisation is None:
+        raise ServiceError("Choose one of the organiser's organisations.", field="organisation")
+    made = services.add_sponsorship(
+        event=found,
+        organisation=organisation,
+        level=_level(found, data.level),
+        owner=_team_user(data.owner, field="owner"),
+        by=request.auth.user,
+    )
+    return Status(201, _sponsorship_answer(found, made.pk))
+
+
+@router.patch(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}",
+    response={200: SponsorshipOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def sponsorship_edit(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    data: SponsorshipEdit,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Change who looks after it, the agreed amount or the sponsored track (only the fields sent; null
+    clears one); 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _sponsorship(found, sponsorship)
+    sent = data.model_fields_set
+    changed = {}
+    if "owner" in sent:
+        changed["owner"] = _team_user(data.owner, field="owner")
+    if "amount" in sent:
+        changed["amount"] = Decimal(data.amount) if data.amount is not None else None
+    if "track" in sent:
+        changed["track"] = None
+        if data.track is not None:
+            changed["track"] = found.tracks.filter(pk=data.track).first()
+            if changed["track"] is None:
+                raise ServiceError("Choose a track of this event.", field="track")
+    services.save_sponsorship(sponsorship=target, by=request.auth.user, data=changed, version=data.version)
+    return _sponsorship_answer(found, target.pk)
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/stage",
+    response={200: SponsorshipOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def sponsorship_stage(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    data: StageIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Move it along the pipeline (400 for a move the pipeline does not allow, saying which it does;
+    409 when `version` is stale)."""
+    found = _sponsors_event(request, event, write=True)
+    target = _sponsorship(found, sponsorship)
+    services.move_stage(sponsorship=target, stage=data.stage, by=request.auth.user, version=data.version)
+    return _sponsorship_answer(found, target.pk)
+
+
+@router.put(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/level",
+    response={200: SponsorshipOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def sponsorship_level(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    data: LevelIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Give it a level of the event (null: none): the checklist items the level has are added, those it
+    lacks are removed unless ticked. 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _sponsorship(found, sponsorship)
+    services.set_level(
+        sponsorship=target, level=_level(found, data.level), by=request.auth.user, version=data.version
+    )
+    return _sponsorship_answer(found, target.pk)
+
+
+# --- The checklist ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/deliverables",
+    response={200: DeliverablePage, **READ_ERRORS},
+    auth=TOKEN,
+)
+def deliverables(request, event: s.Slug, sponsorship: s.DbInt, page: Query[s.PageParams]):
+    """A sponsorship's checklist in order, with due days and who ticked what."""
+    found = _sponsors_event(request, event)
+    return _page(
+        _deliverables(_sponsorship(found, sponsorship)), page, lambda items: _deliverables_out(found, items)
+    )
+
+
+@router.put(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/deliverables/{deliverable}/done",
+    response={200: DeliverableOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def deliverable_done(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    deliverable: s.DbInt,
+    data: TickIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Tick a checklist item (`done`: true) or untick it; 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _deliverable(_sponsorship(found, sponsorship), deliverable)
+    services.tick_deliverable(deliverable=target, done=data.done, by=request.auth.user, version=data.version)
+    return _deliverables_out(found, [_deliverable(target.sponsorship, target.pk)])[0]
+
+
+@router.put(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/deliverables/{deliverable}/due",
+    response={200: DeliverableOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def deliverable_due(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    deliverable: s.DbInt,
+    data: DueIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Set the day a checklist item is due (null: none); 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    target = _deliverable(_sponsorship(found, sponsorship), deliverable)
+    services.set_deliverable_due(deliverable=target, due=data.due, by=request.auth.user, version=data.version)
+    return _deliverables_out(found, [_deliverable(target.sponsorship, target.pk)])[0]
+
+
+# --- The log's next steps ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/interactions/{interaction}/done",
+    response={200: InteractionOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def next_step_done(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    interaction: s.DbInt,
+    data: VersionIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Mark an entry's next step done (now). 400 for an entry without a next step; 409 when it is done
+    already or `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    shown = _sponsorship(found, sponsorship)
+    entry = _interaction(shown, interaction)
+    services.complete_next_step(interaction=entry, by=request.auth.user, version=data.version)
+    return _interactions_out([_interaction(shown, entry.pk)])[0]
