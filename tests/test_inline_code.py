@@ -305,6 +305,32 @@ def test_no_page_holds_inline_code(client, conference, role, must_reach):
     assert offenders == []
 
 
+def test_no_page_answering_a_form_holds_inline_code(client, conference):
+    """Pages that only a POST shows (the day-of page's confirmation step), which the GET crawl cannot
+    reach: the day-of board and its confirmation, with their stylesheet instead of a <style> block."""
+    client.force_login(conference["organiser"])
+    event, talk = conference["objects"]["event"], conference["objects"]["proposal"]
+    board = client.get(reverse("orga:dayof", kwargs={"event": event.slug})).content.decode()
+    slot = talk.slot
+    confirm = client.post(
+        reverse("orga:dayof_change", kwargs={"event": event.slug}),
+        {
+            "action": "move",
+            "day": slot.start.astimezone(event.tz).date().isoformat(),
+            "code": talk.code,
+            "room": slot.room_id,
+            "time": f"{slot.start.astimezone(event.tz):%H:%M}",
+            "version": slot.version,
+        },
+    )
+    html = confirm.content.decode()
+
+    assert "Preview the move" in board  # the board rendered its sessions, not only its empty state
+    assert (confirm.status_code, "Confirm the change" in html) == (200, True)
+    assert [where for page in (board, html) for where in inline_code(page)] == []
+    assert all("/static/podium/dayof.css" in page for page in (board, html))
+
+
 def test_the_policy_forbids_inline_code():
     """The reason for all of the above: the policy names only our own origin for styles and scripts."""
     directives = dict(

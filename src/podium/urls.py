@@ -7,6 +7,7 @@ urlpatterns = [
     path("orga/", include("podium.orga.urls")),
     path("api/v1/", include("podium.api.urls")),
     path("media/<path:path>", base_views.serve_media, name="media"),
+    path("favicon.ico", base_views.favicon, name="favicon"),
     path("healthz", base_views.healthz, name="healthz"),
     path("readyz", base_views.readyz, name="readyz"),
     path("metrics", base_views.metrics_view, name="metrics"),

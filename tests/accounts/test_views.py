@@ -155,3 +155,54 @@ def test_password_reset_mails_are_limited_per_account(client, django_capture_on_
 
     assert answers == [302] * 5  # the same answer every time
     assert len(mail.outbox) == 3
+
+
+SIGN_UP = {"name": "Ada Lovelace", "email": "ada@example.org", "password": "analytical engine 1843"}
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/accounts/login/?next=/conf/submit/", "/conf/submit/"),
+        ("/accounts/login/?next=/accounts/signup/%3Fnext%3D/conf/submit/", "/conf/submit/"),
+        ("/accounts/login/", "/accounts/"),
+        ("/accounts/signup/", "/accounts/"),
+        ("/accounts/login/?next=https://evil.example/", "/accounts/"),
+        ("/conf/submit/?track=2", "/conf/submit/?track=2"),
+    ],
+)
+def test_signup_never_lands_on_the_log_in_or_sign_up_form(client, next_url, lands_on):
+    response = client.post(reverse("accounts:signup"), {**SIGN_UP, "next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+def test_signup_from_the_log_in_pages_header_goes_on_to_where_the_log_in_was_going(client):
+    """ "Submit a proposal" → log-in page → the header's "Sign up": its `next` is the log-in page."""
+    login_page = reverse("accounts:login") + "?next=/conf/submit/"
+    signup_page = client.get(reverse("accounts:signup") + "?next=" + login_page.replace("?", "%3F"))
+
+    assert 'name="next" value="/conf/submit/"' in signup_page.content.decode()
+    response = client.post(reverse("accounts:signup"), {**SIGN_UP, "next": login_page})
+
+    assert response["Location"] == "/conf/submit/"
+
+
+def test_login_never_lands_on_the_sign_up_form(client):
+    user = factories.UserFactory()
+
+    response = client.post(
+        reverse("accounts:login") + "?next=/accounts/signup/%3Fnext%3D/conf/submit/",
+        {"username": user.email, "password": factories.PASSWORD},
+    )
+
+    assert response["Location"] == "/conf/submit/"
+
+
+def test_signup_and_login_forms_are_prefilled_with_the_address_they_are_given(client):
+    signup = client.get(reverse("accounts:signup") + "?email=co%40example.org").content.decode()
+    login = client.get(reverse("accounts:login") + "?email=co%40example.org").content.decode()
+
+    assert re.search(r'<input type="email" name="email" value="co@example.org"', signup)
+    assert re.search(r'<input type="email" name="username" value="co@example.org"', login)

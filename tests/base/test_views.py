@@ -37,6 +37,21 @@ def test_server_error_page_is_plain_and_friendly(client, settings):
 
 
 @pytest.mark.django_db
+def test_favicon_answers_with_the_icon_every_page_links(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    page = client.get("/").content.decode()
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/podium/favicon.ico"
+    assert '<link rel="icon" href="/static/podium/favicon.ico"' in page
+    icon = finders.find("podium/favicon.ico")
+    with open(icon, "rb") as file:
+        assert file.read(4) == b"\x00\x00\x01\x00"  # an ICO file's header
+
+
+@pytest.mark.django_db
 def test_healthz_stays_a_single_cheap_query(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/healthz")

@@ -197,6 +197,17 @@ def test_co_speaker_invite_page_flow(client, proposal, speaker):
     assert proposal.ordered_speakers == [speaker, co]
 
 
+def test_co_speaker_invite_asks_a_visitor_to_sign_up_with_the_invited_address(client, proposal):
+    invite = proposal.invites.create(email="co+talk@example.org", token="t0ken")
+
+    html = client.get(reverse("cfp:invite", kwargs={"event": proposal.event.slug, "token": invite.token}))
+
+    path = reverse("cfp:invite", kwargs={"event": proposal.event.slug, "token": invite.token})
+    query = f"?next={path}&amp;email=co%2Btalk%40example.org"
+    assert f'href="{reverse("accounts:signup")}{query}"' in html.content.decode()
+    assert f'href="{reverse("accounts:login")}{query}"' in html.content.decode()
+
+
 def test_co_speaker_invite_bad_email_is_a_clear_error(client, proposal, speaker):
     client.force_login(speaker)
 

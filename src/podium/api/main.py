@@ -9,15 +9,17 @@ matching If-None-Match.
 import hashlib
 
 from django.http import HttpResponseNotModified
+from django.urls import reverse
 from ninja import NinjaAPI
 
-from podium.api import campaigns, organiser, public, registration, sponsors
+from podium.api import campaigns, contacts, organiser, public, registration, sponsors
+from podium.api.auth import PUBLIC
 from podium.base import permissions
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 
 DESCRIPTION = """The program of public events (no authentication), and the organiser's work
 (proposals, reviews, decisions, the draft schedule, releases, orders, attendees, check-ins, sponsors,
-mail campaigns) for API tokens made in the back office; `checkin` tokens (check-in devices) read the attendee list and check
+mail campaigns, contact lists) for API tokens made in the back office; `checkin` tokens (check-in devices) read the attendee list and check
 tickets in, nothing else. Send tokens as `Authorization: Bearer <token>`. Write calls accept an `Idempotency-Key`
 header: a retry with the same key returns the first answer without doing the work again."""
 
@@ -70,8 +72,21 @@ def stale_edit(request, exc):
     return _refusal(request, exc, 409)
 
 
+@api.get("/", auth=PUBLIC, include_in_schema=False)
+def index(request):
+    """The API's front door (the address the README gives): where its documentation and schema are."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+        "schema": request.build_absolute_uri(reverse("api:openapi-json")),
+        "events": request.build_absolute_uri(reverse("api:events")),
+    }
+
+
 api.add_router("/", public.router)
 api.add_router("/", organiser.router)
 api.add_router("/", registration.router)
 api.add_router("/", campaigns.router)
 api.add_router("/", sponsors.router)
+api.add_router("/", contacts.router)

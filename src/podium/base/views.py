@@ -10,7 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from podium.base import metrics
 from podium.base.clientip import client_address
@@ -35,6 +36,14 @@ def serve_media(request, path: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@public
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the static icon."""
+    response = redirect(static("podium/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

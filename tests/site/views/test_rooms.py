@@ -87,7 +87,7 @@ def test_room_now_names_the_next_day_after_the_last_session(client, program, fro
 
     upcoming = _panel(response, "next")
     assert "Gamma talk" in upcoming
-    assert at(event, 10, day=1).strftime("%A") in upcoming
+    assert at(event, 10, day=1).strftime("%A %-d %B") in upcoming  # the date, not only the weekday
 
 
 def test_room_now_after_the_program_has_nothing_next(client, program, frozen):
@@ -115,6 +115,79 @@ def test_room_now_says_running_late_when_the_release_moved_the_session_later(cli
     assert "Alpha talk" in upcoming
     assert "Running late: was 10:00" in upcoming
     assert "Nothing on right now" in _panel(response, "current")
+
+
+def _screen(client, event, room_name):
+    return client.get(
+        reverse("site:room_now", kwargs={"event": event.slug, "room": _room_uuid(event, room_name)})
+    )
+
+
+def _moved_away(response) -> list[str]:
+    """The notices of sessions moved out of the room that the screen shows."""
+    items = re.findall(r"<li [^>]*data-until[^>]*>(.*?)</li>", response.content.decode(), flags=re.S)
+    return [re.sub(r"\s+", " ", item).strip() for item in items]
+
+
+def test_room_screens_say_where_a_session_moved_to_and_from(client, program, frozen):
+    event = program["event"]
+    place(event, program["alpha"], "Room 101", at(event, 10, 40), program["scheduler"])
+    release(event, program["scheduler"])
+    frozen(at(event, 10, 5))
+
+    new_room, old_room = _screen(client, event, "Room 101"), _screen(client, event, "Hall A")
+
+    upcoming = _panel(new_room, "next")
+    assert "Alpha talk" in upcoming
+    assert "Moved here from Hall A (was 10:00)" in upcoming
+    assert "Running late" not in new_room.content.decode()
+    assert _moved_away(old_room) == ["“Alpha talk” (10:00) moved to Room 101, 10:40"]
+    assert _moved_away(new_room) == []
+    lobby = client.get(reverse("site:rooms_now", kwargs={"event": event.slug})).content.decode()
+    assert "“Alpha talk” (10:00) moved to Room 101, 10:40" in lobby
+
+
+def test_room_screens_name_only_the_room_when_the_time_stays(client, program, frozen):
+    event = program["event"]
+    place(event, program["gamma"], "Room 101", at(event, 10, day=1), program["scheduler"])
+    release(event, program["scheduler"])
+    frozen(at(event, 9, day=1))
+
+    upcoming = _panel(_screen(client, event, "Room 101"), "next")
+
+    assert "Moved here from Hall A" in upcoming
+    assert "(was" not in upcoming
+    assert _moved_away(_screen(client, event, "Hall A")) == ["“Gamma talk” (10:00) moved to Room 101"]
+
+
+def test_room_screens_forget_a_moved_session_after_its_old_time(client, program, frozen):
+    event = program["event"]
+    place(event, program["alpha"], "Room 101", at(event, 10, 40), program["scheduler"])
+    release(event, program["scheduler"])
+    frozen(at(event, 10, 30))
+
+    assert _moved_away(_screen(client, event, "Hall A")) == []
+
+
+def test_room_screen_says_moved_to_for_an_earlier_time_in_the_same_room(client, program, frozen):
+    event = program["event"]
+    place(event, program["alpha"], "Hall A", at(event, 9, 30), program["scheduler"])
+    release(event, program["scheduler"])
+    frozen(at(event, 9))
+
+    response = _screen(client, event, "Hall A")
+
+    assert "Moved to 09:30 (was 10:00)" in _panel(response, "next")
+    assert _moved_away(response) == []
+
+
+def test_room_screen_shows_the_date(client, program, frozen):
+    event = program["event"]
+    frozen(at(event, 9))
+
+    html = _screen(client, event, "Hall A").content.decode()
+
+    assert f"data-today>{at(event, 9).strftime('%A %-d %B')}</span>" in html
 
 
 def test_room_now_embeds_the_rooms_sessions_for_the_clock_and_the_live_stream(client, program, frozen):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from podium.base.permissions import public
 from podium.schedule import changelog
@@ -30,7 +30,7 @@ class Shown:
     speakers: str
     start: dt.datetime
     end: dt.datetime
-    late_from: dt.datetime | None  # its start in the release before, when this release moved it later
+    notice: str = ""  # what the latest release changed of its place: running late, moved here from…
 
     def as_json(self) -> dict:
         return {
@@ -40,26 +40,74 @@ class Shown:
             "speakers": self.speakers,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "late_from": self.late_from.isoformat() if self.late_from else None,
+            "notice": self.notice,
         }
 
 
-def moved_later(release) -> dict[str, dt.datetime]:
-    """{code: start before} for the sessions this release moved to a later start (running late)."""
-    late = {}
+@dataclass
+class MovedAway:
+    """A session the latest release moved out of a room, shown on that room's screen until the end of
+    its old time (people wait for it at the old door)."""
+
+    code: str
+    start: dt.datetime  # its old place in this room
+    end: dt.datetime
+    text: str
+
+
+@dataclass
+class Moves:
+    """What the latest release's moves say on the room screens."""
+
+    notices: dict[str, str]  # {code: notice on the session where it is now}
+    left: dict[str, list[MovedAway]]  # {room uuid: the sessions that left that room}
+
+
+def _day(moment: dt.datetime) -> str:
+    return dateformat.format(moment, "l j F")
+
+
+def _when(moment: dt.datetime, other: dt.datetime) -> str:
+    """`moment`'s time, and its date too when it is not on `other`'s day."""
+    if moment.date() == other.date():
+        return f"{moment:%H:%M}"
+    return f"{_day(moment)}, {moment:%H:%M}"
+
+
+def release_moves(release, tz) -> Moves:
+    """The notices of the sessions the release moved (times in the time zone `tz`):
+
+    - to another room: "Moved here from Room 301" on the session (with its old time if that changed
+      too), and "“Title” (16:10) moved to Room 317" on the room it left;
+    - later on the same day in the same room: "Running late: was 16:10";
+    - otherwise in the same room: "Moved to 15:40 (was 16:10)", with the dates when the day changed.
+    """
+    moves = Moves(notices={}, left={})
     for change in release.changes:
         if change["kind"] != changelog.MOVED or not change.get("old") or not change.get("new"):
             continue
-        old, new = (
-            dt.datetime.fromisoformat(change["old"]["start"]),
-            dt.datetime.fromisoformat(change["new"]["start"]),
-        )
-        if new > old:
-            late[change["code"]] = old
-    return late
+        old, new = changelog.parse_place(change["old"]), changelog.parse_place(change["new"])
+        old_start, new_start = old["start"].astimezone(tz), new["start"].astimezone(tz)
+        if str(old["room_uuid"]) != str(new["room_uuid"]):
+            notice = f"Moved here from {old['room'] or 'another room'}"
+            if old_start != new_start:
+                notice += f" (was {_when(old_start, new_start)})"
+            if old["room_uuid"]:
+                text = f"“{change['title']}” ({_when(old_start, old_start)}) moved to {new['room']}"
+                if old_start != new_start:
+                    text += f", {_when(new_start, old_start)}"
+                moves.left.setdefault(str(old["room_uuid"]), []).append(
+                    MovedAway(code=change["code"], start=old["start"], end=old["end"], text=text)
+                )
+        elif new_start > old_start and new_start.date() == old_start.date():
+            notice = f"Running late: was {old_start:%H:%M}"
+        else:
+            notice = f"Moved to {_when(new_start, old_start)} (was {_when(old_start, new_start)})"
+        moves.notices[change["code"]] = notice
+    return moves
 
 
-def _shown(session, late: dict) -> Shown:
+def _shown(session, notices: dict) -> Shown:
     return Shown(
         code=session.code,
         title=session.title,
@@ -67,7 +115,7 @@ def _shown(session, late: dict) -> Shown:
         speakers=", ".join(s["name"] for s in session.speakers or []),
         start=session.start,
         end=session.end,
-        late_from=late.get(session.code) if session.kind == SlotKind.SESSION else None,
+        notice=notices.get(session.code, "") if session.kind == SlotKind.SESSION else "",
     )
 
 
@@ -103,14 +151,20 @@ def _released_or_404(event):
     return release
 
 
-def _timelines(release) -> dict[str | None, list[Shown]]:
+def _timelines(release, moves: Moves) -> dict[str | None, list[Shown]]:
     """Every room's sessions in time order (key None: breaks in every room), from one query."""
-    late = moved_later(release)
     rooms: dict[str | None, list[Shown]] = {}
     for session in release.sessions.order_by("start", "id"):
         key = str(session.room_uuid) if session.room_uuid else None
-        rooms.setdefault(key, []).append(_shown(session, late))
+        rooms.setdefault(key, []).append(_shown(session, moves.notices))
     return rooms
+
+
+def _moved_away(moves: Moves, room_uuid: str, moment: dt.datetime) -> list[MovedAway]:
+    """The sessions that left the room, until the end of their old time there."""
+    return sorted(
+        (away for away in moves.left.get(room_uuid, []) if away.end > moment), key=lambda a: a.start
+    )
 
 
 def _room_timeline(timelines: dict, room_uuid: str) -> list[Shown]:
@@ -125,7 +179,8 @@ def room_now(request, event, room):
     info = next((r for r in release.rooms if str(r["uuid"]) == str(room)), None)
     if info is None:
         raise Http404("No such room in the published program.")
-    timeline = _room_timeline(_timelines(release), str(room))
+    moves = release_moves(release, event.tz)
+    timeline = _room_timeline(_timelines(release, moves), str(room))
     moment = timezone.now()
     return render(
         request,
@@ -136,6 +191,7 @@ def room_now(request, event, room):
             "room": info,
             "now": moment,
             "slots": _slot_context(timeline, moment, event.tz),
+            "moved_away": _moved_away(moves, str(room), moment),
             "screen_data": {
                 "timezone": event.timezone,
                 "rooms": [{"uuid": str(info["uuid"]), "sessions": [s.as_json() for s in timeline]}],
@@ -149,12 +205,20 @@ def rooms_now(request, event):
     """The lobby screen: every room with what is on now and next."""
     event = public_event(event)
     release = _released_or_404(event)
-    timelines = _timelines(release)
+    moves = release_moves(release, event.tz)
+    timelines = _timelines(release, moves)
     moment = timezone.now()
     rows = []
     for info in release.rooms:
         timeline = _room_timeline(timelines, str(info["uuid"]))
-        rows.append({"room": info, "timeline": timeline, **_slot_context(timeline, moment, event.tz)})
+        rows.append(
+            {
+                "room": info,
+                "timeline": timeline,
+                "moved_away": _moved_away(moves, str(info["uuid"]), moment),
+                **_slot_context(timeline, moment, event.tz),
+            }
+        )
     return render(
         request,
         "site/rooms/rooms_now.html",

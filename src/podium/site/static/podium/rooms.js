@@ -13,14 +13,18 @@
     if (!data) return;
     const options = { timeZone: data.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     timeFormat = new Intl.DateTimeFormat("en-GB", options);
-    dayFormat = new Intl.DateTimeFormat("en-GB", { timeZone: data.timezone, weekday: "long" });
+    dayFormat = new Intl.DateTimeFormat("en-GB", {
+      timeZone: data.timezone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+    });
     const dateKey = new Intl.DateTimeFormat("en-CA", { timeZone: data.timezone });
     data.dayOf = (moment) => dateKey.format(moment);
     for (const room of data.rooms) {
       for (const session of room.sessions) {
         session.startAt = new Date(session.start);
         session.endAt = new Date(session.end);
-        session.lateFrom = session.late_from ? new Date(session.late_from) : null;
       }
     }
   }
@@ -45,8 +49,8 @@
     else left = "in " + minutesUntil(now, session.startAt) + " min";
     slot.querySelector("[data-left]").textContent = left;
     const late = slot.querySelector("[data-late]");
-    late.hidden = !session.lateFrom;
-    late.textContent = session.lateFrom ? "Running late: was " + timeFormat.format(session.lateFrom) : "";
+    late.hidden = !session.notice;
+    late.textContent = session.notice || "";
   }
 
   function render() {
@@ -54,6 +58,17 @@
     const now = new Date();
     const clock = document.querySelector("[data-clock]");
     if (clock) clock.textContent = timeFormat.format(now);
+    const today = document.querySelector("[data-today]");
+    if (today) today.textContent = dayFormat.format(now);
+    // A session moved out of a room is announced there until the end of its old time.
+    for (const list of document.querySelectorAll("[data-moved-away]")) {
+      let shown = 0;
+      for (const item of list.querySelectorAll("[data-until]")) {
+        item.hidden = new Date(item.dataset.until) <= now;
+        if (!item.hidden) shown += 1;
+      }
+      list.hidden = shown === 0;
+    }
     for (const room of data.rooms) {
       const element = document.querySelector('[data-room="' + room.uuid + '"]');
       if (!element) continue;
