@@ -87,6 +87,8 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["contact"].pk if "contact" in objects else 0
         elif param in ("contact_list", "deliverable", "interaction"):  # ids (API; seeded where crawled)
             kwargs[param] = objects[param].pk if param in objects else 0
+        elif param == "level":  # a sponsor level's id (API; seeded where crawled)
+            kwargs[param] = objects["sponsor_level"].pk if "sponsor_level" in objects else 0
         elif param == "campaign":  # a mail campaign's id (API)
             kwargs[param] = objects["campaign"].pk if "campaign" in objects else 0
         elif param == "pk" and name.startswith("orga:campaign"):
@@ -357,7 +359,15 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = 1
         elif param == "verification":  # a letter's code: the event answers first
             kwargs[param] = hidden["letter"].verification_code
-        elif param in ("organisation", "sponsorship", "campaign", "contact", "deliverable", "interaction"):
+        elif param in (
+            "organisation",
+            "sponsorship",
+            "campaign",
+            "contact",
+            "deliverable",
+            "interaction",
+            "level",
+        ):
             # ids (API): the event answers first
             kwargs[param] = 1
         else:

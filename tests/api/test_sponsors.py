@@ -11,7 +11,14 @@ import pytest
 
 from podium.base.models import AuditEntry
 from podium.sponsors import services
-from podium.sponsors.models import Interaction, Organisation, OrganisationContact, Sponsorship, Stage
+from podium.sponsors.models import (
+    Interaction,
+    Organisation,
+    OrganisationContact,
+    SponsorLevel,
+    Sponsorship,
+    Stage,
+)
 from tests import factories
 from tests.api.conftest import bearer, make_token
 from tests.public_sponsors import sponsor
@@ -333,6 +340,7 @@ def ours(event, manager, acme):
         "contact": acme.organisation.contacts.get(name="Ed Park"),
         "deliverable": acme.deliverables.get(name="Invoice sent"),
         "interaction": entry,
+        "level": acme.level,
     }
 
 
@@ -352,6 +360,7 @@ def theirs():
         "contact": contact(sponsorship, manager, "Rita Vale", "rita@rival.example"),
         "deliverable": sponsorship.deliverables.first(),
         "interaction": entry,
+        "level": sponsorship.level,
     }
 
 
@@ -405,6 +414,19 @@ WRITES = {
         lambda w: _ship(w) + f"/interactions/{w['interaction'].pk}/done",
         lambda w, v: {"version": v(w["interaction"])},
     ),
+    "next_step_assignee": (
+        "POST",
+        lambda w: _ship(w) + f"/interactions/{w['interaction'].pk}/assignee",
+        lambda w, v: {"assigned_to": None, "version": v(w["interaction"])},
+    ),
+    "organisation_delete": ("DELETE", _org, lambda w, v: None),
+    "level_create": ("POST", lambda w: "/levels", lambda w, v: {"name": "Bronze"}),
+    "level_edit": (
+        "PATCH",
+        lambda w: f"/levels/{w['level'].pk}",
+        lambda w, v: {"version": v(w["level"]), "price": "7500"},
+    ),
+    "level_delete": ("DELETE", lambda w: f"/levels/{w['level'].pk}", lambda w, v: None),
 }
 # Those that edit a stored object at the version the client read.
 VERSIONED = [
@@ -416,6 +438,8 @@ VERSIONED = [
     "tick",
     "due",
     "next_step_done",
+    "next_step_assignee",
+    "level_edit",
 ]
 
 
@@ -461,7 +485,7 @@ def test_each_write_is_refused_to_a_read_token(client, event, manager, ours, nam
     assert AuditEntry.objects.count() == before
 
 
-PATH_IDS = [name for name in WRITES if name not in ("organisation_create", "sponsorship_add")]
+PATH_IDS = [name for name in WRITES if name not in ("organisation_create", "sponsorship_add", "level_create")]
 
 
 @pytest.mark.parametrize("name", PATH_IDS)
@@ -963,3 +987,76 @@ def test_a_checklist_reads_in_a_constant_number_of_queries(client, event, manage
             services.tick_deliverable(deliverable=item, done=True, by=manager)
 
     assert_constant_queries(client, url, grow)
+
+
+def test_levels_are_read_made_edited_and_deleted(client, event, manager, acme):
+    made = _send(
+        client,
+        "POST",
+        event,
+        "/levels",
+        {"name": "Bronze", "price": "1500.50", "position": 3, "deliverables": ["Logo received"]},
+        user=manager,
+    )
+    assert made.status_code == 201, made.content
+    bronze = SponsorLevel.objects.get(pk=made.json()["id"])
+    assert (str(bronze.price), bronze.position, bronze.deliverables) == ("1500.50", 3, ["Logo received"])
+
+    edited = _send(
+        client,
+        "PATCH",
+        event,
+        f"/levels/{bronze.pk}",
+        {"version": bronze.version, "booth": True, "logo_size": "large"},
+        user=manager,
+    )
+    assert edited.status_code == 200, edited.content
+    assert (edited.json()["booth"], edited.json()["logo_size"], edited.json()["name"]) == (
+        True,
+        "large",
+        "Bronze",
+    )
+
+    taken = _send(
+        client, "PATCH", event, f"/levels/{bronze.pk}", {"version": 2, "name": "gold"}, user=manager
+    )
+    assert (taken.status_code, taken.json()["field"]) == (400, "name")
+    listed = client.get(_url(event, "/levels"), **bearer(make_token(manager, event)))
+    assert [row["name"] for row in listed.json()["items"]] == ["Gold", "Bronze"]
+
+    in_use = _send(client, "DELETE", event, f"/levels/{acme.level_id}", None, user=manager)
+    assert in_use.status_code == 400
+    assert SponsorLevel.objects.filter(pk=acme.level_id).exists()
+    gone = _send(client, "DELETE", event, f"/levels/{bronze.pk}", None, user=manager)
+    assert gone.status_code == 204
+    assert not SponsorLevel.objects.filter(pk=bronze.pk).exists()
+
+
+def test_an_organisation_is_deleted_with_its_place_in_the_pipeline(client, event, manager, acme):
+    organisation = acme.organisation
+
+    response = _send(client, "DELETE", event, f"/organisations/{organisation.pk}", None, user=manager)
+
+    assert response.status_code == 204, response.content
+    assert not Sponsorship.objects.filter(pk=acme.pk).exists()
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_a_next_step_is_given_to_another_of_the_team_or_to_nobody(client, event, manager, colleague, acme):
+    entry = services.log_interaction(
+        sponsorship=acme, by=manager, data={"summary": "Called", "next_step": "Send the contract"}
+    )
+    path = f"/sponsorships/{acme.pk}/interactions/{entry.pk}/assignee"
+    outsider = factories.team_member(event, can_schedule=True)
+
+    given = _send(
+        client, "POST", event, path, {"assigned_to": colleague.email.upper(), "version": 1}, user=manager
+    )
+    refused = _send(client, "POST", event, path, {"assigned_to": outsider.email, "version": 2}, user=manager)
+    nobody = _send(client, "POST", event, path, {"assigned_to": None, "version": 2}, user=manager)
+
+    assert given.status_code == 200, given.content
+    assert given.json()["assigned_to"]["email"] == colleague.email
+    assert (refused.status_code, refused.json()["field"]) == (400, "assigned_to")
+    assert nobody.status_code == 200, nobody.content
+    assert nobody.json()["assigned_to"] is None

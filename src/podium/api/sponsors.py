@@ -38,9 +38,11 @@ from podium.sponsors.models import (
     Deliverable,
     Interaction,
     InteractionKind,
+    LogoSize,
     Organisation,
     OrganisationContact,
     OrganisationKind,
+    SponsorLevel,
     Sponsorship,
     Stage,
 )
@@ -269,6 +271,63 @@ class StageIn(EditInput):
 
 class LevelIn(EditInput):
     level: RowId | None = Field(description="The id of one of the event's levels; null: no level.")
+    version: s.Version
+
+
+LogoSizeName = Literal[tuple(LogoSize.values)]  # type: ignore[valid-type]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1), Strict(False), BeforeValidator(s._json_number)]
+Checklist = list[Annotated[str, StringConstraints(max_length=200, pattern=s.NO_NUL)]]
+
+
+class LevelOut(Schema):
+    id: int
+    name: str
+    position: int
+    price: Decimal
+    booth: bool
+    talk_slot: bool
+    logo_size: LogoSizeName
+    complimentary_tickets: int
+    deliverables: list[str] = Field(description="The checklist every sponsorship at this level starts with.")
+    version: int
+
+
+class LevelPage(s.Page):
+    items: list[LevelOut]
+
+
+class LevelCreate(EditInput):
+    name: Name
+    position: Count = Field(0, description="Lower comes first on the sponsors page.")
+    price: Amount = "0"
+    booth: bool = False
+    talk_slot: bool = False
+    logo_size: LogoSizeName = LogoSize.MEDIUM
+    complimentary_tickets: Count = 0
+    deliverables: Checklist = Field(
+        default_factory=lambda: ["Logo received", "Invoice sent", "Tickets issued"],
+        description="Names of the checklist items.",
+    )
+
+
+class LevelEdit(EditInput):
+    """Only the fields sent change; sponsorships at the level get the checklist items they lack."""
+
+    version: s.Version = Field(description="The level's version you last read.")
+    name: Name = _unchanged()
+    position: Count = _unchanged()
+    price: Amount = _unchanged()
+    booth: bool = _unchanged()
+    talk_slot: bool = _unchanged()
+    logo_size: LogoSizeName = _unchanged()
+    complimentary_tickets: Count = _unchanged()
+    deliverables: Checklist = _unchanged()
+
+
+class AssigneeIn(EditInput):
+    assigned_to: Email | None = Field(
+        description="The e-mail address of a team member who manages sponsors; null: nobody."
+    )
     version: s.Version
 
 
@@ -915,3 +974,129 @@ def next_step_done(
     entry = _interaction(shown, interaction)
     services.complete_next_step(interaction=entry, by=request.auth.user, version=data.version)
     return _interactions_out([_interaction(shown, entry.pk)])[0]
+
+
+@router.post(
+    "/orga/events/{event}/sponsors/sponsorships/{sponsorship}/interactions/{interaction}/assignee",
+    response={200: InteractionOut, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def next_step_assignee(
+    request,
+    event: s.Slug,
+    sponsorship: s.DbInt,
+    interaction: s.DbInt,
+    data: AssigneeIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Give an entry's open next step to another member of the sponsors team (null: nobody), as the
+    page's "Give it" does. 400 for someone outside the team; 409 when it is done or `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    shown = _sponsorship(found, sponsorship)
+    entry = _interaction(shown, interaction)
+    assignee = _team_user(data.assigned_to, field="assigned_to") if data.assigned_to else None
+    services.reassign_next_step(
+        interaction=entry, assigned_to=assignee, by=request.auth.user, version=data.version
+    )
+    return _interactions_out([_interaction(shown, entry.pk)])[0]
+
+
+@router.delete(
+    "/orga/events/{event}/sponsors/organisations/{organisation}",
+    response={204: None, **WRITE_ERRORS},
+    auth=TOKEN,
+)
+@decorate_view(idempotent)
+def organisation_delete(
+    request, event: s.Slug, organisation: s.DbInt, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY
+):
+    """Delete an organisation with its people, and its place in this event's pipeline with its log and
+    checklist, as the page does. 400 while it is in another event's pipeline."""
+    found = _sponsors_event(request, event, write=True)
+    services.delete_organisation(
+        event=found, organisation=_organisation(found, organisation), by=request.auth.user
+    )
+    return Status(204, None)
+
+
+# --- Levels ----------------------------------------------------------------------------------------
+
+
+def _levels_out(levels) -> list[dict]:
+    return [
+        {
+            "id": level.pk,
+            "name": level.name,
+            "position": level.position,
+            "price": level.price,
+            "booth": level.booth,
+            "talk_slot": level.talk_slot,
+            "logo_size": level.logo_size,
+            "complimentary_tickets": level.complimentary_tickets,
+            "deliverables": list(level.deliverables or []),
+            "version": level.version,
+        }
+        for level in levels
+    ]
+
+
+def _level_of(event, pk: int) -> SponsorLevel:
+    found = event.sponsor_levels.filter(pk=pk).first()
+    if found is None:
+        raise Http404("This event has no level with this id.")
+    return found
+
+
+@router.get("/orga/events/{event}/sponsors/levels", response={200: LevelPage, **READ_ERRORS}, auth=TOKEN)
+def levels(request, event: s.Slug, page: Query[s.PageParams]):
+    """The event's levels (packages) in the order of the sponsors page, with their benefits and checklists."""
+    found = _sponsors_event(request, event)
+    return _page(found.sponsor_levels.order_by("position", "name", "pk"), page, _levels_out)
+
+
+@router.post("/orga/events/{event}/sponsors/levels", response={201: LevelOut, **WRITE_ERRORS}, auth=TOKEN)
+@decorate_view(idempotent)
+def level_create(
+    request, event: s.Slug, data: LevelCreate, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY
+):
+    """A new level of the event, as the levels page makes one. 400 for a name the event has already."""
+    found = _sponsors_event(request, event, write=True)
+    made = services.save_level(event=found, by=request.auth.user, data=data.model_dump())
+    return Status(201, _levels_out([made])[0])
+
+
+@router.patch(
+    "/orga/events/{event}/sponsors/levels/{level}", response={200: LevelOut, **WRITE_ERRORS}, auth=TOKEN
+)
+@decorate_view(idempotent)
+def level_edit(
+    request,
+    event: s.Slug,
+    level: s.DbInt,
+    data: LevelEdit,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Change the fields sent; 409 when `version` is stale."""
+    found = _sponsors_event(request, event, write=True)
+    saved = services.save_level(
+        event=found,
+        by=request.auth.user,
+        data=data.model_dump(include=data.model_fields_set - {"version"}),
+        level=_level_of(found, level),
+        version=data.version,
+    )
+    return _levels_out([saved])[0]
+
+
+@router.delete(
+    "/orga/events/{event}/sponsors/levels/{level}", response={204: None, **WRITE_ERRORS}, auth=TOKEN
+)
+@decorate_view(idempotent)
+def level_delete(
+    request, event: s.Slug, level: s.DbInt, idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY
+):
+    """Delete a level no sponsorship has; 400 while one has it."""
+    found = _sponsors_event(request, event, write=True)
+    services.delete_level(level=_level_of(found, level), by=request.auth.user)
+    return Status(204, None)
