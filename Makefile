@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 export PODIUM_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench battery clean
+.PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench battery deploy-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ bench: $(VENV)/.installed-dev
 # `make test`). PostgreSQL with PODIUM_DATABASE_URL. See docs/reliability.md.
 battery: $(VENV)/.installed-dev $(VENV)/.compiled
 	$(BIN)/python benchmarks/battery.py
+
+# The shipped deployment (deploy/) run for real: PostgreSQL and Redis (running), two `podium serve`, a
+# Celery worker and nginx (installed from Debian's packages if missing) with deploy/nginx.conf; checks
+# live updates across servers, exports from the files, log-in and the page cache (about 3 minutes; not
+# part of `make test`). See docs/operations.md, "Deployment".
+deploy-test: $(VENV)/.installed-dev $(VENV)/.compiled
+	$(BIN)/python deploy/test.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

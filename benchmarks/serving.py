@@ -31,7 +31,16 @@ ones of benchmarks/interop.py.
    cache, gzip-compressed per request; pages from the page cache). Each answer is decoded and
    compared, so both sides send the same bytes.
 
-`--only files` runs step 4 alone (and keeps the other results in the output file).
+5. The fast path against nginx (`--only fastpath`): with the files of step 4 written, nginx (one
+   worker, its own temporary configuration on a loopback port, `gzip_static on`) serves the same
+   bytes at the same addresses, and `podium serve` (granian, then uvicorn; the default workers, with a
+   Redis of this script's own) answers them through podium.site.fastpath. The same client, in the same
+   run, --clients connections against schedule.xml, schedule.json, schedule.ics, the schedule page
+   (its default day) and a talk page, each raw and with `Accept-Encoding: gzip`: requests per second,
+   p50 and p99, the ratio to nginx and the load average after each run. Every answer is decoded and
+   compared with nginx's; the fast path's own counter (/metrics) shows no request reached Django.
+
+`--only files` or `--only fastpath` runs that step alone (and keeps the other results in the output file).
 
 Results go to benchmarks/results/serving.json; benchmarks/README.md has the last ones.
 """
@@ -60,6 +69,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "serving.json"
 FOSDEM = DATA / "fosdem" / "fosdem-2025.schedule.xml"
 SLUG = "fosdem-2025"
 REDIS_SERVER = shutil.which("redis-server") or "redis-server"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+METRICS_TOKEN = "serving-benchmark"  # noqa: S105 (a throw-away server's)
 
 FACTS_CODE = """
 import json, django
@@ -75,7 +86,7 @@ print(json.dumps({"talk": talk.code, "sessions": release.sessions.filter(kind="s
 """
 
 RENDER_CODE = """
-import json, time, django
+import json, os, time, django
 django.setup()
 from django.conf import settings
 from podium.base import background
@@ -86,12 +97,15 @@ event = Event.objects.get(slug=%r)
 started = time.time()
 release = publish_release(event=event, by=None, name=%r, force=True)
 returned = time.time()
+cpu = time.process_time()
 background.wait(timeout=600)
 done = time.time()
+cpu = time.process_time() - cpu
 folder = release_files.release_dir(event.slug, release)
 size = sum(path.stat().st_size for path in folder.path.rglob("*") if path.is_file())
 files = folder.manifest["files"]
 print(json.dumps({"publish_seconds": returned - started, "files_written_after_return_s": done - returned,
+                  "cpu_s_after_return": cpu, "load_average": os.getloadavg(),
                   "version": release.version, "files": len(files), "disk_bytes": size,
                   "raw_bytes": sum(e["size"] for e in files.values()),
                   "gz_bytes": sum(e["gz"] for e in files.values()), "br_bytes": sum(e["br"] for e in files.values()),
@@ -130,18 +144,19 @@ def rss_mib(pid: int) -> float:
 class Server:
     """`podium serve` on a free port, for the duration of a `with` block."""
 
-    def __init__(self, env: dict, **extra_env: str):
+    def __init__(self, env: dict, *args: str, **extra_env: str):
         self.port = free_port()
+        self.args = list(args) or ["--workers", "1", "--server", "uvicorn"]
         self.env = env | {"PODIUM_ALLOWED_HOSTS": "127.0.0.1"} | extra_env
 
     def __enter__(self):
         self.process = subprocess.Popen(  # noqa: S603
-            [PODIUM, "serve", "--port", str(self.port), "--no-migrate"],
+            [PODIUM, "serve", "--port", str(self.port), "--no-migrate", *self.args],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for_port(self.port, alive=lambda: self.process.poll() is None, tries=300)
+        wait_for_port(self.port, alive=lambda: self.process.poll() is None, tries=3000)  # collectstatic first
         return self
 
     def __exit__(self, *exc):
@@ -228,7 +243,8 @@ def _fetch(port: int, path: str, encoding: str) -> tuple[bytes, dict]:
 
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": encoding})
     with urllib.request.urlopen(request) as answer:  # noqa: S310 (http on loopback)
-        body, headers = answer.read(), dict(answer.headers)
+        # Header names as the server wrote them: granian and uvicorn send lowercase ones.
+        body, headers = answer.read(), {name.title(): value for name, value in answer.headers.items()}
     if headers.get("Content-Encoding") == "gzip":
         body = gzip.decompress(body)
     return body, headers
@@ -274,6 +290,150 @@ def measure_files(env: dict, facts: dict, clients: int, seconds: float) -> dict:
         },
         "load_average": os.getloadavg(),
     }
+
+
+# --- The fast path against nginx --------------------------------------------------------------------
+
+NGINX_CONF = """
+user root;
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 10000000;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    gzip_static on;
+    gzip_vary on;
+    types {{ }}
+    server {{
+        listen 127.0.0.1:{port};
+{locations}
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def own_nginx(files: dict[str, tuple[Path, str]]):
+    """nginx (one worker) serving `files` ({address: (file, content type)}) on a free loopback port, with
+    the precompressed `.gz` beside each file sent to clients that accept gzip (gzip_static)."""
+    port = free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="podium-bench-nginx-"))
+    locations = "\n".join(
+        f'        location = {address} {{ default_type "{content_type}"; root {path.parent}; '
+        f"try_files /{path.name} =404; }}"
+        for address, (path, content_type) in files.items()
+    )
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, locations=locations))
+    process = subprocess.Popen(  # noqa: S603
+        [NGINX, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port, alive=lambda: process.poll() is None, pause=0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        errors = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
+        if errors:
+            print(f"nginx's error log:\n{errors}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fastpath_count(port: int) -> float:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    with urllib.request.urlopen(request) as answer:  # noqa: S310 (http on loopback)
+        text = answer.read().decode()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("podium_fastpath_responses_total{")
+    )
+
+
+def _run_targets(port: int, paths: dict, clients: int, seconds: float, bodies: dict, side: str) -> dict:
+    results = {}
+    for name, path in paths.items():
+        for encoding in ("identity", "gzip"):
+            key = f"{name}:{'gzip' if encoding == 'gzip' else 'raw'}"
+            body, headers = _fetch(port, path, encoding)  # and the warm-up
+            bodies.setdefault(key, {})[side] = body
+            results[key] = asyncio.run(_encoded_load(port, path, clients, seconds, encoding)) | {
+                "bytes": int(headers.get("Content-Length", 0)),
+                "content_encoding": headers.get("Content-Encoding", ""),
+                "load_average_1min": os.getloadavg()[0],
+            }
+    return results
+
+
+def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float) -> dict:
+    """Step 5: nginx serving the release's files against `podium serve` and its fast path."""
+    env = env | {"PODIUM_RELEASE_FILES": "true", "PODIUM_METRICS_TOKEN": METRICS_TOKEN}
+    rendering = json.loads(
+        run([sys.executable, "-c", RENDER_CODE % (SLUG, f"fastpath-{time.time_ns()}")], env)["output"]
+        .strip()
+        .splitlines()[-1]
+    )
+    folder = Path(env["PODIUM_DATA_DIR"]) / "releases" / SLUG / "latest"
+    manifest = json.loads((folder / "manifest.json").read_text())["files"]
+    paths = {
+        "schedule_xml": ("schedule.xml", f"/{SLUG}/schedule/export/schedule.xml"),
+        "schedule_json": ("schedule.json", f"/{SLUG}/schedule/export/schedule.json"),
+        "schedule_ics": ("schedule.ics", f"/{SLUG}/schedule/export/schedule.ics"),
+        # The event is over: its schedule page shows the first day.
+        "schedule_page": (f"pages/schedule/{rendering['day']}/grid.html", f"/{SLUG}/schedule/"),
+        "talk_page": (f"pages/talk/{facts['talk']}.html", f"/{SLUG}/talk/{facts['talk']}/"),
+    }
+    served = {path: ((folder / name).resolve(), manifest[name]["type"]) for name, path in paths.values()}
+    addresses = {name: path for name, (_file, path) in paths.items()}
+    bodies: dict = {}
+    sides = {}
+    with own_nginx(served) as port:
+        sides["nginx"] = _run_targets(port, addresses, clients, seconds, bodies, "nginx")
+    with own_redis() as redis_url:
+        for server in ("granian", "uvicorn"):
+            with Server(env, "--server", server, PODIUM_REDIS_URL=redis_url) as podium:
+                before = _fastpath_count(podium.port)
+                sides[server] = _run_targets(podium.port, addresses, clients, seconds, bodies, server)
+                sides[server]["fastpath_answers"] = _fastpath_count(podium.port) - before
+                sides[server]["requests"] = sum(
+                    entry["requests"] + 1 for entry in sides[server].values() if isinstance(entry, dict)
+                )
+    return {
+        "render": rendering,
+        "workers": available_cores(),
+        "sides": sides,
+        "same_bytes": {
+            key: all(body == pair["nginx"] for body in pair.values()) for key, pair in bodies.items()
+        },
+        "ratio_rps_to_nginx": {
+            server: {
+                key: sides[server][key]["requests_per_s"] / sides["nginx"][key]["requests_per_s"]
+                for key in sides["nginx"]
+            }
+            for server in ("granian", "uvicorn")
+        },
+    }
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 # --- Live connections ------------------------------------------------------------------------------
@@ -398,7 +558,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--live", type=int, default=1000, help="open live connections (0: skip)")
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--only", choices=["files"], help="run one step alone (keeps the others' results)")
+    parser.add_argument(
+        "--only", choices=["files", "fastpath"], help="run one step alone (keeps the others' results)"
+    )
     args = parser.parse_args()
     limits = raise_open_files(2 * args.live + 256)
 
@@ -413,6 +575,8 @@ def main() -> int:
         paths = targets(facts)
         if args.only == "files":
             files = measure_files(env, facts, args.clients, args.seconds)
+        elif args.only == "fastpath":
+            fast = measure_fastpath(env, facts, args.clients, args.seconds)
         else:
             cached = measure_pages(env, paths, args.clients, args.seconds, PODIUM_RELEASE_FILES="off")
             uncached = measure_pages(
@@ -420,14 +584,19 @@ def main() -> int:
             )
             live = measure_live(env, args.live) if args.live else None
             files = measure_files(env, facts, args.clients, args.seconds)
+            fast = measure_fastpath(env, facts, args.clients, args.seconds)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    if args.only == "files":
+    if args.only:
         report = json.loads(args.output.read_text()) if args.output.exists() else {}
-        report["files"] = files
-        report["files_measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        print_files(files)
+        if args.only == "files":
+            report["files"] = files
+            print_files(files)
+        else:
+            report["fastpath"] = fast
+            print_fastpath(fast)
+        report[f"{args.only}_measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         args.output.write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nResults written to {args.output}")
         return 0
@@ -452,6 +621,7 @@ def main() -> int:
         },
         "live": live,
         "files": files,
+        "fastpath": fast,
     }
     print_report(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -464,7 +634,8 @@ def print_files(files: dict) -> None:
     render = files["render"]
     print(
         f"\nRelease files: {render['files']} files written {render['files_written_after_return_s']:.2f} s after"
-        f" publish returned ({render['publish_seconds']:.2f} s); {render['disk_bytes'] / 2**20:.1f} MiB on disk"
+        f" publish returned ({render['publish_seconds']:.2f} s; {render.get('cpu_s_after_return', 0):.2f} s of CPU,"
+        f" load {render.get('load_average', [0])[0]:.1f}); {render['disk_bytes'] / 2**20:.1f} MiB on disk"
         f" ({render['raw_bytes'] / 2**20:.1f} raw, {render['gz_bytes'] / 2**20:.1f} gz, {render['br_bytes'] / 2**20:.1f} br)"
     )
     print(
@@ -475,6 +646,28 @@ def print_files(files: dict) -> None:
         print(
             f"  {name:<15} {on['requests_per_s']:11.0f} {on['p99_ms']:6.1f}ms   {off['requests_per_s']:12.0f}"
             f" {off['p99_ms']:6.1f}ms  x{ratio:.1f}  {files['same_bytes'][name]}"
+        )
+
+
+def print_fastpath(fast: dict) -> None:
+    sides = fast["sides"]
+    print(f"\nThe fast path against nginx (1 worker); podium serve with {fast['workers']} workers")
+    print(
+        f"  {'target':<20} {'nginx req/s':>11} {'p99':>7}   {'granian req/s':>13} {'p50':>6} {'p99':>7} {'ratio':>6}"
+        f"   {'uvicorn req/s':>13} {'p99':>7} {'ratio':>6}  load  same"
+    )
+    for key, nginx in sides["nginx"].items():
+        granian, uvicorn = sides["granian"][key], sides["uvicorn"][key]
+        print(
+            f"  {key:<20} {nginx['requests_per_s']:11.0f} {nginx['p99_ms']:5.1f}ms   {granian['requests_per_s']:13.0f}"
+            f" {granian['p50_ms']:4.1f}ms {granian['p99_ms']:5.1f}ms {fast['ratio_rps_to_nginx']['granian'][key]:6.0%}"
+            f"   {uvicorn['requests_per_s']:13.0f} {uvicorn['p99_ms']:5.1f}ms {fast['ratio_rps_to_nginx']['uvicorn'][key]:6.0%}"
+            f"  {granian['load_average_1min']:4.1f}  {fast['same_bytes'][key]}"
+        )
+    for server in ("granian", "uvicorn"):
+        print(
+            f"  {server}: {sides[server]['fastpath_answers']:.0f} of {sides[server]['requests']} requests"
+            " answered by the fast path"
         )
 
 
@@ -499,6 +692,8 @@ def print_report(report: dict) -> None:
         )
     if report.get("files"):
         print_files(report["files"])
+    if report.get("fastpath"):
+        print_fastpath(report["fastpath"])
     live = report["live"]
     if live:
         print(f"\n{live['connections']} live connections (opened in {live['seconds_to_open_all']:.1f} s)")

@@ -314,3 +314,66 @@ def test_the_domain_apps_figures_are_registered(client, metrics_on):
     assert "podium_outbox_mails" in text
     assert "podium_webhook_deliveries" in text
     assert "podium_checkins_last_minute" in text
+
+
+# --- Server start -------------------------------------------------------------------------------------
+
+
+def _ended_pid() -> int:
+    """The id of a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return child.pid
+
+
+def test_server_start_removes_the_files_of_ended_processes_and_keeps_running_ones(tmp_path):
+    ended, running = _ended_pid(), os.getpid()
+    names = [
+        f"counter_{ended}.db",
+        f"histogram_{ended}.db",
+        f"gauge_livesum_{ended}.db",
+        f"gauge_all_{ended}.db",
+        f"counter_{running}.db",
+        f"histogram_{running}.db",
+        f"gauge_livesum_{running}.db",
+        "notes.txt",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+
+    removed = metrics.clear_ended_processes(tmp_path)
+
+    assert sorted(removed) == sorted(names[:4])
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names[4:])
+
+
+@pytest.mark.django_db
+def test_a_scrape_after_a_restart_no_longer_adds_up_the_ended_processes(client, metrics_on, settings):
+    name = "podium_release_render_seconds"
+    before = _count(scrape(client), name, format="frab-xml")
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(settings.PODIUM_METRICS_DIR)}
+    subprocess.run([sys.executable, "-c", CHILD], env=env, check=True, timeout=60)
+    assert _count(scrape(client), name, format="frab-xml") == before + 1
+
+    metrics.clear_ended_processes()
+
+    # Only running processes count now (earlier ended ones, if any, went too).
+    assert _count(scrape(client), name, format="frab-xml") <= before
+
+
+def test_podium_serve_clears_the_ended_processes_before_serving(monkeypatch, settings, tmp_path):
+    from django.core.management import call_command
+
+    from podium.base.management.commands import serve
+
+    settings.PODIUM_METRICS_DIR = tmp_path
+    stale = tmp_path / f"counter_{_ended_pid()}.db"
+    stale.write_bytes(b"")
+    seen = []
+    for name in serve.RUNNERS:  # the server is not started: only what comes before it runs
+        monkeypatch.setitem(serve.RUNNERS, name, lambda **kwargs: seen.append(stale.exists()))
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
+
+    call_command("serve", "--port", "8999", "--workers", "1")
+
+    assert seen == [False]

@@ -21,6 +21,16 @@ def test_media_serves_images_inline_and_other_files_as_downloads(client, setting
     assert client.get("/media/../settings.py").status_code == 404
 
 
+@pytest.mark.django_db
+def test_media_never_gives_out_answers_to_file_questions_by_their_address(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "cfp-answers").mkdir()
+    (tmp_path / "cfp-answers" / "0123abcd.pdf").write_bytes(b"%PDF-1.4 private")
+
+    assert client.get("/media/cfp-answers/0123abcd.pdf").status_code == 404
+    assert client.get("/media/speakers/../cfp-answers/0123abcd.pdf").status_code == 404
+
+
 def test_server_error_page_is_plain_and_friendly(client, settings):
     from django.test import Client
     from django.urls import path

@@ -32,6 +32,11 @@ def _manifest(rendered) -> dict:
     return json.loads((rendered.path / "manifest.json").read_text())
 
 
+def _releases_in(base) -> list[str]:
+    """The release directories and `latest` (beside them, the fast path's state file and its lock)."""
+    return sorted(p.name for p in base.iterdir() if p.name != "state.json" and not p.name.startswith("."))
+
+
 def test_writes_every_export_and_page_with_its_manifest(program):
     event, first = program["event"], program["release"]
     rendered = release_files.render_release(event, first)
@@ -102,9 +107,7 @@ def test_rendering_again_writes_nothing_and_gives_the_same_hash(program):
     assert two.path == one.path
     assert two.digest == one.digest
     assert (one.path / "schedule.xml").stat().st_mtime_ns == stamp
-    assert sorted(p.name for p in release_files.event_dir(event.slug).iterdir()) == sorted(
-        ["latest", one.path.name]
-    )
+    assert _releases_in(release_files.event_dir(event.slug)) == sorted(["latest", one.path.name])
 
 
 def test_writing_is_atomic_a_failed_render_leaves_nothing(program, monkeypatch):
@@ -130,7 +133,7 @@ def test_latest_points_at_the_newest_release_and_old_ones_are_pruned(program, se
         newer = services.publish_release(event=event, by=scheduler, name=f"v{number}", force=True)
         written.append(release_files.render_release(event, newer))
         assert os.readlink(base / "latest") == written[-1].path.name
-    names = sorted(p.name for p in base.iterdir())
+    names = _releases_in(base)
     assert names == sorted(["latest", written[1].path.name, written[2].path.name])
     # Rendering an older release again does not move `latest` back.
     release_files.render_release(event, event.releases.get(version=2))
@@ -197,3 +200,57 @@ def test_prune_removes_temporary_directories_left_by_a_dead_render(program):
     os.utime(stale, (0, 0))
     assert release_files.prune(program["event"].slug) == [".tmp-dead"]
     assert not stale.exists()
+
+
+def _with_seats_and_notes(program):
+    """The alpha talk needs a seat and has notes shared under it (each changes what its pages show)."""
+    from podium.attendance import services as attendance_services
+    from podium.events.models import SessionType
+    from tests import factories
+
+    alpha = program["alpha"]
+    SessionType.objects.filter(pk=alpha.session_type_id).update(requires_seat=True, seats=10)
+    for name in ("Carol", "Dan"):
+        attendance_services.save_note(
+            proposal=alpha, by=factories.UserFactory(name=name), text=f"Notes by **{name}**", shared=True
+        )
+
+
+def test_every_page_file_is_the_page_its_view_serves(program, client, settings):
+    """Pages are built from the release read once, not through each view's queries: the bytes are
+    still the ones the view answers an anonymous visitor, for every kind of page."""
+    _with_seats_and_notes(program)
+    rendered = release_files.render_release(program["event"], program["release"])
+    manifest = _manifest(rendered)
+    settings.PODIUM_RELEASE_FILES = False
+    settings.PODIUM_PAGE_CACHE = False
+    kinds = set()
+    for name, entry in manifest["files"].items():
+        if not name.startswith(release_files.PAGES):
+            continue
+        kinds.add(name.split("/")[1])
+        answer = client.get(entry["url"], HTTP_HOST=settings.BASE_URL.partition("://")[2])
+        assert answer.status_code == 200, name
+        assert answer.content == (rendered.path / name).read_bytes(), name
+    assert kinds == {"schedule", "room", "talks.html", "speakers.html", "talk", "speaker", "widget"}
+    alpha = (rendered.path / f"pages/talk/{program['alpha'].code}.html").read_text()
+    assert "Notes by <strong>Carol</strong>" in alpha
+
+
+def test_pages_are_rendered_in_a_bounded_number_of_queries(program):
+    """The release is read once for all its pages: more talks and speakers add no queries (but the
+    talk page's public tags, read by their template tag, one query per talk page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.program import at, placed_talk
+
+    _with_seats_and_notes(program)
+    event, scheduler = program["event"], program["scheduler"]
+    for hour in range(11, 17):
+        placed_talk(event, f"Talk at {hour}", "Room 101", at(event, hour, day=1), scheduler)
+    bigger = release(event, scheduler, name="v2")
+    with CaptureQueriesContext(connection) as queries:
+        rendered = release_files.render_release(event, bigger)
+    assert rendered.files > 40
+    assert len([query for query in queries if '"proposals_tag"' not in query["sql"]]) <= 40

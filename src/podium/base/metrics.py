@@ -7,8 +7,9 @@ Several processes serve one site (`podium serve --workers N`, the Celery worker)
 prometheus_client's multiprocess mode: each process writes its own small memory-mapped files in
 PODIUM_METRICS_DIR (settings.py points PROMETHEUS_MULTIPROC_DIR at it before this module is imported),
 and a scrape of any process adds up every process's files. Counters and histograms are summed over
-all processes, those that ended included (their totals stay counted); gauges of live connections count
-only processes still running (`_forget_ended_processes`).
+all processes, those that ended included (their totals stay counted until the next server start,
+which removes the files of every process no longer running: `clear_ended_processes`); gauges of live
+connections count only processes still running (`_forget_ended_processes`).
 
 Three kinds of figures:
 - per request (MetricsMiddleware): requests by route (the URL pattern's name, never the raw path),
@@ -30,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
-from prometheus_client import CollectorRegistry, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -201,6 +202,19 @@ def live_closed() -> None:
         _live_connections().dec()
 
 
+FASTPATH_RESPONSES = Counter(
+    "podium_fastpath_responses",
+    "Requests answered from a release's files before Django (site/fastpath.py), by kind and status.",
+    ["kind", "status"],
+)
+
+
+def fastpath_answered(kind: str, status: int) -> None:
+    """The fast path answered a request: kind is export, versioned or page."""
+    if settings.PODIUM_METRICS:
+        FASTPATH_RESPONSES.labels(kind, str(status)).inc()
+
+
 # --- Read when scraped ---------------------------------------------------------------------------------
 
 
@@ -275,9 +289,36 @@ def _alive(pid: int) -> bool:
 def _forget_ended_processes(directory: Path) -> None:
     """Drop the live-gauge files of processes that ended (their streams closed with them)."""
     for path in directory.glob("gauge_live*_*.db"):
-        pid = path.stem.rpartition("_")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            multiprocess.mark_process_dead(int(pid), str(directory))
+        pid = _pid_of(path)
+        if pid is not None and not _alive(pid):
+            multiprocess.mark_process_dead(pid, str(directory))
+
+
+def _pid_of(path: Path) -> int | None:
+    """The process id in a multiprocess file's name (`counter_1234.db`, `gauge_livesum_1234.db`)."""
+    pid = path.stem.rpartition("_")[2]
+    return int(pid) if pid.isdigit() else None
+
+
+def clear_ended_processes(directory: Path | None = None) -> list[str]:
+    """Empty the metrics directory of every file of a process that is no longer running (the figures
+    of processes before a restart, which would otherwise pile up and be added to every scrape); the
+    files of Podium processes still running (another server, the Celery worker) stay. Live gauges go
+    through prometheus_client's `mark_process_dead`. `podium serve` calls it before it starts
+    serving. Returns the names removed."""
+    directory = Path(directory or settings.PODIUM_METRICS_DIR)
+    if not directory.is_dir():
+        return []
+    removed = []
+    for path in sorted(directory.glob("*.db")):
+        pid = _pid_of(path)
+        if pid is None or _alive(pid):
+            continue
+        if path.name.startswith("gauge_live"):
+            multiprocess.mark_process_dead(pid, str(directory))
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
 
 
 def exposition() -> bytes:

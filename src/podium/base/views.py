@@ -20,6 +20,9 @@ from podium.base.permissions import public, token
 log = logging.getLogger(__name__)
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+#: Folders under MEDIA_ROOT whose files are only given out by views that check who asks (answers to
+#: the call for papers' file questions: cfp.views / orga.views.questions); never by their address.
+PRIVATE_MEDIA = ("cfp-answers/",)
 
 
 @public
@@ -28,6 +31,8 @@ def serve_media(request, path: str):
     root = Path(settings.MEDIA_ROOT).resolve()
     target = (root / path).resolve()
     if root not in target.parents or not target.is_file():
+        raise Http404
+    if target.relative_to(root).as_posix().startswith(PRIVATE_MEDIA):
         raise Http404
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     inline = content_type in INLINE_TYPES

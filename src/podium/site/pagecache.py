@@ -99,7 +99,9 @@ def cached_page(
         return render()
     capture = getattr(request, "podium_render_capture", None)
     if capture is not None:  # release_files is writing this page: render it and say how it is keyed
-        capture.update(variant=variant, context=_file_context(event, _menu(event)))
+        capture["variant"] = variant
+        if "context" not in capture:  # the same for every page of a render: release_files gives it once
+            capture["context"] = _file_context(event, _menu(event))
         return render()
     menu = None
     if (

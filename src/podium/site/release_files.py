@@ -36,6 +36,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -59,7 +60,6 @@ from podium.interop import exporters
 from podium.interop.exporters import ical
 from podium.schedule import changelog
 from podium.schedule.models import Release, SlotKind
-from podium.schedule.queries import release_days
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,21 @@ def event_dir(slug: str) -> Path:
 # --- Rendering -------------------------------------------------------------------------------------
 
 
+#: Chosen by measuring FOSDEM 2025's 4,000 files (26 MB; benchmarks/README.md, "Release files"):
+#: gzip 9 makes 8.66 MB in 0.7 s of CPU (6: 8.68 MB, 0.6 s); brotli 5 makes 7.74 MB in 1.0 s, where 6
+#: saves 0.4 % more for 20 % more time, 9 takes 25 s and 11 (6.81 MB) minutes.
+GZIP_LEVEL = 9
+BROTLI_QUALITY = 5
+#: Threads compressing and writing while the pages render (zlib and brotli let go of the GIL).
+COMPRESS_THREADS = max(2, os.cpu_count() or 2)
+
+
 def _compress(content: bytes) -> tuple[bytes, bytes]:
     """(gzip, brotli) of `content`; gzip without a time stamp so the same bytes give the same file."""
-    quality = 11 if len(content) < 256 * 1024 else 9
-    return gzip.compress(content, compresslevel=9, mtime=0), brotli.compress(content, quality=quality)
+    return (
+        gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0),
+        brotli.compress(content, quality=BROTLI_QUALITY),
+    )
 
 
 def _exports(release: Release) -> Iterator[Artefact]:
@@ -137,8 +148,10 @@ def _exports(release: Release) -> Iterator[Artefact]:
         )
 
 
-def _request(path: str, query: dict | None = None) -> WSGIRequest:
-    """An anonymous GET of `path` as a visitor would send it (host and scheme of PODIUM_BASE_URL)."""
+def _request(path: str, query: dict | None = None, *, data=None, context: str | None = None) -> WSGIRequest:
+    """An anonymous GET of `path` as a visitor would send it (host and scheme of PODIUM_BASE_URL);
+    with the release's `data` (program_data) its sponsors, and the pages' `context` (what every page
+    shows besides the release, pagecache._file_context), read once for all pages."""
     scheme, _, host = settings.BASE_URL.partition("://")
     host = host.split("/")[0]
     request = WSGIRequest(
@@ -155,16 +168,22 @@ def _request(path: str, query: dict | None = None) -> WSGIRequest:
         }
     )
     request.user = AnonymousUser()
-    request.podium_render_capture = {}  # pagecache.cached_page renders and tells, and serves no file
+    # pagecache.cached_page renders and tells how the page is keyed, and serves no file.
+    request.podium_render_capture = {} if context is None else {"context": context}
+    if data is not None:  # views.common.event_sponsors: read once per request, here once per render
+        request._podium_sponsors = {data.event.pk: data.sponsors}
     return request
 
 
-def _page(name: str, path: str, query: dict | None = None) -> Artefact | None:
-    """The anonymous page at `path` (with `query`) through its view; None unless it answers 200."""
-    request = _request(path, query)
+def _page(
+    name: str, path: str, query: dict | None = None, *, build=None, data=None, context: str | None = None
+) -> Artefact | None:
+    """The anonymous page at `path` (with `query`): `build(request)` (the view's page function given
+    the release's data), or else the view itself; None unless it answers 200."""
+    request = _request(path, query, data=data, context=context)
     match = resolve(path)
     request.resolver_match = match
-    response = match.func(request, *match.args, **match.kwargs)
+    response = match.func(request, *match.args, **match.kwargs) if build is None else build(request)
     capture = request.podium_render_capture
     if response.status_code != 200 or "variant" not in capture:
         return None
@@ -174,36 +193,114 @@ def _page(name: str, path: str, query: dict | None = None) -> Artefact | None:
 
 
 def _pages(event: Event, release: Release) -> Iterator[Artefact]:
+    """The anonymous pages, each built by its view's page function (views.schedule.schedule_page,
+    views.program.talk_page, …) from the release's program read once (program_data), instead of
+    through the view and its queries page by page."""
+    from podium.site import pagecache, program_data
+    from podium.site.views import program, schedule
+
+    data = program_data.load(event, release)
+    common = {"data": data, "context": pagecache._file_context(event, pagecache._menu(event))}
     slug = event.slug
-    schedule = reverse("site:schedule", kwargs={"event": slug})
-    days = release_days(release)
-    for day in days:
+    schedule_path = reverse("site:schedule", kwargs={"event": slug})
+
+    def schedule_page(request):
+        return schedule.schedule_page(request, event, release, data=data)
+
+    for day in data.days:
         for view in ("grid", "list"):
             query = {"day": day.isoformat()} | ({"view": view} if view != "grid" else {})
-            yield _page(f"pages/schedule/{day.isoformat()}/{view}.html", schedule, query)
+            name = f"pages/schedule/{day.isoformat()}/{view}.html"
+            yield _page(name, schedule_path, query, build=schedule_page, **common)
         for room in release.rooms:
             query = {"day": day.isoformat(), "room": room["uuid"]}
-            yield _page(f"pages/room/{room['uuid']}/{day.isoformat()}.html", schedule, query)
-    yield _page("pages/talks.html", reverse("site:talks", kwargs={"event": slug}))
-    yield _page("pages/speakers.html", reverse("site:speakers", kwargs={"event": slug}))
-    for code in release.sessions.filter(kind=SlotKind.SESSION).values_list("code", flat=True).distinct():
-        yield _page(f"pages/talk/{code}.html", reverse("site:talk", kwargs={"event": slug, "code": code}))
-    for code in release.speakers.values_list("code", flat=True):
+            name = f"pages/room/{room['uuid']}/{day.isoformat()}.html"
+            yield _page(name, schedule_path, query, build=schedule_page, **common)
+    yield _page(
+        "pages/talks.html",
+        reverse("site:talks", kwargs={"event": slug}),
+        build=lambda request: program.talks_page(request, event, release),
+        **common,
+    )
+    yield _page(
+        "pages/speakers.html",
+        reverse("site:speakers", kwargs={"event": slug}),
+        build=lambda request: program.speakers_page(request, event, release),
+        **common,
+    )
+    for code in dict.fromkeys(s.code for s in data.sessions if s.kind == SlotKind.SESSION):
         yield _page(
-            f"pages/speaker/{code}.html", reverse("site:speaker", kwargs={"event": slug, "speaker": code})
+            f"pages/talk/{code}.html",
+            reverse("site:talk", kwargs={"event": slug, "code": code}),
+            build=lambda request, code=code: program.talk_page(request, event, release, code, data=data),
+            **common,
         )
+    for code in data.speakers:
+        yield _page(
+            f"pages/speaker/{code}.html",
+            reverse("site:speaker", kwargs={"event": slug, "speaker": code}),
+            build=lambda request, code=code: program.speaker_page(request, event, release, code, data=data),
+            **common,
+        )
+
+
+def _widget(event: Event, release: Release) -> Iterator[Artefact]:
+    """The embeddable widget (views.widget): its iframe page, the script and the JSON it reads."""
+    from podium.site.views import widget
+
+    for name, content, content_type, url in (
+        (widget.PAGE, widget.render_page(event, release), HTML, "site:widget"),
+        (widget.DATA, widget.render_data(event, release), widget.JSON_TYPE, "site:widget_data"),
+        (widget.SCRIPT, widget.render_script(), widget.SCRIPT_TYPE, "site:widget_script"),
+    ):
+        yield Artefact(name, content, content_type, reverse(url, kwargs={"event": event.slug}))
 
 
 def artefacts(event: Event, release: Release) -> Iterator[Artefact]:
     """Every public file of `release`: the exports, then the anonymous pages."""
     yield from _exports(release)
     yield from (page for page in _pages(event, release) if page is not None)
+    yield from _widget(event, release)
 
 
-def _write(folder: Path, name: str, content: bytes) -> None:
-    target = folder / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+def _write(path: str, content: bytes) -> None:
+    """A new file holding `content`: open, write, close (no buffering, no stat)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
+def _store(folder: Path, item: Artefact) -> dict:
+    """Compress `item` and write it with its .gz and .br (run in a thread: hashing, zlib, brotli and
+    writing let go of the GIL); its manifest entry."""
+    gz, br = _compress(item.content)
+    target = str(folder / item.name)
+    _write(target, item.content)
+    _write(target + ".gz", gz)
+    _write(target + ".br", br)
+    return {
+        "sha256": hashlib.sha256(item.content).hexdigest(),
+        "size": len(item.content),
+        "type": item.content_type,
+        "url": item.url,
+        "gz": len(gz),
+        "br": len(br),
+    }
+
+
+def _submit(pool: ThreadPoolExecutor, folder: Path, item: Artefact) -> Future:
+    """`_store` on the pool, or here when the interpreter is exiting: a command that published a
+    release waits for its background render at exit, when no new thread may start."""
+    try:
+        return pool.submit(_store, folder, item)
+    except RuntimeError:
+        done: Future = Future()
+        done.set_result(_store(folder, item))
+        return done
 
 
 def render_release(event: Event, release: Release) -> Rendered:
@@ -219,26 +316,28 @@ def render_release(event: Event, release: Release) -> Rendered:
     base.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
     try:
-        files: dict[str, dict] = {}
         pages: dict[str, dict[str, str]] = {}
         contexts = set()
-        for item in artefacts(event, release):
-            gz, br = _compress(item.content)
-            _write(temporary, item.name, item.content)
-            _write(temporary, item.name + ".gz", gz)
-            _write(temporary, item.name + ".br", br)
-            files[item.name] = {
-                "sha256": hashlib.sha256(item.content).hexdigest(),
-                "size": len(item.content),
-                "type": item.content_type,
-                "url": item.url,
-                "gz": len(gz),
-                "br": len(br),
-            }
-            if item.page is not None:
-                path, variant, context = item.page
-                pages.setdefault(path, {})[variant + context] = item.name
-                contexts.add(context)
+        stored: dict[str, Future] = {}
+        folders = {temporary}
+        # The pages render in this thread while others compress and write the ones rendered before.
+        pool = ThreadPoolExecutor(max_workers=COMPRESS_THREADS, thread_name_prefix="release-files")
+        failed = True
+        try:
+            for item in artefacts(event, release):
+                folder = (temporary / item.name).parent
+                if folder not in folders:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    folders.add(folder)
+                stored[item.name] = _submit(pool, temporary, item)
+                if item.page is not None:
+                    path, variant, context = item.page
+                    pages.setdefault(path, {})[variant + context] = item.name
+                    contexts.add(context)
+            failed = False
+        finally:  # on a failure nothing more is written; either way no thread writes after this
+            pool.shutdown(wait=True, cancel_futures=failed)
+        files = {name: future.result() for name, future in stored.items()}
         digest = hashlib.sha256(
             json.dumps({name: entry["sha256"] for name, entry in files.items()}, sort_keys=True).encode()
         ).hexdigest()[:16]
@@ -270,6 +369,7 @@ def render_release(event: Event, release: Release) -> Rendered:
     if _is_latest(event, release):
         _point_latest(base, final.name)
     prune(event.slug)
+    _after_render(event)
     return Rendered(final, digest, written, len(files), time.monotonic() - started)
 
 
@@ -511,3 +611,14 @@ def serve_page(request, event: Event, release: Release, variant: str, context: s
             _ask_render(release)
         return None
     return file_response(request, folder, name)
+
+
+# --- What a server in front may serve (site/fastpath.py) -------------------------------------------
+
+
+def _after_render(event: Event) -> None:
+    """Once files are written: `latest` and the event's state file say again what the database says (a
+    release published, an event hidden or a person erased while these files were being written)."""
+    from podium.site import fastpath
+
+    fastpath.sync(event.pk)

@@ -23,6 +23,7 @@ from podium.schedule.models import ReleasedSession, SlotKind
 from podium.schedule.queries import latest_release
 from podium.site.forms import FeedbackForm, NoteForm
 from podium.site.pagecache import cached_page
+from podium.site.program_data import ProgramData
 from podium.site.views.common import mark_starred, public_event, visitor_stars
 
 
@@ -53,6 +54,11 @@ def talks(request, event):
     release = latest_release(event)
     if release is None and not event.show_accepted_talks:
         raise Http404("The talks are not public yet.")
+    return talks_page(request, event, release)
+
+
+def talks_page(request, event, release):
+    """The list of talks through the page cache (and the release's files: release_files renders it)."""
     return cached_page(
         request,
         event=event,
@@ -92,15 +98,22 @@ def _cancelled_title(event, release, code: str) -> str | None:
 @public
 def talk(request, event, code):
     event = public_event(event)
-    code = code.upper()
-    release = latest_release(event)
-    notes = shared_notes(event, code)
-    seats = seat_queries.seats_by_code(event, release, [code])
+    return talk_page(request, event, latest_release(event), code.upper())
+
+
+def talk_page(request, event, release, code: str, *, data: ProgramData | None = None):
+    """The talk page through the page cache; `data`: the release's program read once (release_files
+    renders every page from it) instead of this page's queries."""
+    if data is None:
+        notes = shared_notes(event, code)
+        seats = seat_queries.seats_by_code(event, release, [code])
+    else:
+        notes, seats = data.notes_of(code), data.seats_of([code])
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: render_talk(request, event, release, code, notes=notes, seats=seats),
+        render=lambda: render_talk(request, event, release, code, notes=notes, seats=seats, data=data),
         # Shared notes and the seats left change between releases: the cached page is the one with these.
         variant="|".join(f"{note.pk}:{note.updated.isoformat()}:{note.user.name}" for note in notes)
         + f"|seats:{seat_queries.seats_key(seats)}",
@@ -162,12 +175,14 @@ def render_talk(
     feedback_form=None,
     seats=None,
     seat_error=None,
+    data: ProgramData | None = None,
 ):
     """The talk page (410 for a session that was cancelled); `notes` are the notes shared under it,
     `note_form` and `feedback_form` a logged-in visitor's forms as they sent them, `seats` the seats of
-    the session when it needs one (seat_queries.seats_by_code), `seat_error` why a booking was refused."""
+    the session when it needs one (seat_queries.seats_by_code), `seat_error` why a booking was refused,
+    `data` the release's program read once (see talk_page)."""
     if release is not None:
-        session = _released_talks(release).filter(code=code).first()
+        session = _released_talks(release).filter(code=code).first() if data is None else data.talk(code)
         if session is not None:
             if seats is None:
                 seats = seat_queries.seats_by_code(event, release, [code])
@@ -209,6 +224,11 @@ def speakers(request, event):
     release = latest_release(event)
     if release is None:
         raise Http404("The speakers are announced with the first release of the schedule.")
+    return speakers_page(request, event, release)
+
+
+def speakers_page(request, event, release):
+    """The list of speakers through the page cache (and the release's files)."""
     return cached_page(
         request,
         event=event,
@@ -234,23 +254,32 @@ def speaker(request, event, speaker):
     release = latest_release(event)
     if release is None:
         raise Http404("The speakers are announced with the first release of the schedule.")
+    return speaker_page(request, event, release, speaker.upper())
+
+
+def speaker_page(request, event, release, code: str, *, data: ProgramData | None = None):
+    """A speaker's page through the page cache; `data` as for talk_page."""
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: _render_speaker(request, event, release, speaker.upper()),
+        render=lambda: _render_speaker(request, event, release, code, data=data),
         cacheable=not request.GET,
         members_share=True,
     )
 
 
-def _render_speaker(request, event, release, code: str):
-    person = release.speakers.filter(code=code).first()
+def _render_speaker(request, event, release, code: str, *, data: ProgramData | None = None):
+    person = release.speakers.filter(code=code).first() if data is None else data.speaker(code)
     if person is None:
         raise Http404("There is no speaker with this code in the program.")
-    person.photo_url = _photo_url(person)
+    person.photo_url = _photo_url(person) if data is None else data.photo_url(person)
     starred = visitor_stars(request, event)
-    sessions = mark_starred(list(_released_talks(release).filter(code__in=person.session_codes)), starred)
+    if data is None:
+        talks = list(_released_talks(release).filter(code__in=person.session_codes))
+    else:
+        talks = data.talks_of(person.session_codes)
+    sessions = mark_starred(talks, starred)
     return render(
         request,
         "site/speaker.html",

@@ -20,6 +20,7 @@ from podium.schedule.grid import build_grid
 from podium.schedule.models import Release, SlotKind
 from podium.schedule.queries import latest_release, release_days, released_sessions
 from podium.site.pagecache import cached_page, release_fact
+from podium.site.program_data import ProgramData
 from podium.site.views.common import mark_starred, public_event, visitor_stars
 
 VIEWS = ("grid", "list")
@@ -104,10 +105,15 @@ def _is_normal_query(query, filters: Filters) -> bool:
     return all(key in values and len(query.getlist(key)) == 1 and query[key] == values[key] for key in query)
 
 
-def _sessions(release: Release, filters: Filters, *, starred: set[str], logged_in: bool) -> list:
+def _sessions(
+    release: Release, filters: Filters, *, starred: set[str], logged_in: bool, data: ProgramData | None = None
+) -> list:
     if filters.day is None:
         return []
-    sessions = released_sessions(release, day=filters.day, track_id=filters.track, room_uuid=filters.room)
+    if data is None:
+        sessions = released_sessions(release, day=filters.day, track_id=filters.track, room_uuid=filters.room)
+    else:
+        sessions = data.sessions_of(day=filters.day, track_id=filters.track, room_uuid=filters.room)
     sessions = mark_starred(list(sessions), starred)
     if filters.starred and logged_in:
         # Breaks stay: they are the day's frame. Anonymous visitors' stars live in the browser (stars.js).
@@ -121,24 +127,41 @@ def schedule(request, event):
     release = latest_release(event)
     if release is None:
         return render(request, "site/schedule_pending.html", {"event": event})
-    days = release_fact(release, "days", lambda: release_days(release))
+    return schedule_page(request, event, release)
+
+
+def schedule_page(request, event, release: Release, *, data: ProgramData | None = None):
+    """The schedule page the query string asks for, through the page cache; `data`: the release's
+    program read once (release_files renders every page from it) instead of this page's queries."""
+    days = release_fact(release, "days", lambda: release_days(release)) if data is None else data.days
     filters = parse_filters(request.GET, event, release, days)
     # Seats left change with every booking: the cached page is the one with these counts.
-    seats = seats_by_code(event, release)
+    seats = seats_by_code(event, release) if data is None else data.seats
     return cached_page(
         request,
         event=event,
         release=release,
-        render=lambda: _render_schedule(request, event, release, days, filters, seats),
+        render=lambda: _render_schedule(request, event, release, days, filters, seats, data=data),
         variant="|".join([*_filter_values(filters).values(), seats_key(seats)]),
         cacheable=_is_normal_query(request.GET, filters),
         members_share=not filters.starred,  # a member's starred sessions are filtered here, not in the browser
     )
 
 
-def _render_schedule(request, event, release: Release, days: list[dt.date], filters: Filters, seats: dict):
+def _render_schedule(
+    request,
+    event,
+    release: Release,
+    days: list[dt.date],
+    filters: Filters,
+    seats: dict,
+    *,
+    data: ProgramData | None = None,
+):
     starred = visitor_stars(request, event)
-    sessions = _sessions(release, filters, starred=starred, logged_in=request.user.is_authenticated)
+    sessions = _sessions(
+        release, filters, starred=starred, logged_in=request.user.is_authenticated, data=data
+    )
     mark_seats(sessions, seats)
     rooms = [room for room in release.rooms if filters.room in (None, room["uuid"])]
     context = {
@@ -163,8 +186,8 @@ def _render_schedule(request, event, release: Release, days: list[dt.date], filt
         )
         # Each room's header spans its lanes (sessions sharing a room sit side by side).
         context["room_headers"] = list(zip(rooms, context["grid"].lanes, strict=True))
-    else:
-        context["groups"] = [
-            (start, list(group)) for start, group in itertools.groupby(sessions, key=lambda s: s.start)
-        ]
+    # The grid page holds the list too: phones show it first (site.css), the grid on request.
+    context["groups"] = [
+        (start, list(group)) for start, group in itertools.groupby(sessions, key=lambda s: s.start)
+    ]
     return render(request, "site/schedule.html", context)

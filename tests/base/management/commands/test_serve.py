@@ -29,7 +29,7 @@ def test_serve_runs_the_asgi_server_and_answers(tmp_path):
             [PODIUM, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # migrate and collectstatic first: slow on a busy machine
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
@@ -50,3 +50,60 @@ def test_serve_runs_the_asgi_server_and_answers(tmp_path):
         server.wait(timeout=20)
 
     assert health == '{"status": "ok"}'
+
+
+# --- Workers and the server ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    from podium.base.management.commands import serve
+
+    started = []
+    monkeypatch.setattr(
+        serve,
+        "RUNNERS",
+        {name: (lambda name=name, **kw: started.append((name, kw))) for name in serve.SERVERS},
+    )
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # no migrate, no collectstatic
+    monkeypatch.setattr(serve, "available_cores", lambda: 6)
+    return started
+
+
+def _serve(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("serve", *args, stdout=StringIO())
+
+
+def test_workers_default_to_every_core_with_redis(runs, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    _serve("--port", "8123")
+    _serve("--workers", "3", "--server", "uvicorn")
+    assert runs == [
+        ("granian", {"host": "127.0.0.1", "port": 8123, "workers": 6}),
+        ("uvicorn", {"host": "127.0.0.1", "port": 8000, "workers": 3}),
+    ]
+
+
+def test_without_redis_one_worker_and_more_refused(runs, settings):
+    from django.core.management.base import CommandError
+
+    settings.REDIS_URL = ""
+    _serve()
+    assert runs == [("granian", {"host": "127.0.0.1", "port": 8000, "workers": 1})]
+    with pytest.raises(CommandError, match="PODIUM_REDIS_URL"):
+        _serve("--workers", "2")
+    with pytest.raises(CommandError, match="1 or more"):
+        _serve("--workers", "0")
+    with pytest.raises(CommandError):
+        _serve("--workers", "two")
+    assert len(runs) == 1
+
+
+def test_the_cores_are_those_this_process_may_use():
+    from podium.base.management.commands.serve import available_cores
+
+    assert available_cores() == len(os.sched_getaffinity(0))

@@ -7,13 +7,13 @@ again do so inside their own transaction, which is rolled back.
 from io import StringIO
 
 import pytest
-import uvicorn
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
 
 from podium.accounts.models import User
 from podium.attendance.models import Star
+from podium.base.management.commands import serve
 from podium.base.models import AuditEntry
 from podium.checkin.models import CheckIn, Scan
 from podium.demo import generator
@@ -276,8 +276,10 @@ def test_demo_reset_rebuilds_the_same_conference_without_delivering_mail(
 
 def test_demo_serves_with_the_asgi_server_unless_told_not_to(demo_output, db, monkeypatch):
     served = []
-    monkeypatch.setattr(
-        uvicorn, "run", lambda app, **kwargs: served.append((app, kwargs["host"], kwargs["port"]))
+    monkeypatch.setitem(
+        serve.RUNNERS,
+        "granian",
+        lambda **kwargs: served.append((serve.APPLICATION, kwargs["host"], kwargs["port"])),
     )
 
     call_command("demo", "--port", "8123", "--host", "0.0.0.0", stdout=StringIO())  # noqa: S104
