@@ -19,6 +19,7 @@ from podium.base.models import AuditEntry
 from podium.base.uploads import clean_image
 from podium.campaigns import services as campaigns
 from podium.campaigns.models import Audience, Campaign, CampaignRecipient, Template
+from podium.cfp import services as cfp
 from podium.checkin.models import CheckIn, Scan
 from podium.checkin.services import check_in
 from podium.contacts import services as contact_lists
@@ -37,6 +38,7 @@ from podium.registration import services as registration
 from podium.registration.models import Answer, TicketType
 from podium.registration.tickets import token_for
 from podium.registration.waiting_list import join_waiting_list
+from podium.reviews import services as review_services
 from podium.reviews.services import save_review
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker
 from podium.scheduling.models import SolverRun
@@ -55,6 +57,8 @@ REVIEW_COMMENT = "Qwfpgj thinks this is strong."
 NOTE = "Qwfpgj's note: ask about the xylophones."
 COMPANY = "Qwfpgj Lighthouse Works"
 ANSWER = "Qwfpgj eats no lighthouse fish."
+CFP_ANSWER = "Qwfpgj needs a step stool at the lectern."
+CFP_FILE_NAME = "zyxwv-rider.txt"
 #: Lowercase fragments of the values above: none may remain anywhere after erasure.
 FRAGMENTS = ("zyxwv", "quorble", "qwfpgj")
 TITLE = "Lighthouse acoustics"
@@ -91,6 +95,32 @@ class Person:
     links: dict = field(default_factory=dict)
 
 
+def _cfp_answers(event, user):
+    """The person's answers to three CfP questions about speakers (through the service)."""
+    text = cfp.save_question(
+        event=event, by=None, data={"label": "Anything we should know?", "target": "speaker"}
+    )
+    options = cfp.save_question(
+        event=event,
+        by=None,
+        data={"label": "Tours?", "target": "speaker", "kind": "multiple", "choices": "Harbour walk\nMuseum"},
+    )
+    upload = cfp.save_question(
+        event=event,
+        by=None,
+        data={"label": "Rider", "target": "speaker", "kind": "file", "file_types": ["text"]},
+    )
+    rider = SimpleUploadedFile(CFP_FILE_NAME, f"{NAME} travels with a xylophone.".encode(), "text/plain")
+    profile = cfp.save_profile_with_answers(
+        event=event,
+        user=user,
+        profile={"name": NAME, "bio": BIO, "website": WEBSITE, "social": SOCIAL},
+        answers={text.pk: CFP_ANSWER, options.pk: ["Harbour walk"], upload.pk: rider},
+    )
+    answers = {answer.question_id: answer for answer in profile.cfp_answers.all()}
+    return answers[text.pk], answers[options.pk], answers[upload.pk]
+
+
 def build_person(event, organiser) -> Person:
     """The person: speaker (with a co-speaker), reviewer, team member, attendee, token holder,
     imported, mailed, audited, named in a release, a webhook body and a solver report."""
@@ -125,6 +155,8 @@ def build_person(event, organiser) -> Person:
         proposal=talk, email=EMAIL, token="co-invite-token-for-zyxwv", invited_by=co_speaker
     )
     sent_co_invite = proposals.invite_co_speaker(proposal=talk, email="guest@example.org", by=user)
+    # CfP answers about them: a text, a pick of several choices, a file.
+    cfp_text, cfp_options, cfp_file = _cfp_answers(event, user)
     program.place(event, talk, "Hall A", program.at(event, 10), None)
     tutorial = seating.tutorial(event, "Seated tutorial", "Room 101", program.at(event, 14), None)
     seating.seated_type(event, 10)
@@ -135,6 +167,9 @@ def build_person(event, organiser) -> Person:
     # Reviewer, attendee, token holder.
     other_talk = program.talk(event, "Another talk", state="submitted")
     review = save_review(proposal=other_talk, reviewer=user, score=3, comment=REVIEW_COMMENT)
+    assignment = review_services.add_assignment(proposal=other_talk, reviewer=user, by=organiser)
+    conflicted_talk = program.talk(event, "A colleague's talk", state="submitted")
+    conflict = review_services.declare_conflict(proposal=conflicted_talk, reviewer=user, by=user)
     set_star(event=event, user=user, code=talk.code, starred=True)
     star = user.stars.get()
     preference = set_change_notices(event=event, user=user, notify=True)
@@ -235,6 +270,10 @@ def build_person(event, organiser) -> Person:
         "registration.Ticket.attendee_email": (ticket, EMAIL),
         "registration.Ticket.attendee_company": (ticket, COMPANY),
         "registration.Answer.value": (answer, ANSWER),
+        "cfp.Answer.value": (cfp_text, CFP_ANSWER),
+        "cfp.Answer.options": (cfp_options, "Harbour walk"),
+        "cfp.Answer.file": (cfp_file, cfp_file.file.name),
+        "cfp.Answer.file_name": (cfp_file, CFP_FILE_NAME),
         "registration.WaitingListEntry.email": (entry, EMAIL),
         "registration.WaitingListEntry.name": (entry, NAME),
         "letters.LetterRequest.passport_name": (approved, NAME),
@@ -276,6 +315,8 @@ def build_person(event, organiser) -> Person:
         "proposals.ProposalSpeaker.user": talk.speaker_links.get(user=user),
         "proposals.CoSpeakerInvite.invited_by": sent_co_invite,
         "reviews.Review.reviewer": review,
+        "reviews.Assignment.reviewer": assignment,
+        "reviews.Conflict.reviewer": conflict,
         "schedule.Release.published_by": release,
         "scheduling.SolverRun.created_by": run,
         "mail.OutboxMail.user": mail_for,

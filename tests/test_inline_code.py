@@ -219,6 +219,7 @@ def conference(db, settings):
             "session_type": event.session_types.first(),
             "webhook": event.webhook_endpoints.first(),
             "page": info,
+            "tag": _tagged(event, talk),
             "team": team,
             "member": organiser,
             "user": organiser,
@@ -226,6 +227,15 @@ def conference(db, settings):
         "speaker": speaker,
         "organiser": organiser,
     }
+
+
+def _tagged(event, talk):
+    """A public tag on the talk (the tag pages and the talk page show it)."""
+    from podium.proposals.models import Tag
+
+    tag = Tag.objects.create(event=event, name="Beginner friendly", colour="#2e7d32", public=True)
+    talk.tags.add(tag)
+    return tag
 
 
 def crawl_html(client, objects) -> dict[str, tuple[int, str]]:

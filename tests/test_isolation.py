@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from podium.cfp import services as cfp
 from podium.events import pages
 from podium.events.models import PageState, Room, Track
 from podium.reviews.models import Review
@@ -98,6 +99,12 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
                 "campaign",
             )
             kwargs[param] = objects[key].pk if key in objects else 0
+        elif param == "pk" and name.startswith("orga:cfp_question"):  # a CfP question (seeded where crawled)
+            kwargs[param] = objects["cfp_question"].pk if objects.get("cfp_question") else 0
+        elif param == "tag":  # a proposal tag (seeded where crawled; else a 404)
+            kwargs[param] = objects["tag"].pk if objects.get("tag") else 0
+        elif param == "answer":  # a file given as a CfP answer (seeded where crawled; else a 404)
+            kwargs[param] = objects["cfp_answer"].pk if objects.get("cfp_answer") else 0
         elif param == "pk":
             registration = ("ticket_type", "question", "voucher", "ticket")
             setup = ("webhook", "break", "session_type", "room", "track", "team", "member", "user", "page")
@@ -212,6 +219,10 @@ def world(settings):
         data={"title": "LEAK-OTHER-EVENT venue", "slug": "venue", "state": PageState.PUBLISHED},
     )
 
+    # A CfP question at each event: the other's must not show on our set-up pages.
+    cfp.save_question(event=other, by=other_admin, data={"label": "LEAK-OTHER-EVENT question"})
+    cfp.save_question(event=ours, by=admin, data={"label": "Our question"})
+
     our_run = _solver_run(ours, admin)
     other_run = _solver_run(other, other_admin)
     # A visa letter at each event: the other's names its requester and passport, which must not leak.
@@ -233,6 +244,8 @@ def world(settings):
             "session_type": event.session_types.first(),
             "webhook": event.webhook_endpoints.first(),
             "page": event.pages.first(),
+            "cfp_question": event.cfp_questions.first(),
+            "tag": event.tags.get_or_create(name="Shortlist")[0],
             "team": team,
             "member": team_user,
             "user": team_user,
@@ -355,7 +368,7 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             kwargs[param] = hidden["room"].uuid
         elif param == "page":
             kwargs[param] = hidden["page"].slug
-        elif param == "pk":  # e.g. a ticket of an order: never reached, the event answers first
+        elif param in ("pk", "answer"):  # e.g. a ticket of an order: never reached, the event answers first
             kwargs[param] = 1
         elif param == "verification":  # a letter's code: the event answers first
             kwargs[param] = hidden["letter"].verification_code
@@ -367,6 +380,7 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             "deliverable",
             "interaction",
             "level",
+            "tag",
         ):
             # ids (API): the event answers first
             kwargs[param] = 1

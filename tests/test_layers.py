@@ -18,9 +18,10 @@ LAYERS = [
     {"proposals"},
     {"reviews", "schedule", "registration"},
     {"attendance", "checkin", "letters", "sponsors"},  # attendees, doors, visa letters, partners
-    {"interop", "scheduling", "campaigns"},  # campaigns: audiences over every kind of person above
+    {"interop", "scheduling", "campaigns", "cfp"},  # campaigns: audiences over every kind of person above
+    # cfp: the speaker pages, and the custom questions and answers privacy, orga and the API read
     {"notices", "privacy", "demo"},  # they span several domains
-    {"api", "orga", "cfp", "site"},  # audiences: views, forms, templates
+    {"api", "orga", "site"},  # audiences: views, forms, templates
     {"urls", "asgi", "wsgi", "cli"},
 ]
 LAYER_OF = {app: number for number, apps in enumerate(LAYERS) for app in apps}

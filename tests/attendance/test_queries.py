@@ -33,6 +33,7 @@ def test_public_talks_before_a_release_are_none_unless_the_event_lists_them(even
 
 def test_public_talks_before_a_release_are_the_accepted_and_confirmed_ones(event):
     event.show_accepted_talks = True
+    event.publish_unconfirmed = True  # the event publishes accepted sessions too
     event.save()
     accepted, confirmed = talk(event, state="accepted"), talk(event)
     for state in ("submitted", "rejected", "withdrawn", "cancelled"):
@@ -40,6 +41,15 @@ def test_public_talks_before_a_release_are_the_accepted_and_confirmed_ones(event
     talk(factories.EventFactory(show_accepted_talks=True))
 
     assert codes(queries.public_talks(event)) == codes([accepted, confirmed])
+
+
+def test_public_talks_before_a_release_follow_the_events_publishing_rule(event):
+    event.show_accepted_talks = True
+    event.save()
+    talk(event, state="accepted")
+    confirmed = talk(event)
+
+    assert codes(queries.public_talks(event)) == codes([confirmed])
 
 
 def test_public_talks_after_a_release_are_the_released_ones_only(event, scheduler):

@@ -148,4 +148,4 @@ def test_sweeps_are_a_list_each_saying_what_it_removed(media, imports, monkeypat
 
 
 def test_upload_folders_come_from_the_models():
-    assert cleanup.upload_folders() == ["speakers", "sponsors"]
+    assert cleanup.upload_folders() == ["events", "speakers", "sponsors"]

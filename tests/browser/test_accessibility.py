@@ -4,6 +4,8 @@ and the skip link as the first thing the keyboard reaches."""
 import pytest
 
 from podium.accounts.models import User
+from podium.cfp import services as cfp
+from podium.proposals.models import Tag
 from podium.reviews.models import Review
 from podium.scheduling import runs
 from tests import factories, program
@@ -73,6 +75,7 @@ def _pages_of(event, proposal, published):
             f"/{e}/cfp/",
             f"/{e}/schedule/",
             f"/{e}/schedule/?view=list",
+            f"/{e}/widget/",
             f"/{e}/talks/",
             f"/{e}/talk/{talk}/",
             f"/{e}/speakers/",
@@ -89,25 +92,37 @@ def _pages_of(event, proposal, published):
             f"/{e}/me/",
             f"/{e}/me/profile/",
             f"/{e}/me/proposals/{code}/",
+            f"/{e}/me/proposals/{code}/material/",
             f"/{e}/cfp/submit/",
             f"/{e}/agenda/",
         ],
         "reviewer": [
             f"/orga/event/{e}/reviews/",
             f"/orga/event/{e}/review/{code}/",
+            f"/orga/event/{e}/reviews/conflicts/",
             f"/orga/event/{e}/proposals/",
         ],
         "admin": [
             f"/orga/event/{e}/",
             f"/orga/event/{e}/settings/",
+            f"/orga/event/{e}/branding/",
             f"/orga/event/{e}/rooms/",
             f"/orga/event/{e}/rooms/new/",
             f"/orga/event/{e}/tracks/",
             f"/orga/event/{e}/session-types/",
+            f"/orga/event/{e}/cfp-questions/",
+            f"/orga/event/{e}/cfp-questions/new/",
+            f"/orga/event/{e}/cfp-questions/{published['question']}/",
             f"/orga/event/{e}/proposals/",
             f"/orga/event/{e}/proposals/{code}/",
             f"/orga/event/{e}/proposals/{code}/edit/",
+            f"/orga/event/{e}/proposals/{code}/material/",
+            f"/orga/event/{e}/tags/",
+            f"/orga/event/{e}/tags/{published['tag']}/",
+            f"/orga/event/{e}/copy/",
             f"/orga/event/{e}/reviews/overview/",
+            f"/orga/event/{e}/reviews/settings/",
+            f"/orga/event/{e}/reviews/assignments/",
             f"/orga/event/{e}/outbox/",
             f"/orga/organiser/{event.organiser.slug}/",
             f"/orga/organiser/{event.organiser.slug}/teams/",
@@ -156,7 +171,30 @@ def test_main_pages_have_landmarks_and_named_controls(page, event, settings):
     program.release(event, admin)
     settings.PODIUM_SOLVER_RUNNER = "inline"
     run = runs.start_run(event=event, mode="fill", time_limit=1, keep_pinned=True, by=admin)
-    published = {"talk": released, "speaker": program.speaker_code(released), "break": lunch, "run": run}
+    # CfP questions of every kind: the speaker's forms and the set-up pages show them.
+    question = cfp.save_question(
+        event=event, by=None, data={"label": "Which framework?", "kind": "choice", "choices": "Django\nFlask"}
+    )
+    for kind, extra in (
+        ("long_text", {}),
+        ("number", {}),
+        ("boolean", {}),
+        ("file", {"file_types": ["pdf"]}),
+    ):
+        cfp.save_question(event=event, by=None, data={"label": f"A {kind} question", "kind": kind, **extra})
+    cfp.save_question(
+        event=event,
+        by=None,
+        data={"label": "Topics", "kind": "multiple", "choices": "Web\nData", "target": "speaker"},
+    )
+    published = {
+        "talk": released,
+        "speaker": program.speaker_code(released),
+        "break": lunch,
+        "run": run,
+        "question": question.pk,
+        "tag": Tag.objects.create(event=event, name="Beginner friendly", public=True).pk,
+    }
     users = {"speaker": speaker, "reviewer": reviewer, "admin": admin}
     problems = {}
 

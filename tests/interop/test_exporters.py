@@ -301,7 +301,7 @@ def test_sessions_csv_lists_released_sessions_with_local_times(small_program):
 
     assert (
         lines[0] == "code,title,speakers,track,type,room,start,end,duration_minutes,language,state,abstract,"
-        "do_not_record,links,speaker_codes"
+        "do_not_record,links,speaker_codes,attachments,video_url"
     )
     alpha = next(line for line in lines if "Alpha talk" in line)
     assert f"{at(event, 10).isoformat()},{at(event, 10, 30).isoformat()},30" in alpha

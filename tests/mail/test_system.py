@@ -280,3 +280,23 @@ def test_the_preview_fills_in_the_examples_and_the_events_name(event):
     assert "https://podium.example.org/pycon-2030/cfp/confirm/" in body
     with pytest.raises(LookupError):
         system.system_mail("password_reset")
+
+
+@pytest.mark.parametrize(
+    ("publish_unconfirmed", "sentence"),
+    [(False, system.CONFIRMED_ONLY), (True, system.ACCEPTED_TOO)],
+)
+def test_the_acceptance_says_what_the_events_publishing_rule_does(
+    berlin, organiser_user, publish_unconfirmed, sentence
+):
+    berlin.publish_unconfirmed = publish_unconfirmed
+    berlin.save()
+    accepted = factories.ProposalFactory(event=berlin, speakers=[factories.UserFactory(name="Ada")])
+    decide(proposal=accepted, decision="accepted", by=organiser_user)
+    send_decision_notifications(event=berlin, by=organiser_user)
+
+    body = OutboxMail.objects.get(template="decision_accepted").body
+
+    assert body.endswith(f"\n{sentence} Thank you for being part of Rock & Roll Conf!\n")
+    other = system.ACCEPTED_TOO if sentence == system.CONFIRMED_ONLY else system.CONFIRMED_ONLY
+    assert other not in body

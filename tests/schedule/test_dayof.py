@@ -4,7 +4,7 @@ import pytest
 
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.mail.models import OutboxMail
-from podium.schedule import dayof
+from podium.schedule import dayof, services
 from podium.schedule.models import Slot
 from podium.schedule.queries import latest_release
 from tests import factories
@@ -63,14 +63,80 @@ def test_room_delay_shifts_from_a_chosen_session_and_publishes_a_release(event, 
     )
 
 
-def test_room_delay_into_the_lunch_break_is_refused_and_changes_nothing(event, scheduler, morning):
-    talks, _ = morning
+def _breaks(event):
+    return sorted(
+        (slot.room.name if slot.room_id else "every room", slot.start, slot.end)
+        for slot in Slot.objects.filter(event=event, kind="break")
+    )
 
-    with pytest.raises(ServiceError, match=r"cannot run 45 minutes late.*Lunch"):
-        dayof.apply_and_publish(event=event, by=scheduler, change=_delay(event, 45, from_code=talks[0].code))
+
+def test_room_delay_into_the_lunch_break_shortens_the_break_in_that_room_only(event, scheduler, morning):
+    """Refused before ("would start at … is the break"): the break absorbs the delay instead."""
+    talks, other = morning
+    change = _delay(event, 45, from_code=talks[0].code)
+
+    assert change.explain(event) == (
+        "Shifts “Talk 10:00” to 10:45, “Talk 10:30” to 11:15, “Talk 11:00” to 11:45; the break “Lunch” "
+        "in Room 101 now runs 12:15\u201313:00. The break “Lunch” absorbs the delay."
+    )
+    published = dayof.apply_and_publish(event=event, by=scheduler, change=change)
+
+    assert [_start(p) for p in talks] == [at(event, 10, 45), at(event, 11, 15), at(event, 11, 45)]
+    assert _start(other) == at(event, 10)
+    assert _breaks(event) == [
+        ("Hall A", at(event, 12), at(event, 13)),
+        ("Room 101", at(event, 12, 15), at(event, 13)),
+    ]
+    assert sorted(c["code"] for c in published.changes if c["kind"] == "moved") == sorted(
+        p.code for p in talks
+    )
+
+
+def test_room_delay_longer_than_a_break_continues_after_it(event, scheduler):
+    """A 15-minute coffee break keeps 5 minutes; the other 10 of a 20-minute delay push what follows."""
+    before = placed_talk(event, "Before coffee", "Room 101", at(event, 10), scheduler)
+    services.save_break(
+        event=event, by=scheduler, title="Coffee", room=room(event, "Room 101"),
+        start=at(event, 10, 30), end=at(event, 10, 45),
+    )  # fmt: skip
+    after = [
+        placed_talk(event, "After coffee", "Room 101", at(event, 10, 45), scheduler),
+        placed_talk(event, "Next", "Room 101", at(event, 11, 15), scheduler),
+        placed_talk(event, "Later", "Room 101", at(event, 12), scheduler),
+    ]
+    release(event, scheduler)
+    change = _delay(event, 20, from_code=before.code)
+
+    assert "The end of the day absorbs the delay." in change.explain(event)
+    dayof.apply_and_publish(event=event, by=scheduler, change=change)
+
+    assert _start(before) == at(event, 10, 20)
+    assert _breaks(event) == [("Room 101", at(event, 10, 50), at(event, 10, 55))]
+    assert [_start(p) for p in after] == [at(event, 10, 55), at(event, 11, 25), at(event, 12, 10)]
+
+
+def test_room_delay_at_the_end_of_the_day_shifts_the_last_sessions(event, scheduler, morning):
+    talks, _ = morning
+    late = placed_talk(event, "Last talk", "Room 101", at(event, 17), scheduler)
+
+    dayof.apply_and_publish(event=event, by=scheduler, change=_delay(event, 30, from_code=late.code))
+
+    assert _start(late) == at(event, 17, 30)
+    assert [_start(p) for p in talks] == [at(event, 10), at(event, 10, 30), at(event, 11)]
+
+
+def test_room_delay_refuses_a_real_clash_with_a_speaker_elsewhere(event, scheduler, morning):
+    talks, _ = morning
+    hall = placed_talk(event, "Hall at 11:30", "Hall A", at(event, 11, 30), scheduler)
+    hall.speakers.add(talks[2].speakers.first())  # the 11:00 speaker speaks again at 11:30 in Hall A
+
+    with pytest.raises(
+        ServiceError, match=r"cannot run 15 minutes late: “Talk 11:00” would start at 11:15, when"
+    ):
+        dayof.apply_and_publish(event=event, by=scheduler, change=_delay(event, 15, from_code=talks[0].code))
 
     assert [_start(p) for p in talks] == [at(event, 10), at(event, 10, 30), at(event, 11)]
-    assert latest_release(event).version == 1
+    assert _breaks(event) == [("every room", at(event, 12), at(event, 13))]
 
 
 def test_room_delay_with_a_stale_version_is_refused(event, scheduler, morning):

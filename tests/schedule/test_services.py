@@ -499,3 +499,97 @@ def test_publish_release_gives_a_speaker_without_a_profile_one(event, scheduler,
 
     profile = event.speaker_profiles.get(user=speaker)
     assert ReleasedSpeaker.objects.get(release=release).code == profile.code != ""
+
+
+# --- Pins ------------------------------------------------------------------------------------------
+
+
+def test_set_pinned_pins_a_placed_session_and_records_it(event, scheduler, rooms):
+    proposal = talk(event)
+    placed = place(event, proposal, rooms[0], at(event, 10), scheduler)
+
+    slot = services.set_pinned(
+        event=event, proposal=proposal, pinned=True, version=placed.version, by=scheduler
+    )
+
+    assert (slot.pinned, slot.version, slot.room, slot.start) == (
+        True,
+        placed.version + 1,
+        rooms[0],
+        at(event, 10),
+    )
+    entry = AuditEntry.objects.get(action="slot.pinned", object_id=str(proposal.pk))
+    assert entry.actor == scheduler
+    assert "Room" in entry.data["place"] or rooms[0].name in entry.data["place"]
+
+
+def test_set_pinned_unpins(event, scheduler, rooms):
+    proposal = talk(event)
+    placed = place(event, proposal, rooms[0], at(event, 10), scheduler)
+    pinned = services.set_pinned(
+        event=event, proposal=proposal, pinned=True, version=placed.version, by=scheduler
+    )
+
+    slot = services.set_pinned(
+        event=event, proposal=proposal, pinned=False, version=pinned.version, by=scheduler
+    )
+
+    assert (slot.pinned, slot.version) == (False, pinned.version + 1)
+    assert AuditEntry.objects.filter(action="slot.unpinned").count() == 1
+
+
+def test_set_pinned_as_it_is_changes_nothing(event, scheduler, rooms):
+    proposal = talk(event)
+    placed = place(event, proposal, rooms[0], at(event, 10), scheduler)
+
+    slot = services.set_pinned(
+        event=event, proposal=proposal, pinned=False, version=placed.version, by=scheduler
+    )
+
+    assert slot.version == placed.version
+    assert not AuditEntry.objects.filter(action__in=["slot.pinned", "slot.unpinned"]).exists()
+
+
+def test_set_pinned_refuses_a_stale_version_and_says_where_it_is(event, scheduler, rooms):
+    proposal = talk(event, title="Moving target")
+    seen = place(event, proposal, rooms[0], at(event, 10), scheduler)
+    place(event, proposal, rooms[1], at(event, 11), scheduler, version=seen.version)
+
+    with pytest.raises(StaleEdit, match=f"it is now in {rooms[1].name}"):
+        services.set_pinned(event=event, proposal=proposal, pinned=True, version=seen.version, by=scheduler)
+
+    assert not Slot.objects.get(proposal=proposal).pinned
+
+
+@pytest.mark.parametrize("unscheduled", [False, True])
+def test_set_pinned_refuses_a_session_not_on_the_schedule(event, scheduler, rooms, unscheduled):
+    proposal = talk(event, title="Nowhere yet")
+    version = 0
+    if unscheduled:
+        placed = place(event, proposal, rooms[0], at(event, 10), scheduler)
+        version = services.unschedule_session(
+            event=event, proposal=proposal, version=placed.version, by=scheduler
+        ).version
+
+    with pytest.raises(ServiceError, match="“Nowhere yet” is not on the schedule"):
+        services.set_pinned(event=event, proposal=proposal, pinned=True, version=version, by=scheduler)
+
+    assert not Slot.objects.filter(proposal=proposal, pinned=True).exists()
+
+
+def test_set_pinned_refused_without_the_scheduling_permission(event, scheduler, rooms):
+    proposal = talk(event)
+    placed = place(event, proposal, rooms[0], at(event, 10), scheduler)
+    reviewer = factories.team_member(event, name="Reviewers", can_review=True)
+
+    with pytest.raises(NotAllowed):
+        services.set_pinned(event=event, proposal=proposal, pinned=True, version=placed.version, by=reviewer)
+
+    assert not Slot.objects.get(proposal=proposal).pinned
+
+
+def test_set_pinned_refuses_a_session_of_another_event(event, scheduler, rooms):
+    other = talk(factories.EventFactory())
+
+    with pytest.raises(ServiceError, match="Choose a session of this event"):
+        services.set_pinned(event=event, proposal=other, pinned=True, version=0, by=scheduler)

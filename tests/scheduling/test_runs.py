@@ -7,6 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from podium.attendance.models import Star
 from podium.base.errors import NotAllowed, ServiceError
 from podium.base.models import AuditEntry
 from podium.events.models import Event, RoomAvailability
@@ -504,3 +505,23 @@ def test_a_plan_worse_than_the_draft_is_not_offered_and_the_run_says_why(event, 
     assert "worse than the draft on the weighted total (200 against 0 now)" in run.error
     assert run.solution is None
     assert _places(event) == before
+
+
+def test_a_replan_stores_what_each_goal_bought_with_its_moves(event, scheduler):
+    """Two sessions many attendees starred run at once: the re-plan moves one, and its preview says the
+    move bought missed favourites (the preview page reads this)."""
+    first = placed_talk(event, "Starred one", "Hall A", at(event, 10), scheduler)
+    second = placed_talk(event, "Starred two", "Room 101", at(event, 10), scheduler, track_name="Data")
+    for _ in range(5):
+        fan = factories.UserFactory()
+        for proposal in (first, second):
+            Star.objects.create(event=event, user=fan, proposal=proposal)
+
+    run = _start(event, scheduler, mode="replan", weights={"changes": 1})
+
+    assert run.status == SolverRunStatus.DONE
+    goals = run.changes["goals"]
+    assert goals["moves"] == len(run.changes["moved"]) >= 1
+    assert goals["terms"]["missed_favourites"]["moves"] >= 1
+    assert set(goals["terms"]["missed_favourites"]["codes"]) <= {first.code, second.code}
+    assert goals["terms"]["changes"]["moves"] == goals["moves"]

@@ -17,6 +17,7 @@ from podium.scheduling.solver import Solution, load_instance
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
 from tests.program import at, lunch, placed_talk, room, small_program, talk
+from tests.scheduling.solver import instances as raw
 from tests.scheduling.solver.checker import violations
 
 pytestmark = pytest.mark.django_db
@@ -627,3 +628,51 @@ def test_check_not_worse_refuses_a_plan_worse_than_the_draft_and_says_why(event,
     fewer = Solution(assignments=assignments[1:], unscheduled=[], objective={}, stats={})
     with pytest.raises(ServiceError, match="unscheduled where the draft has 0"):
         solving.check_not_worse(loaded, fewer)
+
+
+# --- What each goal bought (the run page's preview) ---------------------------------------------------
+
+
+def test_goal_moves_counts_the_moves_each_goal_bought_and_those_that_bought_nothing():
+    loaded = load_instance(
+        raw.instance(
+            slot_list=raw.slots(days=1, per_day=3),
+            rooms=[raw.room("A"), raw.room("B"), raw.room("C")],
+            sessions=[
+                raw.session("a"),
+                raw.session("b"),
+                raw.session("c"),
+                raw.session("d", preferred=["d0s2"]),
+                raw.session("e"),
+            ],
+            attendees=[{"id": "fan", "starred": ["a", "b"]}],
+            current=[
+                {"session": "a", "slot": "d0s0", "room": "A"},
+                {"session": "b", "slot": "d0s0", "room": "B"},  # clashes with a for the fan
+                {"session": "c", "slot": "d0s1", "room": "A"},
+                {"session": "d", "slot": "d0s0", "room": "C"},  # outside its preferred time
+                {"session": "e", "slot": "d0s2", "room": "C"},
+            ],
+        )
+    )
+    plan = Solution(
+        assignments=[
+            {"session": "a", "slot": "d0s0", "room": "A"},
+            {"session": "b", "slot": "d0s1", "room": "B"},  # bought a missed favourite
+            {"session": "c", "slot": "d0s1", "room": "A"},
+            {"session": "d", "slot": "d0s2", "room": "A"},  # bought a preference
+            {"session": "e", "slot": "d0s1", "room": "C"},  # bought nothing: made room
+        ],
+        unscheduled=[],
+        objective={},
+        stats={},
+    )
+
+    goals = solving.goal_moves(loaded, plan)
+
+    assert goals["moves"] == 3
+    assert goals["unattributed"] == 1
+    assert goals["terms"]["missed_favourites"] == {"moves": 1, "codes": ["b"]}
+    assert goals["terms"]["preference"] == {"moves": 1, "codes": ["d"]}
+    assert goals["terms"]["changes"] == {"moves": 3, "codes": ["b", "d", "e"]}
+    assert goals["terms"]["overflow"]["moves"] == goals["terms"]["track_clash"]["moves"] == 0

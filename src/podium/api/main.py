@@ -12,7 +12,17 @@ from django.http import HttpResponseNotModified
 from django.urls import reverse
 from ninja import NinjaAPI
 
-from podium.api import campaigns, contacts, organiser, public, registration, sponsors
+from podium.api import (
+    campaigns,
+    contacts,
+    organiser,
+    public,
+    questions,
+    registration,
+    reviews,
+    sponsors,
+    tags,
+)
 from podium.api.auth import PUBLIC
 from podium.base import permissions
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -86,7 +96,10 @@ def index(request):
 
 api.add_router("/", public.router)
 api.add_router("/", organiser.router)
+api.add_router("/", reviews.router)
 api.add_router("/", registration.router)
 api.add_router("/", campaigns.router)
 api.add_router("/", sponsors.router)
 api.add_router("/", contacts.router)
+api.add_router("/", tags.router)
+api.add_router("/", questions.router)

@@ -19,7 +19,6 @@ from podium.base.errors import ServiceError
 from podium.events.models import Event
 from podium.events.rules import permissions_for
 from podium.proposals import queries as proposal_queries
-from podium.reviews import rules as review_rules
 from podium.reviews import services as review_services
 from podium.schedule import rules as schedule_rules
 from podium.schedule import services as schedule_services
@@ -138,55 +137,6 @@ def proposals(request, event: s.Slug, filters: Query[s.ProposalFilters]):
 def proposal_detail(request, event: s.Slug, code: s.Code):
     found, user = _event(request, event), request.auth.user
     return _proposals_out([_visible_proposal(found, user, code)])[0]
-
-
-def _reviews_out(user, reviews) -> list[dict]:
-    return [
-        {
-            "proposal": review.proposal.code,
-            "reviewer": review.reviewer.name or "a reviewer",
-            "mine": review.reviewer_id == user.pk,
-            "score": review.score,
-            "comment": review.comment,
-            "created": review.created,
-            "updated": review.updated,
-        }
-        for review in reviews
-    ]
-
-
-@router.get("/orga/events/{event}/reviews", response={200: s.ReviewPage, **READ_ERRORS}, auth=TOKEN)
-def reviews(request, event: s.Slug, filters: Query[s.ReviewFilters]):
-    found, user = _event(request, event), request.auth.user
-    queryset = (
-        review_rules.readable_reviews(user, found)
-        .select_related("proposal", "reviewer")
-        .order_by("-updated", "-id")
-    )
-    if filters.proposal:
-        queryset = queryset.filter(proposal__code=filters.proposal.upper())
-    return _page(queryset, filters, lambda items: _reviews_out(user, items))
-
-
-@router.put(
-    "/orga/events/{event}/proposals/{code}/review", response={200: s.ReviewOut, **WRITE_ERRORS}, auth=TOKEN
-)
-@decorate_view(idempotent)
-def save_review(
-    request,
-    event: s.Slug,
-    code: s.Code,
-    data: s.ReviewIn,
-    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
-):
-    """Create or update the token user's review of a proposal (a write token of a reviewer)."""
-    found, user = _event(request, event, write=True), request.auth.user
-    proposal = _visible_proposal(found, user, code)
-    review = review_services.save_review(
-        proposal=proposal, reviewer=user, score=data.score, comment=data.comment
-    )
-    review.proposal, review.reviewer = proposal, user
-    return _reviews_out(user, [review])[0]
 
 
 @router.post(

@@ -8,22 +8,22 @@ from django.utils.crypto import constant_time_compare
 from podium.attendance.models import CalendarFeed, Feedback, Note
 from podium.events.models import Event
 from podium.proposals.models import Proposal, ProposalSpeaker
-from podium.proposals.states import SCHEDULABLE
 from podium.schedule.models import Release, ReleasedSession, SlotKind
-from podium.schedule.queries import latest_release
+from podium.schedule.queries import latest_release, published_states
 
 
 def public_talks(event: Event) -> QuerySet[Proposal]:
     """The proposals the public may see and star: those in the latest release, or before the first
-    release the accepted and confirmed ones when the event lists them. None for a hidden event."""
+    release the ones a release would publish (confirmed, or accepted too: Event.publish_unconfirmed)
+    when the event lists them. None for a hidden event."""
     if not event.is_public:
         return event.proposals.none()
     release = latest_release(event)
     if release is not None:
         codes = release.sessions.exclude(code="").values("code")
         return event.proposals.filter(code__in=codes)
-    if event.show_accepted_talks:
-        return event.proposals.filter(state__in=SCHEDULABLE)
+    if event.show_accepted_talks:  # those a release would publish, by the event's rule
+        return event.proposals.filter(state__in=published_states(event))
     return event.proposals.none()
 
 

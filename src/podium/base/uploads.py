@@ -87,3 +87,29 @@ def clean_image(upload: UploadedFile) -> InMemoryUploadedFile:
     size = out.tell()
     out.seek(0)
     return InMemoryUploadedFile(out, "photo", f"{uuid.uuid4().hex}.{ext}", content_type, size, None)
+
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def clean_pdf(upload: UploadedFile, *, max_bytes: int = MAX_PDF_BYTES) -> InMemoryUploadedFile:
+    """Check an uploaded PDF (slides) by its content and size; return a copy with a random name.
+
+    A PDF starts with `%PDF-` and ends with `%%EOF` (give or take trailing white space); anything else
+    with a .pdf name is refused. The file is served as a download (base.views.serve_media), never
+    inline. Raises ValidationError with a message a person can act on.
+    """
+    if upload.size is not None and upload.size > max_bytes:
+        raise ValidationError(
+            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            params={"size": f"{upload.size / 1048576:.1f}", "limit": max_bytes // 1048576},
+        )
+    upload.seek(0)
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise ValidationError("The file is larger than %(limit)s MB.", params={"limit": max_bytes // 1048576})
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
+        raise ValidationError("This file is not a PDF. Upload your slides as a PDF file.")
+    return InMemoryUploadedFile(
+        io.BytesIO(content), "slides", f"{uuid.uuid4().hex}.pdf", "application/pdf", len(content), None
+    )

@@ -4,6 +4,8 @@ import uuid
 from django import forms
 
 from podium.base.uploads import clean_image
+from podium.cfp.models import FileType, Question, QuestionKind
+from podium.cfp.services import MAX_LONG_TEXT, MAX_TEXT, field_name
 from podium.proposals.forms import ProposalFieldsForm
 
 
@@ -143,3 +145,118 @@ class ProposalForm(ProposalFieldsForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Co-speaker's e-mail")
+
+
+class AnswersForm(forms.Form):
+    """The event's questions about proposals or speakers, one field each (`q_<id>`).
+
+    Every active question is shown; one limited to some tracks or session types says so, and the page's
+    script hides it while another track or type is chosen. Which ones must be answered is decided by
+    the service from the track and type actually submitted, so the form itself requires nothing.
+    """
+
+    def __init__(self, *args, questions, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        answers = answers or {}
+        for question in self.questions:
+            name = field_name(question)
+            self.fields[name] = self._field(question)
+            answer = answers.get(question.pk)
+            if question.kind == QuestionKind.FILE:
+                if answer is not None and answer.file:
+                    self.fields[name].help_text += f" Stored now: {answer.display}. A new upload replaces it."
+                    self.fields[name + "_remove"] = forms.BooleanField(
+                        required=False, label=f"Remove my file for “{question.label}”"
+                    )
+                continue
+            if answer is not None and not self.is_bound:
+                if question.kind == QuestionKind.MULTIPLE:
+                    self.initial[name] = answer.options
+                elif question.kind == QuestionKind.BOOLEAN:
+                    self.initial[name] = answer.value == "yes"
+                else:
+                    self.initial[name] = answer.value
+
+    @staticmethod
+    def _field(question: Question):
+        label = question.label + ("" if question.required else " (optional)")
+        limits = [
+            *(track.name for track in question.tracks.all()),
+            *(session_type.name for session_type in question.session_types.all()),
+        ]
+        help_text = question.help_text
+        if limits:
+            help_text = f"{help_text} Asked only for: {', '.join(limits)}.".strip()
+        common = {"required": False, "label": label, "help_text": help_text}
+        kind = question.kind
+        if kind == QuestionKind.LONG_TEXT:
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_LONG_TEXT, **common
+            )
+        if kind == QuestionKind.NUMBER:
+            bounds = [
+                f"at least {question.min_value.normalize():f}" if question.min_value is not None else "",
+                f"at most {question.max_value.normalize():f}" if question.max_value is not None else "",
+            ]
+            if any(bounds):
+                common["help_text"] = f"{help_text} A number, {' and '.join(b for b in bounds if b)}.".strip()
+            # The range is checked by the service, with the other answers (every refusal shows at once).
+            return forms.DecimalField(**common)
+        if kind == QuestionKind.CHOICE:
+            return forms.ChoiceField(choices=[("", "—"), *((c, c) for c in question.choices)], **common)
+        if kind == QuestionKind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple, **common
+            )
+        if kind == QuestionKind.FILE:
+            kinds = ", ".join(FileType(t).label for t in question.file_types)
+            common["help_text"] = f"{help_text} {kinds}, at most {question.max_file_mb} MB.".strip()
+            return forms.FileField(**common)
+        if kind == QuestionKind.BOOLEAN:
+            if question.required:
+                common["label"] = question.label
+                common["help_text"] = f"{help_text} Needed to go on.".strip()
+            return forms.BooleanField(**common)
+        return forms.CharField(max_length=MAX_TEXT, **common)
+
+    def rows(self):
+        """(question, bound field, remove box or None, "t1 t2" track ids, session type ids) for the template."""
+        for question in self.questions:
+            name = field_name(question)
+            yield (
+                question,
+                self[name],
+                self[name + "_remove"] if name + "_remove" in self.fields else None,
+                " ".join(str(track.pk) for track in question.tracks.all()),
+                " ".join(str(session_type.pk) for session_type in question.session_types.all()),
+            )
+
+    def answers(self) -> dict:
+        """{question id: raw answer} for the services (see podium.cfp.services)."""
+        result = {}
+        for question in self.questions:
+            name = field_name(question)
+            value = self.cleaned_data.get(name)
+            if question.kind == QuestionKind.FILE:
+                if value:
+                    result[question.pk] = value
+                elif self.cleaned_data.get(name + "_remove"):
+                    result[question.pk] = False
+                else:
+                    result[question.pk] = None
+            elif question.kind == QuestionKind.NUMBER:
+                result[question.pk] = "" if value is None else str(value)
+            else:
+                result[question.pk] = value
+        return result
+
+    def show_errors(self, exc) -> bool:
+        """Put a service's refused answers (AnswerErrors or one ServiceError) next to their fields;
+        whether any was one of this form's."""
+        shown = False
+        for error in getattr(exc, "errors", [exc]):
+            if error.field in self.fields:
+                self.add_error(error.field, error.message)
+                shown = True
+        return shown

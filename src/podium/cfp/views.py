@@ -1,24 +1,38 @@
 """Speaker-facing pages: the CfP, the speaker's profile and proposals, invitations, confirmation."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from podium.attendance.queries import feedback_summary
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.base.permissions import login_required, public, token
-from podium.cfp.forms import AvailabilityForm, InviteForm, ProfileForm, ProposalForm
+from podium.cfp import downloads
+from podium.cfp import queries as questions
+from podium.cfp import services as answering
+from podium.cfp.forms import AnswersForm, AvailabilityForm, InviteForm, ProfileForm, ProposalForm
 from podium.events.models import Event
 from podium.events.visibility import INSIDERS, any_event_or_404, event_or_404, may_know, unknown_event
 from podium.proposals import rules, services
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import CoSpeakerInvite, SpeakerProfile
 from podium.proposals.queries import with_list_data
+from podium.proposals.states import SCHEDULABLE
+from podium.schedule.queries import speaker_place
 
 
 def _event(request, slug: str) -> Event:
     """The URL's event; a non-public one only for its team and its speakers (as unknown for everyone else)."""
     return event_or_404(slug, request.user, admit=INSIDERS)
+
+
+def _answers_refused(exc: ServiceError, *answer_forms) -> None:
+    """Show refused answers next to their questions, and above the form a pointer to them (instead of
+    the answers' own messages twice)."""
+    shown = [form.show_errors(exc) for form in answer_forms]
+    if any(shown):
+        raise ServiceError("Some answers need another look: see the questions marked below.") from exc
 
 
 def _own_proposal(request, event, code):
@@ -53,20 +67,35 @@ def submit(request, event):
         "website": profile.website if profile else "",
         "social": profile.social if profile else "",
     }
+    # Every active question shows (the page's script hides those for another track or type).
+    asked = {
+        "proposal": questions.proposal_questions(event, all_limits=True),
+        "speaker": questions.speaker_questions(event, pairs=set(), all_limits=True),
+    }
+    stored = questions.answers_of(profile=profile)
     if request.method == "POST":
         profile_form = ProfileForm(request.POST, request.FILES, prefix="profile")
         form = ProposalForm(request.POST, event=event)
+        answer_forms = {
+            key: AnswersForm(request.POST, request.FILES, questions=qs, answers=stored, prefix=f"{key}-q")
+            for key, qs in asked.items()
+        }
 
         def save(form):
-            services.save_speaker_profile(event=event, user=request.user, **profile_form.service_data())
-            return services.submit_proposal(
-                event=event,
-                speaker=request.user,
-                data=form.service_data(),
-                idempotency_key=form.cleaned_data.get("idempotency_key") or None,
-            )
+            try:
+                return answering.submit_with_answers(
+                    event=event,
+                    speaker=request.user,
+                    profile=profile_form.service_data(),
+                    data=form.service_data(),
+                    answers={**answer_forms["proposal"].answers(), **answer_forms["speaker"].answers()},
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+                )
+            except ServiceError as exc:
+                _answers_refused(exc, *answer_forms.values())
+                raise
 
-        if profile_form.is_valid():
+        if profile_form.is_valid() and all(f.is_valid() for f in answer_forms.values()):
             form, proposal = save_form(form, save)
             if proposal:
                 messages.success(
@@ -76,6 +105,9 @@ def submit(request, event):
     else:
         profile_form = ProfileForm(initial=profile_initial, prefix="profile")
         form = ProposalForm(event=event)
+        answer_forms = {
+            key: AnswersForm(questions=qs, answers=stored, prefix=f"{key}-q") for key, qs in asked.items()
+        }
     return render(
         request,
         "cfp/submit.html",
@@ -84,6 +116,8 @@ def submit(request, event):
             "form": form,
             "profile_form": profile_form,
             "profile": profile,
+            "proposal_answers": answer_forms["proposal"],
+            "speaker_answers": answer_forms["speaker"],
         },
     )
 
@@ -107,18 +141,31 @@ def profile(request, event):
     if profile:
         initial.update(bio=profile.bio, website=profile.website, social=profile.social)
     windows = list(profile.availabilities.all()) if profile else []
+    # The questions about speakers that apply to the speaker's proposals (or to every proposal).
+    asked = questions.speaker_questions(event, pairs=questions.speaker_pairs(profile))
+    stored = questions.answers_of(profile=profile)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, initial=initial)
         availability = AvailabilityForm(request.POST, event=event, prefix="av")
+        answers_form = AnswersForm(
+            request.POST, request.FILES, questions=asked, answers=stored, prefix="speaker-q"
+        )
 
         def save(form):
-            saved = services.save_speaker_profile(event=event, user=request.user, **form.service_data())
-            services.set_availability(
-                profile=saved, windows=availability.windows(), preferred=availability.preferred_windows()
-            )
-            return saved
+            try:
+                return answering.save_profile_with_answers(
+                    event=event,
+                    user=request.user,
+                    profile=form.service_data(),
+                    answers=answers_form.answers(),
+                    windows=availability.windows(),
+                    preferred=availability.preferred_windows(),
+                )
+            except ServiceError as exc:
+                _answers_refused(exc, answers_form)
+                raise
 
-        if availability.is_valid():
+        if availability.is_valid() and answers_form.is_valid():
             form, saved = save_form(form, save)
             if saved:
                 messages.success(request, "Your profile was saved.")
@@ -128,6 +175,7 @@ def profile(request, event):
         availability = AvailabilityForm(
             initial=AvailabilityForm.initial_for(event, windows), event=event, prefix="av"
         )
+        answers_form = AnswersForm(questions=asked, answers=stored, prefix="speaker-q")
     return render(
         request,
         "cfp/profile.html",
@@ -136,8 +184,19 @@ def profile(request, event):
             "form": form,
             "availability": availability,
             "profile": profile,
+            "answers_form": answers_form,
         },
     )
+
+
+@login_required
+def answer_file(request, event, answer):
+    """The file the speaker gave as an answer (theirs, or their proposal's)."""
+    event = _event(request, event)
+    found = questions.own_answer_file(request.user, event, answer)
+    if found is None:
+        raise Http404
+    return downloads.file_response(found)
 
 
 @login_required
@@ -147,16 +206,34 @@ def proposal(request, event, code):
     proposal = _own_proposal(request, event, code)
     editable = services.speaker_can_edit(proposal)
     form = ProposalForm(request.POST or None, instance=proposal, event=event) if editable else None
-    if editable and request.method == "POST":
-        form, saved = save_form(
-            form,
-            lambda form: services.update_proposal(
-                proposal=proposal,
-                by=request.user,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version") or 0,
-            ),
+    stored = questions.answers_of(proposal=proposal)
+    answers_form = None
+    if editable:
+        answers_form = AnswersForm(
+            request.POST or None,
+            request.FILES or None,
+            questions=questions.proposal_questions(event, all_limits=True),
+            answers=stored,
+            prefix="proposal-q",
         )
+    if editable and request.method == "POST":
+
+        def save(form):
+            try:
+                return answering.update_proposal_with_answers(
+                    proposal=proposal,
+                    by=request.user,
+                    data=form.service_data(),
+                    version=form.cleaned_data.get("version") or 0,
+                    answers=answers_form.answers(),
+                )
+            except ServiceError as exc:
+                _answers_refused(exc, answers_form)
+                raise
+
+        saved = None
+        if answers_form.is_valid():
+            form, saved = save_form(form, save)
         if saved:
             messages.success(request, "Your changes were saved.")
             return redirect("cfp:proposal", event=event.slug, code=proposal.code)
@@ -173,8 +250,12 @@ def proposal(request, event, code):
             "can_withdraw": proposal.state
             in (ProposalState.SUBMITTED, ProposalState.ACCEPTED, ProposalState.CONFIRMED),
             "needs_confirmation": proposal.state == ProposalState.ACCEPTED,
+            # When and where the session is, from the latest release (the draft is the organisers').
+            "place": speaker_place(proposal) if proposal.state in SCHEDULABLE else None,
             # Attendees' feedback on the talk, without who gave it (organisers see the names).
             "feedback": feedback_summary(proposal, with_authors=False),
+            "answers_form": answers_form,
+            "answers": questions.answers_for_viewer(request.user, proposal, own=True),
         },
     )
 

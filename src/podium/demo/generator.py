@@ -267,6 +267,9 @@ class _Builder:
                 "cfp_closes": self.at(self.today + dt.timedelta(days=1), 23, 59),
                 "contact_email": f"program@{DOMAIN}",
                 "description": PYCON_DESCRIPTION,
+                # Its program shows accepted talks before their speakers confirm (marked tentative),
+                # and its acceptance mails say so.
+                "publish_unconfirmed": True,
             },
         )
         self.setup_rooms_and_tracks(event, PYCON_ROOMS, PYCON_TRACKS)
@@ -323,6 +326,7 @@ class _Builder:
         )
         self.review(plans)
         self.decide(plans)
+        self.review_criteria_and_assignments()
         # Its own random stream, so the program never shifts the people, titles and reviews above.
         self.program = program.build_program(
             event=event, admin=self.admin, rng=random.Random(SEED + 1), password_hash=self.admin.password
@@ -495,6 +499,27 @@ class _Builder:
                     proposal=plan.proposal, reviewer=reviewer, score=score, comment=comment
                 )
                 self.review_count += 1
+
+    def review_criteria_and_assignments(self) -> None:
+        """Two weighted criteria for the reviews still to come, and the undecided proposals given to
+        the committee, two reviewers each (those who reviewed one already count)."""
+        review_services.save_criterion(
+            event=self.event,
+            by=self.admin,
+            name="Relevance",
+            description="Does it fit the audience?",
+            weight=2,
+            max_score=3,
+        )
+        review_services.save_criterion(
+            event=self.event,
+            by=self.admin,
+            name="Clarity",
+            description="Is the outline clear?",
+            weight=1,
+            max_score=3,
+        )
+        review_services.assign_reviewers(event=self.event, by=self.admin, per_proposal=2)
 
     def decide(self, plans: list[Plan]) -> None:
         """Decide, send the decisions that are final, and let most accepted speakers confirm."""

@@ -80,6 +80,13 @@ class Event(models.Model):
         default=False,
         help_text="A team member who may approve mail campaigns may approve their own; otherwise another must.",
     )
+    publish_unconfirmed = models.BooleanField(
+        default=False,
+        help_text=(
+            "Also publish accepted sessions whose speakers have not confirmed yet. "
+            "Otherwise releases hold only confirmed sessions, as the acceptance mail says."
+        ),
+    )
     min_pause_minutes = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(MAX_PAUSE_MINUTES)],
@@ -88,6 +95,16 @@ class Event(models.Model):
     # The weights of the automatic scheduling's soft goals last chosen in the editor (term -> number);
     # the next run starts from them. Empty: the engine's defaults.
     solver_weights = models.JSONField(default=dict, blank=True)
+    # Branding (events.branding): shown on the public pages, the embeddable widget and the PDFs. The
+    # images are re-encoded on upload (base.uploads); the colour is checked against white text (WCAG AA).
+    brand_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[colour_validator],
+        help_text="The event's primary colour (like #1f6feb); white text must be readable on it.",
+    )
+    logo = models.ImageField(upload_to="events/logos/", blank=True)
+    header_image = models.ImageField(upload_to="events/headers/", blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -291,6 +308,7 @@ class SessionType(models.Model):
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "agenda",
+        "branding",
         "cfp",
         "confirm",
         "invite",
@@ -312,6 +330,7 @@ RESERVED_PAGE_SLUGS = frozenset(
         "talks",
         "tickets",
         "tracks",
+        "widget",
     }
 )
 page_slug_validator = RegexValidator(

@@ -46,6 +46,7 @@ EVENT_FIELDS = (
     "languages",
     "is_public",
     "show_accepted_talks",
+    "publish_unconfirmed",
     "contact_email",
     "description",
     "min_pause_minutes",

@@ -8,6 +8,7 @@ landscape page so that it stays readable however many rooms the event has.
 Set in the fonts of base/pdf.py (DejaVu Sans): speakers' names print in the letters they are written in.
 """
 
+import contextlib
 import datetime as dt
 import io
 from collections import defaultdict
@@ -95,15 +96,38 @@ class Sheet:
     pagesize: tuple[float, float]
     title: str
     footer: str
+    logo: str = ""  # the event's logo (a file path), top right of every page
+    colour: str = ""  # the event's primary colour (#rrggbb), a band along the top of every page
 
 
-def _footer(text: str):
+def branded(sheet: Sheet, event) -> Sheet:
+    """`sheet` with the event's branding (events.branding): its logo and primary colour."""
+    sheet.colour = event.brand_colour or ""
+    if event.logo:
+        try:
+            sheet.logo = event.logo.path
+        except (NotImplementedError, ValueError):  # a storage without local files
+            sheet.logo = ""
+    return sheet
+
+
+def _footer(text: str, sheet: Sheet | None = None):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(doc.leftMargin, 1 * cm, text)
         canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 1 * cm, f"Page {doc.page}")
+        width, height = doc.pagesize
+        if sheet is not None and sheet.colour:
+            canvas.setFillColor(colors.HexColor(sheet.colour))
+            canvas.rect(0, height - 0.4 * cm, width, 0.4 * cm, stroke=0, fill=1)
+        if sheet is not None and sheet.logo:
+            with contextlib.suppress(OSError):  # the file went away: the page without it
+                canvas.drawImage(
+                    sheet.logo, width - doc.rightMargin - 3 * cm, height - 1.4 * cm, 3 * cm, 0.9 * cm,
+                    preserveAspectRatio=True, anchor="ne", mask="auto",
+                )  # fmt: skip
         canvas.restoreState()
 
     return draw
@@ -124,7 +148,7 @@ def build_pdf(sheet: Sheet, story: list, *, compress: bool = True) -> bytes:
         bottomMargin=2 * cm,
         pageCompression=1 if compress else 0,
     )
-    footer = _footer(sheet.footer)
+    footer = _footer(sheet.footer, sheet)
     doc.build(story or [Spacer(1, 1)], onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
 
@@ -209,7 +233,9 @@ def door_sign(
     room = _room(release, room_uuid)
     sessions = list(released_sessions(release, day=day, room_uuid=room["uuid"]))
     story = door_sign_story(release, room, day, sessions, _usable_width(pagesize))
-    sheet = Sheet(pagesize, f"{room['name']}, {day_label(day)}", _release_footer(release))
+    sheet = branded(
+        Sheet(pagesize, f"{room['name']}, {day_label(day)}", _release_footer(release)), release.event
+    )
     return build_pdf(sheet, story, compress=compress)
 
 
@@ -225,7 +251,7 @@ def door_signs(release: Release, *, day: dt.date, paper: str = "a4", compress: b
         if story:
             story.append(PageBreak())
         story += door_sign_story(release, room, day, by_room[room["uuid"]], _usable_width(pagesize))
-    sheet = Sheet(pagesize, f"Door signs, {day_label(day)}", _release_footer(release))
+    sheet = branded(Sheet(pagesize, f"Door signs, {day_label(day)}", _release_footer(release)), release.event)
     return build_pdf(sheet, story, compress=compress)
 
 
@@ -275,7 +301,7 @@ def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", com
         story.append(table)
     else:
         story.append(Paragraph("No session in this release.", STYLES["day"]))
-    sheet = Sheet(pagesize, f"{person.name}: sessions", _release_footer(release))
+    sheet = branded(Sheet(pagesize, f"{person.name}: sessions", _release_footer(release)), release.event)
     return build_pdf(sheet, story, compress=compress)
 
 
@@ -355,5 +381,7 @@ def program_grid(
     story = program_grid_story(release, list(released_sessions(release)), pagesize, rooms_per_page)
     if not story:
         story = [Paragraph("This release has no sessions.", STYLES["day"])]
-    sheet = Sheet(pagesize, f"{release.event.name}: program", _release_footer(release))
+    sheet = branded(
+        Sheet(pagesize, f"{release.event.name}: program", _release_footer(release)), release.event
+    )
     return build_pdf(sheet, story, compress=compress)

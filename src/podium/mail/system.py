@@ -47,6 +47,25 @@ EVENT_URL = Placeholder(
 PROPOSAL_TITLE = Placeholder("proposal_title", "The proposal's title.", "Analytical engines in practice")
 PROPOSAL_CODE = Placeholder("proposal_code", "The proposal's code.", "K7QW3R")
 COMMON = (NAME, EVENT, EVENT_URL)
+# What the event's setting `publish_unconfirmed` (events.Event) means for the speaker, in the words
+# of the acceptance mail; filled in by `fill_text` for the event, so the mail says what releases do.
+CONFIRMED_ONLY = "We will schedule only confirmed sessions."
+ACCEPTED_TOO = (
+    "Your session may appear on the published schedule before you confirm, marked as not confirmed yet; "
+    "please confirm soon."
+)
+PUBLISHING_RULE = Placeholder(
+    "publishing_rule",
+    "What the event's settings say about unconfirmed sessions, in one sentence: "
+    f"“{CONFIRMED_ONLY}”, or when the event publishes accepted sessions too, “{ACCEPTED_TOO}”",
+    CONFIRMED_ONLY,
+)
+
+
+def publishing_rule(event) -> str:
+    """The sentence of the acceptance mail that tells the event's publishing rule."""
+    return ACCEPTED_TOO if getattr(event, "publish_unconfirmed", False) else CONFIRMED_ONLY
+
 
 PROPOSAL_RECEIVED = SystemMail(
     key="proposal_received",
@@ -98,9 +117,10 @@ DECISION_ACCEPTED = SystemMail(
         Placeholder(
             "confirm_link",
             "The speaker's own link to the page where they confirm or decline (no log-in needed). "
-            "Keep it in the text: only confirmed sessions are scheduled.",
+            "Keep it in the text: speakers confirm through it.",
             "https://podium.example.org/pycon-2030/cfp/confirm/K7QW3R/…/",
         ),
+        PUBLISHING_RULE,
     ),
     subject='[{event}] Accepted: please confirm "{proposal_title}"',
     body="""Hello {name},
@@ -114,7 +134,7 @@ One click on this link opens the confirmation page; no log-in needed:
 
 {confirm_link}
 
-We will schedule only confirmed sessions. Thank you for being part of {event}!
+{publishing_rule} Thank you for being part of {event}!
 """,
 )
 
@@ -279,9 +299,15 @@ def event_url(event) -> str:
 
 
 def fill_text(subject: str, body: str, *, event, values: dict) -> tuple[str, str]:
-    """`subject` and `body` filled with `values` (and the event's name and address) in one pass each;
+    """`subject` and `body` filled with `values` (and the event's name, address and publishing rule)
+    in one pass each;
     the subject folded onto one line, the body ending in one line break, as `services.render` does."""
-    values = {"event": event.name, "event_url": event_url(event), **values}
+    values = {
+        "event": event.name,
+        "event_url": event_url(event),
+        "publishing_rule": publishing_rule(event),
+        **values,
+    }
     subject = " ".join(fill(subject, values).split())
     body = fill(body, values).strip() + "\n"
     return subject, body
@@ -299,6 +325,7 @@ def preview(key: str, *, event, subject: str, body: str) -> tuple[str, str]:
     values = {p.name: p.example or f"[{p.name}]" for p in system_mail(key).placeholders}
     values.pop("event")
     values.pop("event_url")
+    values.pop("publishing_rule", None)
     return fill_text(subject, body, event=event, values=values)
 
 

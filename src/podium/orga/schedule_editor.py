@@ -28,6 +28,47 @@ MODE_HELP = {
 }
 
 
+# What a session's card on the grid says about each conflict it is in ({others}: the other sessions'
+# titles); the list above the grid has the whole message.
+CELL_CONFLICT_TEXTS = {
+    "speaker_twice": "speaker double-booked with {others}",
+    "speaker_pause": "speaker has too short a pause next to {others}",
+    "speaker_unavailable": "speaker not available then",
+    "speaker_preference": "outside the speaker's preferred times",
+    "unsuitable_room": "room not suited to its session type",
+    "room_unavailable": "room not available then",
+    "outside_event": "outside the event's days",
+    "plenary_overlap": "runs during a plenary session",
+    "break_overlap": "runs during a break in every room",
+    "track_clash": "its track runs at the same time in {others}",
+    "track_rooms": "its track changes rooms this day",
+    "room_not_given": "the import gave it no room",
+    "room_shared": "shares its room with {others}",
+    "over_capacity": "room capacity: more stars than seats",
+    "length": "length differs from its session type",
+}
+SEVERITY_WORDS = {ERROR: "Conflict", WARNING: "Warning", INFO: "Note"}
+
+
+def cell_conflicts(conflicts, titles: dict[str, str]) -> dict[str, list[dict]]:
+    """{proposal code: [{"severity", "text"}]}: each conflict a session is in, named for its card
+    (e.g. "Conflict: speaker double-booked with “Other talk”"), most severe first. `titles` maps codes
+    to titles, for the other sessions a conflict names."""
+    notes: dict[str, list[dict]] = {}
+    for conflict in sorted(conflicts, key=lambda c: SEVERITY_ORDER[c.severity]):
+        for code in conflict.codes:
+            others = ", ".join(f"“{titles.get(other, other)}”" for other in conflict.codes if other != code)
+            template = CELL_CONFLICT_TEXTS.get(conflict.kind)
+            if template is None or ("{others}" in template and not others):
+                text = conflict.message  # a kind without a short text: the whole message
+            else:
+                text = template.format(others=others)
+            note = {"severity": conflict.severity, "text": f"{SEVERITY_WORDS[conflict.severity]}: {text}"}
+            if note not in notes.setdefault(code, []):
+                notes[code].append(note)
+    return notes
+
+
 def editor_url(event, day: dt.date | None) -> str:
     url = reverse("orga:schedule", kwargs={"event": event.slug})
     return f"{url}?day={day.isoformat()}" if day else url
@@ -70,12 +111,14 @@ def editor_context(event, day: dt.date) -> dict:
     conflicts = find_conflicts(event, slots)
     groups, involved = conflict_summary(conflicts)
     stars = star_counts(event)
+    notes = cell_conflicts(conflicts, {s.proposal.code: s.proposal.title for s in slots if s.proposal_id})
     day_start, day_end = event.day_range(day)
     todays = [slot for slot in slots if slot.start < day_end and slot.end > day_start]
     for slot in todays:
         if slot.proposal_id:
             slot.proposal.star_count = stars.get(slot.proposal_id, 0)
             slot.conflict = involved.get(slot.proposal.code, "")
+            slot.conflict_notes = notes.get(slot.proposal.code, [])
     grid = build_grid(
         todays,
         rooms,
@@ -84,7 +127,13 @@ def editor_context(event, day: dt.date) -> dict:
         step=GRID_STEP_MINUTES,
         bounds=grid_bounds(event, day),
     )
-    for row in grid.rows:
+    grid_end = grid_bounds(event, day)[1]
+    ends = [slot.end for slot in todays if slot.room_id is None or slot.room_id in {r.pk for r in rooms}]
+    grid_end = max([grid_end.astimezone(event.tz), *(end.astimezone(event.tz) for end in ends)])
+    for position, row in enumerate(grid.rows):
+        # Rows are drawn proportional to time (a class per length in minutes, editor.css).
+        following = grid.rows[position + 1].time if position + 1 < len(grid.rows) else grid_end
+        row.minutes = max(1, min(GRID_STEP_MINUTES, int((following - row.time).total_seconds() // 60)))
         for cell in row.cells:
             if cell.item is None:
                 cell.iso = cell.start.astimezone(dt.UTC).isoformat()
@@ -99,6 +148,7 @@ def editor_context(event, day: dt.date) -> dict:
         "rooms": rooms,
         "grid": grid,
         "unscheduled": unscheduled,
+        "pinned": [slot for slot in slots if slot.kind == SlotKind.SESSION and slot.pinned],
         "conflict_groups": groups,
         "conflict_count": len(conflicts),
         "placed_count": sum(1 for slot in slots if slot.kind == SlotKind.SESSION),

@@ -28,7 +28,7 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
-from podium.privacy import campaigns, contacts, letters, seats, sponsors, tickets
+from podium.privacy import campaigns, cfp_answers, contacts, letters, seats, sponsors, tickets
 from podium.privacy.export import mails_to
 from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
@@ -204,7 +204,8 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
     stay without their address; tickets naming them show the erased name, lose company and answers
     and get a new secret; they leave every waiting list (privacy/tickets.py); their seats at sessions go
     to the people waiting for them (privacy/seats.py); their visa letter requests are deleted (privacy/
-    letters.py); their campaign recipient rows, unsubscriptions and bounces are deleted (privacy/
+    letters.py); their answers to CfP questions about them are deleted with their files (privacy/
+    cfp_answers.py); their campaign recipient rows, unsubscriptions and bounces are deleted (privacy/
     campaigns.py); the sponsor contact rows with their address are deleted (privacy/sponsors.py); their rows
     in contact lists are deleted (privacy/contacts.py). Their
     values are replaced wherever the system copied them (the COPY columns of the registry: other mail, audit entries, webhook
@@ -241,6 +242,7 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
         counts.update(tickets.erase(user, name=name, address=address))
         counts.update(seats.erase(user))
         counts.update(letters.erase(user))
+        counts.update(cfp_answers.erase(user))
         counts.update(campaigns.erase(user))
         counts.update(contacts.erase(user))
         counts.update(sponsors.erase(user, address=old_address))

@@ -11,7 +11,7 @@ from podium.base.models import AuditEntry
 from podium.events.models import TeamInvite
 from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
-from podium.privacy import campaigns, checkins, contacts, letters, seats, sponsors, tickets
+from podium.privacy import campaigns, cfp_answers, checkins, contacts, letters, seats, sponsors, tickets
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSpeaker
@@ -396,7 +396,7 @@ def export_person(*, user: User) -> dict:
     audit entries by or about them, API tokens (metadata, never secrets), team memberships,
     invitations, import keys, log-in records, ticket orders, tickets (with their check-ins) and
     waiting-list places, check-ins and scans recorded at a desk, seats booked at sessions (and places
-    on their waiting lists), visa letter requests, campaign mails (and
+    on their waiting lists), visa letter requests, answers to CfP questions about them, campaign mails (and
     unsubscriptions, bounces of their address),
     contact list rows with their address, sponsor contact rows with their address and the
     sponsor work recorded under their account, releases
@@ -428,6 +428,7 @@ def export_person(*, user: User) -> dict:
         **checkins.export(user),
         **seats.export(user),
         **letters.export(user),
+        **cfp_answers.export(user),
         **campaigns.export(user),
         **contacts.export(user),
         **sponsors.export(user),

@@ -7,6 +7,7 @@ Both audiences validate with it and then call the same services; each adds only 
 from django import forms
 
 from podium.events.models import AUDIENCE_LEVELS
+from podium.proposals import links
 from podium.proposals.models import Proposal
 from podium.proposals.services import PROPOSAL_FIELDS
 
@@ -37,3 +38,50 @@ class ProposalFieldsForm(forms.ModelForm):
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in PROPOSAL_FIELDS}
+
+
+class LinkLines(forms.CharField):
+    """Links as lines "title | https://…" (a bare address is its own title); http(s) only."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return links.as_lines(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return links.parse_lines(super().to_python(value))
+
+
+class MaterialsForm(forms.Form):
+    """A session's slides and links, as its speakers and organisers give them (proposals.materials)."""
+
+    attachments = LinkLines(
+        required=False, label="Slides and papers", help_text="One per line: title | https://…"
+    )
+    links = LinkLines(
+        required=False, help_text="Code, articles, anything else: one per line, title | https://…"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_proposal(cls, proposal: Proposal) -> "MaterialsForm":
+        return cls(
+            initial={
+                "links": proposal.links,
+                "attachments": proposal.attachments,
+                "version": proposal.version,
+            }
+        )
+
+
+class SlidesForm(forms.Form):
+    """An upload of slides: a PDF (checked by base.uploads.clean_pdf in the service)."""
+
+    slides = forms.FileField(
+        label="Slides (PDF)",
+        help_text="A PDF file of at most 20 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Shown as the link's text (default “Slides”)."
+    )

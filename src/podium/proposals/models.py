@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track
+from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track, colour_validator
 from podium.proposals.enums import ProposalState, new_code
 from podium.proposals.links import MAX_URL, validate_links, validate_web_url
 
@@ -66,6 +66,24 @@ class SpeakerAvailability(models.Model):
         return f"{span} (preferred)" if self.preferred else span
 
 
+class Tag(models.Model):
+    """A label the organisers put on proposals to sort them ("needs a mentor", "security"). The team
+    sees every tag; the public talk page shows a tag only when it is `public`."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+    colour = models.CharField(max_length=7, default="#6c757d", validators=[colour_validator])
+    public = models.BooleanField(default=False, help_text="Shown on the public talk pages.")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="proposal_tag_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
 class Proposal(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
     code = models.CharField(max_length=16)
@@ -112,6 +130,7 @@ class Proposal(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="proposals")
     submission_key = models.CharField(max_length=64, null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

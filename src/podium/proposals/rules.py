@@ -8,9 +8,14 @@ from django.db.models import Q
 from podium.events.rules import permissions_for
 from podium.proposals.models import Proposal
 
+#: Functions (user, event, permissions, proposals) -> proposals that narrow what a team member sees,
+#: registered by higher layers when they load (reviews: the assignment-only mode of review).
+VISIBILITY_LIMITS: list = []
+
 
 def team_visible_proposals(user, event):
-    """Proposals of `event` the user may see as a team member (limited by the teams' tracks)."""
+    """Proposals of `event` the user may see as a team member (limited by the teams' tracks, and by
+    each of `VISIBILITY_LIMITS`)."""
     perms = permissions_for(user, event)
     if not (
         perms.can_edit_event
@@ -23,6 +28,8 @@ def team_visible_proposals(user, event):
     proposals = event.proposals.all()
     if perms.track_ids is not None:
         proposals = proposals.filter(track_id__in=perms.track_ids)
+    for limit in VISIBILITY_LIMITS:
+        proposals = limit(user, event, perms, proposals)
     return proposals
 
 

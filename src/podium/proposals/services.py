@@ -273,6 +273,17 @@ def update_proposal(
         if name in data and getattr(locked, name) != data[name]:
             changed[name] = str(data[name]) if data[name] is not None else None
             setattr(locked, name, data[name])
+    if (
+        as_organiser
+        and locked.do_not_record
+        and locked.video_url
+        and {"video_url", "do_not_record"} & set(changed)
+    ):
+        raise ServiceError(
+            "The speakers of this session do not consent to recording, so it takes no recording "
+            "address. Remove the video address, or clear “do not record” if they changed their mind.",
+            field="video_url",
+        )
     locked.version += 1
     locked.save()
     audit.record(

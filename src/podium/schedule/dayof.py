@@ -27,6 +27,8 @@ from podium.schedule.queries import placed_slots
 from podium.schedule.snapshot import preview_release
 
 MAX_DELAY_MINUTES = 240
+# The least a break keeps when a late room shortens it (time to leave and change rooms).
+MIN_BREAK_MINUTES = 5
 
 
 def _local(event: Event, moment: dt.datetime) -> str:
@@ -47,8 +49,56 @@ def room_sessions(event: Event, room: Room, day: dt.date) -> list[Slot]:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """One slot of a late room in its new place: a session later, or a break starting later (shorter)."""
+
+    slot: Slot
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class DelayPlan:
+    """What a room running late does: the sessions it shifts, the break it shortens, and where the
+    delay ends (`absorbed_by`: a break, the free time before one, or the end of the day)."""
+
+    shifts: list[Shift]
+    absorbed_by: str
+
+    @property
+    def sessions(self) -> list[Shift]:
+        return [shift for shift in self.shifts if shift.slot.kind == SlotKind.SESSION]
+
+    @property
+    def breaks(self) -> list[Shift]:
+        return [shift for shift in self.shifts if shift.slot.kind == SlotKind.BREAK]
+
+
+def _title(slot: Slot) -> str:
+    return slot.title if slot.kind == SlotKind.BREAK else slot.proposal.title
+
+
+def _room_timeline(event: Event, room: Room, day: dt.date) -> list[Slot]:
+    """The room's slots on one day in order: its sessions, its own breaks and the breaks in every room."""
+    return [
+        slot
+        for slot in placed_slots(event, day)
+        if slot.room_id == room.pk or (slot.kind == SlotKind.BREAK and slot.room_id is None)
+    ]
+
+
+@dataclass(frozen=True)
 class RoomDelay:
     """A room runs `minutes` late: its sessions on `day` from `from_code`'s (or from `now`) move later.
+
+    The room's following sessions all shift by the delay up to its next break (or the end of the day,
+    where the last session ends later). The break absorbs the delay: any free time before it first,
+    then the break itself, which starts later and keeps its end, so it gets shorter; it keeps at least
+    MIN_BREAK_MINUTES (time to change rooms), and what that does not absorb continues after the break,
+    pushing the sessions that follow it in the same way. A break in every room is only shortened in
+    this room: it becomes one break per room, and the other rooms keep theirs as they were.
+    Refused only for a real clash: a shifted session whose speaker is then in another session, or a
+    room taken by something else (the editor's own check).
 
     `versions` ({slot id: version}) are the slots as the organiser saw them; a slot changed since is
     refused like in the editor. Without versions (the first, preview step) the current ones are used.
@@ -77,37 +127,138 @@ class RoomDelay:
         return f"{self.room.name} running {self.minutes} minutes late"
 
     def codes(self, event: Event) -> set[str]:
-        return {slot.proposal.code for slot in self.affected(event)}
+        return {shift.slot.proposal.code for shift in self.plan(event).sessions}
 
-    def apply(self, *, event: Event, by) -> None:
+    def _check(self, event: Event) -> None:
         if self.room.event_id != event.pk:
             raise ServiceError("Choose a room of this event.", field="room")
         if not 1 <= self.minutes <= MAX_DELAY_MINUTES:
             raise ServiceError(f"Give a delay between 1 and {MAX_DELAY_MINUTES} minutes.", field="minutes")
+
+    def plan(self, event: Event) -> DelayPlan:
+        """Where each slot of the room goes (nothing is written)."""
+        self._check(event)
         sessions = self.affected(event)
         if not sessions:
             raise ServiceError(f"{self.room.name} has no more sessions on this day to shift.")
-        delta = dt.timedelta(minutes=self.minutes)
-        # The last session moves first, so no session is ever moved onto the one after it.
-        for slot in reversed(sessions):
-            version = self.versions.get(slot.pk, slot.version)
+        first = sessions[0]
+        timeline = [slot for slot in _room_timeline(event, self.room, self.day) if slot.start >= first.start]
+        shortest = dt.timedelta(minutes=MIN_BREAK_MINUTES)
+        carry = dt.timedelta(minutes=self.minutes)  # how much later the room's next session starts
+        ready = first.start  # when the room is free for the next slot, once shifted
+        shifts: list[Shift] = []
+        absorbed_by = "the end of the day"
+        for slot in timeline:
+            if slot.kind == SlotKind.SESSION:
+                if slot.room_id == self.room.pk:
+                    shifts.append(Shift(slot, slot.start + carry, slot.end + carry))
+                    ready = slot.end + carry
+                continue
+            if ready <= slot.start:
+                absorbed_by = f"the free time before the break “{slot.title}”"
+                break
+            if slot.end - ready >= shortest:
+                shifts.append(Shift(slot, ready, slot.end))
+                absorbed_by = f"the break “{slot.title}”"
+                break
+            shifts.append(Shift(slot, ready, ready + shortest))
+            carry = ready + shortest - slot.end
+            ready += shortest
+        plan = DelayPlan(shifts=shifts, absorbed_by=absorbed_by)
+        self._refuse_speaker_clashes(event, plan)
+        return plan
+
+    def _refuse_speaker_clashes(self, event: Event, plan: DelayPlan) -> None:
+        moving = {shift.slot.pk for shift in plan.sessions}
+        others = [
+            slot
+            for slot in placed_slots(event, self.day)
+            if slot.kind == SlotKind.SESSION and slot.pk not in moving
+        ]
+        for shift in plan.sessions:
+            people = {link.user_id: link for link in shift.slot.proposal.speaker_links.all()}
+            for other in others:
+                if not (other.start < shift.end and shift.start < other.end):
+                    continue
+                if other.start < shift.slot.end and shift.slot.start < other.end:
+                    continue  # they clashed before: not this change's doing
+                shared = [
+                    people[link.user_id]
+                    for link in other.proposal.speaker_links.all()
+                    if link.user_id in people
+                ]
+                if shared:
+                    name = shared[0].user.name or "a speaker"
+                    raise ServiceError(
+                        f"{self.room.name} cannot run {self.minutes} minutes late: “{shift.slot.proposal.title}” "
+                        f"would start at {_local(event, shift.start)}, when {name} speaks in "
+                        f"“{other.proposal.title}” ({other.room.name}, {_local(event, other.start)}). "
+                        "Nothing was changed; move one of them instead.",
+                        field="minutes",
+                    )
+
+    def explain(self, event: Event) -> str:
+        """What the delay shifts, in words: "Shifts “A” to 10:45, “B” to 11:15; the break “Lunch” in
+        Room 101 now runs from 12:15 to 13:00. The break “Lunch” absorbs the delay."""
+        plan = self.plan(event)
+        parts = [f"“{s.slot.proposal.title}” to {_local(event, s.start)}" for s in plan.sessions]
+        text = f"Shifts {', '.join(parts)}" if parts else "Shifts nothing"
+        for shift in plan.breaks:
+            text += (
+                f"; the break “{shift.slot.title}” in {self.room.name} now runs "
+                f"{_local(event, shift.start)}\u2013{_local(event, shift.end)}"
+            )
+        return f"{text}. {plan.absorbed_by[:1].upper()}{plan.absorbed_by[1:]} absorbs the delay."
+
+    def apply(self, *, event: Event, by) -> None:
+        plan = self.plan(event)
+        # Everything moves later, so the last slot moves first and nothing lands on the one after it.
+        for shift in reversed(plan.shifts):
+            slot = shift.slot
             try:
+                if slot.kind == SlotKind.BREAK:
+                    self._shorten_break(event, slot, shift, by=by)
+                    continue
                 services.place_session(
                     event=event,
                     proposal=slot.proposal,
                     room=self.room,
-                    start=slot.start + delta,
-                    version=version,
+                    start=shift.start,
+                    version=self.versions.get(slot.pk, slot.version),
                     by=by,
                 )
             except StaleEdit:
                 raise
             except ServiceError as exc:
                 raise ServiceError(
-                    f"{self.room.name} cannot run {self.minutes} minutes late: “{slot.proposal.title}” "
-                    f"would start at {_local(event, slot.start + delta)}: {exc.message} Nothing was changed.",
+                    f"{self.room.name} cannot run {self.minutes} minutes late: “{_title(slot)}” "
+                    f"would start at {_local(event, shift.start)}: {exc.message} Nothing was changed.",
                     field="minutes",
                 ) from exc
+
+    def _shorten_break(self, event: Event, slot: Slot, shift: Shift, *, by) -> None:
+        """The break starts later in this room; a break in every room becomes one per room first."""
+        if slot.room_id is None:
+            services.delete_break(event=event, slot=slot, version=slot.version, by=by)
+            for room in event.rooms.order_by("position", "name"):
+                if room.pk != self.room.pk:
+                    services.save_break(
+                        event=event, by=by, title=slot.title, room=room, start=slot.start, end=slot.end
+                    )
+            services.save_break(
+                event=event, by=by, title=slot.title, room=self.room, start=shift.start, end=shift.end
+            )
+            return
+        services.save_break(
+            event=event,
+            by=by,
+            title=slot.title,
+            room=self.room,
+            start=shift.start,
+            end=shift.end,
+            slot=slot,
+            version=slot.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -176,6 +327,11 @@ class Preview:
     changes: list[dict]
     new_conflicts: list[Conflict]
     changed: bool
+    detail: str = ""  # what a late room shifts, in words (RoomDelay.explain)
+
+
+def _detail(event: Event, change: DayOfChange) -> str:
+    return change.explain(event) if isinstance(change, RoomDelay) else ""
 
 
 class _Rollback(Exception):
@@ -190,6 +346,7 @@ def preview_change(*, event: Event, by, change: DayOfChange) -> Preview:
     rules.check_can_schedule(by, event)
     before = {(c.kind, c.message) for c in find_conflicts(event)}
     description = change.describe(event)
+    detail = _detail(event, change)
     result: dict = {}
     try:
         with transaction.atomic():
@@ -204,6 +361,7 @@ def preview_change(*, event: Event, by, change: DayOfChange) -> Preview:
         changes=result["changes"],
         new_conflicts=result["conflicts"],
         changed=result["changed"],
+        detail=detail,
     )
 
 
@@ -211,16 +369,19 @@ def apply_and_publish(*, event: Event, by, change: DayOfChange, comment: str = "
     """Make a day-of change and publish it as a quick release, in one transaction.
 
     The release comment says what happened (e.g. "Room 101 running 15 minutes late") unless one is
-    given. If the change is refused or the release fails, nothing is saved. Side effects: those of
+    given; the release's `detail` says what a late room shifted (RoomDelay.explain). If the change is refused or the release fails, nothing is saved. Side effects: those of
     the services applied (audit entries, webhook deliveries) and of publish_release (notices to the
     speakers and to attendees who starred the sessions, `release.published` webhook).
     """
     rules.check_can_schedule(by, event)
     with transaction.atomic():
         description = change.describe(event)
+        detail = _detail(event, change)
         change.apply(event=event, by=by)
-        return services.publish_release(
+        release = services.publish_release(
             event=event,
             by=by,
             comment=(comment or "").strip() or f"{description[:1].upper()}{description[1:]}.",
         )
+    release.detail = detail
+    return release

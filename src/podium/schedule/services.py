@@ -20,7 +20,7 @@ from podium.proposals.states import SCHEDULABLE
 from podium.schedule import changelog, rules, signals
 from podium.schedule.live import announce_release
 from podium.schedule.models import Release, ReleasedSession, ReleasedSpeaker, Slot, SlotKind
-from podium.schedule.queries import latest_release
+from podium.schedule.queries import latest_release, left_out_slots
 from podium.schedule.snapshot import build_snapshot, released_dicts
 from podium.webhooks import payloads as webhook_payloads
 from podium.webhooks.services import emit as emit_webhook
@@ -419,11 +419,46 @@ def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
 # --- Releases --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReleaseCheck:
+    """What the event's publishing rule does to the next release (see queries.published_states).
+
+    `left_out`: placed sessions the release leaves out because they are not confirmed (a warning:
+    they go public once confirmed). `blocked`: those of them the latest release shows; publishing
+    would announce them as cancelled though nobody cancelled them, so it is refused until they are
+    confirmed, taken off the schedule, or the event publishes accepted sessions too."""
+
+    left_out: list[Slot]
+    blocked: list[Slot]
+
+    def refusal(self) -> str:
+        titles = ", ".join(f"“{slot.proposal.title}”" for slot in self.blocked)
+        return (
+            f"Not published: {titles} {'is' if len(self.blocked) == 1 else 'are'} in the published "
+            "schedule but not confirmed, and this event publishes only confirmed sessions, so the release "
+            "would announce them as cancelled. Ask the speakers to confirm, take the sessions off the "
+            "schedule, or let the event publish accepted sessions too (event settings)."
+        )
+
+
+def release_check(event: Event) -> ReleaseCheck:
+    """The sessions the next release leaves out by the event's rule, and those that block it."""
+    left_out = left_out_slots(event)
+    previous = latest_release(event)
+    shown = set()
+    if previous is not None and left_out:
+        shown = set(previous.sessions.filter(kind=SlotKind.SESSION).values_list("code", flat=True))
+    return ReleaseCheck(left_out=left_out, blocked=[s for s in left_out if s.proposal.code in shown])
+
+
 @metrics.times_release_publish
 def publish_release(*, event: Event, by, name: str = "", comment: str = "", force: bool = False) -> Release:
     """Publish the draft as the next release: an immutable snapshot with its changelog.
 
-    Refused when nothing public changed since the last release, unless `force`. Releases of one
+    Only the sessions the event's rule publishes go into it (confirmed ones, or accepted ones too:
+    `Event.publish_unconfirmed`); refused when the rule would withdraw a published session that
+    nobody cancelled (see ReleaseCheck). Refused when nothing public changed since the last release,
+    unless `force`. Releases of one
     event are numbered one after the other (the event row is locked while publishing).
     Side effects: audit entry; the `release_published` signal, on which the notices app queues the
     release's notices in the outbox (notices/services.py: one mail
@@ -435,6 +470,9 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         previous = latest_release(locked)
+        check = release_check(locked)
+        if check.blocked:
+            raise ServiceError(check.refusal())
         version = previous.version + 1 if previous else 1
         name = (name or "").strip() or f"v{version}"
         if len(name) > 100:
@@ -481,3 +519,44 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
         )
         transaction.on_commit(lambda: announce_release(release))
     return release
+
+
+# --- Pins ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_pinned(*, event: Event, proposal: Proposal, pinned: bool, version: int, by) -> Slot:
+    """Pin a session where it is on the draft (automatic scheduling then leaves it there), or unpin it.
+
+    `version` is the slot version the editor saw; a slot that changed since is refused with a
+    StaleEdit naming where it is now. Only a session on the schedule can be pinned (there is nowhere
+    to keep an unplaced one); unpinning is always allowed. Pinning changes the slot's version, so a
+    plan made before it no longer applies. Side effects: audit entry (`slot.pinned` or `slot.unpinned`)
+    when the pin changes; nothing when it is already as asked.
+    """
+    rules.check_can_schedule(by, event)
+    if proposal.event_id != event.pk:
+        raise ServiceError("Choose a session of this event.")
+    slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
+    pinned = bool(pinned)
+    if slot is None and version == 0:
+        raise ServiceError(f"“{proposal.title}” is not on the schedule, so it has no pin to change.")
+    if slot is None or slot.version != version:
+        raise _stale(slot, proposal.title)
+    if pinned and slot.start is None:
+        raise ServiceError(
+            f"“{proposal.title}” is not on the schedule; place it first, then pin it where it is."
+        )
+    if slot.pinned == pinned:
+        return slot
+    if not Slot.objects.filter(pk=slot.pk, version=version).update(pinned=pinned, version=F("version") + 1):
+        raise _stale(Slot.objects.select_related("room", "event").filter(pk=slot.pk).first(), proposal.title)
+    slot.refresh_from_db()
+    audit.record(
+        action="slot.pinned" if pinned else "slot.unpinned",
+        actor=by,
+        target=proposal,
+        event_id=event.pk,
+        place=describe_place(slot),
+    )
+    return slot

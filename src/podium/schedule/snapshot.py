@@ -6,7 +6,7 @@ from podium.events.models import Event
 from podium.proposals.models import SESSION_DETAILS, SpeakerProfile
 from podium.schedule.changelog import diff_sessions, fingerprint
 from podium.schedule.models import ReleasedSession, ReleasedSpeaker, Slot, SlotKind
-from podium.schedule.queries import latest_release, placed_slots
+from podium.schedule.queries import latest_release, release_slots
 
 
 @dataclass
@@ -129,11 +129,12 @@ def _profiles(event: Event, user_ids: set[int], *, create: bool) -> dict[int, Sp
 
 
 def build_snapshot(event: Event, *, for_publishing: bool = True) -> Snapshot:
-    """The draft's public program as unsaved release rows (their `release` is set when saved).
+    """The draft's public program as unsaved release rows (their `release` is set when saved): the
+    breaks and the sessions the event's rule publishes (`queries.release_slots`).
 
     With `for_publishing` False nothing is written (for a preview on a GET request).
     """
-    slots: list[Slot] = list(placed_slots(event))
+    slots: list[Slot] = list(release_slots(event))
     user_ids = {
         link.user_id for slot in slots if slot.proposal_id for link in slot.proposal.speaker_links.all()
     }

@@ -43,7 +43,8 @@ class SolverRun(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     # Solution.to_dict() of the engine (solver/)
     solution = models.JSONField(null=True, blank=True)
-    # What applying would do: {"placed": [...], "moved": [...], "left_out": [...], "unchanged": n}
+    # What applying would do: {"placed": [...], "moved": [...], "left_out": [...], "unchanged": n,
+    # "goals": what each goal bought with the moves (solving.goal_moves)}
     changes = models.JSONField(default=dict, blank=True)
     # The soft terms of the draft as it was when the run started (solver.objective.evaluate)
     objective_before = models.JSONField(default=dict, blank=True)

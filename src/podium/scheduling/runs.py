@@ -282,11 +282,13 @@ def _solve(run: SolverRun) -> dict:
         "unscheduled": len(solution.unscheduled),
         "total": solution.objective.get("total", 0),
     }
+    changes = describe_changes(event, solution, report)
+    changes["goals"] = solving.goal_moves(loaded, solution)  # what each goal bought with the moves
     return {
         "fingerprint": fingerprint,
         "objective_before": before,
         "solution": solution.to_dict(),
-        "changes": describe_changes(event, solution, report),
+        "changes": changes,
         "progress": progress,
     }
 

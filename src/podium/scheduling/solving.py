@@ -38,7 +38,7 @@ from podium.schedule.models import Slot, SlotKind
 from podium.schedule.queries import latest_release, placed_slots, schedulable_proposals
 from podium.scheduling.solver import InstanceError, Solution, load_instance, solve
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
-from podium.scheduling.solver.objective import evaluate
+from podium.scheduling.solver.objective import TERMS, evaluate
 
 DAY_START = dt.time(9, 0)
 DAY_END = dt.time(18, 0)
@@ -428,6 +428,14 @@ def draft_objective(instance) -> dict:
 def result_objective(instance, solution: Solution) -> dict:
     """The same terms for the draft as applying `solution` leaves it: its places, and the sessions it
     leaves out where the draft has them (they keep their place)."""
+    placed = _result_placement(instance, solution)
+    after = evaluate(instance, placed)
+    after["unscheduled"] = len(instance.sessions) - len(placed)
+    return after
+
+
+def _result_placement(instance, solution: Solution) -> dict:
+    """{session index: (slot index, room index)} of the draft as applying `solution` leaves it."""
     index = instance.session_index
     placed = {
         index[a["session"]]: (instance.slot_index[a["slot"]], instance.room_index[a["room"]])
@@ -437,9 +445,35 @@ def result_objective(instance, solution: Solution) -> dict:
         s = index.get(item["session"])
         if s in instance.current:
             placed[s] = instance.current[s]
-    after = evaluate(instance, placed)
-    after["unscheduled"] = len(instance.sessions) - len(placed)
-    return after
+    return placed
+
+
+def goal_moves(instance, solution: Solution) -> dict:
+    """What each goal bought with the plan's moves, for the preview: {"moves": n, "unattributed": n,
+    "terms": {term: {"moves": n, "codes": [...]}}}.
+
+    A move (a session the plan takes from its current place to another) is counted for a goal when
+    putting that one session back, everything else as planned, makes the goal worse: the move paid
+    for it. A move may count for several goals, and for none when it only makes room for others
+    ("unattributed"). The `changes` goal is what the moves cost: every move counts for it.
+    """
+    after_place = _result_placement(instance, solution)
+    after = evaluate(instance, after_place)
+    moved = [
+        s for s, place in sorted(instance.current.items()) if s in after_place and after_place[s] != place
+    ]
+    soft = [term for term in TERMS if term != "changes"]
+    terms = {term: {"moves": 0, "codes": []} for term in TERMS}
+    unattributed = 0
+    for s in moved:
+        back = evaluate(instance, {**after_place, s: instance.current[s]})
+        bought = [term for term in soft if back[term] > after[term] + 1e-9]
+        for term in bought:
+            terms[term]["moves"] += 1
+            terms[term]["codes"].append(instance.sessions[s].id)
+        unattributed += not bought
+    terms["changes"] = {"moves": len(moved), "codes": [instance.sessions[s].id for s in moved]}
+    return {"moves": len(moved), "unattributed": unattributed, "terms": terms}
 
 
 def check_not_worse(instance, solution: Solution) -> None:

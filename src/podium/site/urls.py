@@ -2,6 +2,7 @@ from django.urls import path
 
 from podium.site.views import (
     agenda,
+    branding,
     exports,
     feedback,
     home,
@@ -18,6 +19,7 @@ from podium.site.views import (
     stars,
     tickets,
     unsubscribe,
+    widget,
 )
 
 app_name = "site"
@@ -26,6 +28,10 @@ urlpatterns = [
     path("mail/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("<slug:event>/", home.event_home, name="event"),
     path("<slug:event>/tracks.css", home.tracks_css, name="tracks_css"),
+    path("<slug:event>/branding.css", branding.branding_css, name="branding_css"),
+    path("<slug:event>/widget/", widget.widget, name="widget"),
+    path("<slug:event>/widget/schedule.json", widget.widget_data, name="widget_data"),
+    path("<slug:event>/widget/widget.js", widget.widget_script, name="widget_script"),
     path("<slug:event>/schedule/", schedule.schedule, name="schedule"),
     path("<slug:event>/talks/", program.talks, name="talks"),
     path("<slug:event>/talk/<str:code>/", program.talk, name="talk"),

@@ -18,3 +18,8 @@ class SponsorsConfig(AppConfig):
             post_delete.connect(public.on_event_row_changed, sender=model, dispatch_uid="sponsors.public")
         post_delete.connect(public.on_event_row_changed, sender=Track, dispatch_uid="sponsors.public")
         post_save.connect(public.on_organisation_saved, sender=Organisation, dispatch_uid="sponsors.public")
+
+        from podium.events import copying
+        from podium.sponsors.copying import copy_sponsor_levels
+
+        copying.register(copy_sponsor_levels)

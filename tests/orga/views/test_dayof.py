@@ -120,20 +120,37 @@ def test_dayof_apply_with_a_stale_version_is_refused(client, event, scheduler, t
     assert latest_release(event).version == 1
 
 
-def test_dayof_delay_into_lunch_is_refused_with_a_clear_message(client, event, talks):
-    response = client.post(
-        _change_url(event),
-        {
-            "action": "delay",
-            "day": event.date_from.isoformat(),
-            "room": room(event, "Room 101").pk,
-            "minutes": "60",
-            "from_code": talks[0].code,
-        },
-        follow=True,
-    )
+def test_dayof_delay_into_lunch_shortens_lunch_and_says_what_it_shifted(client, event, talks):
+    """Refused before ("would start at 12:00 … is the break"); the break absorbs the delay now."""
+    data = {"action": "delay", "day": event.date_from.isoformat(), "room": room(event, "Room 101").pk}
+    data |= {"minutes": "60", "from_code": talks[0].code}
 
-    assert "cannot run 60 minutes late" in response.content.decode()
+    preview = client.post(_change_url(event), data)
+
+    assert preview.status_code == 200
+    detail = (
+        "Shifts “Talk 10” to 11:00, “Talk 11” to 12:00; the break “Lunch” in Room 101 now runs "
+        "12:30\u201313:00. The break “Lunch” absorbs the delay."
+    )
+    assert detail in preview.content.decode()
+    fields = {name: str(value) for name, value in preview.context["fields"].items()}
+
+    response = client.post(_change_url(event), {**fields, "apply": "1"}, follow=True)
+
+    assert [_start(t) for t in talks] == [at(event, 11), at(event, 12)]
+    assert detail in response.content.decode()
+    assert latest_release(event).version == 2
+
+
+def test_dayof_delay_with_a_real_clash_is_refused_with_a_clear_message(client, event, scheduler, talks):
+    hall = placed_talk(event, "Hall talk", "Hall A", at(event, 11, 30), scheduler)
+    hall.speakers.add(talks[1].speakers.first())
+    data = {"action": "delay", "day": event.date_from.isoformat(), "room": room(event, "Room 101").pk}
+    data |= {"minutes": "30", "from_code": talks[0].code}
+
+    response = client.post(_change_url(event), data, follow=True)
+
+    assert "cannot run 30 minutes late: “Talk 11” would start at 11:30, when" in response.content.decode()
     assert _start(talks[1]) == at(event, 11)
 
 

@@ -45,7 +45,7 @@ def test_organiser_saves_consent_links_and_addresses(client, editor, proposal):
             do_not_record="on",
             links="Slides | https://slides.example.org/a\nhttps://example.org/bare\n\n",
             attachments="Paper | https://example.org/paper.pdf",
-            video_url="https://media.example.org/a.mp4",
+            video_url="",
             feedback_url="https://example.org/feedback",
         ),
     )
@@ -59,10 +59,21 @@ def test_organiser_saves_consent_links_and_addresses(client, editor, proposal):
         {"title": "https://example.org/bare", "url": "https://example.org/bare"},
     ]
     assert saved.attachments == [{"title": "Paper", "url": "https://example.org/paper.pdf"}]
-    assert (saved.video_url, saved.feedback_url) == (
-        "https://media.example.org/a.mp4",
-        "https://example.org/feedback",
+    assert (saved.video_url, saved.feedback_url) == ("", "https://example.org/feedback")
+
+
+def test_a_session_not_to_be_recorded_refuses_a_video_address_on_the_form(client, editor, proposal):
+    client.force_login(editor)
+
+    response = client.post(
+        edit_url(proposal),
+        form_data(proposal, do_not_record="on", video_url="https://media.example.org/a.mp4"),
     )
+
+    assert response.status_code == 200
+    assert "do not consent to recording" in response.content.decode()
+    saved = Proposal.objects.get(pk=proposal.pk)
+    assert (saved.do_not_record, saved.video_url) == (False, "")
 
 
 def test_the_form_shows_links_as_lines_again(client, editor, proposal):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from podium.attendance.models import Star
+from podium.base.models import AuditEntry
 from podium.mail.models import OutboxMail
 from podium.schedule import services
 from podium.schedule.models import Release, Slot
@@ -83,7 +84,7 @@ def lunch(event):
 # --- Who may reach the pages ------------------------------------------------------------------------
 
 PAGES = ["schedule", "schedule_slot", "schedule_break_new", "schedule_break_edit", "schedule_release"]
-POSTS = ["schedule_place", "schedule_unschedule", "schedule_break_delete"]
+POSTS = ["schedule_place", "schedule_unschedule", "schedule_pin", "schedule_break_delete"]
 
 
 def _page_url(name, event, proposal, lunch):
@@ -184,7 +185,10 @@ def test_editor_shows_the_grid_the_unscheduled_sessions_and_breaks(scheduler_cli
     assert "Grace Hopper" in entry.group(1)
     assert "Talk, 30 min" in entry.group(1)
     assert "Hall A<br><small>500 seats</small>" in page
-    assert re.search(r'<td[^>]*colspan="2"[^>]*class="break-cell"[^>]*>\s*<strong>Lunch</strong>', page)
+    assert re.search(
+        r'<td[^>]*colspan="2"[^>]*class="break-cell"[^>]*><div class="cell-body">\s*<strong>Lunch</strong>',
+        page,
+    )
 
 
 def test_editor_empty_cells_are_drop_targets_with_room_and_utc_start(scheduler_client, event):
@@ -274,7 +278,8 @@ def test_editor_draws_sessions_sharing_a_room_side_by_side(scheduler_client, eve
     assert '<th scope="col" colspan="2">Hall A<br>' in grid
     for workshop in workshops:
         assert re.search(
-            rf'<td[^>]*data-code="{workshop.code}"[^>]*>\s*<strong>{workshop.title}</strong>', grid
+            rf'<td[^>]*data-code="{workshop.code}"[^>]*><div class="cell-body">\s*<strong>{workshop.title}</strong>',
+            grid,
         )
     assert 'id="overflow-heading"' not in page
     assert f'data-room="{hall.pk}" data-start="{_iso(_at(event, 10))}"' in grid  # the free lane beside
@@ -994,3 +999,190 @@ def test_release_page_query_count_does_not_grow(scheduler_client, event, schedul
         pending.append(talk)
 
     assert_constant_queries(scheduler_client, _url("schedule_release", event), grow_and_change)
+
+
+# --- Conflicts named on the card, rows proportional to time -------------------------------------------
+
+
+def test_editor_card_names_its_conflict_instead_of_see_above(scheduler_client, event):
+    hall, room_101 = _rooms(event)
+    busy = factories.UserFactory(name="Busy Speaker")
+    first = _talk(event, title="First talk", speakers=[busy])
+    second = _talk(event, title="Second talk", speakers=[busy], track=event.tracks.get(name="Web"))
+    _place(event, first, hall, _at(event, 10))
+    _place(event, second, room_101, _at(event, 10, 15))
+
+    page = _text(scheduler_client.get(_url("schedule", event)))
+
+    assert "see above" not in page
+    cards = {
+        talk.code: re.search(rf'<td[^>]*data-code="{talk.code}".*?</td>', page, re.S).group(0)
+        for talk in (first, second)
+    }
+    assert "Conflict: speaker double-booked with “Second talk”" in cards[first.code]
+    assert "Conflict: speaker double-booked with “First talk”" in cards[second.code]
+
+
+def test_editor_card_names_capacity_and_availability(scheduler_client, event):
+    _, room_101 = _rooms(event)
+    room_101.capacity = 1
+    room_101.save()
+    crowded = _talk(event, title="Crowded")
+    for _ in range(2):
+        Star.objects.create(event=event, user=factories.UserFactory(), proposal=crowded)
+    _place(event, crowded, room_101, _at(event, 10))
+
+    page = _text(scheduler_client.get(_url("schedule", event)))
+
+    card = re.search(rf'<td[^>]*data-code="{crowded.code}".*?</td>', page, re.S).group(0)
+    assert "Note: room capacity: more stars than seats" in card
+
+
+def test_editor_rows_carry_their_length_so_the_grid_is_proportional_to_time(scheduler_client, event):
+    hall, _ = _rooms(event)
+    odd = _talk(event, title="Odd start")
+    _place(event, odd, hall, _at(event, 10, 10))  # rows 10:00-10:10 and 10:10-10:15, then 15 minutes each
+
+    page = _text(scheduler_client.get(_url("schedule", event)))
+
+    rows = re.findall(r'<tr class="m-(\d+) [^"]*">\s*<th scope="row">(\d\d:\d\d)</th>', page)
+    lengths = {time: int(minutes) for minutes, time in rows}
+    assert (lengths["09:45"], lengths["10:00"], lengths["10:10"], lengths["10:15"]) == (15, 10, 5, 15)
+    assert re.search(rf'<td rowspan="\d+"[^>]*data-code="{odd.code}"[^>]*data-minutes="30"', page)
+
+
+# --- Pins ---------------------------------------------------------------------------------------------
+
+
+def _pin(client, event, proposal, *, pinned, version, fragment=True):
+    data = {"code": proposal.code, "version": version, "pinned": "1" if pinned else "0"}
+    return client.post(_url("schedule_pin", event), data, **(FRAGMENT if fragment else {}))
+
+
+def test_editor_cards_offer_pin_and_the_side_panel_lists_pins(scheduler_client, event):
+    hall, _ = _rooms(event)
+    talk = _talk(event, title="Keynote-ish")
+    slot = _place(event, talk, hall, _at(event, 10))
+
+    page = _text(scheduler_client.get(_url("schedule", event)))
+
+    card = re.search(rf'<td[^>]*data-code="{talk.code}".*?</td>', page, re.S).group(0)
+    assert f'action="{_url("schedule_pin", event)}"' in card
+    assert f'name="version" value="{slot.version}"' in card
+    assert 'name="pinned" value="1"' in card
+    assert "Pinned (0)" in page
+
+
+def test_pin_answers_the_editor_with_the_session_pinned(scheduler_client, event):
+    hall, _ = _rooms(event)
+    talk = _talk(event, title="Stay here")
+    slot = _place(event, talk, hall, _at(event, 10))
+
+    response = _pin(scheduler_client, event, talk, pinned=True, version=slot.version)
+    page = _text(response)
+
+    assert response.status_code == 200
+    assert page.startswith('<div id="schedule-editor"')
+    assert "“Stay here” is pinned: automatic scheduling leaves it where it is." in page
+    card = re.search(rf'<td[^>]*data-code="{talk.code}".*?</td>', page, re.S).group(0)
+    assert 'data-pinned="1"' in card
+    assert '<span class="pin-mark">Pinned</span>' in card
+    assert f'data-version="{slot.version + 1}"' in card
+    assert 'name="pinned" value="0"' in card  # the button now unpins
+    assert "Pinned (1)" in page
+    assert _slot(talk).pinned
+    assert AuditEntry.objects.filter(action="slot.pinned", object_id=str(talk.pk)).exists()
+
+
+def test_unpin_without_the_script_redirects_with_a_message(scheduler_client, event):
+    hall, _ = _rooms(event)
+    talk = _talk(event, title="Free again")
+    slot = _place(event, talk, hall, _at(event, 10))
+    slot = services.set_pinned(event=event, proposal=talk, pinned=True, version=slot.version, by=None)
+
+    response = _pin(scheduler_client, event, talk, pinned=False, version=slot.version, fragment=False)
+
+    assert response.status_code == 302
+    page = _text(scheduler_client.get(response.url))
+    assert "“Free again” is unpinned" in page
+    assert not _slot(talk).pinned
+
+
+def test_pin_refuses_a_stale_version_and_shows_the_schedule_as_it_is(scheduler_client, event):
+    hall, room_101 = _rooms(event)
+    talk = _talk(event, title="Moved meanwhile")
+    seen = _place(event, talk, hall, _at(event, 10))
+    _place(event, talk, room_101, _at(event, 11))
+
+    response = _pin(scheduler_client, event, talk, pinned=True, version=seen.version)
+
+    assert response.status_code == 409
+    assert "it is now in Room 101, " in _text(response)
+    assert not _slot(talk).pinned
+
+
+def test_pin_refuses_a_session_not_on_the_schedule(scheduler_client, event):
+    talk = _talk(event, title="Not placed")
+
+    response = _pin(scheduler_client, event, talk, pinned=True, version=0)
+
+    assert response.status_code == 409
+    assert "“Not placed” is not on the schedule" in _text(response)
+    assert not Slot.objects.filter(proposal=talk).exists()
+
+
+@pytest.mark.parametrize("pinned", ["", "maybe"])
+def test_pin_refuses_a_bad_request(scheduler_client, event, pinned):
+    hall, _ = _rooms(event)
+    talk = _talk(event)
+    slot = _place(event, talk, hall, _at(event, 10))
+
+    response = scheduler_client.post(
+        _url("schedule_pin", event),
+        {"code": talk.code, "version": slot.version, "pinned": pinned},
+        **FRAGMENT,
+    )
+
+    assert response.status_code == 400
+    assert not _slot(talk).pinned
+
+
+def test_slot_form_pins_and_unpins(scheduler_client, event):
+    hall, _ = _rooms(event)
+    talk = _talk(event, title="Form pinned")
+    slot = _place(event, talk, hall, _at(event, 10))
+    url = _url("schedule_slot", event, code=talk.code)
+
+    page = _text(scheduler_client.get(url))
+    assert "Not pinned" in page
+    assert "Pin here" in page
+
+    response = scheduler_client.post(url, {"version": slot.version, "pinned": "1"})
+    assert response.status_code == 302
+    assert response.url == url
+    page = _text(scheduler_client.get(url))
+    assert "“Form pinned” is pinned" in page
+    assert "Pinned</strong> here" in page
+    assert "Unpin" in page
+    assert _slot(talk).pinned
+
+    response = scheduler_client.post(url, {"version": slot.version + 1, "pinned": "0"})
+    assert response.status_code == 302
+    assert not _slot(talk).pinned
+    assert _slot(talk).start == _at(event, 10)  # the place stays
+
+
+def test_slot_form_pin_refuses_a_stale_version(scheduler_client, event):
+    hall, room_101 = _rooms(event)
+    talk = _talk(event, title="Stale pin")
+    seen = _place(event, talk, hall, _at(event, 10))
+    _place(event, talk, room_101, _at(event, 11))
+
+    response = scheduler_client.post(
+        _url("schedule_slot", event, code=talk.code), {"version": seen.version, "pinned": "1"}
+    )
+
+    assert response.status_code == 200
+    page = _text(response)
+    assert "it is now in Room 101, " in page
+    assert not _slot(talk).pinned

@@ -102,7 +102,9 @@ def test_start_fills_the_rest_and_shows_the_plan(scheduler_client, event, talks)
     assert "Left out (0)" in text
     for proposal in talks:
         assert f'{proposal.title} <small class="muted">{proposal.code}</small>' in text
-    assert "Sessions not on the schedule</th><td>2</td><td>0</td>" in text
+    assert (
+        'Sessions not on the schedule</th><td></td><td>2</td><td>0</td><td data-field="gain">2</td>' in text
+    )
     assert ">Apply</button>" in text
     assert ">Discard</button>" in text
     assert not Slot.objects.filter(event=event, start__isnull=False).exists()
@@ -342,9 +344,11 @@ def test_replan_view_keeps_a_placed_session_where_it_is_when_nothing_is_better(
     run = SolverRun.objects.get()
     assert response.status_code == 302
     assert (run.status, run.changes["moved"], run.changes["unchanged"]) == ("done", [], 1)
-    assert "Sessions moved from their current place</th><td>0</td><td>0</td>" in _text(
-        scheduler_client.get(response.url)
+    assert (
+        "Sessions moved from their current place (weighted: a published session counts more)</th><td>100</td><td>0</td><td>0</td>"
+        in _text(scheduler_client.get(response.url))
     )
+    assert run.changes["goals"]["moves"] == 0
 
 
 def test_a_run_discarded_before_it_finished_shows_no_plan(scheduler_client, event, scheduler):
@@ -454,3 +458,90 @@ def test_run_page_of_a_run_without_stored_weights_lists_the_defaults(scheduler_c
     for weight in DEFAULT_WEIGHTS.values():
         assert f'<td>{weight} <small class="muted">(default)</small></td>' in text
     assert f'<input type="hidden" name="weight_changes" value="{DEFAULT_WEIGHTS["changes"]}">' in text
+
+
+def test_run_page_says_what_each_goal_gained_and_how_many_moves_it_took(scheduler_client, event, scheduler):
+    before = {
+        "unscheduled": 0,
+        "missed_favourites": 3,
+        "overflow": 0,
+        "track_room": 2,
+        "track_clash": 0,
+        "preference": 4,
+        "changes": 0,
+        "total": 318,
+    }
+    after = {**before, "missed_favourites": 1, "preference": 1, "changes": 3, "total": 307}
+    terms = {term: {"moves": 0, "codes": []} for term in DEFAULT_WEIGHTS}
+    terms["missed_favourites"] = {"moves": 2, "codes": ["A1", "A2"]}
+    terms["preference"] = {"moves": 1, "codes": ["A2"]}
+    terms["changes"] = {"moves": 3, "codes": ["A1", "A2", "A3"]}
+    run = SolverRun.objects.create(
+        event=event,
+        mode="replan",
+        time_limit=1,
+        status=SolverRunStatus.DONE,
+        weights=DEFAULT_WEIGHTS,
+        objective_before=before,
+        solution={"assignments": [], "unscheduled": [], "objective": after, "stats": {}},
+        changes={
+            "placed": [],
+            "moved": [],
+            "left_out": [],
+            "unchanged": 0,
+            "goals": {"moves": 3, "unattributed": 1, "terms": terms},
+        },
+        created_by=scheduler,
+    )
+
+    text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+    assert (
+        "3 moves: 2 for missed favourites, 1 for speakers' preferred times; 1 only makes room for others"
+        in text
+    )
+
+    def row(term):
+        return re.search(rf'<tr data-goal="{term}"[^>]*>(.*?)</tr>', text, re.S).group(1)
+
+    assert re.search(
+        r"<td>100</td><td>3</td><td>1</td><td data-field=\"gain\">2</td><td data-field=\"weighted\">200</td>"
+        r"<td data-field=\"moves\">2</td>",
+        row("missed_favourites"),
+    )
+    assert re.search(
+        r'<td data-field="gain">3</td><td data-field="weighted">6</td><td data-field="moves">1</td>',
+        row("preference"),
+    )
+    assert (
+        '<td data-field="gain">-3</td><td data-field="weighted">-300</td><td data-field="moves">3 (the cost)</td>'
+        in row("changes")
+    )
+    assert '<td data-field="gain">11</td><td data-field="weighted"></td><td data-field="moves">3</td>' in row(
+        "total"
+    )
+
+
+def test_run_page_of_a_run_without_goal_figures_still_shows_before_and_after(
+    scheduler_client, event, scheduler
+):
+    run = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=1,
+        status=SolverRunStatus.DONE,
+        objective_before={"unscheduled": 2, "total": 10},
+        solution={
+            "assignments": [],
+            "unscheduled": [],
+            "objective": {"unscheduled": 0, "total": 5},
+            "stats": {},
+        },
+        changes={"placed": [], "moved": [], "left_out": [], "unchanged": 0},
+        created_by=scheduler,
+    )
+
+    text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
+
+    assert '<td data-field="gain">5</td><td data-field="weighted"></td><td data-field="moves">—</td>' in text
+    assert "only make room" not in text

@@ -163,6 +163,7 @@ def test_talks_list_shows_the_new_state_after_a_release(client, drafted):
 
 def test_talks_before_the_first_release_lists_accepted_and_confirmed_talks(client, event):
     event.show_accepted_talks = True
+    event.publish_unconfirmed = True  # the event publishes accepted sessions too
     event.save()
     talk(event, "Confirmed one", speakers=[factories.UserFactory(name="Cora Confirmed")])
     talk(event, "Accepted one", state="accepted", track_name="Data")
@@ -180,6 +181,18 @@ def test_talks_before_the_first_release_lists_accepted_and_confirmed_talks(clien
     assert 'aria-label="Star “Confirmed one”"' in html
     assert "Submitted one" not in html
     assert "Rejected one" not in html
+
+
+def test_talks_before_the_first_release_lists_only_confirmed_talks_by_default(client, event):
+    event.show_accepted_talks = True
+    event.save()
+    talk(event, "Confirmed one")
+    talk(event, "Accepted one", state="accepted")
+
+    response = client.get(url("talks", event))
+
+    assert [t.title for t in response.context["talks"]] == ["Confirmed one"]
+    assert "Accepted one" not in response.content.decode()
 
 
 def test_talks_before_the_first_release_is_404_unless_the_event_lists_them(client, event):

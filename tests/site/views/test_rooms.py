@@ -265,3 +265,22 @@ def test_rooms_now_reads_sessions_in_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(6):
         client.get(reverse("site:rooms_now", kwargs={"event": program["event"].slug}))
+
+
+def test_room_screens_take_notices_only_from_the_latest_release(client, program, frozen):
+    """A move an older release announced is not announced again once a newer release is out."""
+    event, scheduler = program["event"], program["scheduler"]
+    place(event, program["alpha"], "Room 101", at(event, 10, 40), scheduler)
+    release(event, scheduler)  # v2: Alpha moved from Hall A to Room 101
+    place(event, program["gamma"], "Hall A", at(event, 11, day=1), scheduler)
+    release(event, scheduler)  # v3: only Gamma moved, on the second day
+    frozen(at(event, 10, 5))
+
+    small, hall = _screen(client, event, "Room 101"), _screen(client, event, "Hall A")
+    lobby = client.get(reverse("site:rooms_now", kwargs={"event": event.slug}))
+
+    assert "Alpha talk" in _panel(small, "next")
+    assert "Moved here" not in _text(small)
+    assert _moved_away(hall) == []
+    assert "Moved here" not in _text(lobby)
+    assert "moved to Room 101" not in lobby.content.decode()

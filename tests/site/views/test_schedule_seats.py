@@ -35,9 +35,10 @@ def test_the_grid_and_the_list_show_the_seats_left(conf, view):
     by_code = {session.code: session.seats for session in response.context["sessions"] if session.code}
     assert (by_code[conf["pandas"].code].left, by_code[conf["async"].code].full) == (1, True)
     assert by_code[conf["talk"].code] is None
-    assert page.count("1 seat left") == 1
-    assert page.count("Full – waiting list") == 1
-    assert page.count("2 seats left") == 1  # pytest
+    shown = 1 if view else 2  # the grid's page holds the list too (phones show it first)
+    assert page.count("1 seat left") == shown
+    assert page.count("Full – waiting list") == shown
+    assert page.count("2 seats left") == shown  # pytest
 
 
 def test_the_cached_schedule_follows_every_booking(conf, settings):

@@ -32,6 +32,8 @@ SESSION_COLUMNS = (
     "do_not_record",
     "links",
     "speaker_codes",
+    "attachments",
+    "video_url",
 )
 SPEAKER_COLUMNS = ("code", "name", "email", "sessions")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -79,6 +81,8 @@ def render_sessions(release: Release) -> common.Export:
             "yes" if session.do_not_record else "",
             as_lines(session.links),
             "; ".join(speaker["code"] for speaker in session.speakers),
+            as_lines(session.attachments),
+            session.video_url,
         )
         for session in sessions
     ]

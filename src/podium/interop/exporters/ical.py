@@ -5,7 +5,9 @@ One VEVENT per session slot (breaks are left out). Calendar clients de-duplicate
 the slot's UUID and never changes; SEQUENCE counts the releases that moved or changed the session
 (and the one that cancelled it), so a subscribed calendar takes the newer copy. A session cancelled
 in this release stays in the feed with STATUS:CANCELLED at its last public place, rather than
-silently vanishing from calendars that already hold it.
+silently vanishing from calendars that already hold it. STATUS is CONFIRMED only for a session its
+speakers confirmed; an accepted one not confirmed yet (published when the event publishes accepted
+sessions too) is TENTATIVE.
 
 SUMMARY is the title alone (with the session's LANGUAGE); the speakers are X-PODIUM-SPEAKER properties
 (name, and code in X-PODIUM-CODE) and the first line of DESCRIPTION, the track is CATEGORIES, and the
@@ -22,6 +24,8 @@ import lxml.html
 from django.conf import settings
 from lxml import etree
 
+from podium.proposals.enums import ProposalState
+from podium.proposals.models import Proposal
 from podium.schedule import changelog
 from podium.schedule.models import Release, ReleasedSession, SlotKind
 from podium.schedule.queries import released_sessions
@@ -107,12 +111,31 @@ def _matches(session: ReleasedSession, *, room_uuid, speaker_code, talk_code, co
     return codes is None or session.code in codes
 
 
-def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled: bool):
+def _status(*, cancelled: bool, tentative: bool) -> str:
+    if cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if tentative else "CONFIRMED"
+
+
+def _unconfirmed(release: Release, codes) -> set[str]:
+    """The codes among `codes` whose speakers have not confirmed yet (an event that publishes
+    accepted sessions too, see Event.publish_unconfirmed): their STATUS is TENTATIVE, not CONFIRMED."""
+    codes = {code for code in codes if code}
+    if not codes:
+        return set()
+    return set(
+        Proposal.objects.filter(
+            event_id=release.event_id, code__in=codes, state=ProposalState.ACCEPTED
+        ).values_list("code", flat=True)
+    )
+
+
+def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled: bool, tentative=False):
     vevent = icalendar.Event()
     vevent.add("uid", _uid(session))
     vevent.add("dtstamp", stamp)
     vevent.add("sequence", sequence)
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    vevent.add("status", _status(cancelled=cancelled, tentative=tentative))
     language = {"LANGUAGE": session.language} if _LANGUAGE.fullmatch(session.language or "") else {}
     vevent.add("summary", session.title, parameters=language)
     if session.language and not language:  # not a language tag ("de, en"): the importer reads it here
@@ -230,6 +253,7 @@ def _entries(release: Release, **filters) -> list[tuple[ReleasedSession, bool]]:
 def _vevents(release: Release, entries) -> list[tuple[str, icalendar.Event]]:
     stamp = release.published_at.astimezone(dt.UTC)
     sequences = _sequences(release)
+    unconfirmed = _unconfirmed(release, {session.code for session, cancelled in entries if not cancelled})
     return [
         (
             session.code,
@@ -239,6 +263,7 @@ def _vevents(release: Release, entries) -> list[tuple[str, icalendar.Event]]:
                 stamp=stamp,
                 sequence=sequences[session.code],
                 cancelled=cancelled,
+                tentative=session.code in unconfirmed,
             ),
         )
         for session, cancelled in entries

@@ -160,6 +160,19 @@ class UnscheduleForm(forms.Form):
     )
 
 
+class PinForm(UnscheduleForm):
+    """What the editor's pin and unpin buttons send: the session, the version seen, and the pin wanted."""
+
+    pinned = forms.TypedChoiceField(
+        choices=[("1", "Pin"), ("0", "Unpin")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Say whether to pin or unpin.",
+            "invalid_choice": "Pin (1) or unpin (0).",
+        },
+    )
+
+
 class PlaceForm(UnscheduleForm):
     """What the editor sends when a session is dropped on the grid (and what a script may send)."""
 

@@ -154,6 +154,19 @@ class EventSettingsForm(VersionedForm):
         required=False,
         label="List the accepted talks publicly before the schedule is out (attendees can star them)",
     )
+    publish_unconfirmed = forms.TypedChoiceField(
+        label="Which sessions a release publishes",
+        choices=[
+            ("", "Only confirmed sessions: accepted ones wait until their speakers confirm"),
+            ("1", "Accepted sessions too: unconfirmed ones are marked tentative in calendar files"),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text="The acceptance mail tells speakers the same (unless the event reworded it).",
+    )
     contact_email = forms.EmailField(required=False, label="Contact e-mail")
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown works."
@@ -181,6 +194,7 @@ class EventSettingsForm(VersionedForm):
         initial["cfp_closes"] = to_local(event.cfp_closes, event.tz)
         initial["score_labels"] = "\n".join(f"{value}: {label}" for value, label in event.score_labels)
         initial["languages"] = "\n".join(f"{code}: {label}" for code, label in event.languages)
+        initial["publish_unconfirmed"] = "1" if event.publish_unconfirmed else ""
         initial["version"] = event.version
         return initial
 

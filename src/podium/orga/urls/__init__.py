@@ -11,6 +11,8 @@ from podium.orga.urls import (
     letters,
     mail_templates,
     printing,
+    program_extras,
+    questions,
     registration,
     review,
     schedule,
@@ -30,6 +32,7 @@ urlpatterns = [
     path("organiser/<slug:organiser>/", dashboard.organiser, name="organiser"),
     path("event/<slug:event>/", dashboard.event_dashboard, name="event"),
     *setup.urlpatterns,
+    *questions.urlpatterns,
     *review.urlpatterns,
     *schedule.urlpatterns,
     *dayof.urlpatterns,
@@ -45,4 +48,5 @@ urlpatterns = [
     *contacts.urlpatterns,
     *mail_templates.urlpatterns,
     *sponsors.urlpatterns,
+    *program_extras.urlpatterns,
 ]

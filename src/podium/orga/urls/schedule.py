@@ -8,6 +8,7 @@ urlpatterns = [
     path("event/<slug:event>/schedule/", schedule.editor, name="schedule"),
     path("event/<slug:event>/schedule/place/", schedule.place, name="schedule_place"),
     path("event/<slug:event>/schedule/unschedule/", schedule.unschedule, name="schedule_unschedule"),
+    path("event/<slug:event>/schedule/pin/", schedule.pin, name="schedule_pin"),
     path("event/<slug:event>/schedule/session/<str:code>/", schedule.session_slot, name="schedule_slot"),
     path("event/<slug:event>/schedule/breaks/new/", schedule.break_new, name="schedule_break_new"),
     path("event/<slug:event>/schedule/breaks/<int:pk>/", schedule.break_edit, name="schedule_break_edit"),

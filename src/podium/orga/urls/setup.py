@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from podium.orga.views import setup, teams
+from podium.orga.views import branding, setup, teams
 
 urlpatterns = [
     path("event/<slug:event>/settings/", setup.event_settings, name="event_settings"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("event/<slug:event>/tracks/", setup.tracks, name="tracks"),
     path("event/<slug:event>/session-types/", setup.session_types, name="session_types"),
     path("event/<slug:event>/pages/", setup.pages, name="pages"),
+    path("event/<slug:event>/branding/", branding.branding_page, name="branding"),
     # Rooms, tracks, session types and pages share their new, edit and delete views (views/objects.py).
     *[
         route

@@ -190,7 +190,8 @@ def change(request, event):
     if "apply" in request.POST:
         counts = release.counts()
         parts = ", ".join(f"{counts[kind]} {kind}" for kind in changelog.KINDS)
-        messages.success(request, f"Published {release.name} ({release.comment}): {parts}.")
+        detail = f" {release.detail}" if release.detail else ""
+        messages.success(request, f"Published {release.name} ({release.comment}): {parts}.{detail}")
         return redirect(_board_url(event, day))
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from podium.attendance import rules as attendance_rules
@@ -9,10 +10,11 @@ from podium.attendance.queries import feedback_summary
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
+from podium.orga.forms.program_extras import BulkTagForm, TaggedProposalFilterForm
 from podium.orga.forms.review import ProposalEditForm, ProposalFilterForm
 from podium.orga.sorting import Column, Sort
 from podium.orga.views.seats import seat_panel
-from podium.proposals import queries, services, states
+from podium.proposals import queries, services, states, tagging
 from podium.proposals.enums import Actor, ProposalState
 from podium.proposals.models import Proposal
 from podium.reviews import rules as review_rules
@@ -31,10 +33,10 @@ PROPOSAL_COLUMNS = [
 ]
 
 
-def filtered(request, proposals, **options):
+def filtered(request, proposals, *, form_class=ProposalFilterForm, **options):
     """(filter form, filtered proposals) of a list page; `proposals` come from `queries.for_viewer`, and
     speakers' names are searched only where the viewer sees them. `options` go to the form."""
-    form = ProposalFilterForm(
+    form = form_class(
         request.GET,
         event=request.event,
         search_label="Title or code" if proposals.anonymised else "Title, code or speaker",
@@ -45,10 +47,15 @@ def filtered(request, proposals, **options):
 
 @event_permission(*PROPOSAL_VIEWERS)
 def proposals(request, event):
+    """The list with its filters (tags among them); organisers who manage proposals tick proposals to
+    tag or untag them at once."""
     event = request.event
-    form, visible = filtered(request, queries.for_viewer(request.user, event))
+    form, visible = filtered(
+        request, queries.for_viewer(request.user, event), form_class=TaggedProposalFilterForm
+    )
     sort = Sort.from_request(request, PROPOSAL_COLUMNS, "-submitted")
-    rows = list(sort.order_by(visible, then=["code"]))
+    rows = list(sort.order_by(visible, then=["code"]).prefetch_related("tags"))
+    manage_tags = request.permissions.can_edit_event
     return render(
         request,
         "orga/proposals/list.html",
@@ -59,8 +66,43 @@ def proposals(request, event):
             "headers": sort.headers(request),
             "anonymised": visible.anonymised,
             "pending_count": sum(1 for p in rows if p.pending_state),
+            "manage_tags": manage_tags,
+            "tags": list(event.tags.all()) if manage_tags else [],
         },
     )
+
+
+@event_permission("can_edit_event")
+@require_POST
+def proposals_tag(request, event):
+    """Put a tag on the ticked proposals, or take it off; back to the list with its filters."""
+    event = request.event
+    visible = queries.for_viewer(request.user, event)
+    form = BulkTagForm(request.POST, event=event, proposals=visible)
+    back = request.POST.get("back", "")
+    target = reverse("orga:proposals", kwargs={"event": event.slug})
+    if back.startswith("?"):
+        target += back
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(target)
+    add = form.cleaned_data["action"] == "add"
+    chosen = list(visible.filter(code__in=form.cleaned_data["codes"]))
+    try:
+        changed = tagging.tag_proposals(
+            event=event, by=request.user, proposals=chosen, tags=[form.cleaned_data["tag"]], add=add
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        tag = form.cleaned_data["tag"].name
+        count = len(chosen)
+        what = f"{count} proposal{'s' if count != 1 else ''}"
+        if add:
+            messages.success(request, f"Tagged {what} “{tag}” ({changed} newly).")
+        else:
+            messages.success(request, f"Removed “{tag}” from {what} ({changed} had it).")
+    return redirect(target)
 
 
 def history_rows(proposal) -> list[dict]:

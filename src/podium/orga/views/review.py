@@ -8,15 +8,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import NotAllowed, ServiceError, apply_error
+from podium.base.forms import save_form
 from podium.orga.access import event_permission
-from podium.orga.forms.review import BulkDecisionForm, ReviewForm
+from podium.orga.forms.review import BulkDecisionForm
+from podium.orga.forms.reviewing import (
+    AssignForm,
+    AssignmentForm,
+    ConflictForm,
+    CriteriaReviewForm,
+    CriterionForm,
+    ReviewSettingsForm,
+)
 from podium.orga.sorting import Column, Sort
 from podium.orga.views.proposals import filtered
 from podium.proposals import queries as proposal_queries
 from podium.proposals import rules as proposal_rules
 from podium.proposals.enums import ProposalState
 from podium.reviews import queries, rules, services
-from podium.reviews.models import Review
+from podium.reviews.models import Conflict, Review
 
 QUEUE_COLUMNS = [
     Column("code", "Code", "code"),
@@ -73,22 +82,23 @@ def reviews(request, event):
 
 @event_permission("can_review")
 def review(request, event, code):
-    """Score and comment one proposal; saving again updates the reviewer's review."""
+    """Score and comment one proposal (a score per criterion where the event has criteria); saving
+    again updates the reviewer's review."""
     event, user = request.event, request.user
     proposal = get_object_or_404(proposal_queries.for_viewer(user, event), code=code.upper())
     existing = Review.objects.filter(proposal=proposal, reviewer=user).first()
     refusal = rules.review_refusal(user, proposal)
-    initial = {"score": existing.score, "comment": existing.comment} if existing else {}
+    criteria = list(event.review_criteria.all())
+    initial = {}
+    if existing:
+        initial = {"score": existing.score, "comment": existing.comment}
+        for item in existing.criterion_scores.all():
+            initial[f"criterion_{item.criterion_id}"] = item.score
     if request.method == "POST":
-        form = ReviewForm(request.POST, event=event, initial=initial)
+        form = CriteriaReviewForm(request.POST, event=event, criteria=criteria, initial=initial)
         if form.is_valid():
             try:
-                services.save_review(
-                    proposal=proposal,
-                    reviewer=user,
-                    score=form.cleaned_data["score"],
-                    comment=form.cleaned_data["comment"],
-                )
+                services.save_review(proposal=proposal, reviewer=user, **form.service_data())
             except NotAllowed as exc:
                 refusal = exc.message
             except ServiceError as exc:
@@ -108,7 +118,7 @@ def review(request, event, code):
                     messages.info(request, "You have reviewed every proposal in your queue.")
                 return redirect("orga:reviews", event=event.slug)
     else:
-        form = ReviewForm(event=event, initial=initial)
+        form = CriteriaReviewForm(event=event, criteria=criteria, initial=initial)
     return render(
         request,
         "orga/review/review.html",
@@ -118,6 +128,8 @@ def review(request, event, code):
             "form": form,
             "existing": existing,
             "refusal": refusal,
+            "criteria": criteria,
+            "can_declare": refusal in (None, rules.REVIEWS_CLOSED, rules.DECISIONS_PHASE),
             "language": event.language_map.get(proposal.language, proposal.language),
         },
         status=403 if refusal and request.method == "POST" else 200,
@@ -140,6 +152,8 @@ def _overview_value(row, column: str):
             return proposal.state
         case "count":
             return summary.count
+    if column.startswith("criterion"):
+        return summary.criteria.get(int(column.removeprefix("criterion")))
     return getattr(summary, column)
 
 
@@ -179,12 +193,22 @@ def chart(distribution) -> dict:
 
 @event_permission("can_edit_event")
 def review_overview(request, event):
+    """Proposals ranked by their reviews' mean (weighted) score, with the mean of each criterion."""
     event = request.event
     form, visible = filtered(request, proposal_queries.for_viewer(request.user, event))
     proposals = list(visible)
     stats = queries.summaries([p.pk for p in proposals])
-    sort = Sort.from_request(request, OVERVIEW_COLUMNS, "-mean")
+    criteria = list(event.review_criteria.all())
+    columns = [
+        *OVERVIEW_COLUMNS[:6],
+        Column("mean", "Weighted mean" if criteria else "Mean"),
+        *OVERVIEW_COLUMNS[7:],
+        *(Column(f"criterion{criterion.pk}", criterion.name) for criterion in criteria),
+    ]
+    sort = Sort.from_request(request, columns, "-mean")
     rows = sort.sorted([(p, stats[p.pk]) for p in sorted(proposals, key=lambda p: p.code)], _overview_value)
+    for summary in stats.values():
+        summary.criterion_means = [summary.criteria.get(criterion.pk) for criterion in criteria]
     all_scores = list(Review.objects.filter(proposal__event=event).values_list("score", flat=True))
     return render(
         request,
@@ -193,9 +217,11 @@ def review_overview(request, event):
             "event": event,
             "form": form,
             "rows": rows,
+            "criteria": criteria,
             "headers": sort.headers(request),
             "chart": chart(queries.distribution(event, all_scores)),
             "pending_count": sum(1 for p in proposals if p.pending_state),
+            "settings": rules.settings_for(event),
         },
     )
 
@@ -240,3 +266,273 @@ def _back(request) -> str:
     overview = reverse("orga:review_overview", kwargs={"event": request.event.slug})
     query = QueryDict(request.POST.get("query", "")).urlencode()
     return f"{overview}?{query}" if query else overview
+
+
+# --- Review settings and criteria ----------------------------------------------------------------
+
+
+def _settings_form(event, data=None):
+    current = rules.settings_for(event)
+    initial = {
+        "phase": current.phase,
+        "assignment_only": current.assignment_only,
+        "reviews_per_proposal": current.reviews_per_proposal,
+        "version": current.version,
+    }
+    return (
+        ReviewSettingsForm(data, initial=initial) if data is not None else ReviewSettingsForm(initial=initial)
+    )
+
+
+def _criterion_forms(event) -> list:
+    return [
+        (
+            criterion,
+            CriterionForm(
+                initial={
+                    "criterion": criterion.pk,
+                    "name": criterion.name,
+                    "description": criterion.description,
+                    "weight": criterion.weight,
+                    "min_score": criterion.min_score,
+                    "max_score": criterion.max_score,
+                },
+                prefix=f"c{criterion.pk}",
+            ),
+        )
+        for criterion in event.review_criteria.all()
+    ]
+
+
+@event_permission("can_edit_event")
+def review_settings(request, event):
+    """The review phase, the assignment-only mode, and the criteria reviews score (add, change, remove)."""
+    event = request.event
+    settings_form, new_form = _settings_form(event), CriterionForm(prefix="new")
+    criterion_forms = _criterion_forms(event)
+    if request.method == "POST":
+        part = request.POST.get("part")
+        if part == "settings":
+            settings_form = _settings_form(event, request.POST)
+            settings_form, saved = save_form(
+                settings_form,
+                lambda form: services.update_review_settings(
+                    event=event, by=request.user, **_settings_data(form)
+                ),
+                reload=lambda: _settings_form(event),
+            )
+            if saved:
+                messages.success(request, f"Review settings saved: {saved.get_phase_display().lower()}.")
+                return redirect("orga:review_settings", event=event.slug)
+        elif part == "criterion":
+            pk = request.POST.get("criterion_pk", "")
+            criterion = event.review_criteria.filter(pk=int(pk)).first() if pk.isdigit() else None
+            if pk and criterion is None:
+                messages.error(request, "This criterion is gone (someone removed it). Nothing was saved.")
+                return redirect("orga:review_settings", event=event.slug)
+            prefix = f"c{criterion.pk}" if criterion else "new"
+            form = CriterionForm(request.POST, prefix=prefix)
+            if "delete" in request.POST and criterion is not None:
+                try:
+                    services.delete_criterion(criterion=criterion, by=request.user)
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, f"Criterion {criterion.name} removed.")
+                return redirect("orga:review_settings", event=event.slug)
+            form, saved = save_form(
+                form,
+                lambda f: services.save_criterion(
+                    event=event,
+                    by=request.user,
+                    criterion=criterion,
+                    **{
+                        k: f.cleaned_data[k]
+                        for k in ("name", "description", "weight", "min_score", "max_score")
+                    },
+                ),
+            )
+            if saved:
+                messages.success(request, f"Criterion {saved.name} saved.")
+                return redirect("orga:review_settings", event=event.slug)
+            if criterion is None:
+                new_form = form
+            else:
+                criterion_forms = [(c, form if c.pk == criterion.pk else f) for c, f in criterion_forms]
+        else:
+            messages.error(request, "Choose what to save.")
+    return render(
+        request,
+        "orga/review/settings.html",
+        {
+            "event": event,
+            "settings_form": settings_form,
+            "criterion_forms": criterion_forms,
+            "new_form": new_form,
+            "scale": event.score_labels,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _settings_data(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "phase": data["phase"],
+        "assignment_only": data["assignment_only"],
+        "reviews_per_proposal": data["reviews_per_proposal"],
+        "version": data.get("version"),
+    }
+
+
+# --- Assignment ----------------------------------------------------------------------------------
+
+
+@event_permission("can_edit_event")
+def review_assignments(request, event):
+    """Who reviews which proposal: the automatic assignment (N reviews per proposal, balanced), adding
+    and removing by hand, the balance per reviewer, and the conflicts of interest to confirm."""
+    event = request.event
+    reviewers = rules.reviewers(event)
+    current = rules.settings_for(event)
+    assign_form = AssignForm(initial={"per_proposal": current.reviews_per_proposal})
+    manual_form = AssignmentForm(reviewers=reviewers)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "assign":
+            assign_form = AssignForm(request.POST)
+            if assign_form.is_valid():
+                try:
+                    outcome = services.assign_reviewers(
+                        event=event, by=request.user, per_proposal=assign_form.cleaned_data["per_proposal"]
+                    )
+                except ServiceError as exc:
+                    apply_error(assign_form, exc, {"per_proposal": "per_proposal"})
+                else:
+                    b = outcome.balance
+                    messages.success(
+                        request,
+                        f"{outcome.created} assignment{'s' if outcome.created != 1 else ''} made for "
+                        f"{outcome.proposals} proposal{'s' if outcome.proposals != 1 else ''}. Balance: "
+                        f"{b.minimum} to {b.maximum} proposals per reviewer, {b.mean} on average.",
+                    )
+                    return redirect("orga:review_assignments", event=event.slug)
+        elif action in ("add", "remove", "conflict"):
+            manual_form = AssignmentForm(request.POST, reviewers=reviewers)
+            if manual_form.is_valid():
+                code, reviewer = (
+                    manual_form.cleaned_data["code"].strip().upper(),
+                    manual_form.cleaned_data["reviewer"],
+                )
+                proposal = event.proposals.filter(code=code).first()
+                if proposal is None:
+                    manual_form.add_error("code", "No proposal of this event has this code.")
+                else:
+                    done = _manual(request, action, proposal, reviewer, manual_form)
+                    if done:
+                        messages.success(request, done)
+                        return redirect("orga:review_assignments", event=event.slug)
+        else:
+            messages.error(request, "Choose what to do.")
+    proposals = list(
+        proposal_queries.with_list_data(event.proposals.exclude(state=ProposalState.WITHDRAWN)).order_by(
+            "code"
+        )
+    )
+    given = queries.assigned_reviewers([p.pk for p in proposals])
+    reviewed = set(Review.objects.filter(proposal__event=event).values_list("reviewer_id", "proposal_id"))
+    return render(
+        request,
+        "orga/review/assignments.html",
+        {
+            "event": event,
+            "assign_form": assign_form,
+            "manual_form": manual_form,
+            "balance": queries.balance(event),
+            "rows": [(p, [(a, (a.reviewer_id, p.pk) in reviewed) for a in given[p.pk]]) for p in proposals],
+            "suggestions": queries.suggested_conflicts(event, reviewers),
+            "conflicts": Conflict.objects.filter(proposal__event=event).select_related(
+                "proposal", "reviewer"
+            ),
+            "settings": current,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _manual(request, action, proposal, reviewer, form) -> str | None:
+    """Add or remove one assignment, or record a conflict, by hand; the message, or None when refused."""
+    who = reviewer.name or reviewer.email
+    try:
+        if action == "add":
+            services.add_assignment(proposal=proposal, reviewer=reviewer, by=request.user)
+            return f"{proposal.code} assigned to {who}."
+        if action == "remove":
+            services.remove_assignment(proposal=proposal, reviewer=reviewer, by=request.user)
+            return f"{proposal.code} is no longer assigned to {who}."
+        services.declare_conflict(proposal=proposal, reviewer=reviewer, by=request.user)
+        return f"Conflict of interest recorded: {who} does not review {proposal.code}."
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+# --- Conflicts of interest (the reviewer's own) --------------------------------------------------
+
+
+@event_permission("can_review")
+def review_conflicts(request, event):
+    """The reviewer's conflicts of interest: those declared, those suggested (co-authors, same
+    organisation), and declaring or withdrawing one."""
+    event, user = request.event, request.user
+    if request.method == "POST":
+        form = ConflictForm(request.POST)
+        if form.is_valid():
+            code = form.cleaned_data["code"].strip().upper()
+            if form.cleaned_data["action"] == "declare":
+                proposal = _conflict_candidates(user, event).filter(code=code).first()
+            else:
+                proposal = event.proposals.filter(code=code, review_conflicts__reviewer=user).first()
+            if proposal is None and form.cleaned_data["action"] == "withdraw":
+                messages.info(request, f"You had declared no conflict of interest with {code}.")
+            elif proposal is None:
+                messages.error(request, "No proposal you may see has this code.")
+            elif form.cleaned_data["action"] == "declare":
+                conflict = services.declare_conflict(proposal=proposal, reviewer=user, by=user)
+                removed = " Your review of it was removed." if conflict.review_removed else ""
+                messages.success(
+                    request, f"Conflict of interest declared: you do not review {proposal.code}.{removed}"
+                )
+            else:
+                services.withdraw_conflict(proposal=proposal, reviewer=user, by=user)
+                messages.success(request, f"Conflict of interest with {proposal.code} withdrawn.")
+        else:
+            messages.error(request, "Choose a proposal and what to do.")
+        return redirect("orga:review_conflicts", event=event.slug)
+    declared = Conflict.objects.filter(reviewer=user, proposal__event=event).select_related("proposal")
+    return render(
+        request,
+        "orga/review/conflicts.html",
+        {
+            "event": event,
+            "declared": declared,
+            "suggestions": [
+                s
+                for s in queries.suggested_conflicts(event, [user])
+                if _conflict_candidates(user, event).filter(pk=s.proposal.pk).exists()
+            ],
+            "candidates": _conflict_candidates(user, event)
+            .exclude(pk__in=declared.values("proposal_id"))
+            .order_by("code"),
+        },
+    )
+
+
+def _conflict_candidates(user, event):
+    """The proposals a reviewer may declare a conflict with: those they see (in the assignment-only
+    mode, those assigned to them; organisers declare the others on their behalf), not their own."""
+    return (
+        proposal_rules.team_visible_proposals(user, event)
+        .exclude(state=ProposalState.WITHDRAWN)
+        .exclude(speakers=user)
+    )

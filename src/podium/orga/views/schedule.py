@@ -16,6 +16,7 @@ from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.schedule import (
     BreakForm,
+    PinForm,
     PlaceForm,
     ReleaseForm,
     SlotForm,
@@ -118,6 +119,35 @@ def unschedule(request, event):
     return _answer(request, day, notice=f"“{proposal.title}” is off the schedule.")
 
 
+def _pin_notice(proposal, slot) -> str:
+    if slot.pinned:
+        return f"“{proposal.title}” is pinned: automatic scheduling leaves it where it is."
+    return f"“{proposal.title}” is unpinned: automatic scheduling may move it."
+
+
+@can_schedule
+@require_POST
+def pin(request, event):
+    """Pin or unpin a session where it is (the editor's pin buttons): code, version, pinned (1 or 0)."""
+    event = request.event
+    day = parse_day(event, request.POST.get("day")) or event.days[0]
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, day, error=_form_error_text(form), status=400)
+    proposal = get_object_or_404(event.proposals, code=form.cleaned_data["code"])
+    try:
+        slot = services.set_pinned(
+            event=event,
+            proposal=proposal,
+            pinned=form.cleaned_data["pinned"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        return _answer(request, day, error=exc.message, status=409)
+    return _answer(request, day, notice=_pin_notice(proposal, slot))
+
+
 @can_schedule
 def session_slot(request, event, code):
     """Place, move or remove one session with a form (the editor without drag and drop).
@@ -135,6 +165,11 @@ def session_slot(request, event, code):
             return redirect(
                 editor_url(event, event.conference_day(slot.start) if slot and slot.start else None)
             )
+    elif "pinned" in request.POST:
+        form, done = _pin_session(request, proposal)
+        if done:
+            return redirect(request.path)
+        slot = _slot_of(event, proposal)
     else:
 
         def stored():  # where the session is now: the page shows it above the form
@@ -178,6 +213,31 @@ def session_slot(request, event, code):
 def _slot_form(event, slot):
     """The session form filled with where the session is now (`slot`, None when it has none)."""
     return SlotForm(initial=SlotForm.initial_for(event, slot), event=event)
+
+
+def _pin_session(request, proposal):
+    """The "Pin here" and "Unpin" buttons of the session form: (form to show, whether it worked).
+
+    A refusal (a stale version, a session not on the schedule) shows the form as the session is now,
+    with the reason above it."""
+    event = request.event
+    pin_form = PinForm({**request.POST.dict(), "code": proposal.code})
+    try:
+        if not pin_form.is_valid():
+            raise StaleEdit("This page is out of date. Reload it and make your change again.")
+        slot = services.set_pinned(
+            event=event,
+            proposal=proposal,
+            pinned=pin_form.cleaned_data["pinned"],
+            version=pin_form.cleaned_data["version"],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        form = _slot_form(event, _slot_of(event, proposal))
+        form.show_conflict(exc.message)
+        return form, False
+    messages.success(request, _pin_notice(proposal, slot))
+    return None, True
 
 
 def _remove_session(request, proposal, slot):
@@ -336,5 +396,6 @@ def release(request, event):
             "conflict_count": len(conflicts),
             "error_count": sum(1 for c in conflicts if c.severity == ERROR),
             "releases": event.releases.select_related("published_by").order_by("-version"),
+            "release_check": services.release_check(event),
         },
     )

@@ -30,8 +30,18 @@ TERM_LABELS = {
     "track_room": "Track room changes (extra rooms a track uses in a day)",
     "track_clash": "Track clashes (sessions of one track at once)",
     "preference": "Sessions outside their preferred times",
-    "changes": "Sessions moved from their current place",
+    "changes": "Sessions moved from their current place (weighted: a published session counts more)",
     "total": "Weighted total (lower is better)",
+}
+
+
+# The goals in a sentence ("12 moves: 9 for missed favourites, …").
+GOAL_NAMES = {
+    "missed_favourites": "missed favourites",
+    "overflow": "seats short",
+    "track_room": "track room changes",
+    "track_clash": "track clashes",
+    "preference": "speakers' preferred times",
 }
 
 
@@ -72,19 +82,66 @@ def start(request, event):
     return render(request, "orga/schedule/editor.html", editor_page(event, day, form), status=status)
 
 
+def _number(value):
+    """A figure as the page shows it: whole numbers without a decimal point, others to one decimal."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
 def _objective_rows(run) -> list[dict]:
+    """Per goal: before, after, by how much the plan improved it (weighted too) and how many of its
+    moves bought that (solving.goal_moves; runs from before it was kept show no count)."""
     before = run.objective_before or {}
     after = (run.solution or {}).get("objective", {})
+    weights = solving.effective_weights(run.weights)
+    goals = (run.changes or {}).get("goals") or {}
+    bought = dict(goals.get("terms", {}))
+    if goals:
+        bought["total"] = {"moves": goals.get("moves", 0)}
     rows = []
     for term in ("unscheduled", *TERMS, "total"):
         if term in before or term in after:
             old, new = before.get(term), after.get(term)
-            better = old is not None and new is not None and new < old
-            worse = old is not None and new is not None and new > old
+            known = old is not None and new is not None
+            gain = old - new if known else None
+            weight = weights.get(term)
             rows.append(
-                {"label": TERM_LABELS[term], "before": old, "after": new, "better": better, "worse": worse}
+                {
+                    "term": term,
+                    "label": TERM_LABELS[term],
+                    "weight": weight,
+                    "before": _number(old),
+                    "after": _number(new),
+                    "gain": _number(gain),
+                    "weighted_gain": _number(gain * weight) if known and weight is not None else None,
+                    "moves": bought[term]["moves"] if term in bought else None,
+                    "better": known and new < old,
+                    "worse": known and new > old,
+                }
             )
     return rows
+
+
+def _goal_summary(run) -> str:
+    """The moves in one sentence: how many, what they bought, how many only made room for others."""
+    goals = (run.changes or {}).get("goals")
+    if not goals or not goals.get("moves"):
+        return ""
+    terms = goals.get("terms", {})
+    parts = [  # in the engine's order (a JSON column may keep its keys in another)
+        f"{terms[term]['moves']} for {GOAL_NAMES[term]}"
+        for term in TERMS
+        if term in GOAL_NAMES and terms.get(term, {}).get("moves")
+    ]
+    moves = goals["moves"]
+    text = f"{moves} move{'s' if moves != 1 else ''}: " + (
+        ", ".join(parts) if parts else "none improves a goal on its own"
+    )
+    if parts and goals.get("unattributed"):
+        idle = goals["unattributed"]
+        text += f"; {idle} only make{'s' if idle == 1 else ''} room for others"
+    return text + " (a move may count for several goals)."
 
 
 @can_schedule
@@ -102,6 +159,7 @@ def run_page(request, event, uuid):
             "stale_run": runs.is_stale(run),
             "stale_draft": stale_draft,
             "objective": _objective_rows(run) if run.status != SolverRunStatus.FAILED else [],
+            "goal_summary": _goal_summary(run) if run.status != SolverRunStatus.FAILED else "",
             "progress": _progress(run),
             "mode_help": MODE_HELP[run.mode],
             "weights": _weight_rows(run),

@@ -1,7 +1,7 @@
 // The schedule editor: drag a session onto an empty cell of the grid to place or move it there, or onto
-// the list of sessions not on the schedule to take it off. The server answers with the editor re-rendered
-// from the database, with its message, and that replaces the editor here: a refused move shows why and
-// the schedule as it is now. Without this file the "place" and "edit" links lead to a form per session.
+// the list of sessions not on the schedule to take it off; its "pin" button pins it where it is. The
+// server answers with the editor re-rendered from the database, with its message, and that replaces the
+// editor here: a refused change shows why and the schedule as it is now. Without this file the "place" and "edit" links lead to a form per session.
 (() => {
   "use strict";
 
@@ -81,6 +81,19 @@
     const alert = fresh.querySelector(".editor-alert");
     if (alert) alert.focus();
   };
+
+  // The pin and unpin buttons: sent like a drop, answered with the editor as it is now.
+  document.addEventListener("submit", (event) => {
+    const form = event.target instanceof HTMLFormElement ? event.target : null;
+    const root = editor();
+    if (!form || !root || !root.contains(form) || !form.hasAttribute("data-editor-post")) return;
+    event.preventDefault();
+    const fields = {};
+    new FormData(form).forEach((value, name) => {
+      if (name !== "csrfmiddlewaretoken") fields[name] = String(value);
+    });
+    send(form.action, fields);
+  });
 
   document.addEventListener("dragstart", (event) => {
     const item = event.target instanceof Element ? event.target.closest("[draggable='true'][data-code]") : null;

@@ -91,11 +91,13 @@
     if (Number.isInteger(version) && message.version <= version) return;
     version = message.version;
     root.dataset.liveVersion = String(version);
+    // After a reconnection the stream replays every release missed, oldest first: only the newest is
+    // shown, so a page (a room screen) never highlights or announces what an older release changed.
     pending = pending
-      .then(() => refresh(message))
+      .then(() => (message.version === version ? refresh(message) : false))
       .catch(() => false)
       .then(() => {
-        banner.textContent = summary(message);
+        if (message.version === version) banner.textContent = summary(message);
       });
   });
 })();

@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pytest
+
+from podium.base.errors import NotAllowed, ServiceError
+from podium.events import copying
+from podium.events.models import Event, Page, RoomAvailability, Team
+from podium.mail.models import SystemMailTemplate
+from tests import factories, program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def source(event, organiser_user):
+    room = event.rooms.get(name="Hall A")
+    start = dt.datetime.combine(event.date_from, dt.time(9), tzinfo=event.tz)
+    RoomAvailability.objects.create(room=room, start=start, end=start + dt.timedelta(hours=8))
+    tutorial = event.session_types.get(name="Tutorial")
+    tutorial.rooms.add(event.rooms.get(name="Room 101"))
+    Page.objects.create(event=event, title="Venue", slug="venue", body="Where", state="published")
+    SystemMailTemplate.objects.create(
+        event=event, key="proposal_received", subject="Thanks", body="Hi {name}"
+    )
+    event.anonymise_review = True
+    event.save()
+    return event
+
+
+def test_copy_brings_the_set_up_with_dates_moved(source, organiser_user):
+    start = source.date_from + dt.timedelta(days=364)
+
+    copy = copying.copy_event(
+        actor=organiser_user, source=source, name="PyConf next", slug="pyconf-next", start=start
+    )
+
+    assert (copy.name, copy.slug, copy.organiser) == ("PyConf next", "pyconf-next", source.organiser)
+    assert (copy.date_from, copy.date_to) == (start, source.date_to + dt.timedelta(days=364))
+    assert copy.cfp_closes == source.cfp_closes + dt.timedelta(days=364)
+    assert copy.anonymise_review
+    assert not copy.is_public
+    assert sorted(copy.rooms.values_list("name", flat=True)) == ["Hall A", "Room 101"]
+    window = RoomAvailability.objects.get(room__event=copy)
+    assert window.start.date() == start
+    assert sorted(copy.tracks.values_list("name", "colour")) == sorted(
+        source.tracks.values_list("name", "colour")
+    )
+    assert [r.name for r in copy.session_types.get(name="Tutorial").rooms.all()] == ["Room 101"]
+    assert copy.session_types.get(name="Tutorial").rooms.get().event == copy
+    assert copy.pages.get().slug == "venue"
+    assert copy.system_mail_templates.get().body == "Hi {name}"
+    assert not copy.proposals.exists()
+    assert not copy.releases.exists()
+
+
+def test_copy_leaves_the_program_behind(source, organiser_user):
+    scheduler = factories.team_member(source, can_schedule=True)
+    program.placed_talk(source, "Talk", "Hall A", program.at(source, 10), scheduler)
+    program.release(source, scheduler)
+
+    copy = copying.copy_event(
+        actor=organiser_user,
+        source=source,
+        name="Next",
+        slug="next-one",
+        start=source.date_to + dt.timedelta(days=300),
+    )
+
+    assert not copy.proposals.exists()
+    assert not copy.slots.exists()
+    assert not copy.releases.exists()
+
+
+def test_teams_limited_to_the_source_reach_the_copy(source, organiser_user):
+    limited = factories.team_member(source, name="Track leads", can_review=True, events=[source],
+                                    tracks=[source.tracks.first()])  # fmt: skip
+    copy = copying.copy_event(
+        actor=organiser_user, source=source, name="Next", slug="next-one", start=source.date_from
+    )
+
+    team = Team.objects.get(name="Track leads")
+    assert copy in team.limit_events.all()
+    assert team.limit_tracks.filter(event=copy).exists()
+    assert limited in team.members.all()
+
+
+def test_teams_may_be_copied_without_members(source, organiser_user):
+    factories.team_member(source, name="Reviewers 2030", can_review=True, events=[source])
+
+    copy = copying.copy_event(
+        actor=organiser_user,
+        source=source,
+        name="Next",
+        slug="next-one",
+        start=source.date_from,
+        team_members=False,
+    )
+
+    fresh = Team.objects.get(limit_events=copy, can_review=True, is_admin=False)
+    assert fresh.name == "Reviewers 2030 (Next)"
+    assert not fresh.members.exists()
+
+
+def test_only_organiser_admins_copy(source, reviewer):
+    with pytest.raises(NotAllowed):
+        copying.copy_event(
+            actor=reviewer, source=source, name="Next", slug="next-one", start=source.date_from
+        )
+    assert not Event.objects.filter(slug="next-one").exists()
+
+
+def test_a_taken_slug_is_refused(source, organiser_user):
+    with pytest.raises(ServiceError, match="taken"):
+        copying.copy_event(
+            actor=organiser_user, source=source, name="Next", slug=source.slug, start=source.date_from
+        )
+
+
+def test_registered_parts_are_copied_and_a_failing_part_rolls_everything_back(
+    source, organiser_user, monkeypatch
+):
+    seen = []
+    monkeypatch.setattr(copying, "_COPIERS", [])
+    copying.register(lambda *, source, target: seen.append((source.slug, target.slug)))
+    copying.copy_event(
+        actor=organiser_user, source=source, name="Next", slug="next-one", start=source.date_from
+    )
+    assert seen == [(source.slug, "next-one")]
+
+    def broken(*, source, target):
+        raise ServiceError("This part cannot be copied.")
+
+    copying.register(broken)
+    with pytest.raises(ServiceError, match="cannot be copied"):
+        copying.copy_event(
+            actor=organiser_user, source=source, name="Other", slug="other-one", start=source.date_from
+        )
+    assert not Event.objects.filter(slug="other-one").exists()
+    assert not Page.objects.filter(event__slug="other-one").exists()
+
+
+def test_register_adds_a_part_once(monkeypatch):
+    monkeypatch.setattr(copying, "_COPIERS", [])
+
+    def part(*, source, target):
+        pass
+
+    copying.register(part)
+    copying.register(part)
+
+    assert copying.registered() == [part]
