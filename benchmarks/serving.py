@@ -1,6 +1,7 @@
 """Benchmark: serving a FOSDEM-size program, with and without the page cache, and 1,000 live connections.
 
     .venv/bin/python benchmarks/serving.py [--clients 64] [--seconds 10] [--live 1000] [--output PATH]
+        [--only files|fastpath] [--client wrk|python]
 
 Input: FOSDEM 2025 (`../shared/schedule-data/fosdem/fosdem-2025.schedule.xml`: 943 sessions in 40 rooms
 over two days), imported with `podium import` into a throw-away data directory (SQLite unless
@@ -37,8 +38,20 @@ ones of benchmarks/interop.py.
    Redis of this script's own) answers them through podium.site.fastpath. The same client, in the same
    run, --clients connections against schedule.xml, schedule.json, schedule.ics, the schedule page
    (its default day) and a talk page, each raw and with `Accept-Encoding: gzip`: requests per second,
-   p50 and p99, the ratio to nginx and the load average after each run. Every answer is decoded and
-   compared with nginx's; the fast path's own counter (/metrics) shows no request reached Django.
+   p50 and p99, the ratio to nginx and the load average after each run. The client is wrk (--client
+   wrk, the default when /usr/bin/wrk exists: one thread per core, --latency for p50/p99, any answer
+   other than 2xx/3xx refused) or the one-process Python client of the other steps (--client python).
+   Before each row one request goes through urllib: its answer, gzip-decoded when the server says so,
+   is compared with nginx's, so every side sends the same bytes. The servers' /metrics counters show
+   how many answers the fast path gave and that none reached Django.
+   Then the shipped configuration: deploy/nginx.conf and its snippets as deploy/test.py renders them
+   for loopback (`render_nginx`: TLS with a self-signed certificate, two workers, its access log),
+   with the granian server as upstream: exports come from the release files, pages are proxied to
+   the fast path. Measured as shipped (https; wrk speaks HTTP/1.1) and once more with `ssl http2`
+   taken off the listen line, to tell TLS's cost apart; the ratio to nginx alone (the issue's target:
+   at least 90 %). Last, a logged-in visitor: a user and a database session made in the benchmark's
+   database (as the log-in form makes them); the schedule page (gzip) with that session cookie against
+   the same page anonymous, back to back, through granian and through the shipped nginx.
 
 `--only files` or `--only fastpath` runs that step alone (and keeps the other results in the output file).
 
@@ -52,6 +65,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -191,11 +205,19 @@ def measure_pages(env: dict, paths: dict, clients: int, seconds: float, **extra_
 
 
 async def _encoded_client(
-    port: int, path: str, deadline: float, latencies: list[float], encoding: str
+    port: int,
+    path: str,
+    deadline: float,
+    latencies: list[float],
+    encoding: str,
+    tls: bool = False,
+    extra: str = "",
 ) -> int:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    context = _unverified_tls() if tls else None
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context)
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: {encoding}\r\nConnection: keep-alive\r\n\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: {encoding}\r\n{extra}"
+        "Connection: keep-alive\r\n\r\n"
     ).encode()
     done = 0
     try:
@@ -220,12 +242,14 @@ async def _encoded_client(
     return done
 
 
-async def _encoded_load(port: int, path: str, clients: int, seconds: float, encoding: str) -> dict:
+async def _encoded_load(
+    port: int, path: str, clients: int, seconds: float, encoding: str, tls: bool = False, extra: str = ""
+) -> dict:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
     counts = await asyncio.gather(
-        *[_encoded_client(port, path, deadline, latencies, encoding) for _ in range(clients)]
+        *[_encoded_client(port, path, deadline, latencies, encoding, tls, extra) for _ in range(clients)]
     )
     elapsed = time.perf_counter() - started
     latencies.sort()
@@ -238,15 +262,95 @@ async def _encoded_load(port: int, path: str, clients: int, seconds: float, enco
     }
 
 
-def _fetch(port: int, path: str, encoding: str) -> tuple[bytes, dict]:
+def _unverified_tls():
+    """TLS for the loopback nginx with its throw-away self-signed certificate."""
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+WRK = "/usr/bin/wrk"
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _wrk_ms(value: str) -> float:
+    number = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", value)
+    if number is None:
+        raise RuntimeError(f"wrk: unreadable latency {value!r}")
+    return float(number.group(1)) * _WRK_UNITS[number.group(2)]
+
+
+def parse_wrk(output: str, path: str) -> dict:
+    """wrk's summary (run with --latency): requests, requests per second, p50 and p99; errors refused."""
+    totals = re.search(r"^\s*(\d+) requests in ([0-9.]+)(us|ms|s|m),", output, re.MULTILINE)
+    rate = re.search(r"^Requests/sec:\s+([0-9.]+)", output, re.MULTILINE)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if not (totals and rate and p50 and p99):
+        raise RuntimeError(f"wrk: unreadable output for {path}:\n{output}")
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if failed:
+        raise RuntimeError(f"{path}: {failed.group(1)} answers were not 2xx or 3xx:\n{output}")
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "path": path,
+        "requests": int(totals.group(1)),
+        "requests_per_s": float(rate.group(1)),
+        "p50_ms": _wrk_ms(p50.group(1)),
+        "p99_ms": _wrk_ms(p99.group(1)),
+        "socket_errors": {
+            kind: int(count)
+            for kind, count in zip(("connect", "read", "write", "timeout"), errors.groups(), strict=True)
+        }
+        if errors
+        else {},
+    }
+
+
+def wrk_load(base: str, path: str, clients: int, seconds: float, headers: dict[str, str]) -> dict:
+    """wrk (two threads, one per core, keep-alive) against base + path with `headers`."""
+    argv = [WRK, "--threads", str(min(clients, available_cores())), "--connections", str(clients)]
+    argv += ["--duration", f"{max(1, round(seconds))}s", "--timeout", "10s", "--latency"]
+    for name, value in headers.items():
+        argv += ["--header", f"{name}: {value}"]
+    finished = subprocess.run([*argv, base + path], capture_output=True, text=True, check=False)  # noqa: S603
+    if finished.returncode != 0:
+        raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stderr or finished.stdout}")
+    return parse_wrk(finished.stdout, path)
+
+
+def load(client: str, base: str, path: str, clients: int, seconds: float, headers: dict[str, str]) -> dict:
+    """One row of load: wrk, or the Python keep-alive client (one process, asyncio)."""
+    if client == "wrk":
+        return wrk_load(base, path, clients, seconds, headers)
+    tls, port = base.startswith("https:"), int(base.rsplit(":", 1)[1])
+    encoding = headers.get("Accept-Encoding", "identity")
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items() if name != "Accept-Encoding")
+    return asyncio.run(_encoded_load(port, path, clients, seconds, encoding, tls, extra))
+
+
+def _fetch(port: int | str, path: str, encoding: str, headers: dict | None = None) -> tuple[bytes, dict]:
+    """One request (`port`, or a base address such as https://127.0.0.1:PORT): the body, decoded if the
+    server compressed it, and the answer's headers."""
     import gzip
 
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": encoding})
-    with urllib.request.urlopen(request) as answer:  # noqa: S310 (http on loopback)
-        # Header names as the server wrote them: granian and uvicorn send lowercase ones.
-        body, headers = answer.read(), {name.title(): value for name, value in answer.headers.items()}
-    if headers.get("Content-Encoding") == "gzip":
+    base = port if isinstance(port, str) else f"http://127.0.0.1:{port}"
+    sent = {"Accept-Encoding": encoding} | (headers or {})
+    request = urllib.request.Request(f"{base}{path}", headers=sent)  # noqa: S310 (loopback)
+    context = _unverified_tls() if base.startswith("https:") else None
+    with urllib.request.urlopen(request, context=context) as answer:  # noqa: S310 (loopback)
+        body = answer.read()
+        # Header names as the server wrote them: granian and uvicorn send lowercase ones; the message
+        # object looks them up case-insensitively.
+        encoded = (answer.headers.get("Content-Encoding") or "").strip().lower()
+        headers = {name.title(): value for name, value in answer.headers.items()}
+    if encoded == "gzip":
         body = gzip.decompress(body)
+    elif encoded not in ("", "identity"):
+        raise RuntimeError(f"{path}: unexpected Content-Encoding {encoded!r}")
     return body, headers
 
 
@@ -351,27 +455,41 @@ def own_nginx(files: dict[str, tuple[Path, str]]):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _fastpath_count(port: int) -> float:
+def _counts(port: int) -> dict:
+    """From the server's /metrics: answers of the fast path, and requests Django answered (the scrapes of
+    /metrics itself left out)."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
     )
     with urllib.request.urlopen(request) as answer:  # noqa: S310 (http on loopback)
         text = answer.read().decode()
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith("podium_fastpath_responses_total{")
-    )
+    counts = {"fastpath": 0.0, "django": 0.0}
+    for line in text.splitlines():
+        if line.startswith("podium_fastpath_responses_total{"):
+            counts["fastpath"] += float(line.rsplit(" ", 1)[1])
+        elif line.startswith("podium_http_request_duration_seconds_count{") and "metrics" not in line:
+            counts["django"] += float(line.rsplit(" ", 1)[1])
+    return counts
 
 
-def _run_targets(port: int, paths: dict, clients: int, seconds: float, bodies: dict, side: str) -> dict:
+def _counted(port: int, before: dict) -> dict:
+    after = _counts(port)
+    return {
+        "fastpath_answers": after["fastpath"] - before["fastpath"],
+        "django_answers": after["django"] - before["django"],
+    }
+
+
+def _run_targets(
+    base: str, paths: dict, clients: int, seconds: float, bodies: dict, side: str, client: str
+) -> dict:
     results = {}
     for name, path in paths.items():
         for encoding in ("identity", "gzip"):
             key = f"{name}:{'gzip' if encoding == 'gzip' else 'raw'}"
-            body, headers = _fetch(port, path, encoding)  # and the warm-up
+            body, headers = _fetch(base, path, encoding)  # and the warm-up
             bodies.setdefault(key, {})[side] = body
-            results[key] = asyncio.run(_encoded_load(port, path, clients, seconds, encoding)) | {
+            results[key] = load(client, base, path, clients, seconds, {"Accept-Encoding": encoding}) | {
                 "bytes": int(headers.get("Content-Length", 0)),
                 "content_encoding": headers.get("Content-Encoding", ""),
                 "load_average_1min": os.getloadavg()[0],
@@ -379,15 +497,122 @@ def _run_targets(port: int, paths: dict, clients: int, seconds: float, bodies: d
     return results
 
 
-def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float) -> dict:
-    """Step 5: nginx serving the release's files against `podium serve` and its fast path."""
+SESSION_CODE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from podium.accounts.models import User
+user = User.objects.create_user("visitor@serving.example", "serving-benchmark-visitor", name="Visitor")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "key": session.session_key, "email": user.email}))
+"""
+
+
+def visitor_session(env: dict) -> dict:
+    """A logged-in visitor: a user of the benchmark database and a session for them, as logging in makes."""
+    if env.get("PODIUM_SESSION_ENGINE"):
+        raise SystemExit("the logged-in visitor needs the database session engine")
+    output = run([sys.executable, "-c", SESSION_CODE], env)["output"]
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _deploy_test():
+    """deploy/test.py as a module, for its rendering of the shipped nginx configuration."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("podium_deploy_test", ROOT / "deploy" / "test.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def shipped_nginx(data: Path, upstream: int, *, tls: bool = True):
+    """deploy/nginx.conf and its snippets as deploy/test.py renders them for loopback (TLS with a
+    self-signed certificate, its access log, two workers), in front of the `podium serve` on `upstream`;
+    yields the https address. The one change: the workers run as this script's user, since the
+    benchmark's data directory is private (deploy/test.py opens its own to nginx's default user instead)."""
+    deploy = _deploy_test()
+    tmp = Path(tempfile.mkdtemp(prefix="podium-bench-shipped-"))
+    ports = {"http": free_port(), "tls": free_port()}
+    conf = deploy.render_nginx(
+        tmp, data, http_port=ports["http"], tls_port=ports["tls"], upstreams=[upstream]
+    )
+    conf.write_text("user root;\n" + conf.read_text())
+    if not tls:
+        site = tmp / "site.conf"
+        listen = f"listen 127.0.0.1:{ports['tls']} ssl http2;"
+        if listen not in site.read_text():
+            raise SystemExit(f"the rendered configuration has no {listen!r}")
+        site.write_text(site.read_text().replace(listen, f"listen 127.0.0.1:{ports['tls']};"))
+    tested = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True, check=False)  # noqa: S603
+    if tested.returncode != 0:
+        raise SystemExit(f"nginx -t refused the shipped configuration:\n{tested.stderr}")
+    process = subprocess.Popen(  # noqa: S603
+        [NGINX, "-c", str(conf), "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(ports["tls"], alive=lambda: process.poll() is None, pause=0.05)
+        scheme = "https" if tls else "http"
+        yield {"base": f"{scheme}://127.0.0.1:{ports['tls']}", "tmp": tmp, "worker_processes": 2}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        errors = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
+        if errors.strip():
+            print(f"the shipped nginx's error log:\n{errors[-3000:]}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _upstream_share(tmp: Path) -> dict:
+    """From the shipped nginx's access log: how many answers nginx gave from disk (upstream=-)."""
+    lines = (tmp / "access.log").read_text().splitlines() if (tmp / "access.log").exists() else []
+    proxied = sum(1 for line in lines if " upstream=- " not in line)
+    return {"logged": len(lines), "proxied": proxied, "from_disk": len(lines) - proxied}
+
+
+def _logged_in_rows(base: str, path: str, session: dict, clients: int, seconds: float, client: str) -> dict:
+    """The schedule page (gzip) for an anonymous visitor and for the logged-in one, back to back."""
+    cookie = {"Cookie": f"{session['cookie']}={session['key']}"}
+    anonymous_body, _ = _fetch(base, path, "gzip")
+    body, headers = _fetch(base, path, "gzip", cookie)  # and the warm-up (the page cache)
+    # The page is the same file for everyone; the visitor's part comes from /<event>/me.json.
+    me, _ = _fetch(base, f"/{SLUG}/me.json", "gzip", cookie)
+    if json.loads(me).get("logged_in") is not True:
+        raise RuntimeError(f"{base}: the session cookie did not log the visitor in: {me[:200]!r}")
+    rows = {}
+    for who, extra in (("anonymous", {}), ("logged_in", cookie)):
+        rows[who] = load(client, base, path, clients, seconds, {"Accept-Encoding": "gzip"} | extra) | {
+            "bytes": int(headers.get("Content-Length", 0)) if who == "logged_in" else None,
+            "load_average_1min": os.getloadavg()[0],
+        }
+    rows["bytes_decoded"] = {"anonymous": len(anonymous_body), "logged_in": len(body)}
+    rows["same_page_as_anonymous"] = body == anonymous_body
+    rows["me_json_logged_in"] = True
+    rows["ratio_rps_logged_in_to_anonymous"] = (
+        rows["logged_in"]["requests_per_s"] / rows["anonymous"]["requests_per_s"]
+    )
+    return rows
+
+
+def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float, client: str = "wrk") -> dict:
+    """Step 5: nginx serving the release's files against `podium serve` and its fast path, and the
+    shipped nginx configuration in front of `podium serve`."""
     env = env | {"PODIUM_RELEASE_FILES": "true", "PODIUM_METRICS_TOKEN": METRICS_TOKEN}
     rendering = json.loads(
         run([sys.executable, "-c", RENDER_CODE % (SLUG, f"fastpath-{time.time_ns()}")], env)["output"]
         .strip()
         .splitlines()[-1]
     )
-    folder = Path(env["PODIUM_DATA_DIR"]) / "releases" / SLUG / "latest"
+    session = visitor_session(env)
+    data = Path(env["PODIUM_DATA_DIR"])
+    folder = data / "releases" / SLUG / "latest"
     manifest = json.loads((folder / "manifest.json").read_text())["files"]
     paths = {
         "schedule_xml": ("schedule.xml", f"/{SLUG}/schedule/export/schedule.xml"),
@@ -401,31 +626,74 @@ def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float) -> di
     addresses = {name: path for name, (_file, path) in paths.items()}
     bodies: dict = {}
     sides = {}
+    logged_in = {}
     with own_nginx(served) as port:
-        sides["nginx"] = _run_targets(port, addresses, clients, seconds, bodies, "nginx")
+        sides["nginx"] = _run_targets(
+            f"http://127.0.0.1:{port}", addresses, clients, seconds, bodies, "nginx", client
+        )
     with own_redis() as redis_url:
         for server in ("granian", "uvicorn"):
             with Server(env, "--server", server, PODIUM_REDIS_URL=redis_url) as podium:
-                before = _fastpath_count(podium.port)
-                sides[server] = _run_targets(podium.port, addresses, clients, seconds, bodies, server)
-                sides[server]["fastpath_answers"] = _fastpath_count(podium.port) - before
+                base = f"http://127.0.0.1:{podium.port}"
+                before = _counts(podium.port)
+                sides[server] = _run_targets(base, addresses, clients, seconds, bodies, server, client)
+                sides[server] |= _counted(podium.port, before)
+                # Answers the client read (and the warm-ups); the server also answered requests still
+                # in flight when the client stopped counting.
                 sides[server]["requests"] = sum(
                     entry["requests"] + 1 for entry in sides[server].values() if isinstance(entry, dict)
                 )
+                if server != "granian":
+                    continue
+                # The shipped configuration in front of this server (granian, the default): as
+                # shipped (TLS), then the same with TLS off, to tell the encryption's cost apart.
+                for side, tls in (("shipped_nginx", True), ("shipped_nginx_plain", False)):
+                    with shipped_nginx(data, podium.port, tls=tls) as shipped:
+                        before = _counts(podium.port)
+                        sides[side] = _run_targets(
+                            shipped["base"], addresses, clients, seconds, bodies, side, client
+                        )
+                        sides[side] |= _counted(podium.port, before)
+                        sides[side]["access_log"] = _upstream_share(shipped["tmp"])
+                        if tls:
+                            before = _counts(podium.port)
+                            logged_in[side] = _logged_in_rows(
+                                shipped["base"], addresses["schedule_page"], session, clients, seconds, client
+                            )
+                            logged_in[side] |= _counted(podium.port, before)
+                before = _counts(podium.port)
+                logged_in["granian"] = _logged_in_rows(
+                    base, addresses["schedule_page"], session, clients, seconds, client
+                )
+                logged_in["granian"] |= _counted(podium.port, before)
+    compared = ("granian", "uvicorn", "shipped_nginx", "shipped_nginx_plain")
     return {
+        "client": client,
+        "client_detail": (
+            f"wrk {available_cores()} threads, keep-alive"
+            if client == "wrk"
+            else "one Python process (asyncio)"
+        ),
+        "clients": clients,
+        "seconds": seconds,
         "render": rendering,
         "workers": available_cores(),
+        "shipped_nginx": "deploy/nginx.conf rendered by deploy/test.py render_nginx: TLS (self-signed, HTTP/1.1"
+        " from the client), 2 worker processes, access log on; exports from the release files, pages proxied"
+        " to podium serve (granian); shipped_nginx_plain: the same without TLS (listen without ssl)",
         "sides": sides,
         "same_bytes": {
             key: all(body == pair["nginx"] for body in pair.values()) for key, pair in bodies.items()
         },
+        "same_bytes_compared": "every side's answer decoded (gzip) and compared with nginx alone's decoded answer",
         "ratio_rps_to_nginx": {
             server: {
                 key: sides[server][key]["requests_per_s"] / sides["nginx"][key]["requests_per_s"]
                 for key in sides["nginx"]
             }
-            for server in ("granian", "uvicorn")
+            for server in compared
         },
+        "logged_in": logged_in,
     }
 
 
@@ -561,6 +829,12 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=["files", "fastpath"], help="run one step alone (keeps the others' results)"
     )
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if Path(WRK).exists() else "python",
+        help="step 5's load generator (default: wrk when /usr/bin/wrk exists)",
+    )
     args = parser.parse_args()
     limits = raise_open_files(2 * args.live + 256)
 
@@ -576,7 +850,7 @@ def main() -> int:
         if args.only == "files":
             files = measure_files(env, facts, args.clients, args.seconds)
         elif args.only == "fastpath":
-            fast = measure_fastpath(env, facts, args.clients, args.seconds)
+            fast = measure_fastpath(env, facts, args.clients, args.seconds, args.client)
         else:
             cached = measure_pages(env, paths, args.clients, args.seconds, PODIUM_RELEASE_FILES="off")
             uncached = measure_pages(
@@ -584,7 +858,7 @@ def main() -> int:
             )
             live = measure_live(env, args.live) if args.live else None
             files = measure_files(env, facts, args.clients, args.seconds)
-            fast = measure_fastpath(env, facts, args.clients, args.seconds)
+            fast = measure_fastpath(env, facts, args.clients, args.seconds, args.client)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -651,23 +925,40 @@ def print_files(files: dict) -> None:
 
 def print_fastpath(fast: dict) -> None:
     sides = fast["sides"]
-    print(f"\nThe fast path against nginx (1 worker); podium serve with {fast['workers']} workers")
+    ratios = fast["ratio_rps_to_nginx"]
     print(
-        f"  {'target':<20} {'nginx req/s':>11} {'p99':>7}   {'granian req/s':>13} {'p50':>6} {'p99':>7} {'ratio':>6}"
-        f"   {'uvicorn req/s':>13} {'p99':>7} {'ratio':>6}  load  same"
+        f"\nThe fast path against nginx (1 worker); podium serve with {fast['workers']} workers;"
+        f" client: {fast.get('client_detail', 'Python')}"
+    )
+    print(
+        f"  {'target':<20} {'nginx req/s':>11} {'p99':>7}   {'granian req/s':>13} {'p99':>7} {'ratio':>5}"
+        f"   {'shipped req/s':>13} {'p99':>7} {'ratio':>5}   {'no TLS req/s':>13} {'p99':>7} {'ratio':>5}"
+        f"   {'uvicorn req/s':>13} {'p99':>7} {'ratio':>5}"
+        "  load  same"
     )
     for key, nginx in sides["nginx"].items():
-        granian, uvicorn = sides["granian"][key], sides["uvicorn"][key]
-        print(
-            f"  {key:<20} {nginx['requests_per_s']:11.0f} {nginx['p99_ms']:5.1f}ms   {granian['requests_per_s']:13.0f}"
-            f" {granian['p50_ms']:4.1f}ms {granian['p99_ms']:5.1f}ms {fast['ratio_rps_to_nginx']['granian'][key]:6.0%}"
-            f"   {uvicorn['requests_per_s']:13.0f} {uvicorn['p99_ms']:5.1f}ms {fast['ratio_rps_to_nginx']['uvicorn'][key]:6.0%}"
-            f"  {granian['load_average_1min']:4.1f}  {fast['same_bytes'][key]}"
-        )
+        row = f"  {key:<20} {nginx['requests_per_s']:11.0f} {nginx['p99_ms']:5.1f}ms"
+        for side in ("granian", "shipped_nginx", "shipped_nginx_plain", "uvicorn"):
+            entry = sides[side][key]
+            row += f"   {entry['requests_per_s']:13.0f} {entry['p99_ms']:5.1f}ms {ratios[side][key]:5.0%}"
+        print(row + f"  {nginx['load_average_1min']:4.1f}  {fast['same_bytes'][key]}")
     for server in ("granian", "uvicorn"):
         print(
-            f"  {server}: {sides[server]['fastpath_answers']:.0f} of {sides[server]['requests']} requests"
-            " answered by the fast path"
+            f"  {server}: the client read {sides[server]['requests']} answers; the fast path gave"
+            f" {sides[server]['fastpath_answers']:.0f}, Django {sides[server]['django_answers']:.0f}"
+        )
+    for side in ("shipped_nginx", "shipped_nginx_plain"):
+        log = sides[side]["access_log"]
+        print(
+            f"  {side}: {log['from_disk']} of {log['logged']} answers from disk, {log['proxied']} proxied"
+            f" (behind it: fast path {sides[side]['fastpath_answers']:.0f}, Django {sides[side]['django_answers']:.0f})"
+        )
+    for side, rows in fast.get("logged_in", {}).items():
+        print(
+            f"  schedule page (gzip) via {side}: anonymous {rows['anonymous']['requests_per_s']:.0f} req/s"
+            f" (p99 {rows['anonymous']['p99_ms']:.1f} ms), logged in {rows['logged_in']['requests_per_s']:.0f}"
+            f" req/s (p99 {rows['logged_in']['p99_ms']:.1f} ms): {rows['ratio_rps_logged_in_to_anonymous']:.1%};"
+            f" Django answered {rows['django_answers']:.0f}"
         )
 
 
