@@ -1,10 +1,11 @@
+import os
 from io import StringIO
 
 import pytest
 from django.db import connection
 from pytest_django.plugin import blocking_manager_key
 
-from tests import factories
+from tests import factories, served
 
 # The tests that use the demo conference (the `demo_output` fixture) are one xdist group, so one worker
 # runs them one after another: the demo is built once per test session, before the first of them, and
@@ -119,6 +120,14 @@ def pycon(demo_output, db):
     from podium.events.models import Event
 
     return Event.objects.get(slug=generator.MAIN_EVENT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_dir(tmp_path_factory):
+    """Where this run's processes share what is made once per run (tests/served.py): the base temporary
+    directory, which under xdist holds each worker's own (and is kept or removed as pytest keeps them)."""
+    base = tmp_path_factory.getbasetemp()
+    served.RUN_DIR[:] = [base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base]
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ waited for (its /healthz answers), stopped for good afterwards; and a migrated S
 data dir of its own, as `podium migrate` leaves it."""
 
 import atexit
+import fcntl
 import os
 import shutil
 import socket
@@ -17,7 +18,10 @@ import pytest
 
 PODIUM = str(Path(sys.executable).with_name("podium"))
 SQLITE_FILE = "podium.sqlite3"  # settings.DATABASES on the embedded default, in the data dir
-_migrated: list[Path] = []  # this process's migrated template, made on first use
+# A directory this test run's processes share (tests/conftest.py sets it: with xdist, the workers'
+# common base temporary directory); where the migrated template is made, once per run.
+RUN_DIR: list[Path] = []
+_migrated: list[Path] = []  # this process's template, once it is found or made
 
 
 def free_port() -> int:
@@ -39,7 +43,12 @@ def clean_env(data_dir: Path, port: int | None = None, *, drop: tuple[str, ...] 
 
 def start(port: int, env: dict, log: Path, *args: str, within: float = 90) -> subprocess.Popen:
     """`podium serve --port PORT ARGS` with output to `log`, once its /healthz answers (else the test
-    fails with the log, and the process is killed)."""
+    fails with the log, and the process is killed). A data dir without static files gets those of an
+    earlier `podium collectstatic` (see `collected_static`): the server's own collects only what changed
+    since (`podium serve` from an empty data dir: tests/base/management/commands/test_serve.py)."""
+    static_root = Path(env["PODIUM_DATA_DIR"]) / "static"
+    if not static_root.exists():
+        collected_static(static_root)
     with log.open("w") as out:
         process = subprocess.Popen(
             [PODIUM, "serve", "--port", str(port), *args], env=env, stdout=out, stderr=subprocess.STDOUT
@@ -67,15 +76,44 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
 
 
+def _template() -> Path:
+    """A data dir as `podium migrate` and `podium collectstatic` leave it, made once per test run: the
+    first process to need it makes it while the others wait for it (a file lock)."""
+    if _migrated:
+        return _migrated[0]
+    if RUN_DIR:
+        root = RUN_DIR[0]
+    else:  # outside a test session: this process's own
+        root = Path(tempfile.mkdtemp(prefix="podium-migrated-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+    template, done = root / "podium-migrated", root / "podium-migrated.done"
+    with (root / "podium-migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(template, ignore_errors=True)
+            template.mkdir()
+            env = clean_env(template)
+            subprocess.run([PODIUM, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+            subprocess.run(
+                [PODIUM, "collectstatic", "--no-input", "-v", "0"], env=env, check=True, timeout=300
+            )
+            done.touch()
+    _migrated.append(template)
+    return template
+
+
+def collected_static(static_root: Path) -> Path:
+    """`static_root` as `podium collectstatic` leaves it: the collected and compressed files, copied with
+    their times, so that collecting again copies and compresses only what changed since."""
+    shutil.copytree(_template() / "static", static_root, dirs_exist_ok=True)
+    return static_root
+
+
 def migrated(data_dir: Path) -> Path:
-    """`data_dir` with an empty, migrated SQLite database, as `podium migrate` (run once per test process,
-    in a data dir of its own) leaves it; nothing else of that data dir (its secret key) is copied."""
-    if not _migrated:
-        template = Path(tempfile.mkdtemp(prefix="podium-migrated-"))
-        atexit.register(shutil.rmtree, template, ignore_errors=True)
-        subprocess.run([PODIUM, "migrate", "-v", "0"], env=clean_env(template), check=True, timeout=300)
-        _migrated.append(template)
+    """`data_dir` with an empty, migrated SQLite database, as `podium migrate` (run once per test run, in
+    a data dir of its own) leaves it; nothing else of that data dir (its secret key) is copied."""
+    template = _template()
     data_dir.mkdir(parents=True, exist_ok=True)
-    for path in _migrated[0].glob(SQLITE_FILE + "*"):  # with a write-ahead log, should one be left
+    for path in template.glob(SQLITE_FILE + "*"):  # with a write-ahead log, should one be left
         shutil.copyfile(path, data_dir / path.name)
     return data_dir

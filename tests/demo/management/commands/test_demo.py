@@ -5,6 +5,7 @@ again do so inside their own transaction, which is rolled back.
 """
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -26,6 +27,7 @@ from podium.registration.models import Answer, Order, Question, Ticket, TicketTy
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSession, Slot
 from tests import factories
+from tests.served import collected_static
 
 
 def _run_demo(*args) -> str:
@@ -274,7 +276,8 @@ def test_demo_reset_rebuilds_the_same_conference_without_delivering_mail(
     assert mail.outbox == []
 
 
-def test_demo_serves_with_the_asgi_server_unless_told_not_to(demo_output, db, monkeypatch):
+def test_demo_serves_with_the_asgi_server_unless_told_not_to(demo_output, db, monkeypatch, settings):
+    collected_static(Path(settings.STATIC_ROOT))  # as an earlier start left them: collecting is quick
     served = []
     monkeypatch.setitem(
         serve.RUNNERS,
