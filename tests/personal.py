@@ -126,7 +126,8 @@ def build_person(event, organiser) -> Person:
     imported, mailed, audited, named in a release, a webhook body and a solver report."""
     user = factories.UserFactory(email=EMAIL, name=NAME)
     user.last_login = timezone.now() - dt.timedelta(days=3)
-    user.save(update_fields=["last_login"])
+    user.language = "de"
+    user.save(update_fields=["last_login", "language"])
     co_speaker = factories.UserFactory(name="Other Speaker")
     WebhookEndpoint.objects.create(
         event=event, url="https://hooks.example.org/in", kinds=["release.published"]
@@ -170,6 +171,13 @@ def build_person(event, organiser) -> Person:
     assignment = review_services.add_assignment(proposal=other_talk, reviewer=user, by=organiser)
     conflicted_talk = program.talk(event, "A colleague's talk", state="submitted")
     conflict = review_services.declare_conflict(proposal=conflicted_talk, reviewer=user, by=user)
+    # A conflict of interest they declared with a person, and one a colleague declared with them.
+    own_speaker_conflict = review_services.declare_speaker_conflict(
+        event=event, reviewer=user, by=user, email="rival@example.org"
+    )
+    conflict_with_them = review_services.declare_speaker_conflict(
+        event=event, reviewer=organiser, by=organiser, email=EMAIL.upper()
+    )
     set_star(event=event, user=user, code=talk.code, starred=True)
     star = user.stars.get()
     preference = set_change_notices(event=event, user=user, notify=True)
@@ -245,6 +253,7 @@ def build_person(event, organiser) -> Person:
         "accounts.User.email": (user, EMAIL),
         "accounts.User.name": (user, NAME),
         "accounts.User.last_login": (user, iso(user.last_login)),
+        "accounts.User.language": (user, '"language": "de"'),
         "accounts.ApiToken.name": (token, TOKEN_NAME),
         "events.TeamInvite.email": (invite, EMAIL),
         "proposals.SpeakerProfile.bio": (profile, BIO),
@@ -256,6 +265,7 @@ def build_person(event, organiser) -> Person:
         "proposals.SpeakerAvailability.preferred": (availability, '"preferred": true'),
         "proposals.CoSpeakerInvite.email": (received_co_invite, EMAIL),
         "reviews.Review.comment": (review, REVIEW_COMMENT),
+        "reviews.SpeakerConflict.email": (conflict_with_them, EMAIL),
         "schedule.ReleasedSession.speakers": (released_session, NAME),
         "schedule.ReleasedSpeaker.name": (released_speaker, NAME),
         "schedule.ReleasedSpeaker.bio": (released_speaker, BIO),
@@ -317,6 +327,8 @@ def build_person(event, organiser) -> Person:
         "reviews.Review.reviewer": review,
         "reviews.Assignment.reviewer": assignment,
         "reviews.Conflict.reviewer": conflict,
+        "reviews.SpeakerConflict.reviewer": own_speaker_conflict,
+        "reviews.SpeakerConflict.speaker": conflict_with_them,
         "schedule.Release.published_by": release,
         "scheduling.SolverRun.created_by": run,
         "mail.OutboxMail.user": mail_for,

@@ -105,6 +105,10 @@ def _kwargs_for(name: str, params: tuple, objects: dict):
             kwargs[param] = objects["tag"].pk if objects.get("tag") else 0
         elif param == "answer":  # a file given as a CfP answer (seeded where crawled; else a 404)
             kwargs[param] = objects["cfp_answer"].pk if objects.get("cfp_answer") else 0
+        elif param == "kind" and name == "api:withdraw_conflict":  # a conflict of interest's kind (API)
+            kwargs[param] = "person"
+        elif param in ("conflict", "question"):  # a conflict's or a CfP question's id (API; a 404 here)
+            kwargs[param] = 1
         elif param == "pk":
             registration = ("ticket_type", "question", "voucher", "ticket")
             setup = ("webhook", "break", "session_type", "room", "track", "team", "member", "user", "page")
@@ -381,9 +385,13 @@ def _hidden_kwargs(name: str, params: tuple, hidden: dict, slug: str) -> dict:
             "interaction",
             "level",
             "tag",
+            "conflict",
+            "question",
         ):
             # ids (API): the event answers first
             kwargs[param] = 1
+        elif param == "kind" and name == "api:withdraw_conflict":
+            kwargs[param] = "person"
         else:
             pytest.fail(f"the crawler cannot fill <{param}> of {name}: teach it in _hidden_kwargs")
     return kwargs

@@ -1,4 +1,5 @@
 import datetime as dt
+import decimal
 import json
 import types
 import typing
@@ -38,6 +39,7 @@ WRONG_IN_BODY = {
     dt.date: [20250614],
     dt.datetime: [1_780_000_000],
     AwareDatetime: [1_780_000_000],
+    decimal.Decimal: [True, "2.5"],
 }
 WRONG_IN_TEXT = {int: ["true", "1.5"], bool: ["1", "0"]} | {kind: [] for kind in (str, uuid.UUID, dt.date)}
 

@@ -253,6 +253,28 @@ def unschedule(
     return _slots_out([_slot_of(found, code)])[0]
 
 
+@router.put("/orga/events/{event}/slots/{code}/pin", response={200: s.SlotOut, **WRITE_ERRORS}, auth=TOKEN)
+@decorate_view(idempotent)
+def pin(
+    request,
+    event: s.Slug,
+    code: s.Code,
+    data: s.PinIn,
+    idempotency_key: s.IdempotencyKey | None = IDEMPOTENCY,
+):
+    """Pin a placed session where it is (automatic scheduling then leaves it there), or unpin it; 400
+    for a session not on the grid, 409 when the slot changed since `version`. Taking a session off the
+    grid drops its pin."""
+    found = _schedule_event(request, event, write=True)
+    proposal = found.proposals.filter(code=code.upper()).first()
+    if proposal is None:
+        raise Http404("This event has no session with this code.")
+    schedule_services.set_pinned(
+        event=found, proposal=proposal, pinned=data.pinned, version=data.version, by=request.auth.user
+    )
+    return _slots_out([_slot_of(found, code)])[0]
+
+
 @router.post("/orga/events/{event}/releases", response={201: s.ReleaseOut, **WRITE_ERRORS}, auth=TOKEN)
 @decorate_view(idempotent)
 def publish(

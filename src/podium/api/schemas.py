@@ -365,6 +365,11 @@ class UnscheduleIn(StrictInput):
     version: Version
 
 
+class PinIn(StrictInput):
+    pinned: bool = Field(description="True: automatic scheduling leaves the session where it is.")
+    version: Version = Field(description="The slot version you last read.")
+
+
 class PublishIn(StrictInput):
     name: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = ""
     comment: Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)] = ""

@@ -28,7 +28,7 @@ from podium.events.models import TeamInvite
 from podium.interop import exporters
 from podium.interop.models import ImportedKey
 from podium.mail.models import MailStatus
-from podium.privacy import campaigns, cfp_answers, contacts, letters, seats, sponsors, tickets
+from podium.privacy import campaigns, cfp_answers, conflicts, contacts, letters, seats, sponsors, tickets
 from podium.privacy.export import mails_to
 from podium.privacy.values import Values, scrub_copies
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
@@ -181,6 +181,7 @@ def _anonymise_account(user: User, *, name: str, address: str) -> None:
     user.email = address
     user.set_unusable_password()
     user.last_login = None
+    user.language = ""
     user.is_active = user.is_staff = user.is_superuser = False
     user.save()
     user.groups.clear()
@@ -243,6 +244,7 @@ def erase_person(*, user: User, by=None) -> dict[str, int]:
         counts.update(seats.erase(user))
         counts.update(letters.erase(user))
         counts.update(cfp_answers.erase(user))
+        counts.update(conflicts.erase(user, address=old_address))
         counts.update(campaigns.erase(user))
         counts.update(contacts.erase(user))
         counts.update(sponsors.erase(user, address=old_address))

@@ -11,7 +11,17 @@ from podium.base.models import AuditEntry
 from podium.events.models import TeamInvite
 from podium.interop.models import ImportedKey
 from podium.mail.models import OutboxMail
-from podium.privacy import campaigns, cfp_answers, checkins, contacts, letters, seats, sponsors, tickets
+from podium.privacy import (
+    campaigns,
+    cfp_answers,
+    checkins,
+    conflicts,
+    contacts,
+    letters,
+    seats,
+    sponsors,
+    tickets,
+)
 from podium.proposals.models import CoSpeakerInvite, ProposalSpeaker, SpeakerProfile
 from podium.reviews.models import Review
 from podium.schedule.models import Release, ReleasedSpeaker
@@ -43,6 +53,7 @@ def _account(user: User) -> dict:
         "is_superuser": user.is_superuser,
         "date_joined": _when(user.date_joined),
         "last_login": _when(user.last_login),
+        "language": user.language,
     }
 
 
@@ -429,6 +440,7 @@ def export_person(*, user: User) -> dict:
         **seats.export(user),
         **letters.export(user),
         **cfp_answers.export(user),
+        **conflicts.export(user),
         **campaigns.export(user),
         **contacts.export(user),
         **sponsors.export(user),

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 from podium.proposals.models import Proposal
 
 
 class ReviewPhase(models.TextChoices):
-    OPEN = "open", "Reviews open"
-    CLOSED = "closed", "Reviews closed"
-    DECISIONS = "decisions", "Decisions"
+    OPEN = "open", _("Reviews open")
+    CLOSED = "closed", _("Reviews closed")
+    DECISIONS = "decisions", _("Decisions")
 
 
 class ReviewSettings(models.Model):
@@ -141,3 +142,50 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id} conflicts with {self.proposal_id}"
+
+
+class SpeakerConflict(models.Model):
+    """A conflict of interest with a person: the reviewer is never given, and cannot review, any
+    proposal of the event this person speaks on, those submitted and the co-speakers added later too.
+
+    The person is an account (`speaker`), an e-mail address (`email`, lower case), or both: a reviewer
+    who may not see who the speakers are types an address, and whether an account or a proposal has
+    it is never shown to them. The rules match a proposal's speakers by account or by address, so the
+    conflict holds for an account made later with that address.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speaker_conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speaker_conflicts"
+    )
+    speaker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conflicts_declared_with",
+    )
+    email = models.EmailField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "reviewer", "speaker"],
+                condition=models.Q(speaker__isnull=False),
+                name="one_speaker_conflict_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "reviewer", "email"],
+                condition=~models.Q(email=""),
+                name="one_speaker_conflict_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(speaker__isnull=False) | ~models.Q(email=""),
+                name="speaker_conflict_names_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id} conflicts with {self.email or self.speaker_id}"

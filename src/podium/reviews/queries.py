@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from podium.proposals.models import Proposal, ProposalSpeaker
 from podium.reviews import rules
-from podium.reviews.models import Assignment, Conflict, CriterionScore, Review
+from podium.reviews.models import Assignment, CriterionScore, Review
 
 # Mail providers anyone may use: sharing one says nothing about working together.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -181,7 +181,8 @@ def suggested_conflicts(event, reviewers) -> list[Suggestion]:
     """Conflicts of interest the reviewers may have and did not declare, for them to confirm:
     a speaker of the proposal shared a proposal with the reviewer (of any event of the organiser:
     co-authors), or has an address at the reviewer's mail domain (a public mail provider aside:
-    same organisation). Own proposals are left out (never reviewed anyway)."""
+    same organisation). Own proposals and those a declared conflict covers (with the proposal or with
+    one of its speakers) are left out."""
     reviewers = list(reviewers)
     if not reviewers:
         return []
@@ -209,11 +210,8 @@ def suggested_conflicts(event, reviewers) -> list[Suggestion]:
     partners: dict[int, set[int]] = defaultdict(set)
     for user_id, proposal_id in mine:
         partners[user_id] |= by_proposal[proposal_id] - {user_id}
-    declared = set(
-        Conflict.objects.filter(proposal__event=event, reviewer__in=reviewers).values_list(
-            "reviewer_id", "proposal_id"
-        )
-    )
+    # Declared already, with the proposal or with one of its speakers.
+    declared = rules.conflict_pairs(event, [reviewer.pk for reviewer in reviewers], list(proposals))
     suggestions = []
     for reviewer in reviewers:
         domain = _domain(reviewer.email)

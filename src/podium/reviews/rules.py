@@ -6,18 +6,28 @@ assignment-only mode (a reviewer sees only the proposals assigned to them).
 """
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from podium.accounts.models import User
 from podium.events.models import Team
 from podium.events.rules import permissions_for
 from podium.proposals.enums import ProposalState
+from podium.proposals.models import ProposalSpeaker
 from podium.proposals.rules import team_visible_proposals
-from podium.reviews.models import Assignment, Conflict, Review, ReviewPhase, ReviewSettings
+from podium.reviews.models import (
+    Assignment,
+    Conflict,
+    Review,
+    ReviewPhase,
+    ReviewSettings,
+    SpeakerConflict,
+)
 
 OWN_PROPOSAL = "You cannot review your own proposal."
 WITHDRAWN = "This proposal was withdrawn; it is no longer reviewed."
 NOT_REVIEWABLE = "You may not review this proposal."
 CONFLICTED = "You declared a conflict of interest with this proposal; you do not review it."
+CONFLICTED_PERSON = "A conflict of interest declared for you covers this proposal; you do not review it."
 REVIEWS_CLOSED = "Reviews are closed for this event: reviews can no longer be written or changed."
 DECISIONS_PHASE = (
     "The event is in its decisions phase: reviews can no longer be written or changed, only read."
@@ -77,17 +87,68 @@ def limit_to_assigned(user, event, perms, proposals):
     return proposals
 
 
+def person_conflicted(reviewer, event):
+    """The ids of `event`'s proposals that a conflict of interest of `reviewer` with a person covers:
+    a speaker is the account named, or has the address named (any case), whenever they joined."""
+    declared = SpeakerConflict.objects.filter(event=event, reviewer=reviewer)
+    return (
+        ProposalSpeaker.objects.filter(proposal__event=event)
+        .annotate(address=Lower("user__email"))
+        .filter(
+            Q(user_id__in=declared.exclude(speaker=None).values("speaker_id"))
+            | Q(address__in=declared.exclude(email="").values("email"))
+        )
+        .values("proposal_id")
+    )
+
+
+def conflict_pairs(event, reviewer_ids, proposal_ids) -> set[tuple[int, int]]:
+    """{(reviewer id, proposal id)} among these that a conflict of interest covers, of either kind
+    (with the proposal, or with one of its speakers), in three queries."""
+    reviewer_ids, proposal_ids = list(reviewer_ids), list(proposal_ids)
+    pairs = set(
+        Conflict.objects.filter(proposal_id__in=proposal_ids, reviewer_id__in=reviewer_ids).values_list(
+            "reviewer_id", "proposal_id"
+        )
+    )
+    people = list(
+        SpeakerConflict.objects.filter(event=event, reviewer_id__in=reviewer_ids).values_list(
+            "reviewer_id", "speaker_id", "email"
+        )
+    )
+    if not people:
+        return pairs
+    links = list(
+        ProposalSpeaker.objects.filter(proposal_id__in=proposal_ids).values_list(
+            "proposal_id", "user_id", "user__email"
+        )
+    )
+    for reviewer_id, speaker_id, email in people:
+        for proposal_id, user_id, address in links:
+            if user_id == speaker_id or (email and address.lower() == email):
+                pairs.add((reviewer_id, proposal_id))
+    return pairs
+
+
 def reviewable(user, event, proposals):
     """Narrow `proposals` (of `event`, at most those the user's teams see) to those the user may review:
-    they need the review flag, and never review their own proposal, a withdrawn one or one they
-    declared a conflict of interest with."""
+    they need the review flag, and never review their own proposal, a withdrawn one or one a conflict
+    of interest of theirs covers (with the proposal, or with one of its speakers)."""
     if not permissions_for(user, event).can_review:
         return proposals.none()
     return (
         proposals.exclude(speakers=user)
         .exclude(state=ProposalState.WITHDRAWN)
         .exclude(pk__in=Conflict.objects.filter(reviewer=user).values("proposal_id"))
+        .exclude(pk__in=person_conflicted(user, event))
     )
+
+
+def conflict_candidates(user, event):
+    """The proposals a reviewer may declare a conflict of interest with themselves: those they see (in
+    the assignment-only mode, those assigned to them; organisers declare the others on their behalf),
+    not withdrawn, not their own."""
+    return team_visible_proposals(user, event).exclude(state=ProposalState.WITHDRAWN).exclude(speakers=user)
 
 
 def reviewable_proposals(user, event):
@@ -106,6 +167,8 @@ def review_refusal(user, proposal) -> str | None:
         return OWN_PROPOSAL
     if Conflict.objects.filter(reviewer=user, proposal=proposal).exists():
         return CONFLICTED
+    if person_conflicted(user, proposal.event).filter(proposal_id=proposal.pk).exists():
+        return CONFLICTED_PERSON
     if can_review(user, proposal):
         return phase_refusal(proposal.event)
     if proposal.state == ProposalState.WITHDRAWN:

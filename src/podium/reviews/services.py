@@ -4,9 +4,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
+from podium.accounts.models import User
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.rules import permissions_for
@@ -28,6 +31,7 @@ from podium.reviews.models import (
     Review,
     ReviewPhase,
     ReviewSettings,
+    SpeakerConflict,
 )
 
 
@@ -563,6 +567,90 @@ def withdraw_conflict(*, proposal: Proposal, reviewer, by) -> bool:
     return bool(deleted)
 
 
+def _normalised_address(email: str) -> str:
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ServiceError("Give the person's e-mail address (name@example.org).", field="email") from None
+    return address
+
+
+def declare_speaker_conflict(*, event, reviewer, by, email: str = "", speaker=None) -> SpeakerConflict:
+    """Record that `reviewer` has a conflict of interest with a person: an account (`speaker`) or an
+    e-mail address (`email`, any case). It covers every proposal of `event` the person speaks on,
+    those submitted and the co-speakers added later too: the reviewer is no longer given them (their
+    assignments of them are removed) and cannot review them; reviews they wrote of them are removed.
+
+    An address is matched to an account silently (stored with it, so the conflict outlives a change
+    of address); neither the answer nor the stored conflict tells the reviewer whether the person has
+    an account or any proposal. Declaring the same person again returns the conflict there is.
+    Refused for oneself. Side effects: audit entry.
+    """
+    _check_for_reviewer(by, reviewer, event)
+    if speaker is None:
+        email = _normalised_address(email)
+        speaker = User.objects.filter(email__iexact=email).first()
+    else:
+        email = (email or speaker.email).strip().lower()
+    if (speaker is not None and speaker.pk == reviewer.pk) or email == reviewer.email.lower():
+        raise ServiceError(
+            "That is the reviewer's own address: their own proposals are never given to them anyway.",
+            field="email",
+        )
+    same = Q(email=email) | (Q(speaker=speaker) if speaker is not None else Q(pk__in=[]))
+    with transaction.atomic():
+        conflict = SpeakerConflict.objects.filter(event=event, reviewer=reviewer).filter(same).first()
+        created = conflict is None
+        if created:
+            try:
+                with transaction.atomic():
+                    conflict = SpeakerConflict.objects.create(
+                        event=event, reviewer=reviewer, speaker=speaker, email=email
+                    )
+            except IntegrityError:  # declared at the same moment by another request: that one holds
+                conflict = SpeakerConflict.objects.filter(event=event, reviewer=reviewer).filter(same).first()
+                created = False
+        elif conflict.speaker_id is None and speaker is not None:
+            conflict.speaker = speaker
+            conflict.save(update_fields=["speaker"])
+        covered = rules.person_conflicted(reviewer, event)
+        unassigned, _ = Assignment.objects.filter(reviewer=reviewer, proposal_id__in=covered).delete()
+        _, deleted = Review.objects.filter(reviewer=reviewer, proposal_id__in=covered).delete()
+        removed = deleted.get(Review._meta.label, 0)
+        if created:
+            audit.record(
+                action="review.speaker_conflict_declared",
+                actor=by,
+                target=conflict,
+                event_id=event.pk,
+                reviewer=reviewer.pk,
+                email=email,
+                assignments_removed=unassigned,
+                reviews_removed=removed,
+            )
+    conflict.created_now = created
+    return conflict
+
+
+def withdraw_speaker_conflict(*, conflict: SpeakerConflict, by) -> None:
+    """Take back a conflict of interest with a person (the reviewer themselves, or someone who manages
+    the event's reviews). Removed assignments and reviews do not come back. Side effects: audit entry."""
+    event = conflict.event
+    _check_for_reviewer(by, conflict.reviewer, event)
+    with transaction.atomic():
+        deleted, _ = SpeakerConflict.objects.filter(pk=conflict.pk).delete()
+        if deleted:
+            audit.record(
+                action="review.speaker_conflict_withdrawn",
+                actor=by,
+                target=event,
+                event_id=event.pk,
+                reviewer=conflict.reviewer_id,
+                email=conflict.email,
+            )
+
+
 # --- Assignment ----------------------------------------------------------------------------------
 
 
@@ -576,16 +664,15 @@ class AssignmentOutcome:
 
 def _eligibility(event, reviewers, proposals) -> dict[int, set[int]]:
     """{proposal id: reviewer ids who may be given it}: within the reviewer's teams' tracks, never
-    their own proposal, never a declared conflict (the assignment-only mode aside)."""
+    their own proposal, never one a conflict of interest covers (with the proposal or with one of its
+    speakers; the assignment-only mode aside)."""
     eligible: dict[int, set[int]] = {proposal.pk: set() for proposal in proposals}
     own = {
         (link.user_id, link.proposal_id)
         for link in ProposalSpeaker.objects.filter(proposal__in=proposals, user__in=reviewers)
     }
-    conflicts = set(
-        Conflict.objects.filter(proposal__in=proposals, reviewer__in=reviewers).values_list(
-            "reviewer_id", "proposal_id"
-        )
+    conflicts = rules.conflict_pairs(
+        event, [reviewer.pk for reviewer in reviewers], [proposal.pk for proposal in proposals]
     )
     for reviewer in reviewers:
         perms = permissions_for(reviewer, event)
@@ -608,8 +695,8 @@ def _check_assignable(*, proposal: Proposal, reviewer) -> None:
         raise ServiceError(rules.WITHDRAWN)
     if not _eligibility(event, [reviewer], [proposal])[proposal.pk]:
         raise ServiceError(
-            f"{reviewer.name or reviewer.email} may not review {proposal.code}: it is their own, they "
-            "declared a conflict of interest with it, or it is outside their teams' tracks."
+            f"{reviewer.name or reviewer.email} may not review {proposal.code}: it is their own, a "
+            "conflict of interest of theirs covers it, or it is outside their teams' tracks."
         )
 
 
@@ -618,7 +705,8 @@ def assign_reviewers(*, event, by, per_proposal: int) -> AssignmentOutcome:
     those who reviewed it or were given it already counting; the load is balanced (CP-SAT: the
     smallest maximum number of proposals per reviewer, then the smallest spread).
 
-    Respects tracks (the reviewer's teams), conflicts of interest and own proposals. When some
+    Respects tracks (the reviewer's teams), conflicts of interest (of both kinds) and own proposals;
+    assignments a conflict covers by now are removed first. When some
     proposal cannot get `per_proposal` reviewers, nothing is assigned and the refusal names them.
     Side effects: assignments, audit entry.
     """
@@ -634,10 +722,19 @@ def assign_reviewers(*, event, by, per_proposal: int) -> AssignmentOutcome:
         ReviewSettings.objects.select_for_update().get(event=event)
         proposals = list(event.proposals.filter(state=ProposalState.SUBMITTED).order_by("code"))
         ids = [proposal.pk for proposal in proposals]
+        # An assignment a conflict of interest covers now (a co-speaker joined after it was given, say)
+        # no longer counts: the reviewer cannot review it. It goes, and the proposal gets another.
+        given = list(
+            Assignment.objects.filter(proposal_id__in=ids).values_list("pk", "reviewer_id", "proposal_id")
+        )
+        void = rules.conflict_pairs(event, {r for _, r, _ in given}, ids) if given else set()
+        voided = [pk for pk, reviewer_id, proposal_id in given if (reviewer_id, proposal_id) in void]
+        if voided:
+            Assignment.objects.filter(pk__in=voided).delete()
         covered: dict[int, set[int]] = {pk: set() for pk in ids}
         for reviewer_id, proposal_id in [
             *Review.objects.filter(proposal_id__in=ids).values_list("reviewer_id", "proposal_id"),
-            *Assignment.objects.filter(proposal_id__in=ids).values_list("reviewer_id", "proposal_id"),
+            *((r, p) for _, r, p in given if (r, p) not in void),
         ]:
             covered[proposal_id].add(reviewer_id)
         load = dict(
@@ -678,6 +775,7 @@ def assign_reviewers(*, event, by, per_proposal: int) -> AssignmentOutcome:
             event_id=event.pk,
             per_proposal=per_proposal,
             created=len(result.pairs),
+            voided=len(voided),
             min_load=balance.minimum,
             max_load=balance.maximum,
         )

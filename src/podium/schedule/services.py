@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from podium.base import audit, metrics
 from podium.base.errors import ServiceError, StaleEdit
@@ -37,21 +39,28 @@ def span(event: Event, start: dt.datetime, end: dt.datetime) -> str:
 def describe_place(slot: Slot | None) -> str:
     """Where a slot is now, in words for a conflict message."""
     if slot is None or slot.start is None:
-        return "it is not on the schedule"
-    room = slot.room.name if slot.room_id else "every room"
-    return f"it is now in {room}, {span(slot.event, slot.start, slot.end)}"
+        return _("it is not on the schedule")
+    if not slot.room_id:
+        return _("it is now in every room, %(span)s") % {"span": span(slot.event, slot.start, slot.end)}
+    return _("it is now in %(room)s, %(span)s") % {
+        "room": slot.room.name,
+        "span": span(slot.event, slot.start, slot.end),
+    }
 
 
 def _stale(slot: Slot | None, what: str) -> StaleEdit:
     return StaleEdit(
-        f"Someone else changed “{what}” since you loaded the schedule; {describe_place(slot)}. "
-        "Your change was not applied: look at the schedule as it is now and try again."
+        _(
+            "Someone else changed “%(title)s” since you loaded the schedule; %(place)s. "
+            "Your change was not applied: look at the schedule as it is now and try again."
+        )
+        % {"title": what, "place": describe_place(slot)}
     )
 
 
 def _normalise(moment: dt.datetime) -> dt.datetime:
     if timezone.is_naive(moment):
-        raise ServiceError("A start time needs a time zone.", field="start")
+        raise ServiceError(_("A start time needs a time zone."), field="start")
     return moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
 
 
@@ -69,9 +78,15 @@ def _refuse_overlap(event: Event, room: Room, start, end, *, exclude: Slot | Non
         return
     when = span(event, other.start, other.end)
     if other.kind == SlotKind.BREAK and other.room_id is None:
-        raise ServiceError(f"{when} is the break “{other.title}” in every room.", field="start")
+        raise ServiceError(
+            _("%(when)s is the break “%(title)s” in every room.") % {"when": when, "title": other.title},
+            field="start",
+        )
     what = other.title if other.kind == SlotKind.BREAK else other.proposal.title
-    raise ServiceError(f"{room.name} is taken {when} by “{what}”.", field="start")
+    raise ServiceError(
+        _("%(room)s is taken %(when)s by “%(title)s”.") % {"room": room.name, "when": when, "title": what},
+        field="start",
+    )
 
 
 def _release_dead_places(event: Event, room: Room | None, start, end) -> None:
@@ -81,7 +96,7 @@ def _release_dead_places(event: Event, room: Room | None, start, end) -> None:
     )
     if room is not None:
         dead = dead.filter(room=room)
-    dead.update(room=None, start=None, end=None, version=F("version") + 1)
+    dead.update(room=None, start=None, end=None, pinned=False, version=F("version") + 1)
 
 
 def _save_place(slot: Slot, *, room, start, end, version: int, what: str) -> Slot:
@@ -93,8 +108,10 @@ def _save_place(slot: Slot, *, room, start, end, version: int, what: str) -> Slo
                 slot.save()
                 return slot
             # A place chosen here is the editor's own: it no longer shares its room (see Slot.shares_room).
+            # An unplaced session has no place to keep, so taking it off the grid drops its pin.
+            unpin = {"pinned": False} if start is None else {}
             updated = Slot.objects.filter(pk=slot.pk, version=version).update(
-                room=room, start=start, end=end, shares_room=False, version=F("version") + 1
+                room=room, start=start, end=end, shares_room=False, version=F("version") + 1, **unpin
             )
     except IntegrityError as exc:
         current = (
@@ -105,7 +122,12 @@ def _save_place(slot: Slot, *, room, start, end, version: int, what: str) -> Slo
         if slot.pk is None and current is not None:
             raise _stale(current, what) from exc  # someone placed it at the same moment
         raise ServiceError(
-            f"{room.name if room else 'A room'} is taken at that time (someone placed a session there meanwhile).",
+            (
+                _("%(room)s is taken at that time (someone placed a session there meanwhile).")
+                % {"room": room.name}
+                if room
+                else _("A room is taken at that time (someone placed a session there meanwhile).")
+            ),
             field="start",
         ) from exc
     if not updated:
@@ -127,13 +149,13 @@ def place_session(
     """
     rules.check_can_schedule(by, event)
     if proposal.event_id != event.pk:
-        raise ServiceError("Choose a session of this event.")
+        raise ServiceError(_("Choose a session of this event."))
     if room.event_id != event.pk:
-        raise ServiceError("Choose a room of this event.", field="room")
+        raise ServiceError(_("Choose a room of this event."), field="room")
     if proposal.state not in SCHEDULABLE:
         raise ServiceError(
-            f"“{proposal.title}” is {proposal.get_state_display().lower()}; "
-            "only accepted and confirmed sessions go on the schedule."
+            _("“%(title)s” is %(state)s; only accepted and confirmed sessions go on the schedule.")
+            % {"title": proposal.title, "state": proposal.get_state_display().lower()}
         )
     start = _normalise(start)
     end = start + dt.timedelta(minutes=proposal.session_type.duration_minutes)
@@ -214,13 +236,13 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
     for placement in placements:
         reason = ""
         if placement.proposal.event_id != event.pk or placement.room.event_id != event.pk:
-            reason = "the session or room belongs to another event"
+            reason = _("the session or room belongs to another event")
         elif placement.proposal.state not in SCHEDULABLE:
-            reason = f"it is {placement.proposal.get_state_display().lower()}"
+            reason = _("it is %(state)s") % {"state": placement.proposal.get_state_display().lower()}
         elif placement.proposal.pk in wanted:
-            reason = "the session is given two places"
+            reason = _("the session is given two places")
         elif placement.end <= placement.start:
-            reason = "it ends before it starts"
+            reason = _("it ends before it starts")
         if reason:
             result.refused.append((placement, reason))
         else:
@@ -239,8 +261,10 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
             result.unchanged.append(slot)
         else:
             moving[pk] = Placement(placement.proposal, placement.room, start, end, placement.uuid)
+    # Off the grid first (unpinned: a refused one stays unplaced); those placed again keep their pin
+    # (bulk_update below writes it back from the slots as they were read).
     Slot.objects.filter(event=event, proposal_id__in=list(moving), start__isnull=False).update(
-        room=None, start=None, end=None, shares_room=False, version=F("version") + 1
+        room=None, start=None, end=None, shares_room=False, pinned=False, version=F("version") + 1
     )
     grid = list(
         event.slots.filter(start__isnull=False)
@@ -265,9 +289,16 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
             other = others[0]
             when = span(event, other.start, other.end)
             if other.room_id is None:
-                reason = f"{when} is the break “{other.title}” in every room"
+                reason = _("%(when)s is the break “%(title)s” in every room") % {
+                    "when": when,
+                    "title": other.title,
+                }
             else:
-                reason = f"{placement.room.name} is taken {when} by “{_occupant(other)}”"
+                reason = _("%(room)s is taken %(when)s by “%(title)s”") % {
+                    "room": placement.room.name,
+                    "when": when,
+                    "title": _occupant(other),
+                }
             result.refused.append((placement, reason))
             continue
         shares = any(other.room_id is not None for other in others)
@@ -292,7 +323,7 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
             marked.add(id(slot))
     if cleared:
         Slot.objects.filter(pk__in=cleared).update(
-            room=None, start=None, end=None, shares_room=False, version=F("version") + 1
+            room=None, start=None, end=None, shares_room=False, pinned=False, version=F("version") + 1
         )
     # Slots already on the grid are marked before anything lands beside them (the database allows an
     # overlap only between two marked slots).
@@ -300,7 +331,9 @@ def place_sessions(*, event: Event, placements: list[Placement], by, share_rooms
     Slot.objects.filter(pk__in=[s.pk for s in neighbours]).update(shares_room=True, version=F("version") + 1)
     for slot in (*result.moved, *result.created):
         slot.shares_room = id(slot) in marked
-    Slot.objects.bulk_update(result.moved, ["room", "start", "end", "shares_room", "version"], batch_size=500)
+    Slot.objects.bulk_update(
+        result.moved, ["room", "start", "end", "shares_room", "pinned", "version"], batch_size=500
+    )
     Slot.objects.bulk_create(result.created, batch_size=500)
     audit.record(
         action="slot.placed_many",
@@ -356,16 +389,16 @@ def save_break(
     rules.check_can_schedule(by, event)
     title = title.strip()
     if not title:
-        raise ServiceError("Give the break a title, e.g. Lunch.", field="title")
+        raise ServiceError(_("Give the break a title, e.g. Lunch."), field="title")
     if room is not None and room.event_id != event.pk:
-        raise ServiceError("Choose a room of this event.", field="room")
+        raise ServiceError(_("Choose a room of this event."), field="room")
     if slot is not None and (slot.event_id != event.pk or slot.kind != SlotKind.BREAK):
-        raise ServiceError("Choose a break of this event.")
+        raise ServiceError(_("Choose a break of this event."))
     start, end = _normalise(start), _normalise(end)
     if end <= start:
-        raise ServiceError("A break ends after it starts.", field="end")
+        raise ServiceError(_("A break ends after it starts."), field="end")
     if end - start > dt.timedelta(minutes=MAX_BREAK_MINUTES):
-        raise ServiceError("A break lasts at most a day.", field="end")
+        raise ServiceError(_("A break lasts at most a day."), field="end")
     if slot is not None and slot.version != version:
         raise _stale(Slot.objects.select_related("room", "event").get(pk=slot.pk), slot.title)
     _release_dead_places(event, room, start, end)
@@ -383,7 +416,8 @@ def save_break(
         if covered is not None:
             what = covered.title if covered.kind == SlotKind.BREAK else covered.proposal.title
             raise ServiceError(
-                f"“{what}” is on the schedule at that time; a break in every room cannot cover it.",
+                _("“%(title)s” is on the schedule at that time; a break in every room cannot cover it.")
+                % {"title": what},
                 field="start",
             )
     if slot is None:
@@ -410,7 +444,7 @@ def delete_break(*, event: Event, slot: Slot, version: int, by) -> None:
     """Remove a break. Side effects: audit entry."""
     rules.check_can_schedule(by, event)
     if slot.event_id != event.pk or slot.kind != SlotKind.BREAK:
-        raise ServiceError("Choose a break of this event.")
+        raise ServiceError(_("Choose a break of this event."))
     if not Slot.objects.filter(pk=slot.pk, version=version).delete()[0]:
         raise _stale(Slot.objects.select_related("room", "event").filter(pk=slot.pk).first(), slot.title)
     audit.record(action="break.deleted", actor=by, event_id=event.pk, title=slot.title)
@@ -433,12 +467,17 @@ class ReleaseCheck:
 
     def refusal(self) -> str:
         titles = ", ".join(f"“{slot.proposal.title}”" for slot in self.blocked)
-        return (
-            f"Not published: {titles} {'is' if len(self.blocked) == 1 else 'are'} in the published "
-            "schedule but not confirmed, and this event publishes only confirmed sessions, so the release "
-            "would announce them as cancelled. Ask the speakers to confirm, take the sessions off the "
-            "schedule, or let the event publish accepted sessions too (event settings)."
-        )
+        return ngettext(
+            "Not published: %(titles)s is in the published schedule but not confirmed, and this event "
+            "publishes only confirmed sessions, so the release would announce them as cancelled. Ask the "
+            "speakers to confirm, take the sessions off the schedule, or let the event publish accepted "
+            "sessions too (event settings).",
+            "Not published: %(titles)s are in the published schedule but not confirmed, and this event "
+            "publishes only confirmed sessions, so the release would announce them as cancelled. Ask the "
+            "speakers to confirm, take the sessions off the schedule, or let the event publish accepted "
+            "sessions too (event settings).",
+            len(self.blocked),
+        ) % {"titles": titles}
 
 
 def release_check(event: Event) -> ReleaseCheck:
@@ -476,13 +515,16 @@ def publish_release(*, event: Event, by, name: str = "", comment: str = "", forc
         version = previous.version + 1 if previous else 1
         name = (name or "").strip() or f"v{version}"
         if len(name) > 100:
-            raise ServiceError("A release name has at most 100 characters.", field="name")
+            raise ServiceError(_("A release name has at most 100 characters."), field="name")
         if locked.releases.filter(name=name).exists():
-            raise ServiceError(f"A release is already named “{name}”; choose another name.", field="name")
+            raise ServiceError(
+                _("A release is already named “%(name)s”; choose another name.") % {"name": name},
+                field="name",
+            )
         snapshot = build_snapshot(locked)
         digest = changelog.fingerprint(snapshot.public_payload())
         if previous is not None and previous.fingerprint == digest and not force:
-            raise ServiceError(f"Nothing public changed since release {previous.name}.")
+            raise ServiceError(_("Nothing public changed since release %(name)s.") % {"name": previous.name})
         changes = changelog.diff_sessions(
             released_dicts(previous) if previous else {}, snapshot.session_dicts()
         )
@@ -536,16 +578,19 @@ def set_pinned(*, event: Event, proposal: Proposal, pinned: bool, version: int, 
     """
     rules.check_can_schedule(by, event)
     if proposal.event_id != event.pk:
-        raise ServiceError("Choose a session of this event.")
+        raise ServiceError(_("Choose a session of this event."))
     slot = Slot.objects.select_related("room", "event").filter(event=event, proposal=proposal).first()
     pinned = bool(pinned)
     if slot is None and version == 0:
-        raise ServiceError(f"“{proposal.title}” is not on the schedule, so it has no pin to change.")
+        raise ServiceError(
+            _("“%(title)s” is not on the schedule, so it has no pin to change.") % {"title": proposal.title}
+        )
     if slot is None or slot.version != version:
         raise _stale(slot, proposal.title)
     if pinned and slot.start is None:
         raise ServiceError(
-            f"“{proposal.title}” is not on the schedule; place it first, then pin it where it is."
+            _("“%(title)s” is not on the schedule; place it first, then pin it where it is.")
+            % {"title": proposal.title}
         )
     if slot.pinned == pinned:
         return slot

@@ -277,6 +277,27 @@ def test_reviewers_declare_and_withdraw_conflicts_and_see_suggestions(client, ev
     assert not Conflict.objects.exists()
 
 
+def test_under_anonymised_review_no_conflict_is_suggested_to_a_reviewer(client, event, organiser_user):
+    """A suggestion says a colleague or a co-author submitted: under anonymised review that is who."""
+    event.anonymise_review = True
+    event.save(update_fields=["anonymise_review"])
+    reviewer = factories.team_member(
+        event, user=factories.UserFactory(email="ann@acme.example"), can_review=True
+    )
+    colleague = factories.ProposalFactory(
+        event=event, speakers=[factories.UserFactory(email="bo@acme.example")]
+    )
+    client.force_login(reviewer)
+
+    response = client.get(_url("review_conflicts", event))
+    page = response.content.decode()
+
+    assert colleague.code in page  # among the proposals one may declare a conflict with, unmarked
+    assert response.context["suggestions"] == []
+    assert "same organisation" not in page
+    assert "no conflicts are suggested" in page
+
+
 def test_in_assignment_only_mode_the_reviewer_reaches_only_assigned_proposals(
     client, event, organiser_user, reviewer
 ):

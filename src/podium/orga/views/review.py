@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import NotAllowed, ServiceError, apply_error
@@ -17,9 +19,11 @@ from podium.orga.forms.reviewing import (
     ConflictForm,
     CriteriaReviewForm,
     CriterionForm,
+    PersonConflictForm,
     ReviewSettingsForm,
 )
 from podium.orga.sorting import Column, Sort
+from podium.orga.views import conflicts as person_conflicts
 from podium.orga.views.proposals import filtered
 from podium.proposals import queries as proposal_queries
 from podium.proposals import rules as proposal_rules
@@ -28,23 +32,23 @@ from podium.reviews import queries, rules, services
 from podium.reviews.models import Conflict, Review
 
 QUEUE_COLUMNS = [
-    Column("code", "Code", "code"),
-    Column("title", "Title", "title"),
-    Column("track", "Track", "track__name"),
-    Column("type", "Session type", "session_type__name"),
-    Column("score", "Your score", "my_score"),
+    Column("code", gettext_lazy("Code"), "code"),
+    Column("title", gettext_lazy("Title"), "title"),
+    Column("track", gettext_lazy("Track"), "track__name"),
+    Column("type", gettext_lazy("Session type"), "session_type__name"),
+    Column("score", gettext_lazy("Your score"), "my_score"),
 ]
 # Sorted in Python (the statistics are not in the database): see _overview_value.
 OVERVIEW_COLUMNS = [
-    Column("code", "Code"),
-    Column("title", "Title"),
-    Column("track", "Track"),
-    Column("type", "Session type"),
-    Column("state", "State"),
-    Column("count", "Reviews"),
-    Column("mean", "Mean"),
-    Column("median", "Median"),
-    Column("spread", "Spread"),
+    Column("code", gettext_lazy("Code")),
+    Column("title", gettext_lazy("Title")),
+    Column("track", gettext_lazy("Track")),
+    Column("type", gettext_lazy("Session type")),
+    Column("state", gettext_lazy("State")),
+    Column("count", gettext_lazy("Reviews")),
+    Column("mean", gettext_lazy("Mean")),
+    Column("median", gettext_lazy("Median")),
+    Column("spread", gettext_lazy("Spread")),
 ]
 
 
@@ -104,7 +108,7 @@ def review(request, event, code):
             except ServiceError as exc:
                 apply_error(form, exc)
             else:
-                messages.success(request, f"Your review of {proposal.code} was saved.")
+                messages.success(request, _("Your review of %(code)s was saved.") % {"code": proposal.code})
                 if "next" in request.POST:
                     following = (
                         _queue(request)
@@ -115,7 +119,7 @@ def review(request, event, code):
                     )
                     if following:
                         return redirect("orga:review", event=event.slug, code=following.code)
-                    messages.info(request, "You have reviewed every proposal in your queue.")
+                    messages.info(request, _("You have reviewed every proposal in your queue."))
                 return redirect("orga:reviews", event=event.slug)
     else:
         form = CriteriaReviewForm(event=event, criteria=criteria, initial=initial)
@@ -201,7 +205,7 @@ def review_overview(request, event):
     criteria = list(event.review_criteria.all())
     columns = [
         *OVERVIEW_COLUMNS[:6],
-        Column("mean", "Weighted mean" if criteria else "Mean"),
+        Column("mean", _("Weighted mean") if criteria else _("Mean")),
         *OVERVIEW_COLUMNS[7:],
         *(Column(f"criterion{criterion.pk}", criterion.name) for criterion in criteria),
     ]
@@ -253,8 +257,14 @@ def decide(request, event):
     if decided:
         messages.success(
             request,
-            f"{len(decided)} proposal{'s' if len(decided) != 1 else ''} {label}. The speakers are told when "
-            "you send the decisions from the outbox.",
+            ngettext(
+                "%(count)s proposal %(decision)s. The speakers are told when you send the decisions from "
+                "the outbox.",
+                "%(count)s proposals %(decision)s. The speakers are told when you send the decisions from "
+                "the outbox.",
+                len(decided),
+            )
+            % {"count": len(decided), "decision": label},
         )
     for error in errors:
         messages.error(request, error)
@@ -322,13 +332,16 @@ def review_settings(request, event):
                 reload=lambda: _settings_form(event),
             )
             if saved:
-                messages.success(request, f"Review settings saved: {saved.get_phase_display().lower()}.")
+                messages.success(
+                    request,
+                    _("Review settings saved: %(phase)s.") % {"phase": saved.get_phase_display().lower()},
+                )
                 return redirect("orga:review_settings", event=event.slug)
         elif part == "criterion":
             pk = request.POST.get("criterion_pk", "")
             criterion = event.review_criteria.filter(pk=int(pk)).first() if pk.isdigit() else None
             if pk and criterion is None:
-                messages.error(request, "This criterion is gone (someone removed it). Nothing was saved.")
+                messages.error(request, _("This criterion is gone (someone removed it). Nothing was saved."))
                 return redirect("orga:review_settings", event=event.slug)
             prefix = f"c{criterion.pk}" if criterion else "new"
             form = CriterionForm(request.POST, prefix=prefix)
@@ -338,7 +351,7 @@ def review_settings(request, event):
                 except ServiceError as exc:
                     messages.error(request, exc.message)
                 else:
-                    messages.success(request, f"Criterion {criterion.name} removed.")
+                    messages.success(request, _("Criterion %(name)s removed.") % {"name": criterion.name})
                 return redirect("orga:review_settings", event=event.slug)
             form, saved = save_form(
                 form,
@@ -353,14 +366,14 @@ def review_settings(request, event):
                 ),
             )
             if saved:
-                messages.success(request, f"Criterion {saved.name} saved.")
+                messages.success(request, _("Criterion %(name)s saved.") % {"name": saved.name})
                 return redirect("orga:review_settings", event=event.slug)
             if criterion is None:
                 new_form = form
             else:
                 criterion_forms = [(c, form if c.pk == criterion.pk else f) for c, f in criterion_forms]
         else:
-            messages.error(request, "Choose what to save.")
+            messages.error(request, _("Choose what to save."))
     return render(
         request,
         "orga/review/settings.html",
@@ -370,6 +383,7 @@ def review_settings(request, event):
             "criterion_forms": criterion_forms,
             "new_form": new_form,
             "scale": event.score_labels,
+            "scale_text": ", ".join(f"{value} = {label}" for value, label in event.score_labels),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -397,9 +411,15 @@ def review_assignments(request, event):
     current = rules.settings_for(event)
     assign_form = AssignForm(initial={"per_proposal": current.reviews_per_proposal})
     manual_form = AssignmentForm(reviewers=reviewers)
+    person_form = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "assign":
+        if action in person_conflicts.ACTIONS:
+            handled = person_conflicts.handle_organiser(request, event, reviewers)
+            if not isinstance(handled, PersonConflictForm):
+                return handled
+            person_form = handled
+        elif action == "assign":
             assign_form = AssignForm(request.POST)
             if assign_form.is_valid():
                 try:
@@ -412,9 +432,23 @@ def review_assignments(request, event):
                     b = outcome.balance
                     messages.success(
                         request,
-                        f"{outcome.created} assignment{'s' if outcome.created != 1 else ''} made for "
-                        f"{outcome.proposals} proposal{'s' if outcome.proposals != 1 else ''}. Balance: "
-                        f"{b.minimum} to {b.maximum} proposals per reviewer, {b.mean} on average.",
+                        ngettext(
+                            "%(count)s assignment made for %(proposals)s.",
+                            "%(count)s assignments made for %(proposals)s.",
+                            outcome.created,
+                        )
+                        % {
+                            "count": outcome.created,
+                            "proposals": ngettext(
+                                "%(count)s proposal", "%(count)s proposals", outcome.proposals
+                            )
+                            % {"count": outcome.proposals},
+                        }
+                        + " "
+                        + _(
+                            "Balance: %(minimum)s to %(maximum)s proposals per reviewer, %(mean)s on average."
+                        )
+                        % {"minimum": b.minimum, "maximum": b.maximum, "mean": b.mean},
                     )
                     return redirect("orga:review_assignments", event=event.slug)
         elif action in ("add", "remove", "conflict"):
@@ -426,14 +460,14 @@ def review_assignments(request, event):
                 )
                 proposal = event.proposals.filter(code=code).first()
                 if proposal is None:
-                    manual_form.add_error("code", "No proposal of this event has this code.")
+                    manual_form.add_error("code", _("No proposal of this event has this code."))
                 else:
                     done = _manual(request, action, proposal, reviewer, manual_form)
                     if done:
                         messages.success(request, done)
                         return redirect("orga:review_assignments", event=event.slug)
         else:
-            messages.error(request, "Choose what to do.")
+            messages.error(request, _("Choose what to do."))
     proposals = list(
         proposal_queries.with_list_data(event.proposals.exclude(state=ProposalState.WITHDRAWN)).order_by(
             "code"
@@ -450,11 +484,16 @@ def review_assignments(request, event):
             "manual_form": manual_form,
             "balance": queries.balance(event),
             "rows": [(p, [(a, (a.reviewer_id, p.pk) in reviewed) for a in given[p.pk]]) for p in proposals],
-            "suggestions": queries.suggested_conflicts(event, reviewers),
+            "suggestions": (
+                queries.suggested_conflicts(event, reviewers)
+                if proposal_rules.can_see_identity(request.user, event)
+                else []
+            ),
             "conflicts": Conflict.objects.filter(proposal__event=event).select_related(
                 "proposal", "reviewer"
             ),
             "settings": current,
+            **person_conflicts.organiser_context(event, reviewers, person_form),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -466,12 +505,15 @@ def _manual(request, action, proposal, reviewer, form) -> str | None:
     try:
         if action == "add":
             services.add_assignment(proposal=proposal, reviewer=reviewer, by=request.user)
-            return f"{proposal.code} assigned to {who}."
+            return _("%(code)s assigned to %(who)s.") % {"code": proposal.code, "who": who}
         if action == "remove":
             services.remove_assignment(proposal=proposal, reviewer=reviewer, by=request.user)
-            return f"{proposal.code} is no longer assigned to {who}."
+            return _("%(code)s is no longer assigned to %(who)s.") % {"code": proposal.code, "who": who}
         services.declare_conflict(proposal=proposal, reviewer=reviewer, by=request.user)
-        return f"Conflict of interest recorded: {who} does not review {proposal.code}."
+        return _("Conflict of interest recorded: %(who)s does not review %(code)s.") % {
+            "who": who,
+            "code": proposal.code,
+        }
     except ServiceError as exc:
         form.add_error(None, exc.message)
     return None
@@ -486,6 +528,8 @@ def review_conflicts(request, event):
     organisation), and declaring or withdrawing one."""
     event, user = request.event, request.user
     if request.method == "POST":
+        if request.POST.get("action") in person_conflicts.ACTIONS:
+            return person_conflicts.handle_own(request, event)
         form = ConflictForm(request.POST)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
@@ -494,33 +538,44 @@ def review_conflicts(request, event):
             else:
                 proposal = event.proposals.filter(code=code, review_conflicts__reviewer=user).first()
             if proposal is None and form.cleaned_data["action"] == "withdraw":
-                messages.info(request, f"You had declared no conflict of interest with {code}.")
+                messages.info(
+                    request, _("You had declared no conflict of interest with %(code)s.") % {"code": code}
+                )
             elif proposal is None:
-                messages.error(request, "No proposal you may see has this code.")
+                messages.error(request, _("No proposal you may see has this code."))
             elif form.cleaned_data["action"] == "declare":
                 conflict = services.declare_conflict(proposal=proposal, reviewer=user, by=user)
-                removed = " Your review of it was removed." if conflict.review_removed else ""
-                messages.success(
-                    request, f"Conflict of interest declared: you do not review {proposal.code}.{removed}"
-                )
+                text = _("Conflict of interest declared: you do not review %(code)s.") % {
+                    "code": proposal.code
+                }
+                if conflict.review_removed:
+                    text += " " + _("Your review of it was removed.")
+                messages.success(request, text)
             else:
                 services.withdraw_conflict(proposal=proposal, reviewer=user, by=user)
-                messages.success(request, f"Conflict of interest with {proposal.code} withdrawn.")
+                messages.success(
+                    request, _("Conflict of interest with %(code)s withdrawn.") % {"code": proposal.code}
+                )
         else:
-            messages.error(request, "Choose a proposal and what to do.")
+            messages.error(request, _("Choose a proposal and what to do."))
         return redirect("orga:review_conflicts", event=event.slug)
     declared = Conflict.objects.filter(reviewer=user, proposal__event=event).select_related("proposal")
+    candidate_ids = set(_conflict_candidates(user, event).values_list("pk", flat=True))
     return render(
         request,
         "orga/review/conflicts.html",
         {
             "event": event,
             "declared": declared,
-            "suggestions": [
-                s
-                for s in queries.suggested_conflicts(event, [user])
-                if _conflict_candidates(user, event).filter(pk=s.proposal.pk).exists()
-            ],
+            **person_conflicts.own_context(user, event),
+            # Under anonymised review a suggestion would tell who submitted (a co-author, a colleague):
+            # the reviewer gets none; organisers still see them on the assignment page.
+            "suggestions_hidden": not proposal_rules.can_see_identity(user, event),
+            "suggestions": (
+                [s for s in queries.suggested_conflicts(event, [user]) if s.proposal.pk in candidate_ids]
+                if proposal_rules.can_see_identity(user, event)
+                else []
+            ),
             "candidates": _conflict_candidates(user, event)
             .exclude(pk__in=declared.values("proposal_id"))
             .order_by("code"),
@@ -531,8 +586,4 @@ def review_conflicts(request, event):
 def _conflict_candidates(user, event):
     """The proposals a reviewer may declare a conflict with: those they see (in the assignment-only
     mode, those assigned to them; organisers declare the others on their behalf), not their own."""
-    return (
-        proposal_rules.team_visible_proposals(user, event)
-        .exclude(state=ProposalState.WITHDRAWN)
-        .exclude(speakers=user)
-    )
+    return rules.conflict_candidates(user, event)
