@@ -25,7 +25,8 @@ ones of benchmarks/interop.py.
 
 4. Release files (podium.site.release_files): a release is published in a child process with the
    files on, and the time is taken from publish returning until every file is written (by the
-   process's background thread, as on a server without a worker); the directory's size on disk.
+   process's background thread, as on a server without a worker) and the CPU it took (the process's
+   and its render helper processes'); the directory's size on disk.
    Then the same --clients against schedule.xml, schedule.json, schedule.ics, the schedule page (first
    day) and a talk page, all asking `Accept-Encoding: gzip`, once served from the files and once
    with `PODIUM_RELEASE_FILES=off` (the Django-rendered path as before: exports from the exporters'
@@ -46,12 +47,13 @@ ones of benchmarks/interop.py.
    how many answers the fast path gave and that none reached Django.
    Then the shipped configuration: deploy/nginx.conf and its snippets as deploy/test.py renders them
    for loopback (`render_nginx`: TLS with a self-signed certificate, two workers, its access log),
-   with the granian server as upstream: exports come from the release files, pages are proxied to
-   the fast path. Measured as shipped (https; wrk speaks HTTP/1.1) and once more with `ssl http2`
-   taken off the listen line, to tell TLS's cost apart; the ratio to nginx alone (the issue's target:
-   at least 90 %). Last, a logged-in visitor: a user and a database session made in the benchmark's
-   database (as the log-in form makes them); the schedule page (gzip) with that session cookie against
-   the same page anonymous, back to back, through granian and through the shipped nginx.
+   with the granian server as upstream: exports and pages come from the release files (the pages
+   through the links Podium keeps beside `latest`: `served`, `served-static`, `today`), the rest is
+   proxied. Measured as shipped (https; wrk speaks HTTP/1.1) and once more with `ssl http2` taken off
+   the listen line, to tell TLS's cost apart; the ratio to nginx alone (the target: at least 90 %).
+   Last, a logged-in visitor: a user and a database session made in the benchmark's database (as the
+   log-in form makes them); the schedule page (gzip) with that session cookie against the same page
+   anonymous, back to back, through granian and through the shipped nginx.
 
 `--only files` or `--only fastpath` runs that step alone (and keeps the other results in the output file).
 
@@ -100,26 +102,31 @@ print(json.dumps({"talk": talk.code, "sessions": release.sessions.filter(kind="s
 """
 
 RENDER_CODE = """
-import json, os, time, django
+import json, os, resource, time, django
 django.setup()
 from django.conf import settings
 from podium.base import background
 from podium.events.models import Event
 from podium.schedule.services import publish_release
 from podium.site import release_files
+def cpu_seconds():  # this process's and its finished children's (the render's helper processes)
+    return sum(usage.ru_utime + usage.ru_stime for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 event = Event.objects.get(slug=%r)
 started = time.time()
 release = publish_release(event=event, by=None, name=%r, force=True)
 returned = time.time()
-cpu = time.process_time()
+cpu = cpu_seconds()
 background.wait(timeout=600)
 done = time.time()
-cpu = time.process_time() - cpu
+cpu = cpu_seconds() - cpu
 folder = release_files.release_dir(event.slug, release)
 size = sum(path.stat().st_size for path in folder.path.rglob("*") if path.is_file())
 files = folder.manifest["files"]
 print(json.dumps({"publish_seconds": returned - started, "files_written_after_return_s": done - returned,
                   "cpu_s_after_return": cpu, "load_average": os.getloadavg(),
+                  "render_processes": getattr(release_files, "RENDER_PROCESSES", 1),
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "helper_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "version": release.version, "files": len(files), "disk_bytes": size,
                   "raw_bytes": sum(e["size"] for e in files.values()),
                   "gz_bytes": sum(e["gz"] for e in files.values()), "br_bytes": sum(e["br"] for e in files.values()),
@@ -679,8 +686,9 @@ def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float, clien
         "render": rendering,
         "workers": available_cores(),
         "shipped_nginx": "deploy/nginx.conf rendered by deploy/test.py render_nginx: TLS (self-signed, HTTP/1.1"
-        " from the client), 2 worker processes, access log on; exports from the release files, pages proxied"
-        " to podium serve (granian); shipped_nginx_plain: the same without TLS (listen without ssl)",
+        " from the client), 2 worker processes, access log on; exports and pages from the release files,"
+        " the rest proxied to podium serve (granian); shipped_nginx_plain: the same without TLS (listen"
+        " without ssl)",
         "sides": sides,
         "same_bytes": {
             key: all(body == pair["nginx"] for body in pair.values()) for key, pair in bodies.items()

@@ -22,8 +22,14 @@ Checks (each prints ok or FAIL; the exit status is 1 on any failure):
    Podium's request counters for the export routes do not move);
 4. the schedule page (page cache) shows the new release through both servers;
 5. log-in through nginx (CSRF behind the proxy) and the schedule editor page;
-6. without the `latest` link (an event no longer public, erased data) nginx passes the request on to
-   Podium; a versioned export (/<event>/releases/<n>/<name>) comes from Podium.
+6. pages: while the demo's tutorials need seats, the lists come from nginx and the schedule and talk
+   pages reach Podium; with no seats (the files written again) every page comes from nginx, to an
+   anonymous and a logged-in visitor, with the bytes on disk (raw and .gz) and Podium's headers, and
+   Podium's counters (Django's page routes, the fast path's answers) do not move; a logged-in visitor's
+   talk page, a visitor with a message waiting (once), one asking for German and a list with a query
+   string reach Podium; seats again send the schedule and talk pages back to Podium at once;
+7. without the `latest` link (an event no longer public, erased data) nginx passes exports and pages on
+   to Podium; a versioned export (/<event>/releases/<n>/<name>) comes from Podium.
 """
 
 import argparse
@@ -54,7 +60,7 @@ CELERY = str(BIN / "celery")
 EVENT = "pycon-demo"
 ADMIN, PASSWORD = "admin@podium.example", "podium-demo"
 METRICS_TOKEN = secrets.token_urlsafe(16)
-SNIPPETS = ("podium-headers.conf", "podium-export.conf", "podium-proxy.conf")
+SNIPPETS = ("podium-headers.conf", "podium-export.conf", "podium-page.conf", "podium-proxy.conf")
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 
 SETUP_CODE = """
@@ -73,6 +79,16 @@ release = latest_release(event)
 talk = release.sessions.filter(kind="session").order_by("start", "id").first()
 print(json.dumps({"token": secret, "version": release.version, "room": release.rooms[0]["uuid"],
                   "talk": talk.code, "speaker": talk.speakers[0]["code"]}))
+"""
+
+# The demo's tutorials need a seat: while they do, the schedule and talk pages show seats left.
+SEATS_CODE = """
+import django
+django.setup()
+from podium.events.models import SessionType
+for session_type in SessionType.objects.filter(event__slug=%(event)r, name="Tutorial"):
+    session_type.requires_seat = %(seated)r
+    session_type.save(update_fields=["requires_seat"])
 """
 
 failures: list[str] = []
@@ -288,6 +304,8 @@ class Client:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name.strip()] = rest.partition(";")[0]
+                if "max-age=0" in rest.lower().replace(" ", ""):  # deleted, as a browser does
+                    del self.cookies[name.strip()]
         connection.close()
         return response, content
 
@@ -374,6 +392,23 @@ def request_counts(client: Client, routes: set[str]) -> float:
     return total
 
 
+def fastpath_counts(client: Client) -> float:
+    """Podium's count of answers its fast path gave from the files (all processes)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response, content = client.request(
+        "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    if response.status != 200:
+        raise SystemExit(f"/metrics answered {response.status}")
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(content.decode())
+        for sample in family.samples
+        if sample.name == "podium_fastpath_responses_total"
+    )
+
+
 def access_log(tmp: Path) -> list[str]:
     path = tmp / "access.log"
     return path.read_text().splitlines() if path.exists() else []
@@ -392,7 +427,7 @@ def upstream_of(lines: list[str], path: str) -> list[str]:
 # --- The checks --------------------------------------------------------------------------------------
 
 
-def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path) -> None:
+def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env: dict) -> None:
     client = Client(ports["tls"], cert)
     a, b = ports["servers"]
 
@@ -602,6 +637,9 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path) -> N
                 f"{response.status}",
             )
 
+    check_pages(tmp, data, ports, facts, cert, visitor, env)
+    folder = latest.resolve()  # written again there (without seats, then with)
+
     print("== Falling back to Podium", flush=True)
     response, content = client.request("GET", f"/{EVENT}/releases/{version}/schedule.xml")
     check(
@@ -622,8 +660,205 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path) -> N
         "without the latest link nginx passes the export on to Podium",
         f"{response.status} {passed_on}",
     )
+    lines_before = len(access_log(tmp))
+    response, content = client.request("GET", f"/{EVENT}/talks/")
+    time.sleep(0.3)
+    passed_on = upstream_of(access_log(tmp)[lines_before:], f"/{EVENT}/talks/")
+    check(
+        response.status == 200 and passed_on and passed_on[0] != "-",
+        "and a page too (served links to latest/pages, which is gone)",
+        f"{response.status} {passed_on}",
+    )
     if not latest.is_symlink():
         os.symlink(target, latest)
+
+
+def check_pages(
+    tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, visitor: Client, env: dict
+) -> None:
+    """Pages from the files through nginx, and the requests that must reach Podium still do."""
+    client = Client(ports["tls"], cert)
+    a = ports["servers"][0]
+    base = data / "releases" / EVENT
+    routes = {"site:schedule", "site:talks", "site:speakers", "site:speaker", "site:talk"}
+
+    def files() -> tuple[Path, dict]:
+        folder = (base / "latest").resolve()
+        return folder, json.loads((folder / "manifest.json").read_text())
+
+    folder, manifest = files()
+    day = min(name.split("/")[2] for name in manifest["files"] if name.startswith("pages/schedule/"))
+    lists = {
+        f"/{EVENT}/talks/": "pages/talks.html",
+        f"/{EVENT}/speakers/": "pages/speakers.html",
+        f"/{EVENT}/speaker/{facts['speaker']}/": f"pages/speaker/{facts['speaker']}.html",
+    }
+    seated = {
+        f"/{EVENT}/schedule/?day={day}": f"pages/schedule/{day}/grid.html",
+        f"/{EVENT}/schedule/?day={day}&view=list": f"pages/schedule/{day}/list.html",
+        f"/{EVENT}/schedule/?day={day}&room={facts['room']}": f"pages/room/{facts['room']}/{day}.html",
+        f"/{EVENT}/talk/{facts['talk']}/": f"pages/talk/{facts['talk']}.html",
+    }
+
+    def upstreams(who: Client, paths, headers: dict | None = None) -> dict[str, str]:
+        before = len(access_log(tmp))
+        for path in paths:
+            who.request("GET", path, headers=headers)
+        time.sleep(0.3)
+        lines = access_log(tmp)[before:]
+        return {path: ",".join(upstream_of(lines, path)) or "?" for path in paths}
+
+    def podium(found: dict[str, str]) -> bool:
+        return all(upstream not in ("-", "?") for upstream in found.values())
+
+    def seats(on: bool) -> None:
+        code = SEATS_CODE % {"event": EVENT, "seated": on}
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # noqa: S603
+
+    print(
+        "== Pages of an event with seats: the lists from the files, schedule and talks from Podium",
+        flush=True,
+    )
+    found = upstreams(client, lists)
+    check(
+        set(found.values()) == {"-"},
+        "the talk and speaker lists and a speaker's page came from nginx",
+        f"{found}",
+    )
+    found = upstreams(client, [*seated, f"/{EVENT}/schedule/"])
+    check(podium(found), "the schedule and a talk page (seats left) reached Podium", f"{found}")
+
+    print("== Without seats: every page from the files, to anonymous and logged-in visitors", flush=True)
+    seats(False)
+    subprocess.run([PODIUM, "render", EVENT], env=env, check=True, capture_output=True)  # noqa: S603
+    folder, manifest = files()
+    check((base / "served-static").is_symlink(), "served-static names the pages (no seats, written again)")
+    pages = lists | seated
+    # Podium's own answers first (straight to one server): they count.
+    podium_answers = {path: backend_headers(a, path)[1] for path in pages}
+    _, default_day = backend(a, "GET", f"/{EVENT}/schedule/")
+    routes_before, fast_before = request_counts(client, routes), fastpath_counts(client)
+    lines_before = len(access_log(tmp))
+    sent = 0
+    for path, name in pages.items():
+        raw = (folder / name).read_bytes()
+        response, content = client.request("GET", path)
+        sent += 1
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        podium_headers = podium_answers[path]
+        problems = (
+            [] if response.status == 200 and content == raw else [f"{response.status}, {len(content)} bytes"]
+        )
+        for header in (
+            "content-type",
+            "cache-control",
+            "content-security-policy",
+            "x-frame-options",
+            "x-content-type-options",
+            "referrer-policy",
+            "permissions-policy",
+        ):
+            if headers.get(header) != podium_headers.get(header):
+                problems.append(f"{header}: {headers.get(header)!r}, Podium's {podium_headers.get(header)!r}")
+        if "cookie" not in headers.get("vary", "").lower():
+            problems.append(f"Vary: {headers.get('vary')!r}")
+        check(not problems, f"GET {path}: the file, Podium's headers", "; ".join(problems))
+        response, content = client.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        sent += 1
+        check(
+            response.status == 200 and content == (folder / f"{name}.gz").read_bytes(),
+            f"GET {path} (gzip: the .gz file)",
+            f"{response.status} {response.getheader('Content-Encoding')}",
+        )
+    response, content = client.request("GET", f"/{EVENT}/schedule/")
+    sent += 1
+    check(
+        response.status == 200 and content == default_day,
+        "GET the schedule: the default day's file, as Podium's",
+    )
+    if "sessionid" in visitor.cookies:
+        for path, name in [*lists.items(), *list(seated.items())[:3]]:
+            response, content = visitor.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            sent += 1
+            check(
+                response.status == 200 and gzip.decompress(content) == (folder / name).read_bytes(),
+                f"GET {path} logged in: the same file",
+                f"{response.status}",
+            )
+    else:
+        check(False, "a logged-in visitor for the pages (the log-in above failed)")
+    time.sleep(0.3)
+    lines = [line for line in access_log(tmp)[lines_before:] if "/metrics" not in line]
+    upstream_set = sorted({re.search(r" upstream=(\S+)", line).group(1) for line in lines})
+    check(
+        len(lines) == sent and upstream_set == ["-"],
+        f"nginx answered all {sent} page requests itself",
+        f"{len(lines)} logged, upstreams {upstream_set}",
+    )
+    check(
+        (request_counts(client, routes), fastpath_counts(client)) == (routes_before, fast_before),
+        "Podium's counters (Django's page routes, its fast path) did not move",
+    )
+    if "sessionid" in visitor.cookies:
+        talk = f"/{EVENT}/talk/{facts['talk']}/"
+        found = upstreams(visitor, [talk])
+        response, content = visitor.request("GET", talk)
+        check(
+            podium(found) and response.status == 200 and b'name="text"' in content,
+            "a logged-in visitor's talk page (their note's form) reached Podium",
+            f"{found} {response.status}",
+        )
+        check_message(tmp, visitor, lists, facts)
+    found = upstreams(client, [f"/{EVENT}/talks/"], headers={"Accept-Language": "de"})
+    check(podium(found), "a visitor asking for German reached Podium", f"{found}")
+    found = upstreams(client, [f"/{EVENT}/talks/?sort=title"])
+    check(podium(found), "a list with a query string reached Podium", f"{found}")
+
+    print("== Seats again: the schedule and talk pages go back to Podium", flush=True)
+    seats(True)
+    check(not (base / "served-static").exists(), "served-static is withdrawn at once")
+    found = upstreams(client, [*seated, f"/{EVENT}/schedule/"])
+    check(podium(found), "the schedule and talk pages reached Podium", f"{found}")
+    found = upstreams(client, lists)
+    check(set(found.values()) == {"-"}, "the lists still came from nginx", f"{found}")
+
+
+def check_message(tmp: Path, visitor: Client, lists: dict, facts: dict) -> None:
+    """A message waiting (a star without JavaScript): Podium's page shows it, once; then the files again."""
+    response, content = visitor.request("GET", f"/{EVENT}/me.json")
+    token = json.loads(content).get("csrf_token", "") if response.status == 200 else ""
+    talks = f"/{EVENT}/talks/"
+    response, _ = visitor.request(
+        "POST",
+        f"/{EVENT}/talk/{facts['talk']}/star/?next={talks}",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": visitor.origin,
+            "Referer": f"{visitor.origin}{talks}",
+        },
+        body=f"csrfmiddlewaretoken={token}&starred=1".encode(),
+    )
+    check(
+        response.status == 302 and visitor.cookies.get("podium_messages") == "1",
+        "a star sent without JavaScript leaves a message and its cookie",
+        f"{response.status} {sorted(visitor.cookies)}",
+    )
+    before = len(access_log(tmp))
+    response, content = visitor.request("GET", talks)
+    shown = response.status == 200 and b"Added to your stars." in content
+    response, content = visitor.request("GET", talks)
+    time.sleep(0.3)
+    found = upstream_of(access_log(tmp)[before:], talks)
+    check(
+        shown and len(found) == 2 and found[0] != "-" and found[1] == "-",
+        "the next page came from Podium with the message; the one after from nginx",
+        f"{found} shown={shown} cookies={sorted(visitor.cookies)}",
+    )
+
+
+def backend_headers(port: int, path: str) -> tuple[int, dict]:
+    response, _ = backend(port, "GET", path)
+    return response.status, {k.lower(): v for k, v in response.getheaders()}
 
 
 def main() -> int:
@@ -706,7 +941,7 @@ def main() -> int:
             raise SystemExit("the Celery worker stopped at start-up; see its log")
         print(f"   two servers, a worker and nginx started in {time.monotonic() - step:.0f} s", flush=True)
 
-        run_checks(tmp, data, ports, facts, tmp / "cert.pem")
+        run_checks(tmp, data, ports, facts, tmp / "cert.pem", served)
     except SystemExit as exc:
         failures.append(str(exc))
         print(f"  FAIL {exc}", flush=True)

@@ -219,13 +219,15 @@ def test_what_it_is_not_sure_of_goes_to_django(app, program, rendered):
     assert bad.status == DJANGO
 
 
-def test_pages_only_without_a_session(app, program, rendered, settings):
+def test_pages_with_a_session_only_where_django_shares_them(app, program, rendered, settings):
     urls = _urls(program, rendered)
     cookie = f"{settings.SESSION_COOKIE_NAME}=abc; other=1"
     assert call(app, urls["talks"], cookie="other=1").status == 200
-    assert call(app, urls["talks"], cookie=cookie).status == DJANGO  # a message may wait in the session
+    assert call(app, urls["talks"], cookie=cookie).status == 200  # the same file (me.json: the rest)
+    assert call(app, urls["talk"], cookie=cookie).status == DJANGO  # their note and feedback forms
+    assert call(app, urls["talks"], cookie=f"{cookie}; {fastpath.MESSAGES_COOKIE}=1").status == DJANGO
     assert call(app, urls["talks"], cookie="messages=x").status == DJANGO
-    assert call(app, urls["xml"], cookie=cookie).status == 200  # exports read no session
+    assert call(app, urls["xml"], cookie=f"{fastpath.MESSAGES_COOKIE}=1").status == 200  # no messages there
 
 
 def test_nothing_without_written_files(app, program):

@@ -14,7 +14,7 @@ from django.db import transaction
 from podium.interop import exporters
 from podium.interop.exporters import ical
 from podium.schedule import services
-from podium.site import release_files
+from podium.site import fastpath, release_files
 from tests.program import release
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,10 @@ def _manifest(rendered) -> dict:
 
 
 def _releases_in(base) -> list[str]:
-    """The release directories and `latest` (beside them, the fast path's state file and its lock)."""
-    return sorted(p.name for p in base.iterdir() if p.name != "state.json" and not p.name.startswith("."))
+    """The release directories and `latest` (beside them, the fast path's state file, its lock and the
+    links it keeps for nginx)."""
+    kept = {"state.json", fastpath.SERVED, fastpath.SERVED_STATIC, fastpath.TODAY}
+    return sorted(p.name for p in base.iterdir() if p.name not in kept and not p.name.startswith("."))
 
 
 def test_writes_every_export_and_page_with_its_manifest(program):

@@ -20,18 +20,28 @@ What it may serve is decided on the Django side and kept on disk, where nginx ca
   day). The fast path serves a file only when the manifest's release and fingerprint are the state's,
   and a page only when its recorded variant and context are the ones Django would compute now.
 
-Pages go to visitors without a session cookie only: messages live in the session (a logged-in
-visitor's page, or one with a message, is Django's). Talk and schedule pages are served only while the
-event has no seated sessions and no shared notes (their variants change without a commit to watch).
+Pages are the same file for everyone (the visitor's own part comes from `/<event>/me.json`), so a
+visitor with a session cookie gets them too, where Django does (the manifest's `members`: not a talk
+page, which holds a logged-in visitor's note and feedback forms). Messages (django.contrib.messages)
+live in the session; `MessageStorage` keeps the cookie `podium_messages` set while some wait, and a
+visitor with it gets Django's page, which shows them. Talk and schedule pages are served only while
+the event has no seated sessions and no shared notes (their variants change without a commit to watch).
+
+For nginx, which cannot read the state, `sync` keeps links beside `latest` that exist only while the
+pages behind them may be served (see `_point_pages`): `served` (the talk and speaker lists and speaker
+pages), `served-static` (also the schedule, room and talk pages) and `today` (the schedule's default
+day by the time of day, named by the leading digits of the Unix time).
 """
 
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import time
 import zoneinfo
@@ -40,7 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.session import SessionStorage
 from django.db import transaction
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.cache import parse_etags
 from django.utils.http import http_date
@@ -48,12 +60,17 @@ from django.utils.http import http_date
 from podium.base import metrics
 from podium.base.logging import REQUEST_ID_HEADER, request_id_from
 from podium.base.middleware import SecurityHeadersMiddleware
+from podium.base.translated import language_for
 from podium.site import release_files
 
 log = logging.getLogger(__name__)
 
 STATE = "state.json"
 LOCK = ".state.lock"
+#: Pages whose file depends on seats left and shared notes (served only while the event has neither).
+STATIC_KINDS = ("schedule", "room", "talk")
+#: Links beside `latest` for nginx (`_point_pages`).
+SERVED, SERVED_STATIC, TODAY = "served", "served-static", "today"
 #: Files up to this size are kept in memory once read (a release's files never change).
 MEMORY_FILE_LIMIT = 4 * 1024 * 1024
 MEMORY_TOTAL_LIMIT = 96 * 1024 * 1024
@@ -61,6 +78,49 @@ CHUNK = 256 * 1024
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 VERSIONED_RE = re.compile(r"/([a-z0-9][a-z0-9-]{0,63})/releases/([1-9][0-9]{0,8})/([^?#]+)")
 RE_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+#: Set while messages wait for the visitor (MessageStorage); "messages" is Django's cookie storage's.
+MESSAGES_COOKIE = "podium_messages"
+MESSAGE_COOKIES = (MESSAGES_COOKIE, "messages")
+
+
+class MessageStorage(SessionStorage):
+    """django.contrib.messages kept in the session (settings.MESSAGE_STORAGE), and a cookie set exactly
+    while some wait, so the fast path and nginx know without the session whose page must be Django's."""
+
+    def _store(self, messages, response, *args, **kwargs):
+        unstored = super()._store(messages, response, *args, **kwargs)
+        self._mark(response, waiting=bool(messages))
+        return unstored
+
+    def update(self, response):
+        unstored = super().update(response)
+        if not self.used and not self.added_new and MESSAGES_COOKIE in self.request.COOKIES:
+            # Nothing read or added here: the cookie stays only while the session holds messages (a
+            # session ended by logging out, or a cookie left by an answer that failed, is put right).
+            self._mark(response, waiting=bool(self._loaded_messages))
+        return unstored
+
+    def _mark(self, response, *, waiting: bool) -> None:
+        if response.status_code >= 500:  # SessionMiddleware saves no session then: nothing changed
+            return
+        if waiting:
+            response.set_cookie(
+                MESSAGES_COOKIE,
+                "1",
+                max_age=None if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE else settings.SESSION_COOKIE_AGE,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        elif MESSAGES_COOKIE in self.request.COOKIES:
+            response.delete_cookie(
+                MESSAGES_COOKIE,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
 
 
 # --- The Django side: what may be served, kept on disk --------------------------------------------
@@ -128,6 +188,125 @@ def compute_state(event) -> dict:
     }
 
 
+def page_servable(key: str | None, name: str, query: str, state: dict) -> bool:
+    """Whether Django would answer a request for page file `name` (written with page-cache variant and
+    context `key`; asked with `query`) with that file now (pagecache.cached_page)."""
+    context = state.get("context")
+    if key is None or context is None or not key.endswith(context):
+        return False
+    variant = key[: len(key) - len(context)]
+    kind = name.split("/", 2)[1]
+    if kind in STATIC_KINDS:
+        if not state.get("static"):
+            return False
+        if kind == "talk":
+            return variant == "|seats:"
+        # Only the normal forms release_files writes: day, day and view, day and room.
+        values = dict(part.split("=", 1) for part in query.split("&")) if query else {}
+        expected = "|".join(
+            [values.get("day", ""), values.get("view", "grid"), "", values.get("room", ""), ""]
+        )
+        return variant == expected + "|"
+    return variant == ""
+
+
+def _set_link(link: Path, target: str | None) -> None:
+    """`link` names `target` (replaced atomically), or is gone when `target` is None."""
+    try:
+        current = os.readlink(link)
+    except OSError:
+        current = None
+    if current == target:
+        return
+    if target is None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(link)
+        return
+    temporary = link.parent / f".link-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+
+def _blocks(start: int, end: int) -> list[str]:
+    """The Unix times [start, end) as blocks of 100, 1,000 or 10,000 seconds that start at a multiple of
+    their size, each named by the leading digits its times share (nginx matches them in `$msec`)."""
+    names, moment = [], start
+    while moment < end:
+        size = 100
+        while size < 10_000 and moment % (size * 10) == 0 and moment + size * 10 <= end:
+            size *= 10
+        names.append(str(moment // size))
+        moment += size
+    return names
+
+
+def _today_links(state: dict) -> dict[str, str] | None:
+    """For nginx: the schedule's default day (`_default_day`) as links named by the time they hold,
+    `<leading digits>.html` -> that day's grid, and `first.html` for any time outside the event's days;
+    None when the days' bounds are not whole hundreds of seconds of 10-digit Unix times."""
+    try:
+        zone = zoneinfo.ZoneInfo(state["timezone"])
+        days = [dt.date.fromisoformat(day) for day in state.get("days") or []]
+    except (KeyError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+    if not days:
+        return None
+    hour = dt.time(int(state.get("day_start_hour") or 0))
+    links = {}
+    for day in days:
+        start = dt.datetime.combine(day, hour, tzinfo=zone).timestamp()
+        end = dt.datetime.combine(day + dt.timedelta(days=1), hour, tzinfo=zone).timestamp()
+        if start % 100 or end % 100 or not 10**9 <= start < end < 10**10:
+            return None
+        for name in _blocks(int(start), int(end)):
+            links[f"{name}.html"] = f"../{SERVED_STATIC}/schedule/{day.isoformat()}/grid.html"
+    links["first.html"] = f"../{SERVED_STATIC}/schedule/{days[0].isoformat()}/grid.html"
+    return links
+
+
+def _point_today(base: Path, state: dict | None) -> None:
+    """`<event>/today` -> a folder of `_today_links` (with .gz and .br), made once per set of days."""
+    links = _today_links(state) if state is not None else None
+    name = None
+    if links is not None:
+        digest = hashlib.sha256(json.dumps(links, sort_keys=True).encode()).hexdigest()[:16]
+        name = f".today-{digest}"
+        if not (base / name).is_dir():
+            temporary = Path(tempfile.mkdtemp(prefix=".tmp-today-", dir=base))
+            for link, target in links.items():
+                for suffix in ("", *(suffix for _coding, suffix in release_files.ENCODINGS)):
+                    os.symlink(target + suffix, temporary / (link + suffix))
+            os.chmod(temporary, 0o755)  # noqa: S103  mkdtemp makes it private; nginx reads it
+            try:
+                os.rename(temporary, base / name)
+            except OSError:  # made meanwhile by another process
+                shutil.rmtree(temporary, ignore_errors=True)
+    _set_link(base / TODAY, name)
+    for entry in base.iterdir():
+        if entry.name.startswith(".today-") and entry.name != name:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _point_pages(base: Path, manifest: dict | None, state: dict) -> None:
+    """For nginx: `served` and `served-static` name `latest/pages` while every page of their kinds may be
+    served as the fast path would (page_servable) and the pages are in English, and `today` the default
+    day's page by the time."""
+    # nginx gives the files to visitors whose language is English (deploy/nginx.conf): English files only.
+    english = manifest is not None and (manifest.get("language") or "en") == "en"
+    servable = {False: english and bool(state.get("public")), True: bool(state.get("static"))}
+    if manifest is not None:
+        for variants in manifest.get("pages", {}).values():
+            for key, name in variants.items():
+                query = manifest["files"].get(name, {}).get("url", "").partition("?")[2]
+                if not page_servable(key, name, query, state):
+                    servable[name.split("/", 2)[1] in STATIC_KINDS] = False
+    servable[True] = servable[True] and servable[False]
+    pages = f"{release_files.LATEST}/{release_files.PAGES.rstrip('/')}"
+    _set_link(base / SERVED, pages if servable[False] else None)
+    _set_link(base / SERVED_STATIC, pages if servable[True] else None)
+    _point_today(base, state if servable[True] else None)
+
+
 def sync(event_id: int) -> dict | None:
     """Make the event's `latest` link and state file tell the truth of the database now: the link names
     the files of the latest release (with its current fingerprint) while the event is public, and
@@ -153,6 +332,7 @@ def sync(event_id: int) -> dict | None:
                 _unlink_latest(base)
             else:
                 release_files._point_latest(base, folder.path.name)
+            _point_pages(base, folder.manifest if folder is not None else None, state)
             _write_atomically(base / STATE, json.dumps(state, sort_keys=True))
     except FileNotFoundError:  # the folder was removed meanwhile (a person erased): nothing to keep
         return None
@@ -213,6 +393,15 @@ def connect() -> None:
 # --- The ASGI side ---------------------------------------------------------------------------------
 
 
+def speaks_language_of(manifest: dict, headers: list) -> bool:
+    """Whether the visitor of these request headers reads the language of the directory's pages: the
+    language LocaleMiddleware would speak to them (the language cookie, else Accept-Language), decided
+    by Django's own code (podium.base.translated.language_for); release_files.serves_language."""
+    cookie = parse_cookie(_header(headers, b"cookie") or "").get(settings.LANGUAGE_COOKIE_NAME)
+    language = language_for(cookie=cookie, accept_language=_header(headers, b"accept-language"))
+    return release_files.serves_language(manifest, language)
+
+
 @dataclass
 class Folder:
     """One release directory as the fast path uses it: its manifest and the addresses it answers."""
@@ -222,6 +411,7 @@ class Folder:
     exports: dict[str, str] = field(default_factory=dict)  # latest address -> file name
     pages: dict[str, str] = field(default_factory=dict)  # address (with query) -> file name
     keys: dict[str, str] = field(default_factory=dict)  # page file name -> variant + context
+    members: frozenset[str] = frozenset()  # the pages Django gives a logged-in visitor too
     last_modified: str = ""
 
     @classmethod
@@ -241,6 +431,7 @@ class Folder:
         for variants in manifest.get("pages", {}).values():
             for key, name in variants.items():
                 folder.keys[name] = key
+        folder.members = frozenset(manifest.get("members", ()))
         if "published_at" in manifest:
             folder.last_modified = http_date(dt.datetime.fromisoformat(manifest["published_at"]).timestamp())
         return folder
@@ -491,27 +682,6 @@ class FastPath:
             self.versioned[(slug, version)] = cached
         return self._folder(cached[1]) if cached[1] is not None else None
 
-    def _page_allowed(self, folder: Folder, name: str, path: str, query: str, state: dict) -> bool:
-        """Whether Django would answer this page request with the file `name` (pagecache.cached_page)."""
-        key = folder.keys.get(name)
-        context = state.get("context")
-        if key is None or context is None or not key.endswith(context):
-            return False
-        variant = key[: len(key) - len(context)]
-        kind = name.split("/", 2)[1]
-        if kind in ("schedule", "room"):
-            if not state.get("static"):
-                return False
-            # Only the normal forms release_files writes: day, day and view, day and room.
-            values = dict(part.split("=", 1) for part in query.split("&")) if query else {}
-            expected = "|".join(
-                [values.get("day", ""), values.get("view", "grid"), "", values.get("room", ""), ""]
-            )
-            return variant == expected + "|"
-        if kind == "talk":
-            return bool(state.get("static")) and variant == "|seats:"
-        return variant == ""
-
     def _default_day(self, state: dict) -> str | None:
         """The day `/<event>/schedule/` shows: today's conference day while it runs, else the first."""
         days = state.get("days") or []
@@ -555,8 +725,8 @@ class FastPath:
         if latest is None:
             return None
         cookies = _cookie_names(_header(headers, b"cookie"))
-        if self.session_cookie in cookies or "messages" in cookies:
-            return None
+        if not cookies.isdisjoint(MESSAGE_COOKIES):
+            return None  # messages wait: Django's page shows them
         if query:
             name = latest.pages.get(f"{path}?{query}")
         else:
@@ -565,8 +735,12 @@ class FastPath:
                 day = self._default_day(state)
                 name = latest.pages.get(f"{path}?day={day}") if day else None
                 query = f"day={day}"
-        if name is None or not self._page_allowed(latest, name, path, query, state):
+        if name is None or not page_servable(latest.keys.get(name), name, query, state):
             return None
+        if self.session_cookie in cookies and name not in latest.members:
+            return None  # Django renders this page for a logged-in visitor (their own forms)
+        if not speaks_language_of(latest.manifest, headers):
+            return None  # the visitor reads another language: Django renders the page in it
         return Answer(latest, name, "page", page=True)
 
     # --- The answer --------------------------------------------------------------------------------
@@ -601,7 +775,14 @@ class FastPath:
                     else release_files.LATEST_CACHE_CONTROL
                 ).encode(),
             ),
-            (b"Vary", b"Accept-Encoding, Cookie" if answer.page else b"Accept-Encoding"),
+            # As release_files.file_response's, with Cookie added by SessionMiddleware for pages.
+            (
+                b"Vary",
+                b"Accept-Encoding, Accept-Language, Cookie"
+                if answer.page
+                else b"Accept-Encoding, Accept-Language",
+            ),
+            (b"Content-Language", release_files.language_of(folder.manifest).encode()),
         ]
         if answer.cors:
             common.append((b"Access-Control-Allow-Origin", b"*"))

@@ -2,10 +2,11 @@
 
 A release never changes once published, so a page of it that depends on nothing but the release,
 the event's settings and the (normalised) query string can be kept until the next release. Only
-anonymous visitors get the cached copy: logged-in visitors see their own stars on the page, so
-their pages are rendered every time. Anonymous visitors' stars live in the browser (stars.js), and
-their star buttons carry no CSRF token (see site/_star.html), so a cached page holds nothing
-personal.
+anonymous visitors get the cached copy, and logged-in ones the release's file of the pages whose
+view says `members_share` (their stars, links and CSRF token come from `me.json`, read by stars.js);
+otherwise their pages are rendered every time, as are those of a visitor with messages waiting.
+Anonymous visitors' stars live in the browser (stars.js), and their star buttons carry no CSRF
+token (see site/_star.html), so a cached page holds nothing personal.
 
 Every answer from here carries an ETag (a hash of the page) and Last-Modified (the release's
 publication), so a browser that has the page gets 304 Not Modified without the page being sent.
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -100,6 +102,7 @@ def cached_page(
     capture = getattr(request, "podium_render_capture", None)
     if capture is not None:  # release_files is writing this page: render it and say how it is keyed
         capture["variant"] = variant
+        capture["members"] = members_share  # and whether a logged-in visitor gets it too
         if "context" not in capture:  # the same for every page of a render: release_files gives it once
             capture["context"] = _file_context(event, _menu(event))
         return render()
@@ -120,7 +123,11 @@ def cached_page(
         if response.status_code == 200 and not request.user.is_authenticated:
             return _finish(request, response, etag=_etag(response.content), release=release)
         return response
-    key = page_key(event=event, release=release, path=request.path, variant=variant + _context(event, menu))
+    # One copy per language: the page's words are the visitor's language's (LocaleMiddleware).
+    language = f"|language:{translation.get_language()}"
+    key = page_key(
+        event=event, release=release, path=request.path, variant=variant + _context(event, menu) + language
+    )
     entry = cache.get(key)
     if entry is None:
         response = render()

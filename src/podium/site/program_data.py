@@ -40,6 +40,7 @@ class ProgramData:
     notes: dict[str, list[Note]]  # the notes shared under each talk, as attendance.queries.shared_notes
     sponsors: PublicSponsors
     days: list
+    urls: dict = field(default_factory=dict)  # the addresses the pages link to (templatetags.site_urls)
     _photo_urls: dict[str, str] = field(default_factory=dict)
     _talks: dict[str, list[ReleasedSession]] = field(default_factory=dict)
 

@@ -14,6 +14,9 @@ layout: see docs/operations.md, "Release files"):
         … and beside every file the same bytes as <name>.gz and <name>.br
     <PODIUM_RELEASE_DIR>/<event slug>/latest -> <version>-<hash>   (a symlink, swapped atomically)
 
+The schedule, talk and speaker pages are rendered by forked helper processes too, one per core
+(_Helpers): the files are the same whoever renders them.
+
 `<hash>` is made from the files' hashes, so rendering the same release again gives the same name and
 writes nothing (`render_release` returns `written=False`). A directory is written under a temporary
 name and renamed when complete; the `latest` link is replaced by a rename too. The last
@@ -31,15 +34,20 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing
 import os
+import pickle
+import select
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -48,9 +56,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import HttpResponse
 from django.urls import resolve, reverse
+from django.utils import translation
 from django.utils.cache import parse_etags
 from django.utils.http import http_date
 
@@ -93,7 +102,25 @@ class Artefact:
     content: bytes
     content_type: str
     url: str  # the public address (latest release) it answers
-    page: tuple[str, str, str] | None = None  # pages: (request path, page-cache variant, context)
+    #: pages: (request path, page-cache variant, context, whether logged-in visitors get it too)
+    page: tuple[str, str, str, bool] | None = None
+
+
+def files_language() -> str:
+    """The language the pages are rendered in: LANGUAGE_CODE's, whatever the language of the request or
+    thread that renders them (the exports are the same in every language)."""
+    return settings.LANGUAGE_CODE
+
+
+def language_of(manifest: dict) -> str:
+    """The language a directory's pages are in (directories written before it was recorded: English)."""
+    return manifest.get("language") or "en"
+
+
+def serves_language(manifest: dict, language: str) -> bool:
+    """Whether a visitor whose language (LocaleMiddleware's decision) is `language` may get this
+    directory's pages: only in the language they were rendered in. Exports are for everyone."""
+    return language_of(manifest) == language
 
 
 def event_dir(slug: str) -> Path:
@@ -110,6 +137,20 @@ GZIP_LEVEL = 9
 BROTLI_QUALITY = 5
 #: Threads compressing and writing while the pages render (zlib and brotli let go of the GIL).
 COMPRESS_THREADS = max(2, os.cpu_count() or 2)
+#: Processes rendering a release's files: this one and forked helpers for the schedule, talk and
+#: speaker pages (_Helpers), one per core the process may use (at most 4); without fork, this one.
+RENDER_PROCESSES = (
+    min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if hasattr(os, "fork")
+    else 1
+)
+#: Fewer such pages than this are rendered here alone: a fork costs more than they do.
+FORK_MIN_PAGES = 64
+#: How many of those pages a process takes at a time.
+BATCH = 8
+#: How long the helpers may take, all together, before they are ended and their pages rendered here
+#: (a fork that hangs, say on a lock another thread held at the fork, never blocks a render).
+HELPER_DEADLINE = 300.0
 
 
 def _compress(content: bytes) -> tuple[bytes, bytes]:
@@ -125,7 +166,6 @@ def _exports(release: Release) -> Iterator[Artefact]:
     for name, fmt, url in (
         ("schedule.xml", "frab-xml", "site:export_xml"),
         ("schedule.json", "frab-json", "site:export_json"),
-        ("schedule.ics", "ical", "site:export_ics"),
     ):
         export = exporters.render(release, fmt)
         yield Artefact(name, export.content, export.content_type, reverse(url, kwargs={"event": slug}))
@@ -135,7 +175,8 @@ def _exports(release: Release) -> Iterator[Artefact]:
     ]
     speakers = list(release.speakers.values_list("code", flat=True))
     feeds = (
-        [(f"room/{room['uuid']}.ics", {"room_uuid": room["uuid"]}, "site:export_room_ics", "room", room["uuid"])
+        [("schedule.ics", {}, "site:export_ics", None, None)]  # the whole event's feed (ical.render)
+        + [(f"room/{room['uuid']}.ics", {"room_uuid": room["uuid"]}, "site:export_room_ics", "room", room["uuid"])
          for room in release.rooms]
         + [(f"speaker/{code}.ics", {"speaker_code": code}, "site:export_speaker_ics", "speaker", code)
            for code in speakers]
@@ -143,9 +184,8 @@ def _exports(release: Release) -> Iterator[Artefact]:
     )  # fmt: skip
     rendered = ical.render_feeds(release, [feed for _name, feed, *_ in feeds])
     for (name, _feed, url, key, value), export in zip(feeds, rendered, strict=True):
-        yield Artefact(
-            name, export.content, export.content_type, reverse(url, kwargs={"event": slug, key: value})
-        )
+        kwargs = {"event": slug} | ({key: value} if key else {})
+        yield Artefact(name, export.content, export.content_type, reverse(url, kwargs=kwargs))
 
 
 def _request(path: str, query: dict | None = None, *, data=None, context: str | None = None) -> WSGIRequest:
@@ -172,6 +212,7 @@ def _request(path: str, query: dict | None = None, *, data=None, context: str | 
     request.podium_render_capture = {} if context is None else {"context": context}
     if data is not None:  # views.common.event_sponsors: read once per request, here once per render
         request._podium_sponsors = {data.event.pk: data.sponsors}
+        request.podium_urls = data.urls  # templatetags.site_urls: each address reversed once per render
     return request
 
 
@@ -183,20 +224,30 @@ def _page(
     request = _request(path, query, data=data, context=context)
     match = resolve(path)
     request.resolver_match = match
-    response = match.func(request, *match.args, **match.kwargs) if build is None else build(request)
+    with translation.override(files_language()):  # the language the manifest says (serves_language)
+        response = match.func(request, *match.args, **match.kwargs) if build is None else build(request)
     capture = request.podium_render_capture
     if response.status_code != 200 or "variant" not in capture:
         return None
     url = path + (f"?{urlencode(query)}" if query else "")
-    page = (path, capture["variant"], capture["context"])
+    page = (path, capture["variant"], capture["context"], capture.get("members", False))
     return Artefact(name, response.content, response["Content-Type"], url, page)
 
 
-def _pages(event: Event, release: Release) -> Iterator[Artefact]:
+@dataclass(frozen=True)
+class _PageJobs:
+    """The anonymous pages to render, each a call giving its Artefact (None unless it answers 200)."""
+
+    here: list[Callable[[], Artefact | None]]  # the lists of talks and speakers: they query
+    anywhere: list[Callable[[], Artefact | None]]  # schedule, talk and speaker pages: `data` alone
+
+
+def _page_jobs(event: Event, release: Release) -> _PageJobs:
     """The anonymous pages, each built by its view's page function (views.schedule.schedule_page,
     views.program.talk_page, …) from the release's program read once (program_data), instead of
     through the view and its queries page by page."""
     from podium.site import pagecache, program_data
+    from podium.site.templatetags import site_proposal_tags
     from podium.site.views import program, schedule
 
     data = program_data.load(event, release)
@@ -207,41 +258,67 @@ def _pages(event: Event, release: Release) -> Iterator[Artefact]:
     def schedule_page(request):
         return schedule.schedule_page(request, event, release, data=data)
 
+    anywhere = []
     for day in data.days:
         for view in ("grid", "list"):
             query = {"day": day.isoformat()} | ({"view": view} if view != "grid" else {})
             name = f"pages/schedule/{day.isoformat()}/{view}.html"
-            yield _page(name, schedule_path, query, build=schedule_page, **common)
+            anywhere.append(partial(_page, name, schedule_path, query, build=schedule_page, **common))
         for room in release.rooms:
             query = {"day": day.isoformat(), "room": room["uuid"]}
             name = f"pages/room/{room['uuid']}/{day.isoformat()}.html"
-            yield _page(name, schedule_path, query, build=schedule_page, **common)
-    yield _page(
-        "pages/talks.html",
-        reverse("site:talks", kwargs={"event": slug}),
-        build=lambda request: program.talks_page(request, event, release),
-        **common,
-    )
-    yield _page(
-        "pages/speakers.html",
-        reverse("site:speakers", kwargs={"event": slug}),
-        build=lambda request: program.speakers_page(request, event, release),
-        **common,
-    )
-    for code in dict.fromkeys(s.code for s in data.sessions if s.kind == SlotKind.SESSION):
-        yield _page(
-            f"pages/talk/{code}.html",
-            reverse("site:talk", kwargs={"event": slug, "code": code}),
-            build=lambda request, code=code: program.talk_page(request, event, release, code, data=data),
+            anywhere.append(partial(_page, name, schedule_path, query, build=schedule_page, **common))
+    here = [
+        partial(
+            _page,
+            "pages/talks.html",
+            reverse("site:talks", kwargs={"event": slug}),
+            build=lambda request: program.talks_page(request, event, release),
             **common,
+        ),
+        partial(
+            _page,
+            "pages/speakers.html",
+            reverse("site:speakers", kwargs={"event": slug}),
+            build=lambda request: program.speakers_page(request, event, release),
+            **common,
+        ),
+    ]
+    for code in dict.fromkeys(s.code for s in data.sessions if s.kind == SlotKind.SESSION):
+        anywhere.append(
+            partial(
+                _page,
+                f"pages/talk/{code}.html",
+                reverse("site:talk", kwargs={"event": slug, "code": code}),
+                build=lambda request, code=code: program.talk_page(request, event, release, code, data=data),
+                **common,
+            )
         )
     for code in data.speakers:
-        yield _page(
-            f"pages/speaker/{code}.html",
-            reverse("site:speaker", kwargs={"event": slug, "speaker": code}),
-            build=lambda request, code=code: program.speaker_page(request, event, release, code, data=data),
-            **common,
+        anywhere.append(
+            partial(
+                _page,
+                f"pages/speaker/{code}.html",
+                reverse("site:speaker", kwargs={"event": slug, "speaker": code}),
+                build=lambda request, code=code: program.speaker_page(
+                    request, event, release, code, data=data
+                ),
+                **common,
+            )
         )
+    # What those pages read besides `data`, read here once: they may render in a helper process,
+    # which asks no database (_Helpers).
+    site_proposal_tags.talk_public_tags(event, "")
+    for person in data.speakers.values():
+        data.photo_url(person)
+    return _PageJobs(here, anywhere)
+
+
+def _pages(event: Event, release: Release) -> Iterator[Artefact | None]:
+    """The anonymous pages (None for one that does not answer 200), rendered here one by one."""
+    jobs = _page_jobs(event, release)
+    for job in jobs.here + jobs.anywhere:
+        yield job()
 
 
 def _widget(event: Event, release: Release) -> Iterator[Artefact]:
@@ -256,11 +333,49 @@ def _widget(event: Event, release: Release) -> Iterator[Artefact]:
         yield Artefact(name, content, content_type, reverse(url, kwargs={"event": event.slug}))
 
 
-def artefacts(event: Event, release: Release) -> Iterator[Artefact]:
-    """Every public file of `release`: the exports, then the anonymous pages."""
-    yield from _exports(release)
-    yield from (page for page in _pages(event, release) if page is not None)
-    yield from _widget(event, release)
+@dataclass(frozen=True)
+class Written:
+    """A file a helper process wrote (_Helpers): its name, manifest entry and page (as Artefact's)."""
+
+    name: str
+    entry: dict
+    page: tuple[str, str, str, bool] | None
+
+
+def artefacts(event: Event, release: Release, folder: Path | None = None) -> Iterator[Artefact | Written]:
+    """Every public file of `release`: the exports, the anonymous pages, the widget. Given the
+    `folder` they go to, helper processes (forked here, before the caller starts any thread) render
+    and write most pages into it themselves while this one renders the rest: those come last, as
+    `Written`."""
+    jobs = _page_jobs(event, release)
+    helpers = None
+    if folder is not None and RENDER_PROCESSES > 1 and len(jobs.anywhere) >= FORK_MIN_PAGES:
+        helpers = _Helpers(folder, jobs.anywhere, RENDER_PROCESSES)
+    return _artefacts(event, release, jobs, helpers, folder)
+
+
+def _artefacts(event, release, jobs: _PageJobs, helpers, folder) -> Iterator[Artefact | Written]:
+    try:
+        yield from _exports(release)
+        pages = jobs.here + (jobs.anywhere if helpers is None else [])
+        yield from (page for page in (job() for job in pages) if page is not None)
+        yield from _widget(event, release)
+        if helpers is None:
+            return
+        yield from (page for page in (job() for job in helpers.mine()) if page is not None)
+        left = helpers.join()
+        if helpers.errors:
+            log.warning("release files: %s pages rendered here instead: %s", len(left), helpers.errors)
+        for job in left:
+            page = job()
+            if page is not None:  # a helper that died may have written it: written again
+                for suffix in ("", ".gz", ".br"):
+                    (folder / (page.name + suffix)).unlink(missing_ok=True)
+                yield page
+        yield from (Written(*stored) for stored in helpers.stored)
+    finally:  # stopped early (a failure): no helper goes on writing
+        if helpers is not None:
+            helpers.stop()
 
 
 def _write(path: str, content: bytes) -> None:
@@ -303,6 +418,121 @@ def _submit(pool: ThreadPoolExecutor, folder: Path, item: Artefact) -> Future:
         return done
 
 
+def _no_queries(execute, sql, params, many, context):
+    raise RuntimeError(f"a helper process asked the database: {sql[:200]}")
+
+
+class _Helpers:
+    """Forked processes rendering, compressing and writing the schedule, talk and speaker pages while
+    this one renders the rest (the exports, the lists of talks and speakers), then helps them: every process takes the next few pages (BATCH) when it is
+    free. A fork starts with the release's program read and the templates loaded; it asks neither the
+    database nor the cache (a query is refused) and reports, through a pipe, the pages it finished
+    and each file's manifest entry. The pages no helper finished (one failed, or died) are rendered
+    here afterwards, so the files are the same whoever rendered them."""
+
+    def __init__(self, folder: Path, jobs: list[Callable[[], Artefact | None]], processes: int):
+        self.jobs = jobs
+        self.stored: list[tuple[str, dict, tuple | None]] = []  # (name, manifest entry, page)
+        self.errors: list[str] = []
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+        self._claimed: set[int] = set()  # by this process
+        self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+        for _ in range(processes - 1):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                self._help(folder, write)  # never returns
+            os.close(write)
+            self._children.append((pid, read))
+
+    def _claim(self) -> Iterator[int]:
+        lock = self._next.get_lock()
+        while True:
+            if not lock.acquire(timeout=HELPER_DEADLINE):  # a helper ended holding it: join renders the rest
+                return
+            try:
+                start = self._next.value
+                self._next.value = start + BATCH
+            finally:
+                lock.release()
+            if start >= len(self.jobs):
+                return
+            yield from range(start, min(start + BATCH, len(self.jobs)))
+
+    def _help(self, folder: Path, write: int) -> None:
+        """The helper process: render what it claims until none is left, report, exit."""
+        done, error = [], None
+        try:
+            for number in (signal.SIGTERM, signal.SIGINT):  # stopped with the server, not its handlers
+                signal.signal(number, signal.SIG_DFL)
+            with ExitStack() as stack:
+                for connection in connections.all():
+                    stack.enter_context(connection.execute_wrapper(_no_queries))
+                for index in self._claim():
+                    item = self.jobs[index]()
+                    if item is not None:
+                        (folder / item.name).parent.mkdir(parents=True, exist_ok=True)
+                        self.stored.append((item.name, _store(folder, item), item.page))
+                    done.append(index)
+        except BaseException as exc:  # reported: the parent renders what is left
+            error = f"{type(exc).__name__}: {exc}"
+        try:
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps((done, self.stored, error)))
+        finally:
+            os._exit(0)
+
+    def mine(self) -> Iterator[Callable[[], Artefact | None]]:
+        """The pages this process takes, while any is left."""
+        for index in self._claim():
+            self._claimed.add(index)
+            yield self.jobs[index]
+
+    def join(self) -> list[Callable[[], Artefact | None]]:
+        """Wait for the helpers, keep what they wrote; the pages none finished (to render here)."""
+        finished = set(self._claimed)
+        deadline = time.monotonic() + HELPER_DEADLINE
+        for pid, read in self._children:
+            payload = _read_until(read, deadline)
+            os.close(read)
+            if payload is None:  # still working after the deadline: ended, its pages rendered here
+                os.kill(pid, signal.SIGKILL)
+                payload = b""
+            os.waitpid(pid, 0)
+            try:
+                done, stored, error = pickle.loads(payload)  # noqa: S301  our own child's
+            except Exception:  # a helper that died mid-way
+                done, stored, error = [], [], "the helper process ended without a report"
+            finished.update(done)
+            self.stored.extend(stored)
+            if error:
+                self.errors.append(error)
+        self._children = []
+        return [job for index, job in enumerate(self.jobs) if index not in finished]
+
+    def stop(self) -> None:
+        """After a failure here: end the helpers (their files go with the temporary directory)."""
+        for pid, read in self._children:
+            os.kill(pid, signal.SIGKILL)
+            os.close(read)
+            os.waitpid(pid, 0)
+        self._children = []
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything a helper writes to its pipe until it closes it; None if the deadline comes first."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
 def render_release(event: Event, release: Release) -> Rendered:
     """Write every public file of `release` (and its .gz and .br) into its directory, atomically.
 
@@ -317,25 +547,34 @@ def render_release(event: Event, release: Release) -> Rendered:
     temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
     try:
         pages: dict[str, dict[str, str]] = {}
+        members = []
         contexts = set()
         stored: dict[str, Future] = {}
         folders = {temporary}
+        items = artefacts(event, release, temporary)  # forks the helper processes, if any
         # The pages render in this thread while others compress and write the ones rendered before.
         pool = ThreadPoolExecutor(max_workers=COMPRESS_THREADS, thread_name_prefix="release-files")
         failed = True
         try:
-            for item in artefacts(event, release):
-                folder = (temporary / item.name).parent
-                if folder not in folders:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    folders.add(folder)
-                stored[item.name] = _submit(pool, temporary, item)
+            for item in items:
+                if isinstance(item, Written):
+                    stored[item.name] = Future()
+                    stored[item.name].set_result(item.entry)
+                else:
+                    folder = (temporary / item.name).parent
+                    if folder not in folders:
+                        folder.mkdir(parents=True, exist_ok=True)
+                        folders.add(folder)
+                    stored[item.name] = _submit(pool, temporary, item)
                 if item.page is not None:
-                    path, variant, context = item.page
+                    path, variant, context, shared = item.page
                     pages.setdefault(path, {})[variant + context] = item.name
                     contexts.add(context)
+                    if shared:
+                        members.append(item.name)
             failed = False
         finally:  # on a failure nothing more is written; either way no thread writes after this
+            items.close()
             pool.shutdown(wait=True, cancel_futures=failed)
         files = {name: future.result() for name, future in stored.items()}
         digest = hashlib.sha256(
@@ -351,6 +590,10 @@ def render_release(event: Event, release: Release) -> Rendered:
             "published_at": release.published_at.isoformat(),
             "files": files,
             "pages": pages,
+            # The pages' language: served only to visitors of this language (serves_language).
+            "language": files_language(),
+            # The pages Django gives logged-in visitors too (their own part comes from me.json).
+            "members": sorted(members),
             # What every page shows besides the release when it was written (pagecache.cached_page).
             "context": contexts.pop() if len(contexts) == 1 else None,
         }
@@ -555,7 +798,9 @@ def file_response(
     headers = {
         "ETag": etag,
         "Cache-Control": IMMUTABLE_CACHE_CONTROL if immutable else LATEST_CACHE_CONTROL,
-        "Vary": "Accept-Encoding",
+        # Pages are given to visitors of their language alone (LocaleMiddleware would add the same).
+        "Vary": "Accept-Encoding, Accept-Language",
+        "Content-Language": language_of(folder.manifest),
     }
     if cors:
         headers["Access-Control-Allow-Origin"] = "*"
@@ -598,13 +843,16 @@ def serve_export(request, release: Release, name: str, *, immutable: bool = Fals
 
 def serve_page(request, event: Event, release: Release, variant: str, context: str) -> HttpResponse | None:
     """The stored page for this request path and page-cache variant, or None: no file for it (a
-    filtered page, a talk whose seats or shared notes changed since), or what every page shows
+    filtered page, a talk whose seats or shared notes changed since), the visitor's language is not
+    the pages' (`serves_language`), or what every page shows
     besides the release (`context`: the menu's information pages, the sponsors) changed since the
     files were written, and then they are asked for again."""
     folder = release_dir(event.slug, release)
     if folder is None:
         _ask_render(release)
         return None
+    if not serves_language(folder.manifest, translation.get_language()):
+        return None  # the visitor reads another language: rendered for them
     name = folder.manifest.get("pages", {}).get(request.path, {}).get(variant + context)
     if name is None:
         if folder.manifest.get("context") != context:

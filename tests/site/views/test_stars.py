@@ -143,14 +143,32 @@ def test_star_by_an_anonymous_visitor_redirects_to_log_in(client, program):
     assert Star.objects.count() == 0
 
 
-def test_star_url_opened_after_logging_in_goes_back_to_the_page(client, program, visitor):
+def test_star_url_opened_without_javascript_asks_to_confirm_and_the_form_stars(client, program, visitor):
+    """A shared page's star form is a GET (no CSRF token in a page every visitor gets): a logged-in
+    visitor, or one back from logging in, is asked to confirm, and the confirmation's POST stars."""
     alpha = program["alpha"]
     schedule = reverse("site:schedule", kwargs={"event": alpha.event.slug})
 
-    response = client.get(star_url(alpha) + "?next=" + schedule)
+    asked = client.get(star_url(alpha) + "?next=" + schedule)
 
-    assert response["Location"] == schedule
+    assert asked.status_code == 200
     assert stars_of(visitor) == []
+    page = asked.content.decode()
+    assert alpha.title in page
+    assert 'method="post"' in page
+    assert 'name="starred" value="1"' in page
+    assert f'href="{schedule}"' in page
+    done = client.post(star_url(alpha) + "?next=" + schedule, {"starred": "1"})
+    assert done["Location"] == schedule
+    assert stars_of(visitor) == [alpha.code]
+    again = client.get(star_url(alpha) + "?next=" + schedule)
+    assert 'name="starred" value="0"' in again.content.decode()
+
+
+def test_star_url_of_an_unknown_session_is_404(client, program, visitor):
+    response = client.get(reverse("site:star", kwargs={"event": program["event"].slug, "code": "NOPE"}))
+
+    assert response.status_code == 404
 
 
 def test_star_needs_a_csrf_token(program):

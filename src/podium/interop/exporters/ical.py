@@ -278,21 +278,49 @@ def vevents(release: Release, codes: set[str]) -> list[tuple[str, icalendar.Even
     )
 
 
+def _index(everything, key) -> dict:
+    """{value: the entries in order} for one of `render`'s filters (`key` gives a session's values)."""
+    index: dict = {}
+    for entry in everything:
+        for value in key(entry[0]):
+            index.setdefault(value, []).append(entry)
+    return index
+
+
 def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
     """Many feeds of one release at once (each `feeds` item: the filters `render` takes), byte for byte
-    as `render` makes them one by one, but reading the sessions, sequences and zones once: a release's
-    files hold a feed per room, speaker and talk."""
+    as `render` makes them one by one, but reading the sessions, sequences and zones once, finding each
+    feed's sessions in an index by room, speaker and talk instead of among all, and writing every
+    VEVENT and VTIMEZONE once: a release's files hold a feed per room, speaker and talk."""
     event = release.event
     everything = _entries(release, room_uuid=None, speaker_code=None, talk_code=None, codes=None)
     built = dict(
-        zip(map(id, everything), (vevent for _code, vevent in _vevents(release, everything)), strict=True)
+        zip(
+            map(id, everything),
+            (vevent.to_ical() for _code, vevent in _vevents(release, everything)),
+            strict=True,
+        )
     )
-    zones: dict[tuple, icalendar.Timezone] = {}
+    indexes = {
+        "talk_code": _index(everything, lambda session: (session.code,)),
+        "room_uuid": _index(everything, lambda session: (str(session.room_uuid),)),
+        "speaker_code": _index(
+            everything, lambda session: dict.fromkeys(s["code"] for s in session.speakers)
+        ),
+    }
+    zones: dict[tuple, bytes] = {}
+    end = b"END:VCALENDAR\r\n"
     exports = []
     for feed in feeds:
         filters = {key: feed.get(key) for key in ("room_uuid", "speaker_code", "talk_code", "codes")}
         named = {**filters, "agenda": bool(feed.get("agenda"))}
-        entries = [entry for entry in everything if _matches(entry[0], **filters)]
+        candidates = everything
+        for key in ("talk_code", "speaker_code", "room_uuid"):
+            if filters[key] is not None:
+                value = str(filters[key]) if key == "room_uuid" else filters[key]
+                candidates = indexes[key].get(value, [])
+                break
+        entries = [entry for entry in candidates if _matches(entry[0], **filters)]
         calendar = icalendar.Calendar()
         calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
         calendar.add("version", "2.0")
@@ -306,10 +334,13 @@ def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
                 event.timezone,
                 first_date=span[0] - dt.timedelta(days=1),
                 last_date=span[1] + dt.timedelta(days=2),
-            )
+            ).to_ical()
         calendar.add("x-wr-timezone", icalendar.vText(event.timezone))
-        calendar.add_component(zones[span])
-        for entry in entries:
-            calendar.add_component(built[id(entry)])
-        exports.append(common.Export(calendar.to_ical(), CONTENT_TYPE, _filename(release, **named)))
+        # A component's content lines do not depend on where it is placed: the calendar's bytes are
+        # its own lines (ending with END:VCALENDAR) with its subcomponents' bytes before that line.
+        head = calendar.to_ical()
+        if not head.endswith(end):
+            raise ValueError("unexpected calendar serialisation")
+        content = b"".join([head[: -len(end)], zones[span], *(built[id(entry)] for entry in entries), end])
+        exports.append(common.Export(content, CONTENT_TYPE, _filename(release, **named)))
     return exports

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from podium.base.permissions import public
@@ -25,13 +26,13 @@ def personal_data(request, event) -> dict:
     links = {
         "starred_ics": {
             "href": reverse("site:export_starred_ics", kwargs={"event": event.slug}),
-            "text": "My starred sessions (iCal)",
+            "text": _("My starred sessions (iCal)"),
         }
     }
     if tickets:
         links["tickets"] = {
             "href": reverse("site:my_orders", kwargs={"event": event.slug}),
-            "text": "My tickets",
+            "text": _("My tickets"),
         }
     return {
         "logged_in": True,

@@ -7,12 +7,13 @@ with fetch and gets JSON. Anonymous visitors keep their stars in the browser unt
 import json
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from podium.attendance import services
-from podium.attendance.queries import starred_codes
+from podium.attendance.queries import public_talks, starred_codes
 from podium.base.errors import ServiceError
 from podium.base.permissions import login_required
 from podium.site.views.common import public_event, safe_next
@@ -34,11 +35,12 @@ def _parse_starred(value) -> bool:
 
 @login_required
 def star(request, event, code):
-    """POST starred=1|0. A GET (after logging in from a star button) goes back to the page."""
+    """POST starred=1|0. A GET comes from a star button without JavaScript on a page shared by every
+    visitor (no CSRF token in it), or back from logging in: it asks to confirm with a POST form."""
     event = public_event(event)
     back = safe_next(request, reverse("site:talk", kwargs={"event": event.slug, "code": code.upper()}))
     if request.method == "GET":
-        return redirect(back)
+        return _confirm(request, event, code.strip().upper(), back)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     as_json = _wants_json(request)
@@ -58,8 +60,24 @@ def star(request, event, code):
         return redirect(back)
     if as_json:
         return JsonResponse({"code": code.upper(), "starred": starred})
-    messages.success(request, "Added to your stars." if starred else "Removed from your stars.")
+    messages.success(request, _("Added to your stars.") if starred else _("Removed from your stars."))
     return redirect(back)
+
+
+def _confirm(request, event, code: str, back: str):
+    """The page that asks to star (or unstar) one session, whose POST form does it."""
+    starred = code in starred_codes(event, request.user)
+    title = public_talks(event).filter(code=code).values_list("title", flat=True).first()
+    if title is None and starred:
+        title = (
+            event.stars.filter(user=request.user, proposal__code=code)
+            .values_list("proposal__title", flat=True)
+            .first()
+        )
+    if title is None:
+        raise Http404("There is no public session with this code.")
+    context = {"event": event, "code": code, "title": title, "starred": starred, "back": back}
+    return render(request, "site/star_confirm.html", context)
 
 
 def _codes_from(request) -> list[str]:

@@ -1,0 +1,44 @@
+"""Many iCal feeds of a release at once (ical.render_feeds, what the release files write): each the
+bytes `ical.render` makes for it alone, whatever the filters."""
+
+import pytest
+
+from podium.interop.exporters import ical
+from tests.program import at, cancel, placed_talk, release, speaker_code
+
+pytestmark = pytest.mark.django_db
+
+
+def _every_feed(published) -> list[dict]:
+    rooms = [room["uuid"] for room in published.rooms]
+    speakers = list(published.speakers.values_list("code", flat=True))
+    talks = [change["code"] for change in published.changes] + list(
+        published.sessions.values_list("code", flat=True)
+    )
+    return (
+        [{}]
+        + [{"room_uuid": room} for room in rooms]
+        + [{"speaker_code": code} for code in speakers]
+        + [{"talk_code": code} for code in talks]
+        + [{"room_uuid": room, "speaker_code": code} for room in rooms for code in speakers]
+        + [{"codes": set(talks)}, {"codes": set(talks[:1]), "agenda": True}, {"codes": set()}]
+        + [{"room_uuid": "no-such-room"}, {"speaker_code": "NOBODY"}, {"talk_code": "NOTALK"}]
+    )
+
+
+def test_feeds_rendered_together_are_each_feed_rendered_alone(small_program):
+    event, by = small_program["event"], small_program["by"]
+    cancel(small_program["beta"], by)  # a cancelled session stays in its feeds, as cancelled
+    placed_talk(event, "Delta talk", "Room 101", at(event, 14), by, speakers=[])
+    second = release(event, by, name="v2")
+    feeds = _every_feed(second)
+    assert {"speaker_code": speaker_code(small_program["alpha"])} in feeds
+
+    together = ical.render_feeds(second, feeds)
+
+    for feed, export in zip(feeds, together, strict=True):
+        alone = ical.render(second, **feed)
+        assert export.content == alone.content, feed
+        assert export.filename == alone.filename
+    by_speaker = together[feeds.index({"speaker_code": speaker_code(small_program["alpha"])})]
+    assert by_speaker.content.count(b"BEGIN:VEVENT") == 2  # Alpha and Gamma, each once
