@@ -24,24 +24,32 @@ $(VENV)/.compiled: src/podium/scheduling/solver/timing.py src/podium/scheduling/
 	$(BIN)/python -c "from podium.scheduling.solver.timing import warm_up; warm_up()"
 	touch $@
 
-demo: $(VENV)/.installed $(VENV)/.compiled
+# The interface's translations: each src/podium/locale/<language>/LC_MESSAGES/django.po compiled to the
+# django.mo beside it (again whenever the .po changes) with polib, so no GNU gettext is needed; the .mo
+# files are not in git (podium.base.catalogues).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard src/podium/locale/*/LC_MESSAGES/django.po))
+
+src/podium/locale/%/LC_MESSAGES/django.mo: src/podium/locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(BIN)/python -m podium.base.catalogues $<
+
+demo: $(VENV)/.installed $(VENV)/.compiled $(CATALOGUES)
 	$(BIN)/podium demo
 
-serve: $(VENV)/.installed $(VENV)/.compiled
+serve: $(VENV)/.installed $(VENV)/.compiled $(CATALOGUES)
 	$(BIN)/podium serve
 
 # The whole suite on the embedded default (SQLite), browser tests included.
-test: $(VENV)/.installed-dev $(VENV)/.compiled
+test: $(VENV)/.installed-dev $(VENV)/.compiled $(CATALOGUES)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
 # The same suite against PostgreSQL (server at 127.0.0.1:5432, trust auth), with branch coverage: the run
 # fails below the floor in pyproject.toml ([tool.coverage.report] fail_under, the ratchet). Measuring
 # costs the run about half again its time, so it is here and `make test` stays quick.
-test-postgres: $(VENV)/.installed-dev $(VENV)/.compiled
+test-postgres: $(VENV)/.installed-dev $(VENV)/.compiled $(CATALOGUES)
 	PODIUM_DATABASE_URL=$${PODIUM_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/podium} \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider --cov --cov-report=
 
-test-browser: $(VENV)/.installed-dev $(VENV)/.compiled
+test-browser: $(VENV)/.installed-dev $(VENV)/.compiled $(CATALOGUES)
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
 check: $(VENV)/.installed-dev
@@ -69,7 +77,7 @@ battery: $(VENV)/.installed-dev $(VENV)/.compiled
 # Celery worker and nginx (installed from Debian's packages if missing) with deploy/nginx.conf; checks
 # live updates across servers, exports from the files, log-in and the page cache (about 3 minutes; not
 # part of `make test`). See docs/operations.md, "Deployment".
-deploy-test: $(VENV)/.installed-dev $(VENV)/.compiled
+deploy-test: $(VENV)/.installed-dev $(VENV)/.compiled $(CATALOGUES)
 	$(BIN)/python deploy/test.py
 
 clean:

@@ -20,6 +20,7 @@ CROSS_CUTTING = {
     "test_layers.py": "every import statement of every app against the layers",
     "test_isolation.py": "every public URL of a hidden event answers as an unknown slug",
     "test_inline_code.py": "no inline style or script in any template or page",
+    "test_translations.py": "every word a person reads in a template is marked for translation",
     "test_personal_data.py": "no value of an erased person left in any table, file or cache",
 }
 

@@ -94,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the interface: the language cookie (the switch, set_language) when it names one
+    # of LANGUAGES, else the browser's Accept-Language, else LANGUAGE_CODE; the release files' fast path
+    # decides the same way (podium.site.fastpath.visitor_language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,12 +114,16 @@ ASGI_APPLICATION = "podium.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with the event's own texts in the visitor's language while a page renders
+        # (podium.base.translated).
+        "BACKEND": "podium.base.translated.Templates",
+        "NAME": "django",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "podium.base.context_processors.podium",
@@ -243,7 +251,17 @@ if not USE_TLS:
     SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # --- Internationalisation ------------------------------------------------------------------------
+# The interface speaks these languages (the catalogues: src/podium/locale/<code>/LC_MESSAGES/django.po,
+# compiled to .mo by `make`); LANGUAGE_CODE is the language of the msgids and of whatever is rendered
+# for no one in particular (the release files, the exports).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with the switch (django.views.i18n.set_language) is kept in this cookie for a year.
+LANGUAGE_COOKIE_NAME = "podium_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = USE_TLS
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -256,7 +274,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "podium.base.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -332,7 +350,9 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-webhooks": {"task": "podium.webhooks.deliver", "schedule": 60.0},
 }
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages are kept in the session, and the cookie `podium_messages` is set while some wait: the fast
+# path and nginx send that visitor's pages to Django, which shows them (podium.site.fastpath).
+MESSAGE_STORAGE = "podium.site.fastpath.MessageStorage"
 
 # --- Monitoring (docs/operations.md, "Monitoring") ---------------------------------------------------
 # /metrics (Prometheus) is off (404) unless a bearer token or an allow-list of client addresses (comma-

@@ -30,14 +30,15 @@ def test_organiser_writes_previews_and_publishes_a_page_that_visitors_find(page,
     page.get_by_text("Organise").click()
     page.get_by_role("link", name="Pages", exact=True).click()
     page.get_by_role("button", name="New page").click()  # a link styled as a button
-    field(page, "Title").fill("Venue")
-    field(page, "Text").fill(BODY)
+    # The main text; each language of the interface has its own "Title" and "Text" in its fieldset.
+    page.locator("#id_title").fill("Venue")
+    page.locator("#id_body").fill(BODY)
     page.get_by_role("button", name="Preview").click()
 
     preview = page.locator("section.preview")
     expect(preview.get_by_role("heading", name="Getting in")).to_be_visible()
     expect(preview.locator("strong")).to_have_text("8:00")
-    expect(field(page, "Text")).to_have_value(BODY)  # still there to save
+    expect(page.locator("#id_body")).to_have_value(BODY)  # still there to save
     assert page.evaluate("window.leaked") is None
     assert _fits_the_screen(page)
     field(page, "State").select_option(label="Published")

@@ -1,10 +1,12 @@
 """The user: one account per e-mail address, used by every role."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -33,6 +35,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The language of the interface and of mail to this person (one of settings.LANGUAGES); blank: the
+    # browser's on the site, the event's default language in mail.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
 
@@ -54,10 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Read and write"
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
     # Check-in devices: read the attendee list of their events and check tickets in, nothing else.
-    CHECKIN = "checkin", "Check-in device (attendee list and check-ins only)"
+    CHECKIN = "checkin", _("Check-in device (attendee list and check-ins only)")
 
 
 class ApiToken(models.Model):
@@ -96,8 +101,8 @@ class ApiToken(models.Model):
 
 
 class IdempotencyState(models.TextChoices):
-    IN_FLIGHT = "in_flight", "In flight"  # claimed by a call that is running
-    DONE = "done", "Done"  # the call's answer, replayed until the record expires
+    IN_FLIGHT = "in_flight", _("In flight")  # claimed by a call that is running
+    DONE = "done", _("Done")  # the call's answer, replayed until the record expires
 
 
 class IdempotencyRecord(models.Model):

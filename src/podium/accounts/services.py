@@ -7,9 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from podium.accounts.models import User
 from podium.base import audit
+from podium.base.errors import ServiceError
 from podium.mail.services import queue_mail
 
 
@@ -17,16 +19,34 @@ class SignUpError(Exception):
     pass
 
 
+def _check_language(language: str) -> str:
+    if language and language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose one of the languages offered."))
+    return language
+
+
 @transaction.atomic
-def sign_up(*, email: str, name: str, password: str) -> User:
-    """Create an account. Side effects: audit entry."""
+def sign_up(*, email: str, name: str, password: str, language: str = "") -> User:
+    """Create an account (`language`: the one chosen before signing up, "" for the browser's).
+    Side effects: audit entry."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise SignUpError(
-            "An account with this e-mail address exists already. Log in or reset your password."
+            _("An account with this e-mail address exists already. Log in or reset your password.")
         )
-    user = User.objects.create_user(email=email, name=name.strip(), password=password)
+    user = User.objects.create_user(
+        email=email, name=name.strip(), password=password, language=_check_language(language)
+    )
     audit.record(action="account.signed_up", actor=user, target=user)
+    return user
+
+
+@transaction.atomic
+def set_language(*, user: User, language: str) -> User:
+    """Keep `language` (a code of settings.LANGUAGES; "" for the browser's) as the user's: the site
+    and mail to them speak it. No audit entry: a preference of the interface, like a page's sorting."""
+    user.language = _check_language(language)
+    User.objects.filter(pk=user.pk).update(language=user.language)
     return user
 
 

@@ -10,6 +10,7 @@ import secrets
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.accounts.models import ApiToken, TokenScope
 from podium.base import audit
@@ -42,17 +43,17 @@ def create_api_token(*, user, organiser, name: str, events, scope: str) -> tuple
     """
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the token a name, e.g. the script that will use it.", field="name")
+        raise ServiceError(_("Give the token a name, e.g. the script that will use it."), field="name")
     if len(name) > 100:
-        raise ServiceError("A token name has at most 100 characters.", field="name")
+        raise ServiceError(_("A token name has at most 100 characters."), field="name")
     if scope not in TokenScope.values:
-        raise ServiceError("A token reads, reads and writes, or checks people in.", field="scope")
+        raise ServiceError(_("A token reads, reads and writes, or checks people in."), field="scope")
     events = list(events)
     if not events:
-        raise ServiceError("Choose at least one event.", field="events")
+        raise ServiceError(_("Choose at least one event."), field="events")
     allowed = {event.pk for event in token_events(user, organiser)}
     if any(event.pk not in allowed for event in events):
-        raise NotAllowed("You may only make tokens for events of this organiser you work on.")
+        raise NotAllowed(_("You may only make tokens for events of this organiser you work on."))
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organiser=organiser,
@@ -78,7 +79,7 @@ def create_api_token(*, user, organiser, name: str, events, scope: str) -> tuple
 def revoke_api_token(*, token: ApiToken, by) -> ApiToken:
     """Stop a token from working, for good. Its owner or an organiser admin may. Side effects: audit entry."""
     if token.user_id != by.pk and not is_organiser_admin(by, token.organiser):
-        raise NotAllowed("You may not revoke this token.")
+        raise NotAllowed(_("You may not revoke this token."))
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()

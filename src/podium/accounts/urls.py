@@ -11,5 +11,6 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/complete/", views.password_reset_complete, name="password_reset_complete"),
+    path("language/", views.set_language, name="language"),
     path("", views.home, name="home"),
 ]

@@ -4,6 +4,7 @@ feed, and seats booked at sessions that need one (tutorials)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 from podium.proposals.models import Proposal
@@ -130,8 +131,8 @@ class CalendarFeed(models.Model):
 
 
 class SeatState(models.TextChoices):
-    BOOKED = "booked", "Seat booked"
-    WAITING = "waiting", "On the waiting list"
+    BOOKED = "booked", _("Seat booked")
+    WAITING = "waiting", _("On the waiting list")
 
 
 class SessionSeats(models.Model):
@@ -147,13 +148,13 @@ class SessionSeats(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_seats")
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="seat_counter")
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, help_text="This session's seats; empty: as its type and room say."
+        null=True, blank=True, help_text=_("This session's seats; empty: as its type and room say.")
     )
     taken = models.PositiveIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name_plural = "session seats"
+        verbose_name_plural = _("session seats")
         constraints = [
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="session_seats_capacity_min"

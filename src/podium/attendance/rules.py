@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from podium.attendance import seat_queries
 from podium.base.errors import NotAllowed
@@ -14,11 +16,17 @@ from podium.proposals.models import Proposal
 from podium.schedule.models import ReleasedSession, SlotKind
 from podium.schedule.queries import latest_release
 
-LOG_IN = "Log in to give feedback."
-NOT_RELEASED = "This talk is not on the published program, so it takes no feedback."
-CANCELLED = "This talk was cancelled, so it takes no feedback."
-OWN_TALK = "You cannot give feedback on your own talk."
-NOT_YOURS = "This note is not yours."
+LOG_IN = gettext_lazy("Log in to give feedback.")
+NOT_RELEASED = gettext_lazy("This talk is not on the published program, so it takes no feedback.")
+CANCELLED = gettext_lazy("This talk was cancelled, so it takes no feedback.")
+OWN_TALK = gettext_lazy("You cannot give feedback on your own talk.")
+NOT_YOURS = gettext_lazy("This note is not yours.")
+
+
+def _day_and_time_format() -> str:
+    """The format of a weekday, date and time in the active language's order."""
+    return pgettext("date format: weekday, day, month, time", "l j F, H:i")
+
 
 #: Team flags whose holders read every attendee's feedback with the author's name (back office).
 FEEDBACK_READERS = ("can_review", "can_edit_event")
@@ -35,8 +43,11 @@ def released_session(proposal: Proposal) -> ReleasedSession | None:
 
 
 def _not_started(session: ReleasedSession, event: Event) -> str:
-    start = format_date(timezone.localtime(session.start, event.tz), "l j F, H:i")
-    return f"Feedback opens when the talk starts ({start}, {event.timezone})."
+    start = format_date(timezone.localtime(session.start, event.tz), _day_and_time_format())
+    return _("Feedback opens when the talk starts (%(start)s, %(timezone)s).") % {
+        "start": start,
+        "timezone": event.timezone,
+    }
 
 
 def feedback_refusal(user, proposal: Proposal, *, now: dt.datetime | None = None) -> str | None:
@@ -83,34 +94,36 @@ def check_note_author(by, note) -> None:
 #: Team flags whose holders see who booked a seat (those who see the attendees, registration.rules).
 SEAT_LIST_READERS = ("can_check_in", "can_edit_event")
 
-LOG_IN_TO_BOOK = "Log in to book a seat."
-NO_SEAT_NEEDED = "This session needs no booking: just come."
-SEAT_NOT_RELEASED = "This session is not on the published program, so it takes no bookings."
-SEAT_CANCELLED = "This session was cancelled, so it takes no bookings."
-OWN_SESSION = "You speak at this session, so your place is kept: you need no seat."
-NOT_YOUR_SEAT = "This seat is not yours."
+LOG_IN_TO_BOOK = gettext_lazy("Log in to book a seat.")
+NO_SEAT_NEEDED = gettext_lazy("This session needs no booking: just come.")
+SEAT_NOT_RELEASED = gettext_lazy("This session is not on the published program, so it takes no bookings.")
+SEAT_CANCELLED = gettext_lazy("This session was cancelled, so it takes no bookings.")
+OWN_SESSION = gettext_lazy("You speak at this session, so your place is kept: you need no seat.")
+NOT_YOUR_SEAT = gettext_lazy("This seat is not yours.")
 
 
 def _seat_started(session: ReleasedSession, event: Event) -> str:
-    start = format_date(timezone.localtime(session.start, event.tz), "l j F, H:i")
-    return f"This session started on {start} ({event.timezone}); seats can only be booked before it starts."
+    start = format_date(timezone.localtime(session.start, event.tz), _day_and_time_format())
+    return _(
+        "This session started on %(start)s (%(timezone)s); seats can only be booked before it starts."
+    ) % {"start": start, "timezone": event.timezone}
 
 
 def _no_ticket(user, event: Event) -> str:
-    return (
-        f"Seats are for people with a ticket to {event.name}. You need a paid ticket that you bought, "
-        f"or that names your address ({user.email}) as the attendee's; buy one first, or ask whoever "
+    return _(
+        "Seats are for people with a ticket to %(event)s. You need a paid ticket that you bought, "
+        "or that names your address (%(email)s) as the attendee's; buy one first, or ask whoever "
         "bought yours to put your address on it."
-    )
+    ) % {"event": event.name, "email": user.email}
 
 
 def clash_message(clash: ReleasedSession, event: Event) -> str:
-    start = format_date(timezone.localtime(clash.start, event.tz), "l j F, H:i")
+    start = format_date(timezone.localtime(clash.start, event.tz), _day_and_time_format())
     end = format_date(timezone.localtime(clash.end, event.tz), "H:i")
-    return (
-        f"This session overlaps “{clash.title}” ({start}–{end}), where you have a seat. "  # noqa: RUF001
+    return _(
+        "This session overlaps “%(title)s” (%(start)s–%(end)s), where you have a seat. "  # noqa: RUF001
         "Cancel that seat first if you would rather come to this one."
-    )
+    ) % {"title": clash.title, "start": start, "end": end}
 
 
 def seat_refusal(user, proposal: Proposal, session: ReleasedSession | None, *, now=None) -> str | None:

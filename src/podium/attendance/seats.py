@@ -24,8 +24,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from podium.accounts.models import User
 from podium.attendance import rules, seat_queries
@@ -33,7 +35,7 @@ from podium.attendance.models import SeatBooking, SeatState, SessionSeats
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
 from podium.events.rules import check_can_edit_event
-from podium.mail.services import queue_mail
+from podium.mail.services import queue_mail, recipient_language
 from podium.proposals.models import Proposal
 from podium.registration.seats import retry_when_busy
 from podium.schedule.models import ReleasedSession
@@ -74,7 +76,9 @@ def _default_capacity(proposal: Proposal, session: ReleasedSession | None) -> in
 def _when(session: ReleasedSession, event) -> str:
     start = timezone.localtime(session.start, event.tz)
     end = timezone.localtime(session.end, event.tz)
-    return f"{format_date(start, 'l j F Y, H:i')}–{format_date(end, 'H:i')} ({event.timezone})"  # noqa: RUF001
+    # The format in the language's own order (German "Montag, 3. März 2031, 10:00").
+    day = format_date(start, pgettext("date format: weekday, day, month, year, time", "l j F Y, H:i"))
+    return f"{day}–{format_date(end, 'H:i')} ({event.timezone})"  # noqa: RUF001
 
 
 def _talk_link(proposal: Proposal) -> str:
@@ -87,8 +91,8 @@ def _check_not_holding(by, proposal: Proposal) -> None:
     if held is None:
         return
     if held.state == SeatState.BOOKED:
-        raise ServiceError(f"You have a seat at “{proposal.title}” already.")
-    raise ServiceError(f"You are on the waiting list of “{proposal.title}” already.")
+        raise ServiceError(_("You have a seat at “%(title)s” already.") % {"title": proposal.title})
+    raise ServiceError(_("You are on the waiting list of “%(title)s” already.") % {"title": proposal.title})
 
 
 def _check_no_clash(by, proposal: Proposal, session: ReleasedSession) -> None:
@@ -114,7 +118,7 @@ def _create(**values) -> SeatBooking:
         with transaction.atomic():
             return SeatBooking.objects.create(**values)
     except IntegrityError:  # the same person at the same moment from another tab
-        raise ServiceError("You booked this session at the same moment from elsewhere already.") from None
+        raise ServiceError(_("You booked this session at the same moment from elsewhere already.")) from None
 
 
 @retry_when_busy
@@ -135,8 +139,11 @@ def book_seat(*, proposal: Proposal, by) -> SeatBooking:
     fill_from_waiting_list(proposal=proposal, session=session, counter=counter)
     if not _take_seat(counter, _default_capacity(proposal, session)):
         raise SessionFull(
-            f"“{proposal.title}” is full. Join its waiting list: when a seat frees, it is yours and we "
-            "tell you by mail."
+            _(
+                "“%(title)s” is full. Join its waiting list: when a seat frees, it is yours and we "
+                "tell you by mail."
+            )
+            % {"title": proposal.title}
         )
     booking = _create(
         event=proposal.event, user=by, proposal=proposal, state=SeatState.BOOKED, booked_at=timezone.now()
@@ -159,7 +166,12 @@ def join_seat_waiting_list(*, proposal: Proposal, by) -> SeatBooking:
     seats = seat_queries.seats_of(proposal, session)
     if not seats.full:
         raise ServiceError(
-            f"“{proposal.title}” has {seats.left} seat{'s' if seats.left != 1 else ''} left: book one."
+            ngettext(
+                "“%(title)s” has %(count)s seat left: book one.",
+                "“%(title)s” has %(count)s seats left: book one.",
+                seats.left,
+            )
+            % {"title": proposal.title, "count": seats.left}
         )
     booking = _create(event=proposal.event, user=by, proposal=proposal, state=SeatState.WAITING)
     audit.record(action="seat.waiting", actor=by, target=proposal, event_id=proposal.event_id, person=by.pk)
@@ -181,7 +193,7 @@ def cancel_seat(*, by, booking: SeatBooking | None = None, proposal: Proposal | 
     """
     if booking is None:
         if proposal is None or by is None:
-            raise ServiceError("Say which seat to cancel.")
+            raise ServiceError(_("Say which seat to cancel."))
         rows = SeatBooking.objects.filter(user=by, proposal=proposal)
     else:
         rows = SeatBooking.objects.filter(pk=booking.pk)
@@ -190,7 +202,7 @@ def cancel_seat(*, by, booking: SeatBooking | None = None, proposal: Proposal | 
         _lock_person(User(pk=holder))
     found = rows.select_for_update().select_related("event", "proposal__session_type", "user").first()
     if found is None:
-        raise ServiceError("You have no seat and no waiting-list place at this session (any more).")
+        raise ServiceError(_("You have no seat and no waiting-list place at this session (any more)."))
     rules.check_can_cancel_seat(by, found)
     SeatBooking.objects.filter(pk=found.pk).delete()
     audit.record(
@@ -222,13 +234,16 @@ def _may_have_seat(entry: SeatBooking, proposal: Proposal, session: ReleasedSess
 
 
 def _tell(entry: SeatBooking, proposal: Proposal, session: ReleasedSession) -> None:
+    # The time in the words of the mail's language (its day and month names).
+    with translation.override(recipient_language(to=entry.user.email, user=entry.user, event=proposal.event)):
+        when = _when(session, proposal.event)
     queue_mail(
         to=entry.user.email,
         template="seat_from_waiting_list",
         context={
             "name": entry.user.name or entry.user.email,
             "title": proposal.title,
-            "when": _when(session, proposal.event),
+            "when": when,
             "room": session.room_name,
             "link": _talk_link(proposal),
         },
@@ -336,25 +351,36 @@ def set_seat_capacity(
     check_can_edit_event(by, proposal.event)
     if not proposal.session_type.requires_seat:
         raise ServiceError(
-            f"“{proposal.title}” is a {proposal.session_type.name}, whose sessions take no bookings; make "
-            "the session type require a seat first.",
+            _(
+                "“%(title)s” is a %(type)s, whose sessions take no bookings; make "
+                "the session type require a seat first."
+            )
+            % {"title": proposal.title, "type": proposal.session_type.name},
             field="capacity",
         )
     if capacity is not None and capacity < 1:
         raise ServiceError(
-            "A session has at least one seat; leave it empty for the default.", field="capacity"
+            _("A session has at least one seat; leave it empty for the default."), field="capacity"
         )
     _counter(proposal)
     counter = SessionSeats.objects.select_for_update().get(proposal=proposal)
     if version is not None and counter.version != version:
         raise StaleEdit(
-            "Someone changed this session's seats while you were editing them. Here is what is stored "
-            "now; make your change again if you still want to."
+            _(
+                "Someone changed this session's seats while you were editing them. Here is what is stored "
+                "now; make your change again if you still want to."
+            )
         )
     if capacity is not None and capacity < counter.taken:
         raise ServiceError(
-            f"{counter.taken} seats are booked already, so the session needs at least {counter.taken}; "
-            "cancel bookings first to have fewer.",
+            ngettext(
+                "%(taken)s seat is booked already, so the session needs at least %(taken)s; "
+                "cancel bookings first to have fewer.",
+                "%(taken)s seats are booked already, so the session needs at least %(taken)s; "
+                "cancel bookings first to have fewer.",
+                counter.taken,
+            )
+            % {"taken": counter.taken},
             field="capacity",
         )
     before = counter.capacity

@@ -5,6 +5,8 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from podium.attendance import rules
 from podium.attendance.models import (
@@ -37,10 +39,10 @@ def set_star(*, event: Event, user, code: str, starred: bool) -> bool:
         removed, _ = Star.objects.filter(event=event, user=user, proposal__code=code).delete()
         if removed or public_talks(event).filter(code=code).exists():
             return False
-        raise ServiceError("There is no public session with this code.")
+        raise ServiceError(gettext("There is no public session with this code."))
     proposal = public_talks(event).filter(code=code).first()
     if proposal is None:
-        raise ServiceError("There is no public session with this code.")
+        raise ServiceError(gettext("There is no public session with this code."))
     Star.objects.get_or_create(event=event, user=user, proposal=proposal)
     return True
 
@@ -53,7 +55,7 @@ def merge_stars(*, event: Event, user, codes: list[str]) -> set[str]:
     No side effects.
     """
     if len(codes) > MAX_MERGE:
-        raise ServiceError(f"At most {MAX_MERGE} stars can be merged at once.")
+        raise ServiceError(gettext("At most %(count)s stars can be merged at once.") % {"count": MAX_MERGE})
     wanted = {str(code).strip().upper() for code in codes if str(code).strip()}
     proposals = list(public_talks(event).filter(code__in=wanted))
     have = set(event.stars.filter(user=user).values_list("proposal_id", flat=True))
@@ -84,9 +86,14 @@ def mark_agenda_seen(*, event: Event, user, version: int) -> AgendaPreference:
     return preference
 
 
+def _number(value: int) -> str:
+    """A count with the active language's thousands separator (10,000; 10.000)."""
+    return number_format(value, force_grouping=True)
+
+
 def _check_attendee(by) -> None:
     if by is None or not by.is_authenticated or not by.is_active:
-        raise NotAllowed("Log in to do this.")
+        raise NotAllowed(gettext("Log in to do this."))
 
 
 @transaction.atomic
@@ -104,11 +111,12 @@ def save_note(*, proposal: Proposal, by, text: str, shared: bool = False) -> Not
         return None
     if len(text) > MAX_NOTE_LENGTH:
         raise ServiceError(
-            f"A note can be at most {MAX_NOTE_LENGTH:,} characters long (this one has {len(text):,}).",
+            gettext("A note can be at most %(limit)s characters long (this one has %(length)s).")
+            % {"limit": _number(MAX_NOTE_LENGTH), "length": _number(len(text))},
             field="text",
         )
     if not public_talks(proposal.event).filter(pk=proposal.pk).exists():
-        raise ServiceError("There is no public session with this code.")
+        raise ServiceError(gettext("There is no public session with this code."))
     note, created = Note.objects.select_for_update().get_or_create(
         user=by, proposal=proposal, defaults={"event": proposal.event, "text": text, "shared": shared}
     )
@@ -131,7 +139,11 @@ def _rating(value) -> int:
     except (TypeError, ValueError):
         rating = 0
     if rating not in RATINGS:
-        raise ServiceError(f"Choose a rating from {min(RATINGS)} to {max(RATINGS)}.", field="rating")
+        raise ServiceError(
+            gettext("Choose a rating from %(lowest)s to %(highest)s.")
+            % {"lowest": min(RATINGS), "highest": max(RATINGS)},
+            field="rating",
+        )
     return rating
 
 
@@ -149,8 +161,8 @@ def save_feedback(*, proposal: Proposal, by, rating: int, comment: str = "") -> 
     comment = (comment or "").replace("\r\n", "\n").strip()
     if len(comment) > MAX_FEEDBACK_COMMENT_LENGTH:
         raise ServiceError(
-            f"A comment can be at most {MAX_FEEDBACK_COMMENT_LENGTH:,} characters long "
-            f"(this one has {len(comment):,}).",
+            gettext("A comment can be at most %(limit)s characters long (this one has %(length)s).")
+            % {"limit": _number(MAX_FEEDBACK_COMMENT_LENGTH), "length": _number(len(comment))},
             field="comment",
         )
     feedback, _ = Feedback.objects.update_or_create(
@@ -167,7 +179,7 @@ def renew_calendar_feed(*, event: Event, user) -> CalendarFeed:
     """
     _check_attendee(user)
     if not event.is_public:
-        raise ServiceError("There is no public event with this slug.")
+        raise ServiceError(gettext("There is no public event with this slug."))
     token = secrets.token_urlsafe(32)
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(
         event=event, user=user, defaults={"token": token}

@@ -13,6 +13,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -61,16 +62,16 @@ def clean_image(upload: UploadedFile) -> InMemoryUploadedFile:
     """
     if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
         raise ValidationError(
-            "The image is %(size)s MB; the limit is 2 MB.", params={"size": f"{upload.size / 1048576:.1f}"}
+            _("The image is %(size)s MB; the limit is 2 MB."), params={"size": f"{upload.size / 1048576:.1f}"}
         )
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
             fmt = probe.format
             if fmt not in IMAGE_FORMATS:
-                raise ValidationError("Upload a JPEG, PNG or WebP image.")
+                raise ValidationError(_("Upload a JPEG, PNG or WebP image."))
             if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise ValidationError("The image is too large in pixels (at most 40 megapixels).")
+                raise ValidationError(_("The image is too large in pixels (at most 40 megapixels)."))
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
@@ -82,7 +83,9 @@ def clean_image(upload: UploadedFile) -> InMemoryUploadedFile:
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError("This file is not a readable image. Upload a JPEG, PNG or WebP image.") from exc
+        raise ValidationError(
+            _("This file is not a readable image. Upload a JPEG, PNG or WebP image.")
+        ) from exc
     content_type, ext = IMAGE_FORMATS[fmt]
     size = out.tell()
     out.seek(0)
@@ -101,15 +104,17 @@ def clean_pdf(upload: UploadedFile, *, max_bytes: int = MAX_PDF_BYTES) -> InMemo
     """
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
             params={"size": f"{upload.size / 1048576:.1f}", "limit": max_bytes // 1048576},
         )
     upload.seek(0)
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
-        raise ValidationError("The file is larger than %(limit)s MB.", params={"limit": max_bytes // 1048576})
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB."), params={"limit": max_bytes // 1048576}
+        )
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-2048:]:
-        raise ValidationError("This file is not a PDF. Upload your slides as a PDF file.")
+        raise ValidationError(_("This file is not a PDF. Upload your slides as a PDF file."))
     return InMemoryUploadedFile(
         io.BytesIO(content), "slides", f"{uuid.uuid4().hex}.pdf", "application/pdf", len(content), None
     )

@@ -14,7 +14,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from podium.contacts.models import ContactList
 from podium.contacts.queries import lists_for
@@ -31,10 +32,10 @@ from podium.sponsors.models import PUBLIC_STAGES, OrganisationContact, Organisat
 
 # Every campaign mail offers these, whatever its audience.
 COMMON = (
-    Placeholder("name", "The person's name (or their address when no name is known).", "Ada Lovelace"),
-    Placeholder("email", "The address the mail goes to.", "ada@example.org"),
-    Placeholder("event", "The event's name.", "PyConf"),
-    Placeholder("event_url", "The event's public page.", "https://podium.example/pyconf/"),
+    Placeholder("name", _("The person's name (or their address when no name is known)."), "Ada Lovelace"),
+    Placeholder("email", _("The address the mail goes to."), "ada@example.org"),
+    Placeholder("event", _("The event's name."), "PyConf"),
+    Placeholder("event_url", _("The event's public page."), "https://podium.example/pyconf/"),
 )
 
 
@@ -116,25 +117,25 @@ DEFAULT_STATES = [ProposalState.ACCEPTED.value, ProposalState.CONFIRMED.value]
 def _speaker_fields(event) -> dict[str, forms.Field]:
     return {
         "states": forms.MultipleChoiceField(
-            label="Proposal states",
+            label=_("Proposal states"),
             choices=ProposalState.choices,
             initial=DEFAULT_STATES,
             widget=forms.CheckboxSelectMultiple,
-            help_text="Speakers of proposals in any of these states.",
+            help_text=_("Speakers of proposals in any of these states."),
         ),
         "tracks": forms.MultipleChoiceField(
-            label="Tracks",
+            label=_("Tracks"),
             required=False,
             choices=[(str(t.pk), t.name) for t in event.tracks.order_by("name")],
             widget=forms.CheckboxSelectMultiple,
-            help_text="None ticked: every track.",
+            help_text=_("None ticked: every track."),
         ),
         "session_types": forms.MultipleChoiceField(
-            label="Session types",
+            label=_("Session types"),
             required=False,
             choices=[(str(t.pk), t.name) for t in event.session_types.order_by("name")],
             widget=forms.CheckboxSelectMultiple,
-            help_text="None ticked: every session type.",
+            help_text=_("None ticked: every session type."),
         ),
     }
 
@@ -150,7 +151,7 @@ def _session_times(event, codes: set[str]) -> dict[str, str]:
             "code", "start", "room_name"
         ):
             local = timezone.localtime(start)
-            times[code] = f"{local:%A %d %B, %H:%M}" + (f" ({room})" if room else "")
+            times[code] = dateformat.format(local, "l d F, H:i") + (f" ({room})" if room else "")
     return times
 
 
@@ -168,7 +169,7 @@ def speakers(event, filters: dict) -> list[Recipient]:
             "user_id", "user__email", "user__name", "proposal__title", "proposal__code"
         )
     )
-    times = _session_times(event, {code for *_, code in rows})
+    times = _session_times(event, {code for *_rest, code in rows})
     people: dict[int, dict] = {}
     for user_id, email, name, title, code in rows:
         person = people.setdefault(user_id, {"email": email, "name": name, "titles": [], "times": []})
@@ -220,19 +221,19 @@ def team(event, filters: dict) -> list[Recipient]:
 
 # --- attendees ----------------------------------------------------------------------------------------
 
-CHECKED_IN = (("any", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in"))
+CHECKED_IN = (("any", _("Everyone")), ("yes", _("Checked in")), ("no", _("Not checked in")))
 
 
 def _attendee_fields(event) -> dict[str, forms.Field]:
     return {
         "ticket_types": forms.MultipleChoiceField(
-            label="Ticket types",
+            label=_("Ticket types"),
             required=False,
             choices=[(str(t.pk), t.name) for t in event.ticket_types.order_by("position", "name")],
             widget=forms.CheckboxSelectMultiple,
-            help_text="None ticked: every ticket type.",
+            help_text=_("None ticked: every ticket type."),
         ),
-        "checked_in": forms.ChoiceField(label="Checked in", choices=CHECKED_IN, initial="any"),
+        "checked_in": forms.ChoiceField(label=_("Checked in"), choices=CHECKED_IN, initial="any"),
     }
 
 
@@ -284,55 +285,55 @@ def attendees(event, filters: dict) -> list[Recipient]:
 register(
     Kind(
         key="speakers",
-        label="Speakers",
+        label=_("Speakers"),
         fields=_speaker_fields,
         recipients=speakers,
         placeholders=(
             Placeholder(
-                "proposal_title", "The titles of their proposals in this audience.", "Lighthouse acoustics"
+                "proposal_title", _("The titles of their proposals in this audience."), "Lighthouse acoustics"
             ),
             Placeholder(
                 "session_time",
-                "When and where their sessions are (latest release).",
+                _("When and where their sessions are (latest release)."),
                 "Friday 05 June, 10:30 (Hall A)",
             ),
         ),
-        help="Speakers by proposal state, track and session type.",
+        help=_("Speakers by proposal state, track and session type."),
     )
 )
 register(
     Kind(
         key="reviewers",
-        label="Reviewers",
+        label=_("Reviewers"),
         fields=lambda event: {},
         recipients=reviewers,
-        help="Members of the teams that review this event.",
+        help=_("Members of the teams that review this event."),
     )
 )
 register(
     Kind(
         key="team",
-        label="Team members",
+        label=_("Team members"),
         fields=lambda event: {},
         recipients=team,
-        help="Members of every team with access to this event.",
+        help=_("Members of every team with access to this event."),
     )
 )
 register(
     Kind(
         key="attendees",
-        label="Attendees",
+        label=_("Attendees"),
         fields=_attendee_fields,
         recipients=attendees,
         placeholders=(
-            Placeholder("ticket_type", "The types of their tickets.", "Conference pass"),
+            Placeholder("ticket_type", _("The types of their tickets."), "Conference pass"),
             Placeholder(
                 "ticket_link",
-                "The page of their order and tickets.",
+                _("The page of their order and tickets."),
                 "https://podium.example/pyconf/orders/ABC123/",
             ),
         ),
-        help="Ticket holders of paid orders, by ticket type and check-in.",
+        help=_("Ticket holders of paid orders, by ticket type and check-in."),
     )
 )
 
@@ -345,27 +346,27 @@ DEFAULT_PARTNER_STAGES = [stage.value for stage in PUBLIC_STAGES]
 def _partner_fields(event) -> dict[str, forms.Field]:
     return {
         "kinds": forms.MultipleChoiceField(
-            label="Organisations",
+            label=_("Organisations"),
             required=False,
             choices=OrganisationKind.choices,
             widget=forms.CheckboxSelectMultiple,
-            help_text="None ticked: every kind (sponsors, exhibitors, media and partners).",
+            help_text=_("None ticked: every kind (sponsors, exhibitors, media and partners)."),
         ),
         "stages": forms.MultipleChoiceField(
-            label="Pipeline stages",
+            label=_("Pipeline stages"),
             choices=Stage.choices,
             initial=DEFAULT_PARTNER_STAGES,
             widget=forms.CheckboxSelectMultiple,
-            help_text="Organisations at this event in any of these stages.",
+            help_text=_("Organisations at this event in any of these stages."),
         ),
         "levels": forms.MultipleChoiceField(
-            label="Levels",
+            label=_("Levels"),
             required=False,
             choices=[
                 (str(level.pk), level.name) for level in event.sponsor_levels.order_by("position", "name")
             ],
             widget=forms.CheckboxSelectMultiple,
-            help_text="None ticked: any level, or none.",
+            help_text=_("None ticked: any level, or none."),
         ),
     }
 
@@ -393,10 +394,12 @@ def partner_contacts(event, filters: dict) -> list[Recipient]:
 def _list_fields(event) -> dict[str, forms.Field]:
     return {
         "contact_list": forms.ChoiceField(
-            label="Contact list",
+            label=_("Contact list"),
             choices=[(str(row.pk), f"{row.name} ({row.member_count})") for row in lists_for(event.organiser)],
-            help_text="A list of the organiser's contacts (imported with podium contacts import or on "
-            "the contact lists page).",
+            help_text=_(
+                "A list of the organiser's contacts (imported with podium contacts import or on "
+                "the contact lists page)."
+            ),
         )
     }
 
@@ -416,24 +419,24 @@ def contact_list(event, filters: dict) -> list[Recipient]:
 register(
     Kind(
         key="partners",
-        label="Sponsor, exhibitor and press contacts",
+        label=_("Sponsor, exhibitor and press contacts"),
         fields=_partner_fields,
         recipients=partner_contacts,
         placeholders=(
-            Placeholder("organisation", "The name of their organisation.", "Acme Cloud"),
-            Placeholder("role", "Their role at the organisation.", "Marketing"),
+            Placeholder("organisation", _("The name of their organisation."), "Acme Cloud"),
+            Placeholder("role", _("Their role at the organisation."), "Marketing"),
         ),
-        help="The people of the sponsors, exhibitors, media and partners at this event.",
+        help=_("The people of the sponsors, exhibitors, media and partners at this event."),
     )
 )
 register(
     Kind(
         key="contact_list",
-        label="A contact list",
+        label=_("A contact list"),
         fields=_list_fields,
         recipients=contact_list,
-        placeholders=(Placeholder("organisation", "The name of their organisation.", "Acme Cloud"),),
-        help="The contacts on one of the organiser's imported lists.",
+        placeholders=(Placeholder("organisation", _("The name of their organisation."), "Acme Cloud"),),
+        help=_("The contacts on one of the organiser's imported lists."),
     )
 )
 
@@ -443,7 +446,7 @@ def clean_filters(event, kind_key: str, data: dict) -> dict:
     Raises forms.ValidationError (by field) for a value the field refuses."""
     kind = KINDS.get(kind_key)
     if kind is None:
-        raise forms.ValidationError({"kind": "Choose who the audience is."})
+        raise forms.ValidationError({"kind": _("Choose who the audience is.")})
     cleaned, errors = {}, {}
     for name, form_field in kind.fields(event).items():
         value = data.get(name, form_field.initial if name not in data else None)
@@ -479,4 +482,4 @@ def describe(audience) -> str:
         if values == ["any"]:
             continue
         parts.append(f"{form_field.label}: " + ", ".join(str(labels.get(str(v), v)) for v in values))
-    return kind.label + (" — " + "; ".join(parts) if parts else "")
+    return str(kind.label) + (" — " + "; ".join(parts) if parts else "")

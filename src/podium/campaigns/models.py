@@ -4,6 +4,7 @@ reviewed, approved, then sent at a rate. See docs/mail.md, "Campaigns"."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event, Organiser
 from podium.mail.models import OutboxMail
@@ -60,12 +61,12 @@ class Audience(models.Model):
 
 
 class CampaignState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Campaign(models.Model):
@@ -119,9 +120,9 @@ class Campaign(models.Model):
 
 
 class SkipReason(models.TextChoices):
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-    BOUNCED = "bounced", "Address bounced"
-    UNDELIVERABLE = "undeliverable", "No deliverable address"
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    BOUNCED = "bounced", _("Address bounced")
+    UNDELIVERABLE = "undeliverable", _("No deliverable address")
 
 
 class CampaignRecipient(models.Model):

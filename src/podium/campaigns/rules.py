@@ -8,6 +8,8 @@
 - Every team member with any of these flags sees every draft, template and audience of the event.
 """
 
+from django.utils.translation import gettext as _
+
 from podium.base.errors import NotAllowed
 from podium.events.rules import permissions_for
 
@@ -35,13 +37,13 @@ def can_send(user, event) -> bool:
 
 def check_can_see(by, event) -> None:
     if by is not None and not can_see(by, event):
-        raise NotAllowed("Only team members who work on mail may do this.")
+        raise NotAllowed(_("Only team members who work on mail may do this."))
 
 
 def check_can_draft(by, event) -> None:
     """Refuse `by` unless they may draft mail in `event` (None: an operator on the command line)."""
     if by is not None and not can_draft(by, event):
-        raise NotAllowed("Only team members who draft mail may do this.")
+        raise NotAllowed(_("Only team members who draft mail may do this."))
 
 
 def self_approval_refused(by, campaign) -> bool:
@@ -54,11 +56,11 @@ def check_can_approve(by, campaign) -> None:
     if by is None:
         return
     if not can_approve(by, campaign.event):
-        raise NotAllowed("Only team members who approve mail may approve a campaign.")
+        raise NotAllowed(_("Only team members who approve mail may approve a campaign."))
     if self_approval_refused(by, campaign):
-        raise NotAllowed("Another team member must approve a campaign you submitted.")
+        raise NotAllowed(_("Another team member must approve a campaign you submitted."))
 
 
 def check_can_send(by, event) -> None:
     if by is not None and not can_send(by, event):
-        raise NotAllowed("Only team members who send mail may do this.")
+        raise NotAllowed(_("Only team members who send mail may do this."))

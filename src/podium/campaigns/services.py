@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
@@ -54,11 +56,32 @@ def _check_text(subject: str, body: str, allowed) -> None:
     _problems(errors)
 
 
+def _stale(model) -> str:
+    if model is Template:
+        return _("This template was changed meanwhile; here it is as saved now.")
+    if model is Audience:
+        return _("This audience was changed meanwhile; here it is as saved now.")
+    return _("This campaign was changed meanwhile; here it is as saved now.")
+
+
 def _locked(model, obj, version):
     current = model.objects.select_for_update().get(pk=obj.pk)
     if version is not None and current.version != version:
-        raise StaleEdit(f"This {model._meta.verbose_name} was changed meanwhile; here it is as saved now.")
+        raise StaleEdit(_stale(model))
     return current
+
+
+def _state(campaign: Campaign) -> str:
+    """The campaign's state as said inside a sentence ("this campaign is sent already")."""
+    names = {
+        CampaignState.DRAFT: pgettext("campaign state, inside a sentence", "draft"),
+        CampaignState.IN_REVIEW: pgettext("campaign state, inside a sentence", "in review"),
+        CampaignState.APPROVED: pgettext("campaign state, inside a sentence", "approved"),
+        CampaignState.SENDING: pgettext("campaign state, inside a sentence", "sending"),
+        CampaignState.SENT: pgettext("campaign state, inside a sentence", "sent"),
+        CampaignState.CANCELLED: pgettext("campaign state, inside a sentence", "cancelled"),
+    }
+    return names.get(campaign.state) or campaign.get_state_display().lower()
 
 
 # --- templates and audiences ----------------------------------------------------------------------------
@@ -77,16 +100,16 @@ def save_template(
     subject = " ".join(str(subject or "").split())
     body = str(body or "").replace("\r\n", "\n").strip()
     if not name:
-        raise ServiceError("Give the template a name.", field="name")
+        raise ServiceError(_("Give the template a name."), field="name")
     if not subject:
-        raise ServiceError("Write a subject.", field="subject")
+        raise ServiceError(_("Write a subject."), field="subject")
     if len(subject) > 300:
-        raise ServiceError("Use at most 300 characters.", field="subject")
+        raise ServiceError(_("Use at most 300 characters."), field="subject")
     if not body:
-        raise ServiceError("Write the mail's text.", field="body")
+        raise ServiceError(_("Write the mail's text."), field="body")
     _check_text(subject, body, audiences.all_placeholders())
     if event.campaign_templates.filter(name=name).exclude(pk=getattr(template, "pk", None)).exists():
-        raise ServiceError("Another template has this name.", field="name")
+        raise ServiceError(_("Another template has this name."), field="name")
     if template is None:
         template = Template.objects.create(
             event=event, name=name, subject=subject, body=body, html_enabled=bool(html_enabled), created_by=by
@@ -109,15 +132,15 @@ def save_audience(*, event, by, name: str, kind: str, filters: dict, audience=No
     rules.check_can_draft(by, event)
     name = " ".join(str(name or "").split())[:120]
     if not name:
-        raise ServiceError("Give the audience a name.", field="name")
+        raise ServiceError(_("Give the audience a name."), field="name")
     if audiences.kind_of(kind) is None:
-        raise ServiceError("Choose who the audience is.", field="kind")
+        raise ServiceError(_("Choose who the audience is."), field="kind")
     try:
         cleaned = audiences.clean_filters(event, kind, filters or {})
     except ValidationError as exc:
         _problems(exc.message_dict)
     if event.campaign_audiences.filter(name=name).exclude(pk=getattr(audience, "pk", None)).exists():
-        raise ServiceError("Another audience has this name.", field="name")
+        raise ServiceError(_("Another audience has this name."), field="name")
     if audience is None:
         audience = Audience.objects.create(event=event, name=name, kind=kind, filters=cleaned, created_by=by)
     else:
@@ -136,17 +159,20 @@ def save_audience(*, event, by, name: str, kind: str, filters: dict, audience=No
 def _check_campaign_fields(event, name, audience, template, rate_per_minute) -> tuple[str, int]:
     name = " ".join(str(name or "").split())[:200]
     if not name:
-        raise ServiceError("Give the campaign a name.", field="name")
+        raise ServiceError(_("Give the campaign a name."), field="name")
     if audience is None or audience.event_id != event.pk:
-        raise ServiceError("Choose an audience of this event.", field="audience")
+        raise ServiceError(_("Choose an audience of this event."), field="audience")
     if template is None or template.event_id != event.pk:
-        raise ServiceError("Choose a template of this event.", field="template")
+        raise ServiceError(_("Choose a template of this event."), field="template")
     try:
         rate = int(rate_per_minute)
     except (TypeError, ValueError):
         rate = 0
     if not 1 <= rate <= MAX_RATE:
-        raise ServiceError(f"Send between 1 and {MAX_RATE:,} mails a minute.", field="rate_per_minute")
+        raise ServiceError(
+            _("Send between 1 and %(count)s mails a minute.") % {"count": f"{MAX_RATE:,}"},
+            field="rate_per_minute",
+        )
     return name, rate
 
 
@@ -167,7 +193,7 @@ def save_campaign(
     campaign = _locked(Campaign, campaign, version)
     if campaign.state != CampaignState.DRAFT:
         raise StaleEdit(
-            f"This campaign is {campaign.get_state_display().lower()}; only a draft can be changed."
+            _("This campaign is %(state)s; only a draft can be changed.") % {"state": _state(campaign)}
         )
     campaign.name, campaign.audience, campaign.template, campaign.rate_per_minute = (
         name,
@@ -340,16 +366,17 @@ def submit_campaign(*, campaign: Campaign, by) -> Campaign:
         .get(pk=campaign.pk)
     )
     if campaign.state != CampaignState.DRAFT:
-        raise StaleEdit(f"This campaign is {campaign.get_state_display().lower()} already.")
+        raise StaleEdit(_("This campaign is %(state)s already.") % {"state": _state(campaign)})
     if problems := placeholder_problems(campaign):
         raise ServiceError(
-            f"The template does not suit the audience “{campaign.audience.name}”: " + " ".join(problems),
+            _("The template does not suit the audience “%(audience)s”: %(problems)s")
+            % {"audience": campaign.audience.name, "problems": " ".join(problems)},
             field="template",
         )
     people = audiences.recipients(campaign.audience)
     if not people:
         raise ServiceError(
-            "The audience matches nobody now; there is nobody to send this to.", field="audience"
+            _("The audience matches nobody now; there is nobody to send this to."), field="audience"
         )
     template = campaign.template
     campaign.subject, campaign.body, campaign.html_enabled = (
@@ -383,7 +410,7 @@ def _transition(campaign: Campaign, *, source, target, **fields) -> Campaign:
     )
     if not changed:
         current = Campaign.objects.get(pk=campaign.pk)
-        raise StaleEdit(f"This campaign is {current.get_state_display().lower()} already.")
+        raise StaleEdit(_("This campaign is %(state)s already.") % {"state": _state(current)})
     return Campaign.objects.select_related("event__organiser").get(pk=campaign.pk)
 
 
@@ -462,7 +489,7 @@ def unsubscribe_address(*, organiser, address: str, campaign=None) -> Unsubscrip
     Side effects: audit entry (first time only)."""
     address = address.strip().lower()
     if not address:
-        raise ServiceError("Give an address.", field="address")
+        raise ServiceError(_("Give an address."), field="address")
     existing = Unsubscription.objects.filter(organiser=organiser, address=address).first()
     if existing is not None:
         return existing
@@ -493,7 +520,7 @@ def unsubscribe_with_token(*, token: str) -> Unsubscription:
     data = unsubscribe.read_token(token)
     organiser = Organiser.objects.filter(pk=data["organiser_id"]).first() if data else None
     if organiser is None:
-        raise ServiceError("This unsubscribe link is not valid. Use the link of a recent mail.")
+        raise ServiceError(_("This unsubscribe link is not valid. Use the link of a recent mail."))
     campaign = Campaign.objects.filter(pk=data["campaign_id"], event__organiser=organiser).first()
     return unsubscribe_address(organiser=organiser, address=data["address"], campaign=campaign)
 

@@ -2,6 +2,9 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.uploads import clean_image
 from podium.cfp.models import FileType, Question, QuestionKind
@@ -10,20 +13,22 @@ from podium.proposals.forms import ProposalFieldsForm
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Name as it should appear in the program")
+    name = forms.CharField(max_length=120, label=_("Name as it should appear in the program"))
     bio = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Bio"),
         max_length=3000,
-        help_text="A few sentences about you, in the third person. Markdown works.",
+        help_text=_("A few sentences about you, in the third person. Markdown works."),
     )
-    website = forms.URLField(required=False, assume_scheme="https")
-    social = forms.CharField(max_length=200, required=False, label="Social media handle")
+    website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
+    social = forms.CharField(max_length=200, required=False, label=_("Social media handle"))
     photo = forms.FileField(
         required=False,
-        help_text="JPEG, PNG or WebP, at most 2 MB.",
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    remove_photo = forms.BooleanField(required=False, label="Remove my current photo")
+    remove_photo = forms.BooleanField(required=False, label=_("Remove my current photo"))
 
     def service_data(self) -> dict:
         """The keyword arguments of proposals.services.save_speaker_profile."""
@@ -47,9 +52,9 @@ class AvailabilityForm(forms.Form):
     """
 
     PARTS = (
-        ("morning", "Morning", 8, 13),
-        ("afternoon", "Afternoon", 13, 18),
-        ("evening", "Evening", 18, 23),
+        ("morning", pgettext_lazy("part of a day", "morning"), 8, 13),
+        ("afternoon", pgettext_lazy("part of a day", "afternoon"), 13, 18),
+        ("evening", pgettext_lazy("part of a day", "evening"), 18, 23),
     )
     PREFERRED = "_preferred"
 
@@ -57,23 +62,28 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         for day in event.days:
-            for key, label, _, _ in self.PARTS:
-                name, when = f"{day.isoformat()}_{key}", f"{day:%A %d %B} {label.lower()}"
+            for key, part, _start, _end in self.PARTS:
+                name = f"{day.isoformat()}_{key}"
+                when = gettext("%(day)s %(part)s") % {"day": dateformat.format(day, "l d F"), "part": part}
                 self.fields[name] = forms.BooleanField(
                     required=False,
                     label=when,
-                    widget=forms.CheckboxInput(attrs={"aria-label": f"I can present: {when}"}),
+                    widget=forms.CheckboxInput(
+                        attrs={"aria-label": gettext("I can present: %(when)s") % {"when": when}}
+                    ),
                 )
                 self.fields[name + self.PREFERRED] = forms.BooleanField(
                     required=False,
-                    label=f"Preferred: {when}",
-                    widget=forms.CheckboxInput(attrs={"aria-label": f"I would rather present: {when}"}),
+                    label=gettext("Preferred: %(when)s") % {"when": when},
+                    widget=forms.CheckboxInput(
+                        attrs={"aria-label": gettext("I would rather present: %(when)s") % {"when": when}}
+                    ),
                 )
 
     def _parts(self):
         """(field name, start, end) of every part of every day, in time order."""
         for day in self.event.days:
-            for key, _, start_h, end_h in self.PARTS:
+            for key, _part, start_h, end_h in self.PARTS:
                 start = dt.datetime.combine(day, dt.time(start_h), tzinfo=self.event.tz)
                 end = dt.datetime.combine(day, dt.time(end_h), tzinfo=self.event.tz)
                 yield f"{day.isoformat()}_{key}", start, end
@@ -131,9 +141,9 @@ class ProposalForm(ProposalFieldsForm):
 
     class Meta(ProposalFieldsForm.Meta):
         help_texts = {
-            "abstract": "Up to 1,000 characters; shown in the program.",
-            "description": "The detail for reviewers and attendees. Markdown works.",
-            "notes": "Only the organisers read this.",
+            "abstract": _("Up to 1,000 characters; shown in the program."),
+            "description": _("The detail for reviewers and attendees. Markdown works."),
+            "notes": _("Only the organisers read this."),
         }
 
     def __init__(self, *args, event, **kwargs):
@@ -144,7 +154,7 @@ class ProposalForm(ProposalFieldsForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Co-speaker's e-mail")
+    email = forms.EmailField(label=_("Co-speaker's e-mail"))
 
 
 class AnswersForm(forms.Form):
@@ -165,9 +175,13 @@ class AnswersForm(forms.Form):
             answer = answers.get(question.pk)
             if question.kind == QuestionKind.FILE:
                 if answer is not None and answer.file:
-                    self.fields[name].help_text += f" Stored now: {answer.display}. A new upload replaces it."
+                    stored = gettext("Stored now: %(file)s. A new upload replaces it.") % {
+                        "file": answer.display
+                    }
+                    self.fields[name].help_text = f"{self.fields[name].help_text} {stored}"
                     self.fields[name + "_remove"] = forms.BooleanField(
-                        required=False, label=f"Remove my file for “{question.label}”"
+                        required=False,
+                        label=gettext("Remove my file for “%(question)s”") % {"question": question.label},
                     )
                 continue
             if answer is not None and not self.is_bound:
@@ -180,14 +194,19 @@ class AnswersForm(forms.Form):
 
     @staticmethod
     def _field(question: Question):
-        label = question.label + ("" if question.required else " (optional)")
+        label = (
+            question.label
+            if question.required
+            else gettext("%(label)s (optional)") % {"label": question.label}
+        )
         limits = [
             *(track.name for track in question.tracks.all()),
             *(session_type.name for session_type in question.session_types.all()),
         ]
         help_text = question.help_text
         if limits:
-            help_text = f"{help_text} Asked only for: {', '.join(limits)}.".strip()
+            asked = gettext("Asked only for: %(limits)s.") % {"limits": ", ".join(limits)}
+            help_text = f"{help_text} {asked}".strip()
         common = {"required": False, "label": label, "help_text": help_text}
         kind = question.kind
         if kind == QuestionKind.LONG_TEXT:
@@ -195,12 +214,20 @@ class AnswersForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_LONG_TEXT, **common
             )
         if kind == QuestionKind.NUMBER:
-            bounds = [
-                f"at least {question.min_value.normalize():f}" if question.min_value is not None else "",
-                f"at most {question.max_value.normalize():f}" if question.max_value is not None else "",
-            ]
-            if any(bounds):
-                common["help_text"] = f"{help_text} A number, {' and '.join(b for b in bounds if b)}.".strip()
+            low, high = question.min_value, question.max_value
+            if low is not None and high is not None:
+                bounds = gettext("A number, at least %(low)s and at most %(high)s.") % {
+                    "low": f"{low.normalize():f}",
+                    "high": f"{high.normalize():f}",
+                }
+            elif low is not None:
+                bounds = gettext("A number, at least %(low)s.") % {"low": f"{low.normalize():f}"}
+            elif high is not None:
+                bounds = gettext("A number, at most %(high)s.") % {"high": f"{high.normalize():f}"}
+            else:
+                bounds = ""
+            if bounds:
+                common["help_text"] = f"{help_text} {bounds}".strip()
             # The range is checked by the service, with the other answers (every refusal shows at once).
             return forms.DecimalField(**common)
         if kind == QuestionKind.CHOICE:
@@ -210,13 +237,14 @@ class AnswersForm(forms.Form):
                 choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple, **common
             )
         if kind == QuestionKind.FILE:
-            kinds = ", ".join(FileType(t).label for t in question.file_types)
-            common["help_text"] = f"{help_text} {kinds}, at most {question.max_file_mb} MB.".strip()
+            kinds = ", ".join(str(FileType(t).label) for t in question.file_types)
+            size = gettext("%(kinds)s, at most %(size)s MB.") % {"kinds": kinds, "size": question.max_file_mb}
+            common["help_text"] = f"{help_text} {size}".strip()
             return forms.FileField(**common)
         if kind == QuestionKind.BOOLEAN:
             if question.required:
                 common["label"] = question.label
-                common["help_text"] = f"{help_text} Needed to go on.".strip()
+                common["help_text"] = f"{help_text} {gettext('Needed to go on.')}".strip()
             return forms.BooleanField(**common)
         return forms.CharField(max_length=MAX_TEXT, **common)
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from podium.base.forms import save_form
 from podium.base.permissions import login_required
@@ -44,7 +45,7 @@ def material(request, event, code):
         if saved:
             messages.success(
                 request,
-                "Saved. The public talk page shows it once the organisers publish the schedule again.",
+                _("Saved. The public talk page shows it once the organisers publish the schedule again."),
             )
             return redirect("cfp:material", event=event.slug, code=proposal.code)
     return render(

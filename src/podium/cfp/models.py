@@ -12,33 +12,34 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event, SessionType, Track
 from podium.proposals.models import Proposal, SpeakerProfile
 
 
 class QuestionKind(models.TextChoices):
-    TEXT = "text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    NUMBER = "number", "Number"
-    CHOICE = "choice", "One of a list"
-    MULTIPLE = "multiple", "Several of a list"
-    FILE = "file", "File"
-    BOOLEAN = "boolean", "Yes or no"
+    TEXT = "text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("One of a list")
+    MULTIPLE = "multiple", _("Several of a list")
+    FILE = "file", _("File")
+    BOOLEAN = "boolean", _("Yes or no")
 
 
 CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
 
 
 class QuestionTarget(models.TextChoices):
-    PROPOSAL = "proposal", "The proposal"
-    SPEAKER = "speaker", "The speaker (their profile)"
+    PROPOSAL = "proposal", _("The proposal")
+    SPEAKER = "speaker", _("The speaker (their profile)")
 
 
 class FileType(models.TextChoices):
     PDF = "pdf", "PDF"
-    IMAGE = "image", "Image (JPEG, PNG, WebP)"
-    TEXT = "text", "Plain text"
+    IMAGE = "image", _("Image (JPEG, PNG, WebP)")
+    TEXT = "text", _("Plain text")
 
 
 MAX_FILE_MB = 20
@@ -53,13 +54,13 @@ def _answer_file_name(instance, filename: str) -> str:
 class Question(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cfp_questions")
     target = models.CharField(max_length=10, choices=QuestionTarget.choices, default=QuestionTarget.PROPOSAL)
-    label = models.CharField(max_length=300, verbose_name="question")
+    label = models.CharField(max_length=300, verbose_name=_("question"))
     help_text = models.CharField(max_length=500, blank=True)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
-    choices = models.JSONField(default=list, blank=True, help_text="The answers to choose from.")
+    choices = models.JSONField(default=list, blank=True, help_text=_("The answers to choose from."))
     min_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    file_types = models.JSONField(default=list, blank=True, help_text="The kinds of file accepted.")
+    file_types = models.JSONField(default=list, blank=True, help_text=_("The kinds of file accepted."))
     max_file_mb = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(MAX_FILE_MB)]
     )

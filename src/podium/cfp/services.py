@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -93,12 +95,14 @@ def save_question(
         obj = Question(event=event)
     else:
         if question.event_id != event.pk:
-            raise NotAllowed("This question belongs to another event.")
+            raise NotAllowed(_("This question belongs to another event."))
         obj = Question.objects.select_for_update().get(pk=question.pk, event=event)
         if version is not None and obj.version != version:
             raise StaleEdit(
-                "Someone else changed this question while you were editing. "
-                "The form shows the current values; make your change again."
+                _(
+                    "Someone else changed this question while you were editing. "
+                    "The form shows the current values; make your change again."
+                )
             )
     data = dict(data)
     if "choices" in data:
@@ -112,34 +116,38 @@ def save_question(
             changed.append(name)
     obj.label = " ".join((obj.label or "").split())
     if not obj.label:
-        raise ServiceError("Write the question.", field="label")
+        raise ServiceError(_("Write the question."), field="label")
     if (
         Question.objects.filter(event=event, target=obj.target, label__iexact=obj.label)
         .exclude(pk=obj.pk)
         .exists()
     ):
-        raise ServiceError(f"There is already a question “{obj.label}”.", field="label")
+        raise ServiceError(
+            _("There is already a question “%(label)s”.") % {"label": obj.label}, field="label"
+        )
     if obj.kind in CHOICE_KINDS and len(obj.choices) < 2:
-        raise ServiceError("A choice needs at least two answers to choose from, one a line.", field="choices")
+        raise ServiceError(
+            _("A choice needs at least two answers to choose from, one a line."), field="choices"
+        )
     if obj.kind not in CHOICE_KINDS:
         obj.choices = []
     if obj.kind == QuestionKind.NUMBER:
         if obj.min_value is not None and obj.max_value is not None and obj.min_value > obj.max_value:
-            raise ServiceError("The smallest number allowed is above the largest.", field="max_value")
+            raise ServiceError(_("The smallest number allowed is above the largest."), field="max_value")
     else:
         obj.min_value = obj.max_value = None
     if obj.kind == QuestionKind.FILE:
         if not obj.file_types:
-            raise ServiceError("Choose the kinds of file accepted.", field="file_types")
+            raise ServiceError(_("Choose the kinds of file accepted."), field="file_types")
     else:
         obj.file_types = []
     if not 1 <= (obj.max_file_mb or 0) <= MAX_FILE_MB:
-        raise ServiceError(f"A file may be 1 to {MAX_FILE_MB} MB.", field="max_file_mb")
+        raise ServiceError(_("A file may be 1 to %(max)s MB.") % {"max": MAX_FILE_MB}, field="max_file_mb")
     tracks, types = data.get("tracks"), data.get("session_types")
     if tracks is not None and any(track.event_id != event.pk for track in tracks):
-        raise ServiceError("Choose tracks of this event.", field="tracks")
+        raise ServiceError(_("Choose tracks of this event."), field="tracks")
     if types is not None and any(session_type.event_id != event.pk for session_type in types):
-        raise ServiceError("Choose session types of this event.", field="session_types")
+        raise ServiceError(_("Choose session types of this event."), field="session_types")
     try:
         obj.full_clean(
             exclude=["event", "tracks", "session_types"], validate_unique=False, validate_constraints=False
@@ -180,8 +188,12 @@ def delete_question(*, question: Question, by) -> None:
     answers = stored.answers.count()
     if answers:
         raise ServiceError(
-            f"“{stored.label}” has {answers} answer{'s' if answers != 1 else ''}: make it inactive instead, "
-            "so the answers stay."
+            ngettext(
+                "“%(label)s” has %(count)s answer: make it inactive instead, so the answers stay.",
+                "“%(label)s” has %(count)s answers: make it inactive instead, so the answers stay.",
+                answers,
+            )
+            % {"label": stored.label, "count": answers}
         )
     label, event_id = stored.label, stored.event_id
     stored.delete()
@@ -239,7 +251,8 @@ def clean_file(question: Question, upload) -> tuple[object, str]:
     limit = question.max_file_mb * 1024 * 1024
     if upload.size is not None and upload.size > limit:
         raise ServiceError(
-            f"The file is {upload.size / 1048576:.1f} MB; the limit is {question.max_file_mb} MB.",
+            _("The file is %(size)s MB; the limit is %(max)s MB.")
+            % {"size": f"{upload.size / 1048576:.1f}", "max": question.max_file_mb},
             field=field,
         )
     upload.seek(0)
@@ -262,8 +275,8 @@ def clean_file(question: Question, upload) -> tuple[object, str]:
             text = None
         if text is not None and not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
             return SimpleUploadedFile("answer.txt", content, "text/plain"), name
-    accepted = ", ".join(FileType(t).label for t in question.file_types)
-    raise ServiceError(f"Upload a file of an accepted kind: {accepted}.", field=field)
+    accepted = ", ".join(str(FileType(t).label) for t in question.file_types)
+    raise ServiceError(_("Upload a file of an accepted kind: %(kinds)s.") % {"kinds": accepted}, field=field)
 
 
 def _cleaned(question: Question, raw) -> dict | None:
@@ -280,7 +293,10 @@ def _cleaned(question: Question, raw) -> dict | None:
         allowed = {choice.lower(): choice for choice in question.choices}
         unknown = [str(p) for p in picked if str(p).lower() not in allowed]
         if unknown:
-            raise ServiceError(f"“{unknown[0]}” is not one of the answers to choose from.", field=field)
+            raise ServiceError(
+                _("“%(answer)s” is not one of the answers to choose from.") % {"answer": unknown[0]},
+                field=field,
+            )
         chosen = {str(p).lower() for p in picked}
         options = [choice for choice in question.choices if choice.lower() in chosen]
         return {"value": "", "options": options} if options else None
@@ -290,25 +306,37 @@ def _cleaned(question: Question, raw) -> dict | None:
     if kind == QuestionKind.CHOICE:
         match = next((c for c in question.choices if c.lower() == text.lower()), None)
         if match is None:
-            raise ServiceError(f"“{text}” is not one of the answers to choose from.", field=field)
+            raise ServiceError(
+                _("“%(answer)s” is not one of the answers to choose from.") % {"answer": text}, field=field
+            )
         return {"value": match, "options": []}
     if kind == QuestionKind.NUMBER:
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation:
-            raise ServiceError("Enter a number.", field=field) from None
+            raise ServiceError(_("Enter a number."), field=field) from None
         if not number.is_finite():
-            raise ServiceError("Enter a number.", field=field)
+            raise ServiceError(_("Enter a number."), field=field)
         if question.min_value is not None and number < question.min_value:
-            raise ServiceError(f"Enter a number of at least {question.min_value.normalize():f}.", field=field)
+            raise ServiceError(
+                _("Enter a number of at least %(min)s.") % {"min": f"{question.min_value.normalize():f}"},
+                field=field,
+            )
         if question.max_value is not None and number > question.max_value:
-            raise ServiceError(f"Enter a number of at most {question.max_value.normalize():f}.", field=field)
+            raise ServiceError(
+                _("Enter a number of at most %(max)s.") % {"max": f"{question.max_value.normalize():f}"},
+                field=field,
+            )
         return {"value": f"{number.normalize():f}", "options": []}
     limit = MAX_LONG_TEXT if kind == QuestionKind.LONG_TEXT else MAX_TEXT
     if kind == QuestionKind.TEXT:
         text = " ".join(text.split())
     if len(text) > limit:
-        raise ServiceError(f"Keep the answer under {limit:,} characters (it has {len(text):,}).", field=field)
+        raise ServiceError(
+            _("Keep the answer under %(limit)s characters (it has %(length)s).")
+            % {"limit": f"{limit:,}", "length": f"{len(text):,}"},
+            field=field,
+        )
     return {"value": text, "options": []}
 
 
@@ -341,7 +369,7 @@ def _save_answers(*, questions: list[Question], answers: dict, proposal=None, pr
                     upload, name = clean_file(question, raw)
                     values = {"file": upload, "file_name": name}
                 else:
-                    raise ServiceError("Upload a file.", field=field_name(question))
+                    raise ServiceError(_("Upload a file."), field=field_name(question))
             else:
                 values = _cleaned(question, raw)
             if (
@@ -350,9 +378,9 @@ def _save_answers(*, questions: list[Question], answers: dict, proposal=None, pr
                 and values
                 and values["value"] == "no"
             ):
-                raise ServiceError("Tick this box to go on.", field=field_name(question))
+                raise ServiceError(_("Tick this box to go on."), field=field_name(question))
             if values is None and question.required:
-                raise ServiceError("This question needs an answer.", field=field_name(question))
+                raise ServiceError(_("This question needs an answer."), field=field_name(question))
         except ServiceError as exc:
             errors.append(exc)
             continue
@@ -434,7 +462,7 @@ def submit_with_answers(
         if existing:
             return existing
     if not event.cfp_is_open:
-        raise NotAllowed("The call for papers is closed.")
+        raise NotAllowed(_("The call for papers is closed."))
     saved_profile = proposals.save_speaker_profile(event=event, user=speaker, **profile)
     proposal = proposals.submit_proposal(
         event=event, speaker=speaker, data=data, idempotency_key=idempotency_key

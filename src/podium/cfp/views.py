@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from podium.attendance.queries import feedback_summary
 from podium.base.errors import ServiceError
@@ -32,7 +33,7 @@ def _answers_refused(exc: ServiceError, *answer_forms) -> None:
     the answers' own messages twice)."""
     shown = [form.show_errors(exc) for form in answer_forms]
     if any(shown):
-        raise ServiceError("Some answers need another look: see the questions marked below.") from exc
+        raise ServiceError(_("Some answers need another look: see the questions marked below.")) from exc
 
 
 def _own_proposal(request, event, code):
@@ -58,7 +59,7 @@ def submit(request, event):
     """Profile and proposal on one page; the profile part is prefilled for returning speakers."""
     event = _event(request, event)
     if not event.cfp_is_open:
-        messages.error(request, "The call for papers is closed.")
+        messages.error(request, _("The call for papers is closed."))
         return redirect("cfp:cfp", event=event.slug)
     profile = SpeakerProfile.objects.filter(event=event, user=request.user).first()
     profile_initial = {
@@ -99,7 +100,9 @@ def submit(request, event):
             form, proposal = save_form(form, save)
             if proposal:
                 messages.success(
-                    request, f"Thank you! Your proposal was submitted with the code {proposal.code}."
+                    request,
+                    _("Thank you! Your proposal was submitted with the code %(code)s.")
+                    % {"code": proposal.code},
                 )
                 return redirect("cfp:proposal", event=event.slug, code=proposal.code)
     else:
@@ -168,7 +171,7 @@ def profile(request, event):
         if availability.is_valid() and answers_form.is_valid():
             form, saved = save_form(form, save)
             if saved:
-                messages.success(request, "Your profile was saved.")
+                messages.success(request, _("Your profile was saved."))
                 return redirect("cfp:profile", event=event.slug)
     else:
         form = ProfileForm(initial=initial)
@@ -235,7 +238,7 @@ def proposal(request, event, code):
         if answers_form.is_valid():
             form, saved = save_form(form, save)
         if saved:
-            messages.success(request, "Your changes were saved.")
+            messages.success(request, _("Your changes were saved."))
             return redirect("cfp:proposal", event=event.slug, code=proposal.code)
     return render(
         request,
@@ -270,7 +273,7 @@ def withdraw(request, event, code):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Your proposal was withdrawn.")
+            messages.success(request, _("Your proposal was withdrawn."))
     return redirect("cfp:proposal", event=event.slug, code=proposal.code)
 
 
@@ -285,9 +288,11 @@ def invite(request, event, code):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
+            messages.success(
+                request, _("We sent an invitation to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
     elif request.method == "POST":
-        messages.error(request, "Enter a valid e-mail address for your co-speaker.")
+        messages.error(request, _("Enter a valid e-mail address for your co-speaker."))
     return redirect("cfp:proposal", event=event.slug, code=proposal.code)
 
 
@@ -308,7 +313,7 @@ def accept_invite(request, event, token):
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("cfp:my_proposals", event=event.slug)
-        messages.success(request, "You are now a speaker of this proposal. Please complete your profile.")
+        messages.success(request, _("You are now a speaker of this proposal. Please complete your profile."))
         return redirect("cfp:proposal", event=event.slug, code=proposal.code)
     return render(request, "cfp/invite.html", {"event": event, "invite": invite})
 
@@ -318,14 +323,14 @@ def _confirm_or_decline(request, event, proposal, user):
     try:
         if action == "confirm":
             services.confirm_proposal(proposal=proposal, by=user)
-            messages.success(request, "Thank you for confirming! We look forward to your session.")
+            messages.success(request, _("Thank you for confirming! We look forward to your session."))
         elif action == "decline":
             services.decline_proposal(proposal=proposal, by=user)
             messages.success(
-                request, "You declined the invitation to present. Thank you for letting us know."
+                request, _("You declined the invitation to present. Thank you for letting us know.")
             )
         else:
-            messages.error(request, "Choose to confirm or decline.")
+            messages.error(request, _("Choose to confirm or decline."))
     except ServiceError as exc:
         messages.error(request, exc.message)
 

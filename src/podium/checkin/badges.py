@@ -5,6 +5,7 @@ fonts of base/pdf.py, like the tickets."""
 
 import io
 
+from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
@@ -82,7 +83,7 @@ def badges_pdf(event, tickets, *, layout: str = A6_LAYOUT, compress: bool = True
     out = io.BytesIO()
     pagesize = A6 if layout == A6_LAYOUT else A4
     canvas = Canvas(out, pagesize=pagesize, pageCompression=1 if compress else 0)
-    canvas.setTitle(f"{event.name}: badges")
+    canvas.setTitle(_("%(event)s: badges") % {"event": event.name})
     canvas.setAuthor("Podium")
     tickets = list(tickets)
     if layout == A6_LAYOUT:

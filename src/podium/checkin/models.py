@@ -8,6 +8,7 @@ count it twice. A scan records what the desk was told, whatever it was (valid, a
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 from podium.registration.models import Ticket
@@ -16,13 +17,13 @@ DESK_LENGTH = 60
 
 
 class ScanResult(models.TextChoices):
-    OK = "ok", "Checked in"
-    ALREADY = "already", "Already checked in"
-    CANCELLED = "cancelled", "Cancelled ticket"
-    UNPAID = "unpaid", "Not paid"
-    WRONG_EVENT = "wrong_event", "Ticket of another event"
-    UNKNOWN = "unknown", "Unknown code"
-    FORGED = "forged", "Forged or altered code"
+    OK = "ok", _("Checked in")
+    ALREADY = "already", _("Already checked in")
+    CANCELLED = "cancelled", _("Cancelled ticket")
+    UNPAID = "unpaid", _("Not paid")
+    WRONG_EVENT = "wrong_event", _("Ticket of another event")
+    UNKNOWN = "unknown", _("Unknown code")
+    FORGED = "forged", _("Forged or altered code")
 
 
 class CheckIn(models.Model):

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import ServiceError
@@ -58,7 +59,7 @@ class Outcome:
 
     @property
     def label(self) -> str:
-        return ScanResult(self.kind).label
+        return str(ScanResult(self.kind).label)
 
     def data(self) -> dict:
         """The outcome as the desk page's script and the API read it (JSON-ready)."""
@@ -88,7 +89,7 @@ def when(moment: dt.datetime, event: Event, *, now: dt.datetime | None = None) -
     """A moment as a desk reads it: "09:12" today, "13 June 09:12" on another day (event's time zone)."""
     local = moment.astimezone(event.tz)
     today = (now or timezone.now()).astimezone(event.tz).date()
-    return f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%B %H:%M}"
+    return dateformat.format(local, "H:i" if local.date() == today else "j F H:i")
 
 
 def _attendee(ticket: Ticket) -> str:
@@ -96,8 +97,10 @@ def _attendee(ticket: Ticket) -> str:
 
 
 def _already(check_in: CheckIn, event: Event) -> str:
-    where = f" at {check_in.desk}" if check_in.desk else ""
-    return f"Already checked in at {when(check_in.scanned_at, event)}{where}"
+    moment = when(check_in.scanned_at, event)
+    if check_in.desk:
+        return _("Already checked in at %(time)s at %(desk)s") % {"time": moment, "desk": check_in.desk}
+    return _("Already checked in at %(time)s") % {"time": moment}
 
 
 def _state_refusal(ticket: Ticket) -> tuple[str, str] | None:
@@ -106,10 +109,12 @@ def _state_refusal(ticket: Ticket) -> tuple[str, str] | None:
     if state in (OrderState.CANCELLED, OrderState.REFUNDED):
         return (
             ScanResult.CANCELLED,
-            f"Cancelled ticket (the order was {ticket.order.get_state_display().lower()})",
+            _("Cancelled ticket (the order was cancelled)")
+            if state == OrderState.CANCELLED
+            else _("Cancelled ticket (the order was refunded)"),
         )
     if state != OrderState.PAID:
-        return ScanResult.UNPAID, "Not paid (the order is still pending)"
+        return ScanResult.UNPAID, _("Not paid (the order is still pending)")
     return None
 
 
@@ -134,12 +139,13 @@ def _by_order(event: Event, code: str, ticket_id) -> tuple[Ticket | None, Outcom
         found = found.filter(pk=ticket_id)
     found = list(found[:2])
     if not found:
-        return None, Outcome(ScanResult.UNKNOWN, "Unknown code")
+        return None, Outcome(ScanResult.UNKNOWN, _("Unknown code"))
     if len(found) > 1:
         count = _event_tickets(event).filter(order__code=code.upper()).count()
         return None, Outcome(
             ScanResult.UNKNOWN,
-            f"Order {code.upper()} has {count} tickets: search for the attendee's name to choose one.",
+            _("Order %(code)s has %(count)s tickets: search for the attendee's name to choose one.")
+            % {"code": code.upper(), "count": count},
         )
     return found[0], None
 
@@ -148,7 +154,7 @@ def _resolve(event: Event, code: str, ticket_id) -> tuple[Ticket | None, Outcome
     """(ticket, None) for a ticket that admits its holder, or (ticket or None, refusal)."""
     code = (code or "").strip()
     if not code or len(code) > MAX_CODE_LENGTH:
-        return None, Outcome(ScanResult.UNKNOWN, "Unknown code")
+        return None, Outcome(ScanResult.UNKNOWN, _("Unknown code"))
     if ticket_id is not None or (len(code) == ORDER_CODE_LENGTH and code.isalnum()):
         ticket, refusal = _by_order(event, code, ticket_id)
     else:
@@ -157,13 +163,15 @@ def _resolve(event: Event, code: str, ticket_id) -> tuple[Ticket | None, Outcome
         except tickets.InvalidTicket as exc:
             kind = REASONS.get(exc.reason, ScanResult.UNKNOWN)
             if exc.reason == tickets.REISSUED:
-                return None, Outcome(kind, "Unknown code: this ticket was re-issued, ask for the newest one")
+                return None, Outcome(
+                    kind, _("Unknown code: this ticket was re-issued, ask for the newest one")
+                )
             if kind in (ScanResult.CANCELLED, ScanResult.UNPAID):
                 ticket = _named_by_token(event, code)
                 if ticket is not None:
                     kind, message = _state_refusal(ticket) or (kind, exc.message)
                     return ticket, Outcome(kind, message, ticket=ticket)
-            return None, Outcome(kind, ScanResult(kind).label)
+            return None, Outcome(kind, str(ScanResult(kind).label))
     if refusal is None and (state := _state_refusal(ticket)) is not None:
         refusal = Outcome(state[0], state[1], ticket=ticket)
     return ticket, refusal
@@ -179,7 +187,7 @@ def _moment(value, now: dt.datetime) -> dt.datetime:
         except ValueError:
             value = None
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-        raise ServiceError("Give the scan's time with its offset, e.g. 2025-06-14T09:12:00+02:00.")
+        raise ServiceError(_("Give the scan's time with its offset, e.g. 2025-06-14T09:12:00+02:00."))
     return min(value, now)
 
 
@@ -219,11 +227,24 @@ def _moved_earlier(event, existing: CheckIn, ticket, *, desk, by, scanned_at, no
         later_desk=existing.desk,
         later_scan=existing.scanned_at.isoformat(),
     )
-    where = f" at {existing.desk}" if existing.desk else ""
-    message = (
-        f"Checked in: {_attendee(ticket)}. Conflict: also checked in{where} at "
-        f"{when(existing.scanned_at, event, now=now)}; this earlier scan counts."
-    )
+    values = {
+        "attendee": _attendee(ticket),
+        "desk": existing.desk,
+        "time": when(existing.scanned_at, event, now=now),
+    }
+    if existing.desk:
+        message = (
+            _(
+                "Checked in: %(attendee)s. Conflict: also checked in at %(desk)s at %(time)s; "
+                "this earlier scan counts."
+            )
+            % values
+        )
+    else:
+        message = (
+            _("Checked in: %(attendee)s. Conflict: also checked in at %(time)s; this earlier scan counts.")
+            % values
+        )
     return Outcome(
         ScanResult.OK,
         message,
@@ -283,7 +304,13 @@ def _scan(*, event, code, ticket_id, desk, by, scanned_at, offline) -> Outcome:
         offline=offline,
     )
     payload = webhook_payloads.check_in(entry)
-    outcome = Outcome(ScanResult.OK, f"Checked in: {_attendee(ticket)}", ticket, entry, offline=offline)
+    outcome = Outcome(
+        ScanResult.OK,
+        _("Checked in: %(attendee)s") % {"attendee": _attendee(ticket)},
+        ticket,
+        entry,
+        offline=offline,
+    )
     with transaction.atomic():
         if not _still_admits(ticket):  # changed since it was read: read it again, in the transaction
             ticket, refusal = _resolve(event, code, ticket_id)
@@ -322,7 +349,7 @@ def _busy_safe(**kwargs) -> Outcome:
         return seats.retry_when_busy(_scan)(**kwargs)
     except seats.Busy:
         raise ServiceError(
-            "The server was too busy to record this scan; nothing was saved. Scan again."
+            _("The server was too busy to record this scan; nothing was saved. Scan again.")
         ) from None
 
 
@@ -353,12 +380,12 @@ def check_in(
 
 def _queued(item) -> tuple[str, int | None, str, object]:
     if not isinstance(item, dict):
-        raise ServiceError("Each queued scan is an object with code, desk and scanned_at.")
+        raise ServiceError(_("Each queued scan is an object with code, desk and scanned_at."))
     code, ticket = item.get("code"), item.get("ticket")
     if not isinstance(code, str) or (
         ticket is not None and (isinstance(ticket, bool) or not isinstance(ticket, int))
     ):
-        raise ServiceError("A queued scan has its code as text (and a ticket id as a number).")
+        raise ServiceError(_("A queued scan has its code as text (and a ticket id as a number)."))
     return code, ticket, _desk(item.get("desk")), _moment(item.get("scanned_at"), timezone.now())
 
 
@@ -374,9 +401,9 @@ def sync_scans(*, event: Event, scans: list, by) -> list[Outcome]:
     """
     rules.check_can_check_in(by, event)
     if not isinstance(scans, list):
-        raise ServiceError("Send the queued scans as a list.")
+        raise ServiceError(_("Send the queued scans as a list."))
     if len(scans) > MAX_SYNC:
-        raise ServiceError(f"Send at most {MAX_SYNC} queued scans at once.")
+        raise ServiceError(_("Send at most %(count)s queued scans at once.") % {"count": MAX_SYNC})
     parsed = [_queued(item) for item in scans]
     return [
         _busy_safe(

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 from podium.contacts.models import (
@@ -212,7 +213,10 @@ def decode(data: bytes | str, encoding: str | None = None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ImportRefused(f"Unknown encoding {encoding!r}; try utf-8, cp1252 or latin-1.") from None
+            raise ImportRefused(
+                _("Unknown encoding %(encoding)s; try utf-8, cp1252 or latin-1.")
+                % {"encoding": repr(encoding)}
+            ) from None
     elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         encoding = "utf-16"
     try:
@@ -220,10 +224,15 @@ def decode(data: bytes | str, encoding: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if encoding:
-            raise ImportRefused(f"Line {line} is not {encoding} text.") from None
+            raise ImportRefused(
+                _("Line %(line)s is not %(encoding)s text.") % {"line": line, "encoding": encoding}
+            ) from None
         raise ImportRefused(
-            f"Line {line} is not UTF-8 text. Save the file as UTF-8, or give its encoding "
-            "(for example cp1252 or latin-1)."
+            _(
+                "Line %(line)s is not UTF-8 text. Save the file as UTF-8, or give its encoding "
+                "(for example cp1252 or latin-1)."
+            )
+            % {"line": line}
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -327,7 +336,10 @@ def read_csv(text: str, *, delimiter: str | None = None, progress: Progress | No
     if delimiter in ("tab", "\\t"):
         delimiter = "\t"
     if delimiter is not None and len(delimiter) != 1:
-        raise ImportRefused(f"The delimiter must be one character (or 'tab'), not {delimiter!r}.")
+        raise ImportRefused(
+            _("The delimiter must be one character (or 'tab'), not %(delimiter)s.")
+            % {"delimiter": repr(delimiter)}
+        )
     delimiter = delimiter or sniff_delimiter(text)
     total = text.count("\n") + 1
     read = ReadFile(format="CSV", delimiter=delimiter)
@@ -335,19 +347,26 @@ def read_csv(text: str, *, delimiter: str | None = None, progress: Progress | No
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportRefused("The file is empty.") from None
+        raise ImportRefused(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise ImportRefused(f"Line 1 (the header row) cannot be read as CSV: {exc}.") from None
+        raise ImportRefused(
+            _("Line 1 (the header row) cannot be read as CSV: %(error)s.") % {"error": exc}
+        ) from None
     columns, read.ignored = _columns(header)
     if "email" not in columns:
         found = delimiter.join(cell.strip() for cell in header)
         raise ImportRefused(
-            f"The file has no e-mail column. Its header row is {found!r}; name the column with the "
-            f"addresses one of: {_accepted_email_names()}."
+            _(
+                "The file has no e-mail column. Its header row is %(header)s; name the column with the "
+                "addresses one of: %(names)s."
+            )
+            % {"header": repr(found), "names": _accepted_email_names()}
         )
     if len(columns["email"]) > 1:
         names = " and ".join(repr(header[index].strip()) for index in columns["email"])
-        raise ImportRefused(f"The columns {names} both hold e-mail addresses; keep one of them.")
+        raise ImportRefused(
+            _("The columns %(names)s both hold e-mail addresses; keep one of them.") % {"names": names}
+        )
     read.columns = {name: [header[index].strip() for index in indexes] for name, indexes in columns.items()}
     width = len(header)
     found = []
@@ -533,7 +552,7 @@ def read_vcard(text: str, *, progress: Progress | None = None) -> ReadFile:
     if start is not None:
         found.append(Skip(start, "the card has no END:VCARD"))
     if not found:
-        raise ImportRefused("The file holds no vCard (no line BEGIN:VCARD).")
+        raise ImportRefused(_("The file holds no vCard (no line BEGIN:VCARD)."))
     read.lines = number
     if progress is not None:
         progress("read", total, total)
@@ -552,7 +571,7 @@ def read(
     """Read a CSV or vCard file of contacts; ImportRefused when the file as a whole cannot be read."""
     text = decode(data, encoding)
     if not text.strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(_("The file is empty."))
     if is_vcard(text, filename):
         return read_vcard(text, progress=progress)
     return read_csv(text, delimiter=delimiter, progress=progress)

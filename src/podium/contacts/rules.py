@@ -7,6 +7,7 @@ Site administrators may do everything.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from podium.base.errors import NotAllowed
 from podium.events.models import Team
@@ -29,4 +30,4 @@ def can_manage_contacts(user, organiser) -> bool:
 def check_can_manage_contacts(by, organiser) -> None:
     """Refuse `by` unless they keep the organiser's contacts (None: an operator on the command line)."""
     if by is not None and not can_manage_contacts(by, organiser):
-        raise NotAllowed("Only the organiser's administrators and its mail teams may change its contacts.")
+        raise NotAllowed(_("Only the organiser's administrators and its mail teams may change its contacts."))

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
@@ -31,16 +32,18 @@ def _lock(organiser) -> Organiser:
 def clean_list_name(name) -> str:
     name = importing.one_line(name)
     if not name:
-        raise ServiceError("Give the list a name.", field="name")
+        raise ServiceError(_("Give the list a name."), field="name")
     if len(name) > LIST_NAME_LENGTH:
-        raise ServiceError(f"Use at most {LIST_NAME_LENGTH} characters.", field="name")
+        raise ServiceError(_("Use at most %(count)s characters.") % {"count": LIST_NAME_LENGTH}, field="name")
     return name
 
 
 def check_size(size: int) -> None:
     limit = settings.PODIUM_IMPORT_MAX_BYTES
     if size > limit:
-        raise ImportRefused(f"The file is larger than {limit // (1024 * 1024)} MB; import it in parts.")
+        raise ImportRefused(
+            _("The file is larger than %(size)s MB; import it in parts.") % {"size": limit // (1024 * 1024)}
+        )
 
 
 @transaction.atomic
@@ -98,7 +101,7 @@ def _staging_dir() -> Path:
 
 def _staged_path(organiser, token: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
-        raise ImportRefused("This upload is unknown or has expired; upload the file again.")
+        raise ImportRefused(_("This upload is unknown or has expired; upload the file again."))
     return _staging_dir() / f"{organiser.pk}-{token}.upload"
 
 
@@ -118,7 +121,7 @@ def import_staged_upload(*, organiser, token: str, by, **options) -> ImportRepor
     rules.check_can_manage_contacts(by, organiser)
     path = _staged_path(organiser, token)
     if not path.is_file():
-        raise ImportRefused("This upload is unknown or has expired; upload the file again.")
+        raise ImportRefused(_("This upload is unknown or has expired; upload the file again."))
     report = import_contacts(organiser=organiser, data=path.read_bytes(), by=by, **options)
     path.unlink(missing_ok=True)
     return report
@@ -135,7 +138,7 @@ def create_list(*, organiser, by, name: str, description: str = "") -> ContactLi
     name = clean_list_name(name)
     organiser = _lock(organiser)
     if ContactList.objects.filter(organiser=organiser, name=name).exists():
-        raise ServiceError(f"There is a list called {name!r} already.", field="name")
+        raise ServiceError(_("There is a list called %(name)s already.") % {"name": repr(name)}, field="name")
     contact_list = ContactList.objects.create(
         organiser=organiser, name=name, description=str(description or "").strip()[:2000]
     )
@@ -147,12 +150,14 @@ def clean_contact(data: dict) -> dict:
     """The contact's values from a form, trimmed and checked; ServiceError naming the first bad field."""
     email, problem = importing.clean_email(data.get("email", ""))
     if problem:
-        raise ServiceError("Give a valid e-mail address.", field="email")
+        raise ServiceError(_("Give a valid e-mail address."), field="email")
     values = {"email": email}
     for name in ("name", "organisation", "phone"):
         values[name] = importing.one_line(data.get(name, ""))
         if len(values[name]) > importing.LENGTHS[name]:
-            raise ServiceError(f"Use at most {importing.LENGTHS[name]} characters.", field=name)
+            raise ServiceError(
+                _("Use at most %(count)s characters.") % {"count": importing.LENGTHS[name]}, field=name
+            )
     values["notes"] = importing.make_row(0, email, data).notes
     return values
 
@@ -173,7 +178,9 @@ def add_contact(*, contact_list: ContactList, by, data: dict) -> tuple[Contact, 
         contact = Contact.objects.create(organiser=organiser, **values)
     else:
         if Membership.objects.filter(contact_list=contact_list, contact=contact).exists():
-            raise ServiceError(f"{contact.email} is on this list already.", field="email")
+            raise ServiceError(
+                _("%(email)s is on this list already.") % {"email": contact.email}, field="email"
+            )
         row = importing.Row(0, **values)
         fields = importing.changes(contact, row)
         if fields:
@@ -197,9 +204,9 @@ def save_contact(*, contact: Contact, by, data: dict, version: int | None = None
     values = clean_contact(data)
     current = Contact.objects.select_for_update().filter(pk=contact.pk).first()
     if current is None:
-        raise StaleEdit("This contact was removed meanwhile.")
+        raise StaleEdit(_("This contact was removed meanwhile."))
     if version is not None and current.version != version:
-        raise StaleEdit("This contact was changed meanwhile; here it is as it is now.")
+        raise StaleEdit(_("This contact was changed meanwhile; here it is as it is now."))
     for name, value in values.items():
         setattr(current, name, value)
     current.version += 1
@@ -208,7 +215,9 @@ def save_contact(*, contact: Contact, by, data: dict, version: int | None = None
         with transaction.atomic():
             current.save()
     except IntegrityError:
-        raise ServiceError(f"Another contact has the address {values['email']}.", field="email") from None
+        raise ServiceError(
+            _("Another contact has the address %(email)s.") % {"email": values["email"]}, field="email"
+        ) from None
     audit.record(action="contacts.changed", actor=by, target=current)
     return current
 
@@ -219,9 +228,9 @@ def remove_contact(*, contact_list: ContactList, contact: Contact, by) -> bool:
     Side effects: audit entry."""
     rules.check_can_manage_contacts(by, contact_list.organiser)
     _lock(contact_list.organiser)
-    removed, _ = Membership.objects.filter(contact_list=contact_list, contact=contact).delete()
+    removed, _by_model = Membership.objects.filter(contact_list=contact_list, contact=contact).delete()
     if not removed:
-        raise StaleEdit("This contact is not on the list (any more).")
+        raise StaleEdit(_("This contact is not on the list (any more)."))
     deleted = not Membership.objects.filter(contact=contact).exists()
     audit.record(action="contacts.removed", actor=by, target=contact_list, deleted=deleted)
     if deleted:

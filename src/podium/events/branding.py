@@ -9,6 +9,8 @@ and sponsor logos (base.uploads.clean_image); SVG is refused (an SVG file can ca
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base import audit
 from podium.base.errors import ServiceError
@@ -20,7 +22,7 @@ from podium.events.services import _lock_version
 #: WCAG 2 level AA for normal text.
 MIN_CONTRAST = 4.5
 WHITE = "#ffffff"
-SVG_REFUSED = (
+SVG_REFUSED = gettext_lazy(
     "SVG images are not accepted (an SVG file can carry scripts). "
     "Upload the image as a PNG (a transparent background works), JPEG or WebP image."
 )
@@ -52,12 +54,15 @@ def check_colour(colour: str) -> str:
     try:
         colour_validator(colour)
     except ValidationError:
-        raise ServiceError("Use a colour like #1f6feb.", field="brand_colour") from None
+        raise ServiceError(_("Use a colour like #1f6feb."), field="brand_colour") from None
     ratio = contrast_ratio(colour, WHITE)
     if ratio < MIN_CONTRAST:
         raise ServiceError(
-            f"White text on {colour} is hard to read (contrast {ratio:.1f}:1; at least "
-            f"{MIN_CONTRAST}:1 is needed, WCAG AA). Choose a darker colour.",
+            _(
+                "White text on %(colour)s is hard to read (contrast %(ratio)s:1; at least "
+                "%(minimum)s:1 is needed, WCAG AA). Choose a darker colour."
+            )
+            % {"colour": colour, "ratio": f"{ratio:.1f}", "minimum": MIN_CONTRAST},
             field="brand_colour",
         )
     return colour
@@ -117,7 +122,7 @@ def save_branding(
     colour = check_colour(colour)
     new_logo = clean_brand_image(logo, field="logo") if logo is not None else None
     new_header = clean_brand_image(header_image, field="header_image") if header_image is not None else None
-    stored_version = _lock_version(Event, pk=event.pk, version=version, what="the event's branding")
+    stored_version = _lock_version(Event, pk=event.pk, version=version, what=_("the event's branding"))
     changed, replaced = [], []
     if colour != event.brand_colour:
         event.brand_colour = colour

@@ -3,7 +3,8 @@
 `copy_event` makes a new event of the same organiser with the source's settings, rooms (with their
 availability), tracks, session types (with their rooms), information pages and the event's own texts
 of the system mails, every date moved by the same number of days so the new edition starts on `start`.
-The teams that reach the source event reach the copy too. Proposals, reviews, the schedule, releases,
+The event's and its pages' translations (podium.base.translated) come along; those of the name only when
+the copy keeps the source's name. The teams that reach the source event reach the copy too. Proposals, reviews, the schedule, releases,
 tickets and everything people did at the source stay behind.
 
 Apps above `events` copy their own parts through the registry: `register(fn)` with
@@ -15,9 +16,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import ServiceError
+from podium.base.translated import main_texts
 from podium.events.models import Event, Page, Room, RoomAvailability, SessionType, Team, Track
 from podium.events.rules import check_organiser_admin
 from podium.events.services import _validate_event, check_event_slug
@@ -27,7 +30,12 @@ Copier = Callable[..., None]
 _COPIERS: list[Copier] = []
 
 # Event fields that the copy sets itself rather than taking from the source.
-OWN_FIELDS = {"id", "organiser", "name", "slug", "date_from", "date_to", "version", "is_public"}
+OWN_FIELDS = {
+    "id", "organiser", "name", "name_de", "name_fr", "slug", "date_from", "date_to", "version", "is_public",
+}  # fmt: skip
+# The translations of the name (podium.base.translated): copied only with the same name, since those of
+# another edition's name would show German and French readers the old name.
+NAME_TRANSLATIONS = ("name_de", "name_fr")
 # Date-time settings moved with the dates.
 SHIFTED_FIELDS = ("cfp_opens", "cfp_closes")
 
@@ -52,6 +60,8 @@ def _settings(source: Event, *, name: str, slug: str, start: dt.date, days: dt.t
     for name_ in SHIFTED_FIELDS:
         if values.get(name_) is not None:
             values[name_] = values[name_] + days
+    if (name or "").strip() == source.name:
+        values.update({field: getattr(source, field) for field in NAME_TRANSLATIONS})
     return Event(
         organiser=source.organiser,
         name=(name or "").strip(),
@@ -109,7 +119,8 @@ def _copy_pages(source: Event, target: Event) -> None:
     Page.objects.bulk_create(
         [
             Page(event=target, title=page.title, slug=page.slug, body=page.body, position=page.position,
-                 state=page.state)
+                 state=page.state, title_de=page.title_de, title_fr=page.title_fr, body_de=page.body_de,
+                 body_fr=page.body_fr)
             for page in source.pages.all()
         ]
     )  # fmt: skip
@@ -183,19 +194,20 @@ def copy_event(
     check_organiser_admin(actor, source.organiser)
     check_event_slug(slug)
     if not isinstance(start, dt.date):
-        raise ServiceError("Give the new edition's first day.", field="start")
+        raise ServiceError(_("Give the new edition's first day."), field="start")
     days = dt.timedelta(days=(start - source.date_from).days)
-    target = _settings(source, name=name, slug=slug, start=start, days=days)
-    _validate_event(target)
-    target.save()
-    rooms = _copy_rooms(source, target, days)
-    tracks = _copy_tracks(source, target)
-    _copy_session_types(source, target, rooms)
-    _copy_pages(source, target)
-    _copy_mail_texts(source, target, actor)
-    _copy_teams(source, target, tracks, members=team_members, by=actor)
-    for copier in registered():
-        copier(source=source, target=target)
+    with main_texts():  # the texts as stored, never one translation read as the main text
+        target = _settings(source, name=name, slug=slug, start=start, days=days)
+        _validate_event(target)
+        target.save()
+        rooms = _copy_rooms(source, target, days)
+        tracks = _copy_tracks(source, target)
+        _copy_session_types(source, target, rooms)
+        _copy_pages(source, target)
+        _copy_mail_texts(source, target, actor)
+        _copy_teams(source, target, tracks, members=team_members, by=actor)
+        for copier in registered():
+            copier(source=source, target=target)
     audit.record(
         action="event.copied",
         actor=actor,

@@ -10,12 +10,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from podium.base.translated import TranslatedCharField, TranslatedTextField
 
 slug_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,48}$",
-    "Use 2–49 lowercase letters, digits and hyphens.",  # noqa: RUF001
+    _("Use 2–49 lowercase letters, digits and hyphens."),  # noqa: RUF001
 )
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f6feb."))
 
 # Event slugs share the root of the URL space with these paths (see podium/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -23,7 +27,11 @@ RESERVED_SLUGS = frozenset(
 )
 
 DEFAULT_SCORE_LABELS = [[0, "No"], [1, "Rather not"], [2, "Rather yes"], [3, "Yes, must have"]]
-AUDIENCE_LEVELS = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
+AUDIENCE_LEVELS = [
+    ("beginner", _("Beginner")),
+    ("intermediate", _("Intermediate")),
+    ("advanced", _("Advanced")),
+]
 DEFAULT_LANGUAGES = [["en", "English"]]
 MAX_PAUSE_MINUTES = 240
 
@@ -54,7 +62,11 @@ class Organiser(models.Model):
 
 class Event(models.Model):
     organiser = models.ForeignKey(Organiser, on_delete=models.PROTECT, related_name="events")
-    name = models.CharField(max_length=200)
+    # The name and the description (the CfP text) are the main text; `_de` and `_fr` are their
+    # translations, shown to readers of those languages when given (podium.base.translated).
+    name = TranslatedCharField(max_length=200)
+    name_de = models.CharField(max_length=200, blank=True)
+    name_fr = models.CharField(max_length=200, blank=True)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
     timezone = models.CharField(max_length=64, default="UTC")
     date_from = models.DateField()
@@ -62,7 +74,7 @@ class Event(models.Model):
     day_start_hour = models.PositiveSmallIntegerField(
         default=4,
         validators=[MaxValueValidator(23)],
-        help_text="Sessions before this hour belong to the previous conference day.",
+        help_text=_("Sessions before this hour belong to the previous conference day."),
     )
     cfp_opens = models.DateTimeField(null=True, blank=True)
     cfp_closes = models.DateTimeField(null=True, blank=True)
@@ -72,17 +84,28 @@ class Event(models.Model):
     is_public = models.BooleanField(default=True)
     show_accepted_talks = models.BooleanField(
         default=False,
-        help_text="Before the first release, list the accepted talks publicly so attendees can star them.",
+        help_text=_("Before the first release, list the accepted talks publicly so attendees can star them."),
     )
     contact_email = models.EmailField(blank=True)
-    description = models.TextField(blank=True)
+    description = TranslatedTextField(blank=True)
+    description_de = models.TextField(blank=True)
+    description_fr = models.TextField(blank=True)
+    # Mail goes out in this language to people who have not chosen theirs (accounts.User.language).
+    default_language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Mail goes out in this language to people who have not chosen theirs."),
+    )
     campaign_self_approval = models.BooleanField(
         default=False,
-        help_text="A team member who may approve mail campaigns may approve their own; otherwise another must.",
+        help_text=_(
+            "A team member who may approve mail campaigns may approve their own; otherwise another must."
+        ),
     )
     publish_unconfirmed = models.BooleanField(
         default=False,
-        help_text=(
+        help_text=_(
             "Also publish accepted sessions whose speakers have not confirmed yet. "
             "Otherwise releases hold only confirmed sessions, as the acceptance mail says."
         ),
@@ -90,7 +113,7 @@ class Event(models.Model):
     min_pause_minutes = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(MAX_PAUSE_MINUTES)],
-        help_text="The least time a speaker gets between two of their sessions on one day.",
+        help_text=_("The least time a speaker gets between two of their sessions on one day."),
     )
     # The weights of the automatic scheduling's soft goals last chosen in the editor (term -> number);
     # the next run starts from them. Empty: the engine's defaults.
@@ -101,7 +124,7 @@ class Event(models.Model):
         max_length=7,
         blank=True,
         validators=[colour_validator],
-        help_text="The event's primary colour (like #1f6feb); white text must be readable on it.",
+        help_text=_("The event's primary colour (like #1f6feb); white text must be readable on it."),
     )
     logo = models.ImageField(upload_to="events/logos/", blank=True)
     header_image = models.ImageField(upload_to="events/headers/", blank=True)
@@ -171,21 +194,21 @@ class Team(models.Model):
     organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
-    is_admin = models.BooleanField(default=False, help_text="Manages the organiser's teams and events.")
+    is_admin = models.BooleanField(default=False, help_text=_("Manages the organiser's teams and events."))
     can_edit_event = models.BooleanField(
-        default=False, help_text="Set up the event, manage proposals, decide."
+        default=False, help_text=_("Set up the event, manage proposals, decide.")
     )
     can_review = models.BooleanField(default=False)
     can_schedule = models.BooleanField(default=False)
     can_draft_mail = models.BooleanField(
-        default=False, help_text="Write mail templates, audiences and campaigns (not send them)."
+        default=False, help_text=_("Write mail templates, audiences and campaigns (not send them).")
     )
-    can_approve_mail = models.BooleanField(default=False, help_text="Approve campaigns others drafted.")
+    can_approve_mail = models.BooleanField(default=False, help_text=_("Approve campaigns others drafted."))
     can_send_mail = models.BooleanField(default=False)
     can_check_in = models.BooleanField(default=False)
     can_manage_sponsors = models.BooleanField(default=False)
     can_issue_letters = models.BooleanField(
-        default=False, help_text="See visa letter requests (passport data) and decide them."
+        default=False, help_text=_("See visa letter requests (passport data) and decide them.")
     )
     all_events = models.BooleanField(default=True)
     limit_events = models.ManyToManyField(Event, blank=True, related_name="teams")
@@ -269,20 +292,20 @@ class SessionType(models.Model):
     duration_minutes = models.PositiveIntegerField(
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
     )
-    is_plenary = models.BooleanField(default=False, help_text="Runs alone: nothing else at the same time.")
+    is_plenary = models.BooleanField(default=False, help_text=_("Runs alone: nothing else at the same time."))
     # The rooms suited to this type (a tutorial room with tables and power); none chosen means any room.
     rooms = models.ManyToManyField(Room, blank=True, related_name="session_types")
     # Sessions of the type are booked seat by seat (tutorials and workshops sold apart from the main
     # ticket; attendance.seats). A session has the smaller of `seats` and its room's capacity, unless
     # the organisers give it its own (attendance.SessionSeats.capacity).
     requires_seat = models.BooleanField(
-        default=False, help_text="Attendees book a seat in advance; the seats are limited."
+        default=False, help_text=_("Attendees book a seat in advance; the seats are limited.")
     )
     seats = models.PositiveIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Seats per session, when a seat is required (a smaller room has fewer).",
+        help_text=_("Seats per session, when a seat is required (a smaller room has fewer)."),
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -294,7 +317,7 @@ class SessionType(models.Model):
             models.CheckConstraint(
                 condition=Q(requires_seat=False) | Q(seats__isnull=False, seats__gte=1),
                 name="session_type_seats_when_required",
-                violation_error_message="Give the number of seats a session of this type has.",
+                violation_error_message=_("Give the number of seats a session of this type has."),
             ),
         ]
 
@@ -334,13 +357,13 @@ RESERVED_PAGE_SLUGS = frozenset(
     }
 )
 page_slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lowercase letters, digits and single hyphens between them."
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens between them.")
 )
 
 
 class PageState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", pgettext_lazy("page state", "Draft")
+    PUBLISHED = "published", pgettext_lazy("page state", "Published")
 
 
 class Page(models.Model):
@@ -350,9 +373,14 @@ class Page(models.Model):
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pages")
-    title = models.CharField(max_length=120)
+    # The main text; `_de` and `_fr` translate it (podium.base.translated).
+    title = TranslatedCharField(max_length=120)
+    title_de = models.CharField(max_length=120, blank=True)
+    title_fr = models.CharField(max_length=120, blank=True)
     slug = models.SlugField(max_length=80, validators=[page_slug_validator])
-    body = models.TextField(blank=True)
+    body = TranslatedTextField(blank=True)
+    body_de = models.TextField(blank=True)
+    body_fr = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, choices=PageState.choices, default=PageState.DRAFT)
     version = models.PositiveIntegerField(default=1)

@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
+from podium.base.translated import column, other_languages
 from podium.events.models import RESERVED_PAGE_SLUGS, Event, Page, PageState
 from podium.events.rules import check_can_edit_event
 from podium.events.services import _lock_version
 
-PAGE_FIELDS = ("title", "slug", "body", "position", "state")
+PAGE_FIELDS = ("title", "slug", "body", "position", "state", "title_de", "title_fr", "body_de", "body_fr")
 SLUG_MAX = Page._meta.get_field("slug").max_length
 
 
@@ -28,21 +30,30 @@ def slug_from_title(title: str) -> str:
 
 
 def _check_slug(page: Page, *, derived: bool) -> None:
-    where = "The title gives the short name" if derived else "The short name"
     if not page.slug:
         raise ServiceError(
-            "Give the page a short name of letters and digits; the title has none to take.", field="slug"
+            _("Give the page a short name of letters and digits; the title has none to take."), field="slug"
         )
     try:
         Page._meta.get_field("slug").run_validators(page.slug)
     except ValidationError as exc:
         raise ServiceError(exc.messages[0], field="slug") from exc
     if page.slug in RESERVED_PAGE_SLUGS:
-        raise ServiceError(
-            f'{where} "{page.slug}", which the site uses for its own pages; choose another.', field="slug"
+        message = (
+            _(
+                'The title gives the short name "%(slug)s", which the site uses for its own pages; choose another.'
+            )
+            if derived
+            else _('The short name "%(slug)s", which the site uses for its own pages; choose another.')
         )
+        raise ServiceError(message % {"slug": page.slug}, field="slug")
     if Page.objects.filter(event_id=page.event_id, slug=page.slug).exclude(pk=page.pk).exists():
-        raise ServiceError(f'{where} "{page.slug}", which another page has; choose another.', field="slug")
+        message = (
+            _('The title gives the short name "%(slug)s", which another page has; choose another.')
+            if derived
+            else _('The short name "%(slug)s", which another page has; choose another.')
+        )
+        raise ServiceError(message % {"slug": page.slug}, field="slug")
 
 
 @transaction.atomic
@@ -57,30 +68,33 @@ def save_page(*, event: Event, by, data: dict, page: Page | None = None, version
     """
     check_can_edit_event(by, event)
     if page is not None and page.event_id != event.pk:
-        raise NotAllowed("This page belongs to another event.")
+        raise NotAllowed(_("This page belongs to another event."))
     page = page or Page(event=event)
     stored_version = (
-        _lock_version(Page, pk=page.pk, version=version, what="this page") if page.pk is not None else 0
+        _lock_version(Page, pk=page.pk, version=version, what=_("this page")) if page.pk is not None else 0
     )
     for name, value in data.items():
         if name in PAGE_FIELDS:
             setattr(page, name, value)
     page.title = (page.title or "").strip()
     if not page.title:
-        raise ServiceError("Give the page a title.", field="title")
+        raise ServiceError(_("Give the page a title."), field="title")
     page.slug = (page.slug or "").strip().lower()
     derived = not page.slug
     if derived:
         page.slug = slug_from_title(page.title)
     _check_slug(page, derived=derived)
     if page.state not in PageState.values:
-        raise ServiceError("Choose draft or published.", field="state")
+        raise ServiceError(_("Choose draft or published."), field="state")
     if page.position is None or (page.pk is None and "position" not in data):
         last = event.pages.aggregate(last=Max("position"))["last"]
         page.position = 0 if last is None else last + 1
     if isinstance(page.position, bool) or not isinstance(page.position, int) or page.position < 0:
-        raise ServiceError("The order is a whole number from 0.", field="position")
+        raise ServiceError(_("The order is a whole number from 0."), field="position")
     page.body = page.body or ""
+    for code, _language in other_languages():  # the translations (podium.base.translated); empty: none
+        setattr(page, column("title", code), (getattr(page, column("title", code)) or "").strip())
+        setattr(page, column("body", code), getattr(page, column("body", code)) or "")
     page.version = stored_version + 1
     page.save()
     audit.record(

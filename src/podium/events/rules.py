@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from podium.base.errors import NotAllowed
 from podium.events.models import Event, Organiser, Team
@@ -128,16 +129,16 @@ def can_edit_event(user, event: Event) -> bool:
 def check_can_edit_event(by, event: Event) -> None:
     """Refuse `by` unless they may edit `event` (as the set-up and webhook pages require)."""
     if by is not None and not can_edit_event(by, event):
-        raise NotAllowed("You may not change the set-up of this event.")
+        raise NotAllowed(_("You may not change the set-up of this event."))
 
 
 def check_organiser_admin(by, organiser: Organiser) -> None:
     """Refuse `by` unless they administer `organiser` (as its event and team pages require)."""
     if by is not None and not is_organiser_admin(by, organiser):
-        raise NotAllowed("Only the organiser's administrators may do this.")
+        raise NotAllowed(_("Only the organiser's administrators may do this."))
 
 
 def check_site_admin(by) -> None:
     """Refuse `by` unless they administer the whole site (as the page that creates organisers requires)."""
     if by is not None and not by.is_superuser:
-        raise NotAllowed("Only site administrators may create organisers.")
+        raise NotAllowed(_("Only site administrators may create organisers."))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -50,6 +51,12 @@ EVENT_FIELDS = (
     "contact_email",
     "description",
     "min_pause_minutes",
+    # The name and the CfP text in the other languages of the interface (podium.base.translated).
+    "name_de",
+    "name_fr",
+    "description_de",
+    "description_fr",
+    "default_language",
 )
 
 
@@ -62,11 +69,11 @@ def create_organiser(*, name: str, slug: str, admin, by=None) -> Organiser:
     """
     check_site_admin(by)
     if not (name or "").strip():
-        raise ServiceError("Give the organiser a name.", field="name")
+        raise ServiceError(_("Give the organiser a name."), field="name")
     if not SLUG_RE.fullmatch(slug or ""):
-        raise ServiceError("Use 2 to 49 lowercase letters, digits and hyphens.", field="slug")
+        raise ServiceError(_("Use 2 to 49 lowercase letters, digits and hyphens."), field="slug")
     if Organiser.objects.filter(slug=slug).exists():
-        raise ServiceError("This short name is taken; choose another.", field="slug")
+        raise ServiceError(_("This short name is taken; choose another."), field="slug")
     organiser = Organiser.objects.create(name=name.strip(), slug=slug)
     team = Team.objects.create(
         organiser=organiser,
@@ -89,13 +96,13 @@ def check_event_slug(slug: str) -> None:
     """Refuse a slug that is malformed, reserved for the site's own URLs, or taken."""
     if not SLUG_RE.fullmatch(slug or ""):
         raise ServiceError(
-            "Use 2 to 49 lowercase letters, digits and hyphens, starting with a letter or digit.",
+            _("Use 2 to 49 lowercase letters, digits and hyphens, starting with a letter or digit."),
             field="slug",
         )
     if slug in RESERVED_SLUGS:
         raise ServiceError(f'"{slug}" is reserved for the site itself; choose another.', field="slug")
     if Event.objects.filter(slug=slug).exists():
-        raise ServiceError("This short name is taken; choose another.", field="slug")
+        raise ServiceError(_("This short name is taken; choose another."), field="slug")
 
 
 @transaction.atomic
@@ -125,24 +132,30 @@ def create_event(*, organiser: Organiser, by, slug: str, data: dict) -> Event:
 
 def _validate_event(event: Event) -> None:
     if not (event.name or "").strip():
-        raise ServiceError("Give the event a name.", field="name")
+        raise ServiceError(_("Give the event a name."), field="name")
     if event.timezone not in timezone_names():
-        raise ServiceError("Choose a time zone from the list.", field="timezone")
+        raise ServiceError(_("Choose a time zone from the list."), field="timezone")
+    if event.default_language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose a language from the list."), field="default_language")
+    for field in ("name_de", "name_fr", "description_de", "description_fr"):
+        if getattr(event, field) is None:  # not given: not translated
+            setattr(event, field, "")
     if event.date_from is None or event.date_to is None:
         raise ServiceError(
-            "Give the event's first and last day.",
+            _("Give the event's first and last day."),
             field="date_from" if event.date_from is None else "date_to",
         )
     if event.date_to < event.date_from:
-        raise ServiceError("The event must end on or after its first day.", field="date_to")
+        raise ServiceError(_("The event must end on or after its first day."), field="date_to")
     if event.day_start_hour is None or not 0 <= event.day_start_hour <= 23:
-        raise ServiceError("The day starts at an hour from 0 to 23.", field="day_start_hour")
+        raise ServiceError(_("The day starts at an hour from 0 to 23."), field="day_start_hour")
     if event.cfp_opens and event.cfp_closes and event.cfp_closes <= event.cfp_opens:
-        raise ServiceError("The call for papers must close after it opens.", field="cfp_closes")
+        raise ServiceError(_("The call for papers must close after it opens."), field="cfp_closes")
     pause = event.min_pause_minutes
     if isinstance(pause, bool) or not isinstance(pause, int) or not 0 <= pause <= MAX_PAUSE_MINUTES:
         raise ServiceError(
-            f"The minimum pause between a speaker's sessions is 0 to {MAX_PAUSE_MINUTES} minutes.",
+            _("The minimum pause between a speaker's sessions is 0 to %(most)s minutes.")
+            % {"most": MAX_PAUSE_MINUTES},
             field="min_pause_minutes",
         )
     _validate_pairs(
@@ -150,14 +163,14 @@ def _validate_event(event: Event) -> None:
         field="score_labels",
         key_type=int,
         minimum=2,
-        message="The review scale needs at least two different whole-number scores, each with a label.",
+        message=_("The review scale needs at least two different whole-number scores, each with a label."),
     )
     _validate_pairs(
         event.languages,
         field="languages",
         key_type=str,
         minimum=1,
-        message="Name at least one language, each with a code and a label, codes not repeated.",
+        message=_("Name at least one language, each with a code and a label, codes not repeated."),
     )
 
 
@@ -184,8 +197,11 @@ def _lock_version(model, *, pk: int, version: int | None, what: str) -> int:
     stored = model.objects.select_for_update().values_list("version", flat=True).get(pk=pk)
     if version is not None and stored != version:
         raise StaleEdit(
-            f"Someone else changed {what} while you were editing. "
-            "The form shows the current values; make your change again."
+            _(
+                "Someone else changed %(what)s while you were editing. "
+                "The form shows the current values; make your change again."
+            )
+            % {"what": what}
         )
     return stored
 
@@ -199,7 +215,7 @@ def update_event(*, event: Event, by, data: dict, version: int | None = None) ->
     edit the event.
     """
     check_can_edit_event(by, event)
-    stored_version = _lock_version(Event, pk=event.pk, version=version, what="the event's settings")
+    stored_version = _lock_version(Event, pk=event.pk, version=version, what=_("the event's settings"))
     changed = []
     for name, value in data.items():
         if name in EVENT_FIELDS and getattr(event, name) != value:
@@ -226,22 +242,28 @@ OWNED_FIELDS = {
 }
 
 
+# What a stale edit of each kind of object calls it ("Someone else changed this room …").
+_THIS = {
+    Room: lambda: _("this room"),
+    Track: lambda: _("this track"),
+    SessionType: lambda: _("this session type"),
+}
+
+
 def _save_owned(*, model, event, by, instance=None, data: dict, action: str, version: int | None = None):
     check_can_edit_event(by, event)
     if instance is not None and instance.event_id != event.pk:
-        raise NotAllowed("This object belongs to another event.")
+        raise NotAllowed(_("This object belongs to another event."))
     obj = instance or model(event=event)
     stored_version = (
-        _lock_version(model, pk=obj.pk, version=version, what=f"this {model._meta.verbose_name}")
-        if obj.pk is not None
-        else 0
+        _lock_version(model, pk=obj.pk, version=version, what=_THIS[model]()) if obj.pk is not None else 0
     )
     for name, value in data.items():
         if name in OWNED_FIELDS[model]:
             setattr(obj, name, value)
     obj.name = (obj.name or "").strip()
     if not obj.name:
-        raise ServiceError("Give it a name.", field="name")
+        raise ServiceError(_("Give it a name."), field="name")
     if model.objects.filter(event=event, name__iexact=obj.name).exclude(pk=obj.pk).exists():
         raise ServiceError(f'There is already a {model._meta.verbose_name} named "{obj.name}".', field="name")
     # The model's own validators (colour format, duration range, …) hold for every caller, not only forms.
@@ -284,11 +306,11 @@ def set_room_availability(*, room: Room, by, windows: list[tuple[dt.datetime, dt
     windows = sorted(windows)
     for start, end in windows:
         if end <= start:
-            raise ServiceError("Each availability window must end after it starts.", field="availability")
-    for (_, end), (start, _) in itertools.pairwise(windows):
+            raise ServiceError(_("Each availability window must end after it starts."), field="availability")
+    for (_start, end), (start, _end) in itertools.pairwise(windows):
         if start < end:
             raise ServiceError(
-                "Availability windows must not overlap; merge them into one.", field="availability"
+                _("Availability windows must not overlap; merge them into one."), field="availability"
             )
     room.availabilities.all().delete()
     RoomAvailability.objects.bulk_create([RoomAvailability(room=room, start=s, end=e) for s, e in windows])
@@ -323,11 +345,11 @@ def save_session_type(
     if rooms is not None:
         rooms = list(rooms)
         if any(not isinstance(room, Room) or room.event_id != event.pk for room in rooms):
-            raise ServiceError("Choose rooms of this event.", field="rooms")
+            raise ServiceError(_("Choose rooms of this event."), field="rooms")
     requires_seat = data.get("requires_seat", session_type.requires_seat if session_type else False)
     seats = data.get("seats", session_type.seats if session_type else None)
     if requires_seat and seats is None:
-        raise ServiceError("Give the number of seats a session of this type has.", field="seats")
+        raise ServiceError(_("Give the number of seats a session of this type has."), field="seats")
     saved = _save_owned(
         model=SessionType,
         event=event,
@@ -395,9 +417,9 @@ def save_team(
     """
     check_organiser_admin(by, organiser)
     if team is not None and team.organiser_id != organiser.pk:
-        raise NotAllowed("This team belongs to another organiser.")
+        raise NotAllowed(_("This team belongs to another organiser."))
     stored_version = (
-        _lock_version(Team, pk=team.pk, version=version, what="this team")
+        _lock_version(Team, pk=team.pk, version=version, what=_("this team"))
         if team is not None and team.pk is not None
         else 0
     )
@@ -410,32 +432,35 @@ def save_team(
             setattr(team, name, value)
     team.name = (team.name or "").strip()
     if not team.name:
-        raise ServiceError("Give the team a name.", field="name")
+        raise ServiceError(_("Give the team a name."), field="name")
     if Team.objects.filter(organiser=organiser, name__iexact=team.name).exclude(pk=team.pk).exists():
         raise ServiceError(f'There is already a team named "{team.name}".', field="name")
     events = list(events) if events is not None else None
     tracks = list(tracks) if tracks is not None else None
     if events is not None and any(e.organiser_id != organiser.pk for e in events):
-        raise NotAllowed("A team can only be limited to its organiser's events.")
+        raise NotAllowed(_("A team can only be limited to its organiser's events."))
     if tracks is not None and any(t.event.organiser_id != organiser.pk for t in tracks):
-        raise NotAllowed("A team can only be limited to its organiser's tracks.")
+        raise NotAllowed(_("A team can only be limited to its organiser's tracks."))
     if events is not None:
         scope = {e.pk for e in events}
     else:
         scope = set(team.limit_events.values_list("pk", flat=True)) if team.pk else set()
     if not team.all_events and not scope:
         raise ServiceError(
-            "Choose the events this team works on, or give it all events.", field="limit_events"
+            _("Choose the events this team works on, or give it all events."), field="limit_events"
         )
     if not team.all_events and tracks:
         outside = sorted(t.name for t in tracks if t.event_id not in scope)
         if outside:
             raise ServiceError(
-                f"These tracks belong to events the team cannot reach: {', '.join(outside)}.",
+                _("These tracks belong to events the team cannot reach: %(tracks)s.")
+                % {"tracks": ", ".join(outside)},
                 field="limit_tracks",
             )
     if was_admin and not team.is_admin and not _other_admin_team_with_members(team):
-        raise ServiceError("At least one team with members must keep the admin permission.", field="is_admin")
+        raise ServiceError(
+            _("At least one team with members must keep the admin permission."), field="is_admin"
+        )
     team.version = stored_version + 1
     team.save()
     if events is not None:
@@ -457,9 +482,9 @@ def invite_team_member(*, team: Team, email: str, by) -> TeamInvite:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ServiceError("Enter a valid e-mail address.", field="email") from exc
+        raise ServiceError(_("Enter a valid e-mail address."), field="email") from exc
     if team.members.filter(email__iexact=email).exists():
-        raise ServiceError("This person is a member of the team already.", field="email")
+        raise ServiceError(_("This person is a member of the team already."), field="email")
     invite = TeamInvite.objects.create(team=team, email=email, token=secrets.token_urlsafe(32), invited_by=by)
     link = settings.BASE_URL + reverse("orga:team_invite", kwargs={"token": invite.token})
     queue_mail(to=email, template="team_invite", context={"team": team, "inviter": by, "link": link})
@@ -472,7 +497,7 @@ def accept_team_invite(*, invite: TeamInvite, user) -> Team:
     """The invited person joins the team. Side effects: audit entry."""
     invite = TeamInvite.objects.select_for_update().select_related("team").get(pk=invite.pk)
     if invite.accepted_at:
-        raise ServiceError("This invitation has been used already.")
+        raise ServiceError(_("This invitation has been used already."))
     invite.team.members.add(user)
     invite.accepted_at = timezone.now()
     invite.save(update_fields=["accepted_at"])
@@ -491,7 +516,7 @@ def remove_team_member(*, team: Team, user, by) -> None:
         and not _other_admin_team_with_members(team)
     ):
         raise ServiceError(
-            "The last administrator cannot be removed; give someone else the admin permission first."
+            _("The last administrator cannot be removed; give someone else the admin permission first.")
         )
     team.members.remove(user)
     audit.record(action="team.member_removed", actor=by, target=team, member=user.email)

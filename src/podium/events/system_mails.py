@@ -9,6 +9,8 @@ when it is saved, so a mail never goes out with a placeholder nobody fills in.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -20,7 +22,7 @@ from podium.mail.models import SystemMailTemplate
 # Who words the event's system mails: its administrators, who set it up, and who draft its mail.
 EDIT_FLAGS = ("is_admin", "can_edit_event", "can_draft_mail")
 SUBJECT_MAX = SystemMailTemplate._meta.get_field("subject").max_length
-STALE = (
+STALE = gettext_lazy(
     "Someone else changed this mail's text while you were editing. "
     "The form shows the text as it is now; make your change again."
 )
@@ -35,7 +37,7 @@ def check_can_edit_system_mails(by, event: Event) -> None:
     """Refuse `by` unless they may word the event's system mails (None: an operator)."""
     if by is not None and not can_edit_system_mails(by, event):
         raise NotAllowed(
-            "Only the event's administrators, organisers and mail drafters may change its mails."
+            _("Only the event's administrators, organisers and mail drafters may change its mails.")
         )
 
 
@@ -43,7 +45,7 @@ def _mail(key: str) -> system.SystemMail:
     try:
         return system.system_mail(key)
     except LookupError:
-        raise ServiceError("There is no such system mail.") from None
+        raise ServiceError(_("There is no such system mail.")) from None
 
 
 def _checked(key: str, subject: str, body: str) -> tuple[str, str]:
@@ -52,11 +54,11 @@ def _checked(key: str, subject: str, body: str) -> tuple[str, str]:
     subject = " ".join((subject or "").split())
     body = (body or "").strip()
     if not subject:
-        raise ServiceError("Give the mail a subject.", field="subject")
+        raise ServiceError(_("Give the mail a subject."), field="subject")
     if len(subject) > SUBJECT_MAX:
-        raise ServiceError(f"Use at most {SUBJECT_MAX} characters.", field="subject")
+        raise ServiceError(_("Use at most %(count)s characters.") % {"count": SUBJECT_MAX}, field="subject")
     if not body:
-        raise ServiceError("Give the mail a text.", field="body")
+        raise ServiceError(_("Give the mail a text."), field="body")
     try:
         system.check_text(key, subject=subject, body=body)
     except ValidationError as exc:
@@ -111,7 +113,7 @@ def reset_system_mail(*, event: Event, key: str, by) -> bool:
     Side effects: audit entry (when there was a text to drop)."""
     check_can_edit_system_mails(by, event)
     _mail(key)
-    deleted, _ = SystemMailTemplate.objects.filter(event=event, key=key).delete()
+    deleted, _kinds = SystemMailTemplate.objects.filter(event=event, key=key).delete()
     if deleted:
         audit.record(action="system_mail.reset", actor=by, event_id=event.pk, key=key)
     return bool(deleted)

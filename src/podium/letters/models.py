@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 
@@ -19,15 +20,15 @@ def new_verification_code() -> str:
 
 
 class LetterState(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WAITING = "waiting", _("Waiting")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class LetterRole(models.TextChoices):
-    ATTENDEE = "attendee", "Attendee"
-    SPEAKER = "speaker", "Speaker"
+    ATTENDEE = "attendee", _("Attendee")
+    SPEAKER = "speaker", _("Speaker")
 
 
 class LetterRequest(models.Model):

@@ -7,6 +7,8 @@ import io
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,13 +30,16 @@ STYLES = {
 
 
 def _day(day) -> str:
-    return f"{day:%d %B %Y}"
+    return dateformat.format(day, "d F Y")
 
 
 def event_dates(event) -> str:
     if event.date_from == event.date_to:
         return _day(event.date_from)
-    return f"{_day(event.date_from)} to {_day(event.date_to)}"
+    return _("%(first_day)s to %(last_day)s") % {
+        "first_day": _day(event.date_from),
+        "last_day": _day(event.date_to),
+    }
 
 
 def verify_url(letter: LetterRequest, *, with_code: bool = True) -> str:
@@ -54,12 +59,22 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     use_fonts()
     event = letter.event
     organiser = event.organiser.name
-    purpose = "to speak at" if letter.role == LetterRole.SPEAKER else "to attend"
+    values = {"organiser": organiser, "event": event.name, "dates": event_dates(event)}
+    if letter.role == LetterRole.SPEAKER:
+        invited = _(
+            "%(organiser)s, the organiser of %(event)s, confirms that the following person is invited "
+            "to speak at %(event)s, held from %(dates)s:"
+        )
+    else:
+        invited = _(
+            "%(organiser)s, the organiser of %(event)s, confirms that the following person is invited "
+            "to attend %(event)s, held from %(dates)s:"
+        )
     details = [
-        ("Name (as in passport)", letter.passport_name),
-        ("Nationality", letter.nationality or "—"),
-        ("Passport number", letter.passport_number or "—"),
-        ("Date of birth", _day(letter.date_of_birth) if letter.date_of_birth else "—"),
+        (_("Name (as in passport)"), letter.passport_name),
+        (_("Nationality"), letter.nationality or "—"),
+        (_("Passport number"), letter.passport_number or "—"),
+        (_("Date of birth"), _day(letter.date_of_birth) if letter.date_of_birth else "—"),
     ]
     person = Table(
         [
@@ -75,46 +90,52 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     decided = letter.decided_at or letter.updated_at
     story = [
         Paragraph(pdf_text(event.name), STYLES["head"]),
-        Paragraph(pdf_text(f"{event_dates(event)} · organised by {organiser}"), STYLES["sub"]),
+        Paragraph(
+            pdf_text(
+                _("%(dates)s · organised by %(organiser)s")
+                % {"dates": event_dates(event), "organiser": organiser}
+            ),
+            STYLES["sub"],
+        ),
         Spacer(1, 0.2 * cm),
         HRFlowable(width="100%", thickness=0.75, color=colors.HexColor("#888888")),
         Spacer(1, 0.6 * cm),
         Paragraph(pdf_text(_day(decided)), STYLES["body"]),
-        Paragraph("To whom it may concern,", STYLES["body"]),
-        Paragraph(
-            pdf_text(
-                f"{organiser}, the organiser of {event.name}, confirms that the following person is invited {purpose} {event.name}, held from {event_dates(event)}:"
-            ),
-            STYLES["body"],
-        ),
+        Paragraph(pdf_text(_("To whom it may concern,")), STYLES["body"]),
+        Paragraph(pdf_text(invited % values), STYLES["body"]),
         person,
         Spacer(1, 0.2 * cm),
         Paragraph(
             pdf_text(
-                f"They intend to arrive on {_day(letter.arrival)} and to leave on {_day(letter.departure)}."
+                _("They intend to arrive on %(arrival)s and to leave on %(departure)s.")
+                % {"arrival": _day(letter.arrival), "departure": _day(letter.departure)}
             ),
             STYLES["body"],
         ),
         Paragraph(
             pdf_text(
-                f"The organisers do not pay for travel, accommodation or other costs of the visit unless "
-                f"stated otherwise in writing. This letter does not oblige {organiser} to provide any "
-                "financial support."
+                _(
+                    "The organisers do not pay for travel, accommodation or other costs of the visit unless "
+                    "stated otherwise in writing. This letter does not oblige %(organiser)s to provide any "
+                    "financial support."
+                )
+                % {"organiser": organiser}
             ),
             STYLES["body"],
         ),
         Spacer(1, 1.2 * cm),
         Paragraph("_______________________________", STYLES["body"]),
         Paragraph(f"<b>{pdf_text(letter.approver_name or organiser)}</b>", STYLES["body"]),
-        Paragraph(pdf_text(f"for {organiser}, {event.name}"), STYLES["sub"]),
+        Paragraph(pdf_text(_("for %(organiser)s, %(event)s") % values), STYLES["sub"]),
         Spacer(1, 1 * cm),
     ]
     check = [
-        Paragraph("<b>Verification</b>", STYLES["small"]),
-        Paragraph(pdf_text(f"Code: {letter.verification_code}"), STYLES["small"]),
+        Paragraph(f"<b>{pdf_text(_('Verification'))}</b>", STYLES["small"]),
+        Paragraph(pdf_text(_("Code: %(code)s") % {"code": letter.verification_code}), STYLES["small"]),
         Paragraph(
             pdf_text(
-                f"Check this letter at {verify_url(letter, with_code=False)} with the code above, or scan the QR code."
+                _("Check this letter at %(address)s with the code above, or scan the QR code.")
+                % {"address": verify_url(letter, with_code=False)}
             ),
             STYLES["small"],
         ),
@@ -133,7 +154,7 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     doc = SimpleDocTemplate(
         out,
         pagesize=A4,
-        title=f"{event.name}: invitation letter",
+        title=_("%(event)s: invitation letter") % {"event": event.name},
         author=organiser,
         leftMargin=2 * cm,
         rightMargin=2 * cm,

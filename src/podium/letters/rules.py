@@ -9,6 +9,7 @@ services check these, pages ask them.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from podium.base.errors import NotAllowed
 from podium.events.rules import permissions_for
@@ -18,7 +19,7 @@ from podium.registration.enums import OrderState
 from podium.registration.models import Ticket
 
 ISSUE_FLAGS = ("can_issue_letters", "is_admin")
-REFUSED = (
+REFUSED = gettext_lazy(
     "Invitation letters are for people who hold a paid ticket for this event and for its confirmed "
     "speakers. Once you have a ticket, you can ask for one here."
 )
@@ -51,7 +52,7 @@ def check_may_ask(user, event) -> str:
     """The role in which `user` asks for a letter to `event`, or NotAllowed with the reason."""
     role = role_of(user, event)
     if role is None:
-        raise NotAllowed(REFUSED)
+        raise NotAllowed(str(REFUSED))
     return role
 
 
@@ -63,7 +64,7 @@ def can_issue_letters(user, event) -> bool:
 def check_can_issue_letters(by, event) -> None:
     """Refuse `by` unless they issue the event's letters (None: an operator on the command line)."""
     if by is not None and not can_issue_letters(by, event):
-        raise NotAllowed("Only team members who issue invitation letters may do this.")
+        raise NotAllowed(gettext("Only team members who issue invitation letters may do this."))
 
 
 def may_download(user, letter: LetterRequest) -> bool:

@@ -10,7 +10,9 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
@@ -21,12 +23,12 @@ from podium.letters.models import LetterRequest, LetterState, new_verification_c
 TRAVEL_WINDOW = dt.timedelta(days=30)
 TEXT_FIELDS = {"passport_name": 200, "nationality": 100, "passport_number": 40}
 REQUIRED = {
-    "passport_name": "Give your name exactly as it is written in your passport.",
-    "nationality": "Give your nationality.",
-    "passport_number": "Give your passport number.",
-    "date_of_birth": "Give your date of birth.",
-    "arrival": "Give the day you arrive.",
-    "departure": "Give the day you leave.",
+    "passport_name": gettext_lazy("Give your name exactly as it is written in your passport."),
+    "nationality": gettext_lazy("Give your nationality."),
+    "passport_number": gettext_lazy("Give your passport number."),
+    "date_of_birth": gettext_lazy("Give your date of birth."),
+    "arrival": gettext_lazy("Give the day you arrive."),
+    "departure": gettext_lazy("Give the day you leave."),
 }
 PASSPORT_FIELDS = ("nationality", "passport_number", "date_of_birth", "address", "note")
 
@@ -41,11 +43,11 @@ def _day(value, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ServiceError("Give a date as YYYY-MM-DD.", field=field) from None
+        raise ServiceError(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 def _fmt(day: dt.date) -> str:
-    return f"{day:%d %B %Y}"
+    return dateformat.format(day, "d F Y")
 
 
 def clean_request(event, data: dict) -> dict:
@@ -54,7 +56,7 @@ def clean_request(event, data: dict) -> dict:
     for name, length in TEXT_FIELDS.items():
         value = " ".join(str(data.get(name) or "").split())
         if len(value) > length:
-            raise ServiceError(f"Use at most {length} characters.", field=name)
+            raise ServiceError(_("Use at most %(count)s characters.") % {"count": length}, field=name)
         values[name] = value
     values["address"] = str(data.get("address") or "").strip()[:1000]
     values["note"] = str(data.get("note") or "").strip()[:2000]
@@ -62,23 +64,25 @@ def clean_request(event, data: dict) -> dict:
         values[name] = _day(data.get(name), name)
     for name, message in REQUIRED.items():
         if not values[name]:
-            raise ServiceError(message, field=name)
+            raise ServiceError(str(message), field=name)
     today = timezone.localdate()
     born = values["date_of_birth"]
     if born >= today or born.year < 1900:
-        raise ServiceError("Give your date of birth as it is in your passport.", field="date_of_birth")
+        raise ServiceError(_("Give your date of birth as it is in your passport."), field="date_of_birth")
     arrival, departure = values["arrival"], values["departure"]
     earliest, latest = event.date_from - TRAVEL_WINDOW, event.date_to + TRAVEL_WINDOW
     if arrival < earliest or arrival > event.date_to:
         raise ServiceError(
-            f"Arrive between {_fmt(earliest)} and the last day of the event ({_fmt(event.date_to)}).",
+            _("Arrive between %(earliest)s and the last day of the event (%(last_day)s).")
+            % {"earliest": _fmt(earliest), "last_day": _fmt(event.date_to)},
             field="arrival",
         )
     if departure < arrival:
-        raise ServiceError("The day you leave cannot be before the day you arrive.", field="departure")
+        raise ServiceError(_("The day you leave cannot be before the day you arrive."), field="departure")
     if departure < event.date_from or departure > latest:
         raise ServiceError(
-            f"Leave between the first day of the event ({_fmt(event.date_from)}) and {_fmt(latest)}.",
+            _("Leave between the first day of the event (%(first_day)s) and %(latest)s.")
+            % {"first_day": _fmt(event.date_from), "latest": _fmt(latest)},
             field="departure",
         )
     return values
@@ -105,16 +109,16 @@ def save_request(*, event, by, data: dict, version: int | None = None) -> Letter
     )
     if letter is None:
         if version is not None:
-            raise StaleEdit("Your request was decided meanwhile; see its state below.")
+            raise StaleEdit(_("Your request was decided meanwhile; see its state below."))
         try:
             with transaction.atomic():
                 letter = LetterRequest.objects.create(event=event, user=by, role=role, **values)
         except IntegrityError:
-            raise StaleEdit("You have a request waiting already; see it below.") from None
+            raise StaleEdit(_("You have a request waiting already; see it below.")) from None
         audit.record(action="letter.requested", actor=by, target=letter, event_id=event.pk)
         return letter
     if version is not None and letter.version != version:
-        raise StaleEdit("Your request was changed in another window; here it is as saved.")
+        raise StaleEdit(_("Your request was changed in another window; here it is as saved."))
     for name, value in values.items():
         setattr(letter, name, value)
     letter.role = role
@@ -128,9 +132,15 @@ def save_request(*, event, by, data: dict, version: int | None = None) -> Letter
 def _locked(letter: LetterRequest, version: int | None, *, state: str) -> LetterRequest:
     current = LetterRequest.objects.select_for_update().select_related("event", "user").get(pk=letter.pk)
     if version is not None and current.version != version:
-        raise StaleEdit("This request was changed or decided meanwhile; here it is as it is now.")
+        raise StaleEdit(_("This request was changed or decided meanwhile; here it is as it is now."))
     if current.state != state:
-        raise StaleEdit(f"This request is {current.get_state_display().lower()} already.")
+        already = {
+            LetterState.WAITING: _("This request is waiting already."),
+            LetterState.APPROVED: _("This request is approved already."),
+            LetterState.DECLINED: _("This request is declined already."),
+            LetterState.WITHDRAWN: _("This request is withdrawn already."),
+        }
+        raise StaleEdit(already[current.state])
     return current
 
 
@@ -168,7 +178,7 @@ def decline_request(*, letter: LetterRequest, by, version: int | None, reason: s
     rules.check_can_issue_letters(by, letter.event)
     reason = str(reason or "").strip()
     if not reason:
-        raise ServiceError("Say why the request is declined; the requester reads it.", field="reason")
+        raise ServiceError(_("Say why the request is declined; the requester reads it."), field="reason")
     letter = _locked(letter, version, state=LetterState.WAITING)
     _decided(letter, by, LetterState.DECLINED)
     letter.decline_reason = reason[:2000]
@@ -212,11 +222,11 @@ def erase_passport_data(*, now: dt.datetime) -> int:
     rows = list(expired_passport_data(now).select_for_update().values_list("pk", "event_id"))
     if not rows:
         return 0
-    LetterRequest.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+    LetterRequest.objects.filter(pk__in=[pk for pk, _event_id in rows]).update(
         nationality="", passport_number="", date_of_birth=None, address="", note="", passport_erased_at=now
     )
     per_event: dict[int, int] = {}
-    for _, event_id in rows:
+    for _pk, event_id in rows:
         per_event[event_id] = per_event.get(event_id, 0) + 1
     for event_id, count in sorted(per_event.items()):
         audit.record(action="letter.passport_data_erased", event_id=event_id, requests=count)

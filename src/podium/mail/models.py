@@ -2,15 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MailStatus(models.TextChoices):
-    HELD = "held", "Held for review"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    DISCARDED = "discarded", "Discarded"
+    HELD = "held", _("Held for review")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class OutboxMail(models.Model):
@@ -53,8 +54,8 @@ class Bounce(models.Model):
     """An address the mail server refused or a bounce processor reported (`podium mail bounce`)."""
 
     class Source(models.TextChoices):
-        SMTP = "smtp", "Refused by the mail server"
-        REPORT = "report", "Reported by bounce processing"
+        SMTP = "smtp", _("Refused by the mail server")
+        REPORT = "report", _("Reported by bounce processing")
 
     address = models.EmailField(db_index=True)  # stored lower-cased
     source = models.CharField(max_length=8, choices=Source.choices)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # One token: an escaped brace, a placeholder, or a lone brace (an error).
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -51,21 +52,28 @@ def problems(text: str, allowed) -> list[str]:
             continue
         name = match.group(1)
         if name is None:
-            problem = f"A lone “{token}”: write “{token * 2}” for a brace in the text."
+            problem = _("A lone “%(brace)s”: write “%(braces)s” for a brace in the text.") % {
+                "brace": token,
+                "braces": token * 2,
+            }
         elif not name.strip():
-            problem = "An empty placeholder “{}”."
+            problem = _("An empty placeholder “{}”.")
         elif _NAME.match(name):
             if name in allowed:
                 continue
-            problem = f"“{{{name}}}” is not a placeholder this mail offers."
+            problem = _("“%(placeholder)s” is not a placeholder this mail offers.") % {"placeholder": token}
         elif re.match(r"[A-Za-z_]\w*[.\[]", name):
-            problem = (
-                f"“{{{name}}}”: attribute paths and indexes are not allowed; use a placeholder as listed."
-            )
+            problem = _(
+                "“%(placeholder)s”: attribute paths and indexes are not allowed; use a placeholder as listed."
+            ) % {"placeholder": token}
         elif re.match(r"[A-Za-z_]\w*[!:]", name):
-            problem = f"“{{{name}}}”: conversions and formats are not allowed; use a placeholder as listed."
+            problem = _(
+                "“%(placeholder)s”: conversions and formats are not allowed; use a placeholder as listed."
+            ) % {"placeholder": token}
         else:
-            problem = f"“{{{name}}}” is not a placeholder: names are lower-case letters, digits and “_”."
+            problem = _(
+                "“%(placeholder)s” is not a placeholder: names are lower-case letters, digits and “_”."
+            ) % {"placeholder": token}
         if problem not in found:
             found.append(problem)
     return found

@@ -15,13 +15,15 @@ import smtplib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from podium.base import background
+from podium.base.translated import display
 from podium.mail import system
 from podium.mail.models import Bounce, MailStatus, OutboxMail
 
@@ -43,7 +45,27 @@ def _render_text(name: str, context: dict) -> str:
     its own `{% autoescape off %}`. An HTML part, should a mail ever get one, is rendered with the
     default (escaping) engine instead.
     """
-    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+    with display():  # an event's own texts in the language the mail is written in
+        return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+
+
+def recipient_language(*, to: str, user=None, event=None) -> str:
+    """The language a mail to `to` is written in: the one its person chose (`user`'s, else that of the
+    account with this address), else the event's default language, else the language active now (the
+    request that caused it), which is LANGUAGE_CODE outside a request."""
+    languages = dict(settings.LANGUAGES)
+    chosen = getattr(user, "language", None)
+    if user is None and to:
+        chosen = (
+            get_user_model()
+            .objects.filter(email__iexact=to.strip())
+            .values_list("language", flat=True)
+            .first()
+        )
+    for language in (chosen, getattr(event, "default_language", None), translation.get_language()):
+        if language in languages:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
@@ -121,7 +143,8 @@ def queue_mail(
     `attachments` are dicts made by `attachment()`; they are stored with the row and sent with it, as
     are `headers` (e.g. List-Unsubscribe).
     """
-    subject, body = render(template, {"event": event, **context})
+    with translation.override(recipient_language(to=to, user=user, event=event)):
+        subject, body = render(template, {"event": event, **context})
     return _queue_rendered(
         to=to,
         template=template,
@@ -154,8 +177,9 @@ def queue_system_mail(
 
     `text` is the (subject, body) `system.text_for` gave, for a caller that writes this mail to many
     recipients and reads the event's text once."""
-    subject, body = text or system.text_for(event, key)
-    subject, body = system.fill_text(subject, body, event=event, values=values)
+    with translation.override(recipient_language(to=to, user=user, event=event)), display():
+        subject, body = text or system.text_for(event, key)
+        subject, body = system.fill_text(str(subject), str(body), event=event, values=values)
     return _queue_rendered(
         to=to,
         template=key,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from podium.mail.models import SystemMailTemplate
 from podium.mail.placeholders import Placeholder, check, fill
@@ -23,7 +25,8 @@ from podium.mail.placeholders import Placeholder, check, fill
 
 @dataclass(frozen=True)
 class SystemMail:
-    """One editable system mail: its key, what the team calls it, when it is sent, what it offers."""
+    """One editable system mail: its key, what the team calls it, when it is sent, what it offers
+    (label and description in the reader's language)."""
 
     key: str
     label: str
@@ -39,13 +42,15 @@ class SystemMail:
 
 
 # Offered by every system mail; `render_system` fills in the event's own two.
-NAME = Placeholder("name", "The recipient's name (their e-mail address when they gave none).", "Ada Lovelace")
-EVENT = Placeholder("event", "The event's name.", "PyCon Example 2030")
-EVENT_URL = Placeholder(
-    "event_url", "The address of the event's public pages.", "https://podium.example.org/pycon-2030/"
+NAME = Placeholder(
+    "name", _("The recipient's name (their e-mail address when they gave none)."), "Ada Lovelace"
 )
-PROPOSAL_TITLE = Placeholder("proposal_title", "The proposal's title.", "Analytical engines in practice")
-PROPOSAL_CODE = Placeholder("proposal_code", "The proposal's code.", "K7QW3R")
+EVENT = Placeholder("event", _("The event's name."), "PyCon Example 2030")
+EVENT_URL = Placeholder(
+    "event_url", _("The address of the event's public pages."), "https://podium.example.org/pycon-2030/"
+)
+PROPOSAL_TITLE = Placeholder("proposal_title", _("The proposal's title."), "Analytical engines in practice")
+PROPOSAL_CODE = Placeholder("proposal_code", _("The proposal's code."), "K7QW3R")
 COMMON = (NAME, EVENT, EVENT_URL)
 # What the event's setting `publish_unconfirmed` (events.Event) means for the speaker, in the words
 # of the acceptance mail; filled in by `fill_text` for the event, so the mail says what releases do.
@@ -56,8 +61,14 @@ ACCEPTED_TOO = (
 )
 PUBLISHING_RULE = Placeholder(
     "publishing_rule",
-    "What the event's settings say about unconfirmed sessions, in one sentence: "
-    f"“{CONFIRMED_ONLY}”, or when the event publishes accepted sessions too, “{ACCEPTED_TOO}”",
+    format_lazy(
+        _(
+            "What the event's settings say about unconfirmed sessions, in one sentence: "
+            "“{confirmed_only}”, or when the event publishes accepted sessions too, “{accepted_too}”"
+        ),
+        confirmed_only=CONFIRMED_ONLY,
+        accepted_too=ACCEPTED_TOO,
+    ),
     CONFIRMED_ONLY,
 )
 
@@ -69,21 +80,23 @@ def publishing_rule(event) -> str:
 
 PROPOSAL_RECEIVED = SystemMail(
     key="proposal_received",
-    label="Receipt of a proposal",
-    description="Sent to the speaker as soon as they submit a proposal.",
+    label=_("Receipt of a proposal"),
+    description=_("Sent to the speaker as soon as they submit a proposal."),
     placeholders=(
         *COMMON,
         PROPOSAL_TITLE,
         PROPOSAL_CODE,
         Placeholder(
             "proposal_link",
-            "Where the speaker reads and edits the proposal (they log in).",
+            _("Where the speaker reads and edits the proposal (they log in)."),
             "https://podium.example.org/pycon-2030/cfp/me/proposals/K7QW3R/",
         ),
         Placeholder(
             "until_cfp_closes",
-            "Until when the proposal can be edited: “until the call for papers closes”, with its date "
-            "and time when the event has one.",
+            _(
+                "Until when the proposal can be edited: “until the call for papers closes”, with its "
+                "date and time when the event has one."
+            ),
             "until the call for papers closes on 15 January 2030, 23:00 CET",
         ),
     ),
@@ -105,8 +118,8 @@ We will write again once the program committee has decided.
 
 DECISION_ACCEPTED = SystemMail(
     key="decision_accepted",
-    label="Acceptance",
-    description=(
+    label=_("Acceptance"),
+    description=_(
         "Sent to each speaker of an accepted proposal when the decisions are sent from the outbox; "
         "it asks them to confirm."
     ),
@@ -116,8 +129,10 @@ DECISION_ACCEPTED = SystemMail(
         PROPOSAL_CODE,
         Placeholder(
             "confirm_link",
-            "The speaker's own link to the page where they confirm or decline (no log-in needed). "
-            "Keep it in the text: speakers confirm through it.",
+            _(
+                "The speaker's own link to the page where they confirm or decline (no log-in needed). "
+                "Keep it in the text: speakers confirm through it."
+            ),
             "https://podium.example.org/pycon-2030/cfp/confirm/K7QW3R/…/",
         ),
         PUBLISHING_RULE,
@@ -140,8 +155,8 @@ One click on this link opens the confirmation page; no log-in needed:
 
 DECISION_REJECTED = SystemMail(
     key="decision_rejected",
-    label="Rejection",
-    description="Sent to each speaker of a rejected proposal when the decisions are sent from the outbox.",
+    label=_("Rejection"),
+    description=_("Sent to each speaker of a rejected proposal when the decisions are sent from the outbox."),
     placeholders=(*COMMON, PROPOSAL_TITLE, PROPOSAL_CODE),
     subject='[{event}] About your proposal "{proposal_title}"',
     body="""Hello {name},
@@ -155,46 +170,52 @@ We hope to see you at {event} all the same.
 
 SCHEDULE_CHANGES = SystemMail(
     key="schedule_changes",
-    label="Schedule change notice",
-    description=(
+    label=_("Schedule change notice"),
+    description=_(
         "Sent to each speaker whose session is new, moved, changed or cancelled when a schedule "
         "release is published, with the sessions in an iCal file."
     ),
     placeholders=(
         *COMMON,
-        Placeholder("release", "The release's name.", "v3"),
+        Placeholder("release", _("The release's name."), "v3"),
         Placeholder(
             "summary",
-            "The change in a few words: “Moved: <title>” for one session, else how many changes.",
+            _("The change in a few words: “Moved: <title>” for one session, else how many changes."),
             "Moved: Analytical engines in practice",
         ),
         Placeholder(
-            "your_sessions", "“your session” or “your sessions”, as many as changed.", "your session"
+            "your_sessions", _("“your session” or “your sessions”, as many as changed."), "your session"
         ),
         Placeholder(
             "changes",
-            "The list of changes, a paragraph each: what happened to which session, its time and room "
-            "now and before, the details that changed.",
+            _(
+                "The list of changes, a paragraph each: what happened to which session, its time and "
+                "room now and before, the details that changed."
+            ),
             '* MOVED: "Analytical engines in practice" (K7QW3R)\n'
             "  now:  Tuesday 4 June, 14:00\N{EN DASH}14:45, Hall B\n"
             "  was:  Monday 3 June, 10:00\N{EN DASH}10:45, Hall A",
         ),
         Placeholder(
             "session_time",
-            "The session's time and room now, when the mail is about one session still in the program "
-            "(else empty).",
+            _(
+                "The session's time and room now, when the mail is about one session still in the "
+                "program (else empty)."
+            ),
             "Tuesday 4 June, 14:00\N{EN DASH}14:45, Hall B",
         ),
-        Placeholder("timezone", "The event's time zone, in which every time is given.", "Europe/Berlin"),
+        Placeholder("timezone", _("The event's time zone, in which every time is given."), "Europe/Berlin"),
         Placeholder(
             "schedule_link",
-            "The public schedule's address.",
+            _("The public schedule's address."),
             "https://podium.example.org/pycon-2030/schedule/",
         ),
         Placeholder(
             "organisers_note",
-            "The comment published with the release as a paragraph of its own (“From the organisers: "
-            "…”, with a blank line before and after it); empty when the release has none.",
+            _(
+                "The comment published with the release as a paragraph of its own (“From the "
+                "organisers: …”, with a blank line before and after it); empty when the release has none."
+            ),
             "\nFrom the organisers: Rooms B and C swapped.\n",
         ),
     ),
@@ -214,34 +235,34 @@ If you cannot make it at this time, reply to the organisers as soon as possible.
 
 ORDER_PAID = SystemMail(
     key="order_paid",
-    label="Tickets",
-    description=(
+    label=_("Tickets"),
+    description=_(
         "Sent to the order's address once an order is paid (at once for a free or issued order), "
         "each ticket attached as a PDF file."
     ),
     placeholders=(
         *COMMON,
-        Placeholder("order_code", "The order's code.", "Q4ZT9"),
+        Placeholder("order_code", _("The order's code."), "Q4ZT9"),
         Placeholder(
             "payment_note",
-            "“thank you, your payment has arrived. ” when the order cost something, else empty.",
+            _("“thank you, your payment has arrived. ” when the order cost something, else empty."),
             "thank you, your payment has arrived. ",
         ),
         Placeholder(
             "here_are_your_tickets",
-            "“Here is your ticket” or “Here are your tickets”, as many as the order has.",
+            _("“Here is your ticket” or “Here are your tickets”, as many as the order has."),
             "Here are your tickets",
         ),
-        Placeholder("tickets_word", "“ticket” or “tickets”, as many as the order has.", "tickets"),
-        Placeholder("ticket_count", "How many tickets the order has.", "2"),
+        Placeholder("tickets_word", _("“ticket” or “tickets”, as many as the order has."), "tickets"),
+        Placeholder("ticket_count", _("How many tickets the order has."), "2"),
         Placeholder(
             "ticket_list",
-            "The tickets, one line each: ticket type and attendee.",
+            _("The tickets, one line each: ticket type and attendee."),
             "  - Standard for Ada Lovelace\n  - Student for Charles Babbage",
         ),
         Placeholder(
             "ticket_link",
-            "The order's page on the site, with its tickets (the buyer logs in).",
+            _("The order's page on the site, with its tickets (the buyer logs in)."),
             "https://podium.example.org/pycon-2030/orders/Q4ZT9/",
         ),
     ),

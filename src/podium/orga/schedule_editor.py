@@ -8,6 +8,7 @@ Shared by the editor's views (orga/views/schedule.py) and the automatic scheduli
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from podium.attendance.queries import star_counts
 from podium.orga.forms.solver import SolverRunForm, weight_initial
@@ -21,33 +22,44 @@ from podium.scheduling.models import SolverMode
 GRID_STEP_MINUTES = 15
 # The editor shows at least this part of a day, so there is room to drop sessions on an empty day.
 WORKING_DAY = (dt.time(8), dt.time(20))
-SEVERITY_GROUPS = [(ERROR, "Errors", "error"), (WARNING, "Warnings", "warning"), (INFO, "Notes", "note")]
+SEVERITY_GROUPS = [
+    (ERROR, gettext_lazy("Errors"), "error"),
+    (WARNING, gettext_lazy("Warnings"), "warning"),
+    (INFO, gettext_lazy("Notes"), "note"),
+]
 MODE_HELP = {
-    SolverMode.FILL: "places the sessions not on the schedule yet around those already there; nothing placed moves.",
-    SolverMode.REPLAN: "improves the whole schedule, moving as few sessions as it can.",
+    SolverMode.FILL: gettext_lazy(
+        "places the sessions not on the schedule yet around those already there; nothing placed moves."
+    ),
+    SolverMode.REPLAN: gettext_lazy("improves the whole schedule, moving as few sessions as it can."),
 }
 
 
 # What a session's card on the grid says about each conflict it is in ({others}: the other sessions'
 # titles); the list above the grid has the whole message.
 CELL_CONFLICT_TEXTS = {
-    "speaker_twice": "speaker double-booked with {others}",
-    "speaker_pause": "speaker has too short a pause next to {others}",
-    "speaker_unavailable": "speaker not available then",
-    "speaker_preference": "outside the speaker's preferred times",
-    "unsuitable_room": "room not suited to its session type",
-    "room_unavailable": "room not available then",
-    "outside_event": "outside the event's days",
-    "plenary_overlap": "runs during a plenary session",
-    "break_overlap": "runs during a break in every room",
-    "track_clash": "its track runs at the same time in {others}",
-    "track_rooms": "its track changes rooms this day",
-    "room_not_given": "the import gave it no room",
-    "room_shared": "shares its room with {others}",
-    "over_capacity": "room capacity: more stars than seats",
-    "length": "length differs from its session type",
+    "speaker_twice": gettext_lazy("speaker double-booked with {others}"),
+    "speaker_pause": gettext_lazy("speaker has too short a pause next to {others}"),
+    "speaker_unavailable": gettext_lazy("speaker not available then"),
+    "speaker_preference": gettext_lazy("outside the speaker's preferred times"),
+    "unsuitable_room": gettext_lazy("room not suited to its session type"),
+    "room_unavailable": gettext_lazy("room not available then"),
+    "outside_event": gettext_lazy("outside the event's days"),
+    "plenary_overlap": gettext_lazy("runs during a plenary session"),
+    "break_overlap": gettext_lazy("runs during a break in every room"),
+    "track_clash": gettext_lazy("its track runs at the same time in {others}"),
+    "track_rooms": gettext_lazy("its track changes rooms this day"),
+    "room_not_given": gettext_lazy("the import gave it no room"),
+    "room_shared": gettext_lazy("shares its room with {others}"),
+    "over_capacity": gettext_lazy("room capacity: more stars than seats"),
+    "length": gettext_lazy("length differs from its session type"),
 }
-SEVERITY_WORDS = {ERROR: "Conflict", WARNING: "Warning", INFO: "Note"}
+# "Conflict: speaker double-booked with …" ({text}: one of the texts above).
+SEVERITY_WORDS = {
+    ERROR: gettext_lazy("Conflict: {text}"),
+    WARNING: gettext_lazy("Warning: {text}"),
+    INFO: gettext_lazy("Note: {text}"),
+}
 
 
 def cell_conflicts(conflicts, titles: dict[str, str]) -> dict[str, list[dict]]:
@@ -59,11 +71,15 @@ def cell_conflicts(conflicts, titles: dict[str, str]) -> dict[str, list[dict]]:
         for code in conflict.codes:
             others = ", ".join(f"“{titles.get(other, other)}”" for other in conflict.codes if other != code)
             template = CELL_CONFLICT_TEXTS.get(conflict.kind)
+            template = None if template is None else str(template)
             if template is None or ("{others}" in template and not others):
                 text = conflict.message  # a kind without a short text: the whole message
             else:
                 text = template.format(others=others)
-            note = {"severity": conflict.severity, "text": f"{SEVERITY_WORDS[conflict.severity]}: {text}"}
+            note = {
+                "severity": conflict.severity,
+                "text": str(SEVERITY_WORDS[conflict.severity]).format(text=text),
+            }
             if note not in notes.setdefault(code, []):
                 notes[code].append(note)
     return notes

@@ -5,6 +5,7 @@ Both audiences validate with it and then call the same services; each adds only 
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import AUDIENCE_LEVELS
 from podium.proposals import links
@@ -18,6 +19,14 @@ class ProposalFieldsForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = list(PROPOSAL_FIELDS)
+        labels = {
+            "title": _("Title"),
+            "abstract": _("Abstract"),
+            "description": _("Description"),
+            "track": _("Track"),
+            "session_type": _("Session type"),
+            "notes": _("Notes"),
+        }
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -30,9 +39,11 @@ class ProposalFieldsForm(forms.ModelForm):
         self.fields["track"].queryset = event.tracks.all()
         self.fields["session_type"].queryset = event.session_types.all()
         self.fields["audience_level"] = forms.ChoiceField(
-            choices=AUDIENCE_LEVELS, initial="beginner", label="Audience level"
+            choices=AUDIENCE_LEVELS, initial="beginner", label=_("Audience level")
         )
-        self.fields["language"] = forms.ChoiceField(choices=[tuple(pair) for pair in event.languages])
+        self.fields["language"] = forms.ChoiceField(
+            choices=[tuple(pair) for pair in event.languages], label=_("Language")
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -56,10 +67,12 @@ class MaterialsForm(forms.Form):
     """A session's slides and links, as its speakers and organisers give them (proposals.materials)."""
 
     attachments = LinkLines(
-        required=False, label="Slides and papers", help_text="One per line: title | https://…"
+        required=False, label=_("Slides and papers"), help_text=_("One per line: title | https://…")
     )
     links = LinkLines(
-        required=False, help_text="Code, articles, anything else: one per line, title | https://…"
+        required=False,
+        label=_("Links"),
+        help_text=_("Code, articles, anything else: one per line, title | https://…"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -78,10 +91,13 @@ class SlidesForm(forms.Form):
     """An upload of slides: a PDF (checked by base.uploads.clean_pdf in the service)."""
 
     slides = forms.FileField(
-        label="Slides (PDF)",
-        help_text="A PDF file of at most 20 MB.",
+        label=_("Slides (PDF)"),
+        help_text=_("A PDF file of at most 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     title = forms.CharField(
-        max_length=200, required=False, help_text="Shown as the link's text (default “Slides”)."
+        max_length=200,
+        required=False,
+        label=_("Title"),
+        help_text=_("Shown as the link's text (default “Slides”)."),
     )

@@ -8,6 +8,7 @@ note in the report, by the importers.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 MAX_URL = 500
 MAX_TITLE = 200
@@ -32,7 +33,7 @@ def validate_web_url(value) -> None:
     """A model and form validator: only absolute http(s) addresses."""
     if value and web_url(value) is None:
         raise ValidationError(
-            "Enter a full web address starting with http:// or https:// (at most %(max)s characters).",
+            _("Enter a full web address starting with http:// or https:// (at most %(max)s characters)."),
             code="not_web_address",
             params={"max": MAX_URL},
         )
@@ -47,11 +48,13 @@ def link(title, url) -> dict:
 def validate_links(value) -> None:
     """A model validator for the JSON lists: [{"title": text, "url": http(s) URL}]."""
     if not isinstance(value, list) or len(value) > MAX_LINKS:
-        raise ValidationError(f"Give at most {MAX_LINKS} links as a list.", code="not_web_address")
+        raise ValidationError(
+            _("Give at most %(max)s links as a list.") % {"max": MAX_LINKS}, code="not_web_address"
+        )
     for item in value:
         if not (isinstance(item, dict) and set(item) == {"title", "url"} and web_url(item["url"])):
             raise ValidationError(
-                "Each link needs a title and a web address starting with http:// or https://.",
+                _("Each link needs a title and a web address starting with http:// or https://."),
                 code="not_web_address",
             )
 
@@ -69,14 +72,15 @@ def parse_lines(text: str) -> list[dict]:
         valid = web_url(url)
         if valid is None:
             errors.append(
-                f"Line {number}: “{url.strip()[:80]}” is not a web address starting with http:// or https://."
+                _("Line %(number)s: “%(url)s” is not a web address starting with http:// or https://.")
+                % {"number": number, "url": url.strip()[:80]}
             )
             continue
         result.append(link(title, valid))
     if errors:
         raise ValidationError(errors)
     if len(result) > MAX_LINKS:
-        raise ValidationError(f"Give at most {MAX_LINKS} links.")
+        raise ValidationError(_("Give at most %(max)s links.") % {"max": MAX_LINKS})
     return result
 
 

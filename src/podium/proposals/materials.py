@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -27,7 +29,7 @@ from podium.proposals.models import Proposal
 
 CLOSED_STATES = (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED)
 SLIDES_DIR = "slides/"
-NOT_RECORDED = (
+NOT_RECORDED = gettext_lazy(
     "The speakers of this session do not consent to recording, so it takes no recording address. "
     "Clear “do not record” first if they changed their mind."
 )
@@ -43,15 +45,17 @@ def _check_material_actor(proposal: Proposal, by) -> None:
     if by is None or may_edit_recording(by, proposal.event):
         return
     if not proposal.speakers.filter(pk=by.pk).exists():
-        raise NotAllowed("Only the session's speakers and its organisers may change its slides and links.")
+        raise NotAllowed(_("Only the session's speakers and its organisers may change its slides and links."))
     if proposal.state in CLOSED_STATES:
-        raise NotAllowed("This proposal is no longer in the program: its slides and links cannot change.")
+        raise NotAllowed(_("This proposal is no longer in the program: its slides and links cannot change."))
 
 
 def _locked(proposal: Proposal, version: int | None) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if version is not None and locked.version != version:
-        raise StaleEdit("Someone else saved this session while you were editing. Review it and edit again.")
+        raise StaleEdit(
+            _("Someone else saved this session while you were editing. Review it and edit again.")
+        )
     return locked
 
 
@@ -105,7 +109,9 @@ def upload_slides(*, proposal: Proposal, by, upload, title: str = "") -> Proposa
     _check_material_actor(proposal, by)
     locked = _locked(proposal, None)
     if len(locked.attachments) >= link_rules.MAX_LINKS:
-        raise ServiceError(f"A session has at most {link_rules.MAX_LINKS} attachments.", field="slides")
+        raise ServiceError(
+            _("A session has at most %(max)s attachments.") % {"max": link_rules.MAX_LINKS}, field="slides"
+        )
     try:
         clean = clean_pdf(upload)
     except ValidationError as exc:
@@ -137,13 +143,15 @@ def set_recording(
     to organisers who edit or schedule the event. Refused for a session whose speakers do not
     consent to recording. Side effects: audit entry; the proposal's version goes up."""
     if by is not None and not may_edit_recording(by, proposal.event):
-        raise NotAllowed("Only organisers who edit or schedule this event may set recordings.")
+        raise NotAllowed(_("Only organisers who edit or schedule this event may set recordings."))
     locked = _locked(proposal, version)
     video_url = str(video_url or "").strip()
     if video_url and link_rules.web_url(video_url) is None:
-        raise ServiceError("Enter a full web address starting with http:// or https://.", field="video_url")
+        raise ServiceError(
+            _("Enter a full web address starting with http:// or https://."), field="video_url"
+        )
     if video_url and locked.do_not_record:
-        raise ServiceError(NOT_RECORDED, field="video_url")
+        raise ServiceError(str(NOT_RECORDED), field="video_url")
     changed = []
     if locked.video_url != video_url:
         locked.video_url = video_url

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import AUDIENCE_LEVELS, Event, SessionType, Track, colour_validator
 from podium.proposals.enums import ProposalState, new_code
@@ -32,7 +33,7 @@ class SpeakerProfile(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
     website = models.URLField(blank=True)
-    social = models.CharField(max_length=200, blank=True, help_text="e.g. @name@mastodon.social")
+    social = models.CharField(max_length=200, blank=True, help_text=_("e.g. @name@mastodon.social"))
     # The speaker's public code (speaker page URL, exports); never changes.
     code = models.CharField(max_length=16, default=new_code)
 
@@ -73,7 +74,7 @@ class Tag(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(max_length=50)
     colour = models.CharField(max_length=7, default="#6c757d", validators=[colour_validator])
-    public = models.BooleanField(default=False, help_text="Shown on the public talk pages.")
+    public = models.BooleanField(default=False, help_text=_("Shown on the public talk pages."))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -96,31 +97,33 @@ class Proposal(models.Model):
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="proposals")
     audience_level = models.CharField(max_length=20, choices=AUDIENCE_LEVELS, default="beginner")
     language = models.CharField(max_length=10, default="en")
-    notes = models.TextField(blank=True, help_text="For the organisers only.")
+    notes = models.TextField(blank=True, help_text=_("For the organisers only."))
     subtitle = models.CharField(max_length=300, blank=True)
     do_not_record = models.BooleanField(
-        default=False, verbose_name="do not record", help_text="The speakers do not consent to recording."
+        default=False,
+        verbose_name=_("do not record"),
+        help_text=_("The speakers do not consent to recording."),
     )
-    recording_license = models.CharField(max_length=200, blank=True, verbose_name="recording licence")
+    recording_license = models.CharField(max_length=200, blank=True, verbose_name=_("recording licence"))
     # [{"title", "url"}], http(s) addresses only (see proposals.links)
     links = models.JSONField(default=list, blank=True, validators=[validate_links])
     attachments = models.JSONField(default=list, blank=True, validators=[validate_links])
     video_url = models.CharField(
-        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name="video address"
+        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name=_("video address")
     )
     feedback_url = models.CharField(
-        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name="feedback address"
+        max_length=MAX_URL, blank=True, validators=[validate_web_url], verbose_name=_("feedback address")
     )
     origin_url = models.CharField(
         max_length=MAX_URL,
         blank=True,
         validators=[validate_web_url],
-        verbose_name="origin address",
-        help_text="The session's page in the system it was imported from.",
+        verbose_name=_("origin address"),
+        help_text=_("The session's page in the system it was imported from."),
     )
     # The session's identifier in the system it was imported from (any text, unique in the event);
     # exports give it back where the format allows any text, see docs/formats.md.
-    guid = models.CharField(max_length=200, blank=True, verbose_name="source guid")
+    guid = models.CharField(max_length=200, blank=True, verbose_name=_("source guid"))
     state = models.CharField(max_length=20, choices=ProposalState.choices, default=ProposalState.SUBMITTED)
     # A decision taken but not yet sent to the speakers; speakers keep seeing `state` until then.
     pending_state = models.CharField(max_length=20, choices=ProposalState.choices, blank=True, default="")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -55,12 +56,12 @@ def _check_event_objects(event: Event, data: dict) -> None:
     """Track, session type and language must belong to this event (never trust ids from a form)."""
     track = data.get("track")
     if track is not None and track.event_id != event.pk:
-        raise ServiceError("Choose a track of this event.", field="track")
+        raise ServiceError(_("Choose a track of this event."), field="track")
     session_type = data.get("session_type")
     if session_type is None or session_type.event_id != event.pk:
-        raise ServiceError("Choose a session type of this event.", field="session_type")
+        raise ServiceError(_("Choose a session type of this event."), field="session_type")
     if data.get("language") and data["language"] not in event.language_map:
-        raise ServiceError("Choose one of the event's languages.", field="language")
+        raise ServiceError(_("Choose one of the event's languages."), field="language")
 
 
 # --- Profiles --------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def save_speaker_profile(
 ) -> SpeakerProfile:
     """Create or update the user's speaker profile for this event. Side effects: audit entry; a photo
     replaced or removed is deleted from storage once the transaction commits (not served any more)."""
-    profile, _ = SpeakerProfile.objects.get_or_create(event=event, user=user)
+    profile, _created = SpeakerProfile.objects.get_or_create(event=event, user=user)
     if name.strip() and name.strip() != user.name:
         user.name = name.strip()
         user.save(update_fields=["name"])
@@ -128,14 +129,16 @@ def set_availability(
     )
     for start, end in [*windows, *preferred]:
         if end <= start:
-            raise ServiceError("Each availability window must end after it starts.", field="availability")
+            raise ServiceError(_("Each availability window must end after it starts."), field="availability")
         if start < first or end > last:
-            raise ServiceError("Availability must lie within the event's days.", field="availability")
+            raise ServiceError(_("Availability must lie within the event's days."), field="availability")
     if windows and not all(
         any(w_start <= start and end <= w_end for w_start, w_end in _joined(windows))
         for start, end in preferred
     ):
-        raise ServiceError("A preferred time must be one of the times you can present.", field="availability")
+        raise ServiceError(
+            _("A preferred time must be one of the times you can present."), field="availability"
+        )
     profile.availabilities.all().delete()
     SpeakerAvailability.objects.bulk_create(
         [SpeakerAvailability(profile=profile, start=start, end=end) for start, end in sorted(windows)]
@@ -170,7 +173,7 @@ def submit_proposal(*, event: Event, speaker, data: dict, idempotency_key: str |
         if existing:
             return existing
     if not event.cfp_is_open:
-        raise NotAllowed("The call for papers is closed.")
+        raise NotAllowed(_("The call for papers is closed."))
     _check_event_objects(event, data)
     try:
         return _create_proposal(event=event, speaker=speaker, data=data, idempotency_key=idempotency_key)
@@ -185,7 +188,7 @@ def submit_proposal(*, event: Event, speaker, data: dict, idempotency_key: str |
 
 @transaction.atomic
 def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
-    for _ in range(10):
+    for _attempt in range(10):
         code = new_code()
         if not Proposal.objects.filter(event=event, code=code).exists():
             break
@@ -215,9 +218,12 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
 def receipt_values(proposal: Proposal, speaker) -> dict:
     """The placeholder values of the receipt of `proposal` to `speaker` (mail.system)."""
     event = proposal.event
-    until = "until the call for papers closes"
     if event.cfp_closes:
-        until += " on " + system_mail.local(event.cfp_closes, event, "j F Y, H:i e")
+        until = _("until the call for papers closes on %(when)s") % {
+            "when": system_mail.local(event.cfp_closes, event, "j F Y, H:i e")
+        }
+    else:
+        until = _("until the call for papers closes")
     path = reverse("cfp:proposal", kwargs={"event": event.slug, "code": proposal.code})
     return {
         "name": system_mail.person_name(speaker),
@@ -256,14 +262,14 @@ def update_proposal(
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not as_organiser:
         if not locked.speakers.filter(pk=by.pk).exists():
-            raise NotAllowed("Only the proposal's speakers can edit it.")
+            raise NotAllowed(_("Only the proposal's speakers can edit it."))
         if not speaker_can_edit(locked):
             raise NotAllowed(
-                "This proposal can no longer be edited: the call for papers is closed or it was decided."
+                _("This proposal can no longer be edited: the call for papers is closed or it was decided.")
             )
     if locked.version != version:
         raise StaleEdit(
-            "Someone else saved this proposal while you were editing. Review their changes and edit again."
+            _("Someone else saved this proposal while you were editing. Review their changes and edit again.")
         )
     _check_event_objects(locked.event, {"session_type": locked.session_type, **data})
     if as_organiser:
@@ -280,8 +286,10 @@ def update_proposal(
         and {"video_url", "do_not_record"} & set(changed)
     ):
         raise ServiceError(
-            "The speakers of this session do not consent to recording, so it takes no recording "
-            "address. Remove the video address, or clear “do not record” if they changed their mind.",
+            _(
+                "The speakers of this session do not consent to recording, so it takes no recording "
+                "address. Remove the video address, or clear “do not record” if they changed their mind."
+            ),
             field="video_url",
         )
     locked.version += 1
@@ -307,8 +315,12 @@ def change_state(*, proposal: Proposal, to_state: str, by, actor: str) -> Propos
     from_state = proposal.state
     if not states.allowed(from_state, to_state, actor):
         raise InvalidTransition(
-            f"A {ProposalState(from_state).label.lower()} proposal cannot become "
-            f"{ProposalState(to_state).label.lower()} by the {Actor(actor).label.lower()}."
+            _("A %(from_state)s proposal cannot become %(to_state)s by the %(actor)s.")
+            % {
+                "from_state": ProposalState(from_state).label.lower(),
+                "to_state": ProposalState(to_state).label.lower(),
+                "actor": Actor(actor).label.lower(),
+            }
         )
     if proposal.pending_state and proposal.pending_state != to_state:
         discard_held(about=about.decision(proposal.pk), event=proposal.event)
@@ -344,7 +356,7 @@ def _tell_state_changed(proposal: Proposal, *, old: str, new: str) -> None:
 def _speaker_locked(proposal: Proposal, user) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not locked.speakers.filter(pk=user.pk).exists():
-        raise NotAllowed("Only the proposal's speakers can do this.")
+        raise NotAllowed(_("Only the proposal's speakers can do this."))
     return locked
 
 
@@ -374,7 +386,7 @@ def decline_proposal(*, proposal: Proposal, by) -> Proposal:
     """A speaker declines an accepted proposal (it becomes withdrawn). Side effects: audit entry."""
     locked = _speaker_locked(proposal, by)
     if locked.state != ProposalState.ACCEPTED:
-        raise InvalidTransition("Only an accepted proposal can be declined.")
+        raise InvalidTransition(_("Only an accepted proposal can be declined."))
     return change_state(proposal=locked, to_state=ProposalState.WITHDRAWN, by=by, actor=Actor.SPEAKER)
 
 
@@ -405,7 +417,7 @@ def read_confirmation_token(event: Event, token: str):
         proposal = event.proposals.get(pk=data["p"])
         user = proposal.speakers.get(pk=data["u"])
     except (signing.BadSignature, Proposal.DoesNotExist, User.DoesNotExist, KeyError, TypeError) as exc:
-        raise ServiceError("This confirmation link is not valid. Log in to see your proposals.") from exc
+        raise ServiceError(_("This confirmation link is not valid. Log in to see your proposals.")) from exc
     return proposal, user
 
 
@@ -418,9 +430,9 @@ def invite_co_speaker(*, proposal: Proposal, email: str, by) -> CoSpeakerInvite:
     locked = _speaker_locked(proposal, by)
     email = email.strip().lower()
     if locked.speakers.filter(email__iexact=email).exists():
-        raise ServiceError("This person is a speaker of the proposal already.", field="email")
+        raise ServiceError(_("This person is a speaker of the proposal already."), field="email")
     if locked.state in (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED):
-        raise NotAllowed("Co-speakers can no longer be added to this proposal.")
+        raise NotAllowed(_("Co-speakers can no longer be added to this proposal."))
     invite = CoSpeakerInvite.objects.create(
         proposal=locked, email=email, token=secrets.token_urlsafe(32), invited_by=by
     )
@@ -443,10 +455,10 @@ def accept_co_speaker_invite(*, invite: CoSpeakerInvite, user) -> Proposal:
     """The invited person joins the proposal. Side effects: audit entry."""
     invite = CoSpeakerInvite.objects.select_for_update().select_related("proposal").get(pk=invite.pk)
     if invite.accepted_at:
-        raise ServiceError("This invitation has been used already.")
+        raise ServiceError(_("This invitation has been used already."))
     proposal = invite.proposal
     if proposal.state in (ProposalState.WITHDRAWN, ProposalState.REJECTED, ProposalState.CANCELLED):
-        raise NotAllowed("This proposal no longer takes co-speakers.")
+        raise NotAllowed(_("This proposal no longer takes co-speakers."))
     if not proposal.speakers.filter(pk=user.pk).exists():
         position = proposal.speaker_links.count()
         ProposalSpeaker.objects.create(proposal=proposal, user=user, position=position)
@@ -536,10 +548,14 @@ def import_sessions(*, event: Event, sessions: list[ImportedSession], by) -> Imp
         for name in ("track", "session_type"):
             value = session.values.get(name)
             if value is not None and value.event_id != event.pk:
-                raise ServiceError(f"“{session.values.get('title', '')}”: choose a {name.replace('_', ' ')} "
-                                   "of this event.", field=name)  # fmt: skip
+                message = (
+                    _("“%(title)s”: choose a track of this event.")
+                    if name == "track"
+                    else _("“%(title)s”: choose a session type of this event.")
+                )
+                raise ServiceError(message % {"title": session.values.get("title", "")}, field=name)
         if session.proposal is not None and session.proposal.event_id != event.pk:
-            raise ServiceError("Choose a session of this event.")
+            raise ServiceError(_("Choose a session of this event."))
     codes = set(event.proposals.values_list("code", flat=True))
     new = [session for session in sessions if session.proposal is None]
     created = Proposal.objects.bulk_create(

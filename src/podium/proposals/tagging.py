@@ -7,6 +7,7 @@ the public ones.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -20,25 +21,27 @@ MAX_TAG_NAME = 50
 def check_can_tag(by, event: Event) -> None:
     """Refuse `by` unless they may manage the event's proposals (None: an operator)."""
     if by is not None and not can_manage_proposals(by, event):
-        raise NotAllowed("Only organisers who manage this event's proposals may change its tags.")
+        raise NotAllowed(_("Only organisers who manage this event's proposals may change its tags."))
 
 
 def _clean(event: Event, *, name: str, colour: str, exclude: int | None = None) -> tuple[str, str]:
     name = " ".join(str(name or "").split())
     if not name:
-        raise ServiceError("Give the tag a name.", field="name")
+        raise ServiceError(_("Give the tag a name."), field="name")
     if len(name) > MAX_TAG_NAME:
-        raise ServiceError(f"A tag's name has at most {MAX_TAG_NAME} characters.", field="name")
+        raise ServiceError(
+            _("A tag's name has at most %(max)s characters.") % {"max": MAX_TAG_NAME}, field="name"
+        )
     colour = str(colour or "").strip() or "#6c757d"
     try:
         colour_validator(colour)
     except ValidationError as exc:
-        raise ServiceError("Use a colour like #1f6feb.", field="colour") from exc
+        raise ServiceError(_("Use a colour like #1f6feb."), field="colour") from exc
     taken = event.tags.filter(name__iexact=name)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise ServiceError(f"The event has a tag “{name}” already.", field="name")
+        raise ServiceError(_("The event has a tag “%(name)s” already.") % {"name": name}, field="name")
     return name, colour.lower()
 
 
@@ -59,9 +62,9 @@ def save_tag(
     if tag is not None:
         tag = Tag.objects.select_for_update().filter(event=event, pk=tag.pk).first()
         if tag is None:
-            raise ServiceError("This tag was deleted.")
+            raise ServiceError(_("This tag was deleted."))
         if version is not None and tag.version != version:
-            raise StaleEdit("Someone else changed this tag while you were editing. Edit it again.")
+            raise StaleEdit(_("Someone else changed this tag while you were editing. Edit it again."))
     name, colour = _clean(event, name=name, colour=colour, exclude=tag.pk if tag else None)
     if tag is None:
         tag = Tag.objects.create(event=event, name=name, colour=colour, public=bool(public))
@@ -86,7 +89,7 @@ def delete_tag(*, tag: Tag, by) -> None:
 def _tags_of_event(event: Event, tags) -> list[Tag]:
     tags = list(tags)
     if any(tag.event_id != event.pk for tag in tags):
-        raise ServiceError("Choose tags of this event.", field="tags")
+        raise ServiceError(_("Choose tags of this event."), field="tags")
     return tags
 
 
@@ -98,11 +101,11 @@ def tag_proposals(*, event: Event, by, proposals, tags, add: bool = True) -> int
     tags = _tags_of_event(event, tags)
     proposals = list(proposals)
     if not tags:
-        raise ServiceError("Choose a tag.", field="tag")
+        raise ServiceError(_("Choose a tag."), field="tag")
     if not proposals:
-        raise ServiceError("Select at least one proposal.", field="codes")
+        raise ServiceError(_("Select at least one proposal."), field="codes")
     if any(proposal.event_id != event.pk for proposal in proposals):
-        raise ServiceError("Choose proposals of this event.", field="codes")
+        raise ServiceError(_("Choose proposals of this event."), field="codes")
     through = Proposal.tags.through
     existing = set(
         through.objects.filter(

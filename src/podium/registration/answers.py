@@ -7,6 +7,7 @@ required question needs an answer, a required yes/no must be yes).
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 from podium.registration.enums import QuestionKind
@@ -28,23 +29,35 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def at(where: str, problem: str) -> str:
+    """`problem` (a sentence, maybe starting in lower case) said of `where` ("Ticket 2": "Ticket 2: …"),
+    or as a sentence of its own when `where` is empty."""
+    if not where:
+        return sentence(problem)
+    return _("%(where)s: %(problem)s") % {"where": where, "problem": problem}
+
+
 def clean_attendee(name, email, *, where: str = "") -> tuple[str, str]:
-    """(name, address) as stored, or a ServiceError naming `where` (e.g. "Ticket 2: ")."""
+    """(name, address) as stored, or a ServiceError naming `where` (e.g. "Ticket 2")."""
     name = one_line(name)
     email = one_line(email).lower()
     if not name:
-        raise ServiceError(sentence(f"{where}enter the attendee's name."), field="attendee_name")
+        # Translators: a sentence; its first letter becomes upper case where it stands alone.
+        raise ServiceError(at(where, _("enter the attendee's name.")), field="attendee_name")
     if len(name) > MAX_NAME:
         raise ServiceError(
-            sentence(f"{where}the name has more than {MAX_NAME} characters."), field="attendee_name"
+            # Translators: a sentence; its first letter becomes upper case where it stands alone.
+            at(where, _("the name has more than %(count)s characters.") % {"count": MAX_NAME}),
+            field="attendee_name",
         )
     try:
         validate_email(email)
     except ValidationError:
         raise ServiceError(
-            sentence(f"{where}“{email}” is not an e-mail address.")
+            at(where, _("“%(email)s” is not an e-mail address.") % {"email": email})
             if email
-            else sentence(f"{where}enter the attendee's e-mail address."),
+            # Translators: a sentence; its first letter becomes upper case where it stands alone.
+            else at(where, _("enter the attendee's e-mail address.")),
             field="attendee_email",
         ) from None
     return name, email
@@ -82,21 +95,32 @@ def boolean(value) -> bool | None:
 def clean_value(question: Question, value, *, where: str = "", enforce_required: bool = True) -> str:
     """One answer as stored ("" for none), or a ServiceError. Organisers importing attendees may leave
     required questions unanswered (`enforce_required=False`)."""
-    label = sentence(f"{where}“{question.label}”")
+    question_label = question.label
     if question.kind == QuestionKind.BOOLEAN:
         answer = boolean(value)
         if answer is None:
-            raise ServiceError(f"{label}: answer yes or no.", field="answers")
+            problem = _("“%(question)s”: answer yes or no.") % {"question": question_label}
+            raise ServiceError(at(where, problem), field="answers")
         if enforce_required and question.required and not answer:
-            raise ServiceError(f"{label} must be answered yes.", field="answers")
+            problem = _("“%(question)s” must be answered yes.") % {"question": question_label}
+            raise ServiceError(at(where, problem), field="answers")
         return YES if answer else NO
     text = str(value).strip() if value is not None else ""
     if question.kind == QuestionKind.CHOICE and text and text not in question.choices:
-        raise ServiceError(f"{label}: choose one of {', '.join(question.choices)}.", field="answers")
+        problem = _("“%(question)s”: choose one of %(choices)s.") % {
+            "question": question_label,
+            "choices": ", ".join(question.choices),
+        }
+        raise ServiceError(at(where, problem), field="answers")
     if len(text) > MAX_ANSWER:
-        raise ServiceError(f"{label}: the answer has more than {MAX_ANSWER} characters.", field="answers")
+        problem = _("“%(question)s”: the answer has more than %(count)s characters.") % {
+            "question": question_label,
+            "count": MAX_ANSWER,
+        }
+        raise ServiceError(at(where, problem), field="answers")
     if enforce_required and question.required and not text:
-        raise ServiceError(f"{label} needs an answer.", field="answers")
+        problem = _("“%(question)s” needs an answer.") % {"question": question_label}
+        raise ServiceError(at(where, problem), field="answers")
     return text
 
 
@@ -119,10 +143,14 @@ def clean_answers(
         try:
             pk = _key(question)
         except (TypeError, ValueError):
-            raise ServiceError(sentence(f"{where}unknown question."), field="answers") from None
+            # Translators: a sentence; its first letter becomes upper case where it stands alone.
+            raise ServiceError(at(where, _("unknown question.")), field="answers") from None
         if pk not in asked:
-            message = f"{where}a question that is not asked for “{ticket_type.name}” was answered."
-            raise ServiceError(sentence(message), field="answers")
+            # Translators: a sentence; its first letter becomes upper case where it stands alone.
+            message = _("a question that is not asked for “%(ticket_type)s” was answered.") % {
+                "ticket_type": ticket_type.name
+            }
+            raise ServiceError(at(where, message), field="answers")
         values[pk] = value
     return {
         pk: clean_value(question, values.get(pk), where=where, enforce_required=enforce_required)

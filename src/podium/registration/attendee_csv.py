@@ -11,8 +11,18 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from podium.base.errors import ServiceError
-from podium.registration.answers import clean_attendee, clean_value, event_questions, one_line, questions_for
+from podium.registration.answers import (
+    at,
+    clean_attendee,
+    clean_value,
+    event_questions,
+    one_line,
+    questions_for,
+)
 from podium.registration.enums import QuestionKind
 from podium.registration.models import TicketType
 
@@ -36,20 +46,16 @@ def _text(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     if len(data) > MAX_BYTES:
-        raise ServiceError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ServiceError(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ServiceError("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.") from None
+        raise ServiceError(_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")) from None
 
 
 def _header(cells: list[str]) -> list[str]:
     names = [one_line(cell).lower() for cell in cells]
     return [ALIASES.get(name, name) for name in names]
-
-
-def _columns(names: list[str]) -> str:
-    return f"the column{'s' if len(names) > 1 else ''} {', '.join(names)}"
 
 
 def read(event, data: bytes | str) -> tuple[list[Row], list[str]]:
@@ -63,23 +69,39 @@ def read(event, data: bytes | str) -> tuple[list[Row], list[str]]:
     try:
         header = _header(next(reader))
     except StopIteration:
-        return [], ["The file is empty."]
+        return [], [_("The file is empty.")]
     except csv.Error as exc:
-        return [], [f"Row 1: the file cannot be read as CSV ({exc})."]
+        return [], [_("Row 1: the file cannot be read as CSV (%(error)s).") % {"error": exc}]
     questions = {question.label.lower(): question for question in event_questions(event)}
     problems = []
     missing = [column for column in (NAME, EMAIL, TICKET_TYPE) if column not in header]
     if missing:
-        problems.append(f"Row 1: {_columns(missing)} {'are' if len(missing) > 1 else 'is'} missing.")
+        problems.append(
+            ngettext(
+                "Row 1: the column %(columns)s is missing.",
+                "Row 1: the columns %(columns)s are missing.",
+                len(missing),
+            )
+            % {"columns": ", ".join(missing)}
+        )
     unknown = [
         name for name in header if name and name not in (NAME, EMAIL, TICKET_TYPE, COMPANY, *questions)
     ]
     if unknown:
-        problems.append(f"Row 1: no question is called {', '.join(f'“{name}”' for name in unknown)}.")
+        problems.append(
+            _("Row 1: no question is called %(names)s.")
+            % {"names": ", ".join(f"“{name}”" for name in unknown)}
+        )
     repeated = sorted({name for name in header if name and header.count(name) > 1})
     if repeated:
-        verb = "appear" if len(repeated) > 1 else "appears"
-        problems.append(f"Row 1: {_columns(repeated)} {verb} more than once.")
+        problems.append(
+            ngettext(
+                "Row 1: the column %(columns)s appears more than once.",
+                "Row 1: the columns %(columns)s appear more than once.",
+                len(repeated),
+            )
+            % {"columns": ", ".join(repeated)}
+        )
     if problems:
         return [], problems
     types = {ticket_type.name.lower(): ticket_type for ticket_type in TicketType.objects.filter(event=event)}
@@ -89,7 +111,9 @@ def read(event, data: bytes | str) -> tuple[list[Row], list[str]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                return [], [f"The file has more than {MAX_ROWS} rows; import it in parts."]
+                return [], [
+                    _("The file has more than %(count)s rows; import it in parts.") % {"count": MAX_ROWS}
+                ]
             row = _row(
                 number, dict(zip(header, cells, strict=False)), types, questions, len(cells) > len(header)
             )
@@ -98,24 +122,27 @@ def read(event, data: bytes | str) -> tuple[list[Row], list[str]]:
             else:
                 problems.append(row)
     except csv.Error as exc:
-        problems.append(f"Row {reader.line_num}: the file cannot be read as CSV ({exc}).")
+        problems.append(
+            _("Row %(number)s: the file cannot be read as CSV (%(error)s).")
+            % {"number": reader.line_num, "error": exc}
+        )
     if not rows and not problems:
-        problems.append("The file has no attendees.")
+        problems.append(_("The file has no attendees."))
     return rows, problems
 
 
 def _row(number: int, values: dict, types: dict, questions: dict, too_long: bool) -> Row | str:
     """The row, or the problem with it ("Row 3: …")."""
-    where = f"Row {number}: "
+    where = _("Row %(number)s") % {"number": number}
     if too_long:
-        return f"{where}more cells than columns."
+        return at(where, _("more cells than columns."))
     type_name = one_line(values.get(TICKET_TYPE, ""))
     ticket_type = types.get(type_name.lower())
     if ticket_type is None:
         return (
-            f"{where}there is no ticket type “{type_name}”."
+            at(where, _("there is no ticket type “%(name)s”.") % {"name": type_name})
             if type_name
-            else f"{where}the ticket type is empty."
+            else at(where, _("the ticket type is empty."))
         )
     try:
         name, email = clean_attendee(values.get(NAME), values.get(EMAIL), where=where)
@@ -125,7 +152,11 @@ def _row(number: int, values: dict, types: dict, questions: dict, too_long: bool
             value = values.get(label, "")
             if question.pk not in asked:
                 if value.strip():
-                    return f"{where}“{question.label}” is not asked for “{ticket_type.name}” tickets."
+                    problem = _("“%(question)s” is not asked for “%(ticket_type)s” tickets.") % {
+                        "question": question.label,
+                        "ticket_type": ticket_type.name,
+                    }
+                    return at(where, problem)
                 continue
             if value.strip() or (question.kind == QuestionKind.BOOLEAN and label in values):
                 answers[question.pk] = clean_value(question, value, where=where, enforce_required=False)

@@ -3,33 +3,34 @@
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from podium.proposals.enums import CODE_ALPHABET
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Anyone"
-    VOUCHER = "voucher", "Only with a voucher that unlocks it"
-    GROUP = "group", "Only a group of people"
+    PUBLIC = "public", _("Anyone")
+    VOUCHER = "voucher", _("Only with a voucher that unlocks it")
+    GROUP = "group", _("Only a group of people")
 
 
 class Group(models.TextChoices):
-    SPEAKERS = "speakers", "Speakers"
-    VOLUNTEERS = "volunteers", "Volunteers"
-    TEAM = "team", "The event's team"
+    SPEAKERS = "speakers", _("Speakers")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    TEAM = "team", _("The event's team")
 
 
 class QuestionKind(models.TextChoices):
-    TEXT = "text", "Text"
-    CHOICE = "choice", "One of a list"
-    BOOLEAN = "boolean", "Yes or no"
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("One of a list")
+    BOOLEAN = "boolean", _("Yes or no")
 
 
 class OrderState(models.TextChoices):
-    PENDING = "pending", "Pending payment"
-    PAID = "paid", "Paid"
-    CANCELLED = "cancelled", "Cancelled"
-    REFUNDED = "refunded", "Refunded"
+    PENDING = "pending", _("Pending payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
 
 
 #: Orders whose tickets hold a seat each (and whose voucher counts as used).
@@ -37,24 +38,24 @@ HOLDING = (OrderState.PENDING, OrderState.PAID)
 
 
 class OrderOrigin(models.TextChoices):
-    PURCHASE = "purchase", "Bought"
-    ISSUED = "issued", "Issued by the organisers"
-    SPEAKER = "speaker", "Complimentary speaker ticket"
-    WAITING_LIST = "waiting_list", "Bought from a waiting-list offer"
+    PURCHASE = "purchase", _("Bought")
+    ISSUED = "issued", _("Issued by the organisers")
+    SPEAKER = "speaker", _("Complimentary speaker ticket")
+    WAITING_LIST = "waiting_list", _("Bought from a waiting-list offer")
 
 
 class DiscountKind(models.TextChoices):
-    NONE = "none", "No discount"
-    PERCENT = "percent", "Percent off"
-    FIXED = "fixed", "Amount off each ticket"
+    NONE = "none", _("No discount")
+    PERCENT = "percent", _("Percent off")
+    FIXED = "fixed", _("Amount off each ticket")
 
 
 class WaitingState(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    OFFERED = "offered", "Offered a seat"
-    ACCEPTED = "accepted", "Accepted the offer"
-    EXPIRED = "expired", "Offer expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a seat")
+    ACCEPTED = "accepted", _("Accepted the offer")
+    EXPIRED = "expired", _("Offer expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 #: Waiting-list entries still in the queue (one per person and ticket type at a time).

@@ -8,6 +8,8 @@ apply (that is the point of issuing by hand), the quota does: all seats are take
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from podium.base import audit
 from podium.base.errors import ServiceError
@@ -23,10 +25,12 @@ class ImportRefused(ServiceError):
 
     def __init__(self, problems: list[str]):
         count = len(problems)
-        super().__init__(
-            f"The file has {count} problem{'s' if count != 1 else ''}; nothing was imported. "
-            + " ".join(problems[:20])
-        )
+        summary = ngettext(
+            "The file has %(count)s problem; nothing was imported.",
+            "The file has %(count)s problems; nothing was imported.",
+            count,
+        ) % {"count": count}
+        super().__init__(" ".join([summary, *problems[:20]]))
         self.problems = problems
 
 
@@ -75,14 +79,14 @@ def issue_tickets(*, event, ticket_type: TicketType, people, by, send_mail: bool
     """
     rules.check_can_manage_orders(by, event)
     if ticket_type.event_id != event.pk:
-        raise ServiceError("Choose a ticket type of this event.", field="ticket_type")
+        raise ServiceError(_("Choose a ticket type of this event."), field="ticket_type")
     people = [_person(item) for item in people]
     if not people:
-        raise ServiceError("Name at least one person.", field="people")
+        raise ServiceError(_("Name at least one person."), field="people")
     questions = event_questions(event)
     lines = []
     for number, person in enumerate(people, start=1):
-        where = f"Person {number}: " if len(people) > 1 else ""
+        where = _("Person %(number)s") % {"number": number} if len(people) > 1 else ""
         name, email = clean_attendee(person.get("name"), person.get("email"), where=where)
         answers = clean_answers(
             questions, ticket_type, person.get("answers") or {}, where=where, enforce_required=False

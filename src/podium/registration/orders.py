@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from podium.base import audit
 from podium.registration import mails, offers, seats
@@ -58,9 +60,16 @@ def sold_out(ticket_type_id: int, wanted: int) -> seats.SoldOut:
     ticket_type = TicketType.objects.get(pk=ticket_type_id)
     left = ticket_type.seats_left or 0
     if left == 0:
-        return seats.SoldOut(f"“{ticket_type.name}” is sold out.", field="items")
+        return seats.SoldOut(
+            _("“%(ticket_type)s” is sold out.") % {"ticket_type": ticket_type.name}, field="items"
+        )
     return seats.SoldOut(
-        f"Only {left} “{ticket_type.name}” ticket{'s' if left != 1 else ''} left; you asked for {wanted}.",
+        ngettext(
+            "Only %(left)s “%(ticket_type)s” ticket left; you asked for %(wanted)s.",
+            "Only %(left)s “%(ticket_type)s” tickets left; you asked for %(wanted)s.",
+            left,
+        )
+        % {"left": left, "ticket_type": ticket_type.name, "wanted": wanted},
         field="items",
     )
 

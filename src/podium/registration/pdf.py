@@ -3,6 +3,8 @@ token (tickets.token_for). Set in the fonts of base/pdf.py, like every PDF of Po
 
 import io
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -27,8 +29,10 @@ STYLES = {
 
 def _dates(event) -> str:
     if event.date_from == event.date_to:
-        return f"{event.date_from:%d %B %Y}"
-    return f"{event.date_from:%d %B} \N{EN DASH} {event.date_to:%d %B %Y}"
+        return dateformat.format(event.date_from, "d F Y")
+    return (
+        f"{dateformat.format(event.date_from, 'd F')} \N{EN DASH} {dateformat.format(event.date_to, 'd F Y')}"
+    )
 
 
 def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
@@ -46,16 +50,20 @@ def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
         details.append(Paragraph(pdf_text(ticket.attendee_company), STYLES["line"]))
     details += [
         Spacer(1, 0.4 * cm),
-        Paragraph(f"Ticket: {pdf_text(ticket.ticket_type.name)}", STYLES["line"]),
-        Paragraph(f"Order: {pdf_text(order.code)}", STYLES["line"]),
+        Paragraph(
+            pdf_text(_("Ticket: %(ticket_type)s") % {"ticket_type": ticket.ticket_type.name}), STYLES["line"]
+        ),
+        Paragraph(pdf_text(_("Order: %(code)s") % {"code": order.code}), STYLES["line"]),
         Spacer(1, 0.4 * cm),
-        Paragraph("Show this code at the entrance. It is valid for one person.", STYLES["small"]),
+        Paragraph(
+            pdf_text(_("Show this code at the entrance. It is valid for one person.")), STYLES["small"]
+        ),
     ]
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
         pagesize=A4,
-        title=f"{event.name}: ticket {order.code}",
+        title=_("%(event)s: ticket %(code)s") % {"event": event.name, "code": order.code},
         author="Podium",
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,

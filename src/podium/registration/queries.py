@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 from podium.registration.enums import HOLDING, Group, Visibility, WaitingState
@@ -94,9 +95,11 @@ def usable_voucher(event, code: str, *, now=None) -> Voucher | None:
     now = now or timezone.now()
     voucher = find_voucher(event, code)
     if voucher is None:
-        raise ServiceError(f"There is no voucher “{code.strip()}”.", field="voucher_code")
+        raise ServiceError(
+            _("There is no voucher “%(code)s”.") % {"code": code.strip()}, field="voucher_code"
+        )
     if voucher.valid_until is not None and voucher.valid_until <= now:
-        raise ServiceError("This voucher has expired.", field="voucher_code")
+        raise ServiceError(_("This voucher has expired."), field="voucher_code")
     if voucher.times_used >= voucher.max_usages:
-        raise ServiceError("This voucher has been used up.", field="voucher_code")
+        raise ServiceError(_("This voucher has been used up."), field="voucher_code")
     return voucher

@@ -14,6 +14,7 @@ cancel an order, change a ticket's attendee. No HTTP here; services check these,
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base.errors import NotAllowed
 from podium.events.rules import permissions_for
@@ -33,13 +34,13 @@ def can_manage_orders(user, event) -> bool:
 
 def check_can_see_attendees(by, event) -> None:
     if by is not None and not can_see_attendees(by, event):
-        raise NotAllowed("You may not see this event's attendees.")
+        raise NotAllowed(_("You may not see this event's attendees."))
 
 
 def check_can_manage_orders(by, event) -> None:
     """Refuse `by` unless they manage the event's orders (None: an operator on the command line)."""
     if by is not None and not can_manage_orders(by, event):
-        raise NotAllowed("Only the event's organisers may manage its orders.")
+        raise NotAllowed(_("Only the event's organisers may manage its orders."))
 
 
 def is_speaker(user, event) -> bool:
@@ -60,8 +61,16 @@ def check_may_buy_group(user, ticket_type: TicketType) -> None:
     if in_group(user, ticket_type.event, ticket_type.group):
         return
     if ticket_type.group == Group.VOLUNTEERS:
-        raise NotAllowed(f"“{ticket_type.name}” tickets are issued by the organisers.")
-    raise NotAllowed(f"“{ticket_type.name}” tickets are only for {Group(ticket_type.group).label.lower()}.")
+        raise NotAllowed(
+            _("“%(ticket_type)s” tickets are issued by the organisers.") % {"ticket_type": ticket_type.name}
+        )
+    if ticket_type.group == Group.SPEAKERS:
+        message = _("“%(ticket_type)s” tickets are only for speakers.")
+    elif ticket_type.group == Group.TEAM:
+        message = _("“%(ticket_type)s” tickets are only for the event's team.")
+    else:
+        message = _("“%(ticket_type)s” tickets are only for a group of people.")
+    raise NotAllowed(message % {"ticket_type": ticket_type.name})
 
 
 def may_see_type(user, ticket_type: TicketType, voucher: Voucher | None = None, *, groups=None) -> bool:
@@ -100,15 +109,15 @@ def check_can_cancel(by, order: Order, settings: RegistrationSettings) -> None:
     if by is None or can_manage_orders(by, order.event):
         return
     if not is_buyer(by, order):
-        raise NotAllowed("Only the buyer or the organisers may cancel this order.")
+        raise NotAllowed(_("Only the buyer or the organisers may cancel this order."))
     if order.state != OrderState.PAID or order.total == 0:
         return  # pending, free, or ended already (the service says so)
     until = settings.cancellation_until
     if until is None or timezone.now() >= until:
         raise NotAllowed(
-            "Paid orders can no longer be cancelled here; please write to the organisers."
+            _("Paid orders can no longer be cancelled here; please write to the organisers.")
             if until is not None
-            else "Paid orders are cancelled by the organisers; please write to them."
+            else _("Paid orders are cancelled by the organisers; please write to them.")
         )
 
 
@@ -117,7 +126,7 @@ def check_can_change_attendee(by, order: Order, settings: RegistrationSettings) 
     if by is None or can_manage_orders(by, order.event):
         return
     if not is_buyer(by, order):
-        raise NotAllowed("Only the buyer or the organisers may change this ticket.")
+        raise NotAllowed(_("Only the buyer or the organisers may change this ticket."))
     until = settings.name_change_until
     if until is not None and timezone.now() >= until:
-        raise NotAllowed("Names can no longer be changed; please write to the organisers.")
+        raise NotAllowed(_("Names can no longer be changed; please write to the organisers."))

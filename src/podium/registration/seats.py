@@ -22,6 +22,7 @@ import time
 from django.db import OperationalError, connection
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 from podium.registration.models import TicketType, Voucher
@@ -96,8 +97,10 @@ def retry_when_busy(function):
                 )
                 if attempt == ATTEMPTS:
                     raise Busy(
-                        "Many people are registering at this moment and your request could not be saved. "
-                        "Nothing was booked; please try again in a minute."
+                        _(
+                            "Many people are registering at this moment and your request could not be "
+                            "saved. Nothing was booked; please try again in a minute."
+                        )
                     ) from exc
                 time.sleep(random.uniform(0.05, 0.2) * attempt)  # jitter, not a secret
         raise AssertionError("unreachable")  # pragma: no cover

@@ -17,18 +17,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
 from podium.registration import mails, orders, rules, seats
 from podium.registration.answers import (
+    at,
     clean_answers,
     clean_attendee,
     event_questions,
     questions_for,
-    sentence,
 )
 from podium.registration.enums import HOLDING, OrderState, Visibility, new_ticket_secret
 from podium.registration.models import Order, RegistrationSettings, Ticket, TicketType, Voucher
@@ -63,7 +65,7 @@ def _as_item(item) -> OrderItem:
 
 
 def _when(moment: dt.datetime, event: Event) -> str:
-    return f"{moment.astimezone(event.tz):%d %B %Y, %H:%M}"
+    return dateformat.format(moment.astimezone(event.tz), "d F Y, H:i")
 
 
 # --- Placing an order ------------------------------------------------------------------------------
@@ -80,7 +82,9 @@ def _check_voucher_fits(voucher: Voucher | None, lines: list[orders.Line]) -> No
         return
     if all(line.ticket_type.pk != voucher.ticket_type_id for line in lines):
         raise ServiceError(
-            f"This voucher is for “{voucher.ticket_type.name}” tickets only.", field="voucher_code"
+            _("This voucher is for “%(ticket_type)s” tickets only.")
+            % {"ticket_type": voucher.ticket_type.name},
+            field="voucher_code",
         )
 
 
@@ -88,18 +92,27 @@ def _check_on_sale(ticket_type: TicketType, *, buyer, voucher: Voucher | None, n
     """Refuse a type that is not for sale now, or not to this buyer (visibility)."""
     event = ticket_type.event
     if not ticket_type.active:
-        raise NotAllowed(f"“{ticket_type.name}” tickets are not on sale.", field="items")
+        raise NotAllowed(
+            _("“%(ticket_type)s” tickets are not on sale.") % {"ticket_type": ticket_type.name}, field="items"
+        )
     if ticket_type.sale_start is not None and now < ticket_type.sale_start:
         raise NotAllowed(
-            f"“{ticket_type.name}” tickets are on sale from {_when(ticket_type.sale_start, event)}.",
+            _("“%(ticket_type)s” tickets are on sale from %(when)s.")
+            % {"ticket_type": ticket_type.name, "when": _when(ticket_type.sale_start, event)},
             field="items",
         )
     if ticket_type.sale_end is not None and now >= ticket_type.sale_end:
-        raise NotAllowed(f"The sale of “{ticket_type.name}” tickets has ended.", field="items")
+        raise NotAllowed(
+            _("The sale of “%(ticket_type)s” tickets has ended.") % {"ticket_type": ticket_type.name},
+            field="items",
+        )
     if ticket_type.visibility == Visibility.VOUCHER and (
         voucher is None or voucher.ticket_type_id != ticket_type.pk
     ):
-        raise NotAllowed(f"“{ticket_type.name}” tickets need a voucher.", field="voucher_code")
+        raise NotAllowed(
+            _("“%(ticket_type)s” tickets need a voucher.") % {"ticket_type": ticket_type.name},
+            field="voucher_code",
+        )
     if ticket_type.visibility == Visibility.GROUP:
         rules.check_may_buy_group(buyer, ticket_type)
 
@@ -111,10 +124,11 @@ def _lines(event: Event, items: list[OrderItem], *, buyer, voucher, answers, now
     questions = event_questions(event)
     lines = []
     for number, item in enumerate(items, start=1):
-        where = f"Ticket {number}: " if len(items) > 1 else ""
+        where = _("Ticket %(number)s") % {"number": number} if len(items) > 1 else ""
         ticket_type = types.get(getattr(item.ticket_type, "pk", None))
         if ticket_type is None:
-            raise ServiceError(sentence(f"{where}choose a ticket type of this event."), field="items")
+            # Translators: a sentence; its first letter becomes upper case where it stands alone.
+            raise ServiceError(at(where, _("choose a ticket type of this event.")), field="items")
         _check_on_sale(ticket_type, buyer=buyer, voucher=voucher, now=now)
         name, email = clean_attendee(item.attendee_name, item.attendee_email, where=where)
         asked = {question.pk for question in questions_for(questions, ticket_type)}
@@ -138,7 +152,7 @@ def _clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ServiceError("Enter the e-mail address the tickets are sent to.", field="email") from None
+        raise ServiceError(_("Enter the e-mail address the tickets are sent to."), field="email") from None
     return email
 
 
@@ -175,18 +189,21 @@ def place_order(
     order mail (tickets as PDF when paid, else how to pay).
     """
     if buyer is None or not buyer.is_authenticated:
-        raise NotAllowed("Log in to order tickets.")
+        raise NotAllowed(_("Log in to order tickets."))
     existing = _existing_order(event, buyer, idempotency_key)
     if existing is not None:
         return existing
     settings = settings_for(event)
     if not settings.is_open:
-        raise NotAllowed(f"Registration for {event.name} is not open.")
+        raise NotAllowed(_("Registration for %(event)s is not open.") % {"event": event.name})
     items = [_as_item(item) for item in items]
     if not items:
-        raise ServiceError("Choose at least one ticket.", field="items")
+        raise ServiceError(_("Choose at least one ticket."), field="items")
     if len(items) > settings.max_tickets_per_order:
-        raise ServiceError(f"An order has at most {settings.max_tickets_per_order} tickets.", field="items")
+        raise ServiceError(
+            _("An order has at most %(count)s tickets.") % {"count": settings.max_tickets_per_order},
+            field="items",
+        )
     email = _clean_email(email)
     now = timezone.now()
     voucher = _voucher(event, voucher_code, now)
@@ -209,7 +226,7 @@ def place_order(
 def _place(*, event, buyer, email, lines, voucher, key) -> Order:
     orders.reserve(lines)
     if voucher is not None and not seats.use_voucher(voucher.pk):
-        raise ServiceError("This voucher has been used up.", field="voucher_code")
+        raise ServiceError(_("This voucher has been used up."), field="voucher_code")
     return orders.write(
         event=event, buyer=buyer, email=email, lines=lines, voucher=voucher, idempotency_key=key
     )
@@ -227,15 +244,25 @@ def _locked(order: Order) -> Order:
 
 
 def _state_label(order: Order) -> str:
-    return order.get_state_display().lower()
+    """The order's state as said inside a sentence ("this order is paid")."""
+    labels = {
+        OrderState.PENDING: pgettext("order state, inside a sentence", "pending payment"),
+        OrderState.PAID: pgettext("order state, inside a sentence", "paid"),
+        OrderState.CANCELLED: pgettext("order state, inside a sentence", "cancelled"),
+        OrderState.REFUNDED: pgettext("order state, inside a sentence", "refunded"),
+    }
+    return labels.get(order.state) or order.get_state_display().lower()
 
 
 def _check_version(order: Order, version: int | None) -> None:
     """Refuse an action on an order that changed since the organiser looked at it (`version`)."""
     if version is not None and order.version != version:
         raise StaleEdit(
-            f"Order {order.code} changed while you were looking at it (it is {_state_label(order)} now). "
-            "Here is what is stored now; act again if you still want to."
+            _(
+                "Order %(code)s changed while you were looking at it (it is %(state)s now). "
+                "Here is what is stored now; act again if you still want to."
+            )
+            % {"code": order.code, "state": _state_label(order)}
         )
 
 
@@ -258,7 +285,10 @@ def mark_paid(*, order: Order, by, version: int | None = None) -> Order:
     if not changed:
         if order.state == OrderState.PENDING:
             _check_version(order, version)
-        raise ServiceError(f"Only a pending order can be marked paid; this one is {_state_label(order)}.")
+        raise ServiceError(
+            _("Only a pending order can be marked paid; this one is %(state)s.")
+            % {"state": _state_label(order)}
+        )
     audit.record(action="order.paid", actor=by, target=order, event_id=order.event_id, code=order.code)
     orders.tell(order, "order.paid")
     mails.order_paid(order)
@@ -295,7 +325,7 @@ def cancel_order(*, order: Order, by, version: int | None = None) -> Order:
         _check_version(locked, version)
     ended = _end(locked, to=OrderState.CANCELLED, now=timezone.now(), state__in=HOLDING)
     if ended is None:
-        raise ServiceError(f"This order is {_state_label(locked)} already.")
+        raise ServiceError(_("This order is %(state)s already.") % {"state": _state_label(locked)})
     audit.record(action="order.cancelled", actor=by, target=ended, event_id=ended.event_id, code=ended.code)
     orders.tell(ended, "order.cancelled")
     mails.order_ended(ended)
@@ -317,7 +347,9 @@ def refund_order(*, order: Order, by, version: int | None = None) -> Order:
         _check_version(locked, version)
     ended = _end(locked, to=OrderState.REFUNDED, now=timezone.now(), state=OrderState.PAID)
     if ended is None:
-        raise ServiceError(f"Only a paid order can be refunded; this one is {_state_label(locked)}.")
+        raise ServiceError(
+            _("Only a paid order can be refunded; this one is %(state)s.") % {"state": _state_label(locked)}
+        )
     audit.record(action="order.refunded", actor=by, target=ended, event_id=ended.event_id, code=ended.code)
     orders.tell(ended, "order.cancelled")
     mails.order_ended(ended)
@@ -368,9 +400,13 @@ def change_attendee(
     ticket = Ticket.objects.select_related("ticket_type").get(pk=ticket.pk, order=order)
     rules.check_can_change_attendee(by, order, settings_for(order.event))
     if order.state not in HOLDING:
-        raise ServiceError(f"Tickets of a {_state_label(order)} order cannot be changed.")
+        raise ServiceError(
+            _("Tickets of a %(state)s order cannot be changed.") % {"state": _state_label(order)}
+        )
     if version is not None and order.version != version:
-        raise StaleEdit("Someone else changed this order while you were editing. Here is what is stored now.")
+        raise StaleEdit(
+            _("Someone else changed this order while you were editing. Here is what is stored now.")
+        )
     name, email = clean_attendee(name, email)
     company = ticket.attendee_company if company is None else " ".join(str(company).split())[:200]
     changed = [
@@ -412,16 +448,18 @@ def save_registration_settings(
     """Change the event's registration settings (`SETTINGS_FIELDS`); refused for users without
     `can_edit_event` and for a stale `version`. Side effects: audit entry with the changed fields."""
     rules.check_can_manage_orders(by, event)
-    current, _ = RegistrationSettings.objects.select_for_update().get_or_create(event=event)
+    current, _created = RegistrationSettings.objects.select_for_update().get_or_create(event=event)
     if version is not None and current.version != version:
-        raise StaleEdit("Someone else saved the registration settings meanwhile. Here is what is stored now.")
+        raise StaleEdit(
+            _("Someone else saved the registration settings meanwhile. Here is what is stored now.")
+        )
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
-        raise ServiceError(f"Unknown setting: {', '.join(sorted(unknown))}.")
+        raise ServiceError(_("Unknown setting: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     if "currency" in values:
         values = {**values, "currency": str(values["currency"] or "").strip().upper()}
         if len(values["currency"]) != 3 or not values["currency"].isalpha():
-            raise ServiceError("A currency is three letters, like EUR or USD.", field="currency")
+            raise ServiceError(_("A currency is three letters, like EUR or USD."), field="currency")
     changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
     for name in changed:
         setattr(current, name, values[name])

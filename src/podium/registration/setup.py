@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -44,19 +46,34 @@ VOUCHER_FIELDS = (
 )
 
 
-def _locked(model, obj, *, event: Event, version: int | None, what: str):
+def _stale(model) -> str:
+    """The refusal of a stale edit of a `model` row."""
+    if model is TicketType:
+        return _(
+            "Someone else changed this ticket type while you were editing. "
+            "The form shows the current values; make your change again."
+        )
+    if model is Question:
+        return _(
+            "Someone else changed this question while you were editing. "
+            "The form shows the current values; make your change again."
+        )
+    return _(
+        "Someone else changed this voucher while you were editing. "
+        "The form shows the current values; make your change again."
+    )
+
+
+def _locked(model, obj, *, event: Event, version: int | None):
     """The stored row of `obj`, locked; refused when it belongs to another event or `version` (the one
     the organiser saw) is not the stored one. A new object (no pk) is a fresh instance of `model`."""
     if obj is None or obj.pk is None:
         return model(event=event)
     if obj.event_id != event.pk:
-        raise NotAllowed("This object belongs to another event.")
+        raise NotAllowed(_("This object belongs to another event."))
     stored = model.objects.select_for_update().get(pk=obj.pk, event=event)
     if version is not None and stored.version != version:
-        raise StaleEdit(
-            f"Someone else changed {what} while you were editing. "
-            "The form shows the current values; make your change again."
-        )
+        raise StaleEdit(_stale(model))
     return stored
 
 
@@ -116,24 +133,37 @@ def save_ticket_type(
     Side effects: audit entry with the changed fields.
     """
     rules.check_can_manage_orders(by, event)
-    obj = _locked(TicketType, ticket_type, event=event, version=version, what="this ticket type")
+    obj = _locked(
+        TicketType,
+        ticket_type,
+        event=event,
+        version=version,
+    )
     changed = _apply(obj, data, TICKET_TYPE_FIELDS)
     obj.name = one_line(obj.name)
     if not obj.name:
-        raise ServiceError("Give the ticket type a name.", field="name")
+        raise ServiceError(_("Give the ticket type a name."), field="name")
     if TicketType.objects.filter(event=event, name__iexact=obj.name).exclude(pk=obj.pk).exists():
-        raise ServiceError(f"There is already a ticket type named “{obj.name}”.", field="name")
+        raise ServiceError(
+            _("There is already a ticket type named “%(name)s”.") % {"name": obj.name}, field="name"
+        )
     if obj.visibility == Visibility.GROUP:
         if obj.group not in Group.values:
-            raise ServiceError("Choose the group these tickets are for.", field="group")
+            raise ServiceError(_("Choose the group these tickets are for."), field="group")
     else:
         obj.group = ""
     if obj.sale_start and obj.sale_end and obj.sale_end <= obj.sale_start:
-        raise ServiceError("The sale must end after it starts.", field="sale_end")
+        raise ServiceError(_("The sale must end after it starts."), field="sale_end")
     if obj.quota is not None and obj.quota < obj.seats_taken:
         raise ServiceError(
-            f"{obj.seats_taken} seat{'s are' if obj.seats_taken != 1 else ' is'} taken already "
-            f"(tickets and waiting-list offers); the quota cannot be lower than that.",
+            ngettext(
+                "%(count)s seat is taken already (tickets and waiting-list offers); "
+                "the quota cannot be lower than that.",
+                "%(count)s seats are taken already (tickets and waiting-list offers); "
+                "the quota cannot be lower than that.",
+                obj.seats_taken,
+            )
+            % {"count": obj.seats_taken},
             field="quota",
         )
     _validate(obj, exclude=["event", "seats_taken"])
@@ -152,8 +182,11 @@ def delete_ticket_type(*, ticket_type: TicketType, by) -> None:
     stored = TicketType.objects.select_for_update().get(pk=ticket_type.pk, event_id=ticket_type.event_id)
     if stored.tickets.exists() or stored.seats_taken:
         raise ServiceError(
-            f"Tickets of “{stored.name}” exist, so it cannot be deleted. "
-            "Untick “active” instead: it is then no longer sold."
+            _(
+                "Tickets of “%(name)s” exist, so it cannot be deleted. "
+                "Untick “active” instead: it is then no longer sold."
+            )
+            % {"name": stored.name}
         )
     name, event_id = stored.name, stored.event_id
     stored.delete()
@@ -188,24 +221,33 @@ def save_question(
     Side effects: audit entry with the changed fields.
     """
     rules.check_can_manage_orders(by, event)
-    obj = _locked(Question, question, event=event, version=version, what="this question")
+    obj = _locked(
+        Question,
+        question,
+        event=event,
+        version=version,
+    )
     if "choices" in data:
         data = {**data, "choices": _choices(data["choices"])}
     changed = _apply(obj, data, QUESTION_FIELDS)
     obj.label = one_line(obj.label)
     if not obj.label:
-        raise ServiceError("Write the question.", field="label")
+        raise ServiceError(_("Write the question."), field="label")
     if Question.objects.filter(event=event, label__iexact=obj.label).exclude(pk=obj.pk).exists():
-        raise ServiceError(f"There is already a question “{obj.label}”.", field="label")
+        raise ServiceError(
+            _("There is already a question “%(label)s”.") % {"label": obj.label}, field="label"
+        )
     if obj.kind == QuestionKind.CHOICE and len(obj.choices) < 2:
-        raise ServiceError("A choice needs at least two answers to choose from, one a line.", field="choices")
+        raise ServiceError(
+            _("A choice needs at least two answers to choose from, one a line."), field="choices"
+        )
     if obj.kind != QuestionKind.CHOICE:
         obj.choices = []
     types = data.get("ticket_types")
     if types is not None:
         types = list(types)
         if any(ticket_type.event_id != event.pk for ticket_type in types):
-            raise ServiceError("Choose ticket types of this event.", field="ticket_types")
+            raise ServiceError(_("Choose ticket types of this event."), field="ticket_types")
     _validate(obj, exclude=["event", "ticket_types"])
     _save(obj, by=by, action="question.saved", changed=changed, label=obj.label)
     if types is not None:
@@ -243,33 +285,42 @@ def save_voucher(
     Side effects: audit entry with the changed fields.
     """
     rules.check_can_manage_orders(by, event)
-    obj = _locked(Voucher, voucher, event=event, version=version, what="this voucher")
+    obj = _locked(
+        Voucher,
+        voucher,
+        event=event,
+        version=version,
+    )
     if "code" in data:
         data = {**data, "code": str(data["code"] or "").strip()}
     if "discount_value" in data:
         try:
             data = {**data, "discount_value": Decimal(str(data["discount_value"] or 0))}
         except InvalidOperation:
-            raise ServiceError("Enter the discount as a number.", field="discount_value") from None
+            raise ServiceError(_("Enter the discount as a number."), field="discount_value") from None
     changed = _apply(obj, data, VOUCHER_FIELDS)
     if not obj.code:
-        raise ServiceError("Give the voucher a code.", field="code")
+        raise ServiceError(_("Give the voucher a code."), field="code")
     if any(character.isspace() for character in obj.code):
-        raise ServiceError("A voucher code has no spaces.", field="code")
+        raise ServiceError(_("A voucher code has no spaces."), field="code")
     if Voucher.objects.filter(event=event, code__iexact=obj.code).exclude(pk=obj.pk).exists():
-        raise ServiceError(f"There is already a voucher “{obj.code}”.", field="code")
+        raise ServiceError(_("There is already a voucher “%(code)s”.") % {"code": obj.code}, field="code")
     if obj.ticket_type_id is not None and obj.ticket_type.event_id != event.pk:
-        raise ServiceError("Choose a ticket type of this event.", field="ticket_type")
+        raise ServiceError(_("Choose a ticket type of this event."), field="ticket_type")
     if obj.discount_kind == DiscountKind.NONE:
         obj.discount_value = Decimal(0)
     elif obj.discount_value <= 0:
-        raise ServiceError("Enter the discount, or choose “No discount”.", field="discount_value")
+        raise ServiceError(_("Enter the discount, or choose “No discount”."), field="discount_value")
     if obj.discount_kind == DiscountKind.PERCENT and obj.discount_value > 100:
-        raise ServiceError("A discount is at most 100 percent.", field="discount_value")
+        raise ServiceError(_("A discount is at most 100 percent."), field="discount_value")
     if obj.max_usages < obj.times_used:
         raise ServiceError(
-            f"The voucher was used {obj.times_used} time{'s' if obj.times_used != 1 else ''} already; "
-            "it cannot allow fewer uses than that.",
+            ngettext(
+                "The voucher was used %(count)s time already; it cannot allow fewer uses than that.",
+                "The voucher was used %(count)s times already; it cannot allow fewer uses than that.",
+                obj.times_used,
+            )
+            % {"count": obj.times_used},
             field="max_usages",
         )
     _validate(obj, exclude=["event", "times_used"])
@@ -288,8 +339,11 @@ def delete_voucher(*, voucher: Voucher, by) -> None:
     stored = Voucher.objects.select_for_update().get(pk=voucher.pk, event_id=voucher.event_id)
     if stored.times_used or stored.orders.exists():
         raise ServiceError(
-            f"Orders were placed with the voucher “{stored.code}”, so it cannot be deleted. "
-            "Set its “valid until” to now instead."
+            _(
+                "Orders were placed with the voucher “%(code)s”, so it cannot be deleted. "
+                "Set its “valid until” to now instead."
+            )
+            % {"code": stored.code}
         )
     code, event_id = stored.code, stored.event_id
     stored.delete()

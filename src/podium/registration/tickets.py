@@ -8,6 +8,7 @@ stops working. `read_token` answers with the ticket or refuses with a reason a p
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 from podium.registration.enums import OrderState
@@ -48,7 +49,7 @@ def _parts(token: str) -> tuple[int, int, str]:
         or not isinstance(data[2], str)
     ):
         raise InvalidTicket(
-            "This is not a valid ticket code: it was changed or not issued by this event.", reason=FORGED
+            _("This is not a valid ticket code: it was changed or not issued by this event."), reason=FORGED
         )
     return data[0], data[1], data[2]
 
@@ -58,21 +59,24 @@ def read_token(event, token: str) -> Ticket:
     event's, unknown, re-issued (an older code), cancelled or refunded, not paid yet."""
     event_id, ticket_id, secret = _parts(token)
     if event_id != event.pk:
-        raise InvalidTicket("This ticket is for another event.", reason=OTHER_EVENT)
+        raise InvalidTicket(_("This ticket is for another event."), reason=OTHER_EVENT)
     ticket = (
         Ticket.objects.select_related("order", "ticket_type").filter(pk=ticket_id, order__event=event).first()
     )
     if ticket is None:
-        raise InvalidTicket("This ticket does not exist (any more).", reason=UNKNOWN)
+        raise InvalidTicket(_("This ticket does not exist (any more)."), reason=UNKNOWN)
     if not constant_time_compare(ticket.secret, secret):
         raise InvalidTicket(
-            "This ticket was re-issued: this code is no longer valid. Show the newest ticket.",
+            _("This ticket was re-issued: this code is no longer valid. Show the newest ticket."),
             reason=REISSUED,
         )
     if ticket.order.state in (OrderState.CANCELLED, OrderState.REFUNDED):
         raise InvalidTicket(
-            f"This ticket's order was {ticket.order.get_state_display().lower()}.", reason=CANCELLED
+            _("This ticket's order was cancelled.")
+            if ticket.order.state == OrderState.CANCELLED
+            else _("This ticket's order was refunded."),
+            reason=CANCELLED,
         )
     if ticket.order.state != OrderState.PAID:
-        raise InvalidTicket("This ticket's order is not paid yet.", reason=UNPAID)
+        raise InvalidTicket(_("This ticket's order is not paid yet."), reason=UNPAID)
     return ticket

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError
@@ -22,10 +23,11 @@ from podium.registration.queries import settings_for
 
 def _check_may_wait(ticket_type: TicketType, user) -> None:
     if not ticket_type.active:
-        raise NotAllowed(f"“{ticket_type.name}” tickets are not on sale.")
+        raise NotAllowed(_("“%(ticket_type)s” tickets are not on sale.") % {"ticket_type": ticket_type.name})
     if ticket_type.visibility == Visibility.VOUCHER:
         raise NotAllowed(
-            f"“{ticket_type.name}” tickets are sold with a voucher only; there is no waiting list."
+            _("“%(ticket_type)s” tickets are sold with a voucher only; there is no waiting list.")
+            % {"ticket_type": ticket_type.name}
         )
     if ticket_type.visibility == Visibility.GROUP:
         rules.check_may_buy_group(user, ticket_type)
@@ -39,22 +41,31 @@ def join_waiting_list(*, ticket_type: TicketType, user) -> WaitingListEntry:
     Side effects: audit entry.
     """
     if user is None or not user.is_authenticated:
-        raise NotAllowed("Log in to join the waiting list.")
+        raise NotAllowed(_("Log in to join the waiting list."))
     ticket_type = TicketType.objects.select_related("event").get(pk=ticket_type.pk)
     if not settings_for(ticket_type.event).is_open:
-        raise NotAllowed(f"Registration for {ticket_type.event.name} is not open.")
+        raise NotAllowed(_("Registration for %(event)s is not open.") % {"event": ticket_type.event.name})
     _check_may_wait(ticket_type, user)
     if not ticket_type.is_sold_out:
-        raise ServiceError(f"“{ticket_type.name}” tickets are not sold out: you can buy one now.")
+        raise ServiceError(
+            _("“%(ticket_type)s” tickets are not sold out: you can buy one now.")
+            % {"ticket_type": ticket_type.name}
+        )
     if WaitingListEntry.objects.filter(ticket_type=ticket_type, user=user, state__in=ACTIVE_WAITING).exists():
-        raise ServiceError(f"You are on the waiting list for “{ticket_type.name}” already.")
+        raise ServiceError(
+            _("You are on the waiting list for “%(ticket_type)s” already.")
+            % {"ticket_type": ticket_type.name}
+        )
     try:
         with transaction.atomic():
             entry = WaitingListEntry.objects.create(
                 event=ticket_type.event, ticket_type=ticket_type, user=user, email=user.email, name=user.name
             )
     except IntegrityError:  # the same person joined twice at once
-        raise ServiceError(f"You are on the waiting list for “{ticket_type.name}” already.") from None
+        raise ServiceError(
+            _("You are on the waiting list for “%(ticket_type)s” already.")
+            % {"ticket_type": ticket_type.name}
+        ) from None
     audit.record(
         action="waiting_list.joined",
         actor=user,
@@ -78,7 +89,7 @@ def leave_waiting_list(*, entry: WaitingListEntry, by) -> WaitingListEntry:
         state=WaitingState.WITHDRAWN
     )
     if not left:
-        raise ServiceError("This entry is no longer on the waiting list.")
+        raise ServiceError(_("This entry is no longer on the waiting list."))
     if was == WaitingState.OFFERED:
         offers.offer_freed_seats(ticket_type=entry.ticket_type, count=1)
     entry.refresh_from_db()
@@ -93,15 +104,15 @@ def _offer(event, token: str, user) -> WaitingListEntry:
         .first()
     )
     if entry is None:
-        raise ServiceError("This offer link is not valid.")
+        raise ServiceError(_("This offer link is not valid."))
     if user is None or not user.is_authenticated or user.pk != entry.user_id:
         raise NotAllowed(
-            "This offer was made to someone else. Log in with the account that joined the waiting list."
+            _("This offer was made to someone else. Log in with the account that joined the waiting list.")
         )
     if entry.state == WaitingState.ACCEPTED:
-        raise ServiceError("You have taken up this offer already.")
+        raise ServiceError(_("You have taken up this offer already."))
     if entry.state != WaitingState.OFFERED or entry.offer_expires_at <= timezone.now():
-        raise ServiceError("This offer has expired, and the seat was offered to the next person.")
+        raise ServiceError(_("This offer has expired, and the seat was offered to the next person."))
     return entry
 
 
@@ -145,7 +156,7 @@ def _take_up(*, entry: WaitingListEntry, line: orders.Line, email: str, user) ->
         pk=entry.pk, state=WaitingState.OFFERED, offer_expires_at__gt=timezone.now()
     ).update(state=WaitingState.ACCEPTED)
     if not taken:
-        raise ServiceError("This offer has expired, and the seat was offered to the next person.")
+        raise ServiceError(_("This offer has expired, and the seat was offered to the next person."))
     order = orders.write(
         event=entry.event, buyer=user, email=email, lines=[line], origin=OrderOrigin.WAITING_LIST
     )

@@ -8,9 +8,16 @@ import datetime as dt
 import hashlib
 import json
 
+from django.utils.translation import gettext_lazy as _
+
 NEW, MOVED, CHANGED, CANCELLED = "new", "moved", "changed", "cancelled"
 KINDS = (NEW, MOVED, CHANGED, CANCELLED)
-KIND_LABELS = {NEW: "New", MOVED: "Moved", CHANGED: "Changed", CANCELLED: "Cancelled"}
+KIND_LABELS = {
+    NEW: _("New"),
+    MOVED: _("Moved"),
+    CHANGED: _("Changed"),
+    CANCELLED: _("Cancelled"),
+}
 
 # Where and when: a difference here makes a session "moved".
 PLACE_FIELDS = ("start", "room_uuid")
@@ -40,6 +47,20 @@ FIELD_LABELS = {
     "subtitle": "subtitle",
     "do_not_record": "recording consent",
     "links": "links and video",
+}
+# The labels above (stored in English in every changelog, and read so by the API) as a reader sees them.
+FIELD_LABEL_TEXTS = {
+    "duration": _("duration"),
+    "title": _("title"),
+    "speakers": _("speakers"),
+    "track": _("track"),
+    "session type": _("session type"),
+    "language": _("language"),
+    "abstract": _("abstract"),
+    "description": _("description"),
+    "subtitle": _("subtitle"),
+    "recording consent": _("recording consent"),
+    "links and video": _("links and video"),
 }
 
 
@@ -119,11 +140,13 @@ def parse_place(place: dict | None) -> dict | None:
 
 
 def readable(changes: list[dict]) -> list[dict]:
-    """Changelog entries ready for a template: parsed times and a label per kind."""
+    """Changelog entries ready for a template: parsed times, a label per kind and the changed fields
+    in the reader's language."""
     return [
         {
             **change,
             "label": KIND_LABELS[change["kind"]],
+            "fields": [str(FIELD_LABEL_TEXTS.get(field, field)) for field in change.get("fields") or ()],
             "old": parse_place(change["old"]),
             "new": parse_place(change["new"]),
         }

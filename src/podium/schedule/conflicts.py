@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from podium.events.models import Event, RoomAvailability, SessionType
 from podium.proposals.models import SpeakerAvailability
@@ -53,7 +55,8 @@ class Conflict:
 
 
 def _fmt(event: Event, moment: dt.datetime) -> str:
-    return moment.astimezone(event.tz).strftime("%a %H:%M")
+    """ "Fri 14:20" in the event's time zone, the weekday in the active language."""
+    return dateformat.format(moment.astimezone(event.tz), "D H:i")
 
 
 def merge_windows(windows) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -151,9 +154,19 @@ def _people_twice(event: Event, sessions: list[Slot]) -> list[Conflict]:
                     Conflict(
                         ERROR,
                         "speaker_twice",
-                        f"{names[user_id]} speaks in “{first.proposal.title}” ({first.room.name}, "
-                        f"{_fmt(event, first.start)}) and “{second.proposal.title}” ({second.room.name}, "
-                        f"{_fmt(event, second.start)}) at the same time.",
+                        _(
+                            "%(name)s speaks in “%(first)s” (%(first_room)s, %(first_start)s) and "
+                            "“%(second)s” (%(second_room)s, %(second_start)s) at the same time."
+                        )
+                        % {
+                            "name": names[user_id],
+                            "first": first.proposal.title,
+                            "first_room": first.room.name,
+                            "first_start": _fmt(event, first.start),
+                            "second": second.proposal.title,
+                            "second_room": second.room.name,
+                            "second_start": _fmt(event, second.start),
+                        },
                         codes,
                     )
                 )
@@ -164,9 +177,19 @@ def _people_twice(event: Event, sessions: list[Slot]) -> list[Conflict]:
                     Conflict(
                         WARNING,
                         "speaker_pause",
-                        f"{names[user_id]} has {gap} minutes between “{earlier.proposal.title}” (until "
-                        f"{_fmt(event, earlier.end)}) and “{later.proposal.title}” ({_fmt(event, later.start)}); "
-                        f"the event asks for at least {event.min_pause_minutes}.",
+                        _(
+                            "%(name)s has %(gap)s minutes between “%(earlier)s” (until %(end)s) and "
+                            "“%(later)s” (%(start)s); the event asks for at least %(pause)s."
+                        )
+                        % {
+                            "name": names[user_id],
+                            "gap": gap,
+                            "earlier": earlier.proposal.title,
+                            "end": _fmt(event, earlier.end),
+                            "later": later.proposal.title,
+                            "start": _fmt(event, later.start),
+                            "pause": event.min_pause_minutes,
+                        },
                         codes,
                     )
                 )
@@ -186,8 +209,12 @@ def _speaker_windows(event: Event, sessions: list[Slot]) -> list[Conflict]:
                     Conflict(
                         WARNING,
                         "speaker_unavailable",
-                        f"{_name(link)} is not available at "
-                        f"{_fmt(event, slot.start)} for “{slot.proposal.title}”.",
+                        _("%(name)s is not available at %(start)s for “%(title)s”.")
+                        % {
+                            "name": _name(link),
+                            "start": _fmt(event, slot.start),
+                            "title": slot.proposal.title,
+                        },
                         (slot.proposal.code,),
                     )
                 )
@@ -197,8 +224,15 @@ def _speaker_windows(event: Event, sessions: list[Slot]) -> list[Conflict]:
                     Conflict(
                         INFO,
                         "speaker_preference",
-                        f"“{slot.proposal.title}” ({_fmt(event, slot.start)}) is outside the times "
-                        f"{_name(link)} would rather speak: {_spans(event, preferred)}.",
+                        _(
+                            "“%(title)s” (%(start)s) is outside the times %(name)s would rather speak: %(spans)s."
+                        )
+                        % {
+                            "title": slot.proposal.title,
+                            "start": _fmt(event, slot.start),
+                            "name": _name(link),
+                            "spans": _spans(event, preferred),
+                        },
                         (slot.proposal.code,),
                     )
                 )
@@ -208,7 +242,7 @@ def _speaker_windows(event: Event, sessions: list[Slot]) -> list[Conflict]:
 def _spans(event: Event, windows) -> str:
     """Windows as "Fri 09:00-13:00, Sat 13:00-18:00" (with en dashes) in the event's time zone."""
     return ", ".join(
-        f"{_fmt(event, start)}–{end.astimezone(event.tz):%H:%M}"  # noqa: RUF001 - an en dash between times
+        f"{_fmt(event, start)}–{dateformat.format(end.astimezone(event.tz), 'H:i')}"  # noqa: RUF001 - an en dash
         for start, end in windows
     )
 
@@ -229,8 +263,13 @@ def _unsuitable_rooms(event: Event, sessions: list[Slot]) -> list[Conflict]:
                 Conflict(
                     ERROR,
                     "unsuitable_room",
-                    f"“{slot.proposal.title}” is a {session_type.name} in {slot.room.name}; "
-                    f"{session_type.name} sessions belong in {listed}.",
+                    _("“%(title)s” is a %(type)s in %(room)s; %(type)s sessions belong in %(rooms)s.")
+                    % {
+                        "title": slot.proposal.title,
+                        "type": session_type.name,
+                        "room": slot.room.name,
+                        "rooms": listed,
+                    },
                     (slot.proposal.code,),
                 )
             )
@@ -251,7 +290,8 @@ def _room_availability(event: Event, slots: list[Slot]) -> list[Conflict]:
                 Conflict(
                     ERROR,
                     "room_unavailable",
-                    f"{slot.room.name} is not available at {_fmt(event, slot.start)} for “{what}”.",
+                    _("%(room)s is not available at %(start)s for “%(title)s”.")
+                    % {"room": slot.room.name, "start": _fmt(event, slot.start), "title": what},
                     (slot.proposal.code,) if slot.proposal_id else (),
                 )
             )
@@ -259,8 +299,8 @@ def _room_availability(event: Event, slots: list[Slot]) -> list[Conflict]:
 
 
 def _event_days(event: Event, slots: list[Slot]) -> list[Conflict]:
-    first_start, _ = event.day_range(event.date_from)
-    _, last_end = event.day_range(event.date_to)
+    first_start, _first_end = event.day_range(event.date_from)
+    _last_start, last_end = event.day_range(event.date_to)
     result = []
     for slot in slots:
         if slot.start < first_start or slot.end > last_end:
@@ -269,8 +309,13 @@ def _event_days(event: Event, slots: list[Slot]) -> list[Conflict]:
                 Conflict(
                     ERROR,
                     "outside_event",
-                    f"“{what}” at {slot.start.astimezone(event.tz):%Y-%m-%d %H:%M} is outside the "
-                    f"event's days ({event.date_from} to {event.date_to}).",
+                    _("“%(title)s” at %(start)s is outside the event's days (%(first)s to %(last)s).")
+                    % {
+                        "title": what,
+                        "start": f"{slot.start.astimezone(event.tz):%Y-%m-%d %H:%M}",
+                        "first": event.date_from,
+                        "last": event.date_to,
+                    },
                     (slot.proposal.code,) if slot.proposal_id else (),
                 )
             )
@@ -291,8 +336,16 @@ def _plenary_and_breaks(event: Event, slots: list[Slot], sessions: list[Slot]) -
                     Conflict(
                         ERROR,
                         f"{label}_overlap",
-                        f"“{slot.proposal.title}” runs during the {label} “{what}” "
-                        f"({_fmt(event, block.start)}), which should be alone in its time.",
+                        (
+                            _(
+                                "“%(title)s” runs during the plenary “%(what)s” (%(start)s), which should be alone in its time."
+                            )
+                            if label == "plenary"
+                            else _(
+                                "“%(title)s” runs during the break “%(what)s” (%(start)s), which should be alone in its time."
+                            )
+                        )
+                        % {"title": slot.proposal.title, "what": what, "start": _fmt(event, block.start)},
                         (slot.proposal.code,),
                     )
                 )
@@ -314,7 +367,8 @@ def _tracks(event: Event, sessions: list[Slot]) -> list[Conflict]:
                 Conflict(
                     WARNING,
                     "track_clash",
-                    f"The track {track.name} runs against itself at {_fmt(event, group[0].start)}: {listed}.",
+                    _("The track %(track)s runs against itself at %(start)s: %(sessions)s.")
+                    % {"track": track.name, "start": _fmt(event, group[0].start), "sessions": listed},
                     tuple(slot.proposal.code for slot in group),
                 )
             )
@@ -332,9 +386,16 @@ def _tracks(event: Event, sessions: list[Slot]) -> list[Conflict]:
                 Conflict(
                     INFO,
                     "track_rooms",
-                    f"The track {track.name} uses {len(uses)} rooms on {day:%a %d %b}: "
-                    + ", ".join(f"{room.name} ({len(uses[room])})" for room in ordered)
-                    + f"; it could stay in {ordered[0].name}.",
+                    _(
+                        "The track %(track)s uses %(count)s rooms on %(day)s: %(rooms)s; it could stay in %(room)s."
+                    )
+                    % {
+                        "track": track.name,
+                        "count": len(uses),
+                        "day": dateformat.format(day, "D d M"),
+                        "rooms": ", ".join(f"{room.name} ({len(uses[room])})" for room in ordered),
+                        "room": ordered[0].name,
+                    },
                     tuple(slot.proposal.code for room in ordered[1:] for slot in uses[room]),
                 )
             )
@@ -363,8 +424,8 @@ def _room_not_given(sessions: list[Slot]) -> list[Conflict]:
         Conflict(
             WARNING,
             "room_not_given",
-            f"“{slot.proposal.title}” is in {slot.room.name}: the imported file gave it no room. "
-            "Move it to a room.",
+            _("“%(title)s” is in %(room)s: the imported file gave it no room. Move it to a room.")
+            % {"title": slot.proposal.title, "room": slot.room.name},
             (slot.proposal.code,),
         )
         for slot in sessions
@@ -382,7 +443,7 @@ def _room_shared(event: Event, slots: list[Slot]) -> list[Conflict]:
     result = []
     for room_slots in by_room.values():
         for group in _running_together(room_slots):
-            titles = " and ".join(
+            titles = _(" and ").join(
                 f"“{slot.title if slot.kind == SlotKind.BREAK else slot.proposal.title}”" for slot in group
             )
             first = group[0]
@@ -390,8 +451,15 @@ def _room_shared(event: Event, slots: list[Slot]) -> list[Conflict]:
                 Conflict(
                     WARNING,
                     "room_shared",
-                    f"{titles} share {first.room.name} at {_fmt(event, max(s.start for s in group))}, as "
-                    "the imported file has them. Keep them if the room holds both, or move one.",
+                    _(
+                        "%(titles)s share %(room)s at %(start)s, as the imported file has them. "
+                        "Keep them if the room holds both, or move one."
+                    )
+                    % {
+                        "titles": titles,
+                        "room": first.room.name,
+                        "start": _fmt(event, max(s.start for s in group)),
+                    },
                     tuple(slot.proposal.code for slot in group if slot.proposal_id),
                 )
             )
@@ -412,7 +480,13 @@ def _capacity_and_length(event: Event, sessions: list[Slot]) -> list[Conflict]:
                 Conflict(
                     INFO,
                     "over_capacity",
-                    f"“{slot.proposal.title}” has {expected} stars; {slot.room.name} seats {slot.room.capacity}.",
+                    _("“%(title)s” has %(stars)s stars; %(room)s seats %(capacity)s.")
+                    % {
+                        "title": slot.proposal.title,
+                        "stars": expected,
+                        "room": slot.room.name,
+                        "capacity": slot.room.capacity,
+                    },
                     (slot.proposal.code,),
                 )
             )
@@ -422,8 +496,10 @@ def _capacity_and_length(event: Event, sessions: list[Slot]) -> list[Conflict]:
                 Conflict(
                     INFO,
                     "length",
-                    f"“{slot.proposal.title}” has {slot.duration_minutes} minutes on the schedule; "
-                    f"its session type says {wanted}.",
+                    _(
+                        "“%(title)s” has %(minutes)s minutes on the schedule; its session type says %(wanted)s."
+                    )
+                    % {"title": slot.proposal.title, "minutes": slot.duration_minutes, "wanted": wanted},
                     (slot.proposal.code,),
                 )
             )

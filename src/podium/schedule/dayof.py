@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError, StaleEdit
 from podium.events.models import Event, Room
@@ -60,7 +61,7 @@ class Shift:
 @dataclass(frozen=True)
 class DelayPlan:
     """What a room running late does: the sessions it shifts, the break it shortens, and where the
-    delay ends (`absorbed_by`: a break, the free time before one, or the end of the day)."""
+    delay ends (`absorbed_by`: the sentence naming a break, the free time before one, or the end of the day)."""
 
     shifts: list[Shift]
     absorbed_by: str
@@ -117,37 +118,46 @@ class RoomDelay:
             codes = [slot.proposal.code for slot in sessions]
             if self.from_code not in codes:
                 raise ServiceError(
-                    f"Choose a session of {self.room.name} on this day to start from.", field="from_code"
+                    _("Choose a session of %(room)s on this day to start from.") % {"room": self.room.name},
+                    field="from_code",
                 )
             return sessions[codes.index(self.from_code) :]
         now = self.now or timezone.now()
         return [slot for slot in sessions if slot.start >= now]
 
     def describe(self, event: Event) -> str:
-        return f"{self.room.name} running {self.minutes} minutes late"
+        return _("%(room)s running %(minutes)s minutes late") % {
+            "room": self.room.name,
+            "minutes": self.minutes,
+        }
 
     def codes(self, event: Event) -> set[str]:
         return {shift.slot.proposal.code for shift in self.plan(event).sessions}
 
     def _check(self, event: Event) -> None:
         if self.room.event_id != event.pk:
-            raise ServiceError("Choose a room of this event.", field="room")
+            raise ServiceError(_("Choose a room of this event."), field="room")
         if not 1 <= self.minutes <= MAX_DELAY_MINUTES:
-            raise ServiceError(f"Give a delay between 1 and {MAX_DELAY_MINUTES} minutes.", field="minutes")
+            raise ServiceError(
+                _("Give a delay between 1 and %(most)s minutes.") % {"most": MAX_DELAY_MINUTES},
+                field="minutes",
+            )
 
     def plan(self, event: Event) -> DelayPlan:
         """Where each slot of the room goes (nothing is written)."""
         self._check(event)
         sessions = self.affected(event)
         if not sessions:
-            raise ServiceError(f"{self.room.name} has no more sessions on this day to shift.")
+            raise ServiceError(
+                _("%(room)s has no more sessions on this day to shift.") % {"room": self.room.name}
+            )
         first = sessions[0]
         timeline = [slot for slot in _room_timeline(event, self.room, self.day) if slot.start >= first.start]
         shortest = dt.timedelta(minutes=MIN_BREAK_MINUTES)
         carry = dt.timedelta(minutes=self.minutes)  # how much later the room's next session starts
         ready = first.start  # when the room is free for the next slot, once shifted
         shifts: list[Shift] = []
-        absorbed_by = "the end of the day"
+        absorbed_by = _("The end of the day absorbs the delay.")
         for slot in timeline:
             if slot.kind == SlotKind.SESSION:
                 if slot.room_id == self.room.pk:
@@ -155,11 +165,13 @@ class RoomDelay:
                     ready = slot.end + carry
                 continue
             if ready <= slot.start:
-                absorbed_by = f"the free time before the break “{slot.title}”"
+                absorbed_by = _("The free time before the break “%(title)s” absorbs the delay.") % {
+                    "title": slot.title
+                }
                 break
             if slot.end - ready >= shortest:
                 shifts.append(Shift(slot, ready, slot.end))
-                absorbed_by = f"the break “{slot.title}”"
+                absorbed_by = _("The break “%(title)s” absorbs the delay.") % {"title": slot.title}
                 break
             shifts.append(Shift(slot, ready, ready + shortest))
             carry = ready + shortest - slot.end
@@ -188,12 +200,23 @@ class RoomDelay:
                     if link.user_id in people
                 ]
                 if shared:
-                    name = shared[0].user.name or "a speaker"
+                    name = shared[0].user.name or _("a speaker")
                     raise ServiceError(
-                        f"{self.room.name} cannot run {self.minutes} minutes late: “{shift.slot.proposal.title}” "
-                        f"would start at {_local(event, shift.start)}, when {name} speaks in "
-                        f"“{other.proposal.title}” ({other.room.name}, {_local(event, other.start)}). "
-                        "Nothing was changed; move one of them instead.",
+                        _(
+                            "%(room)s cannot run %(minutes)s minutes late: “%(title)s” would start at %(start)s, "
+                            "when %(name)s speaks in “%(other)s” (%(other_room)s, %(other_start)s). "
+                            "Nothing was changed; move one of them instead."
+                        )
+                        % {
+                            "room": self.room.name,
+                            "minutes": self.minutes,
+                            "title": shift.slot.proposal.title,
+                            "start": _local(event, shift.start),
+                            "name": name,
+                            "other": other.proposal.title,
+                            "other_room": other.room.name,
+                            "other_start": _local(event, other.start),
+                        },
                         field="minutes",
                     )
 
@@ -201,14 +224,19 @@ class RoomDelay:
         """What the delay shifts, in words: "Shifts “A” to 10:45, “B” to 11:15; the break “Lunch” in
         Room 101 now runs from 12:15 to 13:00. The break “Lunch” absorbs the delay."""
         plan = self.plan(event)
-        parts = [f"“{s.slot.proposal.title}” to {_local(event, s.start)}" for s in plan.sessions]
-        text = f"Shifts {', '.join(parts)}" if parts else "Shifts nothing"
+        parts = [
+            _("“%(title)s” to %(start)s") % {"title": s.slot.proposal.title, "start": _local(event, s.start)}
+            for s in plan.sessions
+        ]
+        text = _("Shifts %(sessions)s") % {"sessions": ", ".join(parts)} if parts else _("Shifts nothing")
         for shift in plan.breaks:
-            text += (
-                f"; the break “{shift.slot.title}” in {self.room.name} now runs "
-                f"{_local(event, shift.start)}\u2013{_local(event, shift.end)}"
-            )
-        return f"{text}. {plan.absorbed_by[:1].upper()}{plan.absorbed_by[1:]} absorbs the delay."
+            text += _("; the break “%(title)s” in %(room)s now runs %(start)s–%(end)s") % {  # noqa: RUF001
+                "title": shift.slot.title,
+                "room": self.room.name,
+                "start": _local(event, shift.start),
+                "end": _local(event, shift.end),
+            }
+        return f"{text}. {plan.absorbed_by}"
 
     def apply(self, *, event: Event, by) -> None:
         plan = self.plan(event)
@@ -231,8 +259,16 @@ class RoomDelay:
                 raise
             except ServiceError as exc:
                 raise ServiceError(
-                    f"{self.room.name} cannot run {self.minutes} minutes late: “{_title(slot)}” "
-                    f"would start at {_local(event, shift.start)}: {exc.message} Nothing was changed.",
+                    _(
+                        "%(room)s cannot run %(minutes)s minutes late: “%(title)s” would start at %(start)s: %(why)s Nothing was changed."
+                    )
+                    % {
+                        "room": self.room.name,
+                        "minutes": self.minutes,
+                        "title": _title(slot),
+                        "start": _local(event, shift.start),
+                        "why": exc.message,
+                    },
                     field="minutes",
                 ) from exc
 
@@ -272,7 +308,11 @@ class SessionMove:
 
     def describe(self, event: Event) -> str:
         end = self.start + dt.timedelta(minutes=self.proposal.session_type.duration_minutes)
-        return f"“{self.proposal.title}” moved to {self.room.name}, {services.span(event, self.start, end)}"
+        return _("“%(title)s” moved to %(room)s, %(span)s") % {
+            "title": self.proposal.title,
+            "room": self.room.name,
+            "span": services.span(event, self.start, end),
+        }
 
     def codes(self, event: Event) -> set[str]:
         return {self.proposal.code}
@@ -297,22 +337,27 @@ class SessionCancel:
     version: int
 
     def describe(self, event: Event) -> str:
-        return f"“{self.proposal.title}” cancelled"
+        return _("“%(title)s” cancelled") % {"title": self.proposal.title}
 
     def codes(self, event: Event) -> set[str]:
         return {self.proposal.code}
 
     def apply(self, *, event: Event, by) -> None:
         if self.proposal.event_id != event.pk:
-            raise ServiceError("Choose a session of this event.")
+            raise ServiceError(_("Choose a session of this event."))
         current = Proposal.objects.select_for_update().get(pk=self.proposal.pk)
         if current.version != self.version:
             raise StaleEdit(
-                f"Someone else changed “{current.title}” since you loaded the page; it is now "
-                f"{current.get_state_display().lower()}. Your change was not applied."
+                _(
+                    "Someone else changed “%(title)s” since you loaded the page; it is now %(state)s. "
+                    "Your change was not applied."
+                )
+                % {"title": current.title, "state": current.get_state_display().lower()}
             )
         if current.state not in SCHEDULABLE:
-            raise ServiceError(f"“{current.title}” is not on the program; there is nothing to cancel.")
+            raise ServiceError(
+                _("“%(title)s” is not on the program; there is nothing to cancel.") % {"title": current.title}
+            )
         set_state_as_organiser(proposal=current, to_state=ProposalState.CANCELLED, by=by)
 
 

@@ -4,22 +4,23 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 
 
 class SolverMode(models.TextChoices):
-    FILL = "fill", "Fill the rest"
-    REPLAN = "replan", "Re-plan"
+    FILL = "fill", _("Fill the rest")
+    REPLAN = "replan", _("Re-plan")
 
 
 class SolverRunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready to apply"
-    FAILED = "failed", "Failed"
-    APPLIED = "applied", "Applied"
-    DISCARDED = "discarded", "Discarded"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready to apply")
+    FAILED = "failed", _("Failed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class SolverRun(models.Model):

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit, metrics
 from podium.base.errors import ServiceError
@@ -116,10 +117,13 @@ def start_run(
     """
     rules.check_can_schedule(by, event)
     if mode not in SolverMode.values:
-        raise ServiceError(f"Unknown scheduling mode {mode!r}: choose “Fill the rest” or “Re-plan”.")
+        raise ServiceError(
+            _("Unknown scheduling mode %(mode)r: choose “Fill the rest” or “Re-plan”.") % {"mode": mode}
+        )
     if not isinstance(time_limit, int) or not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
         raise ServiceError(
-            f"The time limit must be a whole number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}.",
+            _("The time limit must be a whole number of seconds from %(least)s to %(most)s.")
+            % {"least": MIN_TIME_LIMIT, "most": MAX_TIME_LIMIT},
             field="time_limit",
         )
     chosen = solving.check_weights(weights) if weights is not None else None
@@ -130,9 +134,11 @@ def start_run(
         for active in event.solver_runs.filter(status__in=ACTIVE):
             if not is_stale(active, now):
                 raise ServiceError(
-                    "Automatic scheduling is already running for this event "
-                    f"({active.get_mode_display()}, started by {_name(active.created_by)}); "
-                    "wait for it to finish, then apply or discard its plan."
+                    _(
+                        "Automatic scheduling is already running for this event (%(mode)s, started by "
+                        "%(name)s); wait for it to finish, then apply or discard its plan."
+                    )
+                    % {"mode": active.get_mode_display(), "name": _name(active.created_by)}
                 )
             SolverRun.objects.filter(pk=active.pk, status__in=ACTIVE).update(
                 status=SolverRunStatus.FAILED,
@@ -261,15 +267,19 @@ def _solve(run: SolverRun) -> dict:
     """Instance, objective of the draft as it is, solution and preview: the fields a finished run stores."""
     event = run.event
     if not event.rooms.exists():
-        raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
+        raise ServiceError(_("%(event)s has no rooms; add rooms before scheduling.") % {"event": event.name})
     fingerprint = draft_fingerprint(event)  # before reading the draft: a change after it is caught
     instance = solving.build_instance(event, keep_pinned=run.keep_pinned, weights=run.weights)
     if not instance["sessions"]:
-        raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
+        raise ServiceError(
+            _("%(event)s has no accepted or confirmed sessions to schedule.") % {"event": event.name}
+        )
     try:
         loaded = load_instance(instance)
     except InstanceError as exc:
-        raise ServiceError("The draft cannot be scheduled as it is: " + "; ".join(exc.messages)) from exc
+        raise ServiceError(
+            _("The draft cannot be scheduled as it is: %(reasons)s") % {"reasons": "; ".join(exc.messages)}
+        ) from exc
     before = solving.draft_objective(loaded)
     SolverRun.objects.filter(pk=run.pk).update(fingerprint=fingerprint, objective_before=before)
     solution = solve(loaded, time_limit=run.time_limit, mode=run.mode, progress=_progress_saver(run.pk))
@@ -390,8 +400,9 @@ def apply_run(*, run: SolverRun, by) -> solving.ApplyReport:
             raise ServiceError(_not_ready(locked or run))
         if draft_changed(locked):
             raise ServiceError(
-                "The draft changed since this plan was made, so it no longer fits; plan again. "
-                "Nothing was changed."
+                _(
+                    "The draft changed since this plan was made, so it no longer fits; plan again. Nothing was changed."
+                )
             )
         report = solving.apply_solution(event=event, solution=_solution(locked), by=by)
         locked.status = SolverRunStatus.APPLIED
@@ -428,12 +439,12 @@ def discard_run(*, run: SolverRun, by) -> SolverRun:
 
 def _not_ready(run: SolverRun) -> str:
     return {
-        SolverRunStatus.QUEUED: "This run has not started yet; wait for its plan.",
-        SolverRunStatus.RUNNING: "This run is still searching; wait for its plan.",
-        SolverRunStatus.FAILED: "This run failed, so it has no plan to apply; plan again.",
-        SolverRunStatus.APPLIED: "This plan was already applied.",
-        SolverRunStatus.DISCARDED: "This plan was discarded; plan again.",
-    }.get(run.status, "This run has no plan to apply.")
+        SolverRunStatus.QUEUED: _("This run has not started yet; wait for its plan."),
+        SolverRunStatus.RUNNING: _("This run is still searching; wait for its plan."),
+        SolverRunStatus.FAILED: _("This run failed, so it has no plan to apply; plan again."),
+        SolverRunStatus.APPLIED: _("This plan was already applied."),
+        SolverRunStatus.DISCARDED: _("This plan was discarded; plan again."),
+    }.get(run.status, _("This run has no plan to apply."))
 
 
 def _solution(run: SolverRun) -> Solution:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from podium.attendance.queries import star_counts
 from podium.base.errors import ServiceError
@@ -64,16 +65,19 @@ def check_weights(weights: dict) -> dict:
     """Every term's weight: those given, the defaults for the rest. ServiceError names an unknown term or
     a value that is not a number of at least 0 (the error's field is `weight_<term>`)."""
     if not isinstance(weights, dict):
-        raise ServiceError("The weights must map each goal to a number.")
+        raise ServiceError(_("The weights must map each goal to a number."))
     unknown = [str(term) for term in weights if term not in DEFAULT_WEIGHTS]
     if unknown:
         raise ServiceError(
-            f"Unknown weight {', '.join(map(repr, unknown))}: the goals are {', '.join(WEIGHT_TERMS)}."
+            _("Unknown weight %(unknown)s: the goals are %(goals)s.")
+            % {"unknown": ", ".join(map(repr, unknown)), "goals": ", ".join(WEIGHT_TERMS)}
         )
     for term, value in weights.items():
         if not _is_weight(value):
             raise ServiceError(
-                f"The weight of {term} must be a number of at least 0, not {value!r}.", field=f"weight_{term}"
+                _("The weight of %(term)s must be a number of at least 0, not %(value)r.")
+                % {"term": term, "value": value},
+                field=f"weight_{term}",
             )
     return {**DEFAULT_WEIGHTS, **weights}
 
@@ -237,7 +241,7 @@ def build_instance(event: Event, *, keep_pinned: bool = True, weights: dict | No
                 "minutes": step,
                 "day": str(start.date()),
             }
-            for start, _ in grid
+            for start, _end in grid
         ],
         "rooms": rooms,
         "sessions": sessions,
@@ -360,8 +364,11 @@ def _targets(event: Event, solution: Solution):
         room = rooms.get(assignment["room"])
         if proposal is None or room is None:
             raise ServiceError(
-                f"The plan names {assignment['session']!r} in {assignment['room']!r}, which this event "
-                "no longer has as a schedulable session and room; plan again."
+                _(
+                    "The plan names %(session)r in %(room)r, which this event no longer has as a schedulable "
+                    "session and room; plan again."
+                )
+                % {"session": assignment["session"], "room": assignment["room"]}
             )
         targets.append((proposal, room, slot_start(assignment["slot"], event)))
     return targets
@@ -374,7 +381,7 @@ def preview(*, event: Event, solution: Solution) -> ApplyReport:
         slot.proposal_id: slot for slot in event.slots.filter(kind=SlotKind.SESSION, start__isnull=False)
     }
     placed_codes = set(event.proposals.filter(pk__in=places).values_list("code", flat=True))
-    report.kept_in_place = [code for code, _ in report.left_out if code in placed_codes]
+    report.kept_in_place = [code for code, _reason in report.left_out if code in placed_codes]
     for proposal, room, start in _targets(event, solution):
         place = places.get(proposal.pk)
         if place is None:
@@ -403,7 +410,7 @@ def apply_solution(*, event: Event, solution: Solution, by) -> ApplyReport:
     report = preview(event=event, solution=solution)
     changing = set(report.placed) | set(report.moved)
     targets = [target for target in _targets(event, solution) if target[0].code in changing]
-    for proposal, _, _ in targets:
+    for proposal, _room, _start in targets:
         if proposal.code in report.moved:
             services.unschedule_session(event=event, proposal=proposal, version=_version(proposal), by=by)
     for proposal, room, start in targets:
@@ -413,7 +420,8 @@ def apply_solution(*, event: Event, solution: Solution, by) -> ApplyReport:
             )
         except ServiceError as exc:
             raise ServiceError(
-                f"Could not place “{proposal.title}”: {exc.message} Nothing was changed."
+                _("Could not place “%(title)s”: %(why)s Nothing was changed.")
+                % {"title": proposal.title, "why": exc.message}
             ) from exc
     return report
 
@@ -482,15 +490,19 @@ def check_not_worse(instance, solution: Solution) -> None:
     before, after = draft_objective(instance), result_objective(instance, solution)
     if after["unscheduled"] > before["unscheduled"]:
         raise ServiceError(
-            f"The plan found would leave {after['unscheduled']} sessions unscheduled where the draft has "
-            f"{before['unscheduled']}, so it is not offered; the draft stays as it is. "
-            "Try a longer time limit."
+            _(
+                "The plan found would leave %(after)s sessions unscheduled where the draft has %(before)s, "
+                "so it is not offered; the draft stays as it is. Try a longer time limit."
+            )
+            % {"after": after["unscheduled"], "before": before["unscheduled"]}
         )
     if after["unscheduled"] == before["unscheduled"] and after["total"] > before["total"] + 1e-6:
         raise ServiceError(
-            f"The plan found is worse than the draft on the weighted total ({after['total']:,.0f} against "
-            f"{before['total']:,.0f} now), so it is not offered; the draft stays as it is. "
-            "Try a longer time limit or other weights."
+            _(
+                "The plan found is worse than the draft on the weighted total (%(after)s against %(before)s "
+                "now), so it is not offered; the draft stays as it is. Try a longer time limit or other weights."
+            )
+            % {"after": f"{after['total']:,.0f}", "before": f"{before['total']:,.0f}"}
         )
 
 
@@ -509,14 +521,18 @@ def plan(
     would leave the draft worse (check_not_worse).
     """
     if not event.rooms.exists():
-        raise ServiceError(f"{event.name} has no rooms; add rooms before scheduling.")
+        raise ServiceError(_("%(event)s has no rooms; add rooms before scheduling.") % {"event": event.name})
     instance = build_instance(event, keep_pinned=keep_pinned, weights=weights)
     if not instance["sessions"]:
-        raise ServiceError(f"{event.name} has no accepted or confirmed sessions to schedule.")
+        raise ServiceError(
+            _("%(event)s has no accepted or confirmed sessions to schedule.") % {"event": event.name}
+        )
     try:
         loaded = load_instance(instance)
     except InstanceError as exc:
-        raise ServiceError("The draft cannot be scheduled as it is: " + "; ".join(exc.messages)) from exc
+        raise ServiceError(
+            _("The draft cannot be scheduled as it is: %(reasons)s") % {"reasons": "; ".join(exc.messages)}
+        ) from exc
     solution = solve(loaded, time_limit=time_limit, seed=seed, mode=mode)
     check_not_worse(loaded, solution)
     return instance, solution, preview(event=event, solution=solution)

@@ -2,6 +2,7 @@
 what a browser can check; letters.services checks everything again."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 
@@ -10,22 +11,26 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class LetterRequestForm(ConflictMixin, forms.Form):
     passport_name = forms.CharField(
-        label="Name as in your passport", max_length=200, help_text="Exactly as printed, accents included."
+        label=_("Name as in your passport"),
+        max_length=200,
+        help_text=_("Exactly as printed, accents included."),
     )
-    nationality = forms.CharField(label="Nationality", max_length=100)
-    passport_number = forms.CharField(label="Passport number", max_length=40)
-    date_of_birth = forms.DateField(label="Date of birth", widget=DATE)
-    arrival = forms.DateField(label="Arrival", widget=DATE, help_text="The day you arrive in the country.")
-    departure = forms.DateField(label="Departure", widget=DATE, help_text="The day you leave.")
+    nationality = forms.CharField(label=_("Nationality"), max_length=100)
+    passport_number = forms.CharField(label=_("Passport number"), max_length=40)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE)
+    arrival = forms.DateField(
+        label=_("Arrival"), widget=DATE, help_text=_("The day you arrive in the country.")
+    )
+    departure = forms.DateField(label=_("Departure"), widget=DATE, help_text=_("The day you leave."))
     address = forms.CharField(
-        label="Address to send the letter to",
+        label=_("Address to send the letter to"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only if your consulate wants a printed copy.",
+        help_text=_("Only if your consulate wants a printed copy."),
     )
     note = forms.CharField(
-        label="Note to the organisers",
+        label=_("Note to the organisers"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -37,4 +42,6 @@ class LetterRequestForm(ConflictMixin, forms.Form):
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label="Verification code", max_length=64, help_text="As printed on the letter.")
+    code = forms.CharField(
+        label=_("Verification code"), max_length=64, help_text=_("As printed on the letter.")
+    )

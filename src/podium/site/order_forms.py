@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.registration.answers import MAX_ANSWER, MAX_NAME, questions_for
 from podium.registration.enums import QuestionKind
@@ -20,7 +21,7 @@ def question_field(question: Question) -> forms.Field:
         return forms.BooleanField(label=label, required=question.required, help_text=question.help_text)
     if question.kind == QuestionKind.CHOICE:
         # An empty first choice, so that a required one is chosen rather than taken as it comes.
-        choices = [("", "Choose…"), *((choice, choice) for choice in question.choices)]
+        choices = [("", _("Choose…")), *((choice, choice) for choice in question.choices)]
         return forms.ChoiceField(
             label=label, choices=choices, required=question.required, help_text=question.help_text
         )
@@ -43,14 +44,14 @@ class AttendeeFields:
 
     @staticmethod
     def add(form, prefix: str, *, company: bool = True) -> list[str]:
-        form.fields[f"{prefix}name"] = forms.CharField(label="Attendee's name", max_length=MAX_NAME)
+        form.fields[f"{prefix}name"] = forms.CharField(label=_("Attendee's name"), max_length=MAX_NAME)
         form.fields[f"{prefix}email"] = forms.EmailField(
-            label="Attendee's e-mail address", help_text="The ticket is made out to this person."
+            label=_("Attendee's e-mail address"), help_text=_("The ticket is made out to this person.")
         )
         names = [f"{prefix}name", f"{prefix}email"]
         if company:
             form.fields[f"{prefix}company"] = forms.CharField(
-                label="Company or organisation", max_length=200, required=False
+                label=_("Company or organisation"), max_length=200, required=False
             )
             names.append(f"{prefix}company")
         return names
@@ -62,7 +63,9 @@ class OrderForm(forms.Form):
     required_css_class = "required"
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
-    email = forms.EmailField(label="Your e-mail address", help_text="Where the order and the tickets go.")
+    email = forms.EmailField(
+        label=_("Your e-mail address"), help_text=_("Where the order and the tickets go.")
+    )
 
     def __init__(self, *args, types: list[TicketType], questions: list[Question], buyer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +121,9 @@ class OfferForm(forms.Form):
 
     required_css_class = "required"
 
-    email = forms.EmailField(label="Your e-mail address", help_text="Where the order and the ticket go.")
+    email = forms.EmailField(
+        label=_("Your e-mail address"), help_text=_("Where the order and the ticket go.")
+    )
 
     def __init__(self, *args, ticket_type: TicketType, questions: list[Question], entry, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,9 +144,9 @@ class OfferForm(forms.Form):
 class ChangeAttendeeForm(forms.Form):
     """Another name (address, company) on one ticket; the hidden version is the order's."""
 
-    name = forms.CharField(label="Attendee's name", max_length=MAX_NAME)
-    email = forms.EmailField(label="Attendee's e-mail address")
-    company = forms.CharField(label="Company or organisation", max_length=200, required=False)
+    name = forms.CharField(label=_("Attendee's name"), max_length=MAX_NAME)
+    email = forms.EmailField(label=_("Attendee's e-mail address"))
+    company = forms.CharField(label=_("Company or organisation"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod

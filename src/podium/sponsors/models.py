@@ -6,13 +6,14 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
-    SPONSOR = "sponsor", "Sponsor"
-    EXHIBITOR = "exhibitor", "Exhibitor"
-    MEDIA = "media", "Media / press"
-    PARTNER = "partner", "Partner"
+    SPONSOR = "sponsor", _("Sponsor")
+    EXHIBITOR = "exhibitor", _("Exhibitor")
+    MEDIA = "media", _("Media / press")
+    PARTNER = "partner", _("Partner")
 
 
 class Organisation(models.Model):
@@ -60,9 +61,9 @@ class OrganisationContact(models.Model):
 
 
 class LogoSize(models.TextChoices):
-    SMALL = "small", "Small"
-    MEDIUM = "medium", "Medium"
-    LARGE = "large", "Large"
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
 
 
 def default_deliverables() -> list[str]:
@@ -93,12 +94,12 @@ class SponsorLevel(models.Model):
 
 
 class Stage(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    CONTACTED = "contacted", "Contacted"
-    COMMITTED = "committed", "Committed"
-    INVOICED = "invoiced", "Invoiced"
-    PAID = "paid", "Paid"
-    DECLINED = "declined", "Declined"
+    PROSPECT = "prospect", _("Prospect")
+    CONTACTED = "contacted", _("Contacted")
+    COMMITTED = "committed", _("Committed")
+    INVOICED = "invoiced", _("Invoiced")
+    PAID = "paid", _("Paid")
+    DECLINED = "declined", _("Declined")
 
 
 # Stages in which an organisation shows publicly (its logo, the sponsors page, the sponsored mark).
@@ -141,10 +142,10 @@ class Sponsorship(models.Model):
 
 
 class InteractionKind(models.TextChoices):
-    CALL = "call", "Call"
-    MEETING = "meeting", "Meeting"
-    MAIL = "mail", "Mail"
-    NOTE = "note", "Note"
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    MAIL = "mail", _("Mail")
+    NOTE = "note", _("Note")
 
 
 class Interaction(models.Model):

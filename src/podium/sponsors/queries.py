@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.mail.models import OutboxMail
 from podium.sponsors.models import PUBLIC_STAGES, Deliverable, Interaction, Sponsorship, Stage
@@ -128,7 +129,7 @@ def level_totals(event) -> list[LevelTotal]:
         rows, key=lambda row: (row["level_id"] is None, row["level__position"] or 0, row["level__name"] or "")
     )
     return [
-        LevelTotal(row["level__name"] or "No level", row["count"], row["committed"] or 0, row["paid"] or 0)
+        LevelTotal(row["level__name"] or _("No level"), row["count"], row["committed"] or 0, row["paid"] or 0)
         for row in rows
     ]
 
@@ -175,7 +176,7 @@ def due_this_week(event, user=None, *, today: dt.date | None = None) -> DueList:
     organisations not declined), grouped by person: a next step's assignee, an item's owner (the
     sponsorship's). With `user`, only theirs. Each row has `is_overdue`. Two queries."""
     today = today or today_at(event)
-    _, sunday = week_of(today)
+    _monday, sunday = week_of(today)
     steps = (
         Interaction.objects.filter(
             sponsorship__event=event, done_at__isnull=True, due__isnull=False, due__lte=sunday

@@ -8,6 +8,9 @@ along the pipeline. No HTTP here; services check these, pages ask them.
   or contacted (`may_move`, the one place this rule is written).
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from podium.base.errors import NotAllowed, ServiceError
 from podium.events.rules import permissions_for
 from podium.sponsors.models import Stage
@@ -27,7 +30,7 @@ def can_manage_sponsors(user, event) -> bool:
 def check_can_manage_sponsors(by, event) -> None:
     """Refuse `by` unless they manage the event's sponsors (None: an operator on the command line)."""
     if by is not None and not can_manage_sponsors(by, event):
-        raise NotAllowed("Only team members who manage sponsors may do this.")
+        raise NotAllowed(_("Only team members who manage sponsors may do this."))
 
 
 def may_move(current: str, target: str) -> bool:
@@ -52,12 +55,25 @@ def check_move(current: str, target: str) -> None:
     if may_move(current, target):
         return
     if target not in Stage.values:
-        raise ServiceError("Choose a stage of the pipeline.", field="stage")
+        raise ServiceError(_("Choose a stage of the pipeline."), field="stage")
     if current == target:
-        raise ServiceError(f"It is {Stage(current).label.lower()} already.", field="stage")
-    allowed = ", ".join(Stage(stage).label.lower() for stage in moves_from(current))
+        raise ServiceError(_("It is %(stage)s already.") % {"stage": in_sentence(current)}, field="stage")
+    allowed = ", ".join(in_sentence(stage) for stage in moves_from(current))
     raise ServiceError(
-        f"From {Stage(current).label.lower()} it can move to {allowed}; "
-        f"not to {Stage(target).label.lower()}.",
+        _("From %(stage)s it can move to %(allowed)s; not to %(target)s.")
+        % {"stage": in_sentence(current), "allowed": allowed, "target": in_sentence(target)},
         field="stage",
     )
+
+
+def in_sentence(stage: str) -> str:
+    """A stage's name as said inside a sentence ("it is contacted already")."""
+    names = {
+        Stage.PROSPECT: pgettext("sponsorship stage, inside a sentence", "prospect"),
+        Stage.CONTACTED: pgettext("sponsorship stage, inside a sentence", "contacted"),
+        Stage.COMMITTED: pgettext("sponsorship stage, inside a sentence", "committed"),
+        Stage.INVOICED: pgettext("sponsorship stage, inside a sentence", "invoiced"),
+        Stage.PAID: pgettext("sponsorship stage, inside a sentence", "paid"),
+        Stage.DECLINED: pgettext("sponsorship stage, inside a sentence", "declined"),
+    }
+    return names.get(stage) or Stage(stage).label.lower()

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
@@ -43,11 +45,42 @@ LEVEL_FIELDS = (
     "complimentary_tickets",
     "deliverables",
 )
-SVG_REFUSED = (
+SVG_REFUSED = gettext_lazy(
     "SVG logos are not accepted (an SVG file can carry scripts). "
     "Upload the logo as a PNG (a transparent background works), JPEG or WebP image."
 )
-STALE = "Someone else changed {what} while you were editing. The page shows it as it is now; make your change again."
+
+
+def _stale(what: str, name: str = "") -> str:
+    """The refusal of a stale edit of `what` ("organisation", "contact", …; `name`: a deliverable's)."""
+    messages = {
+        "organisation": _(
+            "Someone else changed this organisation while you were editing. "
+            "The page shows it as it is now; make your change again."
+        ),
+        "contact": _(
+            "Someone else changed this contact while you were editing. "
+            "The page shows it as it is now; make your change again."
+        ),
+        "level": _(
+            "Someone else changed this level while you were editing. "
+            "The page shows it as it is now; make your change again."
+        ),
+        "sponsorship": _(
+            "Someone else changed this organisation's entry while you were editing. "
+            "The page shows it as it is now; make your change again."
+        ),
+        "deliverable": _(
+            "Someone else changed “%(name)s” while you were editing. "
+            "The page shows it as it is now; make your change again."
+        )
+        % {"name": name},
+        "entry": _(
+            "Someone else changed this entry while you were editing. "
+            "The page shows it as it is now; make your change again."
+        ),
+    }
+    return messages[what]
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
@@ -56,17 +89,18 @@ STALE = "Someone else changed {what} while you were editing. The page shows it a
 def _one_line(value, *, field: str, length: int, required: str | None = None) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise ServiceError(required, field=field)
+        raise ServiceError(str(required), field=field)
     if len(text) > length:
-        raise ServiceError(f"Use at most {length} characters.", field=field)
+        raise ServiceError(_("Use at most %(count)s characters.") % {"count": length}, field=field)
     return text
 
 
-def _locked(model, obj, version: int | None, what: str):
-    """The stored row of `obj`, locked; StaleEdit when `version` (the one the organiser saw) differs."""
+def _locked(model, obj, version: int | None, what: str, name: str = ""):
+    """The stored row of `obj`, locked; StaleEdit when `version` (the one the organiser saw) differs
+    (`what` and `name` name it in the refusal, see `_stale`)."""
     stored = model.objects.select_for_update().get(pk=obj.pk)
     if version is not None and stored.version != version:
-        raise StaleEdit(STALE.format(what=what))
+        raise StaleEdit(_stale(what, name))
     return stored
 
 
@@ -77,13 +111,13 @@ def _bump(obj, *fields: str) -> None:
 
 def _check_organisation(organisation: Organisation, event) -> None:
     if organisation.organiser_id != event.organiser_id:
-        raise NotAllowed("This organisation belongs to another organiser.")
+        raise NotAllowed(_("This organisation belongs to another organiser."))
 
 
 def _check_team_member(user, event, *, field: str) -> None:
     """A person given work (an owner, an assignee) must work on the event's sponsors."""
     if user is not None and not rules.can_manage_sponsors(user, event):
-        raise ServiceError("Choose someone of the team who manages sponsors.", field=field)
+        raise ServiceError(_("Choose someone of the team who manages sponsors."), field=field)
 
 
 def _delete_logo_after_commit(name: str, *, storage) -> None:
@@ -106,7 +140,7 @@ def clean_logo(upload):
     head = upload.read(1024).lstrip().lower()
     upload.seek(0)
     if name.endswith((".svg", ".svgz")) or "svg" in content_type or b"<svg" in head:
-        raise ServiceError(SVG_REFUSED, field="logo")
+        raise ServiceError(str(SVG_REFUSED), field="logo")
     try:
         return clean_image(upload)
     except ValidationError as exc:
@@ -141,23 +175,25 @@ def save_organisation(
         obj = Organisation(organiser=event.organiser)
     else:
         _check_organisation(organisation, event)
-        obj = _locked(Organisation, organisation, version, "this organisation")
+        obj = _locked(Organisation, organisation, version, "organisation")
     values = {
-        "name": _one_line(data.get("name", obj.name), field="name", length=200, required="Give its name."),
+        "name": _one_line(data.get("name", obj.name), field="name", length=200, required=_("Give its name.")),
         "kind": data.get("kind", obj.kind) or OrganisationKind.SPONSOR,
         "website": str(data.get("website", obj.website) or "").strip(),
         "description": str(data.get("description", obj.description) or "").strip(),
         "notes": str(data.get("notes", obj.notes) or "").strip(),
     }
     if values["kind"] not in OrganisationKind.values:
-        raise ServiceError("Choose sponsor, exhibitor, media or partner.", field="kind")
+        raise ServiceError(_("Choose sponsor, exhibitor, media or partner."), field="kind")
     if len(values["website"]) > 200:
-        raise ServiceError("Use at most 200 characters.", field="website")
+        raise ServiceError(_("Use at most 200 characters."), field="website")
     if values["website"] and not values["website"].startswith(("https://", "http://")):
-        raise ServiceError("Give the address of its website, starting with https://.", field="website")
+        raise ServiceError(_("Give the address of its website, starting with https://."), field="website")
     duplicate = Organisation.objects.filter(organiser_id=event.organiser_id, name__iexact=values["name"])
     if duplicate.exclude(pk=obj.pk).exists():
-        raise ServiceError(f"There is already an organisation named “{values['name']}”.", field="name")
+        raise ServiceError(
+            _("There is already an organisation named “%(name)s”.") % {"name": values["name"]}, field="name"
+        )
     cleaned = clean_logo(logo) if logo is not None else None
     old_logo = obj.logo.name if obj.logo else ""
     for name, value in values.items():
@@ -191,8 +227,8 @@ def delete_organisation(*, event, organisation: Organisation, by) -> None:
     elsewhere = stored.sponsorships.exclude(event=event).select_related("event").first()
     if elsewhere is not None:
         raise ServiceError(
-            f"“{stored.name}” is also in the pipeline of {elsewhere.event.name}, so it stays. "
-            "Mark it declined here instead."
+            _("“%(name)s” is also in the pipeline of %(event)s, so it stays. Mark it declined here instead.")
+            % {"name": stored.name, "event": elsewhere.event.name}
         )
     name, logo = stored.name, stored.logo.name if stored.logo else ""
     storage = stored.logo.storage
@@ -225,9 +261,9 @@ def save_contact(
         obj = OrganisationContact(organisation=organisation)
     else:
         if contact.organisation_id != organisation.pk:
-            raise NotAllowed("This person belongs to another organisation.")
-        obj = _locked(OrganisationContact, contact, version, "this contact")
-    obj.name = _one_line(data.get("name", obj.name), field="name", length=200, required="Give their name.")
+            raise NotAllowed(_("This person belongs to another organisation."))
+        obj = _locked(OrganisationContact, contact, version, "contact")
+    obj.name = _one_line(data.get("name", obj.name), field="name", length=200, required=_("Give their name."))
     obj.email = str(data.get("email", obj.email) or "").strip()
     obj.phone = _one_line(data.get("phone", obj.phone), field="phone", length=40)
     obj.role = _one_line(data.get("role", obj.role), field="role", length=120)
@@ -236,7 +272,7 @@ def save_contact(
         try:
             OrganisationContact._meta.get_field("email").run_validators(obj.email)
         except ValidationError:
-            raise ServiceError("Give a valid e-mail address.", field="email") from None
+            raise ServiceError(_("Give a valid e-mail address."), field="email") from None
     created = obj.pk is None
     if not created:
         obj.version += 1
@@ -270,7 +306,7 @@ def clean_checklist(items) -> list[str]:
         if not name or name.lower() in seen:
             continue
         if len(name) > 200:
-            raise ServiceError("Name each item in at most 200 characters.", field="deliverables")
+            raise ServiceError(_("Name each item in at most 200 characters."), field="deliverables")
         seen.add(name.lower())
         names.append(name)
     return names
@@ -304,29 +340,29 @@ def save_level(
         obj = SponsorLevel(event=event)
     else:
         if level.event_id != event.pk:
-            raise NotAllowed("This level belongs to another event.")
-        obj = _locked(SponsorLevel, level, version, "this level")
+            raise NotAllowed(_("This level belongs to another event."))
+        obj = _locked(SponsorLevel, level, version, "level")
     obj.name = _one_line(
-        data.get("name", obj.name), field="name", length=120, required="Give the level a name."
+        data.get("name", obj.name), field="name", length=120, required=_("Give the level a name.")
     )
     if SponsorLevel.objects.filter(event=event, name__iexact=obj.name).exclude(pk=obj.pk).exists():
-        raise ServiceError(f"There is already a level named “{obj.name}”.", field="name")
+        raise ServiceError(_("There is already a level named “%(name)s”.") % {"name": obj.name}, field="name")
     try:
         obj.price = Decimal(str(data.get("price", obj.price) or 0))
     except InvalidOperation:
-        raise ServiceError("Give the price as a number.", field="price") from None
+        raise ServiceError(_("Give the price as a number."), field="price") from None
     if obj.price < 0 or obj.price >= Decimal("1e8"):
-        raise ServiceError("Give a price from 0 to 99,999,999.", field="price")
+        raise ServiceError(_("Give a price from 0 to 99,999,999."), field="price")
     for name in ("position", "complimentary_tickets"):
         value = data.get(name, getattr(obj, name)) or 0
         if not isinstance(value, int) or value < 0:
-            raise ServiceError("Give a whole number, 0 or more.", field=name)
+            raise ServiceError(_("Give a whole number, 0 or more."), field=name)
         setattr(obj, name, value)
     obj.booth = bool(data.get("booth", obj.booth))
     obj.talk_slot = bool(data.get("talk_slot", obj.talk_slot))
     obj.logo_size = data.get("logo_size", obj.logo_size) or LogoSize.MEDIUM
     if obj.logo_size not in LogoSize.values:
-        raise ServiceError("Choose small, medium or large.", field="logo_size")
+        raise ServiceError(_("Choose small, medium or large."), field="logo_size")
     obj.deliverables = clean_checklist(data.get("deliverables", obj.deliverables))
     created = obj.pk is None
     if not created:
@@ -356,7 +392,8 @@ def delete_level(*, level: SponsorLevel, by) -> None:
     stored = SponsorLevel.objects.select_for_update().get(pk=level.pk)
     if stored.sponsorships.exists():
         raise ServiceError(
-            f"Organisations have the level “{stored.name}”, so it cannot be deleted. Give them another first."
+            _("Organisations have the level “%(name)s”, so it cannot be deleted. Give them another first.")
+            % {"name": stored.name}
         )
     name, event_id = stored.name, stored.event_id
     stored.delete()
@@ -368,7 +405,7 @@ def delete_level(*, level: SponsorLevel, by) -> None:
 
 def _add(*, event, organisation, by, owner, level) -> Sponsorship:
     if level is not None and level.event_id != event.pk:
-        raise ServiceError("Choose a level of this event.", field="level")
+        raise ServiceError(_("Choose a level of this event."), field="level")
     _check_team_member(owner, event, field="owner")
     try:
         with transaction.atomic():
@@ -376,7 +413,9 @@ def _add(*, event, organisation, by, owner, level) -> Sponsorship:
                 event=event, organisation=organisation, level=level, owner=owner
             )
     except IntegrityError:
-        raise ServiceError(f"“{organisation.name}” is in this event's pipeline already.") from None
+        raise ServiceError(
+            _("“%(name)s” is in this event's pipeline already.") % {"name": organisation.name}
+        ) from None
     _missing_deliverables(sponsorship, level)
     audit.record(
         action="sponsors.added",
@@ -402,7 +441,7 @@ def add_sponsorship(
 
 
 def _sponsorship(sponsorship: Sponsorship, version: int | None) -> Sponsorship:
-    return _locked(Sponsorship, sponsorship, version, "this organisation's entry")
+    return _locked(Sponsorship, sponsorship, version, "sponsorship")
 
 
 @transaction.atomic
@@ -418,10 +457,10 @@ def save_sponsorship(*, sponsorship: Sponsorship, by, data: dict, version: int |
     _check_team_member(owner, event, field="owner")
     track = data.get("track", stored.track)
     if track is not None and track.event_id != event.pk:
-        raise ServiceError("Choose a track of this event.", field="track")
+        raise ServiceError(_("Choose a track of this event."), field="track")
     amount = data.get("amount", stored.amount)
     if amount is not None and (amount < 0 or amount >= Decimal("1e8")):
-        raise ServiceError("Give an amount from 0 to 99,999,999.", field="amount")
+        raise ServiceError(_("Give an amount from 0 to 99,999,999."), field="amount")
     stored.owner, stored.track, stored.amount = owner, track, amount
     _bump(stored, "owner", "track", "amount")
     audit.record(action="sponsors.sponsorship_saved", actor=by, target=stored, event_id=event.pk)
@@ -463,7 +502,7 @@ def set_level(
     event = sponsorship.event
     rules.check_can_manage_sponsors(by, event)
     if level is not None and level.event_id != event.pk:
-        raise ServiceError("Choose a level of this event.", field="level")
+        raise ServiceError(_("Choose a level of this event."), field="level")
     stored = _sponsorship(sponsorship, version)
     stored.level = level
     _bump(stored, "level")
@@ -491,7 +530,7 @@ def set_level(
 
 
 def _deliverable(deliverable: Deliverable, version: int | None) -> Deliverable:
-    return _locked(Deliverable, deliverable, version, f"“{deliverable.name}”")
+    return _locked(Deliverable, deliverable, version, "deliverable", deliverable.name)
 
 
 @transaction.atomic
@@ -554,17 +593,17 @@ def log_interaction(*, sponsorship: Sponsorship, by, data: dict) -> Interaction:
     rules.check_can_manage_sponsors(by, event)
     kind = data.get("kind") or InteractionKind.NOTE
     if kind not in InteractionKind.values:
-        raise ServiceError("Choose call, meeting, mail or note.", field="kind")
+        raise ServiceError(_("Choose call, meeting, mail or note."), field="kind")
     summary = _one_line(
-        data.get("summary"), field="summary", length=300, required="Say in a line what happened."
+        data.get("summary"), field="summary", length=300, required=_("Say in a line what happened.")
     )
     next_step = _one_line(data.get("next_step"), field="next_step", length=300)
     due = data.get("due")
     if due is not None and not next_step:
-        raise ServiceError("Say what the next step is, or leave its due date empty.", field="next_step")
+        raise ServiceError(_("Say what the next step is, or leave its due date empty."), field="next_step")
     contact = data.get("contact")
     if contact is not None and contact.organisation_id != sponsorship.organisation_id:
-        raise ServiceError("Choose one of this organisation's people.", field="contact")
+        raise ServiceError(_("Choose one of this organisation's people."), field="contact")
     assigned_to = data.get("assigned_to")
     if assigned_to is None and next_step and by is not None:
         assigned_to = by
@@ -588,9 +627,9 @@ def log_interaction(*, sponsorship: Sponsorship, by, data: dict) -> Interaction:
 
 
 def _interaction(interaction: Interaction, version: int | None) -> Interaction:
-    stored = _locked(Interaction, interaction, version, "this entry")
+    stored = _locked(Interaction, interaction, version, "entry")
     if not stored.next_step:
-        raise ServiceError("This entry has no next step.")
+        raise ServiceError(_("This entry has no next step."))
     return stored
 
 
@@ -603,7 +642,7 @@ def complete_next_step(*, interaction: Interaction, by, version: int | None = No
     rules.check_can_manage_sponsors(by, event)
     stored = _interaction(interaction, version)
     if stored.done_at is not None:
-        raise StaleEdit("This next step is done already.")
+        raise StaleEdit(_("This next step is done already."))
     stored.done_at = timezone.now()
     _bump(stored, "done_at")
     audit.record(action="sponsors.next_step_done", actor=by, target=stored, event_id=event.pk)
@@ -621,7 +660,7 @@ def reassign_next_step(
     rules.check_can_manage_sponsors(by, event)
     stored = _interaction(interaction, version)
     if stored.done_at is not None:
-        raise ServiceError("This next step is done already.")
+        raise ServiceError(_("This next step is done already."))
     _check_team_member(assigned_to, event, field="assigned_to")
     stored.assigned_to = assigned_to
     _bump(stored, "assigned_to")

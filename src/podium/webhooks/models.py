@@ -9,19 +9,20 @@ import secrets
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 
 
 class WebhookKind(models.TextChoices):
-    RELEASE_PUBLISHED = "release.published", "A schedule release was published"
-    PROPOSAL_STATE_CHANGED = "proposal.state_changed", "A proposal's state changed"
-    SLOT_CHANGED = "slot.changed", "A session was placed, moved or unscheduled (draft)"
-    SPEAKER_CONFIRMED = "speaker.confirmed", "A speaker confirmed their session"
-    ORDER_PLACED = "order.placed", "A ticket order was placed"
-    ORDER_PAID = "order.paid", "A ticket order was paid"
-    ORDER_CANCELLED = "order.cancelled", "A ticket order was cancelled, refunded or expired"
-    CHECKIN_CREATED = "checkin.created", "An attendee was checked in at the door"
+    RELEASE_PUBLISHED = "release.published", _("A schedule release was published")
+    PROPOSAL_STATE_CHANGED = "proposal.state_changed", _("A proposal's state changed")
+    SLOT_CHANGED = "slot.changed", _("A session was placed, moved or unscheduled (draft)")
+    SPEAKER_CONFIRMED = "speaker.confirmed", _("A speaker confirmed their session")
+    ORDER_PLACED = "order.placed", _("A ticket order was placed")
+    ORDER_PAID = "order.paid", _("A ticket order was paid")
+    ORDER_CANCELLED = "order.cancelled", _("A ticket order was cancelled, refunded or expired")
+    CHECKIN_CREATED = "checkin.created", _("An attendee was checked in at the door")
 
 
 def new_secret() -> str:
@@ -50,10 +51,10 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from podium.base.errors import ServiceError
 
@@ -42,15 +43,15 @@ def parse(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise RefusedAddress(f"This URL cannot be read: {exc}.", field="url") from exc
+        raise RefusedAddress(_("This URL cannot be read: %(error)s.") % {"error": exc}, field="url") from exc
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise RefusedAddress("A webhook URL starts with https:// or http://.", field="url")
+        raise RefusedAddress(_("A webhook URL starts with https:// or http://."), field="url")
     if not parts.hostname:
-        raise RefusedAddress("A webhook URL needs a host name.", field="url")
+        raise RefusedAddress(_("A webhook URL needs a host name."), field="url")
     if parts.username or parts.password:
         raise RefusedAddress(
-            "Put no user name or password in the URL; the signature proves the sender.", field="url"
+            _("Put no user name or password in the URL; the signature proves the sender."), field="url"
         )
     path = quote(parts.path or "/", safe=PATH_SAFE)
     if parts.query:
@@ -154,10 +155,19 @@ def why_refused(address: str) -> str | None:
     return kind  # the IPv6 form itself (e.g. 2002::/16, 64:ff9b::/96) is only the way there
 
 
-def _described(address: str, reason: str) -> str:
+def _refusal(host: str, address: str, reason: str) -> str:
+    """Why `host` is refused: it resolves to `address`, not a public one (`reason`: "loopback", …)."""
     inner = embedded(_ip(address))
-    where = f" ({inner.form} for {inner.ipv4})" if inner is not None else ""
-    return f"{address}, a {reason} address{where}"
+    values = {"host": host, "address": address, "kind": reason}
+    if inner is None:
+        return (
+            _("%(host)s resolves to %(address)s, a %(kind)s address; webhooks only go to public addresses.")
+            % values
+        )
+    return _(
+        "%(host)s resolves to %(address)s, a %(kind)s address (%(form)s for %(ipv4)s); "
+        "webhooks only go to public addresses."
+    ) % {**values, "form": inner.form, "ipv4": inner.ipv4}
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -165,7 +175,9 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise RefusedAddress(f"The host {host} could not be found.", field="url") from exc
+        raise RefusedAddress(
+            _("The host %(host)s could not be found.") % {"host": host}, field="url"
+        ) from exc
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
@@ -181,9 +193,5 @@ def check(url: str) -> Target:
         for address in addresses:
             reason = why_refused(address)
             if reason:
-                raise RefusedAddress(
-                    f"{host} resolves to {_described(address, reason)}; webhooks only go to public "
-                    "addresses.",
-                    field="url",
-                )
+                raise RefusedAddress(_refusal(host, address, reason), field="url")
     return Target(scheme=scheme, host=host, port=port, path=path, address=addresses[0])

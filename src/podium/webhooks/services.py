@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from podium.base import audit
 from podium.base.errors import ServiceError, StaleEdit
@@ -28,16 +29,18 @@ PING = "ping"
 def _clean(url: str, kinds) -> tuple[str, list[str]]:
     url = (url or "").strip()
     if not url:
-        raise ServiceError("Enter the URL the events are sent to.", field="url")
+        raise ServiceError(_("Enter the URL the events are sent to."), field="url")
     if len(url) > 500:
-        raise ServiceError("A webhook URL has at most 500 characters.", field="url")
+        raise ServiceError(_("A webhook URL has at most 500 characters."), field="url")
     netguard.check(url)
     kinds = [kind for kind in WebhookKind.values if kind in set(kinds or ())]
     unknown = set(kinds or ()) - set(WebhookKind.values)
     if unknown:
-        raise ServiceError(f"Unknown event kind: {', '.join(sorted(unknown))}.", field="kinds")
+        raise ServiceError(
+            _("Unknown event kind: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}, field="kinds"
+        )
     if not kinds:
-        raise ServiceError("Choose at least one kind of event to send.", field="kinds")
+        raise ServiceError(_("Choose at least one kind of event to send."), field="kinds")
     return url, kinds
 
 
@@ -60,9 +63,11 @@ def _locked(event: Event, endpoint: WebhookEndpoint, version: int | None, by) ->
     check_can_edit_event(by, event)
     locked = WebhookEndpoint.objects.select_for_update().filter(event=event, pk=endpoint.pk).first()
     if locked is None:
-        raise ServiceError("This webhook was deleted meanwhile.")
+        raise ServiceError(_("This webhook was deleted meanwhile."))
     if version is not None and locked.version != version:
-        raise StaleEdit("Someone else changed this webhook since you opened it; here is what is stored now.")
+        raise StaleEdit(
+            _("Someone else changed this webhook since you opened it; here is what is stored now.")
+        )
     return locked
 
 

@@ -1,6 +1,7 @@
 """Forms of the campaign pages. They parse; podium.campaigns.services checks and saves."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 from podium.campaigns import audiences
@@ -10,15 +11,15 @@ ACTIONS = (("submit", "Submit for review"), ("approve", "Approve"), ("send", "Se
 
 
 class TemplateForm(ConflictMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    subject = forms.CharField(label="Subject", max_length=300)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(
-        label="Text",
+        label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Plain text; placeholders as listed. Write {{ and }} for a brace.",
+        help_text=_("Plain text; placeholders as listed. Write {{ and }} for a brace."),
     )
     html_enabled = forms.BooleanField(
-        label="Also send an HTML part (the text read as Markdown)", required=False
+        label=_("Also send an HTML part (the text read as Markdown)"), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -36,8 +37,8 @@ class TemplateForm(ConflictMixin, forms.Form):
 class AudienceForm(ConflictMixin, forms.Form):
     """An audience: its name and kind, and the filter fields of that kind (audiences.Kind.fields)."""
 
-    name = forms.CharField(label="Name", max_length=120)
-    kind = forms.ChoiceField(label="Who", choices=())
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Who"), choices=())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, event, kind: str, **kwargs):
@@ -62,15 +63,15 @@ class AudienceForm(ConflictMixin, forms.Form):
 
 
 class CampaignForm(ConflictMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    audience = forms.ModelChoiceField(label="Audience", queryset=None, empty_label="Choose an audience")
-    template = forms.ModelChoiceField(label="Template", queryset=None, empty_label="Choose a template")
+    name = forms.CharField(label=_("Name"), max_length=200)
+    audience = forms.ModelChoiceField(label=_("Audience"), queryset=None, empty_label=_("Choose an audience"))
+    template = forms.ModelChoiceField(label=_("Template"), queryset=None, empty_label=_("Choose a template"))
     rate_per_minute = forms.IntegerField(
-        label="Mails a minute",
+        label=_("Mails a minute"),
         min_value=1,
         max_value=MAX_RATE,
         initial=100,
-        help_text="Sending releases at most this many mails each minute.",
+        help_text=_("Sending releases at most this many mails each minute."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -95,4 +96,4 @@ class ActionForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    address = forms.EmailField(label="Address", max_length=254)
+    address = forms.EmailField(label=_("Address"), max_length=254)

@@ -2,6 +2,7 @@
 options of `podium contacts import`). They parse input; podium.contacts.services saves."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 from podium.contacts.importing import ImportRefused
@@ -9,11 +10,11 @@ from podium.contacts.models import EMAIL_LENGTH, NAME_LENGTH, ORGANISATION_LENGT
 from podium.contacts.services import LIST_NAME_LENGTH, check_size
 
 DELIMITERS = [
-    ("", "As the header row shows"),
-    (",", "Comma (,)"),
-    (";", "Semicolon (;)"),
-    ("tab", "Tab"),
-    ("|", "Bar (|)"),
+    ("", _("As the header row shows")),
+    (",", _("Comma (,)")),
+    (";", _("Semicolon (;)")),
+    ("tab", _("Tab")),
+    ("|", _("Bar (|)")),
 ]
 ENCODINGS = [
     ("", "UTF-8"),
@@ -24,33 +25,33 @@ ENCODINGS = [
 
 
 class ContactListForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=LIST_NAME_LENGTH)
+    name = forms.CharField(label=_("Name"), max_length=LIST_NAME_LENGTH)
     description = forms.CharField(
-        label="Description", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ContactSearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
 
 class ContactForm(ConflictMixin, forms.Form):
-    email = forms.CharField(label="E-mail address", max_length=EMAIL_LENGTH)
-    name = forms.CharField(label="Name", required=False, max_length=NAME_LENGTH)
-    organisation = forms.CharField(label="Organisation", required=False, max_length=ORGANISATION_LENGTH)
-    phone = forms.CharField(label="Phone", required=False, max_length=PHONE_LENGTH)
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    email = forms.CharField(label=_("E-mail address"), max_length=EMAIL_LENGTH)
+    name = forms.CharField(label=_("Name"), required=False, max_length=NAME_LENGTH)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=ORGANISATION_LENGTH)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=PHONE_LENGTH)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ImportOptions(forms.Form):
     skip_invalid = forms.BooleanField(
-        label="Leave out lines with a bad address",
+        label=_("Leave out lines with a bad address"),
         required=False,
-        help_text="Without it, one bad address refuses the whole file.",
+        help_text=_("Without it, one bad address refuses the whole file."),
     )
-    delimiter = forms.ChoiceField(label="Delimiter (CSV)", required=False, choices=DELIMITERS)
-    encoding = forms.ChoiceField(label="Encoding", required=False, choices=ENCODINGS)
+    delimiter = forms.ChoiceField(label=_("Delimiter (CSV)"), required=False, choices=DELIMITERS)
+    encoding = forms.ChoiceField(label=_("Encoding"), required=False, choices=ENCODINGS)
 
     def options(self) -> dict:
         data = self.cleaned_data
@@ -62,7 +63,9 @@ class ImportOptions(forms.Form):
 
 
 class ContactUploadForm(ImportOptions):
-    file = forms.FileField(label="File", help_text="CSV with a header row (e-mail, name, …) or vCard (.vcf).")
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV with a header row (e-mail, name, …) or vCard (.vcf).")
+    )
     field_order = ["file", "skip_invalid", "delimiter", "encoding"]
 
     def clean_file(self) -> bytes:

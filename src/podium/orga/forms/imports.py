@@ -1,36 +1,45 @@
 """Forms of the import pages: they parse the upload; podium.interop.services imports."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import timezone_names
 from podium.interop.importers import FORMATS, ImportRefused, check_size
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Schedule file", help_text="frab/Pentabarf XML, frab or pretalx JSON, "
-                           "a pretalx API dump, iCalendar or a CSV of sessions.")  # fmt: skip
+    file = forms.FileField(
+        label=_("Schedule file"),
+        help_text=_(
+            "frab/Pentabarf XML, frab or pretalx JSON, a pretalx API dump, iCalendar or a CSV of sessions."
+        ),
+    )
     format = forms.ChoiceField(
-        label="Format",
+        label=_("Format"),
         required=False,
-        choices=[("", "Detect from the content"), *((fmt, fmt) for fmt in FORMATS)],
+        choices=[("", _("Detect from the content")), *((fmt, fmt) for fmt in FORMATS)],
     )
     timezone = forms.ChoiceField(
-        label="Time zone of the file's times",
+        label=_("Time zone of the file's times"),
         required=False,
         choices=(),
-        help_text="Times without an offset are read in this zone. Leave it empty to use the zone the "
-        "file names, else the event's.",
+        help_text=_(
+            "Times without an offset are read in this zone. Leave it empty to use the zone the "
+            "file names, else the event's."
+        ),
     )
     allow_partial = forms.BooleanField(
-        label="Allow a partial import",
+        label=_("Allow a partial import"),
         required=False,
-        help_text="Import even when more than half of the file's sessions are skipped, or none would be "
-        "on the program. Without it such a file is refused.",
+        help_text=_(
+            "Import even when more than half of the file's sessions are skipped, or none would be "
+            "on the program. Without it such a file is refused."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [("", "As the file says, else the event's zone")] + [
+        self.fields["timezone"].choices = [("", _("As the file says, else the event's zone"))] + [
             (name, name) for name in timezone_names()
         ]
 

@@ -2,6 +2,7 @@
 withdraw), carrying the version the organiser saw."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.letters.models import LetterState
 
@@ -12,7 +13,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Reason (the requester reads it)",
+        label=_("Reason (the requester reads it)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -20,4 +21,6 @@ class DecisionForm(forms.Form):
 
 
 class LetterFilterForm(forms.Form):
-    state = forms.ChoiceField(label="State", required=False, choices=[("", "All"), *LetterState.choices])
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *LetterState.choices]
+    )

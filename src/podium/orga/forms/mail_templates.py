@@ -2,6 +2,7 @@
 offers, carrying the version the editor started from."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 from podium.mail import placeholders
@@ -9,15 +10,15 @@ from podium.mail.system import SystemMail
 
 
 class SystemMailForm(ConflictMixin, forms.Form):
-    subject = forms.CharField(label="Subject", max_length=300)
-    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 18}), strip=False)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), strip=False)
     # The text's version when the page was shown: 0 for the default text (no own text yet).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, mail: SystemMail, **kwargs):
         super().__init__(*args, **kwargs)
         self.mail = mail
-        help_text = "Placeholders in braces, as listed beside the text; “{{” and “}}” for braces."
+        help_text = _("Placeholders in braces, as listed beside the text; “{{” and “}}” for braces.")
         self.fields["subject"].help_text = help_text
         self.fields["body"].help_text = help_text
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.orga.forms.review import ProposalFilterForm
 from podium.proposals.forms import MaterialsForm, SlidesForm
@@ -13,7 +14,7 @@ __all__ = ["MaterialsForm", "SlidesForm"]
 class TaggedProposalFilterForm(ProposalFilterForm):
     """The proposal list's filters with the event's tags (an unknown tag is reported and ignored)."""
 
-    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags")
+    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All tags"), label=_("Tag"))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, event=event, **kwargs)
@@ -26,11 +27,17 @@ class TaggedProposalFilterForm(ProposalFilterForm):
 
 
 class TagForm(forms.Form):
-    name = forms.CharField(max_length=50)
+    name = forms.CharField(max_length=50, label=_("Name"))
     colour = forms.CharField(
-        max_length=7, initial="#6c757d", widget=forms.TextInput(attrs={"type": "color"}), required=False
+        max_length=7,
+        initial="#6c757d",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        required=False,
+        label=_("Colour"),
     )
-    public = forms.BooleanField(required=False, help_text="Show the tag on the public talk pages.")
+    public = forms.BooleanField(
+        required=False, label=_("Public"), help_text=_("Show the tag on the public talk pages.")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -39,16 +46,19 @@ class BulkTagForm(forms.Form):
 
     tag = forms.ModelChoiceField(
         queryset=None,
-        error_messages={"required": "Choose a tag.", "invalid_choice": "Choose one of the event's tags."},
+        error_messages={
+            "required": _("Choose a tag."),
+            "invalid_choice": _("Choose one of the event's tags."),
+        },
     )
     action = forms.ChoiceField(
-        choices=[("add", "Add tag"), ("remove", "Remove tag")],
-        error_messages={"required": "Choose to add or remove the tag."},
+        choices=[("add", _("Add tag")), ("remove", _("Remove tag"))],
+        error_messages={"required": _("Choose to add or remove the tag.")},
     )
     codes = forms.MultipleChoiceField(
         error_messages={
-            "required": "Select at least one proposal.",
-            "invalid_choice": "No proposal you may see has the code %(value)s. Nothing was tagged.",
+            "required": _("Select at least one proposal."),
+            "invalid_choice": _("No proposal you may see has the code %(value)s. Nothing was tagged."),
         },
     )
 
@@ -60,27 +70,30 @@ class BulkTagForm(forms.Form):
 
 class RecordingForm(forms.Form):
     video_url = forms.CharField(
-        max_length=500, required=False, label="Recording address", help_text="https://… (empty: no recording)"
+        max_length=500,
+        required=False,
+        label=_("Recording address"),
+        help_text=_("https://… (empty: no recording)"),
     )
-    recording_license = forms.CharField(max_length=200, required=False, label="Recording licence")
+    recording_license = forms.CharField(max_length=200, required=False, label=_("Recording licence"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CopyEventForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Name of the new edition")
+    name = forms.CharField(max_length=200, label=_("Name of the new edition"))
     slug = forms.SlugField(
-        max_length=49, label="Short name", help_text="Lowercase letters, digits and hyphens."
+        max_length=49, label=_("Short name"), help_text=_("Lowercase letters, digits and hyphens.")
     )
     start = forms.DateField(
-        label="First day", help_text="Every date moves by the same number of days.", widget=forms.DateInput(
+        label=_("First day"), help_text=_("Every date moves by the same number of days."), widget=forms.DateInput(
             attrs={"type": "date"}
         ),
     )  # fmt: skip
     team_members = forms.BooleanField(
         required=False,
         initial=True,
-        label="Keep the teams' members",
-        help_text="Unticked, the teams limited to this event are copied without members.",
+        label=_("Keep the teams' members"),
+        help_text=_("Unticked, the teams limited to this event are copied without members."),
     )
 
     def __init__(self, *args, source, **kwargs):

@@ -2,6 +2,8 @@
 saves (for every caller)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from podium.cfp.models import FileType, Question
 from podium.cfp.services import QUESTION_FIELDS
@@ -12,44 +14,50 @@ class CfpQuestionForm(EventOwnedForm):
     choices = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For “One of a list” and “Several of a list”: one answer a line.",
+        help_text=_("For “One of a list” and “Several of a list”: one answer a line."),
     )
     file_types = forms.MultipleChoiceField(
         required=False,
         choices=FileType.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Files accepted",
-        help_text="For a file: the kinds accepted. Images are at most 2 MB whatever the limit below.",
+        label=_("Files accepted"),
+        help_text=_("For a file: the kinds accepted. Images are at most 2 MB whatever the limit below."),
     )
 
     class Meta:
         model = Question
         fields = [*QUESTION_FIELDS, "tracks", "session_types"]
         labels = {
-            "target": "Asked about",
-            "label": "Question",
-            "position": "Order",
-            "required": "An answer is required",
-            "active": "Active (asked in the CfP)",
-            "visible_to_reviewers": "Reviewers see the answers",
-            "min_value": "Smallest number allowed",
-            "max_value": "Largest number allowed",
-            "max_file_mb": "Largest file (MB)",
-            "tracks": "Only for these tracks",
-            "session_types": "Only for these session types",
+            "target": _("Asked about"),
+            "label": _("Question"),
+            "position": pgettext_lazy("position in a list", "Order"),
+            "required": _("An answer is required"),
+            "active": _("Active (asked in the CfP)"),
+            "visible_to_reviewers": _("Reviewers see the answers"),
+            "min_value": _("Smallest number allowed"),
+            "max_value": _("Largest number allowed"),
+            "max_file_mb": _("Largest file (MB)"),
+            "tracks": _("Only for these tracks"),
+            "session_types": _("Only for these session types"),
         }
         help_texts = {
-            "required": "Only where the question applies. A required yes/no question must be answered yes.",
-            "visible_to_reviewers": (
-                "Organisers always see every answer. Answers about the speaker are never shown when "
-                "review is anonymised."
+            "required": _(
+                "Only where the question applies. A required yes/no question must be answered yes."
             ),
-            "tracks": "None ticked: every track. A question about the speaker is asked when any of their "
-            "proposals is in one of them.",
-            "session_types": "None ticked: every session type.",
-            "min_value": "For a number; empty: no limit.",
-            "max_value": "For a number; empty: no limit.",
-            "position": "Questions are asked in this order.",
+            "visible_to_reviewers": (
+                _(
+                    "Organisers always see every answer. Answers about the speaker are never shown when "
+                    "review is anonymised."
+                )
+            ),
+            "tracks": _(
+                "None ticked: every track. A question about the speaker is asked when any of their "
+                "proposals is in one of them."
+            ),
+            "session_types": _("None ticked: every session type."),
+            "min_value": _("For a number; empty: no limit."),
+            "max_value": _("For a number; empty: no limit."),
+            "position": _("Questions are asked in this order."),
         }
         widgets = {
             "tracks": forms.CheckboxSelectMultiple,

@@ -5,6 +5,8 @@ podium.registration's services save (and check the rules again, for every caller
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from podium.orga.forms.setup import EventOwnedForm, LocalDateTimeField, VersionedForm, to_local
 from podium.registration.enums import OrderState
@@ -23,32 +25,32 @@ def _with_zone(form, names, event) -> None:
 
 
 class RegistrationSettingsForm(VersionedForm):
-    is_open = forms.BooleanField(required=False, label="Registration is open (tickets are sold)")
+    is_open = forms.BooleanField(required=False, label=_("Registration is open (tickets are sold)"))
     currency = forms.CharField(
-        max_length=3, help_text="Three letters, like EUR or USD. Prices are shown in it."
+        max_length=3, help_text=_("Three letters, like EUR or USD. Prices are shown in it.")
     )
     max_tickets_per_order = forms.IntegerField(
-        label="Tickets per order (at most)", min_value=1, max_value=1000
+        label=_("Tickets per order (at most)"), min_value=1, max_value=1000
     )
     payment_deadline_hours = forms.IntegerField(
-        label="Payment deadline (hours)",
+        label=_("Payment deadline (hours)"),
         min_value=1,
-        help_text="A pending order is cancelled, and its seats freed, when not paid within this time.",
+        help_text=_("A pending order is cancelled, and its seats freed, when not paid within this time."),
     )
     name_change_until = LocalDateTimeField(
-        label="Buyers may change names until",
+        label=_("Buyers may change names until"),
         required=False,
-        help_text="In the event's time zone. Empty: always. Organisers may change names any time.",
+        help_text=_("In the event's time zone. Empty: always. Organisers may change names any time."),
     )
     cancellation_until = LocalDateTimeField(
-        label="Buyers may cancel paid orders until",
+        label=_("Buyers may cancel paid orders until"),
         required=False,
-        help_text="In the event's time zone. Empty: paid orders are cancelled by the organisers only.",
+        help_text=_("In the event's time zone. Empty: paid orders are cancelled by the organisers only."),
     )
     offer_hours = forms.IntegerField(
-        label="Waiting-list offer lifetime (hours)",
+        label=_("Waiting-list offer lifetime (hours)"),
         min_value=1,
-        help_text="How long a freed seat is held for the next person on the waiting list.",
+        help_text=_("How long a freed seat is held for the next person on the waiting list."),
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -74,20 +76,23 @@ class RegistrationSettingsForm(VersionedForm):
 
 class TicketTypeForm(EventOwnedForm):
     sale_start = LocalDateTimeField(
-        label="On sale from", required=False, help_text="In the event's time zone. Empty: now."
+        label=_("On sale from"), required=False, help_text=_("In the event's time zone. Empty: now.")
     )
     sale_end = LocalDateTimeField(
-        label="On sale until", required=False, help_text="In the event's time zone. Empty: no end."
+        label=_("On sale until"), required=False, help_text=_("In the event's time zone. Empty: no end.")
     )
 
     class Meta:
         model = TicketType
         fields = list(TICKET_TYPE_FIELDS)
-        labels = {"position": "Order", "active": "Active (offered in the shop)"}
+        labels = {
+            "position": pgettext_lazy("position in a list", "Order"),
+            "active": _("Active (offered in the shop)"),
+        }
         help_texts = {
-            "price": "0 for a free ticket. Podium takes no payments: buyers pay the organisers.",
-            "position": "Ticket types are listed by this number, then by name.",
-            "description": "Markdown works.",
+            "price": _("0 for a free ticket. Podium takes no payments: buyers pay the organisers."),
+            "position": _("Ticket types are listed by this number, then by name."),
+            "description": _("Markdown works."),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -97,11 +102,9 @@ class TicketTypeForm(EventOwnedForm):
             for name in ("sale_start", "sale_end"):
                 self.initial[name] = to_local(getattr(self.instance, name), event.tz)
         if self.instance.pk:
-            self.fields[
-                "quota"
-            ].help_text = (
-                f"Empty: unlimited. {self.instance.seats_taken} taken now; it cannot be lower than that."
-            )
+            self.fields["quota"].help_text = _(
+                "Empty: unlimited. %(taken)s taken now; it cannot be lower than that."
+            ) % {"taken": self.instance.seats_taken}
 
     def clean(self):
         data = super().clean()
@@ -117,16 +120,22 @@ class QuestionForm(EventOwnedForm):
     choices = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For “One of a list”: one answer a line.",
+        help_text=_("For “One of a list”: one answer a line."),
     )
 
     class Meta:
         model = Question
         fields = [*QUESTION_FIELDS, "ticket_types"]
-        labels = {"position": "Order", "ticket_types": "Asked for", "required": "An answer is required"}
+        labels = {
+            "position": pgettext_lazy("position in a list", "Order"),
+            "ticket_types": _("Asked for"),
+            "required": _("An answer is required"),
+        }
         help_texts = {
-            "ticket_types": "None ticked: asked for every ticket type.",
-            "required": "A required yes/no question must be answered yes (e.g. accepting the code of conduct).",
+            "ticket_types": _("None ticked: asked for every ticket type."),
+            "required": _(
+                "A required yes/no question must be answered yes (e.g. accepting the code of conduct)."
+            ),
         }
         widgets = {"ticket_types": forms.CheckboxSelectMultiple}
 
@@ -148,14 +157,14 @@ class QuestionForm(EventOwnedForm):
 
 class VoucherForm(EventOwnedForm):
     valid_until = LocalDateTimeField(
-        label="Valid until", required=False, help_text="In the event's time zone. Empty: always."
+        label=_("Valid until"), required=False, help_text=_("In the event's time zone. Empty: always.")
     )
 
     class Meta:
         model = Voucher
         fields = list(VOUCHER_FIELDS)
-        labels = {"max_usages": "Uses (orders)", "discount_value": "Discount"}
-        help_texts = {"discount_value": "Percent, or the amount off each ticket."}
+        labels = {"max_usages": _("Uses (orders)"), "discount_value": _("Discount")}
+        help_texts = {"discount_value": _("Percent, or the amount off each ticket.")}
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, event=event, **kwargs)
@@ -163,7 +172,9 @@ class VoucherForm(EventOwnedForm):
         if self.instance.pk and not self.is_bound:
             self.initial["valid_until"] = to_local(self.instance.valid_until, event.tz)
         if self.instance.pk:
-            self.fields["max_usages"].help_text = f"Used {self.instance.times_used} times so far."
+            self.fields["max_usages"].help_text = _("Used %(n)s times so far.") % {
+                "n": self.instance.times_used
+            }
 
     def clean(self):
         data = super().clean()
@@ -175,23 +186,23 @@ class VoucherForm(EventOwnedForm):
 
 
 class OrderSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="Code, name or e-mail address")
-    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *OrderState.choices])
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("Code, name or e-mail address"))
+    state = forms.ChoiceField(required=False, choices=[("", _("Any state")), *OrderState.choices])
 
 
 class AttendeeSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", help_text="Name, company, e-mail or order code")
+    q = forms.CharField(required=False, label=_("Search"), help_text=_("Name, company, e-mail or order code"))
 
 
 class IssueForm(forms.Form):
-    ticket_type = forms.ModelChoiceField(queryset=TicketType.objects.none(), label="Ticket type")
+    ticket_type = forms.ModelChoiceField(queryset=TicketType.objects.none(), label=_("Ticket type"))
     people = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="People",
-        help_text="One person a line: name and e-mail address, e.g. “Ada Lovelace, ada@example.org”.",
+        label=_("People"),
+        help_text=_("One person a line: name and e-mail address, e.g. “Ada Lovelace, ada@example.org”."),
     )
     send_mail = forms.BooleanField(
-        required=False, initial=True, label="Send each person their ticket by mail"
+        required=False, initial=True, label=_("Send each person their ticket by mail")
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -206,20 +217,24 @@ class IssueForm(forms.Form):
             match = PERSON_RE.match(line.strip())
             if match is None or not match.group("name").strip(" ,;"):
                 raise forms.ValidationError(
-                    f"Line {number}: write the name, then the e-mail address, e.g. “Ada Lovelace, ada@example.org”."
+                    _(
+                        "Line %(number)s: write the name, then the e-mail address, "
+                        "e.g. “Ada Lovelace, ada@example.org”."
+                    )
+                    % {"number": number}
                 )
             people.append({"name": match.group("name").strip(" ,;"), "email": match.group("email")})
         if not people:
-            raise forms.ValidationError("Name at least one person.")
+            raise forms.ValidationError(_("Name at least one person."))
         return people
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Attendee list (CSV)",
-        help_text="Columns: name, email, ticket type, optional company and one column per question.",
+        label=_("Attendee list (CSV)"),
+        help_text=_("Columns: name, email, ticket type, optional company and one column per question."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     send_mail = forms.BooleanField(
-        required=False, initial=True, label="Send each person their ticket by mail"
+        required=False, initial=True, label=_("Send each person their ticket by mail")
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 from podium.proposals import links, states
@@ -9,20 +10,24 @@ from podium.proposals.enums import ProposalState
 from podium.proposals.forms import ProposalFieldsForm
 from podium.proposals.services import ORGANISER_FIELDS, PROPOSAL_FIELDS
 
+TITLE_OR_CODE = _("Title or code")
+
 
 class ProposalFilterForm(forms.Form):
     """The GET filters of proposal lists. Invalid values are reported and ignored."""
 
-    q = forms.CharField(required=False, max_length=100, label="Search")
-    track = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tracks")
-    session_type = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All session types", label="Session type"
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    track = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=_("All tracks"), label=_("Track")
     )
-    state = forms.ChoiceField(choices=[("", "All states"), *ProposalState.choices], required=False)
+    session_type = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=_("All session types"), label=_("Session type")
+    )
+    state = forms.ChoiceField(
+        choices=[("", _("All states")), *ProposalState.choices], required=False, label=_("State")
+    )
 
-    def __init__(
-        self, *args, event, search_label="Title or code", with_search=True, with_state=True, **kwargs
-    ):
+    def __init__(self, *args, event, search_label=TITLE_OR_CODE, with_search=True, with_state=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].queryset = event.tracks.all()
         self.fields["session_type"].queryset = event.session_types.all()
@@ -56,18 +61,20 @@ class ProposalFilterForm(forms.Form):
 
 class ReviewForm(forms.Form):
     score = forms.TypedChoiceField(
+        label=_("Score"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a score.",
-            "invalid_choice": "Choose one of the scores on the event's scale.",
+            "required": _("Choose a score."),
+            "invalid_choice": _("Choose one of the scores on the event's scale."),
         },
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=5000,
-        help_text="Why this score? The organisers read it; speakers never see it.",
+        label=_("Comment"),
+        help_text=_("Why this score? The organisers read it; speakers never see it."),
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -92,8 +99,10 @@ class ProposalEditForm(ConflictMixin, ProposalFieldsForm):
     links, addresses); `version` detects edits saved in between."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    links = LinkLinesField(required=False, help_text="One per line: title | https://…")
-    attachments = LinkLinesField(required=False, help_text="Slides, papers: one per line, title | https://…")
+    links = LinkLinesField(required=False, label=_("Links"), help_text=_("One per line: title | https://…"))
+    attachments = LinkLinesField(
+        required=False, label=_("Attachments"), help_text=_("Slides, papers: one per line, title | https://…")
+    )
 
     class Meta(ProposalFieldsForm.Meta):
         fields = [*PROPOSAL_FIELDS, *ORGANISER_FIELDS]
@@ -108,14 +117,14 @@ class BulkDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(d, ProposalState(d).label) for d in states.DECISIONS],
         error_messages={
-            "required": "Choose Accept or Reject.",
-            "invalid_choice": "A decision is either accept or reject.",
+            "required": _("Choose Accept or Reject."),
+            "invalid_choice": _("A decision is either accept or reject."),
         },
     )
     codes = forms.MultipleChoiceField(
         error_messages={
-            "required": "Select at least one proposal.",
-            "invalid_choice": "No proposal of this event has the code %(value)s. Nothing was decided.",
+            "required": _("Select at least one proposal."),
+            "invalid_choice": _("No proposal of this event has the code %(value)s. Nothing was decided."),
         },
     )
 

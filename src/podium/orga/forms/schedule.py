@@ -9,11 +9,14 @@ import datetime as dt
 
 from django import forms
 from django.utils import formats
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from podium.events.models import Room
 from podium.orga.forms.setup import VersionedForm
 
-TIME_HELP = "HH:MM in the event's time zone."
+TIME_HELP = _("HH:MM in the event's time zone.")
 
 
 def local_moment(event, day: dt.date, time: dt.time) -> dt.datetime:
@@ -37,7 +40,12 @@ def parse_day(event, text) -> dt.date | None:
 
 class RoomChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, room):
-        return f"{room.name} ({room.capacity} seats)" if room.capacity else room.name
+        if not room.capacity:
+            return room.name
+        return ngettext("%(room)s (%(count)s seat)", "%(room)s (%(count)s seats)", room.capacity) % {
+            "room": room.name,
+            "count": room.capacity,
+        }
 
 
 def _time_field(label: str) -> forms.TimeField:
@@ -46,23 +54,23 @@ def _time_field(label: str) -> forms.TimeField:
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=TIME_HELP,
-        error_messages={"invalid": "Write the time as HH:MM, e.g. 10:30.", "required": "Give a time."},
+        error_messages={"invalid": _("Write the time as HH:MM, e.g. 10:30."), "required": _("Give a time.")},
     )
 
 
 class EventDayForm(VersionedForm):
     """A day of the event plus times on it (see local_moment)."""
 
-    day = forms.ChoiceField(label="Day")
+    day = forms.ChoiceField(label=_("Day"))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["day"].choices = day_choices(event)
         if event.day_start_hour:
-            self.fields[
-                "day"
-            ].help_text = f"Times before {event.day_start_hour:02d}:00 are the night after this day."
+            self.fields["day"].help_text = _g("Times before %(hour)s are the night after this day.") % {
+                "hour": f"{event.day_start_hour:02d}:00"
+            }
 
     def moment(self, name: str) -> dt.datetime | None:
         day, time = self.cleaned_data.get("day"), self.cleaned_data.get(name)
@@ -76,11 +84,11 @@ class SlotForm(EventDayForm):
 
     room = RoomChoiceField(
         queryset=Room.objects.none(),
-        label="Room",
+        label=_("Room"),
         empty_label=None,
-        error_messages={"invalid_choice": "Choose a room of this event."},
+        error_messages={"invalid_choice": _("Choose a room of this event.")},
     )
-    time = _time_field("Start time")
+    time = _time_field(_("Start time"))
 
     field_order = ["room", "day", "time"]
 
@@ -108,16 +116,16 @@ class SlotForm(EventDayForm):
 class BreakForm(EventDayForm):
     """A break in one room or in every room, on one day."""
 
-    title = forms.CharField(max_length=200, label="Title", help_text="E.g. Lunch or Coffee break.")
+    title = forms.CharField(max_length=200, label=_("Title"), help_text=_("E.g. Lunch or Coffee break."))
     room = RoomChoiceField(
         queryset=Room.objects.none(),
-        label="Room",
+        label=_("Room"),
         required=False,
-        empty_label="Every room",
-        error_messages={"invalid_choice": "Choose a room of this event."},
+        empty_label=_("Every room"),
+        error_messages={"invalid_choice": _("Choose a room of this event.")},
     )
-    start = _time_field("Starts at")
-    end = _time_field("Ends at")
+    start = _time_field(_("Starts at"))
+    end = _time_field(_("Ends at"))
 
     field_order = ["title", "room", "day", "start", "end"]
 
@@ -143,7 +151,7 @@ class BreakForm(EventDayForm):
         data = super().clean()
         start, end = self.moment("start"), self.moment("end")
         if start and end and end <= start:
-            self.add_error("end", "A break ends after it starts.")
+            self.add_error("end", _g("A break ends after it starts."))
         return data
 
 
@@ -154,8 +162,8 @@ class UnscheduleForm(forms.Form):
     version = forms.IntegerField(
         min_value=0,
         error_messages={
-            "invalid": "The editor sent no valid version; reload the page.",
-            "required": "The editor sent no version; reload the page.",
+            "invalid": _("The editor sent no valid version; reload the page."),
+            "required": _("The editor sent no version; reload the page."),
         },
     )
 
@@ -164,11 +172,11 @@ class PinForm(UnscheduleForm):
     """What the editor's pin and unpin buttons send: the session, the version seen, and the pin wanted."""
 
     pinned = forms.TypedChoiceField(
-        choices=[("1", "Pin"), ("0", "Unpin")],
+        choices=[("1", _("Pin")), ("0", _("Unpin"))],
         coerce=lambda value: value == "1",
         error_messages={
-            "required": "Say whether to pin or unpin.",
-            "invalid_choice": "Pin (1) or unpin (0).",
+            "required": _("Say whether to pin or unpin."),
+            "invalid_choice": _("Pin (1) or unpin (0)."),
         },
     )
 
@@ -178,10 +186,10 @@ class PlaceForm(UnscheduleForm):
 
     room = forms.ModelChoiceField(
         queryset=Room.objects.none(),
-        error_messages={"invalid_choice": "Choose a room of this event.", "required": "Choose a room."},
+        error_messages={"invalid_choice": _("Choose a room of this event."), "required": _("Choose a room.")},
     )
     start = forms.CharField(
-        max_length=64, error_messages={"required": "Give a start time, e.g. 2031-05-17T15:00:00+00:00."}
+        max_length=64, error_messages={"required": _("Give a start time, e.g. 2031-05-17T15:00:00+00:00.")}
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -195,7 +203,8 @@ class PlaceForm(UnscheduleForm):
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
             raise forms.ValidationError(
-                f"“{text}” is not a start time; expected e.g. 2031-05-17T15:00:00+00:00."
+                _g("“%(text)s” is not a start time; expected e.g. 2031-05-17T15:00:00+00:00.")
+                % {"text": text}
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.event.tz)  # a wall-clock time of the event
@@ -204,13 +213,13 @@ class PlaceForm(UnscheduleForm):
 
 class ReleaseForm(forms.Form):
     name = forms.CharField(
-        max_length=100, required=False, label="Name", help_text="Empty: the release's number."
+        max_length=100, required=False, label=_("Name"), help_text=_("Empty: the release's number.")
     )
     comment = forms.CharField(
         required=False,
-        label="Public comment",
+        label=_("Public comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown with the changelog, e.g. what changed and why.",
+        help_text=_("Shown with the changelog, e.g. what changed and why."),
     )
 
     def __init__(self, *args, next_version: int, **kwargs):

@@ -2,6 +2,7 @@
 attendance.seats.set_seat_capacity decides."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.base.forms import ConflictMixin
 
@@ -11,8 +12,8 @@ class SeatCapacityForm(ConflictMixin, forms.Form):
         required=False,
         min_value=1,
         max_value=100_000,
-        label="Seats of this session",
-        help_text="Empty: the smaller of the session type's seats and the room's capacity.",
+        label=_("Seats of this session"),
+        help_text=_("Empty: the smaller of the session type's seats and the room's capacity."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -2,22 +2,28 @@
 starts the run (and checks the limits again, for every caller)."""
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from podium.scheduling.models import SolverMode
 from podium.scheduling.runs import DEFAULT_TIME_LIMIT, MAX_TIME_LIMIT, MIN_TIME_LIMIT
 from podium.scheduling.solving import WEIGHT_TERMS
 
-LIMIT_ERROR = f"Give a whole number of seconds from {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT}."
+LIMIT_ERROR = format_lazy(
+    _("Give a whole number of seconds from {minimum} to {maximum}."),
+    minimum=MIN_TIME_LIMIT,
+    maximum=MAX_TIME_LIMIT,
+)
 MAX_WEIGHT = 100_000
-WEIGHT_ERROR = f"Give a whole number from 0 to {MAX_WEIGHT}."
+WEIGHT_ERROR = format_lazy(_("Give a whole number from 0 to {maximum}."), maximum=MAX_WEIGHT)
 # The soft goals' weights in organiser words, in the engine's order (podium.scheduling.solving.WEIGHT_TERMS).
 WEIGHT_LABELS = {
-    "missed_favourites": "Missed favourites (per attendee per clash)",
-    "overflow": "Overflow (per seat above capacity)",
-    "track_room": "Track changes room (per extra room a day)",
-    "track_clash": "Track runs against itself (per clash)",
-    "preference": "Speaker outside preferred times (per session)",
-    "changes": "Moved from the current plan (per session)",
+    "missed_favourites": _("Missed favourites (per attendee per clash)"),
+    "overflow": _("Overflow (per seat above capacity)"),
+    "track_room": _("Track changes room (per extra room a day)"),
+    "track_clash": _("Track runs against itself (per clash)"),
+    "preference": _("Speaker outside preferred times (per session)"),
+    "changes": _("Moved from the current plan (per session)"),
 }
 
 
@@ -55,16 +61,16 @@ class SolverRunForm(forms.Form):
     mode = forms.ChoiceField(
         choices=SolverMode.choices,
         error_messages={
-            "required": "Choose “Fill the rest” or “Re-plan”.",
-            "invalid_choice": "Choose “Fill the rest” or “Re-plan”.",
+            "required": _("Choose “Fill the rest” or “Re-plan”."),
+            "invalid_choice": _("Choose “Fill the rest” or “Re-plan”."),
         },
     )
     time_limit = forms.IntegerField(
-        label="Time limit (seconds)",
+        label=_("Time limit (seconds)"),
         initial=DEFAULT_TIME_LIMIT,
         min_value=MIN_TIME_LIMIT,
         max_value=MAX_TIME_LIMIT,
-        help_text="How long the engine searches; longer can find a better plan.",
+        help_text=_("How long the engine searches; longer can find a better plan."),
         error_messages={
             "required": LIMIT_ERROR,
             "invalid": LIMIT_ERROR,
@@ -74,7 +80,7 @@ class SolverRunForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": MIN_TIME_LIMIT, "max": MAX_TIME_LIMIT, "step": 1}),
     )
     keep_pinned = forms.BooleanField(
-        label="Keep pinned sessions where they are",
+        label=_("Keep pinned sessions where they are"),
         required=False,
         initial=True,
     )

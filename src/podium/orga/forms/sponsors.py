@@ -4,6 +4,8 @@ level, owner and amount, checklist, log). They parse and validate; podium.sponso
 (and checks the rules again, for every caller)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from podium.orga.forms.setup import EventOwnedForm, LocalDateTimeField, VersionedForm
 from podium.sponsors.models import InteractionKind, OrganisationKind, SponsorLevel, Stage
@@ -20,10 +22,12 @@ class ContactChoiceField(forms.ModelChoiceField):
 
 
 class PipelineFilterForm(forms.Form):
-    stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "All"), *Stage.choices])
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All"), *OrganisationKind.choices])
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All")), *Stage.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *OrganisationKind.choices]
+    )
     level = forms.ModelChoiceField(
-        label="Level", required=False, queryset=SponsorLevel.objects.none(), empty_label="All"
+        label=_("Level"), required=False, queryset=SponsorLevel.objects.none(), empty_label=_("All")
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -38,17 +42,17 @@ class OrganisationForm(VersionedForm):
     description = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown on the public sponsors page. Markdown works.",
+        help_text=_("Shown on the public sponsors page. Markdown works."),
     )
     notes = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="For the team only."
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("For the team only.")
     )
     logo = forms.FileField(
         required=False,
-        help_text="PNG (a transparent background works), JPEG or WebP, at most 2 MB. SVG is not accepted.",
+        help_text=_("PNG (a transparent background works), JPEG or WebP, at most 2 MB. SVG is not accepted."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
 
     def __init__(self, *args, organisation=None, **kwargs):
         if organisation is not None and not args and "initial" not in kwargs:
@@ -69,10 +73,10 @@ class OrganisationForm(VersionedForm):
 
 class ContactForm(VersionedForm):
     name = forms.CharField(max_length=200)
-    role = forms.CharField(max_length=120, required=False, help_text="Marketing, booth lead, journalist …")
+    role = forms.CharField(max_length=120, required=False, help_text=_("Marketing, booth lead, journalist …"))
     email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=40, required=False)
-    is_primary = forms.BooleanField(required=False, label="Primary contact")
+    is_primary = forms.BooleanField(required=False, label=_("Primary contact"))
 
     def __init__(self, *args, contact=None, **kwargs):
         if contact is not None and not args and "initial" not in kwargs:
@@ -91,21 +95,23 @@ class ContactForm(VersionedForm):
 
 class LevelForm(EventOwnedForm):
     checklist = forms.CharField(
-        label="Checklist",
+        label=_("Checklist"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One item a line (logo received, invoice sent, booth assigned, tickets issued …). "
-        "Organisations at this level get each item they lack; none is removed.",
+        help_text=_(
+            "One item a line (logo received, invoice sent, booth assigned, tickets issued …). "
+            "Organisations at this level get each item they lack; none is removed."
+        ),
     )
 
     class Meta:
         model = SponsorLevel
         fields = ["name", "position", "price", "booth", "talk_slot", "logo_size", "complimentary_tickets"]
         labels = {
-            "position": "Order",
-            "booth": "A booth",
-            "talk_slot": "A talk slot",
-            "complimentary_tickets": "Complimentary tickets",
+            "position": pgettext_lazy("position in a list", "Order"),
+            "booth": _("A booth"),
+            "talk_slot": _("A talk slot"),
+            "complimentary_tickets": _("Complimentary tickets"),
         }
 
     def __init__(self, *args, event, **kwargs):
@@ -124,10 +130,12 @@ class LevelForm(EventOwnedForm):
 
 
 class AddSponsorshipForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label="Organisation")
-    level = forms.ModelChoiceField(queryset=None, required=False, label="Level", empty_label="No level yet")
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    level = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Level"), empty_label=_("No level yet")
+    )
     owner = PersonChoiceField(
-        queryset=None, required=False, label="Looked after by", empty_label="Nobody yet"
+        queryset=None, required=False, label=_("Looked after by"), empty_label=_("Nobody yet")
     )
 
     def __init__(self, *args, event, team, **kwargs):
@@ -140,16 +148,18 @@ class AddSponsorshipForm(forms.Form):
 
 
 class SponsorshipForm(VersionedForm):
-    owner = PersonChoiceField(queryset=None, required=False, label="Looked after by", empty_label="Nobody")
+    owner = PersonChoiceField(
+        queryset=None, required=False, label=_("Looked after by"), empty_label=_("Nobody")
+    )
     amount = forms.DecimalField(
-        required=False, min_value=0, max_digits=10, decimal_places=2, help_text="Empty: the level's price."
+        required=False, min_value=0, max_digits=10, decimal_places=2, help_text=_("Empty: the level's price.")
     )
     track = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="Sponsors the track",
-        empty_label="No track",
-        help_text="Its talks are marked as sponsored by the organisation.",
+        label=_("Sponsors the track"),
+        empty_label=_("No track"),
+        help_text=_("Its talks are marked as sponsored by the organisation."),
     )
 
     def __init__(self, *args, event, team, sponsorship, **kwargs):
@@ -174,7 +184,7 @@ class StageForm(forms.Form):
 
 
 class SetLevelForm(forms.Form):
-    level = forms.ModelChoiceField(queryset=None, required=False, label="Level", empty_label="No level")
+    level = forms.ModelChoiceField(queryset=None, required=False, label=_("Level"), empty_label=_("No level"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, event, sponsorship, **kwargs):
@@ -190,23 +200,27 @@ class DeliverableForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     done = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    due = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(required=False, label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class InteractionForm(forms.Form):
     kind = forms.ChoiceField(choices=InteractionKind.choices, initial=InteractionKind.CALL)
     happened_at = LocalDateTimeField(
-        label="When", required=False, help_text="In the event's time zone. Empty: now."
+        label=_("When"), required=False, help_text=_("In the event's time zone. Empty: now.")
     )
-    summary = forms.CharField(max_length=300, label="What happened (one line)")
-    text = forms.CharField(required=False, label="Details", widget=forms.Textarea(attrs={"rows": 3}))
-    contact = ContactChoiceField(queryset=None, required=False, label="With", empty_label="—")
-    next_step = forms.CharField(max_length=300, required=False, label="Next step")
+    summary = forms.CharField(max_length=300, label=_("What happened (one line)"))
+    text = forms.CharField(required=False, label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}))
+    contact = ContactChoiceField(queryset=None, required=False, label=_("With"), empty_label="—")
+    next_step = forms.CharField(max_length=300, required=False, label=_("Next step"))
     due = forms.DateField(
-        required=False, label="Next step due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Next step due"), widget=forms.DateInput(attrs={"type": "date"})
     )
     assigned_to = PersonChoiceField(
-        queryset=None, required=False, label="Next step for", empty_label="Me", help_text="Empty: you."
+        queryset=None,
+        required=False,
+        label=_("Next step for"),
+        empty_label=_("Me"),
+        help_text=_("Empty: you."),
     )
 
     def __init__(self, *args, event, team, organisation, **kwargs):
@@ -230,7 +244,9 @@ class NextStepForm(forms.Form):
 
     entry = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    assigned_to = PersonChoiceField(queryset=None, required=False, label="Give it to", empty_label="Nobody")
+    assigned_to = PersonChoiceField(
+        queryset=None, required=False, label=_("Give it to"), empty_label=_("Nobody")
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,15 +1,16 @@
 """The form to make an API token: a name, a scope, and some of one organiser's events."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from podium.accounts.models import TokenScope
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “schedule sync”.")
+    name = forms.CharField(max_length=100, help_text=_("What uses it, e.g. “schedule sync”."))
     scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ, widget=forms.RadioSelect)
     events = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, help_text="Events of one organiser."
+        widget=forms.CheckboxSelectMultiple, help_text=_("Events of one organiser.")
     )
 
     def __init__(self, *args, choices=(), **kwargs):

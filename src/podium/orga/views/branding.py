@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from podium.base.forms import save_form
 from podium.events import branding
@@ -50,7 +51,7 @@ def branding_page(request, event):
             refresh=event,
         )
         if saved:
-            messages.success(request, "The event's branding was saved.")
+            messages.success(request, _("The event's branding was saved."))
             return redirect("orga:branding", event=event.slug)
     else:
         form = BrandingForm(initial=BrandingForm.initial_for(event))

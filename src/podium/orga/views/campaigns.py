@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -30,10 +32,12 @@ RECIPIENTS_PER_PAGE = 100
 SHOWN_MATCHES = 200
 
 DONE = {
-    "submit": "Submitted for review: the mails are held in the outbox until the campaign is approved and sent.",
-    "approve": "Approved. Someone who sends mail can send it now.",
-    "send": "Sending started. The mails go out at the campaign's rate.",
-    "cancel": "The campaign was cancelled; its held mails were discarded.",
+    "submit": gettext_lazy(
+        "Submitted for review: the mails are held in the outbox until the campaign is approved and sent."
+    ),
+    "approve": gettext_lazy("Approved. Someone who sends mail can send it now."),
+    "send": gettext_lazy("Sending started. The mails go out at the campaign's rate."),
+    "cancel": gettext_lazy("The campaign was cancelled; its held mails were discarded."),
 }
 
 
@@ -102,7 +106,7 @@ def campaign_new(request, event):
         form, saved = save_form(form, lambda form: _save_campaign(request, form))
         if saved:
             messages.success(
-                request, "The campaign was saved as a draft. Preview it, then submit it for review."
+                request, _("The campaign was saved as a draft. Preview it, then submit it for review.")
             )
             return redirect("orga:campaign", event=request.event.slug, pk=saved.pk)
     return _page(request, "campaign_form.html", {"form": form, "campaign": None})
@@ -112,7 +116,7 @@ def campaign_new(request, event):
 def campaign_edit(request, event, pk):
     campaign = get_object_or_404(request.event.campaigns, pk=pk)
     if campaign.state != CampaignState.DRAFT:
-        messages.info(request, "Only a draft can be changed.")
+        messages.info(request, _("Only a draft can be changed."))
         return redirect("orga:campaign", event=request.event.slug, pk=campaign.pk)
     form = _campaign_form(request, campaign)
     if request.method == "POST":
@@ -123,7 +127,7 @@ def campaign_edit(request, event, pk):
             refresh=campaign,
         )
         if saved:
-            messages.success(request, "The draft was saved.")
+            messages.success(request, _("The draft was saved."))
             return redirect("orga:campaign", event=request.event.slug, pk=campaign.pk)
     return _page(request, "campaign_form.html", {"form": form, "campaign": campaign})
 
@@ -194,7 +198,7 @@ def campaign_action(request, event, pk):
     found = get_object_or_404(request.event.campaigns, pk=pk)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose what to do with the campaign.")
+        messages.error(request, _("Choose what to do with the campaign."))
         return redirect("orga:campaign", event=request.event.slug, pk=found.pk)
     action = form.cleaned_data["action"]
     try:
@@ -277,7 +281,7 @@ def template_edit(request, event, pk=None):
                 refresh=template,
             )
             if saved:
-                messages.success(request, "The template was saved.")
+                messages.success(request, _("The template was saved."))
                 return redirect("orga:campaign_template", event=request.event.slug, pk=saved.pk)
     else:
         form = TemplateForm(initial=TemplateForm.initial_for(template)) if template else TemplateForm()
@@ -345,7 +349,7 @@ def audience_edit(request, event, pk=None):
             refresh=audience,
         )
         if saved:
-            messages.success(request, "The audience was saved.")
+            messages.success(request, _("The audience was saved."))
             return redirect("orga:campaign_audience", event=event.slug, pk=saved.pk)
     elif audience is not None and kind == audience.kind:
         form = AudienceForm(initial=AudienceForm.initial_for(audience), event=event, kind=kind)
@@ -390,7 +394,7 @@ def person(request, event):
 def resubscribe(request, event):
     form = PersonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give an address.")
+        messages.error(request, _("Give an address."))
         return redirect("orga:campaign_person", event=request.event.slug)
     address = form.cleaned_data["address"]
     try:
@@ -399,9 +403,11 @@ def resubscribe(request, event):
         messages.error(request, exc.message)
     else:
         if removed:
-            messages.success(request, f"{address} gets the organiser's campaign mail again.")
+            messages.success(
+                request, _("%(address)s gets the organiser's campaign mail again.") % {"address": address}
+            )
         else:
-            messages.info(request, f"{address} was not unsubscribed.")
+            messages.info(request, _("%(address)s was not unsubscribed.") % {"address": address})
     response = redirect("orga:campaign_person", event=request.event.slug)
     response["Location"] += "?" + urlencode({"address": address})
     return response

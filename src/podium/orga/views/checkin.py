@@ -12,6 +12,7 @@ import json
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -105,7 +106,7 @@ def sync(request, event):
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"detail": "Send the queued scans as JSON."}, status=400)
+        return JsonResponse({"detail": _("Send the queued scans as JSON.")}, status=400)
     scans = body.get("scans") if isinstance(body, dict) else None
     try:
         outcomes = services.sync_scans(event=event, scans=scans, by=request.user)
@@ -122,7 +123,7 @@ def badges(request, event):
     layout = request.GET.get("layout") or badge_pdf.A6_LAYOUT
     if layout not in badge_pdf.LAYOUTS:
         return HttpResponseBadRequest(
-            "Choose layout=a6 (one badge per page) or layout=avery (A4 sheets of eight labels).",
+            _("Choose layout=a6 (one badge per page) or layout=avery (A4 sheets of eight labels)."),
             content_type="text/plain; charset=utf-8",
         )
     ticket_id = None

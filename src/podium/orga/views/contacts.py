@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError, StaleEdit
@@ -51,7 +52,10 @@ def contact_lists(request, organiser):
             ),
         )  # fmt: skip
         if created:
-            messages.success(request, f"The list “{created.name}” was made; add people or import a file.")
+            messages.success(
+                request,
+                _("The list “%(name)s” was made; add people or import a file.") % {"name": created.name},
+            )
             return redirect("orga:contact_list", organiser=request.organiser.slug, pk=created.pk)
     context = {"organiser": request.organiser, "lists": queries.lists_for(request.organiser), "form": form}
     return _private(render(request, "orga/contacts/lists.html", context))
@@ -115,7 +119,7 @@ def contact_import_apply(request, organiser, pk):
     form = ContactImportForm(request.POST)
     context = {"organiser": request.organiser, "contact_list": found, "form": ContactUploadForm()}
     if not form.is_valid():
-        context["error"] = "This upload is unknown or has expired; upload the file again."
+        context["error"] = _("This upload is unknown or has expired; upload the file again.")
         return _private(render(request, "orga/contacts/import.html", context, status=400))
     try:
         report = services.import_staged_upload(
@@ -142,8 +146,11 @@ def contact_add(request, organiser, pk):
         )
         if saved:
             contact, created = saved
-            known = "" if created else " (a contact already: its details were completed)"
-            messages.success(request, f"{contact.email} is on the list now{known}.")
+            if created:
+                done = _("%(email)s is on the list now.")
+            else:
+                done = _("%(email)s is on the list now (a contact already: its details were completed).")
+            messages.success(request, done % {"email": contact.email})
             return redirect("orga:contact_list", organiser=request.organiser.slug, pk=found.pk)
     context = {"organiser": request.organiser, "contact_list": found, "form": form, "contact": None}
     return _private(render(request, "orga/contacts/contact.html", context))
@@ -173,7 +180,7 @@ def contact_edit(request, organiser, pk, contact):
             reload=stored,
         )
         if saved:
-            messages.success(request, f"{saved.email} was saved.")
+            messages.success(request, _("%(email)s was saved.") % {"email": saved.email})
             return redirect("orga:contact_list", organiser=request.organiser.slug, pk=found.pk)
     else:
         form = stored()
@@ -192,6 +199,9 @@ def contact_remove(request, organiser, pk, contact):
     except (StaleEdit, ServiceError) as exc:
         messages.error(request, exc.message)
     else:
-        gone = " It was on no other list, so it was deleted." if deleted else ""
-        messages.success(request, f"{person.email} was taken off the list.{gone}")
+        if deleted:
+            done = _("%(email)s was taken off the list. It was on no other list, so it was deleted.")
+        else:
+            done = _("%(email)s was taken off the list.")
+        messages.success(request, done % {"email": person.email})
     return redirect("orga:contact_list", organiser=request.organiser.slug, pk=found.pk)

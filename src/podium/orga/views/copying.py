@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from podium.base.forms import save_form
 from podium.events import copying
@@ -29,8 +30,11 @@ def copy_event(request, event):
         if copy:
             messages.success(
                 request,
-                f"{copy.name} was made from {source.name}. It is not public yet: check its settings and "
-                "dates, then open its call for papers.",
+                _(
+                    "%(copy)s was made from %(source)s. It is not public yet: check its settings and "
+                    "dates, then open its call for papers."
+                )
+                % {"copy": copy.name, "source": source.name},
             )
             return redirect("orga:event", event=copy.slug)
     return render(request, "orga/copy_event.html", {"event": source, "form": form})

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
@@ -21,9 +23,11 @@ from podium.schedule.snapshot import preview_release
 
 
 class OrganiserForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=gettext_lazy("Name"))
     slug = forms.SlugField(
-        max_length=49, label="Short name", help_text="Lowercase letters, digits and hyphens."
+        max_length=49,
+        label=gettext_lazy("Short name"),
+        help_text=gettext_lazy("Lowercase letters, digits and hyphens."),
     )
 
 
@@ -147,7 +151,7 @@ def team_invite(request, token):
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("orga:dashboard")
-        messages.success(request, f"You joined the team {team.name}.")
+        messages.success(request, _("You joined the team %(team)s.") % {"team": team.name})
         return redirect("orga:dashboard")
     return render(request, "orga/team_invite.html", {"invite": invite})
 
@@ -168,7 +172,9 @@ def organiser_new(request):
         )
         if organiser:
             messages.success(
-                request, f"The organiser {organiser.name} was created. Now create its first event."
+                request,
+                _("The organiser %(name)s was created. Now create its first event.")
+                % {"name": organiser.name},
             )
             return redirect("orga:organiser", organiser=organiser.slug)
     return render(request, "orga/organiser_new.html", {"form": form})

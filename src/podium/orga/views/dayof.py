@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError, StaleEdit
@@ -78,14 +79,14 @@ def _int(data, name: str, label: str) -> int:
     try:
         return int(str(data.get(name, "")).strip())
     except ValueError:
-        raise BadInput(f"Give {label} as a whole number.") from None
+        raise BadInput(_("Give %(what)s as a whole number.") % {"what": label}) from None
 
 
 def _room(event, data):
     text = str(data.get("room", "")).strip()
     room = event.rooms.filter(pk=int(text)).first() if text.isdigit() else None
     if room is None:
-        raise BadInput("Choose a room of this event.")
+        raise BadInput(_("Choose a room of this event."))
     return room
 
 
@@ -93,7 +94,7 @@ def _proposal(event, data):
     code = str(data.get("code", "")).strip().upper()
     proposal = event.proposals.select_related("session_type").filter(code=code).first() if code else None
     if proposal is None:
-        raise BadInput("Choose a session of this event.")
+        raise BadInput(_("Choose a session of this event."))
     return proposal
 
 
@@ -101,7 +102,7 @@ def _time(data) -> dt.time:
     try:
         return dt.time.fromisoformat(str(data.get("time", "")).strip())
     except ValueError:
-        raise BadInput("Write the time as HH:MM, e.g. 10:30.") from None
+        raise BadInput(_("Write the time as HH:MM, e.g. 10:30.")) from None
 
 
 def _versions(text: str) -> dict[int, int]:
@@ -110,7 +111,7 @@ def _versions(text: str) -> dict[int, int]:
     for item in filter(None, str(text or "").split(",")):
         slot_id, _, version = item.partition(":")
         if not (slot_id.isdigit() and version.isdigit()):
-            raise BadInput("The confirmation form is damaged; start again from the day-of page.")
+            raise BadInput(_("The confirmation form is damaged; start again from the day-of page."))
         versions[int(slot_id)] = int(version)
     return versions
 
@@ -122,7 +123,7 @@ def _change(event, data, day: dt.date):
         return dayof.RoomDelay(
             room=_room(event, data),
             day=day,
-            minutes=_int(data, "minutes", "the delay in minutes"),
+            minutes=_int(data, "minutes", _("the delay in minutes")),
             from_code=str(data.get("from_code", "")).strip().upper(),
             versions=_versions(data.get("versions", "")),
         )
@@ -132,12 +133,12 @@ def _change(event, data, day: dt.date):
             proposal=proposal,
             room=_room(event, data),
             start=local_moment(event, day, _time(data)),
-            version=_int(data, "version", "the version"),
+            version=_int(data, "version", _("the version")),
         )
     if action == "cancel":
         proposal = _proposal(event, data)
-        return dayof.SessionCancel(proposal=proposal, version=_int(data, "version", "the version"))
-    raise BadInput(f"Choose one of: {', '.join(ACTIONS)}.")
+        return dayof.SessionCancel(proposal=proposal, version=_int(data, "version", _("the version")))
+    raise BadInput(_("Choose one of: %(actions)s.") % {"actions": ", ".join(ACTIONS)})
 
 
 def _fields(event, change, day: dt.date) -> dict:
@@ -189,9 +190,14 @@ def change(request, event):
         return redirect(_board_url(event, day))
     if "apply" in request.POST:
         counts = release.counts()
-        parts = ", ".join(f"{counts[kind]} {kind}" for kind in changelog.KINDS)
+        parts = ", ".join(f"{counts[kind]} {changelog.KIND_LABELS[kind].lower()}" for kind in changelog.KINDS)
         detail = f" {release.detail}" if release.detail else ""
-        messages.success(request, f"Published {release.name} ({release.comment}): {parts}.{detail}")
+        text = _("Published %(name)s (%(comment)s): %(parts)s.") % {
+            "name": release.name,
+            "comment": release.comment,
+            "parts": parts,
+        }
+        messages.success(request, text + detail)
         return redirect(_board_url(event, day))
     return render(
         request,

@@ -1,6 +1,7 @@
 """Import a schedule file into an event: upload, read the dry-run report, then confirm."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -48,7 +49,7 @@ def event_import_apply(request, event):
     form = ImportApplyForm(request.POST)
     context = {"event": request.event, "form": ImportUploadForm()}
     if not form.is_valid():
-        context["error"] = "This upload is unknown or has expired; upload the file again."
+        context["error"] = _("This upload is unknown or has expired; upload the file again.")
         return render(request, "orga/interop/import.html", context, status=400)
     try:
         report = services.apply_staged_upload(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 
 from podium.base.forms import save_form
 from podium.letters import pdf, services
@@ -29,9 +30,9 @@ SERVICES = {
     ),
 }
 DONE = {
-    "approve": "Approved; the requester was sent the letter.",
-    "decline": "Declined; the requester was told why.",
-    "withdraw": "The letter was withdrawn.",
+    "approve": gettext_lazy("Approved; the requester was sent the letter."),
+    "decline": gettext_lazy("Declined; the requester was told why."),
+    "withdraw": gettext_lazy("The letter was withdrawn."),
 }
 
 

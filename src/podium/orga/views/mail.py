@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -53,7 +55,13 @@ def send_decisions(request, event):
         messages.error(request, exc.message)
     else:
         if count:
-            messages.success(request, f"{count} decision{'s' if count != 1 else ''} sent to the speakers.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s decision sent to the speakers.", "%(n)s decisions sent to the speakers.", count
+                )
+                % {"n": count},
+            )
         else:
-            messages.info(request, "There were no pending decisions to send.")
+            messages.info(request, _("There were no pending decisions to send."))
     return redirect("orga:outbox", event=request.event.slug)

@@ -5,6 +5,7 @@ For the event's administrators, organisers and mail drafters (events.system_mail
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.forms import save_form
@@ -73,7 +74,10 @@ def system_mail(request, event, key):
             reload=lambda: _stored_form(event, mail),
         )
         if saved:
-            messages.success(request, f"The text of “{mail.label}” was saved; mails from now on use it.")
+            messages.success(
+                request,
+                _("The text of “%(mail)s” was saved; mails from now on use it.") % {"mail": mail.label},
+            )
             return redirect("orga:system_mail", event=event.slug, key=key)
     else:
         form = _stored_form(event, mail)
@@ -92,7 +96,7 @@ def system_mail_reset(request, event, key):
     """Drop the event's own text of one mail: it is sent in its default words again."""
     mail = _mail(key)
     if services.reset_system_mail(event=request.event, key=key, by=request.user):
-        messages.success(request, f"“{mail.label}” is sent with the default text again.")
+        messages.success(request, _("“%(mail)s” is sent with the default text again.") % {"mail": mail.label})
     else:
-        messages.info(request, f"“{mail.label}” already had the default text.")
+        messages.info(request, _("“%(mail)s” already had the default text.") % {"mail": mail.label})
     return redirect("orga:system_mail", event=request.event.slug, key=key)

@@ -3,6 +3,7 @@ team, i.e. those who edit or schedule the event)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -84,7 +85,8 @@ def proposal_material(request, event, code):
         forms, saved = handle_material_post(request, proposal, recording=True)
         if saved:
             messages.success(
-                request, "Saved. The public talk page and the exports show it with the next schedule release."
+                request,
+                _("Saved. The public talk page and the exports show it with the next schedule release."),
             )
             return redirect("orga:proposal_material", event=event.slug, code=proposal.code)
     return render(

@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -73,7 +74,10 @@ def edit(request, kind: Kind, pk=None):
             refresh=obj,
         )
         if saved:
-            messages.success(request, f"The {kind.noun} “{kind.label(saved)}” was saved.")
+            messages.success(
+                request,
+                _("The %(noun)s “%(label)s” was saved.") % {"noun": kind.noun, "label": kind.label(saved)},
+            )
             return redirect(kind.list_url, event=event.slug)
     else:
         form = kind.form(instance=obj, event=event)
@@ -94,7 +98,9 @@ def delete(request, kind: Kind, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The {kind.noun} “{label}” was deleted.")
+        messages.success(
+            request, _("The %(noun)s “%(label)s” was deleted.") % {"noun": kind.noun, "label": label}
+        )
     return redirect(kind.list_url, event=request.event.slug)
 
 

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
@@ -24,12 +26,12 @@ from podium.registration.queries import settings_for
 can_edit_event = event_permission("can_edit_event")
 ORDERS_PER_PAGE = 100
 ORDER_COLUMNS = (
-    Column("code", "Code", "code"),
-    Column("buyer", "Buyer", "email"),
-    Column("state", "State", "state"),
-    Column("total", "Total", "total"),
-    Column("tickets", "Tickets", "ticket_count"),
-    Column("created", "Created", "created_at"),
+    Column("code", gettext_lazy("Code"), "code"),
+    Column("buyer", gettext_lazy("Buyer"), "email"),
+    Column("state", gettext_lazy("State"), "state"),
+    Column("total", gettext_lazy("Total"), "total"),
+    Column("tickets", gettext_lazy("Tickets"), "ticket_count"),
+    Column("created", gettext_lazy("Created"), "created_at"),
 )
 
 
@@ -115,27 +117,29 @@ ACTIONS = {
     for action in (
         Action(
             "mark_paid",
-            "Mark paid",
+            gettext_lazy("Mark paid"),
             (OrderState.PENDING,),
             services.mark_paid,
-            "was marked paid; the tickets were sent to the buyer",
-            "Mark paid only when the money has arrived: the tickets are sent at once.",
+            gettext_lazy("Order %(code)s was marked paid; the tickets were sent to the buyer."),
+            gettext_lazy("Mark paid only when the money has arrived: the tickets are sent at once."),
         ),
         Action(
             "cancel",
-            "Cancel order",
+            gettext_lazy("Cancel order"),
             (OrderState.PENDING, OrderState.PAID),
             services.cancel_order,
-            "was cancelled; its seats are free for others",
-            "Its tickets stop working and their seats go to the waiting list or become free.",
+            gettext_lazy("Order %(code)s was cancelled; its seats are free for others."),
+            gettext_lazy("Its tickets stop working and their seats go to the waiting list or become free."),
         ),
         Action(
             "refund",
-            "Refund order",
+            gettext_lazy("Refund order"),
             (OrderState.PAID,),
             services.refund_order,
-            "was refunded; its seats are free for others",
-            "Return the money outside Podium; the tickets stop working and their seats become free.",
+            gettext_lazy("Order %(code)s was refunded; its seats are free for others."),
+            gettext_lazy(
+                "Return the money outside Podium; the tickets stop working and their seats become free."
+            ),
         ),
     )
 }
@@ -151,14 +155,14 @@ def order_action(request, event, code, action: str):
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
-            messages.error(request, "This page is out of date. Reload it and try again.")
+            messages.error(request, _("This page is out of date. Reload it and try again."))
             return redirect("orga:order", event=request.event.slug, code=found.code)
         try:
             action.service(order=found, by=request.user, version=version)
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Order {found.code} {action.done}.")
+            messages.success(request, action.done % {"code": found.code})
         return redirect("orga:order", event=request.event.slug, code=found.code)
     return render(
         request,
@@ -197,7 +201,9 @@ def issue(request, event):
         )
         if issued:
             messages.success(
-                request, f"{len(issued)} ticket{'s were' if len(issued) != 1 else ' was'} issued."
+                request,
+                ngettext("%(n)s ticket was issued.", "%(n)s tickets were issued.", len(issued))
+                % {"n": len(issued)},
             )
             return redirect("orga:orders", event=event.slug)
     return render(request, "orga/registration/issue.html", {"event": event, "form": form})
@@ -221,13 +227,20 @@ def import_attendees(request, event):
             problems = exc.problems
             form.add_error(
                 None,
-                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported.",
+                ngettext(
+                    "The file has %(n)s problem; nothing was imported.",
+                    "The file has %(n)s problems; nothing was imported.",
+                    len(problems),
+                )
+                % {"n": len(problems)},
             )
         except ServiceError as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(
-                request, f"{len(imported)} attendee{'s were' if len(imported) != 1 else ' was'} imported."
+                request,
+                ngettext("%(n)s attendee was imported.", "%(n)s attendees were imported.", len(imported))
+                % {"n": len(imported)},
             )
             return redirect("orga:orders", event=event.slug)
     columns = [

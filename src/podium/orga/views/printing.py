@@ -11,6 +11,7 @@ import datetime as dt
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from podium.interop import printing
 from podium.orga.access import event_permission
@@ -39,7 +40,7 @@ def _not_printable(request, message: str, release=None):
 def _paper(request) -> str:
     paper = request.GET.get("paper", "a4").lower()
     if paper not in printing.PAPERS:
-        raise NotPrintable(f"Unknown paper “{paper}”: print on a4 or letter.")
+        raise NotPrintable(_("Unknown paper “%(paper)s”: print on a4 or letter.") % {"paper": paper})
     return paper
 
 
@@ -48,14 +49,16 @@ def _day(request, release) -> dt.date:
     value = request.GET.get("day", "")
     if not value:
         if not days:
-            raise NotPrintable("The latest release has no sessions to print.")
+            raise NotPrintable(_("The latest release has no sessions to print."))
         return days[0]
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise NotPrintable(f"“{value}” is not a day (write it as YYYY-MM-DD).") from None
+        raise NotPrintable(
+            _("“%(value)s” is not a day (write it as YYYY-MM-DD).") % {"value": value}
+        ) from None
     if day not in days:
-        raise NotPrintable(f"The latest release has no sessions on {value}.")
+        raise NotPrintable(_("The latest release has no sessions on %(day)s.") % {"day": value})
     return day
 
 
@@ -70,7 +73,9 @@ def _print(request, draw):
     """Run `draw(release)` on the latest release; a 404 page that says why when there is nothing to print."""
     release = latest_release(request.event)
     if release is None:
-        return _not_printable(request, "Nothing is released yet: publish the schedule first, then print it.")
+        return _not_printable(
+            request, _("Nothing is released yet: publish the schedule first, then print it.")
+        )
     try:
         return draw(release)
     except (NotPrintable, LookupError) as exc:
@@ -81,7 +86,9 @@ def _print(request, draw):
 def index(request, event):
     release = latest_release(request.event)
     if release is None:
-        return _not_printable(request, "Nothing is released yet: publish the schedule first, then print it.")
+        return _not_printable(
+            request, _("Nothing is released yet: publish the schedule first, then print it.")
+        )
     paper = request.GET.get("paper", "a4") if request.GET.get("paper") in printing.PAPERS else "a4"
     return render(
         request,

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from podium.attendance import rules as attendance_rules
@@ -24,12 +26,12 @@ from podium.reviews import services as review_services
 PROPOSAL_VIEWERS = ("is_admin", "can_edit_event", "can_review", "can_schedule", "can_send_mail")
 
 PROPOSAL_COLUMNS = [
-    Column("code", "Code", "code"),
-    Column("title", "Title", "title"),
-    Column("track", "Track", "track__name"),
-    Column("type", "Session type", "session_type__name"),
-    Column("state", "State", "state"),
-    Column("submitted", "Submitted", "created"),
+    Column("code", gettext_lazy("Code"), "code"),
+    Column("title", gettext_lazy("Title"), "title"),
+    Column("track", gettext_lazy("Track"), "track__name"),
+    Column("type", gettext_lazy("Session type"), "session_type__name"),
+    Column("state", gettext_lazy("State"), "state"),
+    Column("submitted", gettext_lazy("Submitted"), "created"),
 ]
 
 
@@ -39,7 +41,7 @@ def filtered(request, proposals, *, form_class=ProposalFilterForm, **options):
     form = form_class(
         request.GET,
         event=request.event,
-        search_label="Title or code" if proposals.anonymised else "Title, code or speaker",
+        search_label=_("Title or code") if proposals.anonymised else _("Title, code or speaker"),
         **options,
     )
     return form, form.apply(proposals, search_speakers=not proposals.anonymised)
@@ -97,11 +99,20 @@ def proposals_tag(request, event):
     else:
         tag = form.cleaned_data["tag"].name
         count = len(chosen)
-        what = f"{count} proposal{'s' if count != 1 else ''}"
+        values = {"count": count, "tag": tag, "changed": changed}
         if add:
-            messages.success(request, f"Tagged {what} “{tag}” ({changed} newly).")
+            text = ngettext(
+                "Tagged %(count)s proposal “%(tag)s” (%(changed)s newly).",
+                "Tagged %(count)s proposals “%(tag)s” (%(changed)s newly).",
+                count,
+            )
         else:
-            messages.success(request, f"Removed “{tag}” from {what} ({changed} had it).")
+            text = ngettext(
+                "Removed “%(tag)s” from %(count)s proposal (%(changed)s had it).",
+                "Removed “%(tag)s” from %(count)s proposals (%(changed)s had it).",
+                count,
+            )
+        messages.success(request, text % values)
     return redirect(target)
 
 
@@ -122,22 +133,29 @@ def _describe(entry) -> str:
     data = entry.data
     match entry.action:
         case "proposal.submitted":
-            return "Submitted the proposal"
+            return _("Submitted the proposal")
         case "proposal.edited":
-            fields = ", ".join(data.get("fields") or []) or "nothing"
-            return f"Edited: {fields}"
+            fields = ", ".join(data.get("fields") or []) or _("nothing")
+            return _("Edited: %(fields)s") % {"fields": fields}
         case "proposal.state_changed":
-            return f"State changed: {_state_label(data.get('from'))} → {_state_label(data.get('to'))}"
+            return _("State changed: %(old)s → %(new)s") % {
+                "old": _state_label(data.get("from")),
+                "new": _state_label(data.get("to")),
+            }
         case "proposal.decision_pending":
-            return (
-                f"Decided: {_state_label(data.get('decision'))} (speakers are told when decisions are sent)"
-            )
+            return _("Decided: %(decision)s (speakers are told when decisions are sent)") % {
+                "decision": _state_label(data.get("decision"))
+            }
         case "proposal.decision_retracted":
-            return f"Took back the unsent decision: {_state_label(data.get('decision'))}"
+            return _("Took back the unsent decision: %(decision)s") % {
+                "decision": _state_label(data.get("decision"))
+            }
         case "proposal.cospeaker_invited":
-            return f"Invited a co-speaker: {data['email']}" if "email" in data else "Invited a co-speaker"
+            if "email" in data:
+                return _("Invited a co-speaker: %(email)s") % {"email": data["email"]}
+            return _("Invited a co-speaker")
         case "proposal.cospeaker_joined":
-            return "Joined as a co-speaker"
+            return _("Joined as a co-speaker")
     return entry.action
 
 
@@ -220,7 +238,7 @@ def proposal_edit(request, event, code):
             reload=keep_input,
         )
         if saved:
-            messages.success(request, "The proposal was saved.")
+            messages.success(request, _("The proposal was saved."))
             return redirect("orga:proposal", event=event.slug, code=proposal.code)
     else:
         form = ProposalEditForm(instance=proposal, event=event)
@@ -259,17 +277,20 @@ def proposal_decide(request, event, code):
     try:
         if decision == "retract":
             review_services.retract_decision(proposal=proposal, by=request.user)
-            messages.success(request, "The unsent decision was taken back.")
+            messages.success(request, _("The unsent decision was taken back."))
         else:
             decided = review_services.decide(proposal=proposal, decision=decision, by=request.user)
             if decided.pending_state:
                 messages.success(
                     request,
-                    f"Decision recorded: {_state_label(decided.pending_state)}. The speakers are told when you "
-                    "send the decisions from the outbox.",
+                    _(
+                        "Decision recorded: %(decision)s. The speakers are told when you send the "
+                        "decisions from the outbox."
+                    )
+                    % {"decision": _state_label(decided.pending_state)},
                 )
             else:
-                messages.success(request, "The proposal keeps its state; no notification is pending.")
+                messages.success(request, _("The proposal keeps its state; no notification is pending."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("orga:proposal", event=request.event.slug, code=proposal.code)
@@ -284,16 +305,20 @@ def proposal_state(request, event, code):
     if to_state in states.DECISIONS:
         messages.error(
             request,
-            "Accepting and rejecting are decisions: use the decision buttons, so that the "
-            "speakers are notified.",
+            _(
+                "Accepting and rejecting are decisions: use the decision buttons, so that the "
+                "speakers are notified."
+            ),
         )
     elif to_state not in ProposalState.values:
-        messages.error(request, "Choose a state to move the proposal to.")
+        messages.error(request, _("Choose a state to move the proposal to."))
     else:
         try:
             services.set_state_as_organiser(proposal=proposal, to_state=to_state, by=request.user)
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"The proposal is now {_state_label(to_state).lower()}.")
+            messages.success(
+                request, _("The proposal is now %(state)s.") % {"state": _state_label(to_state).lower()}
+            )
     return redirect("orga:proposal", event=request.event.slug, code=proposal.code)

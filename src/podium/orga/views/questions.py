@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 
 from podium.cfp import downloads, services
 from podium.cfp import queries as cfp_queries
@@ -21,7 +22,7 @@ can_edit_event = event_permission("can_edit_event")
 
 CFP_QUESTION = Kind(
     key="cfp_question",
-    noun="question",
+    noun=gettext_lazy("question"),
     list_name="cfp_questions",
     form=CfpQuestionForm,
     objects=lambda event: event.cfp_questions.all(),

@@ -8,6 +8,8 @@ session types on the set-up pages (objects.py).
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -41,7 +43,7 @@ def registration_settings(request, event):
             reload=stored_form,
         )
         if saved:
-            messages.success(request, "The registration settings were saved.")
+            messages.success(request, _("The registration settings were saved."))
             return redirect("orga:registration_settings", event=event.slug)
     else:
         form = stored_form()
@@ -57,7 +59,7 @@ def registration_settings(request, event):
 
 TICKET_TYPE = Kind(
     key="ticket_type",
-    noun="ticket type",
+    noun=gettext_lazy("ticket type"),
     list_name="ticket_types",
     form=TicketTypeForm,
     objects=lambda event: event.ticket_types.all(),
@@ -69,7 +71,7 @@ TICKET_TYPE = Kind(
 )
 QUESTION = Kind(
     key="question",
-    noun="question",
+    noun=gettext_lazy("question"),
     list_name="questions",
     form=QuestionForm,
     objects=lambda event: event.registration_questions.all(),
@@ -81,7 +83,7 @@ QUESTION = Kind(
 )
 VOUCHER = Kind(
     key="voucher",
-    noun="voucher",
+    noun=gettext_lazy("voucher"),
     list_name="vouchers",
     form=VoucherForm,
     objects=lambda event: event.vouchers.all(),

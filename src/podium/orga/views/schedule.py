@@ -9,6 +9,8 @@ now. A plain POST redirects back to the editor with a message.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError, StaleEdit
@@ -69,7 +71,10 @@ def editor(request, event):
     if day is None:
         day = event.days[0]
         if request.GET.get("day"):
-            messages.warning(request, f"The event has no day “{request.GET['day']}”; showing its first day.")
+            messages.warning(
+                request,
+                _("The event has no day “%(day)s”; showing its first day.") % {"day": request.GET["day"]},
+            )
     return render(request, "orga/schedule/editor.html", editor_page(event, day))
 
 
@@ -97,7 +102,8 @@ def place(request, event):
     except ServiceError as exc:
         return _answer(request, day, error=exc.message, status=409)
     where = f"{slot.room.name}, {services.span(event, slot.start, slot.end)}"
-    return _answer(request, event.conference_day(slot.start), notice=f"“{proposal.title}” is now in {where}.")
+    notice = _("“%(title)s” is now in %(where)s.") % {"title": proposal.title, "where": where}
+    return _answer(request, event.conference_day(slot.start), notice=notice)
 
 
 @can_schedule
@@ -116,13 +122,15 @@ def unschedule(request, event):
         )
     except ServiceError as exc:
         return _answer(request, day, error=exc.message, status=409)
-    return _answer(request, day, notice=f"“{proposal.title}” is off the schedule.")
+    return _answer(request, day, notice=_("“%(title)s” is off the schedule.") % {"title": proposal.title})
 
 
 def _pin_notice(proposal, slot) -> str:
     if slot.pinned:
-        return f"“{proposal.title}” is pinned: automatic scheduling leaves it where it is."
-    return f"“{proposal.title}” is unpinned: automatic scheduling may move it."
+        return _("“%(title)s” is pinned: automatic scheduling leaves it where it is.") % {
+            "title": proposal.title
+        }
+    return _("“%(title)s” is unpinned: automatic scheduling may move it.") % {"title": proposal.title}
 
 
 @can_schedule
@@ -192,7 +200,9 @@ def session_slot(request, event, code):
         )
         if saved:
             where = f"{saved.room.name}, {services.span(event, saved.start, saved.end)}"
-            messages.success(request, f"“{proposal.title}” is now in {where}.")
+            messages.success(
+                request, _("“%(title)s” is now in %(where)s.") % {"title": proposal.title, "where": where}
+            )
             return redirect(editor_url(event, event.conference_day(saved.start)))
     placed = slot is not None and slot.start is not None
     return render(
@@ -224,7 +234,7 @@ def _pin_session(request, proposal):
     pin_form = PinForm({**request.POST.dict(), "code": proposal.code})
     try:
         if not pin_form.is_valid():
-            raise StaleEdit("This page is out of date. Reload it and make your change again.")
+            raise StaleEdit(_("This page is out of date. Reload it and make your change again."))
         slot = services.set_pinned(
             event=event,
             proposal=proposal,
@@ -246,7 +256,7 @@ def _remove_session(request, proposal, slot):
     version = UnscheduleForm({"code": proposal.code, "version": request.POST.get("version")})
     try:
         if not version.is_valid():
-            raise StaleEdit("This page is out of date. Reload it and make your change again.")
+            raise StaleEdit(_("This page is out of date. Reload it and make your change again."))
         services.unschedule_session(
             event=event, proposal=proposal, version=version.cleaned_data["version"], by=request.user
         )
@@ -254,7 +264,7 @@ def _remove_session(request, proposal, slot):
         form = _slot_form(event, _slot_of(event, proposal))
         form.show_conflict(exc.message)
         return form, False
-    messages.success(request, f"“{proposal.title}” is off the schedule.")
+    messages.success(request, _("“%(title)s” is off the schedule.") % {"title": proposal.title})
     return None, True
 
 
@@ -290,10 +300,15 @@ def _break_page(request, slot=None):
             messages.error(request, exc.message)
             return redirect(editor_url(event, None))
         if saved:
-            where = saved.room.name if saved.room_id else "every room"
+            where = saved.room.name if saved.room_id else _("every room")
             messages.success(
                 request,
-                f"The break “{saved.title}” is saved: {where}, {services.span(event, saved.start, saved.end)}.",
+                _("The break “%(title)s” is saved: %(where)s, %(when)s.")
+                % {
+                    "title": saved.title,
+                    "where": where,
+                    "when": services.span(event, saved.start, saved.end),
+                },
             )
             return redirect(editor_url(event, event.conference_day(saved.start)))
     elif slot is not None:
@@ -342,7 +357,7 @@ def break_delete(request, event, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The break “{slot.title}” was deleted.")
+        messages.success(request, _("The break “%(title)s” was deleted.") % {"title": slot.title})
     return redirect(editor_url(event, day))
 
 
@@ -351,9 +366,11 @@ def break_delete(request, event, pk):
 
 def _published_message(release, notices: int) -> str:
     counts = release.counts()
-    parts = ", ".join(f"{counts[kind]} {kind}" for kind in changelog.KINDS)
-    noun = "notice" if notices == 1 else "notices"
-    return f"Release {release.name} published: {parts}. {notices} speaker {noun} queued."
+    parts = ", ".join(f"{counts[kind]} {changelog.KIND_LABELS[kind].lower()}" for kind in changelog.KINDS)
+    queued = ngettext("%(count)s speaker notice queued.", "%(count)s speaker notices queued.", notices) % {
+        "count": notices
+    }
+    return _("Release %(name)s published: %(parts)s.") % {"name": release.name, "parts": parts} + " " + queued
 
 
 @can_schedule
@@ -390,7 +407,7 @@ def release(request, event):
             "form": form,
             "latest": latest,
             "changes": changelog.readable(changes),
-            "counts": [(changelog.KIND_LABELS[kind], counts[kind]) for kind in changelog.KINDS],
+            "counts": [(kind, changelog.KIND_LABELS[kind], counts[kind]) for kind in changelog.KINDS],
             "changed": changed,
             "conflict_groups": groups,
             "conflict_count": len(conflicts),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from podium.attendance import rules, seat_queries, seats
 from podium.attendance.models import SessionSeats
@@ -32,7 +33,7 @@ def _seat_proposal(event, code: str):
         .first()
     )
     if proposal is None:
-        raise Http404("There is no session with booked seats with this code.")
+        raise Http404(_("There is no session with booked seats with this code."))
     return proposal
 
 
@@ -142,5 +143,5 @@ def seat_capacity(request, event, code):
     )
     if saved is None:
         return _render_session(request, proposal, form=form)
-    messages.success(request, f"The seats of “{proposal.title}” were saved.")
+    messages.success(request, _("The seats of “%(title)s” were saved.") % {"title": proposal.title})
     return redirect("orga:seat_session", event=request.event.slug, code=proposal.code)

@@ -8,6 +8,8 @@ from operator import attrgetter
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from podium.base.forms import save_form
 from podium.base.text import render_markdown
@@ -45,7 +47,7 @@ def event_settings(request, event):
             refresh=event,
         )
         if saved:
-            messages.success(request, "The event's settings were saved.")
+            messages.success(request, _("The event's settings were saved."))
             return redirect("orga:event_settings", event=event.slug)
     else:
         form = EventSettingsForm(initial=EventSettingsForm.initial_for(event))
@@ -63,7 +65,10 @@ def event_new(request, organiser):
             ),
         )
         if event:
-            messages.success(request, f"The event {event.name} was created. Now add its rooms and tracks.")
+            messages.success(
+                request,
+                _("The event %(name)s was created. Now add its rooms and tracks.") % {"name": event.name},
+            )
             return redirect("orga:event_settings", event=event.slug)
     else:
         form = EventCreateForm(
@@ -87,7 +92,7 @@ def _delete(obj, by) -> None:
 
 ROOM = Kind(
     key="room",
-    noun="room",
+    noun=gettext_lazy("room"),
     list_name="rooms",
     form=RoomForm,
     objects=lambda event: event.rooms.all(),
@@ -103,7 +108,7 @@ ROOM = Kind(
 )
 TRACK = Kind(
     key="track",
-    noun="track",
+    noun=gettext_lazy("track"),
     list_name="tracks",
     form=TrackForm,
     objects=lambda event: event.tracks.all(),
@@ -114,7 +119,7 @@ TRACK = Kind(
 )
 SESSION_TYPE = Kind(
     key="session_type",
-    noun="session type",
+    noun=gettext_lazy("session type"),
     list_name="session_types",
     form=SessionTypeForm,
     objects=lambda event: event.session_types.all(),
@@ -126,7 +131,7 @@ SESSION_TYPE = Kind(
 # The event's information pages: drafts until published, previewed on the edit page.
 PAGE = Kind(
     key="page",
-    noun="page",
+    noun=gettext_lazy("page"),
     list_name="pages",
     form=PageForm,
     objects=lambda event: event.pages.all(),

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -24,24 +26,26 @@ from podium.scheduling.solver.objective import TERMS
 can_schedule = event_permission("can_schedule")
 
 TERM_LABELS = {
-    "unscheduled": "Sessions not on the schedule",
-    "missed_favourites": "Missed favourites (starred sessions at the same time)",
-    "overflow": "Seats short (expected audience above capacity)",
-    "track_room": "Track room changes (extra rooms a track uses in a day)",
-    "track_clash": "Track clashes (sessions of one track at once)",
-    "preference": "Sessions outside their preferred times",
-    "changes": "Sessions moved from their current place (weighted: a published session counts more)",
-    "total": "Weighted total (lower is better)",
+    "unscheduled": gettext_lazy("Sessions not on the schedule"),
+    "missed_favourites": gettext_lazy("Missed favourites (starred sessions at the same time)"),
+    "overflow": gettext_lazy("Seats short (expected audience above capacity)"),
+    "track_room": gettext_lazy("Track room changes (extra rooms a track uses in a day)"),
+    "track_clash": gettext_lazy("Track clashes (sessions of one track at once)"),
+    "preference": gettext_lazy("Sessions outside their preferred times"),
+    "changes": gettext_lazy(
+        "Sessions moved from their current place (weighted: a published session counts more)"
+    ),
+    "total": gettext_lazy("Weighted total (lower is better)"),
 }
 
 
 # The goals in a sentence ("12 moves: 9 for missed favourites, …").
 GOAL_NAMES = {
-    "missed_favourites": "missed favourites",
-    "overflow": "seats short",
-    "track_room": "track room changes",
-    "track_clash": "track clashes",
-    "preference": "speakers' preferred times",
+    "missed_favourites": gettext_lazy("%(count)s for missed favourites"),
+    "overflow": gettext_lazy("%(count)s for seats short"),
+    "track_room": gettext_lazy("%(count)s for track room changes"),
+    "track_clash": gettext_lazy("%(count)s for track clashes"),
+    "preference": gettext_lazy("%(count)s for speakers' preferred times"),
 }
 
 
@@ -130,18 +134,19 @@ def _goal_summary(run) -> str:
         return ""
     terms = goals.get("terms", {})
     parts = [  # in the engine's order (a JSON column may keep its keys in another)
-        f"{terms[term]['moves']} for {GOAL_NAMES[term]}"
+        GOAL_NAMES[term] % {"count": terms[term]["moves"]}
         for term in TERMS
         if term in GOAL_NAMES and terms.get(term, {}).get("moves")
     ]
     moves = goals["moves"]
-    text = f"{moves} move{'s' if moves != 1 else ''}: " + (
-        ", ".join(parts) if parts else "none improves a goal on its own"
-    )
+    text = ngettext("%(count)s move:", "%(count)s moves:", moves) % {"count": moves} + " "
+    text += ", ".join(parts) if parts else _("none improves a goal on its own")
     if parts and goals.get("unattributed"):
         idle = goals["unattributed"]
-        text += f"; {idle} only make{'s' if idle == 1 else ''} room for others"
-    return text + " (a move may count for several goals)."
+        text += "; " + ngettext(
+            "%(count)s only makes room for others", "%(count)s only make room for others", idle
+        ) % {"count": idle}
+    return text + " " + _("(a move may count for several goals).")
 
 
 @can_schedule
@@ -186,7 +191,7 @@ def _progress(run) -> dict:
         "status_label": run.get_status_display(),
         "active": run.is_active,
         "phase": progress.get("phase")
-        or ("waiting to start" if run.status == SolverRunStatus.QUEUED else "starting"),
+        or (_("waiting to start") if run.status == SolverRunStatus.QUEUED else _("starting")),
         "seconds": round(seconds, 1),
         "time_limit": run.time_limit,
         "shown_seconds": round(min(seconds, run.time_limit), 1),
@@ -219,12 +224,20 @@ def apply(request, event, uuid):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(_run_url(run))
-    left_out = f", {len(report.left_out)} left out" if report.left_out else ""
-    messages.success(
-        request,
-        f"The plan is applied: {len(report.placed)} session{'s' if len(report.placed) != 1 else ''} placed, "
-        f"{len(report.moved)} moved{left_out}.",
-    )
+    placed, moved, left_out = len(report.placed), len(report.moved), len(report.left_out)
+    if left_out:
+        text = ngettext(
+            "The plan is applied: %(placed)s session placed, %(moved)s moved, %(left_out)s left out.",
+            "The plan is applied: %(placed)s sessions placed, %(moved)s moved, %(left_out)s left out.",
+            placed,
+        )
+    else:
+        text = ngettext(
+            "The plan is applied: %(placed)s session placed, %(moved)s moved.",
+            "The plan is applied: %(placed)s sessions placed, %(moved)s moved.",
+            placed,
+        )
+    messages.success(request, text % {"placed": placed, "moved": moved, "left_out": left_out})
     return redirect(editor_url(event, None))
 
 
@@ -239,5 +252,5 @@ def discard(request, event, uuid):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(_run_url(run))
-    messages.success(request, "The plan is discarded; the schedule is unchanged.")
+    messages.success(request, _("The plan is discarded; the schedule is unchanged."))
     return redirect(editor_url(event, None))

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -70,7 +71,9 @@ def pipeline(request, event):
             ),
         )
         if saved:
-            messages.success(request, f"“{saved.organisation.name}” is in the pipeline now.")
+            messages.success(
+                request, _("“%(name)s” is in the pipeline now.") % {"name": saved.organisation.name}
+            )
             return _to_detail(request, saved)
     filters = PipelineFilterForm(request.GET or None, event=event)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -117,7 +120,12 @@ def _save_action(request, sponsorship, team, action):
                 version=form.cleaned_data["version"],
             ),
         )
-        return "stage_form", form, saved, saved and f"Moved to {saved.get_stage_display().lower()}."
+        return (
+            "stage_form",
+            form,
+            saved,
+            saved and _("Moved to %(stage)s.") % {"stage": saved.get_stage_display().lower()},
+        )
     if action == "level":
         form, saved = save_form(
             SetLevelForm(post, event=event, sponsorship=sponsorship),
@@ -128,7 +136,7 @@ def _save_action(request, sponsorship, team, action):
                 version=form.cleaned_data["version"],
             ),
         )
-        return "level_form", form, saved, "The level was saved; its checklist is below."
+        return "level_form", form, saved, _("The level was saved; its checklist is below.")
     if action == "sponsorship":
         form, saved = save_form(
             SponsorshipForm(post, event=event, team=team, sponsorship=sponsorship),
@@ -136,14 +144,14 @@ def _save_action(request, sponsorship, team, action):
                 sponsorship=sponsorship, by=by, data=form.service_data(), version=form.cleaned_data["version"]
             ),
         )
-        return "sponsorship_form", form, saved, "Saved."
+        return "sponsorship_form", form, saved, _("Saved.")
     if action in ("tick", "untick", "due"):
         items = {item.pk: item for item in sponsorship.deliverables.all()}
 
         def save(form):
             item = items.get(form.cleaned_data["item"])
             if item is None:
-                raise ServiceError("This checklist item is gone; reload the page.")
+                raise ServiceError(_("This checklist item is gone; reload the page."))
             item.sponsorship = sponsorship
             version = form.cleaned_data["version"]
             if action == "due":
@@ -153,14 +161,18 @@ def _save_action(request, sponsorship, team, action):
             return services.tick_deliverable(deliverable=item, done=action == "tick", by=by, version=version)
 
         form, saved = save_form(DeliverableForm(post), save)
-        done = {"tick": "Ticked", "untick": "Unticked", "due": "Due date saved"}[action]
-        return "deliverable_form", form, saved, saved and f"{done}: {saved.name}."
+        done = {
+            "tick": _("Ticked: %(item)s."),
+            "untick": _("Unticked: %(item)s."),
+            "due": _("Due date saved: %(item)s."),
+        }[action]
+        return "deliverable_form", form, saved, saved and done % {"item": saved.name}
     if action == "log":
         form, saved = save_form(
             InteractionForm(post, event=event, team=team, organisation=sponsorship.organisation),
             lambda form: services.log_interaction(sponsorship=sponsorship, by=by, data=form.service_data()),
         )
-        return "log_form", form, saved, "Logged."
+        return "log_form", form, saved, _("Logged.")
     if action in ("done", "reassign"):
 
         def save(form):
@@ -170,7 +182,7 @@ def _save_action(request, sponsorship, team, action):
                 .first()
             )
             if entry is None:
-                raise ServiceError("This entry is gone; reload the page.")
+                raise ServiceError(_("This entry is gone; reload the page."))
             version = form.cleaned_data["version"]
             if action == "done":
                 return services.complete_next_step(interaction=entry, by=by, version=version)
@@ -179,7 +191,7 @@ def _save_action(request, sponsorship, team, action):
             )
 
         form, saved = save_form(NextStepForm(post, team=team), save)
-        return "step_form", form, saved, "Next step done." if action == "done" else "Next step given."
+        return "step_form", form, saved, _("Next step done.") if action == "done" else _("Next step given.")
     raise Http404("Unknown action.")
 
 
@@ -237,7 +249,7 @@ def organisation_new(request, event):
             ),
         )
         if saved:
-            messages.success(request, f"“{saved.name}” was added as a prospect.")
+            messages.success(request, _("“%(name)s” was added as a prospect.") % {"name": saved.name})
             return _to_detail(request, saved.sponsorships.get(event=request.event))
     return render(request, "orga/sponsors/organisation_form.html", {"event": request.event, "form": form})
 
@@ -263,7 +275,7 @@ def organisation_edit(request, event, sponsorship):
             reload=lambda: OrganisationForm(organisation=type(organisation).objects.get(pk=organisation.pk)),
         )
         if saved:
-            messages.success(request, f"“{saved.name}” was saved.")
+            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
             return _to_detail(request, found)
     return render(
         request,
@@ -282,7 +294,7 @@ def organisation_delete(request, event, sponsorship):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _to_detail(request, found)
-    messages.success(request, f"“{found.organisation.name}” was deleted.")
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": found.organisation.name})
     return redirect("orga:sponsors", event=request.event.slug)
 
 
@@ -306,7 +318,7 @@ def contact(request, event, sponsorship, contact=None):
             reload=(lambda: ContactForm(contact=type(person).objects.get(pk=person.pk))) if person else None,
         )
         if saved:
-            messages.success(request, f"{saved.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
             return _to_detail(request, found)
     return render(
         request,
@@ -321,7 +333,7 @@ def contact_delete(request, event, sponsorship, contact):
     found = _sponsorship(request, sponsorship)
     person = get_object_or_404(found.organisation.contacts, pk=contact)
     services.delete_contact(event=request.event, contact=person, by=request.user)
-    messages.success(request, f"{person.name} was removed.")
+    messages.success(request, _("%(name)s was removed.") % {"name": person.name})
     return _to_detail(request, found)
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -35,7 +36,7 @@ def tags(request, event):
     if request.method == "POST":
         form, saved = _save(request, form)
         if saved:
-            messages.success(request, f"The tag “{saved.name}” was created.")
+            messages.success(request, _("The tag “%(name)s” was created.") % {"name": saved.name})
             return redirect("orga:tags", event=event.slug)
     rows = event.tags.annotate(proposal_count=Count("proposals"))
     return render(request, "orga/tags/list.html", {"event": event, "tags": rows, "form": form})
@@ -48,7 +49,7 @@ def tag_edit(request, event, tag):
     if request.method == "POST":
         form, saved = _save(request, TagForm(request.POST), tag)
         if saved:
-            messages.success(request, f"The tag “{saved.name}” was saved.")
+            messages.success(request, _("The tag “%(name)s” was saved.") % {"name": saved.name})
             return redirect("orga:tags", event=event.slug)
     else:
         form = TagForm(
@@ -67,5 +68,8 @@ def tag_delete(request, event, tag):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The tag “{tag.name}” was deleted; the proposals keep everything else.")
+        messages.success(
+            request,
+            _("The tag “%(name)s” was deleted; the proposals keep everything else.") % {"name": tag.name},
+        )
     return redirect("orga:tags", event=event.slug)

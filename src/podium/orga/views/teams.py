@@ -6,6 +6,7 @@ Teams are loaded through `request.organiser`, so another organiser's team is a 4
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import ServiceError
@@ -49,7 +50,9 @@ def team_new(request, organiser):
             ),
         )
         if team:
-            messages.success(request, f'The team "{team.name}" was created. Invite its members below.')
+            messages.success(
+                request, _('The team "%(team)s" was created. Invite its members below.') % {"team": team.name}
+            )
             return redirect("orga:team_edit", organiser=organiser.slug, pk=team.pk)
     return render(request, "orga/setup/team_form.html", {"organiser": organiser, "form": form, "team": None})
 
@@ -92,7 +95,7 @@ def team_edit(request, organiser, pk):
         refresh=team,
     )
     if saved:
-        messages.success(request, f'The team "{team.name}" was saved.')
+        messages.success(request, _('The team "%(team)s" was saved.') % {"team": team.name})
         return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     return _team_page(request, team, form=form)
 
@@ -108,7 +111,7 @@ def team_invite_send(request, organiser, pk):
         ),
     )
     if invite:
-        messages.success(request, f"An invitation was sent to {invite.email}.")
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invite.email})
         return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     return _team_page(request, team, invite_form=form)
 
@@ -121,12 +124,14 @@ def team_member_remove(request, organiser, pk):
     member_id = request.POST.get("user", "")
     member = get_object_or_404(team.members, pk=member_id) if member_id.isdigit() else None
     if member is None:
-        messages.error(request, "Choose a member of this team to remove.")
+        messages.error(request, _("Choose a member of this team to remove."))
         return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     try:
         services.remove_team_member(team=team, user=member, by=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{member.name or member.email} was removed from the team.")
+        messages.success(
+            request, _("%(person)s was removed from the team.") % {"person": member.name or member.email}
+        )
     return redirect("orga:team_edit", organiser=organiser, pk=team.pk)

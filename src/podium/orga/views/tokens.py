@@ -7,6 +7,7 @@ Pages are per organiser (its team members only) and list request.user's tokens o
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.accounts import tokens
@@ -66,5 +67,8 @@ def api_token_revoke(request, organiser):
     mine = request.user.api_tokens.filter(organiser=request.organiser)
     token = get_object_or_404(mine, pk=request.POST.get("token") or 0)
     tokens.revoke_api_token(token=token, by=request.user)
-    messages.success(request, f"The token “{token.name}” was revoked; calls with it are refused from now on.")
+    messages.success(
+        request,
+        _("The token “%(name)s” was revoked; calls with it are refused from now on.") % {"name": token.name},
+    )
     return redirect("orga:api_tokens", organiser=request.organiser.slug)

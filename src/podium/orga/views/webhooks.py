@@ -6,6 +6,7 @@ Endpoints and deliveries are loaded through `request.event`, so another event's 
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.forms import save_form
@@ -50,7 +51,7 @@ def webhook_new(request, event):
             ),
         )
         if endpoint:
-            messages.success(request, "The webhook was added. Copy its secret to verify the signatures.")
+            messages.success(request, _("The webhook was added. Copy its secret to verify the signatures."))
             return redirect("orga:webhook_edit", event=event.slug, pk=endpoint.pk)
     return render(request, "orga/webhooks/form.html", {"event": event, "form": form, "endpoint": None})
 
@@ -75,7 +76,7 @@ def webhook_edit(request, event, pk):
             refresh=endpoint,
         )
         if saved:
-            messages.success(request, "The webhook was saved.")
+            messages.success(request, _("The webhook was saved."))
             return redirect("orga:webhooks", event=event.slug)
     else:
         form = EndpointForm(initial=EndpointForm.initial_for(endpoint))
@@ -86,7 +87,7 @@ def webhook_edit(request, event, pk):
 @require_POST
 def webhook_rotate_secret(request, event, pk):
     endpoint = services.rotate_secret(event=request.event, endpoint=_endpoint(request, pk), by=request.user)
-    messages.success(request, "A new secret was made; deliveries from now on are signed with it.")
+    messages.success(request, _("A new secret was made; deliveries from now on are signed with it."))
     return redirect("orga:webhook_edit", event=request.event.slug, pk=endpoint.pk)
 
 
@@ -96,7 +97,7 @@ def webhook_delete(request, event, pk):
     endpoint = _endpoint(request, pk)
     if request.method == "POST":
         services.delete_endpoint(event=request.event, endpoint=endpoint, by=request.user)
-        messages.success(request, f"The webhook to {endpoint.url} was deleted.")
+        messages.success(request, _("The webhook to %(url)s was deleted.") % {"url": endpoint.url})
         return redirect("orga:webhooks", event=request.event.slug)
     return render(request, "orga/webhooks/delete.html", {"event": request.event, "endpoint": endpoint})
 
@@ -106,7 +107,7 @@ def webhook_delete(request, event, pk):
 def webhook_ping(request, event, pk):
     endpoint = _endpoint(request, pk)
     services.send_ping(event=request.event, endpoint=endpoint, by=request.user)
-    messages.success(request, "A test ping was queued; its outcome is in the log below.")
+    messages.success(request, _("A test ping was queued; its outcome is in the log below."))
     return redirect("orga:webhook_deliveries", event=request.event.slug, pk=endpoint.pk)
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.attendance import services
@@ -44,9 +45,9 @@ def agenda(request, event):
         services.set_change_notices(event=event, user=request.user, notify=notify)
         messages.success(
             request,
-            "You will get a mail when a session you starred changes."
+            _("You will get a mail when a session you starred changes.")
             if notify
-            else "You will no longer get mail about changes to your starred sessions.",
+            else _("You will no longer get mail about changes to your starred sessions."),
         )
         return redirect(reverse("site:agenda", kwargs={"event": event.slug}))
     if request.method != "GET":
@@ -134,8 +135,8 @@ def calendar_link(request, event):
     services.renew_calendar_feed(event=event, user=request.user)
     messages.success(
         request,
-        "Here is a new address for your calendar; the old one no longer works."
+        _("Here is a new address for your calendar; the old one no longer works.")
         if had_one
-        else "Here is the address of your calendar: add it to your calendar app as a subscription.",
+        else _("Here is the address of your calendar: add it to your calendar app as a subscription."),
     )
     return redirect(reverse("site:agenda", kwargs={"event": event.slug}) + "#calendar")

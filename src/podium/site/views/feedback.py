@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from podium.attendance import services
 from podium.base.forms import save_form
@@ -38,5 +39,5 @@ def feedback(request, event, code):
     )
     if saved is None:
         return render_talk(request, event, release, code, feedback_form=form)
-    messages.success(request, "Thank you: your feedback was saved.")
+    messages.success(request, _("Thank you: your feedback was saved."))
     return redirect(talk_url + "#feedback-form")

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from podium.base.forms import save_form
 from podium.base.permissions import login_required, public
@@ -84,10 +85,12 @@ def letter(request, event):
                 ),
             )
             if saved:
-                messages.success(request, "Your request is saved. We will write to you when it is decided.")
+                messages.success(
+                    request, _("Your request is saved. We will write to you when it is decided.")
+                )
                 return redirect(_url(event))
     elif request.method == "POST":
-        messages.error(request, rules.REFUSED if role is None else "Your letter is approved already.")
+        messages.error(request, rules.REFUSED if role is None else _("Your letter is approved already."))
         return redirect(_url(event))
     return _page(
         request,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from podium.attendance import services
 from podium.attendance.models import Note
@@ -37,7 +38,7 @@ def note(request, event, code):
         existing = Note.objects.filter(user=request.user, proposal=proposal).first()
         if existing is not None:
             services.delete_note(note=existing, by=request.user)
-        messages.success(request, "Your note was deleted.")
+        messages.success(request, _("Your note was deleted."))
         return redirect(_talk_url(event, code) + "#note")
     written = {}
 
@@ -54,11 +55,11 @@ def note(request, event, code):
     if not saved:
         return render_talk(request, event, latest_release(event), code, note_form=form)
     if written["note"] is None:
-        messages.success(request, "Your note was deleted.")
+        messages.success(request, _("Your note was deleted."))
     elif written["note"].shared:
-        messages.success(request, "Your note was saved and is shown under the talk.")
+        messages.success(request, _("Your note was saved and is shown under the talk."))
     else:
-        messages.success(request, "Your note was saved. Only you can see it.")
+        messages.success(request, _("Your note was saved. Only you can see it."))
     return redirect(_talk_url(event, code) + "#note")
 
 
@@ -81,10 +82,10 @@ def _one_line(text: str) -> str:
 def _when(entry: NoteEntry, event, release) -> str:
     session = entry.session
     if session is None:
-        return "Not scheduled yet" if release is None else "Not on the published program"
+        return _("Not scheduled yet") if release is None else _("Not on the published program")
     start = timezone.localtime(session.start, event.tz)
     end = timezone.localtime(session.end, event.tz)
-    room = session.room_name or "All rooms"
+    room = session.room_name or _("All rooms")
     times = f"{format_date(start, 'l j F Y, H:i')}–{format_date(end, 'H:i')}"  # noqa: RUF001 - a range
     return f"{times} ({event.timezone}) · {room}"
 
@@ -92,16 +93,16 @@ def _when(entry: NoteEntry, event, release) -> str:
 def notes_document(request, event, release, entries: list[NoteEntry]) -> str:
     """The notes as one Markdown document: per talk its title, speakers, day, time and room, its
     address, then the note as it was written."""
-    lines = [f"# My notes on {_one_line(event.name)}", ""]
+    lines = ["# " + _("My notes on %(event)s") % {"event": _one_line(event.name)}, ""]
     for entry in entries:
         lines += [f"## {_one_line(entry.title)}", ""]
         if entry.speakers:
-            lines.append(f"Speakers: {_one_line(', '.join(entry.speakers))}  ")
-        lines.append(f"When: {_when(entry, event, release)}  ")
+            lines.append(_("Speakers: %(names)s") % {"names": _one_line(", ".join(entry.speakers))} + "  ")
+        lines.append(_("When: %(when)s") % {"when": _when(entry, event, release)} + "  ")
         lines += [f"<{request.build_absolute_uri(_talk_url(event, entry.code))}>", ""]
         lines += [entry.note.text.strip(), ""]
     if not entries:
-        lines += ["No notes yet.", ""]
+        lines += [_("No notes yet."), ""]
     return "\n".join(lines)
 
 

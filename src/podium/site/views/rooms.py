@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from podium.base.permissions import public
 from podium.schedule import changelog
@@ -89,20 +90,31 @@ def release_moves(release, tz) -> Moves:
         old, new = changelog.parse_place(change["old"]), changelog.parse_place(change["new"])
         old_start, new_start = old["start"].astimezone(tz), new["start"].astimezone(tz)
         if str(old["room_uuid"]) != str(new["room_uuid"]):
-            notice = f"Moved here from {old['room'] or 'another room'}"
+            room = old["room"] or _("another room")
             if old_start != new_start:
-                notice += f" (was {_when(old_start, new_start)})"
+                notice = _("Moved here from %(room)s (was %(when)s)") % {
+                    "room": room,
+                    "when": _when(old_start, new_start),
+                }
+            else:
+                notice = _("Moved here from %(room)s") % {"room": room}
             if old["room_uuid"]:
-                text = f"“{change['title']}” ({_when(old_start, old_start)}) moved to {new['room']}"
+                values = {"title": change["title"], "when": _when(old_start, old_start), "room": new["room"]}
                 if old_start != new_start:
-                    text += f", {_when(new_start, old_start)}"
+                    values["new_when"] = _when(new_start, old_start)
+                    text = _("“%(title)s” (%(when)s) moved to %(room)s, %(new_when)s") % values
+                else:
+                    text = _("“%(title)s” (%(when)s) moved to %(room)s") % values
                 moves.left.setdefault(str(old["room_uuid"]), []).append(
                     MovedAway(code=change["code"], start=old["start"], end=old["end"], text=text)
                 )
         elif new_start > old_start and new_start.date() == old_start.date():
-            notice = f"Running late: was {old_start:%H:%M}"
+            notice = _("Running late: was %(time)s") % {"time": f"{old_start:%H:%M}"}
         else:
-            notice = f"Moved to {_when(new_start, old_start)} (was {_when(old_start, new_start)})"
+            notice = _("Moved to %(when)s (was %(old)s)") % {
+                "when": _when(new_start, old_start),
+                "old": _when(old_start, new_start),
+            }
         moves.notices[change["code"]] = notice
     return moves
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from podium.attendance import seats
 from podium.attendance.models import SeatState
@@ -22,16 +23,18 @@ def _apply(action: str, proposal, user) -> str:
     title = proposal.title
     if action == "book":
         seats.book_seat(proposal=proposal, by=user)
-        return f"You have a seat at “{title}”. It is in your agenda."
+        return _("You have a seat at “%(title)s”. It is in your agenda.") % {"title": title}
     if action == "wait":
         booking = seats.join_seat_waiting_list(proposal=proposal, by=user)
         if booking.state == SeatState.BOOKED:
-            return f"A seat at “{title}” was free after all: it is yours."
-        return f"You are on the waiting list of “{title}”. When a seat frees, it is yours and we tell you by mail."
+            return _("A seat at “%(title)s” was free after all: it is yours.") % {"title": title}
+        return _(
+            "You are on the waiting list of “%(title)s”. When a seat frees, it is yours and we tell you by mail."
+        ) % {"title": title}
     cancelled = seats.cancel_seat(proposal=proposal, by=user)
     if cancelled.state == SeatState.BOOKED:
-        return f"Your seat at “{title}” is cancelled; the next person waiting gets it."
-    return f"You left the waiting list of “{title}”."
+        return _("Your seat at “%(title)s” is cancelled; the next person waiting gets it.") % {"title": title}
+    return _("You left the waiting list of “%(title)s”.") % {"title": title}
 
 
 @login_required
@@ -52,7 +55,7 @@ def seat(request, event, code):
     action = request.POST.get("action", "")
     try:
         if action not in ACTIONS:
-            raise ServiceError("Choose to book a seat, to join the waiting list, or to cancel.")
+            raise ServiceError(_("Choose to book a seat, to join the waiting list, or to cancel."))
         done = _apply(action, proposal, request.user)
     except ServiceError as exc:
         release = latest_release(event)

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from podium.base.errors import NotAllowed, ServiceError
@@ -145,23 +146,25 @@ def _chosen(query, types: dict[int, TicketType], settings, now) -> list[TicketTy
         try:
             pk, count = int(key.removeprefix(QUANTITY)), int(value or 0)
         except ValueError:
-            raise ServiceError("Choose how many tickets you want, as a number.") from None
+            raise ServiceError(_("Choose how many tickets you want, as a number.")) from None
         if count < 0:
-            raise ServiceError("Choose how many tickets you want, as a number.")
+            raise ServiceError(_("Choose how many tickets you want, as a number."))
         if count == 0:
             continue
         ticket_type = types.get(pk)
         if ticket_type is None:
-            raise ServiceError("One of these ticket types is not on sale to you.")
+            raise ServiceError(_("One of these ticket types is not on sale to you."))
         if sale_state(ticket_type, now) != ON_SALE:
-            raise ServiceError(f"“{ticket_type.name}” tickets are not on sale now.")
+            raise ServiceError(_("“%(type)s” tickets are not on sale now.") % {"type": ticket_type.name})
         if ticket_type.is_sold_out:
-            raise ServiceError(f"“{ticket_type.name}” is sold out.")
+            raise ServiceError(_("“%(type)s” is sold out.") % {"type": ticket_type.name})
         chosen += [ticket_type] * count
     if not chosen:
-        raise ServiceError("Choose at least one ticket.")
+        raise ServiceError(_("Choose at least one ticket."))
     if len(chosen) > settings.max_tickets_per_order:
-        raise ServiceError(f"An order has at most {settings.max_tickets_per_order} tickets.")
+        raise ServiceError(
+            _("An order has at most %(count)s tickets.") % {"count": settings.max_tickets_per_order}
+        )
     return chosen
 
 
@@ -172,7 +175,7 @@ def order_form(request, event):
     settings = settings_for(event)
     code = (request.GET.get("voucher") or "").strip()
     if not settings.is_open:
-        messages.error(request, f"Registration for {event.name} is not open.")
+        messages.error(request, _("Registration for %(event)s is not open.") % {"event": event.name})
         return redirect(_shop_url(event))
     try:
         voucher = usable_voucher(event, code)
@@ -197,12 +200,17 @@ def order_form(request, event):
         if order:
             messages.success(
                 request,
-                f"Thank you! Your order {order.code} is "
-                + (
-                    "complete: your tickets are below and on their way by mail."
+                (
+                    _(
+                        "Thank you! Your order %(code)s is complete: your tickets are below and on their way by mail."
+                    )
                     if order.state == OrderState.PAID
-                    else "placed. Please pay by the date below; the seats are held for you until then."
-                ),
+                    else _(
+                        "Thank you! Your order %(code)s is placed. Please pay by the date below; "
+                        "the seats are held for you until then."
+                    )
+                )
+                % {"code": order.code},
             )
             return redirect(_order_url(order))
     summary = {}
@@ -244,8 +252,11 @@ def join_waiting_list(request, event):
     else:
         messages.success(
             request,
-            f"You are on the waiting list for “{ticket_type.name}”. When a seat becomes free, "
-            f"we send you a link to {request.user.email}.",
+            _(
+                "You are on the waiting list for “%(type)s”. When a seat becomes free, "
+                "we send you a link to %(email)s."
+            )
+            % {"type": ticket_type.name, "email": request.user.email},
         )
     return redirect(_shop_url(event))
 
@@ -303,12 +314,14 @@ def my_order(request, event, code):
         if saved:
             messages.success(
                 request,
-                f"The ticket is now made out to {saved.attendee_name}."
-                + (
-                    " The new ticket was sent by mail; the old one no longer works."
+                (
+                    _(
+                        "The ticket is now made out to %(name)s. The new ticket was sent by mail; the old one no longer works."
+                    )
                     if order.state == OrderState.PAID
-                    else ""
-                ),
+                    else _("The ticket is now made out to %(name)s.")
+                )
+                % {"name": saved.attendee_name},
             )
             return redirect(_order_url(order))
         posted = (ticket.pk, form)
@@ -349,17 +362,18 @@ def cancel_order(request, event, code):
             version = int(request.POST.get("version") or 0) or None
             services.cancel_order(order=order, by=request.user, version=version)
         except ValueError:
-            messages.error(request, "This page is out of date. Reload it and try again.")
+            messages.error(request, _("This page is out of date. Reload it and try again."))
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, f"Your order {order.code} was cancelled; its seats are free for others."
+                request,
+                _("Your order %(code)s was cancelled; its seats are free for others.") % {"code": order.code},
             )
         return redirect(_order_url(order))
     refused = _refusal(rules.check_can_cancel, request.user, order, settings)
     if not order.holds_seats:
-        refused = f"This order is {order.get_state_display().lower()} already."
+        refused = _("This order is %(state)s already.") % {"state": order.get_state_display().lower()}
     return _page(request, "cancel.html", event, {"order": order, "refused": refused, "settings": settings})
 
 
@@ -392,13 +406,17 @@ def offer(request, event, token):
     if entry is None:
         raise Http404("There is no such offer.")
     if entry.user_id != request.user.pk:
-        message = "This offer was made to someone else. Log in with the account that joined the waiting list."
+        message = _(
+            "This offer was made to someone else. Log in with the account that joined the waiting list."
+        )
         return _page(request, "offer_invalid.html", event, {"message": message}, status=403)
     if entry.state == WaitingState.ACCEPTED and entry.order is not None:
-        messages.info(request, "You have taken up this offer already; here is your order.")
+        messages.info(request, _("You have taken up this offer already; here is your order."))
         return redirect(_order_url(entry.order))
     if entry.state != WaitingState.OFFERED or entry.offer_expires_at <= timezone.now():
-        message = "This offer has expired, and the seat was offered to the next person on the waiting list."
+        message = _(
+            "This offer has expired, and the seat was offered to the next person on the waiting list."
+        )
         return _page(request, "offer_invalid.html", event, {"message": message}, status=410)
     form = OfferForm(
         request.POST or None, ticket_type=entry.ticket_type, questions=event_questions(event), entry=entry
@@ -417,7 +435,7 @@ def offer(request, event, token):
             ),
         )
         if order:
-            messages.success(request, f"The seat is yours: order {order.code}.")
+            messages.success(request, _("The seat is yours: order %(code)s.") % {"code": order.code})
             return redirect(_order_url(order))
     return _page(
         request, "offer.html", event, {"entry": entry, "form": form, "settings": settings_for(event)}

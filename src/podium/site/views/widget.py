@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -78,7 +79,7 @@ def render_data(event, release: Release) -> bytes:
             "title": session.title,
             "start": timezone.localtime(session.start, tz).strftime("%H:%M"),
             "end": timezone.localtime(session.end, tz).strftime("%H:%M"),
-            "room": session.room_name or "All rooms",
+            "room": session.room_name or _("All rooms"),
             "speakers": [person["name"] for person in session.speakers or []],
             "track": session.track_id,
             "break": is_break,

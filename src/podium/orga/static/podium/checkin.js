@@ -26,16 +26,78 @@
   const searchForm = document.getElementById("checkin-search");
   const found = document.getElementById("checkin-found");
   const log = document.getElementById("checkin-log");
-  const LABELS = {
-    ok: "Valid",
-    already: "Already checked in",
-    cancelled: "Refused: Cancelled ticket",
-    unpaid: "Refused: Not paid",
-    wrong_event: "Refused: Ticket of another event",
-    unknown: "Refused: Unknown code",
-    forged: "Refused: Forged or altered code",
-    error: "Not recorded",
+  // The words shown, in the page's language (its "checkin-messages" data); English without it. A text
+  // with a count has both forms, chosen by the language's plural rules.
+  const TEXT = {
+    labels: {
+      ok: "Valid",
+      already: "Already checked in",
+      cancelled: "Refused: Cancelled ticket",
+      unpaid: "Refused: Not paid",
+      wrong_event: "Refused: Ticket of another event",
+      unknown: "Refused: Unknown code",
+      forged: "Refused: Forged or altered code",
+      error: "Not recorded",
+    },
+    states: {},
+    offline: "(offline)",
+    a_desk: "a desk",
+    online: "Online",
+    offline_status: "Offline: codes are checked against this device's copy of the attendee list",
+    list: { one: "list of %(count)s ticket from %(time)s", other: "list of %(count)s tickets from %(time)s" },
+    no_list: "no attendee list on this device yet",
+    waiting: { one: "%(count)s scan waits to be sent", other: "%(count)s scans wait to be sent" },
+    unknown_here: "Unknown code (not on this device's attendee list)",
+    unknown_no_list: "Unknown code: this device has no attendee list yet",
+    cancelled: "Cancelled ticket (the order was cancelled)",
+    refunded: "Cancelled ticket (the order was refunded)",
+    unpaid: "Not paid (the order is still pending)",
+    already_at_desk: "Already checked in at %(time)s at %(desk)s",
+    already_at: "Already checked in at %(time)s",
+    checked_in: "Checked in: %(attendee)s",
+    scan_failed: "The scan was not recorded (the server answered %(status)s). Reload the page and log in again.",
+    sync_refused: {
+      one: "The server refused %(count)s queued scan: %(reason)s",
+      other: "The server refused %(count)s queued scans: %(reason)s",
+    },
+    unreadable: "they could not be read",
+    order: "order %(code)s",
+    checked_in_when: "checked in %(when)s",
+    check_in: "Check in",
+    check_in_name: "Check in %(name)s",
+    no_match: "No ticket on this device's list matches.",
+    camera_start: "Scan with the camera",
+    camera_stop: "Stop the camera",
+    camera_failed: "The camera could not be opened: allow this page to use it, or type the code.",
   };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("checkin-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
+  const LANG = document.documentElement.lang || "en";
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const plural = (forms, count) => {
+    if (typeof forms === "string") return forms;
+    let form = "other";
+    try {
+      form = new Intl.PluralRules(LANG).select(count);
+    } catch (error) {
+      form = count === 1 ? "one" : "other";
+    }
+    return fill(forms[form] || forms.other, { count });
+  };
+  const label = (kind) => TEXT.labels[kind] || kind;
+  const offlineMark = (offline) => (offline ? ` ${TEXT.offline}` : "");
+  // Times and days in the page's language (<html lang>); English pages keep the British forms.
+  const LOCALE = (() => {
+    if (/^en$/i.test(LANG)) return "en-GB";
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([LANG]).length ? LANG : "en-GB";
+    } catch (error) {
+      return "en-GB";
+    }
+  })();
 
   // --- Storage ------------------------------------------------------------------------------------
 
@@ -90,8 +152,8 @@
     if (!iso) return "";
     const timeZone = root.dataset.timezone || undefined;
     const moment = new Date(iso);
-    const time = moment.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
-    const day = (date) => date.toLocaleDateString("en-GB", { day: "numeric", month: "long", timeZone });
+    const time = moment.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
+    const day = (date) => date.toLocaleDateString(LOCALE, { day: "numeric", month: "long", timeZone });
     return day(moment) === day(new Date()) ? time : `${day(moment)} ${time}`;
   };
 
@@ -107,13 +169,13 @@
   const show = (answer) => {
     const box = element("div", `checkin-result result-${answer.kind}${answer.conflict ? " is-conflict" : ""}`);
     box.setAttribute("role", "alert");
-    box.append(element("p", "result-label", (LABELS[answer.kind] || answer.kind) + (answer.offline ? " (offline)" : "")));
+    box.append(element("p", "result-label", label(answer.kind) + offlineMark(answer.offline)));
     box.append(element("p", "result-message", answer.message));
     if (answer.ticket && answer.ticket.company) box.append(element("p", "result-detail", answer.ticket.company));
     resultBox.replaceChildren(box);
     const line = element("li", `log-${answer.kind}`);
     const name = answer.ticket ? ` · ${answer.ticket.name}` : "";
-    line.textContent = `${clock(new Date().toISOString())} · ${desk() || "a desk"} · ${LABELS[answer.kind] || answer.kind}${name}${answer.offline ? " (offline)" : ""}`;
+    line.textContent = `${clock(new Date().toISOString())} · ${desk() || TEXT.a_desk} · ${label(answer.kind)}${name}${offlineMark(answer.offline)}`;
     const empty = log.querySelector(".muted");
     if (empty) empty.remove();
     log.prepend(line);
@@ -122,10 +184,10 @@
   const showStatus = () => {
     const online = navigator.onLine;
     const waiting = queue.length;
-    const parts = [online ? "Online" : "Offline: codes are checked against this device's copy of the attendee list"];
-    if (list) parts.push(`list of ${list.attendees.length} tickets from ${clock(list.generated_at)}`);
-    else parts.push("no attendee list on this device yet");
-    parts.push(waiting === 1 ? "1 scan waits to be sent" : `${waiting} scans wait to be sent`);
+    const parts = [online ? TEXT.online : TEXT.offline_status];
+    if (list) parts.push(fill(plural(TEXT.list, list.attendees.length), { time: clock(list.generated_at) }));
+    else parts.push(TEXT.no_list);
+    parts.push(plural(TEXT.waiting, waiting));
     statusLine.textContent = parts.join(" · ");
     statusLine.classList.toggle("is-offline", !online);
     statusLine.hidden = false;
@@ -187,18 +249,20 @@
     const ticket = attendee && { id: attendee.id, name: attendee.name, company: attendee.company, type: attendee.type, order: attendee.order };
     const answer = (kind, message) => ({ kind, message, ticket, offline: true, conflict: false });
     if (!attendee) {
-      return answer("unknown", list ? "Unknown code (not on this device's attendee list)" : "Unknown code: this device has no attendee list yet");
+      return answer("unknown", list ? TEXT.unknown_here : TEXT.unknown_no_list);
     }
-    if (attendee.state === "cancelled" || attendee.state === "refunded") return answer("cancelled", `Cancelled ticket (the order was ${attendee.state})`);
-    if (attendee.state !== "paid") return answer("unpaid", "Not paid (the order is still pending)");
+    if (attendee.state === "cancelled") return answer("cancelled", TEXT.cancelled);
+    if (attendee.state === "refunded") return answer("cancelled", TEXT.refunded);
+    if (attendee.state !== "paid") return answer("unpaid", TEXT.unpaid);
     if (attendee.checked_in_at) {
-      return answer("already", `Already checked in at ${clock(attendee.checked_in_at)}${attendee.desk ? ` at ${attendee.desk}` : ""}`);
+      const time = clock(attendee.checked_in_at);
+      return answer("already", attendee.desk ? fill(TEXT.already_at_desk, { time, desk: attendee.desk }) : fill(TEXT.already_at, { time }));
     }
     const at = new Date().toISOString();
     remember(attendee, at, scan.desk);
     queue.push({ code: scan.code, ticket: scan.ticket || null, desk: scan.desk, scanned_at: at });
     save(keys.queue, queue);
-    return answer("ok", `Checked in: ${attendee.name} \u2014 ${attendee.type}`);
+    return answer("ok", fill(TEXT.checked_in, { attendee: `${attendee.name} \u2014 ${attendee.type}` }));
   };
 
   // --- Sending --------------------------------------------------------------------------------------
@@ -231,7 +295,7 @@
         desk: scan.desk,
       }), "application/x-www-form-urlencoded");
       if (!response.ok) {
-        show({ kind: "error", message: `The scan was not recorded (the server answered ${response.status}). Reload the page and log in again.`, offline: false });
+        show({ kind: "error", message: fill(TEXT.scan_failed, { status: response.status }), offline: false });
         return;
       }
       const answer = await response.json();
@@ -264,7 +328,8 @@
         const answer = await response.json().catch(() => ({}));
         queue = queue.slice(sending.length);
         save(keys.queue, queue);
-        showConflicts([{ conflict: true, message: `The server refused ${sending.length} queued scan(s): ${answer.detail || "they could not be read"}` }]);
+        const reason = answer.detail || TEXT.unreadable;
+        showConflicts([{ conflict: true, message: fill(plural(TEXT.sync_refused, sending.length), { reason }) }]);
       }
     } catch (error) {
       if (!(error instanceof Offline)) throw error;
@@ -304,15 +369,17 @@
       const about = element("div");
       about.append(element("strong", null, attendee.name));
       about.append(element("br"));
-      about.append(element("small", null, `${attendee.type} · order ${attendee.order} · ${attendee.state}${attendee.checked_in_at ? ` · checked in ${clock(attendee.checked_in_at)}` : ""}`));
-      const button = element("button", null, "Check in");
+      const state = TEXT.states[attendee.state] || attendee.state;
+      const checkedIn = attendee.checked_in_at ? ` · ${fill(TEXT.checked_in_when, { when: clock(attendee.checked_in_at) })}` : "";
+      about.append(element("small", null, `${attendee.type} · ${fill(TEXT.order, { code: attendee.order })} · ${state}${checkedIn}`));
+      const button = element("button", null, TEXT.check_in);
       button.type = "button";
-      button.setAttribute("aria-label", `Check in ${attendee.name}`);
+      button.setAttribute("aria-label", fill(TEXT.check_in_name, { name: attendee.name }));
       button.addEventListener("click", () => scanCode({ code: attendee.order, ticket: attendee.id }));
       item.append(about, button);
       found.append(item);
     }
-    if (!matches.length) found.append(element("li", null, "No ticket on this device's list matches."));
+    if (!matches.length) found.append(element("li", null, TEXT.no_match));
   });
 
   // --- The camera -----------------------------------------------------------------------------------
@@ -329,7 +396,7 @@
     if (stream) stream.getTracks().forEach((track) => track.stop());
     stream = null;
     viewfinder.hidden = true;
-    cameraButton.textContent = "Scan with the camera";
+    cameraButton.textContent = TEXT.camera_start;
   };
 
   const look = () => {
@@ -361,12 +428,12 @@
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
       } catch (error) {
-        show({ kind: "error", message: "The camera could not be opened: allow this page to use it, or type the code.", offline: false });
+        show({ kind: "error", message: TEXT.camera_failed, offline: false });
         return;
       }
       video.srcObject = stream;
       viewfinder.hidden = false;
-      cameraButton.textContent = "Stop the camera";
+      cameraButton.textContent = TEXT.camera_stop;
       await video.play();
       requestAnimationFrame(look);
     });

@@ -5,6 +5,18 @@
 (() => {
   "use strict";
 
+  // The words shown, in the page's language (its "editor-messages" data); English without it.
+  const TEXT = {
+    not_sent: "The change could not be sent: the connection failed. Reload the page to see the schedule as it is now.",
+    not_made: "The change was not made (the server answered %(status)s). Reload the page to see the schedule as it is now.",
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("editor-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+
   const editor = () => document.getElementById("schedule-editor");
   let dragged = null;
 
@@ -65,7 +77,7 @@
     } catch (error) {
       root.classList.remove("is-busy");
       root.removeAttribute("aria-busy");
-      showProblem("The change could not be sent: the connection failed. Reload the page to see the schedule as it is now.");
+      showProblem(TEXT.not_sent);
       return;
     }
     const template = document.createElement("template");
@@ -74,7 +86,7 @@
     if (!fresh) {
       root.classList.remove("is-busy");
       root.removeAttribute("aria-busy");
-      showProblem(`The change was not made (the server answered ${response.status}). Reload the page to see the schedule as it is now.`);
+      showProblem(fill(TEXT.not_made, { status: response.status }));
       return;
     }
     root.replaceWith(fresh);

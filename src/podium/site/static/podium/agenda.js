@@ -1,6 +1,18 @@
 // The agenda page: a Copy button for the calendar's address. Without this file the address is still
 // there to select and copy by hand, so the button stays hidden until it can work.
 (() => {
+  // The words shown, in the page's language (its "agenda-messages" data); English without it.
+  const TEXT = {
+    copy: "Copy",
+    copied: "Copied",
+    copied_status: "The address was copied.",
+    copy_by_hand: "Select the address and copy it by hand.",
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("agenda-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
   const status = document.querySelector("[data-copy-status]");
 
   function say(text) {
@@ -28,9 +40,9 @@
     button.hidden = false;
     button.addEventListener("click", async () => {
       const done = await copy(input);
-      button.textContent = done ? "Copied" : "Copy";
-      say(done ? "The address was copied." : "Select the address and copy it by hand.");
-      if (done) window.setTimeout(() => { button.textContent = "Copy"; }, 2500);
+      button.textContent = done ? TEXT.copied : TEXT.copy;
+      say(done ? TEXT.copied_status : TEXT.copy_by_hand);
+      if (done) window.setTimeout(() => { button.textContent = TEXT.copy; }, 2500);
     });
   }
   // Selecting the whole address on focus makes copying by hand one gesture on a phone.

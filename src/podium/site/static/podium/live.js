@@ -15,12 +15,39 @@
     banner.dataset.liveBanner = "";
     document.body.appendChild(banner);
   }
-  const WORDS = [["new", "new"], ["moved", "moved"], ["changed", "changed"], ["cancelled", "cancelled"]];
+  // The words shown, in the page's language (its "live-messages" data); English without it. A text
+  // with a count has both forms, chosen by the language's plural rules.
+  const TEXT = {
+    updated: "Program updated to v%(version)s",
+    updated_with: "Program updated to v%(version)s: %(changes)s",
+    new: { one: "%(count)s new", other: "%(count)s new" },
+    moved: { one: "%(count)s moved", other: "%(count)s moved" },
+    changed: { one: "%(count)s changed", other: "%(count)s changed" },
+    cancelled: { one: "%(count)s cancelled", other: "%(count)s cancelled" },
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("live-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  const plural = (forms, count) => {
+    if (typeof forms === "string") return forms;
+    let form = "other";
+    try {
+      form = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+    } catch (error) {
+      form = count === 1 ? "one" : "other";
+    }
+    return forms[form] || forms.other;
+  };
 
   function summary(message) {
     const counts = message.counts || {};
-    const parts = WORDS.filter(([key]) => counts[key]).map(([key, word]) => counts[key] + " " + word);
-    return "Program updated to v" + message.version + (parts.length ? ": " + parts.join(", ") : "");
+    const kinds = [["new", TEXT.new], ["moved", TEXT.moved], ["changed", TEXT.changed], ["cancelled", TEXT.cancelled]];
+    const parts = kinds.filter(([kind]) => counts[kind]).map(([kind, forms]) => fill(plural(forms, counts[kind]), { count: counts[kind] }));
+    if (!parts.length) return fill(TEXT.updated, { version: message.version });
+    return fill(TEXT.updated_with, { version: message.version, changes: parts.join(", ") });
   }
 
   function starredNow() {

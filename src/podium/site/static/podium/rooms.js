@@ -3,6 +3,28 @@
 // swaps in the fresh page) the new sessions are read again.
 (() => {
   const TICK_MS = 30000;
+  // The words shown, in the page's language (its "rooms-messages" data); English without it.
+  const TEXT = {
+    left: "%(minutes)s min left",
+    in: "in %(minutes)s min",
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("rooms-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
+  const format = (text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  // Times and days in the page's language (<html lang>); English pages keep the British forms the
+  // server writes ("09:05", "Monday 13 June").
+  const LOCALE = (() => {
+    const lang = document.documentElement.lang || "";
+    if (!lang || /^en$/i.test(lang)) return "en-GB";
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([lang]).length ? lang : "en-GB";
+    } catch (error) {
+      return "en-GB";
+    }
+  })();
   let data = null;
   let timeFormat = null;
   let dayFormat = null;
@@ -12,8 +34,8 @@
     data = script ? JSON.parse(script.textContent) : null;
     if (!data) return;
     const options = { timeZone: data.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    timeFormat = new Intl.DateTimeFormat("en-GB", options);
-    dayFormat = new Intl.DateTimeFormat("en-GB", {
+    timeFormat = new Intl.DateTimeFormat(LOCALE, options);
+    dayFormat = new Intl.DateTimeFormat(LOCALE, {
       timeZone: data.timezone,
       weekday: "long",
       day: "numeric",
@@ -44,9 +66,9 @@
     slot.querySelector("[data-time]").textContent =
       timeFormat.format(session.startAt) + "–" + timeFormat.format(session.endAt);
     let left;
-    if (role === "current") left = minutesUntil(now, session.endAt) + " min left";
+    if (role === "current") left = format(TEXT.left, { minutes: minutesUntil(now, session.endAt) });
     else if (data.dayOf(now) !== data.dayOf(session.startAt)) left = dayFormat.format(session.startAt);
-    else left = "in " + minutesUntil(now, session.startAt) + " min";
+    else left = format(TEXT.in, { minutes: minutesUntil(now, session.startAt) });
     slot.querySelector("[data-left]").textContent = left;
     const late = slot.querySelector("[data-late]");
     late.hidden = !session.notice;

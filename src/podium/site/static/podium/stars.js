@@ -10,6 +10,20 @@
   let loggedIn = root.dataset.loggedIn === "1";
   let token = "";
   const status = root.querySelector("[data-stars-status]");
+  // The words shown, in the page's language (its "stars-messages" data); English without it.
+  const TEXT = {
+    cannot_keep: "This browser cannot keep stars. Log in to keep them in your account.",
+    starred_here: "Starred in this browser. Log in to keep your stars on every device.",
+    removed: "Star removed.",
+    starred: "Starred.",
+    not_saved: "The star could not be saved. Try again.",
+    merged: "The stars you kept in this browser are now in your account.",
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.getElementById("stars-messages").textContent));
+  } catch (error) {
+    // no data on this page: English
+  }
 
   function say(text) {
     if (status) status.textContent = text;
@@ -94,20 +108,20 @@
       if (on) codes.add(code);
       else codes.delete(code);
       if (!writeLocal(Array.from(codes))) {
-        say("This browser cannot keep stars. Log in to keep them in your account.");
+        say(TEXT.cannot_keep);
         return;
       }
       mark(code, on);
       applyFilter();
-      say(on ? "Starred in this browser. Log in to keep your stars on every device." : "Star removed.");
+      say(on ? TEXT.starred_here : TEXT.removed);
       return;
     }
     button.disabled = true;
     try {
       const starred = await saveOnServer(form, code, on);
-      say(starred ? "Starred." : "Star removed.");
+      say(starred ? TEXT.starred : TEXT.removed);
     } catch (error) {
-      say("The star could not be saved. Try again.");
+      say(TEXT.not_saved);
     } finally {
       button.disabled = false;
     }
@@ -135,7 +149,7 @@
       document.querySelectorAll("button.star[data-star]").forEach((button) => {
         mark(button.dataset.star, starred.has(button.dataset.star));
       });
-      say("The stars you kept in this browser are now in your account.");
+      say(TEXT.merged);
     } catch (error) {
       // offline: keep them for later
     }
