@@ -19,7 +19,7 @@ class Template(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     html_enabled = models.BooleanField(
-        default=False, verbose_name="Also send as HTML", help_text="The body is read as Markdown."
+        default=False, verbose_name=_("Also send as HTML"), help_text=_("The body is read as Markdown.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -110,7 +110,7 @@ class Answer(models.Model):
     value = models.TextField(blank=True)
     options = models.JSONField(default=list, blank=True)
     file = models.FileField(upload_to=_answer_file_name, blank=True, max_length=200)
-    file_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's own name.")
+    file_name = models.CharField(max_length=200, blank=True, help_text=_("The uploaded file's own name."))
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -42,7 +42,7 @@ class CheckIn(models.Model):
         on_delete=models.SET_NULL,
         related_name="check_ins_made",
     )
-    offline = models.BooleanField(default=False, help_text="Scanned while the desk had no network.")
+    offline = models.BooleanField(default=False, help_text=_("Scanned while the desk had no network."))
 
     class Meta:
         ordering = ["scanned_at", "id"]

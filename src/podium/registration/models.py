@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
 from podium.registration.enums import (
@@ -35,22 +36,22 @@ class RegistrationSettings(models.Model):
     """How registration works for one event (an event without a row has the defaults, closed)."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="registration_settings")
-    is_open = models.BooleanField(default=False, verbose_name="registration open")
+    is_open = models.BooleanField(default=False, verbose_name=_("registration open"))
     payment_deadline_hours = models.PositiveIntegerField(
         default=72,
         validators=[MinValueValidator(1)],
-        help_text="A pending order is cancelled, and its seats freed, when not paid within this time.",
+        help_text=_("A pending order is cancelled, and its seats freed, when not paid within this time."),
     )
     name_change_until = models.DateTimeField(
-        null=True, blank=True, help_text="Buyers may change a ticket's name until then (empty: always)."
+        null=True, blank=True, help_text=_("Buyers may change a ticket's name until then (empty: always).")
     )
     cancellation_until = models.DateTimeField(
-        null=True, blank=True, help_text="Buyers may cancel a paid order until then (empty: never)."
+        null=True, blank=True, help_text=_("Buyers may cancel a paid order until then (empty: never).")
     )
     offer_hours = models.PositiveIntegerField(
         default=24,
         validators=[MinValueValidator(1)],
-        verbose_name="waiting-list offer lifetime (hours)",
+        verbose_name=_("waiting-list offer lifetime (hours)"),
     )
     max_tickets_per_order = models.PositiveIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]
@@ -80,14 +81,14 @@ class TicketType(models.Model):
     description = models.TextField(blank=True)
     # Shown and recorded only; Podium takes no payments.
     price = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(0)])
-    quota = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    quota = models.PositiveIntegerField(null=True, blank=True, help_text=_("Empty: unlimited."))
     # Seats held by tickets of pending and paid orders and by open waiting-list offers (seats.py).
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     sale_start = models.DateTimeField(null=True, blank=True)
     sale_end = models.DateTimeField(null=True, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     group = models.CharField(
-        max_length=12, choices=Group.choices, blank=True, default="", help_text="For group tickets only."
+        max_length=12, choices=Group.choices, blank=True, default="", help_text=_("For group tickets only.")
     )
     position = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
@@ -138,7 +139,7 @@ class Question(models.Model):
     label = models.CharField(max_length=200)
     help_text = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
-    choices = models.JSONField(default=list, blank=True, help_text="The allowed answers of a choice.")
+    choices = models.JSONField(default=list, blank=True, help_text=_("The allowed answers of a choice."))
     required = models.BooleanField(default=False)
     ticket_types = models.ManyToManyField(TicketType, blank=True, related_name="questions")
     position = models.PositiveIntegerField(default=0)
@@ -170,11 +171,13 @@ class Voucher(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="vouchers",
-        help_text="Unlocks this ticket type when it is sold only with a voucher, and limits the discount to it.",
+        help_text=_(
+            "Unlocks this ticket type when it is sold only with a voucher, and limits the discount to it."
+        ),
     )
     discount_kind = models.CharField(max_length=10, choices=DiscountKind.choices, default=DiscountKind.NONE)
     discount_value = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(0)])
-    comment = models.CharField(max_length=300, blank=True, help_text="For the organisers only.")
+    comment = models.CharField(max_length=300, blank=True, help_text=_("For the organisers only."))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -21,8 +21,10 @@ class ReviewSettings(models.Model):
     phase = models.CharField(max_length=20, choices=ReviewPhase.choices, default=ReviewPhase.OPEN)
     assignment_only = models.BooleanField(
         default=False,
-        verbose_name="assignment-only",
-        help_text="Reviewers see (queue, proposal pages, API, search) only the proposals assigned to them.",
+        verbose_name=_("assignment-only"),
+        help_text=_(
+            "Reviewers see (queue, proposal pages, API, search) only the proposals assigned to them."
+        ),
     )
     reviews_per_proposal = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]

@@ -20,6 +20,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event, Room
 from podium.proposals.models import Proposal
@@ -37,15 +38,15 @@ class Slot(models.Model):
     proposal = models.OneToOneField(
         Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="slot"
     )
-    title = models.CharField(max_length=200, blank=True, help_text="For breaks.")
+    title = models.CharField(max_length=200, blank=True, help_text=_("For breaks."))
     # A break without a room applies to every room.
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="slots")
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
-    pinned = models.BooleanField(default=False, help_text="Automatic scheduling leaves it where it is.")
+    pinned = models.BooleanField(default=False, help_text=_("Automatic scheduling leaves it where it is."))
     shares_room = models.BooleanField(
         default=False,
-        help_text="Placed by an import beside other sessions in its room, as the source has them.",
+        help_text=_("Placed by an import beside other sessions in its room, as the source has them."),
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -88,7 +89,7 @@ class Release(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="releases")
     version = models.PositiveIntegerField()
     name = models.CharField(max_length=100)
-    comment = models.TextField(blank=True, help_text="Shown publicly with the changelog.")
+    comment = models.TextField(blank=True, help_text=_("Shown publicly with the changelog."))
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -137,14 +138,18 @@ class ReleasedSession(models.Model):
     room_name = models.CharField(max_length=120, blank=True)
     start = models.DateTimeField()
     end = models.DateTimeField()
-    day = models.DateField(help_text="The conference day (after-midnight sessions count for the day before).")
+    day = models.DateField(
+        help_text=_("The conference day (after-midnight sessions count for the day before).")
+    )
     session_type = models.CharField(max_length=120, blank=True)
     language = models.CharField(max_length=10, blank=True)
     audience_level = models.CharField(max_length=20, blank=True)
     # [{"code", "name"}] in the speakers' order on the proposal
     speakers = models.JSONField(default=list)
     # Copied from the proposal (see proposals.models.Proposal); links are [{"title", "url"}].
-    guid = models.CharField(max_length=200, blank=True, help_text="The source's guid of an imported session.")
+    guid = models.CharField(
+        max_length=200, blank=True, help_text=_("The source's guid of an imported session.")
+    )
     subtitle = models.CharField(max_length=300, blank=True)
     do_not_record = models.BooleanField(default=False)
     recording_license = models.CharField(max_length=200, blank=True)
@@ -183,7 +188,7 @@ class ReleasedSpeaker(models.Model):
     code = models.CharField(max_length=16)
     name = models.CharField(max_length=200)
     bio = models.TextField(blank=True)
-    photo = models.CharField(max_length=300, blank=True, help_text="Path of the photo under MEDIA_URL.")
+    photo = models.CharField(max_length=300, blank=True, help_text=_("Path of the photo under MEDIA_URL."))
     website = models.URLField(blank=True)
     social = models.CharField(max_length=200, blank=True)
     session_codes = models.JSONField(default=list)

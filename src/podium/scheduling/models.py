@@ -34,7 +34,7 @@ class SolverRun(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="solver_runs")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mode = models.CharField(max_length=10, choices=SolverMode.choices)
-    time_limit = models.PositiveSmallIntegerField(help_text="Seconds the engine may search.")
+    time_limit = models.PositiveSmallIntegerField(help_text=_("Seconds the engine may search."))
     keep_pinned = models.BooleanField(default=True)
     # The weights of the soft goals the engine minimised: every term, the defaults filled in
     weights = models.JSONField(default=dict, blank=True)

@@ -25,10 +25,10 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=OrganisationKind.choices, default=OrganisationKind.SPONSOR)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True, help_text="Shown on the public sponsors page (Markdown).")
+    description = models.TextField(blank=True, help_text=_("Shown on the public sponsors page (Markdown)."))
     # A raster image, re-encoded on upload (base.uploads.clean_image); SVG is refused.
     logo = models.ImageField(upload_to="sponsors/", blank=True)
-    notes = models.TextField(blank=True, help_text="For the team only.")
+    notes = models.TextField(blank=True, help_text=_("For the team only."))
     created = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -75,7 +75,7 @@ class SponsorLevel(models.Model):
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="sponsor_levels")
     name = models.CharField(max_length=120)
-    position = models.PositiveIntegerField(default=0, help_text="Lower comes first on the sponsors page.")
+    position = models.PositiveIntegerField(default=0, help_text=_("Lower comes first on the sponsors page."))
     price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     booth = models.BooleanField(default=False)
     talk_slot = models.BooleanField(default=False)
