@@ -183,6 +183,7 @@ def test_dayof_move_and_cancel(client, event, talks):
         ({"action": "delay", "room": "x", "minutes": "5"}, "Choose a room"),
         ({"action": "move", "code": "NOPE"}, "Choose a session"),
         ({"action": "delay", "room": "ROOM", "minutes": "soon"}, "whole number"),
+        ({"action": "delay", "room": "ROOM", "minutes": "5", "versions": "12:x"}, "form is damaged"),
     ],
 )
 def test_dayof_bad_input_gets_a_clear_error(client, event, talks, data, message):

@@ -109,7 +109,7 @@ def _versions(text: str) -> dict[int, int]:
     """ "12:3,14:1" (slot id: version) as the confirmation step showed them."""
     versions = {}
     for item in filter(None, str(text or "").split(",")):
-        slot_id, _, version = item.partition(":")
+        slot_id, _colon, version = item.partition(":")
         if not (slot_id.isdigit() and version.isdigit()):
             raise BadInput(_("The confirmation form is damaged; start again from the day-of page."))
         versions[int(slot_id)] = int(version)
