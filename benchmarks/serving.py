@@ -407,7 +407,7 @@ def measure_files(env: dict, facts: dict, clients: int, seconds: float) -> dict:
 
 NGINX_CONF = """
 user root;
-worker_processes 1;
+worker_processes {workers};
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -427,7 +427,7 @@ http {{
     gzip_vary on;
     types {{ }}
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port}{tls};
 {locations}
     }}
 }}
@@ -435,9 +435,12 @@ http {{
 
 
 @contextlib.contextmanager
-def own_nginx(files: dict[str, tuple[Path, str]]):
-    """nginx (one worker) serving `files` ({address: (file, content type)}) on a free loopback port, with
-    the precompressed `.gz` beside each file sent to clients that accept gzip (gzip_static)."""
+def own_nginx(files: dict[str, tuple[Path, str]], *, tls: bool = False, workers: int = 1):
+    """nginx serving `files` ({address: (file, content type)}) on a free loopback port, with the
+    precompressed `.gz` beside each file sent to clients that accept gzip (gzip_static). With `tls`, the
+    shipped configuration's TLS settings (a self-signed certificate made as deploy/test.py makes it,
+    TLS 1.2 and 1.3, the same session cache): the baseline the shipped nginx is compared with, so the
+    ratio measures what Podium's configuration costs, not what encryption costs."""
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="podium-bench-nginx-"))
     locations = "\n".join(
@@ -445,8 +448,16 @@ def own_nginx(files: dict[str, tuple[Path, str]]):
         f"try_files /{path.name} =404; }}"
         for address, (path, content_type) in files.items()
     )
+    listen = ""
+    if tls:
+        cert, key = _deploy_test().certificate(tmp)
+        listen = (
+            f" ssl http2;\n        ssl_certificate {cert};\n        ssl_certificate_key {key};\n"
+            "        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_cache shared:bench_tls:10m;\n"
+            "        ssl_session_timeout 1d"
+        )
     conf = tmp / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, locations=locations))
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, locations=locations, tls=listen, workers=workers))
     process = subprocess.Popen(  # noqa: S603
         [NGINX, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -638,6 +649,11 @@ def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float, clien
         sides["nginx"] = _run_targets(
             f"http://127.0.0.1:{port}", addresses, clients, seconds, bodies, "nginx", client
         )
+    # nginx alone again as the shipped one runs: TLS with the same settings, the same two workers.
+    with own_nginx(served, tls=True, workers=2) as port:
+        sides["nginx_tls"] = _run_targets(
+            f"https://127.0.0.1:{port}", addresses, clients, seconds, bodies, "nginx_tls", client
+        )
     with own_redis() as redis_url:
         for server in ("granian", "uvicorn"):
             with Server(env, "--server", server, PODIUM_REDIS_URL=redis_url) as podium:
@@ -700,6 +716,11 @@ def measure_fastpath(env: dict, facts: dict, clients: int, seconds: float, clien
                 for key in sides["nginx"]
             }
             for server in compared
+        },
+        # The shipped configuration against nginx alone with the same TLS and the same two workers.
+        "ratio_rps_shipped_to_nginx_tls": {
+            key: sides["shipped_nginx"][key]["requests_per_s"] / sides["nginx_tls"][key]["requests_per_s"]
+            for key in sides["nginx_tls"]
         },
         "logged_in": logged_in,
     }
@@ -945,6 +966,12 @@ def print_fastpath(fast: dict) -> None:
         "  load  same"
     )
     for key, nginx in sides["nginx"].items():
+        tls = sides["nginx_tls"][key]
+        print(
+            f"  {key:<20} nginx alone with TLS (2 workers) {tls['requests_per_s']:.0f} req/s"
+            f" p99 {tls['p99_ms']:.1f}ms; shipped / nginx with TLS"
+            f" {fast['ratio_rps_shipped_to_nginx_tls'][key]:.0%}"
+        )
         row = f"  {key:<20} {nginx['requests_per_s']:11.0f} {nginx['p99_ms']:5.1f}ms"
         for side in ("granian", "shipped_nginx", "shipped_nginx_plain", "uvicorn"):
             entry = sides[side][key]

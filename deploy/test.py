@@ -513,6 +513,8 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
         f"/{EVENT}/schedule/export/room/{facts['room']}.ics": f"room/{facts['room']}.ics",
         f"/{EVENT}/schedule/export/speaker/{facts['speaker']}.ics": f"speaker/{facts['speaker']}.ics",
         f"/{EVENT}/talk/{facts['talk']}.ics": f"talk/{facts['talk']}.ics",
+        f"/{EVENT}/widget/widget.js": "widget/widget.js",
+        f"/{EVENT}/widget/schedule.json": "widget/schedule.json",
     }
     routes = {
         "site:export_xml",
@@ -521,6 +523,8 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
         "site:export_room_ics",
         "site:export_speaker_ics",
         "site:export_talk_ics",
+        "site:widget_script",
+        "site:widget_data",
     }
     health_before = request_counts(client, {"healthz"})
     client.request("GET", "/healthz")
@@ -591,9 +595,11 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
     counted_after = request_counts(client, routes)
     check(
         counted_after == counted_before,
-        "Podium's request counters for the export routes did not move",
+        "Podium's request counters for the export and widget routes did not move",
         f"{counted_before} before, {counted_after} after",
     )
+
+    check_widget_page(tmp, client, folder, ports["servers"][0])
 
     print("== The page cache follows the new release", flush=True)
     check(name.encode() not in before_page, "the schedule page did not show the release before")
@@ -671,6 +677,50 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
     )
     if not latest.is_symlink():
         os.symlink(target, latest)
+
+
+def check_widget_page(tmp: Path, client: "Client", folder: Path, server: int) -> None:
+    """The widget's page (the one page other sites may frame) from its file, with Podium's headers for
+    it: the frameable Content-Security-Policy and no X-Frame-Options."""
+    path = f"/{EVENT}/widget/"
+    raw = (folder / "pages/widget/schedule.html").read_bytes()
+    # Podium's own answer first, straight to one server; then its counter must not move.
+    podium_headers = backend_headers(server, path)[1]
+    counted_before = request_counts(client, {"site:widget"})
+    lines_before = len(access_log(tmp))
+    response, content = client.request("GET", path)
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    problems = (
+        [] if response.status == 200 and content == raw else [f"{response.status}, {len(content)} bytes"]
+    )
+    for header in (
+        "content-type",
+        "cache-control",
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "access-control-allow-origin",
+    ):
+        if headers.get(header) != podium_headers.get(header):
+            problems.append(f"{header}: {headers.get(header)!r}, Podium's {podium_headers.get(header)!r}")
+    if "frame-ancestors *" not in headers.get("content-security-policy", ""):
+        problems.append("other sites may not frame it")
+    check(not problems, f"GET {path}: the widget's file, Podium's headers (frameable)", "; ".join(problems))
+    response, content = client.request("GET", path, headers={"Accept-Encoding": "gzip"})
+    check(
+        response.status == 200 and content == (folder / "pages/widget/schedule.html.gz").read_bytes(),
+        f"GET {path} (gzip: the .gz file)",
+        f"{response.status} {response.getheader('Content-Encoding')}",
+    )
+    time.sleep(0.3)
+    found = upstream_of(access_log(tmp)[lines_before:], path)
+    counted_after = request_counts(client, {"site:widget"})
+    check(
+        found == ["-", "-"] and counted_after == counted_before,
+        "nginx answered the widget's page itself (Podium's counter did not move)",
+        f"{found}, {counted_before} before, {counted_after} after",
+    )
 
 
 def check_pages(

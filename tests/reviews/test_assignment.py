@@ -45,3 +45,20 @@ def test_the_plan_names_every_proposal_that_cannot_get_n_and_plans_nothing():
 
     assert result.pairs == []
     assert [(s.proposal, s.needed, s.possible) for s in result.shortfalls] == [(10, 2, 1), (12, 1, 0)]
+
+
+def test_starting_podium_does_not_load_cp_sat():
+    """OR-Tools' CP-SAT (and pandas with it) is loaded when a plan is made, not by every process that
+    loads the URLs: test servers, commands and workers start without paying for it."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); from django.urls import resolve; resolve('/');"
+        " print(sorted(m for m in ('ortools.sat', 'pandas') if m in sys.modules))"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "podium.settings"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+
+    assert result.stdout.strip().splitlines()[-1] == "[]"

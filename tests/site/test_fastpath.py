@@ -408,3 +408,17 @@ def test_lifespan_is_answered(app):
 
     asyncio.run(app({"type": "lifespan"}, receive, send))
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_the_header_memos_stay_bounded_and_decide_as_before(app, program, rendered, monkeypatch):
+    """The codings and languages chosen per header value are remembered, never more than MEMO_LIMIT of
+    each: a client sending a new value with every request cannot grow them, and answers stay right."""
+    monkeypatch.setattr(fastpath, "MEMO_LIMIT", 3)
+    urls = _urls(program, rendered)
+    for n in range(10):
+        answer = call(app, urls["xml"], accept_encoding=f"gzip;q=0.{n + 1}, br;q=0")
+        assert answer.headers["content-encoding"] == "gzip"
+        assert len(app.encodings) <= 3
+    answer = call(app, urls["xml"], accept_encoding="identity")
+    assert "content-encoding" not in answer.headers
+    assert answer.body == (rendered.path / "schedule.xml").read_bytes()

@@ -79,6 +79,9 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 VERSIONED_RE = re.compile(r"/([a-z0-9][a-z0-9-]{0,63})/releases/([1-9][0-9]{0,8})/([^?#]+)")
 RE_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 #: Set while messages wait for the visitor (MessageStorage); "messages" is Django's cookie storage's.
+# Entries kept per memo of header values (Accept-Encoding, Accept-Language): a client cannot grow them
+# past this; they are emptied and filled again.
+MEMO_LIMIT = 1000
 MESSAGES_COOKIE = "podium_messages"
 MESSAGE_COOKIES = (MESSAGES_COOKIE, "messages")
 
@@ -393,12 +396,22 @@ def connect() -> None:
 # --- The ASGI side ---------------------------------------------------------------------------------
 
 
-def speaks_language_of(manifest: dict, headers: list) -> bool:
+def speaks_language_of(manifest: dict, headers: list, memo: dict | None = None) -> bool:
     """Whether the visitor of these request headers reads the language of the directory's pages: the
     language LocaleMiddleware would speak to them (the language cookie, else Accept-Language), decided
-    by Django's own code (podium.base.translated.language_for); release_files.serves_language."""
-    cookie = parse_cookie(_header(headers, b"cookie") or "").get(settings.LANGUAGE_COOKIE_NAME)
-    language = language_for(cookie=cookie, accept_language=_header(headers, b"accept-language"))
+    by Django's own code (podium.base.translated.language_for); release_files.serves_language. `memo`
+    keeps the language chosen for each (cookie, Accept-Language) pair (few distinct ones in practice)."""
+    raw_cookie = _header(headers, b"cookie")
+    cookie = parse_cookie(raw_cookie).get(settings.LANGUAGE_COOKIE_NAME) if raw_cookie else None
+    accept_language = _header(headers, b"accept-language")
+    key = (cookie, accept_language)
+    language = memo.get(key) if memo is not None else None
+    if language is None:
+        language = language_for(cookie=cookie, accept_language=accept_language)
+        if memo is not None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = language
     return release_files.serves_language(manifest, language)
 
 
@@ -413,6 +426,10 @@ class Folder:
     keys: dict[str, str] = field(default_factory=dict)  # page file name -> variant + context
     members: frozenset[str] = frozenset()  # the pages Django gives a logged-in visitor too
     last_modified: str = ""
+    directory: str = ""  # `path` as text, for joining file names cheaply
+
+    def __post_init__(self):
+        self.directory = str(self.path)
 
     @classmethod
     def load(cls, path: Path) -> "Folder | None":
@@ -546,32 +563,43 @@ class FastPath:
             if settings.SECURE_HSTS_PRELOAD:
                 self.hsts += "; preload"
         self.counting = metrics.enabled()
+        self.base_text = str(self.base)
+        # The middleware's headers as settings make them, built once (they depend on no request but
+        # for the page kind and the scheme): (html, secure) -> (before Content-Length, after it).
+        self.fixed_headers = {
+            (html, secure): self._fixed_headers(html, secure)
+            for html in (False, True)
+            for secure in (False, True)
+        }
+        self.request_id_header = REQUEST_ID_HEADER.encode()
+        self.encodings: dict[str, set[str]] = {}  # Accept-Encoding -> the codings it accepts
+        self.languages: dict[tuple, str] = {}  # (language cookie, Accept-Language) -> language
+
+    def _fixed_headers(self, html: bool, secure: bool) -> tuple[list, list]:
+        before, after = [], []
+        if html:
+            before.append((b"Content-Security-Policy", SecurityHeadersMiddleware.CSP.encode()))
+        before.append((b"Permissions-Policy", b"camera=(), microphone=(), geolocation=()"))
+        if settings.X_FRAME_OPTIONS:
+            before.append((b"X-Frame-Options", settings.X_FRAME_OPTIONS.upper().encode()))
+        if self.hsts and secure:
+            after.append((b"Strict-Transport-Security", self.hsts.encode()))
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            after.append((b"X-Content-Type-Options", b"nosniff"))
+        if settings.SECURE_REFERRER_POLICY:
+            after.append((b"Referrer-Policy", settings.SECURE_REFERRER_POLICY.encode()))
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            after.append((b"Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.encode()))
+        return before, after
 
     # The headers Django's middleware adds to a file's answer (settings.MIDDLEWARE), in its order.
     def _middleware_headers(
         self, content_type: str, secure: bool, request_id: str, *, length: bytes | None = None
     ) -> list[tuple[bytes, bytes]]:
         """`length`: an answer without its own Content-Length gets CommonMiddleware's, after these."""
-        headers = []
-        if content_type.startswith("text/html"):
-            headers.append((b"Content-Security-Policy", SecurityHeadersMiddleware.CSP.encode()))
-        headers.append((b"Permissions-Policy", b"camera=(), microphone=(), geolocation=()"))
-        if settings.X_FRAME_OPTIONS:
-            headers.append((b"X-Frame-Options", settings.X_FRAME_OPTIONS.upper().encode()))
-        if length is not None:
-            headers.append((b"Content-Length", length))
-        if self.hsts and secure:
-            headers.append((b"Strict-Transport-Security", self.hsts.encode()))
-        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-            headers.append((b"X-Content-Type-Options", b"nosniff"))
-        if settings.SECURE_REFERRER_POLICY:
-            headers.append((b"Referrer-Policy", settings.SECURE_REFERRER_POLICY.encode()))
-        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-            headers.append(
-                (b"Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.encode())
-            )
-        headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
-        return headers
+        before, after = self.fixed_headers[(content_type.startswith("text/html"), secure)]
+        middle = [(b"Content-Length", length)] if length is not None else []
+        return [*before, *middle, *after, (self.request_id_header, request_id.encode())]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -617,7 +645,7 @@ class FastPath:
         return scope.get("scheme") == "https"
 
     def _state(self, slug: str) -> dict | None:
-        path = self.base / slug / STATE
+        path = f"{self.base_text}/{slug}/{STATE}"
         try:
             info = os.stat(path)
         except OSError:
@@ -627,13 +655,14 @@ class FastPath:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         try:
-            state = json.loads(path.read_text())
+            with open(path, encoding="utf-8") as handle:
+                state = json.load(handle)
         except (OSError, ValueError):
             return None
         self.states[slug] = (stamp, state)
         return state
 
-    def _folder(self, path: Path) -> Folder | None:
+    def _folder(self, path: str | Path) -> Folder | None:
         """The release directory at `path` (a `latest` link or a directory), loaded once per directory."""
         try:
             info = os.stat(path)
@@ -705,7 +734,7 @@ class FastPath:
         state = self._state(slug)
         if state is None or not state.get("public"):
             return None
-        latest = self._folder(self.base / slug / release_files.LATEST)
+        latest = self._folder(f"{self.base_text}/{slug}/{release_files.LATEST}")
         if latest is not None and not self._current(latest, state):
             latest = None
         query = scope.get("query_string", b"").decode("latin-1")
@@ -739,7 +768,7 @@ class FastPath:
             return None
         if self.session_cookie in cookies and name not in latest.members:
             return None  # Django renders this page for a logged-in visitor (their own forms)
-        if not speaks_language_of(latest.manifest, headers):
+        if not speaks_language_of(latest.manifest, headers, self.languages):
             return None  # the visitor reads another language: Django renders the page in it
         return Answer(latest, name, "page", page=True)
 
@@ -759,7 +788,12 @@ class FastPath:
         entry = folder.manifest["files"][name]
         etag = f'"{entry["sha256"][:32]}"'
         accept = _header(headers, b"accept-encoding") or ""
-        accepted = _accepted(accept)
+        accepted = self.encodings.get(accept)
+        if accepted is None:
+            accepted = _accepted(accept)
+            if len(self.encodings) >= MEMO_LIMIT:
+                self.encodings.clear()
+            self.encodings[accept] = accepted
         encoding, suffix = next(
             ((coding, suffix) for coding, suffix in release_files.ENCODINGS if coding in accepted), ("", "")
         )
@@ -806,7 +840,7 @@ class FastPath:
             await send({"type": "http.response.body", "body": b""})
             self._count(answer, 304)
             return True
-        file_path = str(folder.path / (name + suffix))
+        file_path = f"{folder.directory}/{name}{suffix}"
         content = self.files.get(file_path)
         size = len(content) if content is not None else os.stat(file_path).st_size
         status, first, last = 200, 0, size - 1
