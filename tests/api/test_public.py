@@ -20,6 +20,22 @@ def test_events_lists_public_events_only(client, published):
     assert body["items"][0]["release"]["version"] == 1
 
 
+def test_an_event_gives_its_main_texts_and_the_translations_it_has(client, event):
+    event.name, event.name_de, event.name_fr = "Python Conference", "Python-Konferenz", ""
+    event.description, event.description_fr = "Send us your talks.", "Proposez vos exposés."
+    event.save()
+
+    body = client.get(f"{API}/events/{event.slug}", headers={"accept-language": "de"}).json()
+    listed = client.get(f"{API}/events").json()["items"]
+
+    assert (body["name"], body["name_translations"]) == ("Python Conference", {"de": "Python-Konferenz"})
+    assert (body["description"], body["description_translations"]) == (
+        "Send us your talks.",
+        {"fr": "Proposez vos exposés."},
+    )
+    assert [item["name_translations"] for item in listed] == [{"de": "Python-Konferenz"}]
+
+
 def test_event_detail_answers_404_for_a_non_public_event(client):
     hidden = factories.EventFactory(is_public=False)
 

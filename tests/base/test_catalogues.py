@@ -4,6 +4,7 @@ each msgstr with exactly its msgid's placeholders, and each compiling to the .mo
 without GNU gettext (podium.base.catalogues, run by `make`)."""
 
 import gettext
+import re
 
 import polib
 import pytest
@@ -40,6 +41,49 @@ def test_every_catalogue_compiles(path, tmp_path):
         translations = gettext.GNUTranslations(handle)
     entry = next(entry for entry in polib.pofile(str(path)) if entry.msgstr and not entry.msgid_plural)
     assert translations.gettext(entry.msgid) == entry.msgstr
+
+
+#: The words of the domain, one per language: (language, the English term, an English word that makes
+#: the entry about something else, the other words an entry with the term must not use).
+GLOSSARY = [
+    ("de", r"\bsession types?\b", None, r"Vortragsart|Sitzungsart|Sessiontyp"),
+    ("de", r"\bsessions?\b", r"\btalks?\b", r"\bVortr[aä]g(e|en|s)?\b"),
+    ("de", r"\bproposals?\b", None, r"Vorschl[aä]g|\bAntr[aä]g|\bBeitr[aä]g(e|en|s)?\b"),
+    ("de", r"\breleases?\b(?! *(at|this many))", None, r"\bVersion|\bRelease"),
+    ("de", r"\btracks?\b", None, r"\bTracks?\b|\bSpur"),
+    ("de", r"\breviewers?\b", None, r"Bewerter|Prüfer|Reviewer"),
+    ("de", r"\bfeedback\b", None, r"Feedback"),
+    ("fr", r"\bsession types?\b", None, r"types? de présentation|types? d’intervention"),
+    ("fr", r"\bsessions?\b", r"\btalks?\b", r"\bexposés?\b|\binterventions?\b"),
+    ("fr", r"\bproposals?\b", None, r"\bsoumissions?\b"),
+    ("fr", r"\breleases?\b(?! *(at|this many))", None, r"\bversions?\b"),
+    ("fr", r"\btracks?\b", None, r"\bparcours\b|\bfilières?\b|\btracks?\b"),
+    ("fr", r"\breviewers?\b", None, r"relecteur|relectrice|examinat"),
+    ("fr", r"\bfeedback\b", None, r"\bretours?\b|\bfeedback\b"),
+]
+
+
+def _unlike_the_glossary(path) -> list[str]:
+    """The entries of a catalogue that name a term of the domain with another word than GLOSSARY's."""
+    language = path.parent.parent.name
+    found = []
+    for entry in polib.pofile(str(path)):
+        english = f"{entry.msgid} {entry.msgid_plural or ''}"
+        translated = " ".join([entry.msgstr, *entry.msgstr_plural.values()])
+        translated = catalogues.PLACEHOLDER.sub("", translated)
+        for lang, term, unless, other in GLOSSARY:
+            if lang != language or not re.search(term, english, re.IGNORECASE):
+                continue
+            if unless and re.search(unless, english, re.IGNORECASE):
+                continue
+            if word := re.search(other, translated, re.IGNORECASE):
+                found.append(f"{entry.msgid[:60]!r}: {word.group(0)!r} for {term!r}")
+    return found
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[path.parent.parent.name for path in CATALOGUES])
+def test_every_catalogue_names_each_term_of_the_domain_one_way(path):
+    assert _unlike_the_glossary(path) == []
 
 
 # --- The checks and the compiler themselves, on small catalogues ----------------------------------

@@ -25,8 +25,13 @@ def keys_read(source: str) -> set[str]:
 
 
 def keys_built_in(source: str) -> set[str]:
-    """The keys of the script's English `const TEXT = {…};` (its top level)."""
-    block = re.search(r"^(\s*)const TEXT = \{(.*?)^\1\};", source, re.DOTALL | re.MULTILINE)
+    """The keys of the script's English `const TEXT = {…};` or, read with the shared reader (messages.js),
+    `const TEXT = window.podiumMessages("<name>", {…});` (its top level)."""
+    block = re.search(
+        r'^(\s*)const TEXT = (?:window\.podiumMessages\("[\w-]+", )?\{(.*?)^\1\}\)?;',
+        source,
+        re.DOTALL | re.MULTILINE,
+    )
     assert block, "the script has no `const TEXT = {…};`"
     indent = block.group(1) + "  "
     return set(re.findall(rf"^{indent}(\w+): ", block.group(2), re.MULTILINE))
@@ -54,7 +59,17 @@ def check_script(name: str, messages: dict, *, data_only: frozenset = frozenset(
         if json.dumps(text, ensure_ascii=False) not in source
     ]
     assert missing == [], f"{name}.js lacks the English of {missing}"
-    assert f'getElementById("{name}-messages")' in source
+    assert (
+        f'getElementById("{name}-messages")' in source
+        or f'const TEXT = window.podiumMessages("{name}", {{' in source
+    )
+
+
+def test_the_shared_reader_puts_the_pages_words_over_the_english():
+    reader = script_source("messages")
+
+    assert "window.podiumMessages = (name, english) =>" in reader
+    assert "document.getElementById(`${name}-messages`)" in reader
 
 
 def test_plural_forms_gives_the_form_for_one_and_for_more():

@@ -8,6 +8,7 @@ from podium.campaigns.models import CampaignRecipient, CampaignState, SkipReason
 from podium.mail import about
 from podium.mail.models import Bounce, MailStatus, OutboxMail
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,30 @@ def test_submitting_writes_one_held_mail_per_person_with_values_filled_once(
     assert campaign.state == CampaignState.IN_REVIEW
     assert campaign.submitted_by == drafter
     assert AuditEntry.objects.filter(action="campaign.submitted", object_id=str(campaign.pk)).exists()
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_unsubscribe_lines_are_in_each_recipients_language(event, campaign, drafter, accepted_speakers):
+    german = accepted_speakers[1]
+    german.language = "de"
+    german.save()
+    organiser = event.organiser.name
+
+    services.submit_campaign(campaign=campaign, by=drafter)
+
+    mails = {m.to: m for m in _mails(campaign)}
+    to_german, to_english = mails[german.email], mails["speaker0@example.org"]
+    assert (
+        f"\n-- \nSie erhalten diese E-Mail von {organiser}. Keine weiteren solchen E-Mails: http"
+        in to_german.body
+    )
+    assert ">Abmelden</a> von den E-Mails von " in to_german.html
+    assert "Hello Speaker 1," in to_german.body  # the organisers' own text as they wrote it
+    assert (
+        f"\n-- \nYou get this mail from {organiser}. To get no more of these mails: http" in to_english.body
+    )
+    assert ">Unsubscribe</a> from the mails of " in to_english.html
 
 
 def test_a_value_is_never_filled_in_twice(event, campaign, drafter, accepted_speakers):

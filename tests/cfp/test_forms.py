@@ -2,10 +2,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from podium.cfp import services
-from podium.cfp.forms import AnswersForm
+from podium.cfp.forms import AnswersForm, ProposalForm
 from podium.cfp.queries import answers_of, proposal_questions
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
+from tests.proposals.test_forms import GERMAN, labels_and_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,12 @@ def test_stored_answers_fill_the_form(event, speaker):
     form = AnswersForm(questions=proposal_questions(event), answers=answers_of(proposal=proposal))
 
     assert form.initial == {f"q_{many.pk}": ["A", "B"], f"q_{yes.pk}": True}
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_speakers_proposal_form_labels_audience_level_and_language_in_german(event):
+    with translation.override("de"):
+        found = labels_and_levels(ProposalForm(event=event))
+
+    assert found == GERMAN

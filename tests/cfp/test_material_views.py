@@ -62,3 +62,14 @@ def test_a_do_not_record_session_shows_not_recorded(client, proposal, speaker):
     client.force_login(speaker)
 
     assert "Not recorded" in client.get(_url(proposal)).content.decode()
+
+
+def test_a_post_without_its_part_saves_the_links(client, proposal, speaker):
+    client.force_login(speaker)
+
+    response = client.post(_url(proposal), {"links": "Repo | https://example.org/repo", "attachments": ""})
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.links == [{"title": "Repo", "url": "https://example.org/repo"}]
+    assert "recording_form" not in client.get(_url(proposal)).context

@@ -1,10 +1,12 @@
 """Reading CSV and vCard files of contacts, and applying them to an organiser's contacts and a list."""
 
 import pytest
+from django.utils import translation
 
 from podium.contacts.importing import ImportRefused, apply, read
 from podium.contacts.models import Contact, ContactList, Membership
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 
 
 def _read(text: str, **options):
@@ -338,3 +340,33 @@ def test_contacts_are_written_in_batches(organiser, django_assert_max_num_querie
         report = _apply(organiser, text)
 
     assert report.created == 45
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_report_and_its_lines_are_in_the_readers_language(organiser):
+    text = "E-Mail;Name;Twitter\nada@example.org;Ada;@ada\nbob@;Bob;\nADA@example.org;Ada;\n"
+
+    with translation.override("de"):
+        report = apply(
+            organiser=organiser,
+            list_name="Presse",
+            read=_read(text),
+            label="",
+            skip_invalid=True,
+            dry_run=True,
+        )
+        lines = report.text.splitlines()
+
+    assert lines == [
+        "Gelesen: die Datei als CSV, Trennzeichen ';': 3 Kontakte.",
+        "Spalten: E-Mail aus 'E-Mail', Name aus 'Name'.",
+        "Ignorierte Spalten: 'Twitter'.",
+        "Liste 'Presse' (neu).",
+        "Würde 1 anlegen, 0 aktualisieren, 0 unverändert lassen, 2 überspringen.",
+        "Würde 1 zur Liste hinzufügen (0 stehen schon darauf).",
+        "Übersprungen:",
+        "  Zeile 3: 'bob@' ist keine E-Mail-Adresse",
+        "  Zeile 4: übersprungen, dieselbe Adresse wie Zeile 2",
+        "Probelauf: Es wurde nichts gespeichert.",
+    ]

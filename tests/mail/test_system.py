@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from podium.mail import system
 from podium.mail.models import OutboxMail, SystemMailTemplate
@@ -18,6 +19,7 @@ from podium.proposals.services import submit_proposal
 from podium.registration import services as registration
 from podium.reviews.services import decide, send_decision_notifications
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.program import at, cancel, place, placed_talk, release
 from tests.registration import shop
 
@@ -50,7 +52,8 @@ def _own(event, key, subject, body):
 def test_every_default_text_uses_only_what_its_mail_offers_and_every_placeholder_is_explained():
     for key, mail in system.SYSTEM_MAILS.items():
         assert mail.key == key
-        assert (problems(mail.subject, mail.names), problems(mail.body, mail.names)) == ([], []), key
+        subject, body = str(mail.subject), str(mail.body)
+        assert (problems(subject, mail.names), problems(body, mail.names)) == ([], []), key
         assert len(set(mail.names)) == len(mail.names), key
         assert all(p.help and p.example for p in mail.placeholders), key
         assert {"name", "event", "event_url"} <= set(mail.names), key
@@ -77,6 +80,32 @@ def test_the_default_receipt_says_what_it_said_with_the_closing_time_in_the_even
         "until the call for papers closes on 15 January 2031, 23:00 CET:\n\n"
         f"https://podium.test/{berlin.slug}/me/proposals/{proposal.code}/\n\n"
         "We will write again once the program committee has decided.\n"
+    )
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_default_texts_and_their_values_are_in_the_recipients_language(berlin, organiser_user):
+    german = factories.UserFactory(name="Ada", language="de")
+
+    with translation.override("en"):  # the request that caused the mails: English
+        proposal = _submit(berlin, german)
+        decide(proposal=proposal, decision="accepted", by=organiser_user)
+        send_decision_notifications(event=berlin, by=organiser_user)
+
+    receipt = OutboxMail.objects.get(template="proposal_received")
+    accepted = OutboxMail.objects.get(template="decision_accepted")
+    assert receipt.subject == "[Rock & Roll Conf] Eingegangen: Ihre Einreichung „Q&A: Don't panic“"
+    assert receipt.body.startswith(
+        "Hallo Ada,\n\nvielen Dank! Wir haben Ihre Einreichung für Rock & Roll Conf"
+    )
+    assert (
+        "Einreichung bearbeiten,\nbis der Call for Papers am 15. Januar 2031, 23:00 CET schließt:\n"
+        in receipt.body
+    )
+    assert accepted.subject == "[Rock & Roll Conf] Angenommen: Bitte bestätigen Sie „Q&A: Don't panic“"
+    assert "\nWir planen nur bestätigte Beiträge ein. Danke, dass Sie bei Rock & Roll Conf dabei sind!\n" in (
+        accepted.body
     )
 
 
@@ -299,4 +328,4 @@ def test_the_acceptance_says_what_the_events_publishing_rule_does(
 
     assert body.endswith(f"\n{sentence} Thank you for being part of Rock & Roll Conf!\n")
     other = system.ACCEPTED_TOO if sentence == system.CONFIRMED_ONLY else system.CONFIRMED_ONLY
-    assert other not in body
+    assert str(other) not in body

@@ -1,13 +1,17 @@
 """The notices of a release: speakers get one mail with an iCal file, opted-in attendees one mail about
 the starred sessions that changed, and nobody hears about sessions they did not star."""
 
+import re
+
 import icalendar
 import pytest
+from django.utils import translation
 
 from podium.attendance import services as attendance
 from podium.mail.models import OutboxMail
 from podium.notices import services as notices
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.program import at, cancel, place, placed_talk, release, rename
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +148,29 @@ def test_release_notices_are_rolled_back_with_the_release(event, scheduler, prog
         release(event, scheduler)
 
     assert OutboxMail.objects.count() == before
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_speaker_notice_is_written_in_the_speakers_language(event, scheduler, program):
+    """The default text, the changes' words and dates, the summary and the calendar's name are the
+    speaker's language, whatever language the publishing organiser reads."""
+    program["ada"].language = "de"
+    program["ada"].save(update_fields=["language"])
+    place(event, program["first"], "Hall A", at(event, 15), scheduler)
+    rename(program["second"], "Zweiter", scheduler)
+
+    with translation.override("en"):  # the organiser's request
+        published = release(event, scheduler, comment="Raum B ist gesperrt.")
+
+    [mail] = OutboxMail.objects.filter(about=notices.speaker_about(published), to=program["ada"].email)
+    assert mail.subject == f"{event.name}: 2 Änderungen an Ihren Beiträgen ({published.name})"
+    assert mail.body.startswith(f"Hallo Ada,\n\ndas Programm von {event.name} wurde aktualisiert")
+    assert "Das betrifft Ihre Beiträge:" in mail.body
+    assert re.search(r"\n  jetzt:  [A-Z][a-z]+, [0-9]{1,2}\. [A-Z][a-zä]+, 15:00", mail.body)
+    assert "  vorher: " in mail.body
+    assert "  geändert: " in mail.body
+    assert "Von den Veranstaltern: Raum B ist gesperrt." in mail.body
+    assert "was:" not in mail.body
+    assert "every room" not in mail.body
+    assert str(_calendar(mail)["x-wr-calname"]) == f"{event.name}: Ihre Beiträge"

@@ -5,13 +5,15 @@ import re
 
 import pytest
 from django.core import mail as django_mail
+from django.utils import translation
 
 from podium.mail import about
 from podium.mail import services as outbox
-from podium.mail.models import OutboxMail
+from podium.mail.models import OutboxMail, SystemMailTemplate
 from podium.registration import pdf, services, waiting_list
 from podium.registration.tickets import read_token
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.pdf import pdf_text
 from tests.registration import shop
 
@@ -93,3 +95,38 @@ def test_the_offer_mail_links_to_the_offer(event, registration, buyer):
     assert (row.to, row.template) == (person.email, "waiting_list_offer")
     assert f"https://podium.test/{event.slug}/tickets/offer/{entry.token}/" in row.body
     assert 'Hello Zoë "Z" D\'Arcy,' in row.body
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_tickets_mail_is_written_in_its_recipients_language(event, standard, organiser):
+    german = factories.UserFactory(name="Ada", email="ada@example.org", language="de")
+
+    with translation.override("en"):  # the organiser's request: English
+        order = shop.buy(event, german, standard, 2)
+        services.mark_paid(order=order, by=organiser)
+
+    row = OutboxMail.objects.get(about=about.order(order.pk), template="order_paid")
+    assert row.subject == f"[{event.name}] Tickets für Ihre Bestellung {order.code}"
+    assert row.body.startswith(
+        "Hallo Ada,\n\nvielen Dank, Ihre Zahlung ist eingegangen. Hier sind Ihre Tickets für "
+        f"{event.name} (Bestellung {order.code}):\n\n  - Standard für Attendee 1\n"
+    )
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_tickets_mails_values_follow_the_recipient_in_the_events_own_text(event, standard, organiser):
+    SystemMailTemplate.objects.create(
+        event=event, key="order_paid", subject="{tickets_word}", body="{payment_note}{here_are_your_tickets}."
+    )
+    french = factories.UserFactory(name="Ada", email="ada@example.org", language="fr")
+
+    order = shop.buy(event, french, standard, 1)
+    services.mark_paid(order=order, by=organiser)
+
+    row = OutboxMail.objects.get(about=about.order(order.pk), template="order_paid")
+    assert (row.subject, row.body) == (
+        "billet",
+        "merci, votre paiement est bien arrivé. Voici votre billet.\n",
+    )

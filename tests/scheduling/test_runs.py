@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from podium.attendance.models import Star
 from podium.base.errors import NotAllowed, ServiceError
@@ -15,9 +15,10 @@ from podium.proposals.models import SpeakerAvailability, SpeakerProfile
 from podium.schedule.models import Slot
 from podium.scheduling import runs, solving
 from podium.scheduling.models import SolverRun, SolverRunStatus
-from podium.scheduling.solver import Solution, Stopped
+from podium.scheduling.solver import Solution, Stopped, load_instance, solve
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.program import at, place, placed_talk, talk
 from tests.scheduling.engine_spy import engine_weights
 
@@ -333,6 +334,28 @@ def test_progress_of_a_run_no_longer_running_stops_the_engine(event):
 
     with pytest.raises(Stopped):
         runs._progress_saver(run.pk)({"phase": "searching", "seconds": 1.0})
+
+
+@pytest.mark.django_db
+def test_every_phase_the_engine_reports_is_a_code_with_a_label(event, scheduler):
+    _program(event, scheduler)
+    reports = []
+    loaded = load_instance(solving.build_instance(event))
+
+    solve(loaded, time_limit=TIME_LIMIT, mode="fill", progress=reports.append)
+
+    assert "constructed" in {report["phase"] for report in reports}
+    assert {report["phase"] for report in reports} <= set(runs.PHASES)
+    assert runs.FINISHED in runs.PHASES
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_a_phase_is_shown_in_the_readers_language_and_an_older_word_as_it_is():
+    with translation.override("de"):
+        labels = [runs.phase_label(phase) for phase in ("searching", "finished", "warming up")]
+
+    assert labels == ["Suche läuft", "abgeschlossen", "warming up"]
 
 
 @pytest.mark.django_db

@@ -1,9 +1,26 @@
 import pytest
 
 from podium.schedule import services
+from podium.site import release_files
 from tests import factories
 from tests.program import at, placed_talk, release
 from tests.sponsoring import manager_fixture  # noqa: F401 (a fixture: the sponsors pages, logos and marks)
+
+
+@pytest.fixture
+def release_dir(settings, tmp_path):
+    """The release files go to a directory of this test's own (the manifest is read afresh): the directory."""
+    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
+    release_files._manifest.cache_clear()
+    return settings.PODIUM_RELEASE_DIR
+
+
+@pytest.fixture
+def files_on(settings, release_dir):
+    """Release files on, written to a directory of this test's own: the directory. A module turns them
+    on for all its tests with `pytest.mark.usefixtures("files_on")`."""
+    settings.PODIUM_RELEASE_FILES = True
+    return release_dir
 
 
 @pytest.fixture

@@ -21,16 +21,9 @@ from tests import factories, sponsoring
 from tests.base.test_metrics import TOKEN, scrape, value
 from tests.program import release
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_on")]
 
 DJANGO = 599  # what the stand-in for Django answers: the request fell through
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_FILES = True
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
 
 
 @pytest.fixture

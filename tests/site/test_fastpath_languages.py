@@ -12,16 +12,9 @@ from django.utils import translation
 from podium.site import fastpath, release_files
 from tests.site.test_fastpath import DJANGO, _django, _urls, call
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_on")]
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_FILES = True
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
 
 
 @pytest.fixture

@@ -17,16 +17,9 @@ from podium.events.models import SessionType
 from podium.site import fastpath, release_files
 from tests.site.test_fastpath import DJANGO, _urls, call
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_on")]
 
 SHARED = ("talks", "speakers", "speaker", "schedule", "day", "list", "room")
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_FILES = True
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
 
 
 @pytest.fixture

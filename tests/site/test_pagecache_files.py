@@ -9,14 +9,7 @@ from podium.events.models import Page, PageState
 from podium.site import release_files
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_FILES = True
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_on")]
 
 
 @pytest.fixture

@@ -17,15 +17,7 @@ from podium.schedule import services
 from podium.site import fastpath, release_files
 from tests.program import release
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_FILES = True
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
-    return settings.PODIUM_RELEASE_DIR
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_on")]
 
 
 def _manifest(rendered) -> dict:
@@ -256,3 +248,46 @@ def test_pages_are_rendered_in_a_bounded_number_of_queries(program):
         rendered = release_files.render_release(event, bigger)
     assert rendered.files > 40
     assert len([query for query in queries if '"proposals_tag"' not in query["sql"]]) <= 40
+
+
+def test_each_session_card_is_rendered_once_per_render(program, monkeypatch):
+    """The grid, the grid page's list, the list page and the room pages show the same session cards:
+    a render renders each (with and without its room) once and gives its HTML again (site_once)."""
+    from podium.site.templatetags import site_once
+
+    asked, rendered = [], []
+    render, fill = site_once.OnceNode.render, site_once.OnceNode._render
+
+    def asking(node, context):
+        if node.name == '"card"':
+            asked.append(context["session"].pk)
+        return render(node, context)
+
+    def rendering(node, context, **push):
+        if node.name == '"card"' and "request" in push:  # kept for the other pages
+            rendered.append((context["session"].pk, context["show_room"]))
+        return fill(node, context, **push)
+
+    monkeypatch.setattr(site_once.OnceNode, "render", asking)
+    monkeypatch.setattr(site_once.OnceNode, "_render", rendering)
+    release_files.render_release(program["event"], program["release"])
+    assert len(rendered) == len(set(rendered)) > 0
+    assert len(asked) > 2 * len(rendered)  # every card on at least three pages
+
+
+def test_collections_are_rarer_during_a_render_and_as_before_after(program, monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    artefacts = release_files.artefacts
+
+    def watching(*args, **kwargs):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        return artefacts(*args, **kwargs)
+
+    monkeypatch.setattr(release_files, "artefacts", watching)
+    release_files.render_release(program["event"], program["release"])
+    assert seen == [((before[0] * release_files.COLLECTION_SCALE, *before[1:]), True)]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

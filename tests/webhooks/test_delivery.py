@@ -11,11 +11,12 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from podium.webhooks import delivery, services, tasks
-from podium.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from podium.webhooks.models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests import factories, program
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,8 @@ def test_deliver_retries_with_backoff_after_a_server_error(event, endpoint, rece
     assert (row.status, row.attempts, row.response_code) == (DeliveryStatus.QUEUED, 1, 500)
     assert row.next_attempt_at == now + dt.timedelta(minutes=1)
     assert "answered 500" in row.last_error
+    assert row.error_code == DeliveryError.STATUS
+    assert row.error_message == "The receiver answered with the status 500."
     assert row.response_body == "answered 500"
 
     assert delivery.deliver(now=now + dt.timedelta(seconds=59)) == 0  # not due yet
@@ -99,10 +102,11 @@ def test_deliver_retries_with_backoff_after_a_server_error(event, endpoint, rece
 
     assert delivery.deliver(now=now + dt.timedelta(minutes=1)) == 1
     row.refresh_from_db()
-    assert (row.status, row.attempts, row.response_code, row.last_error) == (
+    assert (row.status, row.attempts, row.response_code, row.last_error, row.error_code) == (
         DeliveryStatus.DELIVERED,
         2,
         200,
+        "",
         "",
     )
     first, second = receiver.requests
@@ -144,6 +148,25 @@ def test_private_address_is_refused_without_the_setting(event, receiver, setting
     assert row.status == DeliveryStatus.QUEUED
     assert row.response_code is None
     assert row.last_error.startswith("Refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address")
+    assert row.error_code == DeliveryError.REFUSED
+    assert row.error_detail == row.last_error
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_a_refusal_is_recorded_in_english_and_shown_in_the_readers_language(event, receiver, settings):
+    settings.PODIUM_DELIVER_WEBHOOKS_ON_COMMIT = False
+    settings.PODIUM_WEBHOOKS_ALLOW_PRIVATE = False
+    endpoint = WebhookEndpoint.objects.create(event=event, url=receiver.url, kinds=["release.published"])
+    row = _ping(event, endpoint)
+
+    with translation.override("de"):  # the language of whoever runs the delivery does not matter
+        delivery.deliver()
+        row.refresh_from_db()
+        shown = row.error_message
+
+    assert row.last_error.startswith("Refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address")
+    assert shown.startswith("Die Adresse wurde abgelehnt")
 
 
 def test_redirect_is_not_followed(event, endpoint, receiver, settings):
@@ -158,6 +181,7 @@ def test_redirect_is_not_followed(event, endpoint, receiver, settings):
     assert [r["path"] for r in receiver.requests] == ["/hook?x=1"]
     assert (row.status, row.response_code) == (DeliveryStatus.QUEUED, 302)
     assert "Redirects are not followed" in row.last_error
+    assert row.error_code == DeliveryError.REDIRECT
 
 
 def test_request_goes_to_the_checked_address_not_a_second_lookup(event, receiver, allow_private, monkeypatch):
@@ -198,6 +222,7 @@ def test_timeout_is_recorded_and_retried(event, endpoint, settings, monkeypatch)
     row.refresh_from_db()
     assert (row.status, row.attempts, row.response_code) == (DeliveryStatus.QUEUED, 1, None)
     assert "timed out" in row.last_error
+    assert (row.error_code, row.error_detail) == (DeliveryError.UNREACHABLE, row.last_error)
 
 
 def test_stale_claim_is_retried_but_fresh_claim_is_not(event, endpoint, receiver, settings):
@@ -223,7 +248,7 @@ def test_switched_off_endpoint_gets_nothing_more(event, endpoint, receiver, sett
 
     row.refresh_from_db()
     assert receiver.requests == []
-    assert row.status == DeliveryStatus.FAILED
+    assert (row.status, row.error_code) == (DeliveryStatus.FAILED, DeliveryError.SWITCHED_OFF)
     assert services.emit(event=event, kind="speaker.confirmed", payload={"code": "X"}) == []
 
 
@@ -256,6 +281,7 @@ def test_an_unexpected_error_is_recorded_and_the_other_deliveries_still_go(
     broken.refresh_from_db()
     assert (broken.status, broken.attempts) == (DeliveryStatus.QUEUED, 1)
     assert broken.last_error == "Internal error: RuntimeError: something unforeseen"
+    assert broken.error_code == DeliveryError.INTERNAL
     assert [r["headers"]["X-Podium-Delivery"] for r in receiver.requests] == [str(fine.pk)]
 
 

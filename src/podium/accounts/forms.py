@@ -63,3 +63,4 @@ class ProfileNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name"]
+        labels = {"name": _("Your name")}

@@ -9,6 +9,7 @@ from ninja import Query, Router
 from podium.api import schemas as s
 from podium.api.auth import PUBLIC
 from podium.attendance.seat_queries import seats_by_code
+from podium.base.translated import column, other_languages
 from podium.events.models import Event
 from podium.events.queries import public_events
 from podium.events.visibility import event_or_404
@@ -42,16 +43,25 @@ def release_ref(release: Release | None) -> dict | None:
     return {"version": release.version, "name": release.name, "published_at": release.published_at}
 
 
+def translations(instance, name: str) -> dict[str, str]:
+    """{language: text} of the translations of `instance`'s text `name` that are given (base.translated);
+    the main text is `name` itself."""
+    found = {code: getattr(instance, column(name, code)) for code, _label in other_languages()}
+    return {code: text for code, text in found.items() if text}
+
+
 def event_out(event: Event, release: Release | None) -> dict:
     return {
         "slug": event.slug,
         "name": event.name,
+        "name_translations": translations(event, "name"),
         "organiser": event.organiser.name,
         "timezone": event.timezone,
         "date_from": event.date_from,
         "date_to": event.date_to,
         "day_start_hour": event.day_start_hour,
         "description": event.description,
+        "description_translations": translations(event, "description"),
         "release": release_ref(release),
     }
 

@@ -115,13 +115,19 @@ class ReleaseRef(Schema):
 
 class EventOut(Schema):
     slug: str
-    name: str
+    name: str = Field(description="The main text, in whatever language the organisers write it.")
+    name_translations: dict[str, str] = Field(
+        description="The name in other languages of the interface, by language code; only those given."
+    )
     organiser: str
     timezone: str
     date_from: dt.date
     date_to: dt.date
     day_start_hour: int
-    description: str
+    description: str = Field(description="The call for papers text (Markdown), the main text.")
+    description_translations: dict[str, str] = Field(
+        description="The description in other languages of the interface, by language code; only those given."
+    )
     release: ReleaseRef | None
 
 

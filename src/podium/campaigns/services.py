@@ -9,10 +9,11 @@ cannot both succeed (the loser gets StaleEdit), and each is in the audit log.
 import html as html_lib
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -31,7 +32,7 @@ from podium.campaigns.models import (
 )
 from podium.mail import about, placeholders
 from podium.mail.models import Bounce, MailStatus, OutboxMail
-from podium.mail.services import undeliverable
+from podium.mail.services import recipient_language, undeliverable
 
 #: Rows written per INSERT when a campaign is submitted.
 BATCH = 1000
@@ -236,13 +237,21 @@ class Text:
     def values(self, recipient: audiences.Recipient) -> dict:
         return {**self.common, "name": recipient.name, "email": recipient.email, **recipient.values}
 
-    def render(self, recipient: audiences.Recipient, unsubscribe_url: str = "") -> tuple[str, str, str]:
-        """(subject, text body, HTML part or "") for one recipient."""
+    def render(
+        self, recipient: audiences.Recipient, unsubscribe_url: str = "", language: str | None = None
+    ) -> tuple[str, str, str]:
+        """(subject, text body, HTML part or "") for one recipient; the unsubscribe lines (with
+        `unsubscribe_url`) in `language` (the recipient's; default: the active one). The text itself
+        is the organisers', as they wrote it."""
         values = self.values(recipient)
         subject = " ".join(placeholders.fill(self.subject, values).split())[:300]
         body = placeholders.fill(self.body, values).rstrip() + "\n"
+        organiser = self.event.organiser.name
         if unsubscribe_url:
-            body = body.rstrip("\n") + unsubscribe.footer(unsubscribe_url, self.event.organiser.name)
+            with translation.override(language or translation.get_language()):
+                text_footer = unsubscribe.footer(unsubscribe_url, organiser)
+                html_footer = unsubscribe.html_footer(unsubscribe_url, organiser)
+            body = body.rstrip("\n") + text_footer
         html = ""
         if self.html is not None:
 
@@ -252,8 +261,7 @@ class Text:
 
             html = _MARK.sub(put, self.html)
             if unsubscribe_url:
-                link = html_lib.escape(unsubscribe_url)
-                html += f'\n<hr>\n<p><small><a href="{link}">Unsubscribe</a> from the mails of {html_lib.escape(self.event.organiser.name)}.</small></p>'
+                html += html_footer
         return subject, body, html
 
 
@@ -298,6 +306,28 @@ def _skips(organiser_id: int, addresses: list[str]) -> dict[str, str]:
     return skipped
 
 
+def _languages(event, chunk: list[tuple[str, audiences.Recipient]]) -> dict[str, str]:
+    """{address: language} of the mails to these (address, person) pairs, by `recipient_language`'s
+    rule (the person's chosen language, else the event's default), their choices read in one query."""
+    user_model = get_user_model()
+    ids = [person.user_id for _address, person in chunk if person.user_id]
+    addresses = [address for address, person in chunk if not person.user_id]
+    chosen_by_id, chosen_by_address = {}, {}
+    for pk, email, language in user_model.objects.filter(Q(pk__in=ids) | Q(email__in=addresses)).values_list(
+        "pk", "email", "language"
+    ):
+        chosen_by_id[pk] = language
+        chosen_by_address[email.lower()] = language
+    languages = {}
+    for address, person in chunk:
+        chosen = chosen_by_id.get(person.user_id) if person.user_id else chosen_by_address.get(address)
+        # An unsaved account standing for the person's choice, so the rule needs no query of its own.
+        languages[address] = recipient_language(
+            to=address, user=user_model(language=chosen or ""), event=event
+        )
+    return languages
+
+
 def _write_recipients(campaign: Campaign, people: list[audiences.Recipient]) -> int:
     """One held OutboxMail and one CampaignRecipient per address, in batches; skipped people get a
     recipient row without a mail. Returns how many mails were written."""
@@ -312,6 +342,7 @@ def _write_recipients(campaign: Campaign, people: list[audiences.Recipient]) -> 
     written = 0
     for chunk in _chunks(list(unique.items()), BATCH):
         mails, rows = [], []
+        languages = _languages(event, chunk)
         for address, person in chunk:
             reason = skipped.get(address) or (SkipReason.UNDELIVERABLE if undeliverable(address) else "")
             row = CampaignRecipient(
@@ -328,7 +359,7 @@ def _write_recipients(campaign: Campaign, people: list[audiences.Recipient]) -> 
                 organiser_id=event.organiser_id, address=address, campaign_id=campaign.pk
             )
             url = link(token)
-            subject, body, html = text.render(person, url)
+            subject, body, html = text.render(person, url, languages[address])
             mail = OutboxMail(
                 event=event,
                 user_id=person.user_id,

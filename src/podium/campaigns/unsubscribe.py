@@ -6,9 +6,12 @@ link in a mail from last year must still work. It carries no account, so whoever
 unsubscribe that one address from that one organiser's campaigns, nothing else.
 """
 
+import html
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 SALT = "podium.campaigns.unsubscribe"
 
@@ -52,4 +55,18 @@ def headers(url: str) -> dict[str, str]:
 
 
 def footer(url: str, organiser_name: str) -> str:
-    return f"\n\n-- \nYou get this mail from {organiser_name}. To get no more of these mails: {url}\n"
+    """The unsubscribe line below a campaign mail's text, in the active language (the recipient's)."""
+    line = _("You get this mail from %(organiser)s. To get no more of these mails: %(url)s") % {
+        "organiser": organiser_name,
+        "url": url,
+    }
+    return f"\n\n-- \n{line}\n"
+
+
+def html_footer(url: str, organiser_name: str) -> str:
+    """The unsubscribe line below a campaign mail's HTML part, in the active language."""
+    line = _('<a href="%(url)s">Unsubscribe</a> from the mails of %(organiser)s.') % {
+        "url": html.escape(url),
+        "organiser": html.escape(organiser_name),
+    }
+    return f"\n<hr>\n<p><small>{line}</small></p>"

@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
 from podium.base.errors import ServiceError
 from podium.contacts.models import (
@@ -59,7 +60,32 @@ LENGTHS = {
     "organisation": ORGANISATION_LENGTH,
     "phone": PHONE_LENGTH,
 }
-LABELS = {"name": "name", "organisation": "organisation", "phone": "phone number"}
+#: Why a row is invalid when a value is longer than its column (`count`: the column's length).
+TOO_LONG = {
+    "name": ngettext_lazy(
+        "the name is longer than %(count)s character", "the name is longer than %(count)s characters", "count"
+    ),
+    "organisation": ngettext_lazy(
+        "the organisation is longer than %(count)s character",
+        "the organisation is longer than %(count)s characters",
+        "count",
+    ),
+    "phone": ngettext_lazy(
+        "the phone number is longer than %(count)s character",
+        "the phone number is longer than %(count)s characters",
+        "count",
+    ),
+}
+#: The fields as the report names them (the keys of ReadFile.columns).
+FIELD_NAMES = {
+    "email": pgettext_lazy("a column of a contacts file", "email"),
+    "name": pgettext_lazy("a column of a contacts file", "name"),
+    "first name": pgettext_lazy("a column of a contacts file", "first name"),
+    "last name": pgettext_lazy("a column of a contacts file", "last name"),
+    "organisation": pgettext_lazy("a column of a contacts file", "organisation"),
+    "phone": pgettext_lazy("a column of a contacts file", "phone"),
+    "notes": pgettext_lazy("a column of a contacts file", "notes"),
+}
 DELIMITERS = (",", ";", "\t", "|")
 #: Rows written per query, and addresses looked up per query.
 BATCH = 1000
@@ -97,12 +123,14 @@ class Row:
 
 @dataclass
 class Skip:
+    """A line left out: its number and why (in the language active while the file was read)."""
+
     line: int
     reason: str
     invalid: bool = True
 
     def __str__(self):
-        return f"line {self.line}: {self.reason}"
+        return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass
@@ -149,57 +177,100 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        verb = "Would create" if self.dry_run else "Created"
+        """The counts in one sentence, in the active language."""
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": len(self.read.skips),
+        }
+        if self.dry_run:
+            return (
+                _(
+                    "Would create %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s."
+                )
+                % counts
+            )
         return (
-            f"{verb} {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {len(self.read.skips)}."
+            _("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s, skipped %(skipped)s.")
+            % counts
         )
 
     def header_lines(self) -> list[str]:
+        """What was read and how, in the active language."""
         read = self.read
-        how = f"{read.format}"
+        values = {
+            "file": self.label or _("the file"),
+            "format": read.format,
+            "delimiter": _delimiter_name(read.delimiter),
+            "count": len(read.rows) + len(read.skips),
+        }
         if read.delimiter:
-            how += f", delimiter {_delimiter_name(read.delimiter)}"
-        lines = [f"Read {self.label} as {how}: {len(read.rows) + len(read.skips)} contacts."]
-        if read.columns:
-            lines.append(
-                "Columns: "
-                + ", ".join(
-                    f"{name} from {' + '.join(repr(header) for header in headers)}"
-                    for name, headers in read.columns.items()
-                )
-                + "."
+            line = ngettext(
+                "Read %(file)s as %(format)s, delimiter %(delimiter)s: %(count)s contact.",
+                "Read %(file)s as %(format)s, delimiter %(delimiter)s: %(count)s contacts.",
+                values["count"],
             )
+        else:
+            line = ngettext(
+                "Read %(file)s as %(format)s: %(count)s contact.",
+                "Read %(file)s as %(format)s: %(count)s contacts.",
+                values["count"],
+            )
+        lines = [line % values]
+        if read.columns:
+            columns = ", ".join(
+                _("%(field)s from %(headers)s")
+                % {
+                    "field": FIELD_NAMES.get(name, name),
+                    "headers": " + ".join(repr(header) for header in headers),
+                }
+                for name, headers in read.columns.items()
+            )
+            lines.append(_("Columns: %(columns)s.") % {"columns": columns})
         if read.ignored:
-            lines.append("Ignored columns: " + ", ".join(repr(header) for header in read.ignored) + ".")
+            ignored = ", ".join(repr(header) for header in read.ignored)
+            lines.append(_("Ignored columns: %(columns)s.") % {"columns": ignored})
         return lines
 
     @property
     def text(self) -> str:
-        """The report as the command prints it and the page shows it (plain text)."""
+        """The report as the command prints it and the page shows it (plain text), in the active
+        language."""
         lines = self.header_lines()
         if self.refused:
             count = len(self.invalid)
             lines.append(
-                f"Refused: {count} line{'s' if count != 1 else ''} cannot be imported, so nothing was saved:"
+                ngettext(
+                    "Refused: %(count)s line cannot be imported, so nothing was saved:",
+                    "Refused: %(count)s lines cannot be imported, so nothing was saved:",
+                    count,
+                )
+                % {"count": count}
             )
             lines += [f"  {skip}" for skip in self.invalid]
             return "\n".join(lines)
-        new = " (new)" if self.list_created else ""
-        lines.append(f"List {self.list_name!r}{new}.")
+        if self.list_created:
+            lines.append(_("List %(name)s (new).") % {"name": repr(self.list_name)})
+        else:
+            lines.append(_("List %(name)s.") % {"name": repr(self.list_name)})
         lines.append(self.summary)
-        added = "Would add" if self.dry_run else "Added"
-        lines.append(f"{added} {self.added_to_list} to the list ({self.already_on_list} on it already).")
+        counts = {"count": self.added_to_list, "already": self.already_on_list}
+        if self.dry_run:
+            added = _("Would add %(count)s to the list (%(already)s on it already).")
+        else:
+            added = _("Added %(count)s to the list (%(already)s on it already).")
+        lines.append(added % counts)
         if self.read.skips:
-            lines.append("Skipped:")
+            lines.append(_("Skipped:"))
             lines += [f"  {skip}" for skip in self.skipped]
         if self.dry_run:
-            lines.append("Dry run: nothing was saved.")
+            lines.append(_("Dry run: nothing was saved."))
         return "\n".join(lines)
 
 
 def _delimiter_name(delimiter: str) -> str:
-    return {"\t": "tab"}.get(delimiter, repr(delimiter))
+    return _("tab") if delimiter == "\t" else repr(delimiter)
 
 
 # --- Text -----------------------------------------------------------------------------------------
@@ -254,13 +325,13 @@ def clean_email(raw: str) -> tuple[str, str]:
     if text.lower().startswith("mailto:"):
         text = text[len("mailto:") :].strip()
     if not text:
-        return "", "no e-mail address"
+        return "", _("no e-mail address")
     try:
         if len(text) > EMAIL_LENGTH:
             raise ValidationError("too long")
         validate_email(text)
     except ValidationError:
-        return "", f"{(raw or '').strip()!r} is not an e-mail address"
+        return "", _("%(value)s is not an e-mail address") % {"value": repr((raw or "").strip())}
     return text.lower(), ""
 
 
@@ -272,7 +343,7 @@ def make_row(line: int, email: str, values: dict) -> Row | Skip:
     clean = {name: one_line(values.get(name, "")) for name in ("name", "organisation", "phone")}
     for name, value in clean.items():
         if len(value) > LENGTHS[name]:
-            return Skip(line, f"the {LABELS[name]} is longer than {LENGTHS[name]} characters")
+            return Skip(line, TOO_LONG[name] % {"count": LENGTHS[name]})
     notes = _LINE_BREAK.sub("\n", str(values.get("notes") or "")).strip()
     return Row(line, address, notes=notes, **clean)
 
@@ -284,7 +355,8 @@ def _deduplicate(read: ReadFile, found) -> None:
         if isinstance(item, Skip):
             read.skips.append(item)
         elif item.email in first:
-            read.skips.append(Skip(item.line, f"skipped, same address as line {first[item.email]}", False))
+            reason = _("skipped, same address as line %(line)s") % {"line": first[item.email]}
+            read.skips.append(Skip(item.line, reason, False))
         else:
             first[item.email] = item.line
             read.rows.append(item)
@@ -378,9 +450,8 @@ def read_csv(text: str, *, delimiter: str | None = None, progress: Progress | No
         except StopIteration:
             break
         except csv.Error as exc:
-            found.append(
-                Skip(start, f"cannot be read as CSV ({exc}); write a quote inside a quoted value twice")
-            )
+            reason = _("cannot be read as CSV (%(error)s); write a quote inside a quoted value twice")
+            found.append(Skip(start, reason % {"error": exc}))
             line = reader.line_num
             continue
         line = reader.line_num
@@ -389,13 +460,15 @@ def read_csv(text: str, *, delimiter: str | None = None, progress: Progress | No
         if not any(cell.strip() for cell in cells):
             continue
         if any(cell.strip() for cell in cells[width:]):
-            found.append(
-                Skip(
-                    start,
-                    f"{len(cells)} values where the header has {width} columns "
-                    f"(a value with a {_delimiter_name(delimiter)} in it needs quotes)",
-                )
+            reason = ngettext(
+                "%(values)s values where the header has %(count)s column "
+                "(a value with a %(delimiter)s in it needs quotes)",
+                "%(values)s values where the header has %(count)s columns "
+                "(a value with a %(delimiter)s in it needs quotes)",
+                width,
             )
+            values = {"values": len(cells), "count": width, "delimiter": _delimiter_name(delimiter)}
+            found.append(Skip(start, reason % values))
             continue
         values = {name: _first(cells, indexes) for name, indexes in columns.items()}
         if not values.get("name"):
@@ -520,7 +593,7 @@ def _card(line: int, properties: list[tuple[str, dict, str]]) -> Row | Skip:
         elif name == "NOTE" and not note:
             note = unescape(value)
     if not emails:
-        return Skip(line, "the card has no EMAIL")
+        return Skip(line, _("the card has no EMAIL"))
     email = unescape(_best(emails))
     values = {"name": fn.strip() or n, "organisation": org, "phone": _best(phones), "notes": note}
     return make_row(line, email, values)
@@ -539,7 +612,7 @@ def read_vcard(text: str, *, progress: Progress | None = None) -> ReadFile:
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if start is not None:
-                found.append(Skip(start, "the card has no END:VCARD"))
+                found.append(Skip(start, _("the card has no END:VCARD")))
             start, properties = number, []
         elif upper == "END:VCARD":
             if start is not None:
@@ -550,7 +623,7 @@ def read_vcard(text: str, *, progress: Progress | None = None) -> ReadFile:
             if parsed is not None:
                 properties.append(parsed)
     if start is not None:
-        found.append(Skip(start, "the card has no END:VCARD"))
+        found.append(Skip(start, _("the card has no END:VCARD")))
     if not found:
         raise ImportRefused(_("The file holds no vCard (no line BEGIN:VCARD)."))
     read.lines = number

@@ -77,7 +77,7 @@ def import_contacts(
     if not dry_run:
         organiser = _lock(organiser)
     report = importing.apply(
-        organiser=organiser, list_name=list_name, read=read, label=filename or "the file",
+        organiser=organiser, list_name=list_name, read=read, label=filename,
         dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
     )  # fmt: skip
     if not dry_run:

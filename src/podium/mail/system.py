@@ -8,6 +8,10 @@ The text is never a template language: whatever a default once decided in a temp
 changes, a sentence only for paid orders, "ticket" or "tickets") is a placeholder whose value the
 sender computes in Python, times already in the event's zone. `render_system` fills the text in one
 pass, so a speaker named "{ticket_link}" is greeted by that name and nothing else.
+
+The default texts are marked for translation and read when a mail is written, in its recipient's
+language (`mail.services.queue_system_mail`); the values a sender computes are words in that language
+too (the sender computes them with it active).
 """
 
 import datetime as dt
@@ -18,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy
 
 from podium.mail.models import SystemMailTemplate
 from podium.mail.placeholders import Placeholder, check, fill
@@ -54,8 +59,8 @@ PROPOSAL_CODE = Placeholder("proposal_code", _("The proposal's code."), "K7QW3R"
 COMMON = (NAME, EVENT, EVENT_URL)
 # What the event's setting `publish_unconfirmed` (events.Event) means for the speaker, in the words
 # of the acceptance mail; filled in by `fill_text` for the event, so the mail says what releases do.
-CONFIRMED_ONLY = "We will schedule only confirmed sessions."
-ACCEPTED_TOO = (
+CONFIRMED_ONLY = _("We will schedule only confirmed sessions.")
+ACCEPTED_TOO = _(
     "Your session may appear on the published schedule before you confirm, marked as not confirmed yet; "
     "please confirm soon."
 )
@@ -74,8 +79,8 @@ PUBLISHING_RULE = Placeholder(
 
 
 def publishing_rule(event) -> str:
-    """The sentence of the acceptance mail that tells the event's publishing rule."""
-    return ACCEPTED_TOO if getattr(event, "publish_unconfirmed", False) else CONFIRMED_ONLY
+    """The sentence of the acceptance mail that tells the event's publishing rule (active language)."""
+    return str(ACCEPTED_TOO if getattr(event, "publish_unconfirmed", False) else CONFIRMED_ONLY)
 
 
 PROPOSAL_RECEIVED = SystemMail(
@@ -100,8 +105,8 @@ PROPOSAL_RECEIVED = SystemMail(
             "until the call for papers closes on 15 January 2030, 23:00 CET",
         ),
     ),
-    subject='[{event}] Received: your proposal "{proposal_title}"',
-    body="""Hello {name},
+    subject=_('[{event}] Received: your proposal "{proposal_title}"'),
+    body=_("""Hello {name},
 
 thank you! We have received your proposal for {event}:
 
@@ -113,7 +118,7 @@ This is only a receipt: there is nothing you need to do now. You can edit your p
 {proposal_link}
 
 We will write again once the program committee has decided.
-""",
+"""),
 )
 
 DECISION_ACCEPTED = SystemMail(
@@ -137,8 +142,8 @@ DECISION_ACCEPTED = SystemMail(
         ),
         PUBLISHING_RULE,
     ),
-    subject='[{event}] Accepted: please confirm "{proposal_title}"',
-    body="""Hello {name},
+    subject=_('[{event}] Accepted: please confirm "{proposal_title}"'),
+    body=_("""Hello {name},
 
 good news: the program committee of {event} has ACCEPTED your proposal
 
@@ -150,7 +155,7 @@ One click on this link opens the confirmation page; no log-in needed:
 {confirm_link}
 
 {publishing_rule} Thank you for being part of {event}!
-""",
+"""),
 )
 
 DECISION_REJECTED = SystemMail(
@@ -158,14 +163,14 @@ DECISION_REJECTED = SystemMail(
     label=_("Rejection"),
     description=_("Sent to each speaker of a rejected proposal when the decisions are sent from the outbox."),
     placeholders=(*COMMON, PROPOSAL_TITLE, PROPOSAL_CODE),
-    subject='[{event}] About your proposal "{proposal_title}"',
-    body="""Hello {name},
+    subject=_('[{event}] About your proposal "{proposal_title}"'),
+    body=_("""Hello {name},
 
 thank you for proposing "{proposal_title}" for {event}. We received many more good proposals
 than we have room for, and we are sorry that we could not include yours in the program this time.
 
 We hope to see you at {event} all the same.
-""",
+"""),
 )
 
 SCHEDULE_CHANGES = SystemMail(
@@ -219,8 +224,8 @@ SCHEDULE_CHANGES = SystemMail(
             "\nFrom the organisers: Rooms B and C swapped.\n",
         ),
     ),
-    subject="{event}: {summary} ({release})",
-    body="""Hello {name},
+    subject=_("{event}: {summary} ({release})"),
+    body=_("""Hello {name},
 
 the program of {event} was updated (release {release}). This concerns {your_sessions}:
 
@@ -230,8 +235,14 @@ Times are in the event's time zone ({timezone}).
 The schedule: {schedule_link}
 {organisers_note}
 If you cannot make it at this time, reply to the organisers as soon as possible.
-""",
+"""),
 )
+
+# The words of the tickets mail's values (registration.mails.order_paid_values computes them in the
+# recipient's language); the examples for previews are the plural ones.
+PAYMENT_NOTE = _("thank you, your payment has arrived.")
+HERE_ARE_YOUR_TICKETS = npgettext_lazy("tickets mail", "Here is your ticket", "Here are your tickets", 2)
+TICKETS_WORD = npgettext_lazy("tickets mail", "ticket", "tickets", 2)
 
 ORDER_PAID = SystemMail(
     key="order_paid",
@@ -245,15 +256,25 @@ ORDER_PAID = SystemMail(
         Placeholder("order_code", _("The order's code."), "Q4ZT9"),
         Placeholder(
             "payment_note",
-            _("“thank you, your payment has arrived. ” when the order cost something, else empty."),
-            "thank you, your payment has arrived. ",
+            _(
+                "“thank you, your payment has arrived. ” (in the recipient's language) when the order "
+                "cost something, else empty."
+            ),
+            format_lazy("{} ", PAYMENT_NOTE),
         ),
         Placeholder(
             "here_are_your_tickets",
-            _("“Here is your ticket” or “Here are your tickets”, as many as the order has."),
-            "Here are your tickets",
+            _(
+                "“Here is your ticket” or “Here are your tickets” (in the recipient's language), as many "
+                "as the order has."
+            ),
+            HERE_ARE_YOUR_TICKETS,
         ),
-        Placeholder("tickets_word", _("“ticket” or “tickets”, as many as the order has."), "tickets"),
+        Placeholder(
+            "tickets_word",
+            _("“ticket” or “tickets” (in the recipient's language), as many as the order has."),
+            TICKETS_WORD,
+        ),
         Placeholder("ticket_count", _("How many tickets the order has."), "2"),
         Placeholder(
             "ticket_list",
@@ -266,8 +287,8 @@ ORDER_PAID = SystemMail(
             "https://podium.example.org/pycon-2030/orders/Q4ZT9/",
         ),
     ),
-    subject="[{event}] Your {tickets_word} (order {order_code})",
-    body="""Hello {name},
+    subject=_("[{event}] Your {tickets_word} (order {order_code})"),
+    body=_("""Hello {name},
 
 {payment_note}{here_are_your_tickets} for {event} (order {order_code}):
 
@@ -275,7 +296,7 @@ ORDER_PAID = SystemMail(
 
 Each ticket is attached as a PDF file with a QR code. Print it or show it on your phone at the
 entrance; each code admits one person.
-""",
+"""),
 )
 
 SYSTEM_MAILS: dict[str, SystemMail] = {
@@ -307,7 +328,8 @@ def check_text(key: str, *, subject: str, body: str) -> None:
 
 
 def text_for(event, key: str) -> tuple[str, str]:
-    """The subject and body the event sends as `key`: its own text, else the default."""
+    """The subject and body the event sends as `key`: its own text, else the default (translated
+    text, read in the language active when it is filled in)."""
     mail = system_mail(key)
     own = SystemMailTemplate.objects.filter(event=event, key=key).only("subject", "body").first()
     if own is None:
@@ -329,8 +351,9 @@ def fill_text(subject: str, body: str, *, event, values: dict) -> tuple[str, str
         "publishing_rule": publishing_rule(event),
         **values,
     }
-    subject = " ".join(fill(subject, values).split())
-    body = fill(body, values).strip() + "\n"
+    # A default text is read here, in the active language (the recipient's, when a mail is written).
+    subject = " ".join(fill(str(subject), values).split())
+    body = fill(str(body), values).strip() + "\n"
     return subject, body
 
 

@@ -17,13 +17,21 @@ from dataclasses import dataclass
 import icalendar
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
 from podium.interop.exporters import ical
 from podium.mail import about
 from podium.mail import system as system_mail
-from podium.mail.services import attachment, queue_mail, queue_system_mail, undeliverable
+from podium.mail.services import (
+    attachment,
+    queue_mail,
+    queue_system_mail,
+    recipient_language,
+    undeliverable,
+)
 from podium.proposals.models import ProposalSpeaker
 from podium.schedule import changelog
 from podium.schedule.models import Release
@@ -81,7 +89,7 @@ class _Calendars:
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", f"{event.name}: your sessions")
+        calendar.add("x-wr-calname", gettext("%(event)s: your sessions") % {"event": event.name})
         for component in events:
             calendar.add_component(component)
         return attachment(
@@ -104,59 +112,77 @@ def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
 
 
 def _place(event: Event, place: dict) -> str:
-    """The start and end of a place and its room ("every room": a plenary), in the event's time zone."""
-    start = system_mail.local(place["start"], event, "l j F, H:i")
+    """The start and end of a place and its room ("every room": a plenary), in the event's time zone
+    and the active language."""
+    start = system_mail.local(
+        place["start"], event, pgettext("date format: weekday, day, month, time", "l j F, H:i")
+    )
     end = system_mail.local(place["end"], event, "H:i")
-    return f"{start}\N{EN DASH}{end}, {place['room'] or 'every room'}"
+    return f"{start}\N{EN DASH}{end}, {place['room'] or gettext('every room')}"
 
 
 def _change_lines(event: Event, change: dict) -> str:
     """One change as a paragraph of the speaker's notice: what, the place now and before, the details."""
     old, new = change["old"], change["new"]
-    lines = [f'* {change["label"].upper()}: "{change["title"]}" ({change["code"]})']
+    lines = [f'* {str(change["label"]).upper()}: "{change["title"]}" ({change["code"]})']
     if new:
-        lines.append(f"  {'now:  ' if old else ''}{_place(event, new)}")
+        place = _place(event, new)
+        # "now:" and "was:" are followed by two spaces in English, so that the two places line up.
+        lines.append("  " + (gettext("now:  %(place)s") % {"place": place} if old else place))
     if old and change["kind"] != changelog.CHANGED:
-        lines.append(f"  {'was:  ' if new else ''}{_place(event, old)}")
+        place = _place(event, old)
+        lines.append("  " + (gettext("was:  %(place)s") % {"place": place} if new else place))
     if change["fields"]:
-        lines.append(f"  changed: {', '.join(change['fields'])}")
+        lines.append("  " + gettext("changed: %(fields)s") % {"fields": ", ".join(change["fields"])})
     return "\n".join(lines)
 
 
 def speaker_notice_values(event: Event, release: Release, changes: list[dict], user) -> dict:
     """The placeholder values of the notice to one speaker (mail.system's "schedule_changes") listing
-    `changes` (changelog.readable entries)."""
-    one = changes[0] if len(changes) == 1 else None
+    `changes` (changelog.readable entries), their words in the active language (the speaker's: see
+    `queue_speaker_notices`)."""
+    count = len(changes)
+    one = changes[0] if count == 1 else None
+    comment = release.comment
     return {
         "name": system_mail.person_name(user),
         "release": release.name,
-        "summary": f"{one['label']}: {one['title']}" if one else f"{len(changes)} changes to your sessions",
-        "your_sessions": "your session" if one else "your sessions",
+        "summary": f"{one['label']}: {one['title']}"
+        if one
+        else ngettext("%(count)s change to your sessions", "%(count)s changes to your sessions", count)
+        % {"count": count},
+        "your_sessions": npgettext("schedule change notice", "your session", "your sessions", count),
         "changes": "\n\n".join(_change_lines(event, change) for change in changes),
         "session_time": _place(event, one["new"]) if one and one["new"] else "",
         "timezone": event.timezone,
         "schedule_link": f"{settings.BASE_URL}/{event.slug}/schedule/",
-        "organisers_note": f"\nFrom the organisers: {release.comment}\n" if release.comment else "",
+        "organisers_note": "\n" + gettext("From the organisers: %(comment)s") % {"comment": comment} + "\n"
+        if comment
+        else "",
     }
 
 
 def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -> int:
-    """One mail per speaker listing the changes to their sessions, with an iCal file; returns how many."""
+    """One mail per speaker listing the changes to their sessions, with an iCal file; returns how many.
+    Each mail, its values and its file's name are in the speaker's language (mail.services.recipient_language)."""
     relevant = [change for change in changes if changelog.concerns_speakers(change)]
     codes = {change["code"] for change in relevant}
     users_by_code = _speakers_by_code(event, codes)
     per_user: dict[int, tuple] = {}
-    for change in changelog.readable(relevant):
+    for change in relevant:
         for user in users_by_code.get(change["code"], []):
             per_user.setdefault(user.pk, (user, []))[1].append(change)
     calendars = _Calendars(release, {code for code in codes if users_by_code.get(code)})
     text = system_mail.text_for(event, SPEAKER_TEMPLATE) if per_user else None
     for user, user_changes in per_user.values():
-        file = calendars.file_for([change["code"] for change in user_changes])
+        with translation.override(recipient_language(to=user.email, user=user, event=event)):
+            readable = changelog.readable(user_changes)
+            values = speaker_notice_values(event, release, readable, user)
+            file = calendars.file_for([change["code"] for change in readable])
         queue_system_mail(
             key=SPEAKER_TEMPLATE,
             to=user.email,
-            values=speaker_notice_values(event, release, user_changes, user),
+            values=values,
             text=text,
             event=event,
             user=user,

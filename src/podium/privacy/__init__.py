@@ -792,6 +792,7 @@ FIELDS = {
     "webhooks.WebhookDelivery.attempts": NOT_PERSONAL,
     "webhooks.WebhookDelivery.response_code": NOT_PERSONAL,
     "webhooks.WebhookDelivery.response_body": COPY,
+    "webhooks.WebhookDelivery.error_code": NOT_PERSONAL,
     "webhooks.WebhookDelivery.last_error": COPY,
 }
 # fmt: on

@@ -10,15 +10,16 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from podium.base import audit
 from podium.base.errors import NotAllowed, ServiceError, StaleEdit
 from podium.events.models import Event
 from podium.mail import about
 from podium.mail import system as system_mail
-from podium.mail.services import discard_held, queue_mail, queue_system_mail
+from podium.mail.services import discard_held, queue_mail, queue_system_mail, recipient_language
 from podium.proposals import signals, states
 from podium.proposals.enums import Actor, ProposalState, new_code
 from podium.proposals.models import (
@@ -204,10 +205,12 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
     audit.record(
         action="proposal.submitted", actor=speaker, target=proposal, event_id=event.pk, to=proposal.state
     )
+    with translation.override(recipient_language(to=speaker.email, user=speaker, event=event)):
+        values = receipt_values(proposal, speaker)  # its words in the language of the mail
     queue_system_mail(
         key="proposal_received",
         to=speaker.email,
-        values=receipt_values(proposal, speaker),
+        values=values,
         event=event,
         user=speaker,
         about=about.proposal(proposal.pk),
@@ -216,11 +219,16 @@ def _create_proposal(*, event, speaker, data, idempotency_key) -> Proposal:
 
 
 def receipt_values(proposal: Proposal, speaker) -> dict:
-    """The placeholder values of the receipt of `proposal` to `speaker` (mail.system)."""
+    """The placeholder values of the receipt of `proposal` to `speaker` (mail.system), in the active
+    language."""
     event = proposal.event
     if event.cfp_closes:
         until = _("until the call for papers closes on %(when)s") % {
-            "when": system_mail.local(event.cfp_closes, event, "j F Y, H:i e")
+            "when": system_mail.local(
+                event.cfp_closes,
+                event,
+                pgettext("date format: day, month, year, time, time zone", "j F Y, H:i e"),
+            )
         }
     else:
         until = _("until the call for papers closes")

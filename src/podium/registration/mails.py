@@ -8,9 +8,11 @@ registration/templates/mail/; the tickets mail is one of the system mails an eve
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, npgettext
 
 from podium.mail import about
-from podium.mail.services import made_attachment, queue_mail, queue_system_mail
+from podium.mail.services import made_attachment, queue_mail, queue_system_mail, recipient_language
 from podium.registration import pdf
 from podium.registration.enums import OrderState
 from podium.registration.models import Order, Ticket, WaitingListEntry
@@ -66,31 +68,39 @@ def order_placed(order: Order):
 
 
 def order_paid_values(order: Order, tickets: list[Ticket], *, name: str | None = None) -> dict:
-    """The placeholder values of the tickets mail (mail.system's "order_paid") of a paid `order`;
-    `name` is whom it greets (default: the buyer, else the first attendee)."""
-    many = len(tickets) != 1
+    """The placeholder values of the tickets mail (mail.system's "order_paid") of a paid `order`, their
+    words in the active language (the recipient's: see `order_paid`); `name` is whom it greets
+    (default: the buyer, else the first attendee)."""
+    count = len(tickets)
     path = reverse("site:my_order", kwargs={"event": order.event.slug, "code": order.code})
     return {
         "name": _name(order, tickets) if name is None else name,
         "order_code": order.code,
-        "payment_note": "thank you, your payment has arrived. " if order.total else "",
-        "here_are_your_tickets": "Here are your tickets" if many else "Here is your ticket",
-        "tickets_word": "tickets" if many else "ticket",
-        "ticket_count": len(tickets),
+        "payment_note": gettext("thank you, your payment has arrived.") + " " if order.total else "",
+        "here_are_your_tickets": npgettext(
+            "tickets mail", "Here is your ticket", "Here are your tickets", count
+        ),
+        "tickets_word": npgettext("tickets mail", "ticket", "tickets", count),
+        "ticket_count": count,
         "ticket_list": "\n".join(
-            f"  - {ticket.ticket_type.name} for {ticket.attendee_name}" for ticket in tickets
+            "  - "
+            + gettext("%(ticket_type)s for %(attendee)s")
+            % {"ticket_type": ticket.ticket_type.name, "attendee": ticket.attendee_name}
+            for ticket in tickets
         ),
         "ticket_link": f"{settings.BASE_URL}{path}",
     }
 
 
 def order_paid(order: Order):
-    """The tickets of a paid order, each as a PDF."""
+    """The tickets of a paid order, each as a PDF; in the language of its recipient, the values too."""
     tickets = _tickets(order)
+    with translation.override(recipient_language(to=order.email, user=order.buyer, event=order.event)):
+        values = order_paid_values(order, tickets)
     return queue_system_mail(
         key="order_paid",
         to=order.email,
-        values=order_paid_values(order, tickets),
+        values=values,
         event=order.event,
         user=order.buyer,
         about=about.order(order.pk),

@@ -524,6 +524,27 @@ def _check_for_reviewer(by, reviewer, event) -> None:
     raise NotAllowed("You may not declare conflicts of interest for this reviewer.")
 
 
+def _stop_reviewing(reviewer, proposals) -> tuple[int, int]:
+    """Take `proposals` (a queryset or ids) from `reviewer`: their assignments of them and the reviews
+    they wrote of them are removed. Returns (assignments removed, reviews removed)."""
+    unassigned, _ = Assignment.objects.filter(reviewer=reviewer, proposal__in=proposals).delete()
+    _, deleted = Review.objects.filter(reviewer=reviewer, proposal__in=proposals).delete()
+    return unassigned, deleted.get(Review._meta.label, 0)
+
+
+def _withdraw(conflicts, *, reviewer, by, event, action: str, target, **details) -> bool:
+    """Delete `conflicts` (of `reviewer` in `event`) for `by`, with an audit entry `action` about `target`
+    when there were any. Returns whether there were."""
+    _check_for_reviewer(by, reviewer, event)
+    with transaction.atomic():
+        deleted, _ = conflicts.delete()
+        if deleted:
+            audit.record(
+                action=action, actor=by, target=target, event_id=event.pk, reviewer=reviewer.pk, **details
+            )
+    return bool(deleted)
+
+
 def declare_conflict(*, proposal: Proposal, reviewer, by) -> Conflict:
     """Record that `reviewer` has a conflict of interest with `proposal` (declared by the reviewer or
     by someone who manages the event's reviews). The reviewer is no longer given the proposal (their
@@ -534,8 +555,7 @@ def declare_conflict(*, proposal: Proposal, reviewer, by) -> Conflict:
     _check_for_reviewer(by, reviewer, event)
     with transaction.atomic():
         conflict, created = Conflict.objects.get_or_create(proposal=proposal, reviewer=reviewer)
-        unassigned, _ = Assignment.objects.filter(proposal=proposal, reviewer=reviewer).delete()
-        removed, _ = Review.objects.filter(proposal=proposal, reviewer=reviewer).delete()
+        unassigned, removed = _stop_reviewing(reviewer, [proposal.pk])
         if created:
             audit.record(
                 action="review.conflict_declared",
@@ -552,19 +572,14 @@ def declare_conflict(*, proposal: Proposal, reviewer, by) -> Conflict:
 
 def withdraw_conflict(*, proposal: Proposal, reviewer, by) -> bool:
     """Take back a declared conflict of interest. Returns whether there was one. Side effects: audit entry."""
-    event = proposal.event
-    _check_for_reviewer(by, reviewer, event)
-    with transaction.atomic():
-        deleted, _ = Conflict.objects.filter(proposal=proposal, reviewer=reviewer).delete()
-        if deleted:
-            audit.record(
-                action="review.conflict_withdrawn",
-                actor=by,
-                target=proposal,
-                event_id=event.pk,
-                reviewer=reviewer.pk,
-            )
-    return bool(deleted)
+    return _withdraw(
+        Conflict.objects.filter(proposal=proposal, reviewer=reviewer),
+        reviewer=reviewer,
+        by=by,
+        event=proposal.event,
+        action="review.conflict_withdrawn",
+        target=proposal,
+    )
 
 
 def _normalised_address(email: str) -> str:
@@ -614,10 +629,7 @@ def declare_speaker_conflict(*, event, reviewer, by, email: str = "", speaker=No
         elif conflict.speaker_id is None and speaker is not None:
             conflict.speaker = speaker
             conflict.save(update_fields=["speaker"])
-        covered = rules.person_conflicted(reviewer, event)
-        unassigned, _ = Assignment.objects.filter(reviewer=reviewer, proposal_id__in=covered).delete()
-        _, deleted = Review.objects.filter(reviewer=reviewer, proposal_id__in=covered).delete()
-        removed = deleted.get(Review._meta.label, 0)
+        unassigned, removed = _stop_reviewing(reviewer, rules.person_conflicted(reviewer, event))
         if created:
             audit.record(
                 action="review.speaker_conflict_declared",
@@ -636,19 +648,15 @@ def declare_speaker_conflict(*, event, reviewer, by, email: str = "", speaker=No
 def withdraw_speaker_conflict(*, conflict: SpeakerConflict, by) -> None:
     """Take back a conflict of interest with a person (the reviewer themselves, or someone who manages
     the event's reviews). Removed assignments and reviews do not come back. Side effects: audit entry."""
-    event = conflict.event
-    _check_for_reviewer(by, conflict.reviewer, event)
-    with transaction.atomic():
-        deleted, _ = SpeakerConflict.objects.filter(pk=conflict.pk).delete()
-        if deleted:
-            audit.record(
-                action="review.speaker_conflict_withdrawn",
-                actor=by,
-                target=event,
-                event_id=event.pk,
-                reviewer=conflict.reviewer_id,
-                email=conflict.email,
-            )
+    _withdraw(
+        SpeakerConflict.objects.filter(pk=conflict.pk),
+        reviewer=conflict.reviewer,
+        by=by,
+        event=conflict.event,
+        action="review.speaker_conflict_withdrawn",
+        target=conflict.event,
+        email=conflict.email,
+    )
 
 
 # --- Assignment ----------------------------------------------------------------------------------

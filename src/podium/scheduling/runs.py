@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from podium.base import audit, metrics
 from podium.base.errors import ServiceError
@@ -49,6 +50,15 @@ DEFAULT_TIME_LIMIT = 10
 STALE_MARGIN = dt.timedelta(minutes=2)
 PROGRESS_EVERY = 1.0  # seconds: the row is written at most this often while the engine searches
 RUNNERS = ("celery", "thread", "inline")
+FINISHED = "finished"
+#: The phases a run's progress stores (the engine's reports' "phase", then FINISHED), as codes; the
+#: run's page shows their labels in the reader's language (`phase_label`).
+PHASES = {
+    "constructed": pgettext_lazy("solver phase", "first plan built"),
+    "searching": pgettext_lazy("solver phase", "searching"),
+    "improved": pgettext_lazy("solver phase", "polishing the plan"),
+    FINISHED: pgettext_lazy("solver phase", "finished"),
+}
 ACTIVE = (SolverRunStatus.QUEUED, SolverRunStatus.RUNNING)
 
 
@@ -286,7 +296,7 @@ def _solve(run: SolverRun) -> dict:
     solving.check_not_worse(loaded, solution)  # a worse plan ends the run as failed, saying why
     report = solving.preview(event=event, solution=solution)
     progress = {
-        "phase": "finished",
+        "phase": FINISHED,
         "seconds": solution.stats.get("seconds", 0),
         "iterations": solution.stats.get("iterations", 0),
         "unscheduled": len(solution.unscheduled),
@@ -301,6 +311,13 @@ def _solve(run: SolverRun) -> dict:
         "changes": changes,
         "progress": progress,
     }
+
+
+def phase_label(phase: str) -> str:
+    """A stored phase as a person reads it, in the active language; a value that is no code (stored by
+    an engine that reported other words) is shown as it is."""
+    label = PHASES.get(phase)
+    return str(label) if label is not None else phase
 
 
 def _progress_saver(run_id: int):

@@ -41,26 +41,30 @@ class ProgramData:
     sponsors: PublicSponsors
     days: list
     urls: dict = field(default_factory=dict)  # the addresses the pages link to (templatetags.site_urls)
+    fragments: dict = field(default_factory=dict)  # the pages' repeated fragments (templatetags.site_once)
     _photo_urls: dict[str, str] = field(default_factory=dict)
     _talks: dict[str, list[ReleasedSession]] = field(default_factory=dict)
+    _by_day: dict = field(default_factory=dict)  # the sessions of each day, in their order
+    _rooms: dict[int, str | None] = field(default_factory=dict)  # each session's room UUID as text
 
     def __post_init__(self):
         for session in self.sessions:
             if session.kind == SlotKind.SESSION:
                 self._talks.setdefault(session.code, []).append(session)
+            self._by_day.setdefault(session.day, []).append(session)
+            self._rooms[id(session)] = None if session.room_uuid is None else str(session.room_uuid)
 
     # --- What the views ask -----------------------------------------------------------------------
 
     def sessions_of(self, *, day=None, track_id=None, room_uuid=None) -> list[ReleasedSession]:
         """`released_sessions(release, day=…, track_id=…, room_uuid=…)` as a list."""
         chosen = []
-        for session in self.sessions:
-            if day is not None and session.day != day:
-                continue
+        room = None if room_uuid is None else str(room_uuid)
+        for session in self.sessions if day is None else self._by_day.get(day, []):
             if track_id is not None and not (session.track_id == track_id or session.kind == SlotKind.BREAK):
                 continue
-            if room_uuid is not None and not (
-                (session.room_uuid is not None and str(session.room_uuid) == str(room_uuid))
+            if room is not None and not (
+                (session.room_uuid is not None and self._rooms[id(session)] == room)
                 or (session.kind == SlotKind.BREAK and session.room_uuid is None)
             ):
                 continue

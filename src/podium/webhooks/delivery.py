@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from podium.webhooks import netguard
-from podium.webhooks.models import DeliveryStatus, WebhookDelivery
+from podium.webhooks.models import DeliveryError, DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
 TIMEOUT = 5  # seconds, for connecting and for each read
@@ -56,11 +56,13 @@ def headers_for(delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one attempt got: a status code and the start of the body, or an error."""
+    """What one attempt got: a status code and the start of the body, or an error: its DeliveryError
+    code (the organiser reads it translated) and the technical detail in English (logged and stored)."""
 
     code: int | None = None
     body: str = ""
     error: str = ""
+    error_code: str = ""
     final: bool = False  # no point in retrying
 
     @property
@@ -87,23 +89,26 @@ def _connection(target: netguard.Target) -> http.client.HTTPConnection:
 def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     """POST once, without following redirects. Refused addresses and network errors are outcomes."""
     try:
-        target = netguard.check(url)
+        with translation.override(None):  # the detail in English, whoever's request queued it
+            target = netguard.check(url)
     except netguard.RefusedAddress as exc:
-        return Outcome(error=f"Refused: {exc.message}")
+        return Outcome(error=f"Refused: {exc.message}", error_code=DeliveryError.REFUSED)
     conn = _connection(target)
     try:
         conn.request("POST", target.path, body=body, headers=headers)
         response = conn.getresponse()
         text = response.read(RESPONSE_CHARS * 4).decode("utf-8", "replace")[:RESPONSE_CHARS]
     except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: e.g. a bad header
-        return Outcome(error=f"{type(exc).__name__}: {exc}"[:2000] or type(exc).__name__)
+        return Outcome(error=f"{type(exc).__name__}: {exc}"[:2000], error_code=DeliveryError.UNREACHABLE)
     finally:
         conn.close()
     if 300 <= response.status < 400:
         where = response.getheader("Location", "")
-        return Outcome(code=response.status, body=text, error=f"Redirects are not followed ({where}).")
+        error = f"Redirects are not followed ({where})."
+        return Outcome(code=response.status, body=text, error=error, error_code=DeliveryError.REDIRECT)
     if not 200 <= response.status < 300:
-        return Outcome(code=response.status, body=text, error=f"The receiver answered {response.status}.")
+        error = f"The receiver answered {response.status}."
+        return Outcome(code=response.status, body=text, error=error, error_code=DeliveryError.STATUS)
     return Outcome(code=response.status, body=text)
 
 
@@ -132,6 +137,7 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, now: dt.datetime) -> No
         "response_code": outcome.code,
         "response_body": outcome.body,
         "last_error": outcome.error,
+        "error_code": outcome.error_code,
         "claimed_at": None,
     }
     if outcome.delivered:
@@ -149,7 +155,11 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime | None = None) -> Out
     body = delivery.body.encode()
     timestamp = int(timezone.now().timestamp())
     if not delivery.endpoint.is_active and delivery.kind != "ping":
-        outcome = Outcome(error="The endpoint was switched off before this was sent.", final=True)
+        outcome = Outcome(
+            error="The endpoint was switched off before this was sent.",
+            error_code=DeliveryError.SWITCHED_OFF,
+            final=True,
+        )
     else:
         outcome = post(delivery.endpoint.url, body, headers_for(delivery, body, timestamp))
     if outcome.error:
@@ -170,5 +180,6 @@ def deliver(*, ids=None, now: dt.datetime | None = None) -> int:
             delivered += attempt(row, now=now).delivered
         except Exception as exc:  # one broken row must not hold up the others; it is retried later
             log.exception("webhook %s could not be attempted", row.pk)
-            _record(row, Outcome(error=f"Internal error: {type(exc).__name__}: {exc}"[:2000]), now)
+            error = f"Internal error: {type(exc).__name__}: {exc}"[:2000]
+            _record(row, Outcome(error=error, error_code=DeliveryError.INTERNAL), now)
     return delivered

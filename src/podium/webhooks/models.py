@@ -9,6 +9,7 @@ import secrets
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from podium.events.models import Event
@@ -57,6 +58,47 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DeliveryError(models.TextChoices):
+    """Why the last attempt of a delivery failed, stored as a code (`WebhookDelivery.error_code`); the
+    organiser reads the label in their language, the technical detail stays in `last_error`."""
+
+    REFUSED = (
+        "refused",
+        pgettext_lazy(
+            "webhook delivery error",
+            "The address was refused: webhooks only go to public addresses whose host can be found.",
+        ),
+    )
+    UNREACHABLE = (
+        "unreachable",
+        pgettext_lazy(
+            "webhook delivery error", "The receiver could not be reached or did not answer in time."
+        ),
+    )
+    REDIRECT = (
+        "redirect",
+        pgettext_lazy(
+            "webhook delivery error",
+            "The receiver answered with a redirect, which is not followed: point the webhook at the final URL.",
+        ),
+    )
+    STATUS = "status", pgettext_lazy("webhook delivery error", "The receiver answered with an error.")
+    SWITCHED_OFF = (
+        "switched_off",
+        pgettext_lazy("webhook delivery error", "The webhook was switched off before this was sent."),
+    )
+    INTERNAL = (
+        "internal",
+        pgettext_lazy(
+            "webhook delivery error", "An internal error stopped this attempt; it is tried again later."
+        ),
+    )
+
+
+#: The errors whose stored detail says more than their label.
+DETAILED = (DeliveryError.REFUSED, DeliveryError.UNREACHABLE, DeliveryError.REDIRECT, DeliveryError.INTERNAL)
+
+
 class WebhookDelivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
@@ -74,6 +116,9 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.CharField(max_length=500, blank=True)
+    # The last attempt's error: a DeliveryError code (what the organiser reads, translated) and the
+    # technical detail in English (as logged). Rows from before the codes have only the detail.
+    error_code = models.CharField(max_length=20, choices=DeliveryError.choices, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
@@ -81,3 +126,18 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.endpoint_id} ({self.status})"
+
+    @property
+    def error_message(self) -> str:
+        """The last attempt's error in the active language (the stored detail for a row without a code)."""
+        if self.error_code == DeliveryError.STATUS and self.response_code:
+            return gettext("The receiver answered with the status %(code)s.") % {"code": self.response_code}
+        if self.error_code in DeliveryError.values:
+            return str(DeliveryError(self.error_code).label)
+        return self.last_error
+
+    @property
+    def error_detail(self) -> str:
+        """The technical detail (English) where it says more than `error_message`: which address was
+        refused, the network error, where a redirect pointed, the internal error."""
+        return self.last_error if self.error_code in DETAILED else ""

@@ -68,6 +68,13 @@ def test_the_desk_page_lets_the_camera_in_and_names_the_endpoints(client, event,
     assert "vendor/jsQR-1.4.0" in html
 
 
+def test_the_desk_page_loads_the_words_reader_before_its_script(client, event, door):
+    html = client.get(_url(event, "")).content.decode()
+
+    assert 0 < html.index("/static/podium/messages.js") < html.index("/static/podium/checkin.js")
+    assert html.index("/static/podium/checkin.js") < html.index('id="checkin-messages"')
+
+
 @pytest.mark.parametrize("name", ["", "_attendees", "_figures", "_badges"])
 def test_pages_need_the_flag_for_this_very_event(client, event, order, name):
     other_event = factories.EventFactory(organiser=event.organiser)

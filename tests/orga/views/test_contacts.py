@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from podium.contacts.models import Contact, ContactList, Membership
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,22 @@ def test_upload_shows_a_dry_run_then_imports(client, event, mailer, press, setti
     gone = client.post(f"{url}apply/", {"token": token, "filename": "people.csv"})
     assert gone.status_code == 400
     assert "unknown or has expired" in gone.content.decode()
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_import_report_is_in_the_organisers_language(client, event, mailer, press, settings, tmp_path):
+    settings.PODIUM_IMPORT_DIR = tmp_path
+    client.force_login(mailer)
+
+    preview = client.post(
+        f"{_base(event)}{press.pk}/import/", {"file": _upload(CSV)}, headers={"accept-language": "de"}
+    )
+
+    page = preview.content.decode()
+    assert "Gelesen: people.csv als CSV, Trennzeichen &#x27;;&#x27;: 2 Kontakte." in page
+    assert "Würde 2 anlegen, 0 aktualisieren, 0 unverändert lassen, 0 überspringen." in page
+    assert "Would create" not in page
 
 
 def test_bad_addresses_are_listed_and_nothing_is_staged_until_they_are_left_out(

@@ -1,9 +1,14 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from podium.events.models import Team
 from podium.mail.services import queue_system_mail
+from podium.reviews import services as review_services
+from podium.schedule.models import Slot
 from tests import factories
+from tests.program import at, placed_talk, release
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +116,30 @@ def test_new_organiser_page_is_for_site_admins_only(client, organiser_user):
     client.force_login(organiser_user)
 
     assert client.get(reverse("orga:organiser_new")).status_code == 403
+
+
+def test_event_dashboard_query_count_does_not_grow_with_proposals_reviews_or_the_schedule(client, event):
+    """The dashboard of an organiser who reviews and schedules: counts, review progress, decisions, the
+    draft against the release and its conflicts, whatever the number of proposals and sessions."""
+    organiser = factories.team_member(
+        event, is_admin=True, can_edit_event=True, can_review=True, can_schedule=True
+    )
+    reviewers = [factories.team_member(event, can_review=True) for _ in range(2)]
+    tracked = factories.team_member(event, can_review=True, tracks=[event.tracks.first()])
+    release(event, organiser, name="v1")
+    client.force_login(organiser)
+
+    def grow(n):
+        for _ in range(n):
+            proposal = factories.ProposalFactory(event=event)
+            for reviewer in [*reviewers, tracked]:
+                review_services.save_review(proposal=proposal, reviewer=reviewer, score=1, comment="Ok.")
+            factories.ProposalFactory(event=event, state="accepted", pending_state="")
+            # Sessions in the draft, two of them with the same speaker at once (a conflict).
+            speaker = factories.UserFactory()
+            count = Slot.objects.filter(event=event, start__isnull=False).count()
+            start = at(event, 9) + dt.timedelta(minutes=30 * count)
+            placed_talk(event, f"Talk {count}", "Hall A", start, organiser, speakers=[speaker])
+            placed_talk(event, f"Talk {count} bis", "Room 101", start, organiser, speakers=[speaker])
+
+    assert_constant_queries(client, reverse("orga:event", kwargs={"event": event.slug}), grow)

@@ -6,6 +6,7 @@ import pytest
 from podium.mail.models import OutboxMail, SystemMailTemplate
 from podium.proposals.services import submit_proposal
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,14 @@ def test_the_list_takes_as_many_queries_with_every_mail_edited(client, event, dr
             )
 
     assert_constant_queries(client, _list(event), grow, small=1, large=5)
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_default_text_and_its_preview_are_in_the_drafters_language(client, event, drafter):
+    client.force_login(drafter)
+
+    page = client.get(_edit(event, "order_paid"), headers={"accept-language": "de"}).content.decode()
+
+    assert "Jedes Ticket hängt als PDF-Datei mit einem QR-Code an." in page  # the default, to edit
+    assert "vielen Dank, Ihre Zahlung ist eingegangen. Hier sind Ihre Tickets für" in page  # the preview

@@ -54,3 +54,14 @@ def test_reviewers_may_not_open_it(client, event, proposal, reviewer):
     client.force_login(reviewer)
 
     assert client.get(_url(proposal)).status_code == 403
+
+
+def test_a_post_of_an_unknown_part_saves_nothing_and_shows_the_page(client, event, proposal, organiser_user):
+    client.force_login(organiser_user)
+
+    response = client.post(_url(proposal), {"part": "other", "links": "Repo | https://example.org/repo"})
+
+    assert response.status_code == 200
+    assert {"links_form", "slides_form", "recording_form"} <= set(response.context.keys())
+    proposal.refresh_from_db()
+    assert proposal.links == []

@@ -10,6 +10,7 @@ from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal
 from podium.reviews import services as review_services
 from tests import factories
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,30 @@ def test_proposal_detail_shows_fields_speakers_reviews_and_history(
     assert [h["what"] for h in response.context["history"]] == [
         "Decided: Accepted (speakers are told when decisions are sent)"
     ]
+
+
+@pytest.mark.parametrize("anonymised", [False, True])
+def test_proposal_list_query_count_does_not_grow_with_the_proposals(client, event, anonymised):
+    """Speakers and their profiles, tracks, session types, tags and pending decisions come in a fixed
+    number of queries, for an organiser and for a reviewer under anonymised review alike."""
+    event.anonymise_review = anonymised
+    event.save(update_fields=["anonymise_review"])
+    viewer = factories.team_member(event, name="Program", can_edit_event=not anonymised, can_review=True)
+    tag = event.tags.create(name="Python")
+    client.force_login(viewer)
+
+    def grow(n):
+        for index in range(n):
+            speakers = [factories.UserFactory(), factories.UserFactory(name="")]
+            proposal = factories.ProposalFactory(
+                event=event,
+                speakers=speakers,
+                track=event.tracks.order_by("name")[index % 2],
+                pending_state="accepted" if index % 3 == 0 else "",
+            )
+            proposal.tags.add(tag)
+
+    assert_constant_queries(client, _url("proposals", event), grow)
 
 
 def test_proposal_detail_hides_other_reviews_until_reviewer_reviewed(client, event, reviewer, proposal):

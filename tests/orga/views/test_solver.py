@@ -13,6 +13,7 @@ from podium.scheduling import runs
 from podium.scheduling.models import SolverRun, SolverRunStatus
 from podium.scheduling.solver.instance import DEFAULT_WEIGHTS
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.program import at, place, placed_talk, talk
 from tests.scheduling.engine_spy import engine_weights
 
@@ -237,6 +238,27 @@ def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
     assert '<dd data-field="unscheduled">3</dd>' in text
     assert f'<a href="{_run_url("schedule_solver_run", run)}">Refresh</a>' in text
     assert ">Apply</button>" not in text
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_phase_is_shown_in_the_schedulers_language(scheduler_client, event, scheduler):
+    run = SolverRun.objects.create(
+        event=event,
+        mode="fill",
+        time_limit=20,
+        status="running",
+        started_at=timezone.now(),
+        created_by=scheduler,
+        progress={"phase": "searching", "seconds": 4.26, "iterations": 2048, "unscheduled": 3, "total": 120},
+    )
+    german = {"accept-language": "de"}
+
+    page = _text(scheduler_client.get(_run_url("schedule_solver_run", run), headers=german))
+    data = scheduler_client.get(_run_url("schedule_solver_progress", run), headers=german).json()
+
+    assert '<span data-field="phase">Suche läuft</span>' in page
+    assert data["phase"] == "Suche läuft"
 
 
 def test_progress_endpoint_answers_json(scheduler_client, event):

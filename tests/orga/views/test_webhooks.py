@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from podium.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from podium.webhooks.models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests import factories
+from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,29 @@ def test_webhook_deliveries_show_status_code_attempts_retry_error_and_body(admin
     ):
         assert shown in page
     assert "upstream &lt;b&gt;down&lt;/b&gt;" in page  # the receiver's answer is escaped
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_webhook_delivery_errors_are_shown_in_the_organisers_language(admin_client, event, endpoint):
+    def failed(**fields):
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event=event, kind="ping", body="{}", created=timezone.now(), **fields
+        )
+
+    failed(error_code=DeliveryError.STATUS, response_code=503, last_error="The receiver answered 503.")
+    failed(error_code=DeliveryError.UNREACHABLE, last_error="TimeoutError: timed out")
+    failed(last_error="Refused: an error stored before the codes")
+
+    page = _text(
+        admin_client.get(_url("webhook_deliveries", event, endpoint), headers={"accept-language": "de"})
+    )
+
+    assert "Der Empfänger antwortete mit dem Status 503." in page
+    assert "The receiver answered 503." not in page  # the detail says nothing more
+    assert "Der Empfänger war nicht erreichbar oder hat nicht rechtzeitig geantwortet." in page
+    assert "TimeoutError: timed out" in page  # the technical detail, as logged
+    assert "Refused: an error stored before the codes" in page
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,30 @@ def test_an_unknown_address_fails_as_djangos_does(memo):
     with pytest.raises(NoReverseMatch):
         _render("{% load site_urls %}{% url 'site:nothing' %}", memo)
     assert _render("{% load site_urls %}{% url 'site:nothing' as x %}[{{ x }}]", memo) == "[]"
+
+
+STATIC = "{% static 'podium/site.css' %}|{% static path as there %}[{{ there }}]"
+
+
+@pytest.mark.parametrize("memo", [None, {}])
+def test_static_gives_djangos_answer(memo):
+    ours = _render("{% load static site_urls %}" + STATIC, memo, path="podium/a&b.js")
+    assert ours == _render("{% load static %}" + STATIC, path="podium/a&b.js")
+    assert ours == "/static/podium/site.css|[/static/podium/a%26b.js]"
+
+
+def test_each_static_file_is_asked_once_per_memo(monkeypatch):
+    asked = []
+    handle_simple = site_urls.MemoStaticNode.handle_simple
+
+    def counting(path):
+        asked.append(path)
+        return handle_simple(path)
+
+    monkeypatch.setattr(site_urls.MemoStaticNode, "handle_simple", staticmethod(counting))
+    memo = {}
+    source = "{% load site_urls %}" + STATIC
+    assert _render(source, memo, path="podium/x.js") == _render(source, memo, path="podium/x.js")
+    assert sorted(asked) == ["podium/site.css", "podium/x.js"]
+    _render(source, None, path="podium/x.js")  # without a memo: asked every time
+    assert len(asked) == 4

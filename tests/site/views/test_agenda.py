@@ -195,3 +195,12 @@ def test_another_attendees_calendar_link_is_not_shown(client, program, fan):
     html = client.get(agenda_url(program["event"])).content.decode()
 
     assert theirs.token not in html
+
+
+def test_agenda_loads_the_words_reader_before_its_scripts(client, program, fan):
+    html = client.get(agenda_url(program["event"])).content.decode()
+
+    reader = html.index("/static/podium/messages.js")
+    assert 0 < reader < html.index("/static/podium/stars.js") < html.index("/static/podium/agenda.js")
+    assert 'id="agenda-messages"' in html
+    assert 'id="stars-messages"' in html

@@ -57,6 +57,10 @@ def proposals(request, event):
     )
     sort = Sort.from_request(request, PROPOSAL_COLUMNS, "-submitted")
     rows = list(sort.order_by(visible, then=["code"]).prefetch_related("tags"))
+    # The states' labels translated once (a model's get_state_display translates them all each call).
+    labels = {state: str(label) for state, label in ProposalState.choices}
+    for row in rows:
+        row.state_label = labels.get(row.state, row.state)
     manage_tags = request.permissions.can_edit_event
     return render(
         request,

@@ -20,29 +20,46 @@ from podium.orga.views.objects import Kind, views
 
 can_edit_event = event_permission("can_edit_event")
 
-CFP_QUESTION = Kind(
+
+def question_kind(*, key: str, list_name: str, form: type, objects, services) -> Kind:
+    """The `Kind` of a list of questions: the CfP's here, registration's (registration_setup.py).
+    `services` saves and deletes them (`save_question`, `delete_question`)."""
+    return Kind(
+        key=key,
+        noun=gettext_lazy("question"),
+        list_name=list_name,
+        form=form,
+        objects=objects,
+        label=lambda obj: obj.label,
+        save=lambda *, event, by, form, obj, version: services.save_question(
+            event=event, by=by, data=form.service_data(), question=obj, version=version
+        ),
+        delete=lambda obj, by: services.delete_question(question=obj, by=by),
+    )
+
+
+def question_list(request, questions, template: str):
+    """A list page of questions with how many answers each has."""
+    questions = questions.annotate(answer_count=Count("answers"))
+    return render(request, template, {"event": request.event, "questions": questions})
+
+
+CFP_QUESTION = question_kind(
     key="cfp_question",
-    noun=gettext_lazy("question"),
     list_name="cfp_questions",
     form=CfpQuestionForm,
     objects=lambda event: event.cfp_questions.all(),
-    label=lambda obj: obj.label,
-    save=lambda *, event, by, form, obj, version: services.save_question(
-        event=event, by=by, data=form.service_data(), question=obj, version=version
-    ),
-    delete=lambda obj, by: services.delete_question(question=obj, by=by),
+    services=services,
 )
 object_new, object_edit, object_delete = views((CFP_QUESTION,), can_edit_event)
 
 
 @can_edit_event
 def cfp_questions(request, event):
-    questions = (
-        request.event.cfp_questions.prefetch_related("tracks", "session_types")
-        .annotate(answer_count=Count("answers"))
-        .order_by("position", "pk")
+    questions = request.event.cfp_questions.prefetch_related("tracks", "session_types").order_by(
+        "position", "pk"
     )
-    return render(request, "orga/setup/cfp_questions.html", {"event": request.event, "questions": questions})
+    return question_list(request, questions, "orga/setup/cfp_questions.html")
 
 
 @event_permission("can_edit_event", "can_review", "can_schedule", "can_send_mail")

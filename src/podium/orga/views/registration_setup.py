@@ -15,6 +15,7 @@ from podium.base.forms import save_form
 from podium.orga.access import event_permission
 from podium.orga.forms.registration import QuestionForm, RegistrationSettingsForm, TicketTypeForm, VoucherForm
 from podium.orga.views.objects import Kind, views
+from podium.orga.views.questions import question_kind, question_list
 from podium.registration import services, setup
 from podium.registration.enums import ACTIVE_WAITING, HOLDING, WaitingState
 from podium.registration.models import WaitingListEntry
@@ -69,17 +70,12 @@ TICKET_TYPE = Kind(
     ),
     delete=lambda obj, by: setup.delete_ticket_type(ticket_type=obj, by=by),
 )
-QUESTION = Kind(
+QUESTION = question_kind(
     key="question",
-    noun=gettext_lazy("question"),
     list_name="questions",
     form=QuestionForm,
     objects=lambda event: event.registration_questions.all(),
-    label=lambda obj: obj.label,
-    save=lambda *, event, by, form, obj, version: setup.save_question(
-        event=event, by=by, data=form.service_data(), question=obj, version=version
-    ),
-    delete=lambda obj, by: setup.delete_question(question=obj, by=by),
+    services=setup,
 )
 VOUCHER = Kind(
     key="voucher",
@@ -112,12 +108,8 @@ def ticket_types(request, event):
 
 @can_edit_event
 def questions(request, event):
-    questions = request.event.registration_questions.prefetch_related("ticket_types").annotate(
-        answer_count=Count("answers")
-    )
-    return render(
-        request, "orga/registration/questions.html", {"event": request.event, "questions": questions}
-    )
+    questions = request.event.registration_questions.prefetch_related("ticket_types")
+    return question_list(request, questions, "orga/registration/questions.html")
 
 
 @can_edit_event

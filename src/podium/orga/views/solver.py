@@ -190,8 +190,9 @@ def _progress(run) -> dict:
         "status": run.status,
         "status_label": run.get_status_display(),
         "active": run.is_active,
-        "phase": progress.get("phase")
-        or (_("waiting to start") if run.status == SolverRunStatus.QUEUED else _("starting")),
+        "phase": runs.phase_label(progress["phase"])
+        if progress.get("phase")
+        else (_("waiting to start") if run.status == SolverRunStatus.QUEUED else _("starting")),
         "seconds": round(seconds, 1),
         "time_limit": run.time_limit,
         "shown_seconds": round(min(seconds, run.time_limit), 1),

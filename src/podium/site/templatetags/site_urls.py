@@ -1,14 +1,17 @@
-"""`{% url %}` that remembers its answers while a release's files are rendered (site.release_files).
+"""`{% url %}` and `{% static %}` that remember their answers while a release's files are rendered
+(site.release_files).
 
-Loading this library in a template replaces Django's `{% url %}` there with the same tag, giving the
-same answer. When the request carries a memo (`request.podium_urls`: a dict all the requests of one
-render of the release files share), each address is reversed once for all the pages instead of once
-per link: the two thousand pages of a FOSDEM-size release ask some 70,000 times for a few thousand
-addresses. Without a memo (every request a visitor sends) it is Django's tag unchanged.
+Loading this library in a template replaces Django's `{% url %}` and `{% static %}` there with the
+same tags, giving the same answers. When the request carries a memo (`request.podium_urls`: a dict
+all the requests of one render of the release files share), each address is reversed once for all
+the pages instead of once per link: the two thousand pages of a FOSDEM-size release ask some 70,000 times for a few thousand
+addresses (and each page asks for the same few static files). Without a memo (every request a
+visitor sends) they are Django's tags unchanged.
 """
 
 from django import template
 from django.template import defaulttags
+from django.templatetags.static import StaticNode
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
@@ -62,3 +65,25 @@ def url(parser, token):
     """Django's `{% url %}` (same arguments, same answer), remembered per render of the release files."""
     node = defaulttags.url(parser, token)
     return MemoURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+class MemoStaticNode(StaticNode):
+    def url(self, context):
+        memo = getattr(context.get("request"), "podium_urls", None)
+        if memo is None:
+            return super().url(context)
+        path = self.path.resolve(context)
+        key = ("static", path)
+        try:
+            url = memo.get(key)
+        except TypeError:
+            return super().url(context)
+        if url is None:
+            url = memo[key] = self.handle_simple(path)
+        return url
+
+
+@register.tag
+def static(parser, token):
+    """Django's `{% static %}` (same arguments, same answer), remembered per render of the release files."""
+    return MemoStaticNode.handle_token(parser, token)

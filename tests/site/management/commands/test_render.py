@@ -8,13 +8,7 @@ from django.core.management import CommandError, call_command
 from podium.schedule import services
 from podium.site import release_files
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def files_on(settings, tmp_path):
-    settings.PODIUM_RELEASE_DIR = tmp_path / "releases"
-    release_files._manifest.cache_clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("release_dir")]
 
 
 def _render(*args) -> str:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from podium.base.errors import ServiceError
@@ -104,7 +105,7 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from exc
             self.stdout.write(exc.report.text)
             raise CommandError(
-                "Correct these lines, or import with --skip-invalid to leave them out.", returncode=1
+                _("Correct these lines, or import with --skip-invalid to leave them out."), returncode=1
             ) from exc
         except ServiceError as exc:
             raise CommandError(exc.message) from exc

@@ -28,7 +28,7 @@
   const log = document.getElementById("checkin-log");
   // The words shown, in the page's language (its "checkin-messages" data); English without it. A text
   // with a count has both forms, chosen by the language's plural rules.
-  const TEXT = {
+  const TEXT = window.podiumMessages("checkin", {
     labels: {
       ok: "Valid",
       already: "Already checked in",
@@ -69,12 +69,7 @@
     camera_start: "Scan with the camera",
     camera_stop: "Stop the camera",
     camera_failed: "The camera could not be opened: allow this page to use it, or type the code.",
-  };
-  try {
-    Object.assign(TEXT, JSON.parse(document.getElementById("checkin-messages").textContent));
-  } catch (error) {
-    // no data on this page: English
-  }
+  });
   const LANG = document.documentElement.lang || "en";
   const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
   const plural = (forms, count) => {

@@ -2,17 +2,12 @@
 // there to select and copy by hand, so the button stays hidden until it can work.
 (() => {
   // The words shown, in the page's language (its "agenda-messages" data); English without it.
-  const TEXT = {
+  const TEXT = window.podiumMessages("agenda", {
     copy: "Copy",
     copied: "Copied",
     copied_status: "The address was copied.",
     copy_by_hand: "Select the address and copy it by hand.",
-  };
-  try {
-    Object.assign(TEXT, JSON.parse(document.getElementById("agenda-messages").textContent));
-  } catch (error) {
-    // no data on this page: English
-  }
+  });
   const status = document.querySelector("[data-copy-status]");
 
   function say(text) {

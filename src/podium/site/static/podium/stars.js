@@ -11,19 +11,14 @@
   let token = "";
   const status = root.querySelector("[data-stars-status]");
   // The words shown, in the page's language (its "stars-messages" data); English without it.
-  const TEXT = {
+  const TEXT = window.podiumMessages("stars", {
     cannot_keep: "This browser cannot keep stars. Log in to keep them in your account.",
     starred_here: "Starred in this browser. Log in to keep your stars on every device.",
     removed: "Star removed.",
     starred: "Starred.",
     not_saved: "The star could not be saved. Try again.",
     merged: "The stars you kept in this browser are now in your account.",
-  };
-  try {
-    Object.assign(TEXT, JSON.parse(document.getElementById("stars-messages").textContent));
-  } catch (error) {
-    // no data on this page: English
-  }
+  });
 
   function say(text) {
     if (status) status.textContent = text;
