@@ -409,7 +409,13 @@ def fastpath_counts(client: Client) -> float:
     )
 
 
+#: deploy/nginx.conf buffers its access log for up to a second (flush=1s).
+ACCESS_LOG_FLUSH = 1.2
+
+
 def access_log(tmp: Path) -> list[str]:
+    """nginx's access log as it is once every line buffered so far has been written."""
+    time.sleep(ACCESS_LOG_FLUSH)
     path = tmp / "access.log"
     return path.read_text().splitlines() if path.exists() else []
 
