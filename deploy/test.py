@@ -685,6 +685,31 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
         os.symlink(target, latest)
 
 
+#: The headers nginx must send as Podium does for a file it serves in Podium's place.
+SAME_HEADERS = (
+    "content-type",
+    "cache-control",
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+)
+
+
+def differences(
+    response, content: bytes, raw: bytes, headers: dict, podium_headers: dict, *more: str
+) -> list:
+    """What differs between nginx's answer (`response`, `content`, `headers`) and the file `raw` with
+    Podium's headers for it (SAME_HEADERS and `more`)."""
+    problems = (
+        [] if response.status == 200 and content == raw else [f"{response.status}, {len(content)} bytes"]
+    )
+    for header in (*SAME_HEADERS, *more):
+        if headers.get(header) != podium_headers.get(header):
+            problems.append(f"{header}: {headers.get(header)!r}, Podium's {podium_headers.get(header)!r}")
+    return problems
+
+
 def check_widget_page(tmp: Path, client: "Client", folder: Path, server: int) -> None:
     """The widget's page (the one page other sites may frame) from its file, with Podium's headers for
     it: the frameable Content-Security-Policy and no X-Frame-Options."""
@@ -696,20 +721,7 @@ def check_widget_page(tmp: Path, client: "Client", folder: Path, server: int) ->
     lines_before = len(access_log(tmp))
     response, content = client.request("GET", path)
     headers = {k.lower(): v for k, v in response.getheaders()}
-    problems = (
-        [] if response.status == 200 and content == raw else [f"{response.status}, {len(content)} bytes"]
-    )
-    for header in (
-        "content-type",
-        "cache-control",
-        "content-security-policy",
-        "x-frame-options",
-        "x-content-type-options",
-        "referrer-policy",
-        "access-control-allow-origin",
-    ):
-        if headers.get(header) != podium_headers.get(header):
-            problems.append(f"{header}: {headers.get(header)!r}, Podium's {podium_headers.get(header)!r}")
+    problems = differences(response, content, raw, headers, podium_headers, "access-control-allow-origin")
     if "frame-ancestors *" not in headers.get("content-security-policy", ""):
         problems.append("other sites may not frame it")
     check(not problems, f"GET {path}: the widget's file, Podium's headers (frameable)", "; ".join(problems))
@@ -801,21 +813,7 @@ def check_pages(
         response, content = client.request("GET", path)
         sent += 1
         headers = {k.lower(): v for k, v in response.getheaders()}
-        podium_headers = podium_answers[path]
-        problems = (
-            [] if response.status == 200 and content == raw else [f"{response.status}, {len(content)} bytes"]
-        )
-        for header in (
-            "content-type",
-            "cache-control",
-            "content-security-policy",
-            "x-frame-options",
-            "x-content-type-options",
-            "referrer-policy",
-            "permissions-policy",
-        ):
-            if headers.get(header) != podium_headers.get(header):
-                problems.append(f"{header}: {headers.get(header)!r}, Podium's {podium_headers.get(header)!r}")
+        problems = differences(response, content, raw, headers, podium_answers[path], "permissions-policy")
         if "cookie" not in headers.get("vary", "").lower():
             problems.append(f"Vary: {headers.get('vary')!r}")
         check(not problems, f"GET {path}: the file, Podium's headers", "; ".join(problems))
