@@ -218,8 +218,9 @@ def test_a_failed_run_shows_its_error(scheduler_client, event):
     assert ">Plan again</button>" in text
 
 
-def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
-    run = SolverRun.objects.create(
+def _running_run(event, scheduler) -> SolverRun:
+    """A fill run 4.26 s into its 20, searching."""
+    return SolverRun.objects.create(
         event=event,
         mode="fill",
         time_limit=20,
@@ -228,6 +229,10 @@ def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
         created_by=scheduler,
         progress={"phase": "searching", "seconds": 4.26, "iterations": 2048, "unscheduled": 3, "total": 120},
     )
+
+
+def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
+    run = _running_run(event, scheduler)
 
     text = _text(scheduler_client.get(_run_url("schedule_solver_run", run)))
 
@@ -243,15 +248,7 @@ def test_a_running_run_shows_its_progress(scheduler_client, event, scheduler):
 @pytest.mark.catalogues
 @pytest.mark.usefixtures("real_catalogues")
 def test_the_phase_is_shown_in_the_schedulers_language(scheduler_client, event, scheduler):
-    run = SolverRun.objects.create(
-        event=event,
-        mode="fill",
-        time_limit=20,
-        status="running",
-        started_at=timezone.now(),
-        created_by=scheduler,
-        progress={"phase": "searching", "seconds": 4.26, "iterations": 2048, "unscheduled": 3, "total": 120},
-    )
+    run = _running_run(event, scheduler)
     german = {"accept-language": "de"}
 
     page = _text(scheduler_client.get(_run_url("schedule_solver_run", run), headers=german))
