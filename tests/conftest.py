@@ -25,8 +25,14 @@ class _Demo:
         from django.test.utils import override_settings
 
         out = StringIO()
-        # The same fast hasher as every other test (see below), so log-ins can be checked.
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        # The settings every test has (`_fast_and_isolated` below), which a session fixture does not get: the
+        # fast hasher, so log-ins can be checked; deliveries inline and no release files, so no thread
+        # of the build's is still rendering (and holding a database connection) when the tests start.
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            PODIUM_BACKGROUND_THREADS=False,
+            PODIUM_RELEASE_FILES=False,
+        ):
             call_command("demo", "--no-serve", stdout=out)
         self.builds += 1
         if not connection.in_atomic_block:  # else the test's transaction takes it away again
