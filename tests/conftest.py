@@ -1,4 +1,5 @@
 import os
+import sys
 from io import StringIO
 
 import pytest
@@ -74,8 +75,27 @@ class _DemoTestsLast:
     put a demo test that needs no database of its own among the first)."""
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, config, items):
         _demo_last(items)
+        _check_groups(config, items)
+
+
+def _check_groups(config, items) -> None:
+    """Refuse to run when xdist ignores the groups (pytest 9.2 with xdist 3.8 did, silently: a worker
+    marks a test's group in its node id, which pytest 9.2 no longer reads); the demo would be built on
+    every worker, and nothing would fail."""
+    if not config.getoption("loadgroup", False):  # set on xdist's workers for --dist loadgroup
+        return
+    ungrouped = [
+        item.nodeid for item in items if _needs_demo(item) and not item.nodeid.endswith(f"@{DEMO_GROUP}")
+    ]
+    if ungrouped:
+        message = (
+            f"xdist did not put {len(ungrouped)} test(s) in the {DEMO_GROUP!r} group (e.g. {ungrouped[0]}): "
+            "this pytest and pytest-xdist do not work together for --dist loadgroup; see pyproject.toml."
+        )
+        print(message, file=sys.stderr)  # a worker's error is otherwise shown only as its crash
+        raise pytest.UsageError(message)
 
 
 def pytest_configure(config):

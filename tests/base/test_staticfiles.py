@@ -55,6 +55,16 @@ def test_a_new_file_is_compressed_with_brotli_and_gzip(storage):
     assert gzip.decompress(_read(storage, "podium/site.css.gz")) == STYLE
 
 
+def test_a_source_map_is_kept_as_it_is(storage):
+    """Read by developer tools only: not worth brotli's time at every first start."""
+    files = {"ninja/docs.js": SCRIPT, "ninja/docs.js.map": SCRIPT}
+
+    assert _collect(storage, files) == ["ninja/docs.js"]
+    assert not Path(storage.path("ninja/docs.js.map.br")).exists()
+    assert not Path(storage.path("ninja/docs.js.map.gz")).exists()
+    assert _read(storage, "ninja/docs.js.map") == SCRIPT
+
+
 def test_an_unchanged_file_is_not_compressed_again(storage):
     _collect(storage, {"podium/site.css": STYLE, "podium/app.js": SCRIPT})
     made = {

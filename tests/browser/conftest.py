@@ -1,7 +1,8 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
 
-Every test module here marks its tests `browser` and puts them in one xdist group, so a single worker
-runs them all with one browser. A failing test saves a screenshot and names the file in its report.
+Every test module here marks its tests `browser`. They are spread over the xdist workers like the
+rest: a worker starts its Chromium for its first browser test and stops it when its next test is not
+one. A failing test saves a screenshot and names the file in its report.
 """
 
 import os

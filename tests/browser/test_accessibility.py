@@ -11,7 +11,7 @@ from podium.scheduling import runs
 from tests import factories, program
 from tests.browser.actions import PASSWORD, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 # Runs in the page: what a screen-reader or keyboard user would miss.
 AUDIT = """() => {

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from podium.accounts.models import User
 from tests.browser.actions import PASSWORD, log_in, sign_up
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "another quite long passphrase"
 

@@ -11,7 +11,7 @@ from podium.proposals.enums import ProposalState
 from podium.proposals.models import Proposal
 from tests.browser.actions import PASSWORD, field, form_data, log_in, sign_up
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 TITLE = "Async Django without tears"
 ABSTRACT = "What changes when views are async, and what stays the same."

@@ -10,7 +10,7 @@ from tests import factories
 from tests.browser.actions import PASSWORD, log_in
 from tests.program import at, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}

@@ -11,7 +11,7 @@ from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
 from tests.pdf import pdf_text
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 

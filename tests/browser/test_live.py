@@ -22,7 +22,6 @@ from tests.program import at, placed_talk, release, rename
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group("browser"),
     # Under ASGI, WhiteNoise's static files are sync iterators; Django says so once per file.
     pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous iterators"),
 ]

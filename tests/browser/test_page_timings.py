@@ -15,7 +15,7 @@ from tests import factories
 from tests.browser.actions import log_in
 from tests.program import at, lunch, placed_talk, release, speaker_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ROOMS = ["Auditorium", "Room 201", "Room 202", "Room 301", "Room 302", "Room 317", "Workshop"]
 PUBLIC_GOAL_MS, BACK_OFFICE_GOAL_MS = 250, 500

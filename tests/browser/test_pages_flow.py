@@ -9,7 +9,7 @@ from podium.events.models import PageState
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}

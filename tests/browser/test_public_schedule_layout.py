@@ -17,7 +17,7 @@ from podium.events.models import Room
 from tests import factories
 from tests.program import at, lunch, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -10,7 +10,7 @@ from podium.proposals.models import Proposal
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 

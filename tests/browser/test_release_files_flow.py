@@ -12,7 +12,7 @@ from tests import factories
 from tests.browser.actions import PASSWORD, log_in
 from tests.program import at, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

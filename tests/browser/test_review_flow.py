@@ -14,7 +14,7 @@ from podium.reviews.models import Review
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in, sign_up
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 TITLE = "Pattern matching in practice"
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.program import at, place, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 SCREEN = {"width": 1920, "height": 1080}
 

@@ -21,7 +21,7 @@ from podium.schedule.models import Slot
 from tests import factories
 from tests.browser.actions import PASSWORD, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ROOMS = ["Authentication", "Infrastructure", "Observability", "Accessibility", "Internationalisation"]
 LAPTOP = {"width": 1366, "height": 900}

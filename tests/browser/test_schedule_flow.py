@@ -14,7 +14,7 @@ from podium.schedule.models import Release, Slot
 from tests import factories
 from tests.browser.actions import PASSWORD, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from podium.base import catalogues
 from tests import factories
 from tests.program import at, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 STARRED_HERE = "Starred in this browser. Log in to keep your stars on every device."
 GERMAN_TEXTS = {

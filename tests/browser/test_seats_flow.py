@@ -11,7 +11,7 @@ from tests import factories
 from tests.browser.actions import PASSWORD, log_in
 from tests.seating import give_ticket, sell_tickets, tutorials
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 

@@ -9,7 +9,7 @@ from podium.accounts.models import User
 from tests import factories
 from tests.browser.actions import PASSWORD, field
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_sign_up_from_the_log_in_pages_header_goes_on_to_the_proposal_form(page, event):

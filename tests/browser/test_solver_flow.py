@@ -14,7 +14,7 @@ from podium.scheduling.models import SolverRun
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 HOLD_SECONDS = 60  # the longest the engine waits for the test to have seen the progress page
 

@@ -9,7 +9,7 @@ from tests import factories
 from tests.public_sponsors import sponsor
 from tests.sponsoring import level
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}

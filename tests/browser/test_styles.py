@@ -15,7 +15,7 @@ from tests import factories
 from tests.browser.actions import log_in
 from tests.program import at, placed_talk, release
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}

@@ -10,7 +10,7 @@ from podium.proposals.models import Tag
 from tests import factories, program
 from tests.browser.actions import PASSWORD, field, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}

@@ -19,7 +19,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _chromiu
 from tests.pdf import pdf_text, qr_modules
 from tests.registration import shop
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 WIDTH, HEIGHT = 640, 480

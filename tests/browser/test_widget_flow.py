@@ -14,7 +14,7 @@ from tests import factories
 from tests.program import at, lunch, placed_talk, release
 from tests.sponsoring import png
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 COLOUR = "#1b5e20"  # rgb(27, 94, 32)
 
