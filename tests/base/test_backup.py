@@ -194,14 +194,20 @@ def _rows(data_dir: Path, database_url: str):
 
 
 @pytest.fixture(scope="module")
-def databases():
-    """Create fresh PostgreSQL databases on demand; drop them all at the end."""
+def databases(tmp_path_factory):
+    """Create fresh PostgreSQL databases on demand, empty or `migrated` (copies of one database that
+    `podium migrate` made, the first time one is asked for); drop them all at the end."""
     made = []
+    templates = []
 
-    def create() -> str:
+    def create(*, migrated: bool = False) -> str:
         name = f"podium_d_backup_{uuid.uuid4().hex[:10]}"
+        if migrated and not templates:
+            templates.append(create())
+            Site(tmp_path_factory.mktemp("migrated"), templates[0]).podium("migrate", "--no-input")
+        copy = f' TEMPLATE "{urlsplit(templates[0]).path[1:]}"' if migrated else ""
         with psycopg.connect(_database_url("postgres"), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"{copy}')
         made.append(name)
         return _database_url(name)
 
@@ -214,9 +220,7 @@ def databases():
 def _built(tmp: Path, database_url: str = "") -> tuple[Site, dict, Path]:
     """A migrated site with data, its mailed confirmation link, and a backup of it."""
     site = Site(tmp / "source", database_url)
-    if database_url:
-        site.podium("migrate", "--no-input")
-    else:
+    if not database_url:
         served.migrated(site.data_dir)
     made = _script(BUILD, env=site.env())
     archive = tmp / "podium.tar.gz"
@@ -232,22 +236,20 @@ def sqlite_backup(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def postgres_backup(tmp_path_factory, databases):
-    return _built(tmp_path_factory.mktemp("postgres"), databases())
+    return _built(tmp_path_factory.mktemp("postgres"), databases(migrated=True))
 
 
 BACKUPS = {"sqlite": "sqlite_backup", "postgresql": "postgres_backup"}
 
 
-def _fresh(tmp_path: Path, vendor: str, databases) -> Site:
-    return Site(tmp_path / "target", databases() if vendor == "postgresql" else "")
+def _fresh(tmp_path: Path, vendor: str, databases, *, migrated: bool = False) -> Site:
+    return Site(tmp_path / "target", databases(migrated=migrated) if vendor == "postgresql" else "")
 
 
 @pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
 def test_restore_brings_back_every_row_file_and_mailed_link(vendor, request, tmp_path, databases):
     _, made, archive = request.getfixturevalue(BACKUPS[vendor])
-    target = _fresh(tmp_path, vendor, databases)
-    if vendor == "postgresql":
-        target.podium("migrate", "--no-input")  # tables, but no data: still an empty target
+    target = _fresh(tmp_path, vendor, databases, migrated=True)  # PostgreSQL: tables, but no data
     before = made["snapshot"]
     assert target.snapshot_by_podium()["key"] != before["key"]  # a fresh data dir has a key of its own
 
