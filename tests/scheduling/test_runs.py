@@ -358,6 +358,73 @@ def test_a_phase_is_shown_in_the_readers_language_and_an_older_word_as_it_is():
     assert labels == ["Suche läuft", "abgeschlossen", "warming up"]
 
 
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_a_run_started_in_german_fails_in_german_where_the_worker_runs_it(
+    event, scheduler, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    talk(event, "Lonely talk")
+    event.rooms.all().delete()
+    settings.PODIUM_SOLVER_RUNNER = "celery"
+    handed = []
+    monkeypatch.setattr(runs, "_send_to_worker", handed.append)
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        run = _start(event, scheduler)
+
+    assert run.language == "de"
+    runs.execute(handed[0])  # as the worker does it: no request, so no language of its own
+
+    run.refresh_from_db()
+    assert run.error == f"{event.name} hat keine Räume; legen Sie vor der Planung Räume an."
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_the_messages_a_run_ends_with_are_in_its_starters_language(event, scheduler, monkeypatch):
+    _program(event, scheduler)
+    stale = SolverRun.objects.create(
+        event=event, mode="fill", time_limit=10, status=SolverRunStatus.QUEUED, language="fr"
+    )
+    SolverRun.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    monkeypatch.setattr(runs, "solve", lambda *args, **kwargs: 1 / 0)
+    with translation.override("de"):
+        failed = _start(event, scheduler)
+
+    stale.refresh_from_db()
+    assert (
+        stale.error
+        == "Cette exécution s’est arrêtée sans résultat (le worker ou le serveur a peut-être redémarré)."
+    )
+    assert failed.error == (
+        "Die Planung hielt mit einem unerwarteten Fehler an (ZeroDivisionError: division by zero). "
+        "Es wurde nichts geändert."
+    )
+
+
+@pytest.mark.catalogues
+@pytest.mark.usefixtures("real_catalogues")
+def test_a_run_no_worker_would_take_says_so_in_its_starters_language(
+    event, scheduler, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    _program(event, scheduler)
+    settings.PODIUM_SOLVER_RUNNER = "celery"
+
+    def unreachable(run_id):
+        raise ConnectionError("no broker")
+
+    from podium.scheduling import tasks
+
+    monkeypatch.setattr(tasks.solve_run, "delay", unreachable)
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        run = _start(event, scheduler)
+
+    run.refresh_from_db()
+    assert run.status == SolverRunStatus.FAILED
+    assert run.error == (
+        "L’exécution n’a pas pu être confiée à un worker en arrière-plan (no broker). Réessayez plus tard."
+    )
+
+
 @pytest.mark.django_db
 def test_apply_run_refuses_a_run_without_a_plan(event, scheduler):
     run = _start(event, scheduler)  # no sessions: failed

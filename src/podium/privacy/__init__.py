@@ -452,6 +452,7 @@ FIELDS = {
     "scheduling.SolverRun.solution": COPY,
     "scheduling.SolverRun.changes": COPY,
     "scheduling.SolverRun.objective_before": NOT_PERSONAL,
+    "scheduling.SolverRun.language": NOT_PERSONAL,
     "scheduling.SolverRun.error": COPY,
     "scheduling.SolverRun.created_by": LINK,
     "scheduling.SolverRun.created_at": NOT_PERSONAL,

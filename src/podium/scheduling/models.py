@@ -50,6 +50,9 @@ class SolverRun(models.Model):
     # The soft terms of the draft as it was when the run started (solver.objective.evaluate)
     objective_before = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The language of the person who started the run: its messages (a refusal, a failure) are written
+    # in it, wherever the run executes (a thread or a worker has no request to take a language from).
+    language = models.CharField(max_length=10, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

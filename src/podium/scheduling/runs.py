@@ -25,7 +25,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -150,10 +150,12 @@ def start_run(
                     )
                     % {"mode": active.get_mode_display(), "name": _name(active.created_by)}
                 )
+            with _messages_in(active.language):
+                stopped = _(
+                    "This run stopped without a result (the worker or the server may have restarted)."
+                )
             SolverRun.objects.filter(pk=active.pk, status__in=ACTIVE).update(
-                status=SolverRunStatus.FAILED,
-                finished_at=now,
-                error="This run stopped without a result (the worker or the server may have restarted).",
+                status=SolverRunStatus.FAILED, finished_at=now, error=stopped
             )
         if chosen is None:
             used = solving.weights_for(locked or event)  # the stored ones, as of now
@@ -167,6 +169,7 @@ def start_run(
             time_limit=time_limit,
             keep_pinned=keep_pinned,
             weights=used,
+            language=translation.get_language() or "",
             created_by=by if by is not None and by.is_authenticated else None,
         )
         audit.record(
@@ -182,6 +185,15 @@ def start_run(
     _dispatch(run)
     run.refresh_from_db()
     return run
+
+
+def _messages_in(language: str):
+    """A run's messages are written in its starter's language (SolverRun.language)."""
+    return translation.override(language or settings.LANGUAGE_CODE)
+
+
+def _language_of(run_id: int) -> str:
+    return SolverRun.objects.filter(pk=run_id).values_list("language", flat=True).first() or ""
 
 
 def _name(user) -> str:
@@ -234,10 +246,14 @@ def _send_to_worker(run_id: int) -> None:
         solve_run.delay(run_id)
     except Exception as exc:  # broker unreachable: say so on the run instead of leaving it queued
         log.warning("could not hand solver run %s to a worker: %s", run_id, exc)
+        with _messages_in(_language_of(run_id)):
+            error = _("The run could not be handed to a background worker (%(error)s). Try again later.") % {
+                "error": exc
+            }
         SolverRun.objects.filter(pk=run_id, status=SolverRunStatus.QUEUED).update(
             status=SolverRunStatus.FAILED,
             finished_at=timezone.now(),
-            error=f"The run could not be handed to a background worker ({exc}). Try again later.",
+            error=error,
         )
 
 
@@ -253,22 +269,27 @@ def execute(run_id: int) -> str:
     )
     if not claimed:
         return SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    try:
-        run = SolverRun.objects.select_related("event").get(pk=run_id)
-        fields = _solve(run)
-        fields.update(status=SolverRunStatus.DONE, finished_at=timezone.now())
-    except Stopped:  # discarded while searching: the engine stopped at its next report
-        return SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
-    except ServiceError as exc:
-        fields = {"status": SolverRunStatus.FAILED, "finished_at": timezone.now(), "error": exc.message}
-    except Exception as exc:
-        log.exception("solver run %s failed", run_id)
-        fields = {
-            "status": SolverRunStatus.FAILED,
-            "finished_at": timezone.now(),
-            "error": f"The scheduling engine stopped with an unexpected error ({type(exc).__name__}: "
-            f"{exc}). Nothing was changed.",
-        }
+    run = SolverRun.objects.select_related("event").filter(pk=run_id).first()
+    if run is None:  # its event was deleted meanwhile
+        return ""
+    with _messages_in(run.language):
+        try:
+            fields = _solve(run)
+            fields.update(status=SolverRunStatus.DONE, finished_at=timezone.now())
+        except Stopped:  # discarded while searching: the engine stopped at its next report
+            return SolverRun.objects.filter(pk=run_id).values_list("status", flat=True).first() or ""
+        except ServiceError as exc:
+            fields = {"status": SolverRunStatus.FAILED, "finished_at": timezone.now(), "error": exc.message}
+        except Exception as exc:
+            log.exception("solver run %s failed", run_id)
+            fields = {
+                "status": SolverRunStatus.FAILED,
+                "finished_at": timezone.now(),
+                "error": _(
+                    "The scheduling engine stopped with an unexpected error (%(error)s). Nothing was changed."
+                )
+                % {"error": f"{type(exc).__name__}: {exc}"},
+            }
     SolverRun.objects.filter(pk=run_id, status=SolverRunStatus.RUNNING).update(**fields)
     return fields["status"]
 
