@@ -263,3 +263,56 @@ def test_an_iso_date_filters_the_schedule(client, published):
     body = client.get(f"{API}/events/{event.slug}/schedule", {"day": event.date_from.isoformat()}).json()
 
     assert [day["day"] for day in body["days"]] == [event.date_from.isoformat()]
+
+
+def _page(event, title: str, *, published: bool = True, **data):
+    from podium.events import pages
+    from podium.events.models import PageState
+
+    admin = factories.team_member(event, is_admin=True, can_edit_event=True)
+    state = PageState.PUBLISHED if published else PageState.DRAFT
+    return pages.save_page(event=event, by=admin, data={"title": title, "state": state, **data})
+
+
+def test_information_pages_lists_the_published_ones_with_their_translations(client, event):
+    _page(event, "Venue", body="Hall **B**, second floor.", title_de="Veranstaltungsort", position=2)
+    _page(event, "Code of conduct", body="Be kind.", body_fr="Soyez bienveillants.", position=1)
+    _page(event, "Secret plans", body="Not yet.", published=False)
+
+    body = client.get(f"{API}/events/{event.slug}/pages").json()
+
+    assert [(p["slug"], p["title"], p["title_translations"]) for p in body] == [
+        ("code-of-conduct", "Code of conduct", {}),
+        ("venue", "Venue", {"de": "Veranstaltungsort"}),
+    ]
+    assert (body[0]["body"], body[0]["body_translations"]) == ("Be kind.", {"fr": "Soyez bienveillants."})
+    assert body[1]["url"] == f"http://testserver/{event.slug}/pages/venue/"
+    assert client.get(body[1]["url"]).status_code == 200
+
+
+def test_an_information_page_is_read_by_its_short_name_and_a_draft_is_unknown(client, event):
+    _page(event, "Travel", body="Take the train.")
+    _page(event, "Secret plans", published=False)
+    hidden = factories.EventFactory(is_public=False)
+    _page(hidden, "Travel", body="Hidden travel.")
+
+    found = client.get(f"{API}/events/{event.slug}/pages/travel")
+
+    assert (found.status_code, found.json()["body"]) == (200, "Take the train.")
+    for path in (
+        f"{event.slug}/pages/secret-plans",
+        f"{event.slug}/pages/nothing",
+        f"{hidden.slug}/pages/travel",
+    ):
+        response = client.get(f"{API}/events/{path}")
+        assert response.status_code == 404, path
+        assert "Hidden" not in response.content.decode()
+    assert client.get(f"{API}/events/{event.slug}/pages/Not_A-Slug").status_code == 422
+
+
+def test_information_pages_query_count_is_constant(client, event):
+    def grow(count):
+        for number in range(count):
+            _page(event, f"Page {number} {count}")
+
+    assert_constant_queries(client, f"{API}/events/{event.slug}/pages", grow)

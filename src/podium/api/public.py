@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
+from django.urls import reverse
 from django.utils.encoding import filepath_to_uri
 from ninja import Query, Router
 
@@ -10,7 +11,8 @@ from podium.api import schemas as s
 from podium.api.auth import PUBLIC
 from podium.attendance.seat_queries import seats_by_code
 from podium.base.translated import column, other_languages
-from podium.events.models import Event
+from podium.events.models import Event, PageState
+from podium.events.models import Page as InformationPage
 from podium.events.queries import public_events
 from podium.events.visibility import event_or_404
 from podium.schedule.models import Release, SlotKind
@@ -240,6 +242,41 @@ def speaker_detail(request, event: s.Slug, speaker: s.Code):
     if not found:
         raise Http404("There is no speaker with this code in the program.")
     return speaker_out(found)
+
+
+def information_page_out(request, page: InformationPage) -> dict:
+    return {
+        "slug": page.slug,
+        "title": page.title,
+        "title_translations": translations(page, "title"),
+        "body": page.body,
+        "body_translations": translations(page, "body"),
+        "url": request.build_absolute_uri(
+            reverse("site:page", kwargs={"event": page.event.slug, "page": page.slug})
+        ),
+        "updated_at": page.updated,
+    }
+
+
+@router.get(
+    "/events/{event}/pages", response={200: list[s.InformationPageOut], **NOT_FOUND, **INVALID}, auth=PUBLIC
+)
+def information_pages(request, event: s.Slug):
+    """The event's published information pages (venue, travel, code of conduct, FAQ), in the site's order."""
+    found = _event(event)
+    return [information_page_out(request, page) for page in found.pages.filter(state=PageState.PUBLISHED)]
+
+
+@router.get(
+    "/events/{event}/pages/{page}",
+    response={200: s.InformationPageOut, **NOT_FOUND, **INVALID},
+    auth=PUBLIC,
+)
+def information_page(request, event: s.Slug, page: s.PageSlug):
+    found = _event(event).pages.filter(state=PageState.PUBLISHED, slug=page).first()
+    if found is None:
+        raise Http404("There is no such page.")
+    return information_page_out(request, found)
 
 
 @router.get("/events/{event}/schedule", response={200: s.ScheduleOut, **NOT_FOUND, **INVALID}, auth=PUBLIC)

@@ -25,6 +25,7 @@ MAX_LIMIT = 200
 NO_NUL = r"^[^\x00]*$"
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,48}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,16}$")]
+PageSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 DbInt = Annotated[int, Field(ge=1, le=2**31 - 1)]
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,200}$")]
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -133,6 +134,20 @@ class EventOut(Schema):
 
 class EventPage(Page):
     items: list[EventOut]
+
+
+class InformationPageOut(Schema):
+    slug: str = Field(description="The page's short name, its address on the site: /<event>/pages/<slug>/.")
+    title: str
+    title_translations: dict[str, str] = Field(
+        description="The title in other languages of the interface, by language code; only those given."
+    )
+    body: str = Field(description="The text (Markdown), the main text.")
+    body_translations: dict[str, str] = Field(
+        description="The text in other languages of the interface, by language code; only those given."
+    )
+    url: str = Field(description="The page on the event's site.")
+    updated_at: dt.datetime
 
 
 class RoomOut(Schema):
