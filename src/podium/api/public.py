@@ -244,16 +244,14 @@ def speaker_detail(request, event: s.Slug, speaker: s.Code):
     return speaker_out(found)
 
 
-def information_page_out(request, page: InformationPage) -> dict:
+def information_page_out(page: InformationPage) -> dict:
     return {
         "slug": page.slug,
         "title": page.title,
         "title_translations": translations(page, "title"),
         "body": page.body,
         "body_translations": translations(page, "body"),
-        "url": request.build_absolute_uri(
-            reverse("site:page", kwargs={"event": page.event.slug, "page": page.slug})
-        ),
+        "url": settings.BASE_URL + reverse("site:page", kwargs={"event": page.event.slug, "page": page.slug}),
         "updated_at": page.updated,
     }
 
@@ -264,7 +262,7 @@ def information_page_out(request, page: InformationPage) -> dict:
 def information_pages(request, event: s.Slug):
     """The event's published information pages (venue, travel, code of conduct, FAQ), in the site's order."""
     found = _event(event)
-    return [information_page_out(request, page) for page in found.pages.filter(state=PageState.PUBLISHED)]
+    return [information_page_out(page) for page in found.pages.filter(state=PageState.PUBLISHED)]
 
 
 @router.get(
@@ -276,7 +274,7 @@ def information_page(request, event: s.Slug, page: s.PageSlug):
     found = _event(event).pages.filter(state=PageState.PUBLISHED, slug=page).first()
     if found is None:
         raise Http404("There is no such page.")
-    return information_page_out(request, found)
+    return information_page_out(found)
 
 
 @router.get("/events/{event}/schedule", response={200: s.ScheduleOut, **NOT_FOUND, **INVALID}, auth=PUBLIC)
