@@ -42,3 +42,26 @@ def test_feeds_rendered_together_are_each_feed_rendered_alone(small_program):
         assert export.filename == alone.filename
     by_speaker = together[feeds.index({"speaker_code": speaker_code(small_program["alpha"])})]
     assert by_speaker.content.count(b"BEGIN:VEVENT") == 2  # Alpha and Gamma, each once
+
+
+def test_feed_names_that_are_long_accented_or_hold_separators_are_each_feeds_own(small_program):
+    """Each feed's name line is written on its own (folded, escaped) and the rest of the calendar's
+    lines once: a name that folds, escapes or holds what looks like another line stays the feed's."""
+    event, by = small_program["event"], small_program["by"]
+    event.name = "Conférence « Les Données », édition 2030; Ünïcode; a name long enough to fold twice over"
+    event.save()
+    room = event.rooms.get(name="Room 101")
+    room.name = "Salle 101,\nX-WR-CALNAME:Injected\r\nEND:VCALENDAR"
+    room.save()
+    published = release(event, by, name="v2")
+    feeds = _every_feed(published)
+
+    together = ical.render_feeds(published, feeds)
+
+    for feed, export in zip(feeds, together, strict=True):
+        assert export.content == ical.render(published, **feed).content, feed
+        lines = export.content.split(b"\r\n")
+        assert sum(line.startswith(b"X-WR-CALNAME:") for line in lines) == 1
+        assert lines.count(b"END:VCALENDAR") == 1
+    by_room = together[feeds.index({"room_uuid": str(room.uuid)})].content
+    assert b"Salle 101\\, X-WR-CALNAME:Injected END:VCALENDAR" in by_room.replace(b"\r\n ", b"")

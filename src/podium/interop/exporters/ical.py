@@ -176,12 +176,11 @@ def _one_line(text: str) -> icalendar.vText:
 
 
 def _zone(calendar, release: Release, sessions) -> None:
-    """X-WR-TIMEZONE and the VTIMEZONE of the event's zone over the event's days: the zone's name for
-    the importers, and a component even when the feed has no session (RFC 5545 wants one)."""
+    """The VTIMEZONE of the event's zone over the event's days (its name is X-WR-TIMEZONE, for the
+    importers): a component even when the feed has no session (RFC 5545 wants one)."""
     event = release.event
     days = [*event.days, *(session.start.astimezone(event.tz).date() for session in sessions)]
     first, last = min(days), max(days)
-    calendar.add("x-wr-timezone", icalendar.vText(event.timezone))
     calendar.add_component(
         icalendar.Timezone.from_tzid(
             event.timezone, first_date=first - dt.timedelta(days=1), last_date=last + dt.timedelta(days=2)
@@ -223,18 +222,11 @@ def _filename(release: Release, *, room_uuid, speaker_code, talk_code, codes, ag
 def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=None, codes=None, agenda=False):
     """The feed; the filters combine, `codes` is a set of session codes: a person's stars, or with
     `agenda` their agenda (stars and booked seats), which names the feed "my agenda"."""
-    event = release.event
     filters = {"room_uuid": room_uuid, "speaker_code": speaker_code, "talk_code": talk_code, "codes": codes}
     named = {**filters, "agenda": agenda}
     entries = _entries(release, **filters)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # An X- property is not known to be text, so it is not escaped for us: a line break in a name (an
-    # imported room, a crafted event name) would end the content line. A feed name is one line.
-    calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **named).split())))
+    name = icalendar.vText(" ".join(_feed_name(release, entries, **named).split()))
+    calendar = _calendar_head(release, name)
     _zone(calendar, release, [session for session, _ in entries])
     for _code, vevent in _vevents(release, entries):
         calendar.add_component(vevent)
@@ -287,6 +279,35 @@ def _index(everything, key) -> dict:
     return index
 
 
+def _calendar_head(release: Release, name) -> icalendar.Calendar:
+    """A feed's calendar without its components: of its lines only the feed's name (X-WR-CALNAME)
+    differs from feed to feed."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{release.event.slug}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # An X- property is not known to be text, so it is not escaped for us: a line break in a name (an
+    # imported room, a crafted event name) would end the content line. A feed name is one line.
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", icalendar.vText(release.event.timezone))
+    return calendar
+
+
+_NAME_MARK = "podium-feed-name"
+
+
+def _head_around_name(release: Release) -> tuple[bytes, bytes]:
+    """The bytes of every feed's calendar lines before its X-WR-CALNAME line and after it (without
+    END:VCALENDAR), serialised once for all the feeds of a release."""
+    head = _calendar_head(release, icalendar.vText(_NAME_MARK)).to_ical()
+    before, found, after = head.partition(f"X-WR-CALNAME:{_NAME_MARK}\r\n".encode())
+    end = b"END:VCALENDAR\r\n"
+    if not found or not after.endswith(end) or _NAME_MARK.encode() in before + after:
+        raise ValueError("unexpected calendar serialisation")
+    return before, after[: -len(end)]
+
+
 def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
     """Many feeds of one release at once (each `feeds` item: the filters `render` takes), byte for byte
     as `render` makes them one by one, but reading the sessions, sequences and zones once, finding each
@@ -310,6 +331,7 @@ def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
     }
     zones: dict[tuple, bytes] = {}
     end = b"END:VCALENDAR\r\n"
+    head_before, head_after = _head_around_name(release)
     exports = []
     for feed in feeds:
         filters = {key: feed.get(key) for key in ("room_uuid", "speaker_code", "talk_code", "codes")}
@@ -321,12 +343,7 @@ def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
                 candidates = indexes[key].get(value, [])
                 break
         entries = [entry for entry in candidates if _matches(entry[0], **filters)]
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", f"-//{common.GENERATOR}//{settings.SITE_HOST}//{event.slug}")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", icalendar.vText(" ".join(_feed_name(release, entries, **named).split())))
+        name = icalendar.vText(" ".join(_feed_name(release, entries, **named).split()))
         days = [*event.days, *(session.start.astimezone(event.tz).date() for session, _ in entries)]
         span = (min(days), max(days))
         if span not in zones:
@@ -335,12 +352,11 @@ def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
                 first_date=span[0] - dt.timedelta(days=1),
                 last_date=span[1] + dt.timedelta(days=2),
             ).to_ical()
-        calendar.add("x-wr-timezone", icalendar.vText(event.timezone))
         # A component's content lines do not depend on where it is placed: the calendar's bytes are
         # its own lines (ending with END:VCALENDAR) with its subcomponents' bytes before that line.
-        head = calendar.to_ical()
-        if not head.endswith(end):
-            raise ValueError("unexpected calendar serialisation")
-        content = b"".join([head[: -len(end)], zones[span], *(built[id(entry)] for entry in entries), end])
+        name_line = icalendar.Calendar().content_line("X-WR-CALNAME", name).to_ical() + b"\r\n"
+        content = b"".join(
+            [head_before, name_line, head_after, zones[span], *(built[id(entry)] for entry in entries), end]
+        )
         exports.append(common.Export(content, CONTENT_TYPE, _filename(release, **named)))
     return exports
