@@ -34,3 +34,9 @@ def form_data(form) -> dict[str, str]:
             continue
         data[element.get_attribute("name")] = element.input_value()
     return data
+
+
+def next_frames(page) -> None:
+    """Wait until the browser has drawn twice: what a scroll, a focus or autofocus changes is laid out
+    by then (instead of a fixed pause, which a loaded machine may outlast)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

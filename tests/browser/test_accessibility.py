@@ -9,7 +9,7 @@ from podium.proposals.models import Tag
 from podium.reviews.models import Review
 from podium.scheduling import runs
 from tests import factories, program
-from tests.browser.actions import PASSWORD, log_in
+from tests.browser.actions import PASSWORD, log_in, next_frames
 
 pytestmark = pytest.mark.browser
 
@@ -209,9 +209,7 @@ def test_main_pages_have_landmarks_and_named_controls(page, event, settings):
             # Pages that put the focus in their form on purpose (autofocus) skip the skip link. The
             # browser applies autofocus at a rendering update after the load: wait for two frames, or
             # the focus may land in the field between this check and the Tab.
-            page.evaluate(
-                "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
-            )
+            next_frames(page)
             if page.evaluate("document.activeElement === document.body"):
                 page.keyboard.press("Tab")
                 if page.evaluate("document.activeElement.className") != "skip-link":

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from podium.events.models import Room
 from tests import factories
+from tests.browser.actions import next_frames
 from tests.program import at, lunch, placed_talk, release
 
 pytestmark = pytest.mark.browser
@@ -82,12 +83,12 @@ def test_laptop_reaches_every_room_with_the_pages_scrollbars(page, wide_program)
 
     # Down the page: the room names stay at the top.
     page.evaluate("window.scrollTo(0, document.querySelector('table.schedule-grid').offsetTop + 600)")
-    page.wait_for_timeout(100)
+    next_frames(page)
     assert abs(_box(page, "table.schedule-grid thead th >> nth=1")["y"]) <= 2
 
     # Sideways to the end: the last room is on screen, the times stay at the left, the hint goes.
     page.evaluate("window.scrollTo(document.documentElement.scrollWidth, window.scrollY)")
-    page.wait_for_timeout(100)
+    next_frames(page)
     header = last_room.bounding_box()
     assert header["x"] >= 0
     assert header["x"] + header["width"] <= width + 1
@@ -119,7 +120,7 @@ def test_phone_shows_the_list_first_and_the_grid_on_request(page, wide_program):
     title.scroll_into_view_if_needed()
     for scroll_x in (0, 600):
         page.evaluate(f"window.scrollTo({scroll_x}, window.scrollY)")
-        page.wait_for_timeout(100)
+        next_frames(page)
         box = title.bounding_box()
         assert box["x"] >= 0, scroll_x
         assert box["x"] + box["width"] <= PHONE["width"], scroll_x

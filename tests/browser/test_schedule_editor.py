@@ -19,7 +19,7 @@ from podium.events.models import Room, SessionType
 from podium.schedule import services
 from podium.schedule.models import Slot
 from tests import factories
-from tests.browser.actions import PASSWORD, log_in
+from tests.browser.actions import PASSWORD, log_in, next_frames
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +127,7 @@ def test_editor_on_a_laptop_gives_rooms_readable_columns_in_a_grid_that_scrolls_
     time_cell = grid.locator("tbody th").first
     header = grid.locator("thead th", has_text="Observability")
     wrap.evaluate("w => { w.scrollLeft = 400; w.scrollTop = 300; }")
-    page.wait_for_timeout(100)
+    next_frames(page)
     assert abs(_box(time_cell)["x"] - wrap_box["x"]) <= 2
     assert abs(_box(header)["y"] - wrap_box["y"]) <= 2
     wrap.evaluate("w => { w.scrollLeft = 0; w.scrollTop = 0; }")
@@ -174,8 +174,10 @@ def test_editor_on_a_phone_stacks_the_side_panel_above_the_grid(page, event, sch
     assert apart()
     # Scrolled down to the grid, the panel does not float over it either.
     page.locator(f"td.session-cell[data-code='{day['talk'].code}']").scroll_into_view_if_needed()
-    page.mouse.wheel(0, 300)
-    page.wait_for_timeout(100)
+    scrolled = page.evaluate("window.scrollY")
+    page.evaluate("window.scrollBy(0, 300)")
+    page.wait_for_function("before => window.scrollY > before", arg=scrolled)
+    next_frames(page)
     assert apart()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the grid scrolls in its own box
