@@ -149,3 +149,138 @@ def test_register_adds_a_part_once(monkeypatch):
     copying.register(part)
 
     assert copying.registered() == [part]
+
+
+def test_times_keep_their_local_hour_across_a_change_of_summer_time(source, organiser_user):
+    """Moving by whole days in the event's zone: a CfP closing at 23:59 in winter closes at 23:59 in
+    summer (not at 00:59 the day after), a room opening at 09:00 opens at 09:00."""
+    tz = source.tz
+    january = dt.date(source.date_from.year, 1, 15)
+    source.cfp_closes = dt.datetime.combine(january, dt.time(23, 59), tzinfo=tz)
+    source.save()
+    source.refresh_from_db()  # as stored: in UTC
+    window = RoomAvailability.objects.get(room__event=source)
+    window.start = dt.datetime.combine(january, dt.time(9), tzinfo=tz)
+    window.end = dt.datetime.combine(january, dt.time(17), tzinfo=tz)
+    window.save()
+    shift = dt.timedelta(days=182)  # into July: the zone's offset differs by an hour
+    assert source.cfp_closes.utcoffset() != (source.cfp_closes + shift).astimezone(tz).utcoffset()
+
+    copy = copying.copy_event(
+        actor=organiser_user, source=source, name="Next", slug="next-one", start=source.date_from + shift
+    )
+
+    closes = copy.cfp_closes.astimezone(tz)
+    assert (closes.date(), closes.time()) == (january + shift, dt.time(23, 59))
+    moved_window = RoomAvailability.objects.get(room__event=copy)
+    assert moved_window.start.astimezone(tz).time() == dt.time(9)
+    assert moved_window.end.astimezone(tz).time() == dt.time(17)
+    assert moved_window.start.astimezone(tz).date() == january + shift
+
+
+# Every field of what a copy brings, decided: copied (from the source, dates moved) or made anew for
+# the copy. A field added to one of these models fails here until copying decides what to do with it,
+# instead of silently starting the next edition without it.
+COPY_DECISIONS = {
+    "events.Room": ({"name", "description", "capacity", "position"}, {"id", "event", "uuid", "version"}),
+    "events.RoomAvailability": ({"start", "end"}, {"id", "room"}),
+    "events.Track": ({"name", "colour", "description"}, {"id", "event", "version"}),
+    "events.SessionType": (
+        {"name", "duration_minutes", "is_plenary", "requires_seat", "seats", "rooms"},
+        {"id", "event", "version"},
+    ),
+    "events.Page": (
+        {"title", "title_de", "title_fr", "slug", "body", "body_de", "body_fr", "position", "state"},
+        {"id", "event", "version", "created", "updated"},
+    ),
+    "mail.SystemMailTemplate": (
+        {"key", "subject", "body"},
+        {"id", "event", "updated", "updated_by", "version"},
+    ),
+    "cfp.Question": (
+        {
+            "target",
+            "label",
+            "help_text",
+            "kind",
+            "choices",
+            "min_value",
+            "max_value",
+            "file_types",
+            "max_file_mb",
+            "required",
+            "active",
+            "visible_to_reviewers",
+            "position",
+            "tracks",
+            "session_types",
+        },
+        {"id", "event", "version"},
+    ),
+    "reviews.ReviewSettings": (
+        {"assignment_only", "reviews_per_proposal"},
+        {"id", "event", "phase", "version"},
+    ),
+    "reviews.Criterion": (
+        {"name", "description", "weight", "min_score", "max_score"},
+        {"id", "event", "position"},
+    ),
+    "proposals.Tag": ({"name", "colour", "public"}, {"id", "event", "version"}),
+    "sponsors.SponsorLevel": (
+        {
+            "name",
+            "position",
+            "price",
+            "booth",
+            "talk_slot",
+            "logo_size",
+            "complimentary_tickets",
+            "deliverables",
+        },
+        {"id", "event", "version"},
+    ),
+    "registration.RegistrationSettings": (
+        {
+            "payment_deadline_hours",
+            "name_change_until",
+            "cancellation_until",
+            "offer_hours",
+            "max_tickets_per_order",
+            "currency",
+        },
+        {"id", "event", "is_open", "version"},
+    ),
+    "registration.TicketType": (
+        {
+            "name",
+            "description",
+            "price",
+            "quota",
+            "sale_start",
+            "sale_end",
+            "visibility",
+            "group",
+            "position",
+            "active",
+        },
+        {"id", "event", "seats_taken", "version"},
+    ),
+    "registration.Question": (
+        {"label", "help_text", "kind", "choices", "required", "position", "ticket_types"},
+        {"id", "event", "version"},
+    ),
+}
+
+
+@pytest.mark.parametrize("label", sorted(COPY_DECISIONS))
+def test_every_field_of_what_a_copy_brings_is_decided(label):
+    from django.apps import apps
+
+    copied, made_anew = COPY_DECISIONS[label]
+    fields = {field.name for field in apps.get_model(label)._meta.get_fields() if field.concrete}
+
+    assert not copied & made_anew
+    assert fields == copied | made_anew, (
+        f"{label}: decide whether copying an event copies {sorted(fields - copied - made_anew)} "
+        f"(podium.events.copying and the parts registered with it), then list it here"
+    )

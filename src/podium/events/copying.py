@@ -2,7 +2,8 @@
 
 `copy_event` makes a new event of the same organiser with the source's settings, rooms (with their
 availability), tracks, session types (with their rooms), information pages and the event's own texts
-of the system mails, every date moved by the same number of days so the new edition starts on `start`.
+of the system mails, every date moved by the same number of days so the new edition starts on `start`
+(a time keeps its local time of day in the event's zone: `moved`).
 The event's and its pages' translations (podium.base.translated) come along; those of the name only when
 the copy keeps the source's name. The teams that reach the source event reach the copy too. Proposals, reviews, the schedule, releases,
 tickets and everything people did at the source stay behind.
@@ -40,6 +41,16 @@ NAME_TRANSLATIONS = ("name_de", "name_fr")
 SHIFTED_FIELDS = ("cfp_opens", "cfp_closes")
 
 
+def moved(value: dt.datetime | None, *, source: Event, target: Event) -> dt.datetime | None:
+    """`value` (a moment of the source edition) moved to the same local time of the day as many days
+    later as the target edition starts after the source: 09:00 stays 09:00 in the source event's zone
+    across a change of summer time (moving the moment itself would make it 08:00 or 10:00)."""
+    if value is None:
+        return None
+    days = dt.timedelta(days=(target.date_from - source.date_from).days)
+    return value.astimezone(source.tz) + days
+
+
 def register(fn: Copier) -> Copier:
     """Add `fn(*, source, target)` to the parts copied with every event (once; usable as a decorator)."""
     if fn not in _COPIERS:
@@ -57,12 +68,9 @@ def _settings(source: Event, *, name: str, slug: str, start: dt.date, days: dt.t
         for field in Event._meta.concrete_fields
         if field.name not in OWN_FIELDS
     }
-    for name_ in SHIFTED_FIELDS:
-        if values.get(name_) is not None:
-            values[name_] = values[name_] + days
     if (name or "").strip() == source.name:
         values.update({field: getattr(source, field) for field in NAME_TRANSLATIONS})
-    return Event(
+    target = Event(
         organiser=source.organiser,
         name=(name or "").strip(),
         slug=slug,
@@ -71,9 +79,12 @@ def _settings(source: Event, *, name: str, slug: str, start: dt.date, days: dt.t
         is_public=False,
         **values,
     )
+    for name_ in SHIFTED_FIELDS:
+        setattr(target, name_, moved(getattr(source, name_), source=source, target=target))
+    return target
 
 
-def _copy_rooms(source: Event, target: Event, days: dt.timedelta) -> dict[int, Room]:
+def _copy_rooms(source: Event, target: Event) -> dict[int, Room]:
     rooms = {}
     for room in source.rooms.prefetch_related("availabilities"):
         copy = Room.objects.create(
@@ -85,7 +96,11 @@ def _copy_rooms(source: Event, target: Event, days: dt.timedelta) -> dict[int, R
         )
         RoomAvailability.objects.bulk_create(
             [
-                RoomAvailability(room=copy, start=window.start + days, end=window.end + days)
+                RoomAvailability(
+                    room=copy,
+                    start=moved(window.start, source=source, target=target),
+                    end=moved(window.end, source=source, target=target),
+                )
                 for window in room.availabilities.all()
             ]
         )
@@ -200,7 +215,7 @@ def copy_event(
         target = _settings(source, name=name, slug=slug, start=start, days=days)
         _validate_event(target)
         target.save()
-        rooms = _copy_rooms(source, target, days)
+        rooms = _copy_rooms(source, target)
         tracks = _copy_tracks(source, target)
         _copy_session_types(source, target, rooms)
         _copy_pages(source, target)

@@ -18,3 +18,8 @@ class RegistrationConfig(AppConfig):
         register(sweeps.expired_offers)
         register(sweeps.speaker_tickets)
         register_attachment_maker(mails.TICKET_PDF, pdf.ticket_pdf_by_id)
+
+        from podium.events import copying
+        from podium.registration.copying import copy_registration
+
+        copying.register(copy_registration)
