@@ -82,6 +82,8 @@ def test_create_event_refuses_taken_slug(event, admin):
     [
         ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
         ({"date_to": dt.date(2031, 5, 13)}, "date_to"),
+        ({"date_to": dt.date(9999, 12, 31)}, "date_to"),  # its day's end would fall off the calendar
+        ({"date_from": dt.date(1, 1, 1)}, "date_from"),
         ({"cfp_closes": dt.datetime(2030, 12, 31, tzinfo=dt.UTC)}, "cfp_closes"),
         ({"day_start_hour": 24}, "day_start_hour"),
         ({"score_labels": [[0, "Only one"]]}, "score_labels"),

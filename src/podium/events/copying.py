@@ -24,7 +24,7 @@ from podium.base.errors import ServiceError
 from podium.base.translated import main_texts
 from podium.events.models import Event, Page, Room, RoomAvailability, SessionType, Team, Track
 from podium.events.rules import check_organiser_admin
-from podium.events.services import _validate_event, check_event_slug
+from podium.events.services import FIRST_DAY, LAST_DAY, _validate_event, check_event_slug
 from podium.mail.models import SystemMailTemplate
 
 Copier = Callable[..., None]
@@ -211,18 +211,29 @@ def copy_event(
     if not isinstance(start, dt.date):
         raise ServiceError(_("Give the new edition's first day."), field="start")
     days = dt.timedelta(days=(start - source.date_from).days)
-    with main_texts():  # the texts as stored, never one translation read as the main text
-        target = _settings(source, name=name, slug=slug, start=start, days=days)
-        _validate_event(target)
-        target.save()
-        rooms = _copy_rooms(source, target)
-        tracks = _copy_tracks(source, target)
-        _copy_session_types(source, target, rooms)
-        _copy_pages(source, target)
-        _copy_mail_texts(source, target, actor)
-        _copy_teams(source, target, tracks, members=team_members, by=actor)
-        for copier in registered():
-            copier(source=source, target=target)
+    try:
+        with main_texts():  # the texts as stored, never one translation read as the main text
+            target = _settings(source, name=name, slug=slug, start=start, days=days)
+            _validate_event(target)
+            target.save()
+            rooms = _copy_rooms(source, target)
+            tracks = _copy_tracks(source, target)
+            _copy_session_types(source, target, rooms)
+            _copy_pages(source, target)
+            _copy_mail_texts(source, target, actor)
+            _copy_teams(source, target, tracks, members=team_members, by=actor)
+            for copier in registered():
+                copier(source=source, target=target)
+    except OverflowError:  # a date moved off the calendar (the whole copy is rolled back)
+        raise ServiceError(
+            _("Give a first day from %(first)s to %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+            field="start",
+        ) from None
+    except ServiceError as refused:
+        if refused.field in {"date_from", "date_to"}:  # the copy's days: its first day is the one to change
+            raise ServiceError(refused.message, field="start") from None
+        raise
     audit.record(
         action="event.copied",
         actor=actor,

@@ -130,6 +130,12 @@ def create_event(*, organiser: Organiser, by, slug: str, data: dict) -> Event:
     return event
 
 
+#: The days an event may have: far enough from the ends of the calendar that a day's end, its times in
+#: any zone, a copy's moved dates and a feed's time zone span stay representable.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9000, 12, 31)
+
+
 def _validate_event(event: Event) -> None:
     if not (event.name or "").strip():
         raise ServiceError(_("Give the event a name."), field="name")
@@ -145,6 +151,13 @@ def _validate_event(event: Event) -> None:
             _("Give the event's first and last day."),
             field="date_from" if event.date_from is None else "date_to",
         )
+    for field in ("date_from", "date_to"):
+        if not FIRST_DAY <= getattr(event, field) <= LAST_DAY:
+            raise ServiceError(
+                _("Give a day from %(first)s to %(last)s.")
+                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                field=field,
+            )
     if event.date_to < event.date_from:
         raise ServiceError(_("The event must end on or after its first day."), field="date_to")
     if event.day_start_hour is None or not 0 <= event.day_start_hour <= 23:

@@ -43,3 +43,17 @@ def test_editors_who_are_not_administrators_may_not_copy(client, event):
     client.force_login(factories.team_member(event, can_edit_event=True))
 
     assert client.get(reverse("orga:copy_event", kwargs={"event": event.slug})).status_code == 403
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
+def test_a_first_day_that_moves_dates_off_the_calendar_shows_on_the_form(client, event, organiser_user, start):
+    client.force_login(organiser_user)
+
+    response = client.post(
+        reverse("orga:copy_event", kwargs={"event": event.slug}),
+        {"name": "Far away", "slug": "far-away", "start": start},
+    )
+
+    assert response.status_code == 200
+    assert "First day" in response.content.decode()
+    assert not Event.objects.filter(slug="far-away").exists()
