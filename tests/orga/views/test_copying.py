@@ -46,7 +46,9 @@ def test_editors_who_are_not_administrators_may_not_copy(client, event):
 
 
 @pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
-def test_a_first_day_that_moves_dates_off_the_calendar_shows_on_the_form(client, event, organiser_user, start):
+def test_a_first_day_that_moves_dates_off_the_calendar_shows_on_the_form(
+    client, event, organiser_user, start
+):
     client.force_login(organiser_user)
 
     response = client.post(
