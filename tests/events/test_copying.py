@@ -3,9 +3,13 @@ import datetime as dt
 import pytest
 
 from podium.base.errors import NotAllowed, ServiceError
+from podium.cfp import services as cfp_services
 from podium.events import copying
 from podium.events.models import Event, Page, RoomAvailability, Team
 from podium.mail.models import SystemMailTemplate
+from podium.registration import services as registration_services
+from podium.registration import setup as registration_setup
+from podium.sponsors import services as sponsor_services
 from tests import factories, program
 
 pytestmark = pytest.mark.django_db
@@ -197,26 +201,7 @@ COPY_DECISIONS = {
         {"key", "subject", "body"},
         {"id", "event", "updated", "updated_by", "version"},
     ),
-    "cfp.Question": (
-        {
-            "target",
-            "label",
-            "help_text",
-            "kind",
-            "choices",
-            "min_value",
-            "max_value",
-            "file_types",
-            "max_file_mb",
-            "required",
-            "active",
-            "visible_to_reviewers",
-            "position",
-            "tracks",
-            "session_types",
-        },
-        {"id", "event", "version"},
-    ),
+    "cfp.Question": ({*cfp_services.QUESTION_FIELDS, "tracks", "session_types"}, {"id", "event", "version"}),
     "reviews.ReviewSettings": (
         {"assignment_only", "reviews_per_proposal"},
         {"id", "event", "phase", "version"},
@@ -226,47 +211,17 @@ COPY_DECISIONS = {
         {"id", "event", "position"},
     ),
     "proposals.Tag": ({"name", "colour", "public"}, {"id", "event", "version"}),
-    "sponsors.SponsorLevel": (
-        {
-            "name",
-            "position",
-            "price",
-            "booth",
-            "talk_slot",
-            "logo_size",
-            "complimentary_tickets",
-            "deliverables",
-        },
-        {"id", "event", "version"},
-    ),
+    "sponsors.SponsorLevel": (set(sponsor_services.LEVEL_FIELDS), {"id", "event", "version"}),
     "registration.RegistrationSettings": (
-        {
-            "payment_deadline_hours",
-            "name_change_until",
-            "cancellation_until",
-            "offer_hours",
-            "max_tickets_per_order",
-            "currency",
-        },
-        {"id", "event", "is_open", "version"},
+        set(registration_services.SETTINGS_FIELDS) - {"is_open"},
+        {"id", "event", "is_open", "version"},  # a copy's registration starts closed
     ),
     "registration.TicketType": (
-        {
-            "name",
-            "description",
-            "price",
-            "quota",
-            "sale_start",
-            "sale_end",
-            "visibility",
-            "group",
-            "position",
-            "active",
-        },
+        set(registration_setup.TICKET_TYPE_FIELDS),
         {"id", "event", "seats_taken", "version"},
     ),
     "registration.Question": (
-        {"label", "help_text", "kind", "choices", "required", "position", "ticket_types"},
+        {*registration_setup.QUESTION_FIELDS, "ticket_types"},
         {"id", "event", "version"},
     ),
 }
