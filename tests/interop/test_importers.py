@@ -42,6 +42,34 @@ def test_moment_reads_offsets_and_uses_the_files_zone_without_one():
     assert values.moment("not a date", berlin) is None
 
 
+def test_minutes_between_times_of_one_zone_counts_the_hour_the_clocks_skip():
+    """01:30 to 03:30 in Brussels on 30 March 2025 (clocks go from 02:00 to 03:00) is one hour; 01:30 to
+    02:30 on 26 October (03:00 back to 02:00, the first 02:30) is one hour as well."""
+    brussels = zoneinfo.ZoneInfo("Europe/Brussels")
+    spring = values.moment("2025-03-30T01:30:00", brussels), values.moment("2025-03-30T03:30:00", brussels)
+    assert values.minutes_between(*spring) == 60
+    autumn = values.moment("2025-10-26T01:30:00", brussels), values.moment("2025-10-26T02:30:00", brussels)
+    assert values.minutes_between(*autumn) == 60
+    assert values.minutes_between(spring[0], dt.datetime(2025, 3, 30, 3, 30)) is None  # one without a zone
+
+
+def test_a_frab_session_across_the_night_the_clocks_go_forward_keeps_its_real_length():
+    """A frab file that gives <end> instead of <duration> and names its zone: the session from 01:30 to
+    03:30 on the night the clocks go forward lasts an hour, not two."""
+    frab = b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule><conference><acronym>dst</acronym><title>DST Conf</title><start>2025-03-29</start>
+  <end>2025-03-30</end><time_zone_name>Europe/Brussels</time_zone_name></conference>
+  <day date="2025-03-30" index="2"><room name="Hall">
+    <event id="1"><date>2025-03-30T01:30:00</date><start>01:30</start><end>2025-03-30T03:30:00</end>
+      <room>Hall</room><title>Night owls</title></event>
+  </room></day></schedule>"""
+
+    (session,) = read_program(frab).sessions
+
+    assert session.start == dt.datetime(2025, 3, 30, 0, 30, tzinfo=dt.UTC)
+    assert session.duration_minutes == 60
+
+
 OLD_FRAB = b"""<?xml version="1.0" encoding="utf-8"?>
 <schedule>
   <conference><acronym>night</acronym><title>Night Conf</title><start>2025-05-01</start>

@@ -130,10 +130,9 @@ def _minutes(event, start: dt.datetime | None, tz) -> int | None:
     if minutes is not None or not end_text or start is None:
         return minutes
     if "T" in end_text:
-        end = values.moment(end_text, tz if start.tzinfo is not None else None)
-        if end is None or (end.tzinfo is None) != (start.tzinfo is None):
-            return None
-        return int((end - start).total_seconds() // 60)
+        return values.minutes_between(
+            start, values.moment(end_text, tz if start.tzinfo is not None else None)
+        )
     clock = values.clock(end_text)
     if clock is None:
         return None

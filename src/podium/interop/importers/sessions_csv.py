@@ -72,11 +72,9 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
         line = reader.line_num
         start = values.moment(cells.get("start"), tz)
         end = values.moment(cells.get("end"), tz)
-        minutes = (
-            int((end - start).total_seconds() // 60)
-            if start and end and (start.tzinfo is None) == (end.tzinfo is None)
-            else values.duration_minutes(cells.get("duration"))
-        )
+        minutes = values.minutes_between(start, end)
+        if minutes is None:
+            minutes = values.duration_minutes(cells.get("duration"))
         code = cells.get("code", "")
         session = SourceSession(
             key=f"code:{code}" if code else f"line:{line}",

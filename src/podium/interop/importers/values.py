@@ -75,9 +75,13 @@ def moment(value, tz: dt.tzinfo | None) -> dt.datetime | None:
 
 
 def minutes_between(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
-    """Whole minutes from `start` to `end`; None when one is missing, or one has a zone and the other not."""
+    """Whole minutes from `start` to `end`; None when one is missing, or one has a zone and the other not.
+    Times with a zone are compared as moments: a session from 01:30 to 03:30 on the night the clocks go
+    forward lasts an hour (Python subtracts two times of the same zone on the clock face)."""
     if start is None or end is None or (start.tzinfo is None) != (end.tzinfo is None):
         return None
+    if start.tzinfo is not None:
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     return int((end - start).total_seconds() // 60)
 
 
