@@ -85,7 +85,7 @@ class CopyEventForm(forms.Form):
         max_length=49, label=_("Short name"), help_text=_("Lowercase letters, digits and hyphens.")
     )
     start = forms.DateField(
-        label=_("First day"), help_text=_("Every date moves by the same number of days."), widget=forms.DateInput(
+        label=_("First day"), help_text=_("Every date moves by the same number of days; times keep their hour."), widget=forms.DateInput(
             attrs={"type": "date"}
         ),
     )  # fmt: skip
