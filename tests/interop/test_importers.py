@@ -70,6 +70,71 @@ def test_a_frab_session_across_the_night_the_clocks_go_forward_keeps_its_real_le
     assert session.duration_minutes == 60
 
 
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+# Files that name no zone: 01:30 to 03:30 on 30 March 2025, the night Brussels' clocks go forward.
+NIGHT_FILES = {
+    "sessions-csv": b"title,start,end,room\nNight owls,2025-03-30T01:30:00,2025-03-30T03:30:00,Hall\n",
+    "ical": b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:night-1\r\n"
+    b"DTSTART:20250330T013000\r\nDTEND:20250330T033000\r\nSUMMARY:Night owls\r\nLOCATION:Hall\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n",
+    "frab-xml": b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule><conference><acronym>dst</acronym><title>DST Conf</title></conference>
+  <day date="2025-03-30" index="1"><room name="Hall">
+    <event id="1"><date>2025-03-30T01:30:00</date><start>01:30</start><end>2025-03-30T03:30:00</end>
+      <room>Hall</room><title>Night owls</title></event>
+  </room></day></schedule>""",
+    "frab-xml clock end": b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule><conference><acronym>dst</acronym><title>DST Conf</title></conference>
+  <day date="2025-03-30" index="1"><room name="Hall">
+    <event id="1"><date>2025-03-30T01:30:00</date><start>01:30</start><end>03:30</end>
+      <room>Hall</room><title>Night owls</title></event>
+  </room></day></schedule>""",
+    "pretalx-api": b"""{"count": 1, "next": null, "results": [{"code": "NIGHT1", "title": "Night owls",
+  "state": "confirmed", "slots": [{"start": "2025-03-30T01:30:00", "end": "2025-03-30T03:30:00",
+  "room": {"en": "Hall"}}]}]}""",
+}
+
+
+@pytest.mark.parametrize("name", NIGHT_FILES)
+def test_wall_clock_times_across_the_night_the_clocks_go_forward_last_their_real_length(name):
+    """A file without a zone gives 01:30 to 03:30 on the night the clocks go forward: read in Brussels,
+    the session lasts an hour (it was two: the length was taken on the clock face before the zone was
+    known)."""
+    program = read_program(NIGHT_FILES[name])
+    (session,) = program.sessions
+    assert session.start.tzinfo is None  # the zone is not known yet
+
+    program.localize(BRUSSELS)
+
+    assert session.start.astimezone(dt.UTC) == dt.datetime(2025, 3, 30, 0, 30, tzinfo=dt.UTC)
+    assert session.duration_minutes == 60
+
+
+def test_an_ical_duration_stays_the_real_length_it_gives():
+    """DURATION is an exact length (RFC 5545): PT2H from 01:30 on that night is two hours, to 04:30."""
+    program = read_program(NIGHT_FILES["ical"].replace(b"DTEND:20250330T033000", b"DURATION:PT2H"))
+
+    program.localize(BRUSSELS)
+
+    assert program.sessions[0].duration_minutes == 120
+
+
+def test_an_import_in_the_events_zone_places_a_night_session_for_its_real_length(db):
+    """Through the import service into an event in Brussels: the session ends at 03:30 local time."""
+    event = factories.EventFactory(
+        slug="dst", timezone="Europe/Brussels", date_from=dt.date(2025, 3, 29), date_to=dt.date(2025, 3, 30)
+    )
+    scheduler = factories.team_member(event, can_schedule=True, can_edit_event=True)
+
+    report = import_program(data=NIGHT_FILES["sessions-csv"], event=event, by=scheduler)
+
+    assert report.created
+    slot = event.slots.get(proposal__title="Night owls")
+    assert slot.start.astimezone(BRUSSELS).strftime("%H:%M") == "01:30"
+    assert slot.end.astimezone(BRUSSELS).strftime("%H:%M") == "03:30"
+    assert slot.end - slot.start == dt.timedelta(hours=1)
+
+
 OLD_FRAB = b"""<?xml version="1.0" encoding="utf-8"?>
 <schedule>
   <conference><acronym>night</acronym><title>Night Conf</title><start>2025-05-01</start>

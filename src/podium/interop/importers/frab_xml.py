@@ -122,22 +122,25 @@ def _start(event, day, tz, day_change: int | None) -> dt.datetime | None:
     return dt.datetime.combine(date, clock, tzinfo=tz)
 
 
-def _minutes(event, start: dt.datetime | None, tz) -> int | None:
-    """<duration>; else the time from the start to <end> (the oldest Pentabarf files: a clock time,
-    the next day when it is before the start, or a full timestamp)."""
+def _length(event, start: dt.datetime | None, tz) -> tuple[int | None, dt.datetime | None]:
+    """(minutes, end as a wall-clock time): <duration>; else the time from the start to <end> (the
+    oldest Pentabarf files: a clock time, the next day when it is before the start, or a full
+    timestamp), in real time. The end is returned when it and the start have no zone yet, so that the
+    length is counted again in the zone they are read in (SourceSession.floating_end)."""
     minutes = values.duration_minutes(_text(event, "duration"))
     end_text = _text(event, "end")
     if minutes is not None or not end_text or start is None:
-        return minutes
+        return minutes, None
     if "T" in end_text:
-        return values.minutes_between(
-            start, values.moment(end_text, tz if start.tzinfo is not None else None)
-        )
-    clock = values.clock(end_text)
-    if clock is None:
-        return None
-    elapsed = (clock.hour * 60 + clock.minute) - (start.hour * 60 + start.minute)
-    return elapsed % 1440
+        end = values.moment(end_text, tz if start.tzinfo is not None else None)
+    else:
+        clock = values.clock(end_text)
+        if clock is None:
+            return None, None
+        end = start.replace(hour=clock.hour, minute=clock.minute)
+        if end < start:
+            end += dt.timedelta(days=1)
+    return values.minutes_between(start, end), end if start.tzinfo is None else None
 
 
 def _persons(event) -> list[SourcePerson]:
@@ -196,12 +199,14 @@ def _session(event, day, room, tz, day_change, base: str = "") -> SourceSession:
     guid = (event.get("guid") or "").strip()
     ident = (event.get("id") or "").strip()
     start = _start(event, day, tz, day_change)
+    minutes, floating_end = _length(event, start, tz)
     session = SourceSession(
         key=f"guid:{guid}" if guid else (f"id:{ident}" if ident else f"slug:{_text(event, 'slug')}"),
         ref=_ref(event),
         title=title,
         start=start,
-        duration_minutes=_minutes(event, start, tz),
+        duration_minutes=minutes,
+        floating_end=floating_end,
         room=_text(event, "room") or (room.get("name", "").strip() if room is not None else ""),
         room_guid=(room.get("guid") or "") if room is not None else "",
         code=_code(event),

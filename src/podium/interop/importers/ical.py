@@ -141,6 +141,9 @@ def parse(data: bytes) -> SourceProgram:
             program.skips.append(Skip("session", where, "it is cancelled (STATUS:CANCELLED)"))
             continue
         start, end = _when(component, "DTSTART", tz), _when(component, "DTEND", tz)
+        # A wall-clock DTEND is counted again in the zone the import reads it in (SourceSession.floating_end);
+        # a DURATION is already the real length (RFC 5545 §3.3.6: hours and minutes are exact).
+        floating_end = end if start is not None and start.tzinfo is None and end is not None else None
         duration = component.get("DURATION")
         if end is None and start is not None and duration is not None:
             end = start + duration.dt
@@ -167,6 +170,8 @@ def parse(data: bytes) -> SourceProgram:
             abstract=_abstract(values.text(component.get("DESCRIPTION")), people),
             persons=people,
         )
+        if session.duration_minutes is not None:
+            session.floating_end = floating_end
         session.do_not_record = values.text(component.get("X-PODIUM-DO-NOT-RECORD")).upper() == "TRUE"
         session.links = session.web_links("link", [(None, value) for value in _all(component, "ATTACH")])
         session.origin_url = session.web_url("origin address", values.text(component.get("URL")))

@@ -126,6 +126,7 @@ def parse(document) -> SourceProgram:
                     title=values.text(submission.get("title")),
                     start=start,
                     duration_minutes=minutes or values.duration_minutes(submission.get("duration")),
+                    floating_end=end if minutes and start.tzinfo is None else None,
                     room=room,
                     room_guid=room_guid,
                     code=code if n == 0 else "",

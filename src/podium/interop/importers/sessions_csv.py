@@ -73,6 +73,8 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
         start = values.moment(cells.get("start"), tz)
         end = values.moment(cells.get("end"), tz)
         minutes = values.minutes_between(start, end)
+        # Wall-clock times: the length is counted again in the zone they are read in (localize).
+        floating_end = end if minutes is not None and start.tzinfo is None else None
         if minutes is None:
             minutes = values.duration_minutes(cells.get("duration"))
         code = cells.get("code", "")
@@ -90,6 +92,7 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
             abstract=cells.get("abstract", ""),
             description=cells.get("description", ""),
             persons=_persons(cells.get("speakers", ""), cells.get("speaker_codes", "")),
+            floating_end=floating_end,
         )
         session.do_not_record = values.flag(cells.get("do_not_record", ""))
         session.links = _links(session, cells.get("links", ""))

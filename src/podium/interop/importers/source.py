@@ -65,6 +65,9 @@ class SourceSession:
     feedback_url: str = ""
     origin_url: str = ""  # the session's page in the source system
     refused: list[str] = field(default_factory=list)  # addresses left out (not http(s)), for the report
+    # The end the file gave as a wall-clock time beside a wall-clock start: once their zone is known
+    # (SourceProgram.localize), the length is counted again in real time, as for times with a zone.
+    floating_end: dt.datetime | None = None
 
     def web_url(self, what: str, value) -> str:
         """`value` when it is an http(s) address; else "" and, when something was given, a note."""
@@ -114,9 +117,14 @@ class SourceProgram:
         return [s for s in self.sessions if s.start is not None and s.start.tzinfo is None]
 
     def localize(self, tz: dt.tzinfo) -> None:
-        """Read every wall-clock start as a time in `tz`."""
+        """Read every wall-clock start (and end) as a time in `tz`: a session from 01:30 to 03:30 on the
+        night the clocks go forward there lasts an hour."""
         for session in self.floating:
             session.start = session.start.replace(tzinfo=tz)
+            if session.floating_end is not None:
+                end = session.floating_end.replace(tzinfo=tz)
+                session.duration_minutes = values.minutes_between(session.start, end)
+                session.floating_end = None
 
     @property
     def events_seen(self) -> int:
