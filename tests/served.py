@@ -45,9 +45,10 @@ def start(port: int, env: dict, log: Path, *args: str, within: float = 90) -> su
     """`podium serve --port PORT ARGS` with output to `log`, once its /healthz answers (else the test
     fails with the log, and the process is killed). A data dir without static files gets those of an
     earlier `podium collectstatic` (see `collected_static`): the server's own collects only what changed
-    since (`podium serve` from an empty data dir: tests/base/management/commands/test_serve.py)."""
+    since (`podium serve` from an empty data dir: tests/base/management/commands/test_serve.py). An empty
+    static dir counts as none: the settings make one whenever a command (`podium shell`) runs first."""
     static_root = Path(env["PODIUM_DATA_DIR"]) / "static"
-    if not static_root.exists():
+    if not static_root.exists() or not any(static_root.iterdir()):
         collected_static(static_root)
     with log.open("w") as out:
         process = subprocess.Popen(
