@@ -163,6 +163,73 @@ def test_zone_named_in_the_file_is_reported(db):
     assert "Time zone: Europe/Brussels (named in the file (<time_zone_name>))." in report.text
 
 
+def test_a_zone_name_that_is_not_one_is_named_and_the_message_does_not_contradict_itself(db):
+    factories.OrganiserFactory()
+    data = fixture("no-zone.schedule.xml").replace(
+        b"<title>", b"<time_zone_name>Mars/Olympus</time_zone_name><title>", 1
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_program(data=data, by=None)
+    message = str(refused.value)
+    assert message.startswith("The file names the time zone “Mars/Olympus”, which is not an IANA zone name, ")
+    assert "names no time zone" not in message
+
+
+# Sessions on days no event can have (FIRST_DAY to LAST_DAY), with a usable one beside them.
+FAR_DAYS = (
+    b"title,start,duration,room\n"
+    b"Far future,9999-12-31T23:00:00+01:00,120,Hall\n"
+    b"Far past,0001-01-01T00:00:00+14:00,60,Hall\n"
+    b"Opening,2025-03-29T12:00:00+01:00,60,Hall\n"
+)
+
+
+def test_sessions_on_days_no_event_can_have_are_skipped_with_the_reason(db):
+    """They made the import fail with an OverflowError (an error page, or a traceback on the command
+    line) while the zone was inferred from the offsets, or the new event's days were computed."""
+    factories.OrganiserFactory()
+    with pytest.raises(ImportRefused, match=r"line 2: its start \(9999-12-31\) is not between 1900-01-01"):
+        import_program(data=FAR_DAYS, by=None, event_slug="far")  # two of three would be skipped
+    report = import_program(data=FAR_DAYS, by=None, event_slug="far", allow_partial=True)
+
+    event = Event.objects.get(slug="far")
+    assert (event.date_from, event.date_to) == (dt.date(2025, 3, 29), dt.date(2025, 3, 29))
+    assert list(Proposal.objects.filter(event=event).values_list("title", flat=True)) == ["Opening"]
+    assert [(skip.ref, skip.reason) for skip in report.skips] == [
+        ("line 2", "its start (9999-12-31) is not between 1900-01-01 and 9000-12-31"),
+        ("line 3", "its start (0001-01-01) is not between 1900-01-01 and 9000-12-31"),
+    ]
+
+
+def test_a_file_with_only_such_days_is_refused_saying_why(db):
+    factories.OrganiserFactory()
+    far_only = b"\n".join(FAR_DAYS.split(b"\n")[:3])
+    with pytest.raises(ImportRefused, match=r"times with an offset are all on days before 1900-01-01"):
+        import_program(data=far_only, by=None, event_slug="far")
+    assert not Event.objects.filter(slug="far").exists()
+
+
+def test_a_start_the_clocks_skip_is_not_moved_by_an_hour_but_skipped(db):
+    """02:30 on 30 March 2025 does not exist in Brussels (02:00 becomes 03:00): Python reads it as 03:30,
+    so the session was placed an hour later than the file said, and nothing told."""
+    event = factories.EventFactory(
+        slug="dst", timezone="Europe/Brussels", date_from=dt.date(2025, 3, 29), date_to=dt.date(2025, 3, 30)
+    )
+    data = (
+        b"title,start,duration,room\nIn the gap,2025-03-30T02:30:00,60,Hall\n"
+        b"After it,2025-03-30T03:30:00,60,Hall\n"
+    )
+    report = import_program(data=data, by=None, event=event)
+
+    assert list(Proposal.objects.filter(event=event).values_list("title", flat=True)) == ["After it"]
+    assert [(skip.ref, skip.reason) for skip in report.skips] == [
+        (
+            "line 2",
+            "its start (2025-03-30 02:30) does not exist in Europe/Brussels: the clocks skip that hour",
+        )
+    ]
+
+
 def test_ical_with_floating_times_and_no_zone(event):
     factories.OrganiserFactory()
     with pytest.raises(ImportRefused, match=r"names no time zone.*--timezone"):

@@ -74,6 +74,15 @@ def moment(value, tz: dt.tzinfo | None) -> dt.datetime | None:
     return parsed
 
 
+def skipped_by_the_clocks(moment: dt.datetime | None) -> bool:
+    """Whether `moment` is a wall-clock time its zone skips (02:30 on the night the clocks go from 02:00
+    to 03:00): such a time names no moment, and Python would read it as one an hour off."""
+    if moment is None or moment.tzinfo is None:
+        return False
+    back = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None, fold=0) != moment.replace(tzinfo=None, fold=0)
+
+
 def minutes_between(start: dt.datetime | None, end: dt.datetime | None) -> int | None:
     """Whole minutes from `start` to `end`; None when one is missing, or one has a zone and the other not.
     Times with a zone are compared as moments: a session from 01:30 to 03:30 on the night the clocks go

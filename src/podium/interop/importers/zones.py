@@ -15,6 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
+from podium.events.services import FIRST_DAY, LAST_DAY
 from podium.interop.importers import values
 from podium.interop.importers.source import ImportRefused, SourceProgram
 
@@ -110,13 +111,19 @@ def choose(program: SourceProgram, *, given: str | None = None, event_zone: str 
         return ZoneChoice(given, f"given for this import{also}", "given")
     if named and values.zone(named) is not None:
         return ZoneChoice(named, f"named in the file ({program.zone_source or 'its time zone'})", "file")
-    unknown = f"The file names the time zone “{named}”, which is not an IANA zone name. " if named else ""
+    head = (
+        f"The file names the time zone “{named}”, which is not an IANA zone name"
+        if named
+        else "The file names no time zone"
+    )
     if event_zone:
         which = f"“{named}”, not an IANA zone name" if named else "none"
         return ZoneChoice(event_zone, f"the event's time zone; the file names {which}", "event")
-    aware = [] if program.format == "ical" else [
+    with_offset = [] if program.format == "ical" else [
         s.start for s in program.sessions if s.start is not None and s.start.tzinfo is not None
     ]  # fmt: skip
+    # A session on a day no event can have is skipped, and says nothing of the zone.
+    aware = [start for start in with_offset if FIRST_DAY <= start.date() <= LAST_DAY]
     ask = "Give the zone its times are in with --timezone (for example --timezone Europe/Berlin)."
     if aware:
         zones = fitting_zones(aware)
@@ -138,12 +145,18 @@ def choose(program: SourceProgram, *, given: str | None = None, event_zone: str 
                 "inferred",
             )
         raise ImportRefused(
-            f"{unknown}The file names no time zone, and no single zone uses all the offsets of its times "
-            f"({_offsets(aware)}). {ask}"
+            f"{head}, and no single zone uses all the offsets of its times ({_offsets(aware)}). {ask}"
         )
     if program.format == "ical":
-        raise ImportRefused(
-            f"{unknown}The calendar names no time zone (no X-WR-TIMEZONE, VTIMEZONE or TZID), so the "
-            f"conference's zone is not known. {ask}"
+        which = (
+            f"names the time zone “{named}”, which is not an IANA zone name"
+            if named
+            else "names no time zone (no X-WR-TIMEZONE, VTIMEZONE or TZID)"
         )
-    raise ImportRefused(f"{unknown}The file names no time zone and its times carry no offset. {ask}")
+        raise ImportRefused(f"The calendar {which}, so the conference's zone is not known. {ask}")
+    if with_offset:
+        raise ImportRefused(
+            f"{head}, and its times with an offset are all on days before {FIRST_DAY} or after {LAST_DAY}. "
+            f"{ask}"
+        )
+    raise ImportRefused(f"{head}, and its times carry no offset. {ask}")

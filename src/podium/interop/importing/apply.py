@@ -14,10 +14,11 @@ import datetime as dt
 
 from podium.base.errors import ServiceError
 from podium.events.models import Event, Room, SessionType
+from podium.events.services import FIRST_DAY, LAST_DAY
 from podium.interop.exporters.common import own_type_name, talk_url
 from podium.interop.exporters.ical import plain_text
 from podium.interop.importers.source import ImportRefused, SourceProgram, SourceSession
-from podium.interop.importers.values import name_folded, same_name
+from podium.interop.importers.values import name_folded, same_name, skipped_by_the_clocks
 from podium.interop.importing.matching import Existing, Guids, Keys, flat, parsed_uuid, slot_uuids
 from podium.interop.importing.people import Speakers
 from podium.interop.importing.places import NoRoom, rooms_for, session_type_for, tracks_for
@@ -39,6 +40,13 @@ def _problem(session: SourceSession) -> str:
         return "it has no title"
     if session.start is None:
         return "it has no readable start time"
+    if not FIRST_DAY <= session.start.date() <= LAST_DAY:
+        return f"its start ({session.start.date()}) is not between {FIRST_DAY} and {LAST_DAY}"
+    if skipped_by_the_clocks(session.start):
+        return (
+            f"its start ({session.start:%Y-%m-%d %H:%M}) does not exist in {session.start.tzinfo}: "
+            "the clocks skip that hour"
+        )
     if session.duration_minutes is None:
         return "it has no readable duration"
     if not 5 <= session.duration_minutes <= 24 * 60:
