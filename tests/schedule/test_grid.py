@@ -175,3 +175,43 @@ def test_build_grid_shows_local_times():
     grid = build_grid([utc_item], [1], column_of=lambda i: i.room, tz=TZ, step=60)
 
     assert grid.rows[0].time.strftime("%H:%M") == "10:00"
+
+
+def _utc(year, month, day, hour, minute=0):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+def test_build_grid_skips_the_hour_the_clocks_skip():
+    """Brussels, 30 March 2025: 02:00 becomes 03:00. A grid from 01:00 to 04:00 has no 02:xx rows (they
+    name no moment; a session dropped on one was placed at 03:xx), and its rows follow each other in
+    time."""
+    items = [
+        Item("A", 1, _utc(2025, 3, 30, 0), _utc(2025, 3, 30, 1)),  # 01:00-03:00 local: one hour
+        Item("B", 1, _utc(2025, 3, 30, 1), _utc(2025, 3, 30, 2)),  # 03:00-04:00
+    ]
+
+    grid = build_grid(items, [1], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert layout(grid) == [("01:00", ["A/2/1"]), ("01:30", []), ("03:00", ["B/2/1"]), ("03:30", [])]
+    instants = [row.time.astimezone(dt.UTC) for row in grid.rows]
+    assert instants == sorted(set(instants))
+
+
+def test_build_grid_shows_the_hour_the_clocks_repeat_twice():
+    """Brussels, 26 October 2025: 03:00 becomes 02:00 again. A grid from 02:00 (the first) to 03:00 has
+    rows 02:00, 02:30, 02:00, 02:30 at four different moments, and a session in the second 02:xx is in
+    the second one."""
+    items = [
+        Item("A", 1, _utc(2025, 10, 26, 0), _utc(2025, 10, 26, 1)),
+        Item("B", 1, _utc(2025, 10, 26, 1), _utc(2025, 10, 26, 1, 30)),
+    ]
+
+    grid = build_grid(items, [1], column_of=lambda i: i.room, tz=TZ, step=30)
+
+    assert layout(grid) == [("02:00", ["A/2/1"]), ("02:30", []), ("02:00", ["B/1/1"])]
+    assert [row.time.astimezone(dt.UTC) for row in grid.rows] == [
+        _utc(2025, 10, 26, 0),
+        _utc(2025, 10, 26, 0, 30),
+        _utc(2025, 10, 26, 1),
+    ]
+    assert grid.rows[2].cells[0].item.name == "B"

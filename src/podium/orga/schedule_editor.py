@@ -145,11 +145,14 @@ def editor_context(event, day: dt.date) -> dict:
     )
     grid_end = grid_bounds(event, day)[1]
     ends = [slot.end for slot in todays if slot.room_id is None or slot.room_id in {r.pk for r in rooms}]
-    grid_end = max([grid_end.astimezone(event.tz), *(end.astimezone(event.tz) for end in ends)])
+    # In UTC: two local times of one zone compare and subtract on the clock face (the night the clocks
+    # go back has 02:30 twice).
+    grid_end = max([grid_end.astimezone(dt.UTC), *(end.astimezone(dt.UTC) for end in ends)])
     for position, row in enumerate(grid.rows):
         # Rows are drawn proportional to time (a class per length in minutes, editor.css).
         following = grid.rows[position + 1].time if position + 1 < len(grid.rows) else grid_end
-        row.minutes = max(1, min(GRID_STEP_MINUTES, int((following - row.time).total_seconds() // 60)))
+        length = following.astimezone(dt.UTC) - row.time.astimezone(dt.UTC)
+        row.minutes = max(1, min(GRID_STEP_MINUTES, int(length.total_seconds() // 60)))
         for cell in row.cells:
             if cell.item is None:
                 cell.iso = cell.start.astimezone(dt.UTC).isoformat()

@@ -105,10 +105,12 @@ def build_grid(
     placed = [item for item in items if column_of(item) is None or column_of(item) in index]
     if not placed and bounds is None:
         return Grid(columns=list(columns), rows=[], overflow=[], lanes=[1] * len(keys))
-    local = [(item, item.start.astimezone(tz), item.end.astimezone(tz)) for item in placed]
-    first = min([start for _, start, _ in local] + ([bounds[0].astimezone(tz)] if bounds else []))
-    last = max([end for _, _, end in local] + ([bounds[1].astimezone(tz)] if bounds else []))
-    marks, moment = set(), _floor(first, step)
+    # Moments in UTC: a local time the clocks skip names no moment, one they repeat names two, and Python
+    # compares and adds two times of one zone on the clock face. Rows show local times.
+    local = [(item, item.start.astimezone(dt.UTC), item.end.astimezone(dt.UTC)) for item in placed]
+    first = min([start for _, start, _ in local] + ([bounds[0].astimezone(dt.UTC)] if bounds else []))
+    last = max([end for _, _, end in local] + ([bounds[1].astimezone(dt.UTC)] if bounds else []))
+    marks, moment = set(), _floor(first.astimezone(tz), step).astimezone(dt.UTC)
     while moment < last:
         marks.add(moment)
         moment += dt.timedelta(minutes=step)
@@ -153,10 +155,11 @@ def build_grid(
 
     rows = []
     for position, moment in enumerate(times):
-        row = Row(time=moment, is_mark=moment in marks)
+        shown = moment.astimezone(tz)
+        row = Row(time=shown, is_mark=moment in marks)
         for col, entry in enumerate(taken[position]):
             if entry is None:
-                row.cells.append(Cell(column=keys[column_at[col]], start=moment))
+                row.cells.append(Cell(column=keys[column_at[col]], start=shown))
             elif isinstance(entry, Cell):
                 row.cells.append(entry)
         rows.append(row)

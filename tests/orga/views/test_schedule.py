@@ -1186,3 +1186,33 @@ def test_slot_form_pin_refuses_a_stale_version(scheduler_client, event):
     page = _text(response)
     assert "it is now in Room 101, " in page
     assert not _slot(talk).pinned
+
+
+def test_the_editor_grid_across_the_night_the_clocks_go_back_shows_both_hours(client):
+    """Brussels, 26 October 2025: 03:00 becomes 02:00 again. Two sessions in one room at 02:00, one in
+    each of the two hours, follow each other in the grid (they were drawn side by side, as if they
+    collided, with every row of the room split in two), its rows follow each other in time, and each row
+    is drawn for the minutes it lasts."""
+    event = factories.EventFactory(
+        timezone="Europe/Brussels", date_from=dt.date(2025, 10, 25), date_to=dt.date(2025, 10, 26),
+        day_start_hour=5,
+    )  # fmt: skip
+    client.force_login(factories.team_member(event, name="Schedulers", can_schedule=True))
+    room = _rooms(event)[0]
+    first = _talk(event, title="First two o'clock")
+    second = _talk(event, title="Second two o'clock")
+    _place(event, first, room, dt.datetime(2025, 10, 26, 0, 0, tzinfo=dt.UTC))  # 02:00 summer time
+    _place(event, second, room, dt.datetime(2025, 10, 26, 1, 0, tzinfo=dt.UTC))  # 02:00 winter time
+
+    page = _text(client.get(_url("schedule", event) + "?day=2025-10-25"))
+
+    grid = page[page.index("<table") : page.index("</table>")]
+    assert "First two o'clock" in grid
+    assert "Second two o'clock" in grid
+    cells = re.findall(r'data-room="(\d+)" data-start="([^"]+)"', grid)
+    starts = [dt.datetime.fromisoformat(iso) for room_pk, iso in cells if room_pk == str(room.pk)]
+    assert starts == sorted(set(starts))  # the room's empty cells, each at a moment of its own, in order
+    assert re.findall(r'<th scope="row">(\d\d:\d\d)</th>', grid)[-8:] == [
+        "01:30", "01:45", "02:00", "02:15", "02:30", "02:45", "02:00", "02:15"
+    ]  # fmt: skip
+    assert 'class="m-1 ' not in grid
