@@ -1,6 +1,8 @@
 """Many iCal feeds of a release at once (ical.render_feeds, what the release files write): each the
 bytes `ical.render` makes for it alone, whatever the filters."""
 
+import re
+
 import pytest
 
 from podium.interop.exporters import ical
@@ -65,3 +67,40 @@ def test_feed_names_that_are_long_accented_or_hold_separators_are_each_feeds_own
         assert lines.count(b"END:VCALENDAR") == 1
     by_room = together[feeds.index({"room_uuid": str(room.uuid)})].content
     assert b"Salle 101\\, X-WR-CALNAME:Injected END:VCALENDAR" in by_room.replace(b"\r\n ", b"")
+
+
+# RFC 5545 CONTROL: what no content line of a feed may hold (bytes; tab is allowed).
+CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def test_control_characters_in_imported_text_never_reach_a_feed(small_program):
+    """Text pasted from a PDF or imported from a CSV may hold control characters (a vertical tab, a unit
+    separator, DEL); calendar apps refuse or garble a feed with them, and the frab exports drop them
+    already. Every feed of the release is free of them, and the text around them stays."""
+    event, by = small_program["event"], small_program["by"]
+    alpha, ada = small_program["alpha"], small_program["alpha"].ordered_speakers[0]
+    alpha.title = "Alpha\x0btalk\x1f with DEL\x7f"
+    alpha.abstract = "An abstract\x0c with a form feed\x00."
+    alpha.save()
+    ada.name = "Ada\x08 Lovelace"
+    ada.save()
+    room = event.rooms.get(name="Hall A")
+    room.name = "Hall\x1e A"
+    room.save()
+    event.name = "Conf\x07erence"
+    event.save()
+    published = release(event, by, name="v2")
+    feeds = _every_feed(published)
+
+    together = ical.render_feeds(published, feeds)
+
+    for feed, export in zip(feeds, together, strict=True):
+        assert export.content == ical.render(published, **feed).content, feed
+        for line in export.content.split(b"\r\n"):
+            assert not CONTROL.search(line), (feed, line)
+    whole = together[0].content.replace(b"\r\n ", b"")
+    assert b"SUMMARY;LANGUAGE=en:Alphatalk with DEL" in whole
+    assert b"An abstract with a form feed." in whole
+    assert re.search(rb"X-PODIUM-SPEAKER;X-PODIUM-CODE=\w+:Ada Lovelace\r\n", whole)
+    assert b"LOCATION:Hall A" in whole
+    assert b"X-WR-CALNAME:Conference" in whole

@@ -17,8 +17,9 @@ from django.utils.text import slugify
 from podium.schedule.models import Release
 
 GENERATOR = "podium"
-# Characters XML 1.0 cannot carry (control characters other than tab, newline, carriage return).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters other than tab, newline and carriage return, and the non-characters U+FFFE and
+# U+FFFF: XML 1.0 cannot carry them (DEL it discourages), iCalendar text none of them (RFC 5545 CONTROL).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # The longest duration both readings of "HH:MM" agree on (a three-part value is ambiguous).
 _MAX_MINUTES = 23 * 60 + 59
@@ -105,8 +106,8 @@ def hex_colour(value: str) -> str | None:
 
 
 def clean(text: str | None) -> str:
-    """Text without characters XML cannot carry (imported data may hold them)."""
-    return _NOT_XML.sub("", text or "")
+    """Text without the characters XML and iCalendar cannot carry (imported data may hold them)."""
+    return _NOT_TEXT.sub("", text or "")
 
 
 def hhmm(minutes: int) -> str:

@@ -137,7 +137,7 @@ def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled:
     vevent.add("sequence", sequence)
     vevent.add("status", _status(cancelled=cancelled, tentative=tentative))
     language = {"LANGUAGE": session.language} if _LANGUAGE.fullmatch(session.language or "") else {}
-    vevent.add("summary", session.title, parameters=language)
+    vevent.add("summary", common.clean(session.title), parameters=language)
     if session.language and not language:  # not a language tag ("de, en"): the importer reads it here
         vevent.add("x-podium-language", _one_line(session.language))
     for speaker in session.speakers:
@@ -145,10 +145,10 @@ def _vevent(session: ReleasedSession, *, event, stamp, sequence: int, cancelled:
             "x-podium-speaker", _one_line(speaker["name"]), parameters={"X-PODIUM-CODE": speaker["code"]}
         )
     if session.track_name:
-        vevent.add("categories", [session.track_name])
-    vevent.add("location", session.room_name)
+        vevent.add("categories", [common.clean(session.track_name)])
+    vevent.add("location", common.clean(session.room_name))
     vevent.add("url", common.talk_url(event.slug, session.code))
-    vevent.add("description", description(session))
+    vevent.add("description", common.clean(description(session)))
     if getattr(session, "do_not_record", False):
         vevent.add("x-podium-do-not-record", icalendar.vText("TRUE"))
     vevent.add("dtstart", session.start.astimezone(dt.UTC))
@@ -172,7 +172,7 @@ def description(session: ReleasedSession) -> str:
 
 def _one_line(text: str) -> icalendar.vText:
     """An X- property value as escaped text on one line (see the feed name below), spaces kept."""
-    return icalendar.vText(re.sub(r"[\r\n]+", " ", str(text)))
+    return icalendar.vText(re.sub(r"[\r\n]+", " ", common.clean(str(text))))
 
 
 def _zone(calendar, release: Release, sessions) -> None:
@@ -225,7 +225,7 @@ def render(release: Release, *, room_uuid=None, speaker_code=None, talk_code=Non
     filters = {"room_uuid": room_uuid, "speaker_code": speaker_code, "talk_code": talk_code, "codes": codes}
     named = {**filters, "agenda": agenda}
     entries = _entries(release, **filters)
-    name = icalendar.vText(" ".join(_feed_name(release, entries, **named).split()))
+    name = _one_line(" ".join(_feed_name(release, entries, **named).split()))
     calendar = _calendar_head(release, name)
     _zone(calendar, release, [session for session, _ in entries])
     for _code, vevent in _vevents(release, entries):
@@ -343,7 +343,7 @@ def render_feeds(release: Release, feeds: list[dict]) -> list[common.Export]:
                 candidates = indexes[key].get(value, [])
                 break
         entries = [entry for entry in candidates if _matches(entry[0], **filters)]
-        name = icalendar.vText(" ".join(_feed_name(release, entries, **named).split()))
+        name = _one_line(" ".join(_feed_name(release, entries, **named).split()))
         days = [*event.days, *(session.start.astimezone(event.tz).date() for session, _ in entries)]
         span = (min(days), max(days))
         if span not in zones:
