@@ -213,3 +213,127 @@ def test_ical_summary_loses_the_speaker_suffix():
 def test_read_program_refuses_unknown_format_override():
     with pytest.raises(ImportRefused, match="Unknown format"):
         read_program(OLD_FRAB, fmt="pdf")
+
+
+def _calendar(*vevents: bytes, zone: bytes = b"X-WR-TIMEZONE:Europe/Brussels\r\n") -> bytes:
+    return (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+        + zone
+        + b"".join(vevents)
+        + b"END:VCALENDAR\r\n"
+    )
+
+
+def _vevent(uid: bytes, lines: bytes, title: bytes = b"Morning stand-up") -> bytes:
+    return (
+        b"BEGIN:VEVENT\r\nUID:"
+        + uid
+        + b"\r\nSUMMARY:"
+        + title
+        + b"\r\nLOCATION:Hall\r\n"
+        + lines
+        + b"END:VEVENT\r\n"
+    )
+
+
+DAILY = _vevent(
+    b"standup@example.org",
+    b"DTSTART;TZID=Europe/Brussels:20250328T093000\r\nDTEND;TZID=Europe/Brussels:20250328T100000\r\n"
+    b"RRULE:FREQ=DAILY;COUNT=4\r\n",
+)
+
+
+def _local(session) -> str:
+    return session.start.astimezone(BRUSSELS).strftime("%d %H:%M")
+
+
+def test_a_repeating_vevent_is_a_session_per_occurrence():
+    """It was one session, at the first occurrence, and nothing said so. The occurrences keep their
+    local time across the change to summer time (30 March), and each has a key of its own."""
+    (first, *others) = sessions = read_program(_calendar(DAILY)).sessions
+
+    assert [_local(s) for s in sessions] == ["28 09:30", "29 09:30", "30 09:30", "31 09:30"]
+    assert {s.duration_minutes for s in sessions} == {30}
+    assert (first.key, first.guid) == ("uid:standup@example.org", "standup@example.org")
+    assert [s.key for s in others] == [
+        "uid:standup@example.org|20250329T083000Z",
+        "uid:standup@example.org|20250330T073000Z",
+        "uid:standup@example.org|20250331T073000Z",
+    ]
+    assert {s.guid for s in others} == {""}  # one guid is one session
+
+
+def test_excluded_replaced_and_cancelled_occurrences():
+    data = _calendar(
+        DAILY.replace(b"RRULE", b"EXDATE;TZID=Europe/Brussels:20250329T093000\r\nRRULE"),
+        _vevent(
+            b"standup@example.org",
+            b"RECURRENCE-ID;TZID=Europe/Brussels:20250330T093000\r\n"
+            b"DTSTART;TZID=Europe/Brussels:20250330T110000\r\nDTEND;TZID=Europe/Brussels:20250330T120000\r\n",
+            title=b"Late stand-up",
+        ),
+        _vevent(
+            b"standup@example.org",
+            b"RECURRENCE-ID;TZID=Europe/Brussels:20250331T093000\r\nSTATUS:CANCELLED\r\n"
+            b"DTSTART;TZID=Europe/Brussels:20250331T093000\r\nDTEND;TZID=Europe/Brussels:20250331T100000\r\n",
+        ),
+    )
+
+    program = read_program(data)
+
+    assert [(s.title, _local(s), s.duration_minutes) for s in program.sessions] == [
+        ("Morning stand-up", "28 09:30", 30),
+        ("Late stand-up", "30 11:00", 60),  # the occurrence of the 30th, moved: that occurrence's key
+    ]
+    assert program.sessions[1].key == "uid:standup@example.org|20250330T073000Z"
+    assert [skip.reason for skip in program.skips] == ["it is cancelled (STATUS:CANCELLED)"]
+
+
+def test_floating_occurrences_are_read_in_the_import_zone_like_any_floating_time():
+    data = _calendar(
+        _vevent(b"f", b"DTSTART:20250329T013000\r\nDTEND:20250329T033000\r\nRRULE:FREQ=DAILY;COUNT=2\r\n"),
+        zone=b"",
+    )
+    program = read_program(data)
+
+    program.localize(BRUSSELS)
+
+    # 01:30 to 03:30 on the 29th is two hours; on the 30th, the night the clocks go forward, one
+    assert [(_local(s), s.duration_minutes) for s in program.sessions] == [
+        ("29 01:30", 120),
+        ("30 01:30", 60),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        (b"RRULE:FREQ=DAILY\r\n", "it repeats more than 366 times (RRULE, RDATE)"),
+        (b"RRULE:FREQ=SOMETIMES\r\n", "its repetition rule (RRULE) cannot be read"),
+    ],
+)
+def test_a_vevent_repeating_without_end_or_sense_is_skipped_saying_why(rule, reason):
+    data = _calendar(
+        _vevent(b"x", b"DTSTART:20250328T093000Z\r\nDTEND:20250328T100000Z\r\n" + rule),
+        _vevent(b"y", b"DTSTART:20250328T110000Z\r\nDTEND:20250328T120000Z\r\n", title=b"Keynote"),
+    )
+
+    program = read_program(data)
+
+    assert [s.title for s in program.sessions] == ["Keynote"]
+    (skip,) = program.skips
+    assert (skip.ref, skip.reason[: len(reason)]) == ("UID x", reason)
+
+
+def test_importing_a_repeating_vevent_again_changes_nothing(db):
+    event = factories.EventFactory(
+        slug="rr", timezone="Europe/Brussels", date_from=dt.date(2025, 3, 28), date_to=dt.date(2025, 3, 31)
+    )
+    scheduler = factories.team_member(event, can_schedule=True, can_edit_event=True)
+
+    first = import_program(data=_calendar(DAILY), event=event, by=scheduler)
+    again = import_program(data=_calendar(DAILY), event=event, by=scheduler)
+
+    assert event.slots.filter(proposal__title="Morning stand-up").count() == 4
+    assert first.counts["session"]["created"] == 4
+    assert (again.created, again.updated, again.counts["session"]["unchanged"]) == (0, 0, 4)

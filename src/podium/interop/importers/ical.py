@@ -6,16 +6,23 @@ Podium's feeds before) loses that suffix when it matches them, and a DESCRIPTION
 Podium's "Speakers: …" line loses that line. The session's language is SUMMARY's LANGUAGE parameter
 (or X-PODIUM-LANGUAGE, for a value that is no language tag, such as "de, en").
 A cancelled VEVENT (STATUS:CANCELLED) is not a session on the program: it is skipped, with its UID.
+A repeating VEVENT (RRULE, RDATE, less its EXDATEs) is one session per occurrence, at most
+MAX_OCCURRENCES (else it is skipped and the report says why); a VEVENT with its UID and a RECURRENCE-ID
+replaces that occurrence (or, cancelled, removes it). The first occurrence's key is the UID's; the
+others' are the UID's with their start, so that a re-import finds each again.
 
 A feed has no description, session type, subtitle or recording licence, and links only as addresses
 (ATTACH): a re-import leaves those as they are (`SourceProgram.absent_fields`).
 """
 
+import dataclasses
 import datetime as dt
+import itertools
 import re
 import uuid
 
 import icalendar
+from dateutil import rrule
 
 from podium.interop.importers import values
 from podium.interop.importers.source import ImportRefused, Skip, SourcePerson, SourceProgram, SourceSession
@@ -25,6 +32,9 @@ _PODIUM_PRODID = "-//podium//"
 # What no feed carries; Podium's own feeds carry do-not-record too.
 _ABSENT = frozenset({"description", "session_type", "subtitle", "recording_license", "links", "attachments",
                      "video_url", "feedback_url", "origin_url"})  # fmt: skip
+
+#: The most occurrences a repeating VEVENT may have (a year of daily sessions).
+MAX_OCCURRENCES = 366
 
 _LINE_END = re.compile(rb"\r+\n")
 _FOLD = re.compile(rb"\n[ \t]")
@@ -115,6 +125,80 @@ def _guid(uid: str) -> str:
         return uid
 
 
+def _moment_key(moment: dt.datetime) -> str:
+    """An occurrence's start as text: its instant in UTC, or the wall-clock time of a floating one."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y%m%dT%H%M%S")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _dates(component, name: str, tz) -> list[dt.datetime]:
+    """The date-times of every RDATE or EXDATE line (periods and whole days left out), as `_when` reads
+    a DTSTART."""
+    found = []
+    for prop in _all(component, name):
+        for item in getattr(prop, "dts", []):
+            value = item.dt
+            if isinstance(value, dt.datetime):
+                found.append(value if value.tzinfo or tz is None else value.replace(tzinfo=tz))
+    return found
+
+
+def _occurrences(component, start: dt.datetime, tz) -> list[dt.datetime] | str:
+    """The starts of a VEVENT's occurrences in order (DTSTART alone when it does not repeat), or why
+    they cannot be read."""
+    rules = _all(component, "RRULE")
+    extra = _dates(component, "RDATE", tz)
+    if not rules and not extra:
+        return [start]
+    starts = [start, *extra]
+    for rule in rules:
+        try:
+            repeated = rrule.rrulestr(rule.to_ical().decode(), dtstart=start)
+            starts += itertools.islice(repeated, MAX_OCCURRENCES + 1)
+        except (ValueError, TypeError, OverflowError) as exc:
+            return f"its repetition rule (RRULE) cannot be read: {exc}"
+    excluded = {_moment_key(moment) for moment in _dates(component, "EXDATE", tz)}
+    unique = {_moment_key(moment): moment for moment in starts if _moment_key(moment) not in excluded}
+    if len(unique) > MAX_OCCURRENCES:
+        return f"it repeats more than {MAX_OCCURRENCES} times (RRULE, RDATE)"
+    return [unique[key] for key in sorted(unique)]
+
+
+def _repeating(calendar, tz) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """{UID: its DTSTART} of the repeating VEVENTs, and the (UID, start) of the occurrences another VEVENT
+    replaces (RECURRENCE-ID)."""
+    firsts, replaced = {}, set()
+    for component in calendar.walk("VEVENT"):
+        uid = values.text(component.get("UID"))
+        recurrence = _when(component, "RECURRENCE-ID", tz)
+        if not uid:
+            continue  # nothing can refer to it
+        if recurrence is not None:
+            replaced.add((uid, _moment_key(recurrence)))
+        elif component.get("RRULE") is not None or component.get("RDATE") is not None:
+            start = _when(component, "DTSTART", tz)
+            if start is not None:
+                firsts[uid] = _moment_key(start)
+    return firsts, replaced
+
+
+def _occurrence(session: SourceSession, moment: dt.datetime, first: str) -> SourceSession:
+    """`session` (read from a repeating VEVENT whose DTSTART is `first`) at `moment`, one of its
+    occurrences: the one at DTSTART keeps the VEVENT's key and guid, the others have keys of their own."""
+    if _moment_key(moment) == first:
+        return dataclasses.replace(session, start=moment)
+    shift = moment - session.start if session.floating_end is not None else None
+    return dataclasses.replace(
+        session,
+        key=f"{session.key}|{_moment_key(moment)}",
+        ref=f"{session.ref}, {moment:%Y-%m-%d %H:%M}",
+        guid="",
+        start=moment,
+        floating_end=session.floating_end + shift if shift is not None else None,
+    )
+
+
 def _title(summary: str, people: list[SourcePerson]) -> str:
     names = ", ".join(person.name for person in people)
     if people and summary.endswith(f" - {names}"):
@@ -134,6 +218,7 @@ def parse(data: bytes) -> SourceProgram:
     podium = values.text(calendar.get("PRODID")).lower().startswith(_PODIUM_PRODID)
     program.absent_fields = _ABSENT if podium else _ABSENT | {"do_not_record"}
     tz = values.zone(program.time_zone)
+    firsts, replaced = _repeating(calendar, tz)
     for n, component in enumerate(calendar.walk("VEVENT")):
         uid = values.text(component.get("UID"))
         if values.text(component.get("STATUS")).upper() == "CANCELLED":
@@ -175,5 +260,23 @@ def parse(data: bytes) -> SourceProgram:
         session.do_not_record = values.text(component.get("X-PODIUM-DO-NOT-RECORD")).upper() == "TRUE"
         session.links = session.web_links("link", [(None, value) for value in _all(component, "ATTACH")])
         session.origin_url = session.web_url("origin address", values.text(component.get("URL")))
-        program.sessions.append(session)
+        recurrence = _when(component, "RECURRENCE-ID", tz)
+        if recurrence is not None and start is not None and uid:
+            # It replaces one occurrence of a repeating VEVENT: it takes that occurrence's key.
+            first = firsts.get(uid, _moment_key(recurrence))
+            keyed = _occurrence(dataclasses.replace(session, start=recurrence), recurrence, first)
+            program.sessions.append(
+                dataclasses.replace(keyed, start=start, floating_end=session.floating_end)
+            )
+            continue
+        occurrences = _occurrences(component, start, tz) if start is not None else [start]
+        if isinstance(occurrences, str):
+            program.skips.append(Skip("session", session.ref, occurrences))
+            continue
+        if occurrences == [start]:  # it does not repeat
+            program.sessions.append(session)
+            continue
+        for moment in occurrences:
+            if (uid, _moment_key(moment)) not in replaced:
+                program.sessions.append(_occurrence(session, moment, _moment_key(start)))
     return program
