@@ -471,3 +471,22 @@ def test_upload_page_refuses_a_mostly_broken_file_unless_partial_is_ticked(clien
     )
     assert done.status_code == 200, done.content.decode()
     assert Proposal.objects.filter(event=event).count() == 1
+
+
+def test_sessions_outside_an_existing_events_days_are_imported_and_the_report_says_so(db):
+    """They are placed where the file puts them (the editor lists them as errors): the report told
+    nothing, and an organiser only learnt it from the editor."""
+    event = factories.EventFactory(
+        slug="days", timezone="Europe/Brussels", date_from=dt.date(2025, 3, 29), date_to=dt.date(2025, 3, 30)
+    )
+    data = b"title,start,duration,room\nInside,2025-03-29T12:00:00,60,Hall\nA week later,2025-04-05T12:00:00,60,Hall\n"
+
+    report = import_program(data=data, event=event, by=None)
+
+    assert Proposal.objects.filter(event=event).count() == 2
+    assert (
+        "Note: 1 session(s) of the file are outside the event's days (2025-03-29 to 2025-03-30), for "
+        "example “A week later” at 2025-04-05 12:00: they are placed where the file puts them"
+    ) in report.text
+    inside_only = import_program(data=data.rsplit(b"\n", 2)[0] + b"\n", event=event, by=None)
+    assert "outside the event's days" not in inside_only.text

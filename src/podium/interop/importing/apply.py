@@ -346,8 +346,26 @@ def apply_program(event: Event, program: SourceProgram, report: ImportReport, by
     sessions.apply()
     sessions.guids.summarise()
     sessions.no_room.summarise()
+    _note_outside_the_days(event, sessions.entries, report)
     for keys in (sessions.keys, sessions.type_keys, sessions.speakers.keys):
         keys.save()
+
+
+def _note_outside_the_days(event: Event, entries: list[_Entry], report: ImportReport) -> None:
+    """Say so when sessions of the file are outside an existing event's days: they are imported where
+    the file puts them, and the schedule editor lists them as errors."""
+    first, _ = event.day_range(event.date_from)
+    _, last = event.day_range(event.date_to)
+    outside = [entry for entry in entries if entry.start < first or entry.end > last]
+    if not outside:
+        return
+    example = outside[0]
+    report.note(
+        f"{len(outside)} session(s) of the file are outside the event's days ({event.date_from} to "
+        f"{event.date_to}), for example “{example.session.title}” at "
+        f"{example.start.astimezone(event.tz):%Y-%m-%d %H:%M}: they are placed where the file puts them, "
+        "and the schedule editor lists them as errors until they are moved or the event's days changed."
+    )
 
 
 # --- The use case --------------------------------------------------------------------------------------
