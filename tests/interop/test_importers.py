@@ -1,5 +1,6 @@
 """The parsers: lenient values, file-format quirks, and references to where each record is."""
 
+import codecs
 import datetime as dt
 import zoneinfo
 
@@ -337,3 +338,54 @@ def test_importing_a_repeating_vevent_again_changes_nothing(db):
     assert event.slots.filter(proposal__title="Morning stand-up").count() == 4
     assert first.counts["session"]["created"] == 4
     assert (again.created, again.updated, again.counts["session"]["unchanged"]) == (0, 0, 4)
+
+
+def test_a_spreadsheets_unicode_text_utf16_with_tabs_is_read():
+    """Excel's "Unicode text" is UTF-16 with a byte order mark and tabs: it was refused as binary."""
+    data = "title\tstart\tduration\troom\tspeakers\nCafé crème\t2025-03-29T12:00:00\t45\tSalle Écho\tZoë\n"
+
+    (session,) = read_program(data.encode("utf-16")).sessions
+
+    assert (session.title, session.duration_minutes, session.room) == ("Café crème", 45, "Salle Écho")
+    assert [person.name for person in session.persons] == ["Zoë"]
+
+
+def test_utf16_xml_with_its_declaration_is_read():
+    xml = """<?xml version="1.0" encoding="UTF-16"?>
+<schedule><conference><acronym>u16</acronym><title>Ünï</title><time_zone_name>Europe/Berlin</time_zone_name></conference>
+  <day date="2025-03-29" index="1"><room name="Saal"><event id="1"><date>2025-03-29T10:00:00+01:00</date>
+  <start>10:00</start><duration>00:30</duration><room>Saal</room><title>Grüße</title></event></room></day>
+</schedule>"""
+
+    program = read_program(codecs.BOM_UTF16_BE + xml.encode("utf-16-be"))
+
+    assert (program.title, [s.title for s in program.sessions]) == ("Ünï", ["Grüße"])
+
+
+def test_a_csv_with_carriage_returns_alone_is_read():
+    """A spreadsheet saved as "CSV (Macintosh)" ends lines with CR: reading it raised csv.Error (an
+    error page on upload, a traceback on the command line)."""
+    data = (
+        b"title,start,duration,room\rFirst,2025-03-29T10:00:00,30,Hall\rSecond,2025-03-29T11:00:00,30,Hall\r"
+    )
+
+    assert [s.title for s in read_program(data).sessions] == ["First", "Second"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"title,start,title,duration\nA,2025-03-29T12:00:00,B,30\n",
+            "names the column title more than once",
+        ),
+        (
+            b'title,start,duration\nA,2025-03-29T12:00:00,30,"' + b"x" * 200_000 + b'"\n',
+            r"The CSV file cannot be read after line 1: field larger than field limit \(131072\)",
+        ),
+    ],
+    ids=["a column twice", "a cell over the csv module's limit"],
+)
+def test_a_csv_that_cannot_be_read_as_meant_is_refused_saying_why(data, message):
+    with pytest.raises(ImportRefused, match=message):
+        read_program(data)

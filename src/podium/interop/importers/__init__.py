@@ -4,7 +4,9 @@
 person can act on (too big, binary, hostile XML, not a schedule). Parsers never write anything.
 """
 
+import codecs
 import json
+import re
 
 from django.conf import settings
 
@@ -28,6 +30,25 @@ def check_size(size: int) -> None:
         raise ImportRefused(
             f"The file is {size / 1_048_576:.1f} MB; imports are limited to {limit / 1_048_576:.1f} MB."
         )
+
+
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """UTF-16 text with its byte order mark (a spreadsheet's "Unicode text", some XML) as UTF-8, its XML
+    declaration saying so; other bytes as they are."""
+    if not data.startswith(_UTF16_MARKS):
+        return data
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            "The file is not UTF-8 text, nor the UTF-16 its first bytes announce (undecodable bytes at "
+            f"position {exc.start}); upload a schedule file, or save it as UTF-8."
+        ) from exc
+    return _XML_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
 
 
 def _check_binary(data: bytes) -> None:
@@ -77,6 +98,7 @@ def read_program(data: bytes, *, fmt: str | None = None, tz=None) -> SourceProgr
     """Check the bytes, detect (or take) the format and parse. Wall-clock times of a file that names
     no zone stay naive (see `SourceProgram.floating`), unless `tz` is given to read them in."""
     check_size(len(data))
+    data = _as_utf8(data)
     _check_binary(data)
     if fmt is not None and fmt not in FORMATS:
         raise ImportRefused(f"Unknown format “{fmt}”; choose one of: {', '.join(FORMATS)}.")

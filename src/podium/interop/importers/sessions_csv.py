@@ -58,43 +58,62 @@ def parse(data: bytes, *, tz=None) -> SourceProgram:
     """Read CSV text into a SourceProgram; start/end values without an offset are read in `tz`, or
     stay naive (wall-clock times, placed in the import's zone later) when it is None."""
     text = data.decode("utf-8-sig")
-    header_line = text.split("\n", 1)[0]  # the separator is the header's (cells may hold ";" and ",")
+    # The separator is the header's (cells may hold ";" and ","); lines may end with CR LF, LF or CR
+    # alone (a spreadsheet on an old Mac).
+    header_line = (text.splitlines() or [""])[0]
     reader = csv.DictReader(
-        io.StringIO(text), dialect=csv.excel, delimiter=max(",;\t", key=header_line.count)
+        io.StringIO(text, newline=""), dialect=csv.excel, delimiter=max(",;\t", key=header_line.count)
     )
-    header = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    try:
+        names = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise ImportRefused(f"The CSV file's header row cannot be read: {exc}.") from exc
+    header = set(names)
     if not {"title", "start"} <= header:
         raise ImportRefused("A CSV of sessions needs a header row with at least the columns title and start.")
+    twice = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    if twice:
+        raise ImportRefused(
+            f"The header row names the column {', '.join(twice)} more than once: which one is meant is "
+            "not known. Rename or remove one of them."
+        )
     program = SourceProgram(format="sessions-csv")
     program.absent_fields = _NEVER | {name for column, name in _FIELDS.items() if column not in header}
-    for row in reader:
-        cells = {(k or "").strip().lower(): _cell(v) for k, v in row.items() if isinstance(v, str)}
-        line = reader.line_num
-        start = values.moment(cells.get("start"), tz)
-        end = values.moment(cells.get("end"), tz)
-        minutes = values.minutes_between(start, end)
-        # Wall-clock times: the length is counted again in the zone they are read in (localize).
-        floating_end = end if minutes is not None and start.tzinfo is None else None
-        if minutes is None:
-            minutes = values.duration_minutes(cells.get("duration"))
-        code = cells.get("code", "")
-        session = SourceSession(
-            key=f"code:{code}" if code else f"line:{line}",
-            ref=f"line {line}",
-            title=cells.get("title", ""),
-            start=start,
-            duration_minutes=minutes,
-            room=cells.get("room", ""),
-            code=code,
-            track=cells.get("track", ""),
-            type_name=cells.get("type", ""),
-            language=cells.get("language", ""),
-            abstract=cells.get("abstract", ""),
-            description=cells.get("description", ""),
-            persons=_persons(cells.get("speakers", ""), cells.get("speaker_codes", "")),
-            floating_end=floating_end,
-        )
-        session.do_not_record = values.flag(cells.get("do_not_record", ""))
-        session.links = _links(session, cells.get("links", ""))
-        program.sessions.append(session)
+    try:
+        for row in reader:
+            program.sessions.append(_session(row, reader.line_num, tz))
+    except csv.Error as exc:
+        raise ImportRefused(f"The CSV file cannot be read after line {reader.line_num}: {exc}.") from exc
     return program
+
+
+def _session(row: dict, line: int, tz) -> SourceSession:
+    """One row as a session (`line`: where it ends in the file)."""
+    cells = {(k or "").strip().lower(): _cell(v) for k, v in row.items() if isinstance(v, str)}
+    start = values.moment(cells.get("start"), tz)
+    end = values.moment(cells.get("end"), tz)
+    minutes = values.minutes_between(start, end)
+    # Wall-clock times: the length is counted again in the zone they are read in (localize).
+    floating_end = end if minutes is not None and start.tzinfo is None else None
+    if minutes is None:
+        minutes = values.duration_minutes(cells.get("duration"))
+    code = cells.get("code", "")
+    session = SourceSession(
+        key=f"code:{code}" if code else f"line:{line}",
+        ref=f"line {line}",
+        title=cells.get("title", ""),
+        start=start,
+        duration_minutes=minutes,
+        room=cells.get("room", ""),
+        code=code,
+        track=cells.get("track", ""),
+        type_name=cells.get("type", ""),
+        language=cells.get("language", ""),
+        abstract=cells.get("abstract", ""),
+        description=cells.get("description", ""),
+        persons=_persons(cells.get("speakers", ""), cells.get("speaker_codes", "")),
+        floating_end=floating_end,
+    )
+    session.do_not_record = values.flag(cells.get("do_not_record", ""))
+    session.links = _links(session, cells.get("links", ""))
+    return session
