@@ -115,6 +115,15 @@ def test_semicolons_and_a_byte_order_mark_are_read(event, standard, organiser):
     assert [o.tickets.get().attendee_name for o in orders] == ["Ann"]
 
 
+def test_lines_ending_with_carriage_returns_alone_are_read(event, standard, organiser):
+    """A spreadsheet saved as "CSV (Macintosh)": the file was refused as unreadable CSV."""
+    data = b"name,email,ticket type\rAnn,ann@example.org,Standard\rBob,bob@example.org,Standard\r"
+
+    orders = import_attendees_csv(event=event, data=data, by=organiser)
+
+    assert [o.tickets.get().attendee_name for o in orders] == ["Ann", "Bob"]
+
+
 def test_more_rows_than_seats_creates_nothing(event, registration, organiser):
     shop.ticket_type(event, "Standard", quota=1)
     data = "name,email,ticket type\nAnn,a@example.org,Standard\nBob,b@example.org,Standard\n"

@@ -65,7 +65,7 @@ def read(event, data: bytes | str) -> tuple[list[Row], list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # CR LF, LF or CR alone
     try:
         header = _header(next(reader))
     except StopIteration:
