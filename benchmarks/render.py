@@ -19,6 +19,8 @@ times (the first with its templates still to load), each into a new empty direct
 --phases adds, in the same child after the render, the CPU of each part done one after the other in
   this process alone: the exports, the pages by kind, the widget, and compressing every file.
 --keep DIR keeps the files written (DIR/baseline, DIR/tree).
+--files-in DIR writes the release files in a new folder under DIR (say /dev/shm, a tmpfs), to tell the
+  file system's part from Podium's.
 --profile PATH writes a cProfile of the render (the parent process: pass --processes 1 to have
   every page in it) and prints its 30 most expensive functions.
 --baseline REF measures the code of git revision REF too (its `src` from `git archive`, the compiled
@@ -195,14 +197,18 @@ def baseline_tree(ref: str) -> Path:
     return folder / "src"
 
 
-def measure(data: Path, options: dict, src: Path | None = None, keep: Path | None = None) -> dict:
-    """One child process rendering on a copy of the prepared data directory."""
+def measure(
+    data: Path, options: dict, src: Path | None = None, keep: Path | None = None, files_in: Path | None = None
+) -> dict:
+    """One child process rendering on a copy of the prepared data directory (the files written under
+    `files_in` when given, else beside it)."""
     work = Path(tempfile.mkdtemp(prefix="podium-bench-render-run-", dir=CACHE_ROOT))
+    releases = Path(tempfile.mkdtemp(prefix="podium-bench-render-files-", dir=files_in)) if files_in else None
     try:
         shutil.copytree(data, work / "data")
         env = environment(str(work / "data")) | {
             "PODIUM_RELEASE_FILES": "true",
-            "PODIUM_RELEASE_DIR": str(work / "releases"),
+            "PODIUM_RELEASE_DIR": str(releases or work / "releases"),
         }
         if src is not None:
             env["PYTHONPATH"] = str(src)
@@ -218,10 +224,12 @@ def measure(data: Path, options: dict, src: Path | None = None, keep: Path | Non
         line = next(line for line in child.stdout.splitlines()[::-1] if line.startswith("RESULT "))
         if keep is not None:  # the files of the (last) render, to compare
             shutil.rmtree(keep, ignore_errors=True)
-            shutil.move(work / "releases", keep)
+            shutil.move(releases or work / "releases", keep)
         return json.loads(line.removeprefix("RESULT "))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if releases is not None:
+            shutil.rmtree(releases, ignore_errors=True)
 
 
 def print_result(label: str, result: dict) -> None:
@@ -293,6 +301,11 @@ def main() -> int:
     parser.add_argument("--output", type=Path, help="write the results here as JSON")
     parser.add_argument("--keep", type=Path, help="keep the written files here (baseline/ and tree/)")
     parser.add_argument(
+        "--files-in",
+        type=Path,
+        help="write the release files in a new folder here (say /dev/shm: the cost of the file system apart)",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="measure each side this many times, alternately"
     )
     args = parser.parse_args()
@@ -313,10 +326,13 @@ def main() -> int:
         last = number == args.repeat - 1
         if src is not None:
             keep = args.keep / "baseline" if args.keep and last else None
-            result = measure(data, options | {"profile": ""}, src, keep) | {"ref": args.baseline}
+            result = measure(data, options | {"profile": ""}, src, keep, args.files_in) | {
+                "ref": args.baseline
+            }
             report["baseline"].append(result)
             print_result(f"baseline ({args.baseline})", result)
-        result = measure(data, options, keep=args.keep / "tree" if args.keep and last else None)
+        tree_keep = args.keep / "tree" if args.keep and last else None
+        result = measure(data, options, keep=tree_keep, files_in=args.files_in)
         report["tree"].append(result)
         print_result("this tree", result)
     if src is not None:
