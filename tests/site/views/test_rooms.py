@@ -1,13 +1,18 @@
 """Room screens: now and next in one room, and in every room (lobby), from the latest release."""
 
+import datetime as dt
 import re
+import types
 import uuid
+import zoneinfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from podium.schedule import changelog
 from podium.schedule.queries import latest_release
+from podium.site.views.rooms import release_moves
 from tests import factories
 from tests.program import at, place, release
 
@@ -284,3 +289,27 @@ def test_room_screens_take_notices_only_from_the_latest_release(client, program,
     assert _moved_away(hall) == []
     assert "Moved here" not in _text(lobby)
     assert "moved to Room 101" not in lobby.content.decode()
+
+
+def test_a_move_by_the_hour_the_clocks_repeat_is_a_move_later():
+    """Brussels, 26 October 2025: a session moved from the first 02:30 to the second (an hour later, in
+    the same room) is running late; compared on the clock face, it had not moved ("Moved to 02:30 (was
+    02:30)")."""
+
+    def where(utc_hour):
+        start = dt.datetime(2025, 10, 26, utc_hour, 30, tzinfo=dt.UTC)
+        return {"start": start.isoformat(), "end": (start + dt.timedelta(minutes=30)).isoformat(),
+                "room": "Hall", "room_uuid": "4f1c2b9e-0000-4000-8000-000000000001"}  # fmt: skip
+
+    change = {
+        "kind": changelog.MOVED,
+        "code": "NIGHT",
+        "title": "Night owls",
+        "old": where(0),
+        "new": where(1),
+    }
+    release = types.SimpleNamespace(changes=[change])
+
+    moves = release_moves(release, zoneinfo.ZoneInfo("Europe/Brussels"))
+
+    assert moves.notices == {"NIGHT": "Running late: was 02:30"}

@@ -89,9 +89,11 @@ def release_moves(release, tz) -> Moves:
             continue
         old, new = changelog.parse_place(change["old"]), changelog.parse_place(change["new"])
         old_start, new_start = old["start"].astimezone(tz), new["start"].astimezone(tz)
+        # Compared as moments: two local times of one zone compare on the clock face (02:30 twice).
+        moved_in_time, later = old["start"] != new["start"], new["start"] > old["start"]
         if str(old["room_uuid"]) != str(new["room_uuid"]):
             room = old["room"] or _("another room")
-            if old_start != new_start:
+            if moved_in_time:
                 notice = _("Moved here from %(room)s (was %(when)s)") % {
                     "room": room,
                     "when": _when(old_start, new_start),
@@ -100,7 +102,7 @@ def release_moves(release, tz) -> Moves:
                 notice = _("Moved here from %(room)s") % {"room": room}
             if old["room_uuid"]:
                 values = {"title": change["title"], "when": _when(old_start, old_start), "room": new["room"]}
-                if old_start != new_start:
+                if moved_in_time:
                     values["new_when"] = _when(new_start, old_start)
                     text = _("“%(title)s” (%(when)s) moved to %(room)s, %(new_when)s") % values
                 else:
@@ -108,7 +110,7 @@ def release_moves(release, tz) -> Moves:
                 moves.left.setdefault(str(old["room_uuid"]), []).append(
                     MovedAway(code=change["code"], start=old["start"], end=old["end"], text=text)
                 )
-        elif new_start > old_start and new_start.date() == old_start.date():
+        elif later and new_start.date() == old_start.date():
             notice = _("Running late: was %(time)s") % {"time": f"{old_start:%H:%M}"}
         else:
             notice = _("Moved to %(when)s (was %(old)s)") % {
