@@ -28,6 +28,15 @@ def _every_feed(published) -> list[dict]:
     )
 
 
+def _rendered_together(published) -> tuple[list[dict], list]:
+    """Every feed of `published` rendered together, each checked to be the feed rendered alone."""
+    feeds = _every_feed(published)
+    together = ical.render_feeds(published, feeds)
+    for feed, export in zip(feeds, together, strict=True):
+        assert export.content == ical.render(published, **feed).content, feed
+    return feeds, together
+
+
 def test_feeds_rendered_together_are_each_feed_rendered_alone(small_program):
     event, by = small_program["event"], small_program["by"]
     cancel(small_program["beta"], by)  # a cancelled session stays in its feeds, as cancelled
@@ -56,12 +65,10 @@ def test_feed_names_that_are_long_accented_or_hold_separators_are_each_feeds_own
     room.name = "Salle 101,\nX-WR-CALNAME:Injected\r\nEND:VCALENDAR"
     room.save()
     published = release(event, by, name="v2")
-    feeds = _every_feed(published)
 
-    together = ical.render_feeds(published, feeds)
+    feeds, together = _rendered_together(published)
 
-    for feed, export in zip(feeds, together, strict=True):
-        assert export.content == ical.render(published, **feed).content, feed
+    for export in together:
         lines = export.content.split(b"\r\n")
         assert sum(line.startswith(b"X-WR-CALNAME:") for line in lines) == 1
         assert lines.count(b"END:VCALENDAR") == 1
@@ -90,12 +97,10 @@ def test_control_characters_in_imported_text_never_reach_a_feed(small_program):
     event.name = "Conf\x07erence"
     event.save()
     published = release(event, by, name="v2")
-    feeds = _every_feed(published)
 
-    together = ical.render_feeds(published, feeds)
+    feeds, together = _rendered_together(published)
 
     for feed, export in zip(feeds, together, strict=True):
-        assert export.content == ical.render(published, **feed).content, feed
         for line in export.content.split(b"\r\n"):
             assert not CONTROL.search(line), (feed, line)
     whole = together[0].content.replace(b"\r\n ", b"")
