@@ -136,6 +136,11 @@ FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(9000, 12, 31)
 
 
+def possible_day(day: dt.date) -> bool:
+    """Whether an event may have `day` (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 def _validate_event(event: Event) -> None:
     if not (event.name or "").strip():
         raise ServiceError(_("Give the event a name."), field="name")
@@ -152,7 +157,7 @@ def _validate_event(event: Event) -> None:
             field="date_from" if event.date_from is None else "date_to",
         )
     for field in ("date_from", "date_to"):
-        if not FIRST_DAY <= getattr(event, field) <= LAST_DAY:
+        if not possible_day(getattr(event, field)):
             raise ServiceError(
                 _("Give a day from %(first)s to %(last)s.")
                 % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},

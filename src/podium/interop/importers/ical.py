@@ -183,19 +183,24 @@ def _repeating(calendar, tz) -> tuple[dict[str, str], set[tuple[str, str]]]:
     return firsts, replaced
 
 
-def _occurrence(session: SourceSession, moment: dt.datetime, first: str) -> SourceSession:
-    """`session` (read from a repeating VEVENT whose DTSTART is `first`) at `moment`, one of its
-    occurrences: the one at DTSTART keeps the VEVENT's key and guid, the others have keys of their own."""
+def _shifted(session: SourceSession, moment: dt.datetime) -> SourceSession:
+    """`session` moved to start at `moment`, its wall-clock end (if any) with it."""
+    end = session.floating_end
+    return dataclasses.replace(
+        session, start=moment, floating_end=end + (moment - session.start) if end is not None else None
+    )
+
+
+def _as_occurrence(session: SourceSession, moment: dt.datetime, first: str) -> SourceSession:
+    """`session` as the occurrence at `moment` of a repeating VEVENT whose DTSTART is `first`: the one
+    at DTSTART keeps the VEVENT's key and guid, the others have keys of their own."""
     if _moment_key(moment) == first:
-        return dataclasses.replace(session, start=moment)
-    shift = moment - session.start if session.floating_end is not None else None
+        return session
     return dataclasses.replace(
         session,
         key=f"{session.key}|{_moment_key(moment)}",
         ref=f"{session.ref}, {moment:%Y-%m-%d %H:%M}",
         guid="",
-        start=moment,
-        floating_end=session.floating_end + shift if shift is not None else None,
     )
 
 
@@ -254,9 +259,8 @@ def parse(data: bytes) -> SourceProgram:
             )[:10],
             abstract=_abstract(values.text(component.get("DESCRIPTION")), people),
             persons=people,
+            floating_end=floating_end,
         )
-        if session.duration_minutes is not None:
-            session.floating_end = floating_end
         session.do_not_record = values.text(component.get("X-PODIUM-DO-NOT-RECORD")).upper() == "TRUE"
         session.links = session.web_links("link", [(None, value) for value in _all(component, "ATTACH")])
         session.origin_url = session.web_url("origin address", values.text(component.get("URL")))
@@ -264,10 +268,7 @@ def parse(data: bytes) -> SourceProgram:
         if recurrence is not None and start is not None and uid:
             # It replaces one occurrence of a repeating VEVENT: it takes that occurrence's key.
             first = firsts.get(uid, _moment_key(recurrence))
-            keyed = _occurrence(dataclasses.replace(session, start=recurrence), recurrence, first)
-            program.sessions.append(
-                dataclasses.replace(keyed, start=start, floating_end=session.floating_end)
-            )
+            program.sessions.append(_as_occurrence(session, recurrence, first))
             continue
         occurrences = _occurrences(component, start, tz) if start is not None else [start]
         if isinstance(occurrences, str):
@@ -278,5 +279,5 @@ def parse(data: bytes) -> SourceProgram:
             continue
         for moment in occurrences:
             if (uid, _moment_key(moment)) not in replaced:
-                program.sessions.append(_occurrence(session, moment, _moment_key(start)))
+                program.sessions.append(_as_occurrence(_shifted(session, moment), moment, _moment_key(start)))
     return program

@@ -15,7 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
-from podium.events.services import FIRST_DAY, LAST_DAY
+from podium.events.services import FIRST_DAY, LAST_DAY, possible_day
 from podium.interop.importers import values
 from podium.interop.importers.source import ImportRefused, SourceProgram
 
@@ -123,7 +123,7 @@ def choose(program: SourceProgram, *, given: str | None = None, event_zone: str 
         s.start for s in program.sessions if s.start is not None and s.start.tzinfo is not None
     ]  # fmt: skip
     # A session on a day no event can have is skipped, and says nothing of the zone.
-    aware = [start for start in with_offset if FIRST_DAY <= start.date() <= LAST_DAY]
+    aware = [start for start in with_offset if possible_day(start.date())]
     ask = "Give the zone its times are in with --timezone (for example --timezone Europe/Berlin)."
     if aware:
         zones = fitting_zones(aware)

@@ -14,7 +14,7 @@ import datetime as dt
 
 from podium.base.errors import ServiceError
 from podium.events.models import Event, Room, SessionType
-from podium.events.services import FIRST_DAY, LAST_DAY
+from podium.events.services import FIRST_DAY, LAST_DAY, possible_day
 from podium.interop.exporters.common import own_type_name, talk_url
 from podium.interop.exporters.ical import plain_text
 from podium.interop.importers.source import ImportRefused, SourceProgram, SourceSession
@@ -40,7 +40,7 @@ def _problem(session: SourceSession) -> str:
         return "it has no title"
     if session.start is None:
         return "it has no readable start time"
-    if not FIRST_DAY <= session.start.date() <= LAST_DAY:
+    if not possible_day(session.start.date()):
         return f"its start ({session.start.date()}) is not between {FIRST_DAY} and {LAST_DAY}"
     if skipped_by_the_clocks(session.start):
         return (

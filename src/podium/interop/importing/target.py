@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from podium.accounts.models import User
 from podium.base.errors import ServiceError
 from podium.events.models import Event, Organiser
-from podium.events.services import FIRST_DAY, LAST_DAY, SLUG_RE, create_event, create_organiser
+from podium.events.services import SLUG_RE, create_event, create_organiser, possible_day
 from podium.interop.importers.source import ImportRefused, SourceProgram
 from podium.interop.importers.values import zone
 from podium.interop.importing.report import ImportReport
@@ -89,7 +89,7 @@ def _event_dates(program: SourceProgram, tz) -> tuple[dt.date, dt.date]:
     days = [
         session.start.astimezone(tz).date()
         for session in program.sessions
-        if session.start and FIRST_DAY <= session.start.date() <= LAST_DAY
+        if session.start and possible_day(session.start.date())
     ]
     first = min([d for d in (program.date_from, *days) if d], default=None) or dt.date.today()
     last = max([d for d in (program.date_to, *days) if d], default=first)
