@@ -3,7 +3,11 @@ bytes `ical.render` makes for it alone, whatever the filters."""
 
 import re
 
+import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar.parser import Contentline
 
 from podium.interop.exporters import ical
 from tests.program import at, cancel, placed_talk, release, speaker_code
@@ -109,3 +113,21 @@ def test_control_characters_in_imported_text_never_reach_a_feed(small_program):
     assert re.search(rb"X-PODIUM-SPEAKER;X-PODIUM-CODE=\w+:Ada Lovelace\r\n", whole)
     assert b"LOCATION:Hall A" in whole
     assert b"X-WR-CALNAME:Conference" in whole
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab \\^;,:"), min_size=60, max_size=400)
+    | st.text(alphabet=st.sampled_from("ab\\^é€"), min_size=30, max_size=200)
+    | st.text(alphabet=st.characters(codec="ascii", exclude_characters="\r\n"), max_size=300)
+)
+@settings(max_examples=300)
+def test_content_lines_fold_as_icalendar_folds_them(text):
+    """The release's feeds fold their ASCII lines themselves (_folded, by slicing); every line folds
+    exactly as icalendar's own folding, backslash and caret escapes at a cut included."""
+    line = Contentline(text)
+    if line.isascii():
+        assert ical._folded(line).encode() == line.to_ical()
+    event = icalendar.Event()
+    event.add("description", text)
+    event.add("summary", text[::-1])
+    assert ical._serialised(event) == event.to_ical()
