@@ -6,7 +6,7 @@ import segno
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from podium.base.pdf import BOLD, FONT, qr_code, text, use_fonts
+from podium.base.pdf import BOLD, FONT, qr_code, text, unprintable, use_fonts, width
 from tests.pdf import fonts, pdf_text, qr_modules
 
 
@@ -54,3 +54,40 @@ def test_names_in_any_european_script_print_as_written_in_the_embedded_font():
     # <b> switches to the bold face; reportlab lists Helvetica as its page's starting font, unused.
     assert {"DejaVuSans", "DejaVuSans-Bold"} <= fonts(document)
     assert BOLD != FONT
+
+
+def test_chinese_japanese_and_korean_letters_are_set_in_a_cjk_font_not_as_empty_boxes():
+    """DejaVu Sans has none of them: each run of such letters is set in the CJK font of the value's
+    script, the rest in the embedded font; a reader's copy and paste gives the name back."""
+    names = ["王小明", "山田 太郎 (やまだ)", "김민준", "Zoë 李 & <Wang>"]
+    use_fonts()
+    out = io.BytesIO()
+    style = ParagraphStyle("name", fontName=FONT, fontSize=12)
+    SimpleDocTemplate(out).build([Paragraph(text(name), style) for name in names])
+
+    document = out.getvalue()
+    assert [line.replace(" ", "") for line in pdf_text(document).splitlines()] == [
+        name.replace(" ", "") for name in names
+    ]
+    assert {"DejaVuSans", "STSong-Light", "HeiseiKakuGo-W5", "HYGothic-Medium"} <= fonts(document)
+    # Han letters alone are taken for Chinese; with kana, Japanese.
+    assert text("山田 太郎") == '<font name="STSong-Light">山田</font> <font name="STSong-Light">太郎</font>'
+    assert (
+        text("山田 やまだ")
+        == '<font name="HeiseiKakuGo-W5">山田</font> <font name="HeiseiKakuGo-W5">やまだ</font>'
+    )
+    assert text("<王>") == '&lt;<font name="STSong-Light">王</font>&gt;'
+
+
+def test_words_no_font_here_prints_as_written_are_named():
+    assert unprintable("Ana नमस्ते Ana नमस्ते") == ["नमस्ते"]  # each word once
+    assert unprintable("ไทย Somchai") == ["ไทย"]
+    # Hebrew and Arabic have letters in DejaVu Sans, but print left to right and unjoined.
+    assert unprintable("דוד Cohen, سارة") == ["דוד", "سارة"]
+    assert unprintable("王小明 Zoë Łukasz Юлия Αθηνά") == []
+    assert unprintable(None) == unprintable(" \n") == []
+
+
+def test_a_cjk_name_is_as_wide_as_its_cjk_letters():
+    assert width("王小明", BOLD, 10) == 30  # a CJK letter is one em
+    assert width("Ana 王", BOLD, 10) == width("Ana ", BOLD, 10) + 10

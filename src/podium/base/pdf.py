@@ -3,11 +3,18 @@ registration/pdf.py, badges in checkin/badges.py).
 
 Text is set in DejaVu Sans (base/fonts/, embedded as a subset of the letters used), so names in Polish,
 Czech, Turkish, Greek or Cyrillic print as written; the PDF standard fonts know Western European letters
-only. Letters DejaVu Sans lacks (Chinese, Japanese, Korean) print as empty boxes. Call `use_fonts()`
-before drawing or measuring text with FONT or BOLD.
+only. DejaVu Sans has no Chinese, Japanese or Korean letters: `text()` sets those in one of the CJK fonts
+every PDF reader knows by name (Adobe's Asian fonts, which reportlab names without embedding them; a
+reader without them substitutes a system font), chosen by the value's script (kana: Japanese, Hangul:
+Korean, else Chinese), so a badge or visa letter for 王小明 or 山田太郎 prints the name and not empty
+boxes. Other letters no font here has (Devanagari, Thai) still print as boxes, and Hebrew and Arabic
+print left to right and unjoined: `unprintable()` names the words holding such letters, so a page producing such a
+document says so. Call `use_fonts()` before drawing or
+measuring text with FONT or BOLD.
 """
 
 import functools
+import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -18,11 +25,28 @@ from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT = "PodiumSans"
 BOLD = "PodiumSans-Bold"
 _FONTS = Path(__file__).resolve().parent / "fonts"
+#: The CJK fonts (reportlab's names for Adobe's Asian fonts) for letters DejaVu Sans lacks.
+CHINESE, JAPANESE, KOREAN = "STSong-Light", "HeiseiKakuGo-W5", "HYGothic-Medium"
+# Letters those fonts have: CJK symbols and punctuation, kana, Hangul, Han ideographs (with extension A
+# and the compatibility ideographs), Hangul syllables and jamo, full- and half-width forms.
+_CJK = (
+    (0x1100, 0x11FF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x30FF),
+    (0x3130, 0x318F),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+)
 
 
 @functools.cache
@@ -33,6 +57,68 @@ def use_fonts() -> None:
     # <b> in a Paragraph switches to the bold face (and a bold style stays bold); there is no italic.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
     pdfmetrics.registerFontFamily(BOLD, normal=BOLD, bold=BOLD, italic=BOLD, boldItalic=BOLD)
+    for name in (CHINESE, JAPANESE, KOREAN):
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """The code points DejaVu Sans (regular and bold alike) has a letter for."""
+    use_fonts()
+    regular, bold = (pdfmetrics.getFont(name).face.charToGlyph for name in (FONT, BOLD))
+    return frozenset(regular).intersection(bold)
+
+
+def _in_cjk(code: int) -> bool:
+    return any(low <= code <= high for low, high in _CJK)
+
+
+def _cjk_font(value: str) -> str:
+    """The CJK font for `value`'s letters DejaVu Sans lacks: Japanese when it holds kana, Korean when
+    it holds Hangul, else Chinese (Han letters alone are most often a Chinese name)."""
+    if any(0x3040 <= ord(char) <= 0x30FF or 0x31F0 <= ord(char) <= 0x31FF for char in value):
+        return JAPANESE
+    if any(0xAC00 <= ord(char) <= 0xD7AF or 0x1100 <= ord(char) <= 0x11FF for char in value):
+        return KOREAN
+    return CHINESE
+
+
+def runs(value: str) -> list[tuple[str | None, str]]:
+    """`value` cut into runs of (font, text): None for the letters DejaVu Sans has (and those no font
+    here has), a CJK font's name for the letters it sets instead."""
+    covered = _covered()
+    cjk = None
+    result: list[tuple[str | None, str]] = []
+    for char in value:
+        code = ord(char)
+        font = None
+        if code not in covered and _in_cjk(code):
+            cjk = cjk or _cjk_font(value)
+            font = cjk
+        if result and result[-1][0] == font:
+            result[-1] = (font, result[-1][1] + char)
+        else:
+            result.append((font, char))
+    return result
+
+
+def unprintable(value) -> list[str]:
+    """The words of `value` (each once, in order) holding letters these documents cannot print as
+    written: letters no font here has (they come out as empty boxes) or of a right-to-left script
+    (Hebrew, Arabic: reportlab sets them left to right and unjoined, without a bidi library)."""
+    covered = _covered()
+
+    def wrong(char: str) -> bool:
+        code = ord(char)
+        return (code not in covered and not _in_cjk(code)) or unicodedata.bidirectional(char) in ("R", "AL")
+
+    return list(dict.fromkeys(word for word in str(value or "").split() if any(map(wrong, word))))
+
+
+def width(value: str, font: str, size: float) -> float:
+    """The width of `value` set in `font` at `size` points, its CJK letters in their font."""
+    use_fonts()
+    return sum(pdfmetrics.stringWidth(part, cjk or font, size) for cjk, part in runs(value))
 
 
 # The quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
@@ -73,5 +159,9 @@ def qr_code(value: str, size: float) -> QrCode:
 
 
 def text(value) -> str:
-    """Plain text for a reportlab Paragraph, which reads a little markup: `<`, `>` and `&` escaped."""
-    return escape(str(value or ""))
+    """Plain text for a reportlab Paragraph, which reads a little markup: `<`, `>` and `&` escaped,
+    and the letters DejaVu Sans lacks that a CJK font has in that font."""
+    return "".join(
+        escape(part) if font is None else f'<font name="{font}">{escape(part)}</font>'
+        for font, part in runs(str(value or ""))
+    )

@@ -11,11 +11,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
+from podium.base.pdf import BOLD, FONT, qr_code, use_fonts, width
 from podium.base.pdf import text as pdf_text
 from podium.registration.tickets import token_for
 
@@ -29,11 +28,11 @@ COLUMN_GAP = 10 * mm
 GREY = colors.HexColor("#555555")
 
 
-def _name_size(name: str, width: float, largest: int, smallest: int = 11) -> int:
-    """The largest font size (down to `smallest`) at which the name fits on one line."""
+def _name_size(name: str, room: float, largest: int, smallest: int = 11) -> int:
+    """The largest font size (down to `smallest`) at which the name fits on one line (`room` wide)."""
     use_fonts()
     for size in range(largest, smallest - 1, -1):
-        if stringWidth(name, BOLD, size) <= width:
+        if width(name, BOLD, size) <= room:
             return size
     return smallest
 

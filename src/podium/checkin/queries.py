@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
+from podium.base.pdf import unprintable
 from podium.checkin.models import CheckIn, Scan
 from podium.registration.enums import OrderState
 from podium.registration.models import Ticket, TicketType
@@ -153,6 +154,28 @@ def check_ins_per_quarter(event, *, first_hour: int = 8, last_hour: int = 18) ->
             moment += BUCKET
         charts.append(DayChart(day=day, bars=bars))
     return charts
+
+
+@dataclass(frozen=True)
+class Unprintable:
+    """A badge that cannot print as written: whose, and the words it cannot print."""
+
+    ticket_id: int
+    name: str
+    words: list[str]
+
+
+def unprintable_badges(event) -> list[Unprintable]:
+    """The badges of badge_tickets(event) holding letters the PDF cannot print as written (base.pdf
+    `unprintable`: no font has them, or they are right to left), by name; the badges still print, and
+    the desk page names these so they can be written by hand."""
+    found = []
+    rows = badge_tickets(event).values_list("pk", "attendee_name", "attendee_company", "ticket_type__name")
+    for pk, name, company, ticket_type in rows:
+        shown = f"{name} {company} {ticket_type}"
+        if not shown.isascii() and (words := unprintable(shown)):
+            found.append(Unprintable(pk, name, words))
+    return found
 
 
 def badge_tickets(event, ticket_id: int | None = None):

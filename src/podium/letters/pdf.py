@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
+from podium.base.pdf import BOLD, FONT, qr_code, unprintable, use_fonts
 from podium.base.pdf import text as pdf_text
 from podium.letters.models import LetterRequest, LetterRole
 
@@ -164,6 +164,21 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     )
     doc.build(story)
     return out.getvalue()
+
+
+def unprintable_words(letter: LetterRequest) -> list[str]:
+    """The words of what the PDF prints about the person and the organiser (their names, nationality,
+    passport number, the event's name) that it cannot print as written (base.pdf `unprintable`)."""
+    event = letter.event
+    printed = (
+        letter.passport_name,
+        letter.nationality,
+        letter.passport_number,
+        letter.approver_name,
+        event.name,
+        event.organiser.name,
+    )
+    return unprintable(" ".join(value or "" for value in printed))
 
 
 def filename(letter: LetterRequest) -> str:

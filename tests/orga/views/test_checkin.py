@@ -12,6 +12,7 @@ from django.utils import timezone
 from podium.checkin import badges as badge_pdf
 from podium.checkin.models import CheckIn, Scan
 from podium.checkin.services import check_in
+from podium.registration.models import Ticket
 from podium.registration.tickets import read_token, token_for
 from tests import factories
 from tests.checkin.conftest import sell
@@ -326,6 +327,46 @@ def test_one_badge_by_ticket_id_and_never_another_events(client, event, door, or
     assert "Siobhán" not in pdf_text(one.content)
     assert qr_values == [token_for(ticket)] or read_token(event, qr_values[0]) == ticket
     assert (theirs.status_code, junk.status_code, layout.status_code) == (404, 404, 400)
+
+
+def test_the_desk_names_the_badges_that_cannot_print_as_written(
+    client, event, door, order, full, organiser, uncompressed
+):
+    """Chinese, Japanese and Korean names print in a CJK font; letters no font here has (Devanagari)
+    or written right to left (Arabic) cannot: the desk page names those badges, with a link to each,
+    and never a name that prints (nor an unpaid order's)."""
+    sell(
+        event,
+        full,
+        factories.UserFactory(),
+        organiser,
+        "王小明",
+        "山田 やまだ",
+        "김민준",
+        "Priya प्रिया",
+        "سارة Haddad",
+    )
+    sell(event, full, factories.UserFactory(), organiser, "Unpaid नमस्ते", paid=False)
+
+    html = client.get(_url(event, "")).content.decode()
+    document = client.get(_url(event, "_badges")).content
+
+    warning = html[html.index('id="unprintable-badges"') :]
+    warning = warning[: warning.index("</div>")]
+    assert "2 badges hold words" in warning
+    assert "(प्रिया)" in warning
+    assert "(سارة)" in warning
+    priya = Ticket.objects.get(attendee_name="Priya प्रिया")
+    assert f"?ticket={priya.pk}" in warning
+    assert "Priya प्रिया" in warning
+    assert "سارة Haddad" in warning
+    assert not any(name in warning for name in ("王小明", "山田", "김민준", "Unpaid", *NAMES))
+    text = pdf_text(document)
+    assert all(name.replace(" ", "") in text.replace(" ", "") for name in ("王小明", "山田やまだ", "김민준"))
+
+
+def test_the_desk_warns_of_no_badge_when_every_name_prints(client, event, door, order):
+    assert 'id="unprintable-badges"' not in client.get(_url(event, "")).content.decode()
 
 
 # --- Figures -------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def _desk_page(request, event, *, outcome=None, status=200):
             "found": queries.find_attendees(event, query) if query else [],
             "desk": request.POST.get("desk") or request.GET.get("desk", ""),
             "scans": queries.recent_scans(event),
+            "unprintable": queries.unprintable_badges(event),
         },
         status=status,
     )

@@ -86,7 +86,13 @@ def letter(request, event, letter):
         render(
             request,
             "orga/letters/detail.html",
-            {"event": request.event, "letter": found, "form": form, "version": found.version},
+            {
+                "event": request.event,
+                "letter": found,
+                "form": form,
+                "version": found.version,
+                "unprintable": pdf.unprintable_words(found),
+            },
         )
     )
 
