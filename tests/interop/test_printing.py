@@ -12,7 +12,7 @@ from podium.events.models import Room
 from podium.interop import printing
 from podium.schedule.queries import released_sessions
 from tests import factories
-from tests.pdf import media_boxes, page_count, pdf_text
+from tests.pdf import fonts, media_boxes, page_count, pdf_text
 from tests.program import at, lunch, placed_talk, release, rename, speaker_code
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +233,22 @@ def test_program_grid_spreads_many_rooms_over_pages(event, scheduler):
     assert "Hall A" not in text  # no session there: no column
     assert "rooms 1–8 of 10" in text
     assert "rooms 9–10 of 10" in text
+
+
+def test_chinese_and_japanese_names_print_in_a_cjk_font_footer_included(event, scheduler):
+    """DejaVu Sans has no CJK letters: titles, names, rooms and the footer's event name are set in a
+    CJK font where they have them (not as empty boxes)."""
+    event.name = "PyCon 中国"
+    event.save()
+    speaker = factories.UserFactory(name="山田 やまだ")
+    talk = placed_talk(event, "王小明的演讲", "Hall A", at(event, 10), scheduler, speakers=[speaker])
+    Room.objects.filter(pk=hall(event).pk).update(name="会议室 A")
+    release_ = release(event, scheduler)
+
+    document = printing.speaker_sheet(release_, speaker_code=speaker_code(talk), compress=False)
+
+    text = pdf_text(document).replace(" ", "")
+    for shown in ("PyCon中国", "山田やまだ", "王小明的演讲", "会议室A"):
+        assert shown in text
+    assert {"STSong-Light", "HeiseiKakuGo-W5"} <= fonts(document)
+    assert "PyCon中国·releasev1" in "".join(pdf_text(document).split())  # the footer

@@ -115,6 +115,15 @@ def unprintable(value) -> list[str]:
     return list(dict.fromkeys(word for word in str(value or "").split() if any(map(wrong, word))))
 
 
+def draw_string(canvas, x: float, y: float, value: str, font: str, size: float) -> None:
+    """`canvas.drawString` of `value` in `font` at `size` points, its CJK letters in their font."""
+    use_fonts()
+    for cjk, part in runs(value):
+        canvas.setFont(cjk or font, size)
+        canvas.drawString(x, y, part)
+        x += pdfmetrics.stringWidth(part, cjk or font, size)
+
+
 def width(value: str, font: str, size: float) -> float:
     """The width of `value` set in `font` at `size` points, its CJK letters in their font."""
     use_fonts()

@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
+from podium.base.pdf import BOLD, FONT, draw_string, qr_code, use_fonts
 from podium.base.pdf import text as pdf_text
 from podium.schedule.models import Release, ReleasedSession, SlotKind
 from podium.schedule.queries import released_sessions
@@ -114,9 +114,9 @@ def branded(sheet: Sheet, event) -> Sheet:
 def _footer(text: str, sheet: Sheet | None = None):
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(doc.leftMargin, 1 * cm, text)
+        draw_string(canvas, doc.leftMargin, 1 * cm, text, FONT, 8)
+        canvas.setFont(FONT, 8)
         canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 1 * cm, f"Page {doc.page}")
         width, height = doc.pagesize
         if sheet is not None and sheet.colour:
