@@ -490,3 +490,36 @@ def test_sessions_outside_an_existing_events_days_are_imported_and_the_report_sa
     ) in report.text
     inside_only = import_program(data=data.rsplit(b"\n", 2)[0] + b"\n", event=event, by=None)
     assert "outside the event's days" not in inside_only.text
+
+
+WIDENED = b"""<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <conference><acronym>widened</acronym><title>Widened Conf</title><start>2025-07-10</start>
+    <end>2025-07-11</end><time_zone_name>Europe/Lisbon</time_zone_name></conference>
+  <day date="2025-07-10" index="1"><room name="Hall">
+    <event id="1"><date>2025-07-10T09:00:00+01:00</date><start>09:00</start><duration>00:45</duration>
+      <room>Hall</room><title>Keynote</title></event>
+  </room></day>
+  <day date="2025-09-10" index="2"><room name="Hall">
+    <event id="2"><date>2025-09-10T10:00:00+01:00</date><start>10:00</start><duration>00:45</duration>
+      <room>Hall</room><title>Mistyped month</title></event>
+  </room></day>
+</schedule>
+"""
+
+
+def test_a_new_events_days_widened_beyond_the_files_conference_days_are_reported(db):
+    """The new event covers every session (two months of days here, for one mistyped date): the
+    report said nothing of it, and an organiser met a two-month grid."""
+    factories.OrganiserFactory()
+    report = import_program(data=WIDENED, by=None)
+
+    event = Event.objects.get(slug="widened")
+    assert (event.date_from, event.date_to) == (dt.date(2025, 7, 10), dt.date(2025, 9, 10))
+    assert (
+        "Note: The file's conference days are 2025-07-10 to 2025-07-11, but 1 session(s) are on other "
+        "days, for example “Mistyped month” on 2025-09-10: the new event's days were widened to "
+        "2025-07-10 to 2025-09-10 to show them."
+    ) in report.text
+    within = WIDENED.replace(b"2025-09-10", b"2025-07-11").replace(b"acronym>widened", b"acronym>within")
+    assert "widened" not in import_program(data=within, by=None).text

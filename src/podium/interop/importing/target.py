@@ -96,6 +96,32 @@ def _event_dates(program: SourceProgram, tz) -> tuple[dt.date, dt.date]:
     return first, max(first, last)
 
 
+def _note_widened(program: SourceProgram, tz, first: dt.date, last: dt.date, report) -> None:
+    """Say so when the new event's days are wider than the conference days the file gives, to cover
+    its sessions outside them (a workshop day before, or a mistyped date that now adds weeks of days)."""
+    if not program.date_from or not program.date_to or (first, last) == (program.date_from, program.date_to):
+        return
+    outside = sorted(
+        (
+            session
+            for session in program.sessions
+            if session.start
+            and possible_day(session.start.date())
+            and not program.date_from <= session.start.astimezone(tz).date() <= program.date_to
+        ),
+        key=lambda session: session.start,
+    )
+    if not outside:
+        return
+    example = outside[0]
+    report.note(
+        f"The file's conference days are {program.date_from} to {program.date_to}, but "
+        f"{len(outside)} session(s) are on other days, for example “{example.title}” on "
+        f"{example.start.astimezone(tz):%Y-%m-%d}: the new event's days were widened to {first} to "
+        f"{last} to show them. If those dates are mistakes, correct them and the event's days."
+    )
+
+
 def existing_event(*, program, event, event_slug) -> tuple[Event | None, str]:
     """The event to import into when it exists (given, or found by slug), and the slug to create."""
     if event is not None:
@@ -112,6 +138,7 @@ def event_for(*, program, event, slug, organiser_slug, admin_email, time_zone, b
         return event
     organiser = choose_organiser(organiser_slug, admin_email=admin_email, by=by, report=report)
     first, last = _event_dates(program, zone(time_zone))
+    _note_widened(program, zone(time_zone), first, last, report)
     data = {
         "name": (program.title or slug)[:200],
         "timezone": time_zone,
