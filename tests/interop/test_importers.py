@@ -389,3 +389,58 @@ def test_a_csv_with_carriage_returns_alone_is_read():
 def test_a_csv_that_cannot_be_read_as_meant_is_refused_saying_why(data, message):
     with pytest.raises(ImportRefused, match=message):
         read_program(data)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # German: day first, with dots; an hour of one digit; seconds.
+        (
+            "Eröffnung;31.01.2027 9:00;31.01.2027 09:45\nZweiter;1.2.2027 14:30:00;1.2.2027 15:00:00",
+            [(2027, 1, 31, 9, 0, 45), (2027, 2, 1, 14, 30, 30)],
+        ),
+        # US: month first, read off 01/31; AM and PM, 12 PM is noon and 12 AM midnight.
+        (
+            "Opening;01/31/2027 9:00 AM;01/31/2027 9:45 AM\nLunch talk;02/01/2027 12:00 PM;02/01/2027 12:30 PM"
+            "\nMidnight;02/02/2027 12:00 AM;02/02/2027 12:30 AM",
+            [(2027, 1, 31, 9, 0, 45), (2027, 2, 1, 12, 0, 30), (2027, 2, 2, 0, 0, 30)],
+        ),
+        # British: day first, read off 31/01 (in another row than 01/02).
+        (
+            "Opening;31/01/2027 09:00;31/01/2027 09:45\nSecond;01/02/2027 14:30;01/02/2027 15:00",
+            [(2027, 1, 31, 9, 0, 45), (2027, 2, 1, 14, 30, 30)],
+        ),
+    ],
+    ids=["german", "us", "british"],
+)
+def test_a_csv_with_dates_as_spreadsheets_write_them_is_read(rows, expected):
+    """A spreadsheet saved as CSV writes its dates in the computer's language, not ISO 8601: every
+    such row was skipped ("no readable start time") and the file refused."""
+    data = ("title;start;end\n" + rows + "\n").encode()
+
+    sessions = read_program(data, tz=zoneinfo.ZoneInfo("Europe/Berlin")).sessions
+
+    got = [(*s.start.timetuple()[:5], s.duration_minutes) for s in sessions]
+    assert got == expected
+    assert all(s.start.tzinfo == zoneinfo.ZoneInfo("Europe/Berlin") for s in sessions)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("A,01/02/2027 10:00,30\nB,02/03/2027 10:00,30", "none of them tells whether the day or the month"),
+        ("A,13/01/2027 10:00,30\nB,01/13/2027 10:00,30", "some with the day first and some with the month"),
+    ],
+    ids=["no date tells", "both orders"],
+)
+def test_a_csv_whose_slashed_dates_do_not_tell_day_from_month_is_refused(rows, message):
+    with pytest.raises(ImportRefused, match=message):
+        read_program(("title,start,duration\n" + rows + "\n").encode())
+
+
+def test_a_spreadsheet_date_that_is_no_date_is_skipped_not_guessed():
+    data = b"title,start,duration\nA,31.02.2027 10:00,30\nB,01.03.2027 13:00 PM,30\nC,01.03.2027 10:00,30\n"
+
+    starts = [s.start for s in read_program(data).sessions]
+
+    assert starts == [None, None, dt.datetime(2027, 3, 1, 10, 0)]  # 31 February; 13 PM
