@@ -82,8 +82,7 @@ def test_chinese_japanese_and_korean_letters_are_set_in_a_cjk_font_not_as_empty_
 def test_words_no_font_here_prints_as_written_are_named():
     assert unprintable("Ana नमस्ते Ana नमस्ते") == ["नमस्ते"]  # each word once
     assert unprintable("ไทย Somchai") == ["ไทย"]
-    # Hebrew and Arabic have letters in DejaVu Sans, but print left to right and unjoined.
-    assert unprintable("דוד Cohen, سارة") == ["דוד", "سارة"]
+    assert unprintable("דוד Cohen, سارة, مریم") == []  # right to left: drawn in order, joined
     assert unprintable("王小明 Zoë Łukasz Юлия Αθηνά") == []
     assert unprintable(None) == unprintable(" \n") == []
 
@@ -91,3 +90,19 @@ def test_words_no_font_here_prints_as_written_are_named():
 def test_a_cjk_name_is_as_wide_as_its_cjk_letters():
     assert width("王小明", BOLD, 10) == 30  # a CJK letter is one em
     assert width("Ana 王", BOLD, 10) == width("Ana ", BOLD, 10) + 10
+
+
+def test_right_to_left_names_are_drawn_in_order_with_arabic_letters_joined():
+    """reportlab draws left to right what it is given: an Arabic name came out unjoined and backwards. The letters are given in drawing order, Arabic ones in their joined forms."""
+    assert text("سارة Haddad") == "Haddad ﺓﺭﺎﺳ"
+    assert text("דוד כהן") == "ןהכ דוד"
+    assert text("مریم (Maryam)") == "(Maryam) ﻢﯾﺮﻣ"  # Persian; the brackets stay around the name
+    assert text("<سارة>") == "&lt;ﺓﺭﺎﺳ&gt;"  # escaped after reordering: the markup stays whole
+    assert width("سارة", BOLD, 10) == width("ﺓﺭﺎﺳ", BOLD, 10)
+
+    use_fonts()
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([Paragraph(text("سارة"), ParagraphStyle("name", fontName=BOLD))])
+    drawn = pdf_text(out.getvalue()).strip()
+    assert set(drawn) == set("ﺓﺭﺎﺳ")  # the joined forms (a reader may give them back in either order)
+    assert "\ufffd" not in drawn

@@ -7,9 +7,10 @@ only. DejaVu Sans has no Chinese, Japanese or Korean letters: `text()` sets thos
 every PDF reader knows by name (Adobe's Asian fonts, which reportlab names without embedding them; a
 reader without them substitutes a system font), chosen by the value's script (kana: Japanese, Hangul:
 Korean, else Chinese), so a badge or visa letter for 王小明 or 山田太郎 prints the name and not empty
-boxes. Other letters no font here has (Devanagari, Thai) still print as boxes, and Hebrew and Arabic
-print left to right and unjoined: `unprintable()` names the words holding such letters, so a page producing such a
-document says so. Call `use_fonts()` before drawing or
+boxes. Right-to-left text (Hebrew, Arabic, Persian) is put in the order it is drawn (python-bidi) with
+its Arabic letters joined (arabic-reshaper: the presentation forms DejaVu Sans has), as reportlab
+draws what it is given left to right. Letters no font here has (Devanagari, Thai) still print as boxes:
+`unprintable()` names the words holding them, so a page producing such a document says so. Call `use_fonts()` before drawing or
 measuring text with FONT or BOLD.
 """
 
@@ -18,7 +19,12 @@ import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
 import segno
+
+# The library's Python implementation: it mirrors brackets in right-to-left runs ("(Maryam)" after an
+# Arabic name), which its newer `bidi.get_display` (0.6.12) leaves as ")Maryam(".
+from bidi.algorithm import get_display
 from reportlab.graphics.shapes import Drawing
 from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
@@ -83,6 +89,15 @@ def _cjk_font(value: str) -> str:
     return CHINESE
 
 
+def _visual(value: str) -> str:
+    """`value` in the order its letters are drawn, left to right: right-to-left runs (Hebrew, Arabic,
+    Persian) turned round and their brackets mirrored, Arabic letters in their joined forms; text
+    without such letters as it is."""
+    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in value):
+        return value
+    return get_display(arabic_reshaper.reshape(value))
+
+
 def runs(value: str) -> list[tuple[str | None, str]]:
     """`value` cut into runs of (font, text): None for the letters DejaVu Sans has (and those no font
     here has), a CJK font's name for the letters it sets instead."""
@@ -103,22 +118,20 @@ def runs(value: str) -> list[tuple[str | None, str]]:
 
 
 def unprintable(value) -> list[str]:
-    """The words of `value` (each once, in order) holding letters these documents cannot print as
-    written: letters no font here has (they come out as empty boxes) or of a right-to-left script
-    (Hebrew, Arabic: reportlab sets them left to right and unjoined, without a bidi library)."""
+    """The words of `value` (each once, in order) holding letters no font here has: they print as
+    empty boxes (CJK letters and right-to-left text print, see the module's notes)."""
     covered = _covered()
 
-    def wrong(char: str) -> bool:
-        code = ord(char)
-        return (code not in covered and not _in_cjk(code)) or unicodedata.bidirectional(char) in ("R", "AL")
+    def missing(word: str) -> bool:
+        return any(ord(char) not in covered and not _in_cjk(ord(char)) for char in _visual(word))
 
-    return list(dict.fromkeys(word for word in str(value or "").split() if any(map(wrong, word))))
+    return list(dict.fromkeys(word for word in str(value or "").split() if missing(word)))
 
 
 def draw_string(canvas, x: float, y: float, value: str, font: str, size: float) -> None:
     """`canvas.drawString` of `value` in `font` at `size` points, its CJK letters in their font."""
     use_fonts()
-    for cjk, part in runs(value):
+    for cjk, part in runs(_visual(value)):
         canvas.setFont(cjk or font, size)
         canvas.drawString(x, y, part)
         x += pdfmetrics.stringWidth(part, cjk or font, size)
@@ -127,7 +140,7 @@ def draw_string(canvas, x: float, y: float, value: str, font: str, size: float) 
 def width(value: str, font: str, size: float) -> float:
     """The width of `value` set in `font` at `size` points, its CJK letters in their font."""
     use_fonts()
-    return sum(pdfmetrics.stringWidth(part, cjk or font, size) for cjk, part in runs(value))
+    return sum(pdfmetrics.stringWidth(part, cjk or font, size) for cjk, part in runs(_visual(value)))
 
 
 # The quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
@@ -169,8 +182,9 @@ def qr_code(value: str, size: float) -> QrCode:
 
 def text(value) -> str:
     """Plain text for a reportlab Paragraph, which reads a little markup: `<`, `>` and `&` escaped,
-    and the letters DejaVu Sans lacks that a CJK font has in that font."""
+    right-to-left runs in drawing order, and the letters DejaVu Sans lacks that a CJK font has in
+    that font."""
     return "".join(
         escape(part) if font is None else f'<font name="{font}">{escape(part)}</font>'
-        for font, part in runs(str(value or ""))
+        for font, part in runs(_visual(str(value or "")))
     )
