@@ -97,3 +97,43 @@ def test_two_desks_check_in_online_and_offline(browser, live_url, event):
     finally:
         first_context.close()
         second_context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+def test_the_desk_names_the_badges_that_cannot_print_as_written(browser, live_url, event, viewport):
+    """A name in a script no font here has (Devanagari) is named above the badge links, with a link to
+    that one badge, on a phone as on a laptop; a Chinese or Arabic name prints and is not named."""
+    shop.open_registration(event)
+    free = shop.ticket_type(event, "Full conference", price="0")
+    door = factories.team_member(event, name="Door", can_check_in=True)
+    items = [
+        (free, "Priya प्रिया", "priya@example.org"),
+        (free, "王小明", "wang@example.org"),
+        (free, "سارة Haddad", "sara@example.org"),
+    ]
+    services.place_order(event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org")
+    context = browser.new_context(base_url=live_url, viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, email=door.email, password=factories.PASSWORD)
+        page.goto(f"/orga/event/{event.slug}/checkin/")
+
+        warning = page.locator("#unprintable-badges")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("One badge holds words the badges cannot print as written")
+        expect(warning).to_contain_text("(प्रिया)")
+        expect(warning).not_to_contain_text("王小明")
+        expect(warning).not_to_contain_text("Haddad")
+        link = warning.get_by_role("link", name="Priya प्रिया")
+        href = link.get_attribute("href")
+        assert re.fullmatch(rf"/orga/event/{event.slug}/checkin/badges\.pdf\?ticket=\d+", href)
+        box = warning.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= viewport["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        badge = page.request.get(href)
+        assert badge.status == 200
+        assert badge.headers["content-type"] == "application/pdf"
+    finally:
+        context.close()
