@@ -8,9 +8,11 @@ every PDF reader knows by name (Adobe's Asian fonts, which reportlab names witho
 reader without them substitutes a system font), chosen by the value's script (kana: Japanese, Hangul:
 Korean, else Chinese), so a badge or visa letter for 王小明 or 山田太郎 prints the name and not empty
 boxes. Right-to-left text (Hebrew, Arabic, Persian) is put in the order it is drawn (python-bidi) with
-its Arabic letters joined (arabic-reshaper: the presentation forms DejaVu Sans has), as reportlab
-draws what it is given left to right. Letters no font here has (Devanagari, Thai) still print as boxes:
-`unprintable()` names the words holding them, so a page producing such a document says so. Call `use_fonts()` before drawing or
+its Arabic letters joined (arabic-reshaper: the presentation forms DejaVu Sans has), as reportlab draws
+what it is given left to right. That is right for one line (names, rooms, short titles); a right-to-left
+text reportlab wraps onto several lines keeps each line's words in order, but its lines come out last
+first. Letters no font here has (Devanagari, Thai) still print as boxes: `unprintable()` names the words
+holding them, so a page producing such a document says so. Call `use_fonts()` before drawing or
 measuring text with FONT or BOLD.
 """
 
