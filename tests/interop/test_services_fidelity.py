@@ -523,3 +523,13 @@ def test_a_new_events_days_widened_beyond_the_files_conference_days_are_reported
     ) in report.text
     within = WIDENED.replace(b"2025-09-10", b"2025-07-11").replace(b"acronym>widened", b"acronym>within")
     assert "widened" not in import_program(data=within, by=None).text
+
+
+def test_an_acronym_that_makes_no_short_name_is_refused_naming_it(db):
+    """A Chinese acronym slugifies to nothing: the refusal said the file names none."""
+    factories.OrganiserFactory()
+    data = WIDENED.replace(b"<acronym>widened</acronym>", "<acronym>中文大会</acronym>".encode())
+
+    with pytest.raises(ImportRefused, match="The file's conference acronym “中文大会” makes no short name"):
+        import_program(data=data, by=None)
+    assert import_program(data=data, by=None, event_slug="zhongwen").event_slug == "zhongwen"

@@ -127,6 +127,11 @@ def existing_event(*, program, event, event_slug) -> tuple[Event | None, str]:
     if event is not None:
         return event, event.slug
     slug = event_slug or slugify(program.acronym).lower()
+    if not slug and program.acronym.strip():
+        raise ImportRefused(
+            f"The file's conference acronym “{program.acronym.strip()}” makes no short name for an address "
+            "(letters a to z, digits and hyphens); give the event's short name (--event)."
+        )
     if not slug:
         raise ImportRefused("The file names no conference acronym; give the event's short name (--event).")
     return Event.objects.filter(slug=slug).first(), slug
