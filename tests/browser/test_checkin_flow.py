@@ -36,22 +36,29 @@ def _desk(browser, live_url, event, door, name: str):
     return context, page
 
 
+def _free_tickets(event, *people: tuple[str, str]):
+    """The door team member and one order of free tickets for `people` (name, address)."""
+    shop.open_registration(event)
+    free = shop.ticket_type(event, "Full conference", price="0")
+    door = factories.team_member(event, name="Door", can_check_in=True)
+    items = [(free, name, email) for name, email in people]
+    order = services.place_order(
+        event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org"
+    )
+    return door, order
+
+
 def _type_code(page, code: str) -> None:
     page.get_by_label("Ticket code").fill(code)
     page.get_by_role("button", name="Check in", exact=True).click()
 
 
 def test_two_desks_check_in_online_and_offline(browser, live_url, event):
-    shop.open_registration(event)
-    free = shop.ticket_type(event, "Full conference", price="0")
-    door = factories.team_member(event, name="Door", can_check_in=True)
-    items = [
-        (free, "Siobhán O'Brien", "siobhan@example.org"),
-        (free, "Zoë Ångström", "zoe@example.org"),
-        (free, "Ada Lovelace", "ada@example.org"),
-    ]
-    order = services.place_order(
-        event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org"
+    door, order = _free_tickets(
+        event,
+        ("Siobhán O'Brien", "siobhan@example.org"),
+        ("Zoë Ångström", "zoe@example.org"),
+        ("Ada Lovelace", "ada@example.org"),
     )
     siobhan, zoe, ada = order.tickets.order_by("pk")
     check_in(event=event, code=token_for(zoe), desk="Desk 3", by=door)  # yesterday, at another desk
@@ -103,15 +110,12 @@ def test_two_desks_check_in_online_and_offline(browser, live_url, event):
 def test_the_desk_names_the_badges_that_cannot_print_as_written(browser, live_url, event, viewport):
     """A name in a script no font here has (Devanagari) is named above the badge links, with a link to
     that one badge, on a phone as on a laptop; a Chinese or Arabic name prints and is not named."""
-    shop.open_registration(event)
-    free = shop.ticket_type(event, "Full conference", price="0")
-    door = factories.team_member(event, name="Door", can_check_in=True)
-    items = [
-        (free, "Priya प्रिया", "priya@example.org"),
-        (free, "王小明", "wang@example.org"),
-        (free, "سارة Haddad", "sara@example.org"),
-    ]
-    services.place_order(event=event, buyer=factories.UserFactory(), items=items, email="buyer@example.org")
+    door, _order = _free_tickets(
+        event,
+        ("Priya प्रिया", "priya@example.org"),
+        ("王小明", "wang@example.org"),
+        ("سارة Haddad", "sara@example.org"),
+    )
     context = browser.new_context(base_url=live_url, viewport=viewport)
     context.set_default_timeout(10_000)
     page = context.new_page()
