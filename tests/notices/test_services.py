@@ -1,6 +1,7 @@
 """The notices of a release: speakers get one mail with an iCal file, opted-in attendees one mail about
 the starred sessions that changed, and nobody hears about sessions they did not star."""
 
+import datetime as dt
 import re
 
 import icalendar
@@ -174,3 +175,25 @@ def test_speaker_notice_is_written_in_the_speakers_language(event, scheduler, pr
     assert "was:" not in mail.body
     assert "every room" not in mail.body
     assert str(_calendar(mail)["x-wr-calname"]) == f"{event.name}: Ihre Beiträge"
+
+
+def test_a_move_by_the_hour_the_clocks_repeat_tells_the_two_times_apart(scheduler):
+    """Brussels, 26 October 2025: 03:00 summer time becomes 02:00 again. A talk moved from the first
+    02:30 to the second read "now: 02:30 … was: 02:30": the zone's abbreviation tells them apart."""
+    event = factories.EventFactory(
+        timezone="Europe/Brussels", date_from=dt.date(2025, 10, 25), date_to=dt.date(2025, 10, 26),
+        day_start_hour=5,
+    )  # fmt: skip
+    by = factories.team_member(event, name="Schedulers", can_schedule=True)
+    ada = factories.UserFactory(name="Ada")
+    night = placed_talk(
+        event, "Night", "Hall A", dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC), by, speakers=[ada]
+    )
+    release(event, by)
+    place(event, night, "Hall A", dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC), by)
+
+    published = release(event, by)
+
+    [mail] = OutboxMail.objects.filter(about=notices.speaker_about(published), to=ada.email)
+    assert "now:  Sunday 26 October, 02:30 CET–03:00 CET, Hall A" in mail.body
+    assert "was:  Sunday 26 October, 02:30 CEST–02:00 CET, Hall A" in mail.body

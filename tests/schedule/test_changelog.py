@@ -1,5 +1,8 @@
 """The changelog rules on plain session dicts, without a database."""
 
+import datetime as dt
+import zoneinfo
+
 from podium.schedule import changelog
 
 
@@ -120,6 +123,23 @@ def test_fingerprint_ignores_key_order_and_sees_values():
 
 
 def test_readable_parses_times_and_labels_kinds():
-    (entry,) = changelog.readable(changelog.diff_sessions({}, {"u1": session()}))
+    (entry,) = changelog.readable(changelog.diff_sessions({}, {"u1": session()}), dt.UTC)
 
     assert (entry["label"], entry["new"]["start"].hour, entry["old"]) == ("New", 15, None)
+
+
+def test_a_move_the_clock_does_not_tell_names_the_zones_and_others_none():
+    brussels = zoneinfo.ZoneInfo("Europe/Brussels")
+    first = {"start": "2025-10-26T00:30:00+00:00", "end": "2025-10-26T01:00:00+00:00", "room": "A"}
+    second = {"start": "2025-10-26T01:30:00+00:00", "end": "2025-10-26T02:00:00+00:00", "room": "A"}
+    later = {"start": "2025-10-26T09:00:00+00:00", "end": "2025-10-26T09:30:00+00:00", "room": "A"}
+
+    old, new = changelog.places({"old": first, "new": second}, brussels)
+    assert (old["zone"], old["end_zone"], new["zone"], new["end_zone"]) == (" CEST", " CET", " CET", " CET")
+    old, new = changelog.places({"old": first, "new": later}, brussels)
+    assert old["zone"] == new["zone"] == new["end_zone"] == ""
+    assert changelog.places({"old": second, "new": first}, dt.UTC)[1]["zone"] == ""  # UTC repeats no hour
+    assert changelog.places({"old": None, "new": first}, brussels) == (
+        None,
+        {**changelog.parse_place(first), "zone": "", "end_zone": ""},
+    )

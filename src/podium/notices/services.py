@@ -113,11 +113,12 @@ def _speakers_by_code(event: Event, codes: set[str]) -> dict[str, list]:
 
 def _place(event: Event, place: dict) -> str:
     """The start and end of a place and its room ("every room": a plenary), in the event's time zone
-    and the active language."""
+    and the active language, with the zone's abbreviations where changelog.places gives them."""
     start = system_mail.local(
         place["start"], event, pgettext("date format: weekday, day, month, time", "l j F, H:i")
     )
     end = system_mail.local(place["end"], event, "H:i")
+    start, end = start + place.get("zone", ""), end + place.get("end_zone", "")
     return f"{start}\N{EN DASH}{end}, {place['room'] or gettext('every room')}"
 
 
@@ -176,7 +177,7 @@ def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -
     text = system_mail.text_for(event, SPEAKER_TEMPLATE) if per_user else None
     for user, user_changes in per_user.values():
         with translation.override(recipient_language(to=user.email, user=user, event=event)):
-            readable = changelog.readable(user_changes)
+            readable = changelog.readable(user_changes, event.tz)
             values = speaker_notice_values(event, release, readable, user)
             file = calendars.file_for([change["code"] for change in readable])
         queue_system_mail(
@@ -194,7 +195,7 @@ def queue_speaker_notices(event: Event, release: Release, changes: list[dict]) -
 
 def queue_attendee_notices(event: Event, release: Release, changes: list[dict]) -> int:
     """One mail per opted-in attendee listing the starred sessions this release changed; returns how many."""
-    relevant = {change["code"]: change for change in changelog.readable(changes)}
+    relevant = {change["code"]: change for change in changelog.readable(changes, event.tz)}
     relevant = {code: change for code, change in relevant.items() if change["kind"] in ATTENDEE_KINDS}
     if not relevant:
         return 0

@@ -139,16 +139,52 @@ def parse_place(place: dict | None) -> dict | None:
     }
 
 
-def readable(changes: list[dict]) -> list[dict]:
-    """Changelog entries ready for a template: parsed times, a label per kind and the changed fields
-    in the reader's language."""
-    return [
-        {
-            **change,
-            "label": KIND_LABELS[change["kind"]],
-            "fields": [str(FIELD_LABEL_TEXTS.get(field, field)) for field in change.get("fields") or ()],
-            "old": parse_place(change["old"]),
-            "new": parse_place(change["new"]),
-        }
-        for change in changes
-    ]
+def clock_repeats(old: dict | None, new: dict | None, tz) -> bool:
+    """Whether a move reads the same on the clock in `tz` though its times differ: the first 02:30 to
+    the second, on the night the clocks go back (parsed places). Its places then name their zone."""
+    if not old or not new:
+        return False
+    return any(
+        old[key] != new[key]
+        and old[key].astimezone(tz).replace(tzinfo=None) == new[key].astimezone(tz).replace(tzinfo=None)
+        for key in ("start", "end")
+    )
+
+
+def _zoned(place: dict, tz) -> dict:
+    """`place` with the abbreviations of its zone at its start and end (" CEST"), to follow its times."""
+    return {
+        **place,
+        "zone": f" {place['start'].astimezone(tz).tzname()}",
+        "end_zone": f" {place['end'].astimezone(tz).tzname()}",
+    }
+
+
+def places(change: dict, tz) -> tuple[dict | None, dict | None]:
+    """The old and new place of a change, parsed; each with "zone" and "end_zone" (empty unless the move
+    reads the same on the clock in `tz`, see `clock_repeats`), for a page or mail to put after the times
+    (Django's date formats name no zone for the hour the clocks repeat, the very one to tell apart)."""
+    old, new = parse_place(change["old"]), parse_place(change["new"])
+    if clock_repeats(old, new, tz):
+        return _zoned(old, tz), _zoned(new, tz)
+    blank = {"zone": "", "end_zone": ""}
+    return (old and {**old, **blank}), (new and {**new, **blank})
+
+
+def readable(changes: list[dict], tz) -> list[dict]:
+    """Changelog entries ready for a template: parsed times (with their zone where the clock in `tz`,
+    the event's time zone, does not tell them apart), a label per kind and the changed fields in the
+    reader's language."""
+    entries = []
+    for change in changes:
+        old, new = places(change, tz)
+        entries.append(
+            {
+                **change,
+                "label": KIND_LABELS[change["kind"]],
+                "fields": [str(FIELD_LABEL_TEXTS.get(field, field)) for field in change.get("fields") or ()],
+                "old": old,
+                "new": new,
+            }
+        )
+    return entries

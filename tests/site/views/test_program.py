@@ -1,5 +1,6 @@
 """Talks, talk, speakers, speaker and releases pages: the latest release only, 404 and 410 pages."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -476,6 +477,28 @@ def test_releases_lists_every_release_newest_first_with_its_changelog(client, pr
     assert f"Cancelled</span> Beta talk — was {day} 10:00, Room 101" in text
     assert f'<a href="{talk_url(program["alpha"])}">Alpha talk</a>' in html
     assert f'<a href="{talk_url(program["beta"])}">' not in html  # cancelled: nothing to link to
+
+
+def test_a_move_by_the_hour_the_clocks_repeat_names_the_zones_in_the_changelog(client):
+    """Brussels, 26 October 2025: a talk moved from the first 02:30 (summer time) to the second read
+    "from Sun 26 Oct 02:30 … to Sun 26 Oct 02:30-03:00": the zones tell them apart. Other moves
+    name none."""
+    event = factories.EventFactory(
+        timezone="Europe/Brussels", date_from=dt.date(2025, 10, 25), date_to=dt.date(2025, 10, 26),
+        day_start_hour=5, is_public=True,
+    )  # fmt: skip
+    by = factories.team_member(event, name="Schedulers", can_schedule=True)
+    night = placed_talk(event, "Night", "Hall A", dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC), by)
+    day = placed_talk(event, "Day", "Hall A", at(event, 10), by)
+    release(event, by)
+    place(event, night, "Hall A", dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC), by)
+    place(event, day, "Hall A", at(event, 11), by)
+    release(event, by, name="v2")
+
+    text = " ".join(client.get(url("releases", event)).content.decode().split())
+
+    assert "Night</a> — from Sun 26 Oct 02:30 CEST, Hall A to Sun 26 Oct 02:30 CET–03:00 CET, Hall A" in text
+    assert "Day</a> — from Sat 25 Oct 10:00, Hall A to Sat 25 Oct 11:00–11:30, Hall A" in text
 
 
 def test_releases_before_the_first_release_says_so(client, event):

@@ -206,7 +206,7 @@ def change(request, event):
             "event": event,
             "day": day,
             "preview": preview,
-            "changes": changelog.readable(preview.changes),
+            "changes": changelog.readable(preview.changes, event.tz),
             "errors": [c for c in preview.new_conflicts if c.severity == ERROR],
             "notes": [c for c in preview.new_conflicts if c.severity != ERROR],
             "fields": fields,

@@ -406,7 +406,7 @@ def release(request, event):
             "event": event,
             "form": form,
             "latest": latest,
-            "changes": changelog.readable(changes),
+            "changes": changelog.readable(changes, event.tz),
             "counts": [(kind, changelog.KIND_LABELS[kind], counts[kind]) for kind in changelog.KINDS],
             "changed": changed,
             "conflict_groups": groups,

@@ -30,7 +30,7 @@ def _changes_since(event, version: int, latest, starred: set[str]) -> list[dict]
         return []
     entries = []
     for past in event.releases.filter(version__gt=version, version__lte=latest.version).order_by("version"):
-        for change in changelog.readable(past.changes):
+        for change in changelog.readable(past.changes, event.tz):
             if change["kind"] in ATTENDEE_KINDS and change["code"] in starred:
                 entries.append({**change, "release": past.name})
     return entries

@@ -293,7 +293,7 @@ def releases(request, event):
     entries = list(event.releases.order_by("-version"))
     current = set(_released_talks(entries[0]).values_list("code", flat=True)) if entries else set()
     for entry in entries:
-        entry.readable_changes = changelog.readable(entry.changes)
+        entry.readable_changes = changelog.readable(entry.changes, event.tz)
         entry.change_counts = entry.counts()
     return render(
         request,
