@@ -830,6 +830,28 @@ def test_release_page_previews_new_sessions(scheduler_client, event):
     assert 'placeholder="v1"' in page
 
 
+def test_release_page_names_the_zones_of_a_move_by_the_hour_the_clocks_repeat(client):
+    """The first 02:30 to the second, in Brussels on 26 October 2025: the preview read 02:30 twice."""
+    event = factories.EventFactory(
+        timezone="Europe/Brussels", date_from=dt.date(2025, 10, 25), date_to=dt.date(2025, 10, 26),
+        day_start_hour=5,
+    )  # fmt: skip
+    scheduler = factories.team_member(event, name="Schedulers", can_schedule=True)
+    client.force_login(scheduler)
+    hall = _rooms(event)[0]
+    talk = _talk(event, title="Night talk")
+    _place(event, talk, hall, dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC))
+    services.publish_release(event=event, by=scheduler)
+    _place(event, talk, hall, dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC))
+
+    page = _text(client.get(_url("schedule_release", event)))
+
+    row = re.search(r'<tr class="change-moved">(.*?)</tr>', page, re.S)
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
+    assert "Hall A, Sun 26 Oct 02:30 CEST–02:00 CET" in cells[1]
+    assert "Hall A, Sun 26 Oct 02:30 CET–03:00 CET" in cells[2]
+
+
 def test_release_page_previews_a_move_with_old_and_new_place(scheduler_client, event, scheduler):
     hall, room_101 = _rooms(event)
     talk = _talk(event, title="Wandering talk")
