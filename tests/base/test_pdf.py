@@ -77,6 +77,7 @@ def test_chinese_japanese_and_korean_letters_are_set_in_a_cjk_font_not_as_empty_
         == '<font name="HeiseiKakuGo-W5">山田</font> <font name="HeiseiKakuGo-W5">やまだ</font>'
     )
     assert text("<王>") == '&lt;<font name="STSong-Light">王</font>&gt;'
+    assert text("ㅎㅎ") == '<font name="HYGothic-Medium">ㅎㅎ</font>'  # Hangul compatibility jamo
 
 
 def test_words_no_font_here_prints_as_written_are_named():

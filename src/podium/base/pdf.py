@@ -55,6 +55,10 @@ _CJK = (
     (0xF900, 0xFAFF),
     (0xFF00, 0xFFEF),
 )
+# Hangul: jamo, compatibility jamo, syllables.
+_HANGUL = (
+    frozenset(range(0x1100, 0x1200)) | frozenset(range(0x3130, 0x3190)) | frozenset(range(0xAC00, 0xD7B0))
+)
 
 
 @functools.cache
@@ -86,7 +90,7 @@ def _cjk_font(value: str) -> str:
     it holds Hangul, else Chinese (Han letters alone are most often a Chinese name)."""
     if any(0x3040 <= ord(char) <= 0x30FF or 0x31F0 <= ord(char) <= 0x31FF for char in value):
         return JAPANESE
-    if any(0xAC00 <= ord(char) <= 0xD7AF or 0x1100 <= ord(char) <= 0x11FF for char in value):
+    if any(ord(char) in _HANGUL for char in value):
         return KOREAN
     return CHINESE
 
