@@ -166,9 +166,9 @@ class Unprintable:
 
 
 def unprintable_badges(event) -> list[Unprintable]:
-    """The badges of badge_tickets(event) holding letters the PDF cannot print as written (base.pdf
-    `unprintable`: no font has them, or they are right to left), by name; the badges still print, and
-    the desk page names these so they can be written by hand."""
+    """The badges of badge_tickets(event) holding letters no font of the PDF has (base.pdf
+    `unprintable`), by name; the badges still print, and the desk page names these so they can be
+    written by hand."""
     found = []
     rows = badge_tickets(event).values_list("pk", "attendee_name", "attendee_company", "ticket_type__name")
     for pk, name, company, ticket_type in rows:

@@ -139,7 +139,7 @@ def parse_place(place: dict | None) -> dict | None:
     }
 
 
-def clock_repeats(old: dict | None, new: dict | None, tz) -> bool:
+def _clock_repeats(old: dict | None, new: dict | None, tz) -> bool:
     """Whether a move reads the same on the clock in `tz` though its times differ: the first 02:30 to
     the second, on the night the clocks go back (parsed places). Its places then name their zone."""
     if not old or not new:
@@ -162,10 +162,10 @@ def _zoned(place: dict, tz) -> dict:
 
 def places(change: dict, tz) -> tuple[dict | None, dict | None]:
     """The old and new place of a change, parsed; each with "zone" and "end_zone" (empty unless the move
-    reads the same on the clock in `tz`, see `clock_repeats`), for a page or mail to put after the times
+    reads the same on the clock in `tz`, see `_clock_repeats`), for a page or mail to put after the times
     (Django's date formats name no zone for the hour the clocks repeat, the very one to tell apart)."""
     old, new = parse_place(change["old"]), parse_place(change["new"])
-    if clock_repeats(old, new, tz):
+    if _clock_repeats(old, new, tz):
         return _zoned(old, tz), _zoned(new, tz)
     blank = {"zone": "", "end_zone": ""}
     return (old and {**old, **blank}), (new and {**new, **blank})

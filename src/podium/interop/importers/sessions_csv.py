@@ -3,9 +3,10 @@
 Columns (any order, case-insensitive, unknown ones ignored): code, title, speakers (separated by ";"),
 track, type, room, start (ISO 8601, or as spreadsheets write dates: 31.01.2027 10:00 day first, or
 01/31/2027 9:00 AM and 31/01/2027 09:00 with the order read off the file; without an offset it is read
-in the event's time zone), end or duration (minutes or HH:MM), language, abstract, description, do_not_record (yes/true/1), links (one
-"title | url" per line), speaker_codes (";"-separated, one per speaker: Podium's own export). A row is keyed by its code, else its line. A column the file does not have
-leaves that field of an existing session as it is on a re-import (`SourceProgram.absent_fields`).
+in the event's time zone), end or duration (minutes or HH:MM), language, abstract, description,
+do_not_record (yes/true/1), links (one "title | url" per line), speaker_codes (";"-separated, one per
+speaker: Podium's own export). A row is keyed by its code, else its line. A column the file does not
+have leaves that field of an existing session as it is on a re-import (`SourceProgram.absent_fields`).
 """
 
 import csv
