@@ -22,6 +22,7 @@ CROSS_CUTTING = {
     "test_inline_code.py": "no inline style or script in any template or page",
     "test_translations.py": "every word a person reads in a template is marked for translation",
     "test_personal_data.py": "no value of an erased person left in any table, file or cache",
+    "test_bidi.py": "names and titles in right-to-left scripts isolated on every page that shows them",
 }
 
 

@@ -184,9 +184,9 @@ def test_editor_shows_the_grid_the_unscheduled_sessions_and_breaks(scheduler_cli
     assert 'draggable="true"' in entry.group(0)
     assert "Grace Hopper" in entry.group(1)
     assert "Talk, 30 min" in entry.group(1)
-    assert "Hall A<br><small>500 seats</small>" in page
+    assert "<bdi>Hall A</bdi><br><small>500 seats</small>" in page
     assert re.search(
-        r'<td[^>]*colspan="2"[^>]*class="break-cell"[^>]*><div class="cell-body">\s*<strong>Lunch</strong>',
+        r'<td[^>]*colspan="2"[^>]*class="break-cell"[^>]*><div class="cell-body">\s*<strong dir="auto">Lunch</strong>',
         page,
     )
 
@@ -275,10 +275,10 @@ def test_editor_draws_sessions_sharing_a_room_side_by_side(scheduler_client, eve
     page = _text(scheduler_client.get(_url("schedule", event)))
 
     grid = re.search(r'<table class="schedule-grid".*?</table>', page, re.S).group(0)
-    assert '<th scope="col" colspan="2">Hall A<br>' in grid
+    assert '<th scope="col" colspan="2"><bdi>Hall A</bdi><br>' in grid
     for workshop in workshops:
         assert re.search(
-            rf'<td[^>]*data-code="{workshop.code}"[^>]*><div class="cell-body">\s*<strong>{workshop.title}</strong>',
+            rf'<td[^>]*data-code="{workshop.code}"[^>]*><div class="cell-body">\s*<strong><bdi>{workshop.title}</bdi></strong>',
             grid,
         )
     assert 'id="overflow-heading"' not in page

@@ -45,7 +45,7 @@ def test_booked_seats_and_waiting_places_are_in_the_agenda_by_day(client, conf, 
         ("Testing with pytest", "booked"),
     ]
     page = response.content.decode()
-    assert "Seat booked</strong> · Room 101" in page
+    assert "Seat booked</strong> · <bdi>Room 101</bdi>" in page
     assert "Waiting list: number 2" in page
 
 

@@ -31,7 +31,7 @@ def test_published_page_renders_its_markdown(client, event):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Venue</h1>" in content
+    assert '<h1 dir="auto">Venue</h1>' in content
     assert "<h3>Getting in</h3>" in content
     assert "<li>Doors open at <strong>8:00</strong></li>" in content
     assert '<a href="https://map.example/" rel="noopener noreferrer nofollow">Map</a>' in content

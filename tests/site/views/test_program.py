@@ -64,7 +64,7 @@ def test_event_home_shows_the_event_and_its_current_release(client, program):
 
     html = client.get(url("event", event)).content.decode()
 
-    assert f"<h1>{event.name}</h1>" in html
+    assert f'<h1 dir="auto">{event.name}</h1>' in html
     assert "times in America/Chicago" in html
     assert "<em>talks</em>" in html
     assert 'Current schedule: <a href="{}">v1</a>'.format(url("releases", event)) in html
@@ -135,8 +135,8 @@ def test_talks_lists_the_released_sessions_alphabetically_with_their_times(clien
     html = response.content.decode()
     assert [t.title for t in response.context["talks"]] == ["Alpha talk", "Beta talk", "Gamma talk"]
     assert "Lunch" not in html
-    assert f'<a href="{talk_url(program["alpha"])}">Alpha talk</a>' in html
-    assert ", 10:00</time>–10:30 · Hall A" in html
+    assert f'<a href="{talk_url(program["alpha"])}" dir="auto">Alpha talk</a>' in html
+    assert ", 10:00</time>–10:30 · <bdi>Hall A</bdi>" in html
 
 
 def test_talks_list_reads_the_release_not_the_draft(client, drafted):
@@ -159,7 +159,7 @@ def test_talks_list_shows_the_new_state_after_a_release(client, drafted):
         "Delta draft-only talk",
         "Gamma talk",
     ]
-    assert ", 15:00</time>–15:30 · Hall A" in response.content.decode()
+    assert ", 15:00</time>–15:30 · <bdi>Hall A</bdi>" in response.content.decode()
 
 
 def test_talks_before_the_first_release_lists_accepted_and_confirmed_talks(client, event):
@@ -178,7 +178,7 @@ def test_talks_before_the_first_release_lists_accepted_and_confirmed_talks(clien
     assert [t.title for t in response.context["talks"]] == ["Accepted one", "Confirmed one"]
     assert "Cora Confirmed" in html
     assert "An abstract." in html
-    assert "Data · Talk" in html
+    assert "<bdi>Data</bdi> · <bdi>Talk</bdi>" in html
     assert 'aria-label="Star “Confirmed one”"' in html
     assert "Submitted one" not in html
     assert "Rejected one" not in html
@@ -226,15 +226,15 @@ def test_talk_page_shows_the_released_session(client, program):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Alpha talk</h1>" in html
-    assert f'<a href="{speaker_url(alpha)}">Ada Lovelace</a>' in html
+    assert '<h1 dir="auto">Alpha talk</h1>' in html
+    assert f'<a href="{speaker_url(alpha)}" dir="auto">Ada Lovelace</a>' in html
     assert "<p>An abstract.</p>" in html
     assert "A <em>deep</em> dive." in html
     assert ", 10:00</time>–10:30 (America/Chicago)" in html
-    assert "<dd>Hall A</dd>" in html
+    assert "<dd><bdi>Hall A</bdi></dd>" in html
     assert "<dd>30 minutes</dd>" in html
-    assert "<dd>Talk</dd>" in html
-    assert f'<span class="track-mark track-{track(event, "Web").pk}"></span>Web</dd>' in html
+    assert "<dd><bdi>Talk</bdi></dd>" in html
+    assert f'<span class="track-mark track-{track(event, "Web").pk}"></span><bdi>Web</bdi></dd>' in html
     assert "<dd>English</dd>" in html
     assert f'data-star="{alpha.code}"' in html
 
@@ -245,7 +245,7 @@ def test_talk_page_reads_the_release_not_the_draft(client, drafted):
 
     assert ", 10:00</time>–10:30" in alpha_html
     assert "15:00" not in alpha_html
-    assert "<h1>Beta talk</h1>" in beta_html
+    assert '<h1 dir="auto">Beta talk</h1>' in beta_html
     assert "renamed" not in beta_html
     assert client.get(talk_url(drafted["delta"])).status_code == 404
 
@@ -254,7 +254,10 @@ def test_talk_page_shows_the_new_state_after_a_release(client, drafted):
     release(drafted["event"], drafted["scheduler"])
 
     assert ", 15:00</time>–15:30" in client.get(talk_url(drafted["alpha"])).content.decode()
-    assert "<h1>Beta renamed in the draft</h1>" in client.get(talk_url(drafted["beta"])).content.decode()
+    assert (
+        '<h1 dir="auto">Beta renamed in the draft</h1>'
+        in client.get(talk_url(drafted["beta"])).content.decode()
+    )
     assert client.get(talk_url(drafted["delta"])).status_code == 200
 
 
@@ -271,7 +274,7 @@ def test_talk_page_before_the_first_release_says_not_scheduled_yet(client, event
 
     html = client.get(talk_url(proposal)).content.decode()
 
-    assert "<h1>Listed talk</h1>" in html
+    assert '<h1 dir="auto">Listed talk</h1>' in html
     assert "Lisa Listed" in html
     assert "<dd>Not scheduled yet</dd>" in html
     assert "<dd>30 minutes</dd>" in html
@@ -348,8 +351,8 @@ def test_speakers_lists_the_released_speakers_with_their_sessions(client, progra
 
     html = response.content.decode()
     assert [s.name for s in response.context["speakers"]] == ["Ada Lovelace", "Bob Babbage"]
-    assert f'<a href="{speaker_url(program["alpha"])}">Ada Lovelace</a>' in html
-    assert f'<a href="{talk_url(program["gamma"])}">Gamma talk</a>' in html
+    assert f'<a href="{speaker_url(program["alpha"])}" dir="auto">Ada Lovelace</a>' in html
+    assert f'<a href="{talk_url(program["gamma"])}" dir="auto">Gamma talk</a>' in html
 
 
 def test_speakers_is_404_before_the_first_release(client, event):
@@ -373,14 +376,14 @@ def test_speaker_page_shows_bio_links_photo_and_sessions(client, event, schedule
 
     html = client.get(speaker_url(proposal)).content.decode()
 
-    assert "<h1>Ada Lovelace</h1>" in html
+    assert '<h1 dir="auto">Ada Lovelace</h1>' in html
     assert "Writes <strong>programs</strong>." in html
     assert "<script>alert(1)" not in html
     assert '<a href="https://ada.example" rel="nofollow noopener">https://ada.example</a>' in html
     assert "@ada@example.social" in html
     assert f'src="{settings.MEDIA_URL}speakers/ada' in html
     assert f'<a href="{talk_url(proposal)}">Engines</a>' in html
-    assert ", 10:00</time>–10:30 · Hall A" in html
+    assert ", 10:00</time>–10:30 · <bdi>Hall A</bdi>" in html
 
 
 def _photo(colour: str):
@@ -474,8 +477,8 @@ def test_releases_lists_every_release_newest_first_with_its_changelog(client, pr
     text = " ".join(html.split())
     assert f"Alpha talk</a> — from {day} 10:00, Hall A to {day} 15:00–15:30, Room 101" in text
     assert "Gamma, revised</a> — changed title" in text
-    assert f"Cancelled</span> Beta talk — was {day} 10:00, Room 101" in text
-    assert f'<a href="{talk_url(program["alpha"])}">Alpha talk</a>' in html
+    assert f"Cancelled</span> <bdi>Beta talk</bdi> — was {day} 10:00, Room 101" in text
+    assert f'<a href="{talk_url(program["alpha"])}" dir="auto">Alpha talk</a>' in html
     assert f'<a href="{talk_url(program["beta"])}">' not in html  # cancelled: nothing to link to
 
 
@@ -583,11 +586,13 @@ def test_talk_page_shows_not_recorded_links_attachments_and_video(client, progra
 
     html = client.get(talk_url(alpha)).content.decode()
 
-    assert '<p class="subtitle">The short version</p>' in html
+    assert '<p class="subtitle" dir="auto">The short version</p>' in html
     assert "<strong>Not recorded</strong>" in html
-    assert '<a href="https://example.org/slides.pdf" rel="nofollow noopener">Slides (PDF)</a>' in html
     assert (
-        '<a href="https://example.org/project?a=1&amp;b=2" rel="nofollow noopener">Project &lt;site&gt;</a>'
+        '<a href="https://example.org/slides.pdf" rel="nofollow noopener" dir="auto">Slides (PDF)</a>' in html
+    )
+    assert (
+        '<a href="https://example.org/project?a=1&amp;b=2" rel="nofollow noopener" dir="auto">Project &lt;site&gt;</a>'
         in html
     )
     assert '<a href="https://example.org/feedback" rel="nofollow noopener">Give feedback</a>' in html

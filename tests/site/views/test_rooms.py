@@ -67,7 +67,7 @@ def test_room_now_shows_current_session_speakers_and_time_left(client, program, 
     assert "Lunch" in upcoming
     assert "12:00–13:00" in upcoming
     assert "in 108 min" in upcoming
-    assert "<h1>Hall A</h1>" in response.content.decode()
+    assert '<h1 dir="auto">Hall A</h1>' in response.content.decode()
 
 
 def test_room_now_between_sessions_says_nothing_on_and_names_the_next(client, program, frozen):

@@ -118,13 +118,13 @@ def test_schedule_grid_lays_out_rooms_sessions_speakers_and_tracks(client, progr
     assert response.context["filters"].day == event.date_from
     assert response.context["grid"].columns == [hall.pk, small.pk]
     assert titles(response) == ["Alpha talk", "Beta talk", "Lunch"]
-    assert '<th scope="col">Hall A</th><th scope="col">Room 101</th>' in html
+    assert '<th scope="col" dir="auto">Hall A</th><th scope="col" dir="auto">Room 101</th>' in html
     talk_url = reverse("site:talk", kwargs={"event": event.slug, "code": program["alpha"].code})
     assert f'<a href="{talk_url}">Alpha talk</a>' in html
     speaker_url = reverse(
         "site:speaker", kwargs={"event": event.slug, "speaker": speaker_code(program["alpha"])}
     )
-    assert f'<a href="{speaker_url}">Ada Lovelace</a>' in html
+    assert f'<a href="{speaker_url}" dir="auto">Ada Lovelace</a>' in html
     assert f"slot session track-{track(event, 'Web').pk}" in html
     assert f"slot session track-{track(event, 'Data').pk}" in html
     assert 'colspan="2" class="slot break"' in html  # lunch in every room
@@ -144,7 +144,9 @@ def test_schedule_grid_draws_sessions_sharing_a_room_side_by_side(client, event,
 
     grid = html[html.index('<table class="schedule-grid') : html.index("</table>")]
     assert '<table class="schedule-grid rooms-2 lanes-3">' in grid
-    assert '<th scope="col" colspan="2">Hall A</th><th scope="col">Room 101</th>' in grid
+    assert (
+        '<th scope="col" colspan="2" dir="auto">Hall A</th><th scope="col" dir="auto">Room 101</th>' in grid
+    )
     assert ">First workshop</a>" in grid
     assert ">Second workshop</a>" in grid
     assert "Also at this time" not in html
@@ -166,10 +168,10 @@ def test_schedule_list_groups_sessions_by_start_time(client, program):
     groups = [(start, [s.title for s in sessions]) for start, sessions in response.context["groups"]]
     assert groups == [(at(event, 10), ["Alpha talk", "Beta talk"]), (at(event, 12), ["Lunch"])]
     html = response.content.decode()
-    assert '<span class="room">Room 101</span>' in html
-    assert '<span class="room">All rooms</span>' in html
+    assert '<span class="room" dir="auto">Room 101</span>' in html
+    assert '<span class="room" dir="auto">All rooms</span>' in html
     ada = reverse("site:speaker", kwargs={"event": event.slug, "speaker": speaker_code(program["alpha"])})
-    assert f'<a href="{ada}">Ada Lovelace</a>' in html
+    assert f'<a href="{ada}" dir="auto">Ada Lovelace</a>' in html
     assert f'<span class="track-mark track-{track(event, "Data").pk}"></span>Data</p>' in html
     assert "grid" not in response.context
 

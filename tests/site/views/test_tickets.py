@@ -359,7 +359,7 @@ def test_names_with_quotes_and_accents_are_shown_escaped(client, event, standard
 
     page = client.get(url("my_order", event, code=order.code)).content.decode()
 
-    assert "<h3>Siobhán O&#x27;Brien</h3>" in page
+    assert '<h3 dir="auto">Siobhán O&#x27;Brien</h3>' in page
     assert "<dt>Q&amp;A &quot;panic&quot;</dt><dd>&lt;b&gt;&quot;yes&quot;&lt;/b&gt;</dd>" in page
     assert "<b>" not in page
 

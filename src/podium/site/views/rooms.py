@@ -28,7 +28,7 @@ class Shown:
     code: str
     title: str
     kind: str
-    speakers: str
+    speakers: list[str]  # names, each shown isolated in its own direction
     start: dt.datetime
     end: dt.datetime
     notice: str = ""  # what the latest release changed of its place: running late, moved here from…
@@ -126,7 +126,7 @@ def _shown(session, notices: dict) -> Shown:
         code=session.code,
         title=session.title,
         kind=session.kind,
-        speakers=", ".join(s["name"] for s in session.speakers or []),
+        speakers=[s["name"] for s in session.speakers or []],
         start=session.start,
         end=session.end,
         notice=notices.get(session.code, "") if session.kind == SlotKind.SESSION else "",

@@ -62,7 +62,15 @@
     empty.hidden = Boolean(session);
     if (!session) return;
     slot.querySelector("[data-title]").textContent = session.title;
-    slot.querySelector("[data-speakers]").textContent = session.speakers;
+    // Each name isolated in its own direction, as the page renders them.
+    const speakers = slot.querySelector("[data-speakers]");
+    speakers.replaceChildren();
+    session.speakers.forEach((name, position) => {
+      if (position) speakers.append(", ");
+      const isolated = document.createElement("bdi");
+      isolated.textContent = name;
+      speakers.append(isolated);
+    });
     slot.querySelector("[data-time]").textContent =
       timeFormat.format(session.startAt) + "–" + timeFormat.format(session.endAt);
     let left;

@@ -44,7 +44,9 @@
     const head = element("header", "widget-head");
     const logo = element("span", "event-logo");
     logo.setAttribute("aria-hidden", "true");
-    head.append(logo, link(data.event.name, data.event.schedule));
+    const name = link(data.event.name, data.event.schedule);
+    name.dir = "auto"; // names and titles take their own direction (a Hebrew title in an English page)
+    head.append(logo, name);
     box.append(head);
     data.days.forEach((day, index) => {
       const section = element("section", "widget-day");
@@ -57,9 +59,19 @@
         if (session.track) item.classList.add("track-" + session.track);
         item.append(element("span", "when", session.start + "–" + session.end));
         const what = element("span", "what");
+        what.dir = "auto";
         what.append(session.url ? link(session.title, session.url) : document.createTextNode(session.title));
-        item.append(what, element("span", "where", session.room));
-        if (session.speakers.length) item.append(element("span", "who", session.speakers.join(", ")));
+        const where = element("span", "where", session.room);
+        where.dir = "auto";
+        item.append(what, where);
+        if (session.speakers.length) {
+          const who = element("span", "who");
+          session.speakers.forEach((speaker, position) => {
+            if (position) who.append(", ");
+            who.append(element("bdi", "", speaker));
+          });
+          item.append(who);
+        }
         list.append(item);
       });
       section.append(heading, list);
