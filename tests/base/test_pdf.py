@@ -1,12 +1,14 @@
 """Pieces the PDF documents share."""
 
 import io
+import unicodedata
 
 import segno
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from podium.base.pdf import BOLD, FONT, qr_code, text, unprintable, use_fonts, width
+from podium.base.pdf import BOLD, FONT, Text, qr_code, text, unprintable, use_fonts, width
 from tests.pdf import fonts, pdf_text, qr_modules
 
 
@@ -107,3 +109,55 @@ def test_right_to_left_names_are_drawn_in_order_with_arabic_letters_joined():
     drawn = pdf_text(out.getvalue()).strip()
     assert set(drawn) == set("ﺓﺭﺎﺳ")  # the joined forms (a reader may give them back in either order)
     assert "\ufffd" not in drawn
+
+
+def _lines_drawn(flowable, room: float) -> list[list[str]]:
+    """The words of each line of text `flowable` draws in a frame `room` points wide, top line first,
+    right-to-left words in reading order (a reader may give their letters back in either order)."""
+    use_fonts()
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=(room + 200, 800), leftMargin=94, rightMargin=94)
+    document.build([flowable])  # the frame's own padding is 6 points on each side
+    lines = [line.split() for line in pdf_text(out.getvalue()).splitlines() if line.strip()]
+    return [[_read(word) for word in line] for line in lines]
+
+
+def _read(word: str) -> str:
+    right_to_left = any(unicodedata.bidirectional(char) == "R" for char in word)
+    return word[::-1] if right_to_left and word[::-1] in HEBREW else word
+
+
+HEBREW = {"אחת", "שתיים", "שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה", "שרה", "כהן"}
+
+
+def test_a_right_to_left_text_over_several_lines_reads_from_the_top_line_down():
+    """A Hebrew title broken over lines by reportlab came out with its last words on the top line: it
+    turned the whole title round, then filled lines from the left. Text breaks it in reading order."""
+    words = ["אחת", "שתיים", "שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה"]
+    style = ParagraphStyle("title", fontName=FONT, fontSize=12, leading=15)
+    room = width(" ".join(words[:3]), FONT, 12) + 14
+
+    lines = _lines_drawn(Text(" ".join(words), style), room)
+
+    assert [sorted(line) for line in lines] == [sorted(words[:3]), sorted(words[3:6]), sorted(words[6:])]
+
+
+def test_a_right_to_left_name_broken_inside_a_sentence_keeps_its_first_word_first():
+    style = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
+    room = width("Invited: שרה", FONT, 10) + 13
+
+    lines = _lines_drawn(Text("Invited: שרה כהן to speak", style), room)
+
+    assert lines[0] == ["Invited:", "שרה"]
+    assert "".join(lines[1]).startswith("כהן")  # (the reader runs "כהן to" together)
+
+
+def test_a_text_reading_right_to_left_is_set_flush_right_and_others_as_their_style_says():
+    style = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
+    hebrew, english = Text("שלום עולם", style), Text("Hello שלום", style)
+    for paragraph in (hebrew, english):
+        paragraph.wrap(200, 100)
+
+    assert hebrew.style.alignment == TA_RIGHT
+    assert english.style.alignment == TA_LEFT
+    assert Text("Hello", style, bold=True).text == "<b>Hello</b>"

@@ -252,3 +252,20 @@ def test_chinese_and_japanese_names_print_in_a_cjk_font_footer_included(event, s
         assert shown in text
     assert {"STSong-Light", "HeiseiKakuGo-W5"} <= fonts(document)
     assert "PyCon中国·releasev1" in "".join(pdf_text(document).split())  # the footer
+
+
+def test_a_long_hebrew_title_on_a_door_sign_reads_from_the_top_line_down(event, scheduler):
+    """reportlab wrapped the title after turning it round for drawing: its last words came out on the
+    top line. (A reader may give a Hebrew word's letters back in either order.)"""
+    title = " ".join(["ראשונה", *["באמצע"] * 30, "אחרונה"])
+    placed_talk(event, title, "Hall A", at(event, 10), scheduler)
+    release_ = release(event, scheduler)
+
+    pdf = printing.door_sign(release_, room_uuid=hall(event).uuid, day=event.date_from, compress=False)
+
+    lines = pdf_text(pdf).split("\n")
+
+    def line_of(word: str) -> int:
+        return next(n for n, line in enumerate(lines) if word in line or word[::-1] in line)
+
+    assert line_of("ראשונה") < line_of("אחרונה")

@@ -9,11 +9,11 @@ reader without them substitutes a system font), chosen by the value's script (ka
 Korean, else Chinese), so a badge or visa letter for 王小明 or 山田太郎 prints the name and not empty
 boxes. Right-to-left text (Hebrew, Arabic, Persian) is put in the order it is drawn (python-bidi) with
 its Arabic letters joined (arabic-reshaper: the presentation forms DejaVu Sans has), as reportlab draws
-what it is given left to right. That is right for one line (names, rooms, short titles); a right-to-left
-text reportlab wraps onto several lines keeps each line's words in order, but its lines come out last
-first. Letters no font here has (Devanagari, Thai) still print as boxes: `unprintable()` names the words
-holding them, so a page producing such a document says so. Call `use_fonts()` before drawing or
-measuring text with FONT or BOLD.
+what it is given left to right. That is right for one line; a value that may wrap onto several lines is
+a `Text`, which breaks it into lines in reading order before putting each line in drawing order (else the
+lines of a right-to-left title would come out last first). Letters no font here has (Devanagari,
+Thai) still print as boxes: `unprintable()` names the words holding them, so a page producing such a
+document says so. Call `use_fonts()` before drawing or measuring text with FONT or BOLD.
 """
 
 import functools
@@ -31,10 +31,13 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.validators import isString
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 FONT = "PodiumSans"
 BOLD = "PodiumSans-Bold"
@@ -95,13 +98,15 @@ def _cjk_font(value: str) -> str:
     return CHINESE
 
 
-def _visual(value: str) -> str:
+def _visual(value: str, right_to_left: bool | None = None) -> str:
     """`value` in the order its letters are drawn, left to right: right-to-left runs (Hebrew, Arabic,
     Persian) turned round and their brackets mirrored, Arabic letters in their joined forms; text
-    without such letters as it is."""
+    without such letters as it is. The direction of the whole is `right_to_left`, else its first strong
+    letter's."""
     if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in value):
         return value
-    return get_display(arabic_reshaper.reshape(value))
+    base = None if right_to_left is None else ("R" if right_to_left else "L")
+    return get_display(arabic_reshaper.reshape(value), base_dir=base)
 
 
 def runs(value: str) -> list[tuple[str | None, str]]:
@@ -186,11 +191,73 @@ def qr_code(value: str, size: float) -> QrCode:
     return drawing
 
 
-def text(value) -> str:
+def text(value, *, right_to_left: bool | None = None) -> str:
     """Plain text for a reportlab Paragraph, which reads a little markup: `<`, `>` and `&` escaped,
-    right-to-left runs in drawing order, and the letters DejaVu Sans lacks that a CJK font has in
-    that font."""
+    right-to-left runs in drawing order (for one line: a value that may wrap is a `Text`), and the
+    letters DejaVu Sans lacks that a CJK font has in that font."""
     return "".join(
         escape(part) if font is None else f'<font name="{font}">{escape(part)}</font>'
-        for font, part in runs(_visual(str(value or "")))
+        for font, part in runs(_visual(str(value or ""), right_to_left))
     )
+
+
+def _right_to_left(value: str) -> bool:
+    """Whether `value` reads right to left as a whole: its first strong letter is Hebrew or Arabic (the
+    rule a browser applies to `dir="auto"`)."""
+    for char in value:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+class Text(Paragraph):
+    """A paragraph of a plain value (a name, a title, a sentence holding them), not markup: `text()` of
+    it, in `style`, bold with `bold`.
+
+    A value with right-to-left letters is broken into lines here, in reading order, when the paragraph
+    learns its width, and each line is then put in drawing order on its own, with the direction of the
+    whole value: a Hebrew title over three lines reads from the top line down, and a Hebrew name inside
+    an English sentence keeps its first word first where the line breaks inside it. Such a value that
+    reads right to left as a whole is set flush right where the style sets it flush left. Other values
+    are a plain Paragraph, wrapped by reportlab."""
+
+    def __init__(self, value, style, *, bold: bool = False):
+        self.value = str(value or "")
+        self.bold = bold
+        self.base_style = style
+        super().__init__(self._markup([self.value], None), style)
+
+    def _markup(self, lines: list[str], right_to_left: bool | None) -> str:
+        joined = "<br/>".join(text(line, right_to_left=right_to_left) for line in lines)
+        return f"<b>{joined}</b>" if self.bold else joined
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in self.value):
+            style = self.base_style
+            right_to_left = _right_to_left(self.value)
+            if right_to_left and style.alignment == TA_LEFT:
+                style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+            room = availWidth - style.leftIndent - style.rightIndent
+            lines = _lines(self.value, BOLD if self.bold else style.fontName, style.fontSize, room)
+            Paragraph.__init__(self, self._markup(lines, right_to_left), style)
+        return super().wrap(availWidth, availHeight)
+
+
+def _lines(value: str, font: str, size: float, room: float) -> list[str]:
+    """`value` broken into lines of at most `room` points at spaces, in reading order (a word longer
+    than a line keeps a line of its own)."""
+    lines: list[str] = []
+    for paragraph in value.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and width(candidate, font, size) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines

@@ -12,10 +12,8 @@ from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
-from podium.base.pdf import BOLD, FONT, qr_code, use_fonts, width
-from podium.base.pdf import text as pdf_text
+from podium.base.pdf import BOLD, FONT, Text, qr_code, use_fonts, width
 from podium.registration.tickets import token_for
 
 A6_LAYOUT = "a6"
@@ -39,7 +37,7 @@ def _name_size(name: str, room: float, largest: int, smallest: int = 11) -> int:
 
 def _paragraph(canvas, value: str, style: ParagraphStyle, x: float, top: float, width: float) -> float:
     """Draw `value` wrapped to `width` with its top at `top`; returns the y below it."""
-    paragraph = Paragraph(pdf_text(value), style)
+    paragraph = Text(value, style)
     _w, height = paragraph.wrapOn(canvas, width, 1000)
     paragraph.drawOn(canvas, x, top - height)
     return top - height

@@ -23,8 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import BOLD, FONT, draw_string, qr_code, use_fonts
-from podium.base.pdf import text as pdf_text
+from podium.base.pdf import BOLD, FONT, Text, draw_string, qr_code, use_fonts
 from podium.schedule.models import Release, ReleasedSession, SlotKind
 from podium.schedule.queries import released_sessions
 
@@ -179,7 +178,7 @@ def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, 
     head = Table(
         [
             [
-                [Paragraph(pdf_text(room["name"]), STYLES["room"]), Paragraph(day_label(day), STYLES["day"])],
+                [Text(room["name"], STYLES["room"]), Paragraph(day_label(day), STYLES["day"])],
                 [
                     qr_code(room_live_url(event, room["uuid"]), QR_SIZE),
                     Paragraph("Scan: what is on now", STYLES["caption"]),
@@ -191,9 +190,9 @@ def door_sign_story(release: Release, room: dict, day: dt.date, sessions: list, 
     )
     rows = []
     for session in sessions:
-        cell = [Paragraph(pdf_text(session.title), STYLES["title"])]
+        cell = [Text(session.title, STYLES["title"])]
         if session.speakers:
-            cell.append(Paragraph(pdf_text(speaker_names(session)), STYLES["speakers"]))
+            cell.append(Text(speaker_names(session), STYLES["speakers"]))
         rows.append([Paragraph(time_span(session, event.tz), STYLES["time"]), cell])
     story = [head, Spacer(1, 0.6 * cm)]
     if rows:
@@ -270,15 +269,15 @@ def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", com
     rows = [
         [
             Paragraph(f"{day_label(session.day)}<br/>{time_span(session, tz)}", STYLES["speakers"]),
-            Paragraph(pdf_text(session.room_name), STYLES["speakers"]),
-            Paragraph(pdf_text(session.title), STYLES["title"]),
+            Text(session.room_name, STYLES["speakers"]),
+            Text(session.title, STYLES["title"]),
         ]
         for session in sessions
     ]
     width = _usable_width(pagesize)
     story = [
-        Paragraph(pdf_text(person.name), STYLES["heading"]),
-        Paragraph(pdf_text(release.event.name), STYLES["day"]),
+        Text(person.name, STYLES["heading"]),
+        Text(release.event.name, STYLES["day"]),
         Spacer(1, 0.6 * cm),
     ]
     if rows:
@@ -311,10 +310,12 @@ def speaker_sheet(release: Release, *, speaker_code: str, paper: str = "a4", com
 def _grid_cell(sessions: list, tz) -> list:
     cell = []
     for session in sessions:
-        text = f"<b>{pdf_text(session.title)}</b><br/>{time_span(session, tz)}"
+        # Title, time and speakers as paragraphs of their own (no spacing between them): a title or
+        # names in a right-to-left script are broken into lines in reading order (Text).
+        cell.append(Text(session.title, STYLES["cell"], bold=True))
+        cell.append(Paragraph(time_span(session, tz), STYLES["cell"]))
         if session.speakers:
-            text += f"<br/><i>{pdf_text(speaker_names(session))}</i>"
-        cell.append(Paragraph(text, STYLES["cell"]))
+            cell.append(Text(speaker_names(session), STYLES["cell"]))
     return cell
 
 
@@ -348,7 +349,7 @@ def program_grid_story(release: Release, sessions: list, pagesize, rooms_per_pag
 def _grid_table(rooms: list, by_room: dict, tz, width: float) -> Table:
     starts = sorted({session.start for room in rooms for session in by_room[room["uuid"]]})
     header = [Paragraph("Time", STYLES["cell_head"])]
-    header += [Paragraph(pdf_text(room["name"]), STYLES["cell_head"]) for room in rooms]
+    header += [Text(room["name"], STYLES["cell_head"]) for room in rooms]
     rows = [header]
     for start in starts:
         row = [Paragraph(f"{_local(start, tz):%H:%M}", STYLES["cell_head"])]

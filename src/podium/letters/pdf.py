@@ -15,8 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import BOLD, FONT, qr_code, unprintable, use_fonts
-from podium.base.pdf import text as pdf_text
+from podium.base.pdf import BOLD, FONT, Text, qr_code, unprintable, use_fonts
 from podium.letters.models import LetterRequest, LetterRole
 
 QR_SIZE = 3.2 * cm
@@ -79,8 +78,8 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     person = Table(
         [
             [
-                Paragraph(pdf_text(label), STYLES["body"]),
-                Paragraph(f"<b>{pdf_text(value)}</b>", STYLES["body"]),
+                Text(label, STYLES["body"]),
+                Text(value, STYLES["body"], bold=True),
             ]
             for label, value in details
         ],
@@ -89,54 +88,46 @@ def letter_pdf(letter: LetterRequest, *, compress: bool = True) -> bytes:
     person.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     decided = letter.decided_at or letter.updated_at
     story = [
-        Paragraph(pdf_text(event.name), STYLES["head"]),
-        Paragraph(
-            pdf_text(
-                _("%(dates)s · organised by %(organiser)s")
-                % {"dates": event_dates(event), "organiser": organiser}
-            ),
+        Text(event.name, STYLES["head"]),
+        Text(
+            _("%(dates)s · organised by %(organiser)s")
+            % {"dates": event_dates(event), "organiser": organiser},
             STYLES["sub"],
         ),
         Spacer(1, 0.2 * cm),
         HRFlowable(width="100%", thickness=0.75, color=colors.HexColor("#888888")),
         Spacer(1, 0.6 * cm),
-        Paragraph(pdf_text(_day(decided)), STYLES["body"]),
-        Paragraph(pdf_text(_("To whom it may concern,")), STYLES["body"]),
-        Paragraph(pdf_text(invited % values), STYLES["body"]),
+        Text(_day(decided), STYLES["body"]),
+        Text(_("To whom it may concern,"), STYLES["body"]),
+        Text(invited % values, STYLES["body"]),
         person,
         Spacer(1, 0.2 * cm),
-        Paragraph(
-            pdf_text(
-                _("They intend to arrive on %(arrival)s and to leave on %(departure)s.")
-                % {"arrival": _day(letter.arrival), "departure": _day(letter.departure)}
-            ),
+        Text(
+            _("They intend to arrive on %(arrival)s and to leave on %(departure)s.")
+            % {"arrival": _day(letter.arrival), "departure": _day(letter.departure)},
             STYLES["body"],
         ),
-        Paragraph(
-            pdf_text(
-                _(
-                    "The organisers do not pay for travel, accommodation or other costs of the visit unless "
-                    "stated otherwise in writing. This letter does not oblige %(organiser)s to provide any "
-                    "financial support."
-                )
-                % {"organiser": organiser}
-            ),
+        Text(
+            _(
+                "The organisers do not pay for travel, accommodation or other costs of the visit unless "
+                "stated otherwise in writing. This letter does not oblige %(organiser)s to provide any "
+                "financial support."
+            )
+            % {"organiser": organiser},
             STYLES["body"],
         ),
         Spacer(1, 1.2 * cm),
         Paragraph("_______________________________", STYLES["body"]),
-        Paragraph(f"<b>{pdf_text(letter.approver_name or organiser)}</b>", STYLES["body"]),
-        Paragraph(pdf_text(_("for %(organiser)s, %(event)s") % values), STYLES["sub"]),
+        Text(letter.approver_name or organiser, STYLES["body"], bold=True),
+        Text(_("for %(organiser)s, %(event)s") % values, STYLES["sub"]),
         Spacer(1, 1 * cm),
     ]
     check = [
-        Paragraph(f"<b>{pdf_text(_('Verification'))}</b>", STYLES["small"]),
-        Paragraph(pdf_text(_("Code: %(code)s") % {"code": letter.verification_code}), STYLES["small"]),
-        Paragraph(
-            pdf_text(
-                _("Check this letter at %(address)s with the code above, or scan the QR code.")
-                % {"address": verify_url(letter, with_code=False)}
-            ),
+        Text(_("Verification"), STYLES["small"], bold=True),
+        Text(_("Code: %(code)s") % {"code": letter.verification_code}, STYLES["small"]),
+        Text(
+            _("Check this letter at %(address)s with the code above, or scan the QR code.")
+            % {"address": verify_url(letter, with_code=False)},
             STYLES["small"],
         ),
     ]

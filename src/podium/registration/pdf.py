@@ -9,10 +9,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from podium.base.pdf import BOLD, FONT, qr_code, use_fonts
-from podium.base.pdf import text as pdf_text
+from podium.base.pdf import BOLD, FONT, Text, qr_code, use_fonts
 from podium.registration.models import Ticket
 from podium.registration.tickets import token_for
 
@@ -41,23 +40,19 @@ def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
     order = ticket.order
     event = order.event
     details = [
-        Paragraph(pdf_text(event.name), STYLES["event"]),
-        Paragraph(pdf_text(_dates(event)), STYLES["dates"]),
+        Text(event.name, STYLES["event"]),
+        Text(_dates(event), STYLES["dates"]),
         Spacer(1, 0.8 * cm),
-        Paragraph(pdf_text(ticket.attendee_name), STYLES["name"]),
+        Text(ticket.attendee_name, STYLES["name"]),
     ]
     if ticket.attendee_company:
-        details.append(Paragraph(pdf_text(ticket.attendee_company), STYLES["line"]))
+        details.append(Text(ticket.attendee_company, STYLES["line"]))
     details += [
         Spacer(1, 0.4 * cm),
-        Paragraph(
-            pdf_text(_("Ticket: %(ticket_type)s") % {"ticket_type": ticket.ticket_type.name}), STYLES["line"]
-        ),
-        Paragraph(pdf_text(_("Order: %(code)s") % {"code": order.code}), STYLES["line"]),
+        Text(_("Ticket: %(ticket_type)s") % {"ticket_type": ticket.ticket_type.name}, STYLES["line"]),
+        Text(_("Order: %(code)s") % {"code": order.code}, STYLES["line"]),
         Spacer(1, 0.4 * cm),
-        Paragraph(
-            pdf_text(_("Show this code at the entrance. It is valid for one person.")), STYLES["small"]
-        ),
+        Text(_("Show this code at the entrance. It is valid for one person."), STYLES["small"]),
     ]
     out = io.BytesIO()
     doc = SimpleDocTemplate(
