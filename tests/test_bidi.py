@@ -17,6 +17,7 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
+from podium.attendance.models import Star
 from podium.events.rules import FLAGS
 from podium.registration import services as registration
 from tests import factories, program
@@ -95,6 +96,9 @@ def conference(db):
     event.speaker_profiles.update(bio=BIO)
     program.place(event, talk, ROOM, program.at(event, 10), organiser)
     program.release(event, organiser)
+    Star.objects.create(event=event, user=sarah, proposal=talk)
+    # A move in the draft, for the release preview's list of changes.
+    program.place(event, talk, "Room 101", program.at(event, 11), organiser)
     shop.open_registration(event)
     ticket_type = shop.ticket_type(event, price="0.00")
     registration.place_order(
@@ -128,7 +132,10 @@ def _pages(conference) -> list[tuple[str, str, tuple[str, ...]]]:
         ("visitor", reverse("site:widget", kwargs=slug), (EVENT, *session, ROOM)),
         ("visitor", reverse("site:rooms_now", kwargs=slug), (ROOM,)),
         ("visitor", reverse("site:room_now", kwargs={**slug, "room": room}), (ROOM, TITLE)),
+        ("visitor", reverse("site:releases", kwargs=slug), (TITLE,)),
+        ("speaker", reverse("site:agenda", kwargs=slug), (TITLE, ROOM)),
         ("speaker", reverse("cfp:proposal", kwargs={**slug, "code": talk.code}), (TITLE, ABSTRACT)),
+        ("organiser", reverse("orga:schedule_release", kwargs=slug), (TITLE, ROOM)),
         ("organiser", reverse("orga:proposals", kwargs=slug), (TITLE, TRACK)),
         (
             "organiser",

@@ -826,7 +826,10 @@ def test_release_page_previews_new_sessions(scheduler_client, event):
     row = re.search(r'<tr class="change-new">(.*?)</tr>', page, re.S)
     assert row is not None
     assert "Fresh talk" in row.group(1)
-    assert f"Hall A, {event.days[0]:%a} {event.days[0].day} {event.days[0]:%b} 10:00–10:30" in row.group(1)
+    assert (
+        f"<bdi>Hall A</bdi>, {event.days[0]:%a} {event.days[0].day} {event.days[0]:%b} 10:00–10:30"
+        in row.group(1)
+    )
     assert 'placeholder="v1"' in page
 
 
@@ -848,8 +851,8 @@ def test_release_page_names_the_zones_of_a_move_by_the_hour_the_clocks_repeat(cl
 
     row = re.search(r'<tr class="change-moved">(.*?)</tr>', page, re.S)
     cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
-    assert "Hall A, Sun 26 Oct 02:30 CEST–02:00 CET" in cells[1]
-    assert "Hall A, Sun 26 Oct 02:30 CET–03:00 CET" in cells[2]
+    assert "<bdi>Hall A</bdi>, Sun 26 Oct 02:30 CEST–02:00 CET" in cells[1]
+    assert "<bdi>Hall A</bdi>, Sun 26 Oct 02:30 CET–03:00 CET" in cells[2]
 
 
 def test_release_page_previews_a_move_with_old_and_new_place(scheduler_client, event, scheduler):
@@ -864,9 +867,9 @@ def test_release_page_previews_a_move_with_old_and_new_place(scheduler_client, e
     row = re.search(r'<tr class="change-moved">(.*?)</tr>', page, re.S)
     assert row is not None
     cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
-    assert "Hall A, " in cells[1]
+    assert "<bdi>Hall A</bdi>, " in cells[1]
     assert "10:00–10:30" in cells[1]
-    assert "Room 101, " in cells[2]
+    assert "<bdi>Room 101</bdi>, " in cells[2]
     assert "11:00–11:30" in cells[2]
     assert 'placeholder="v2"' in page
 

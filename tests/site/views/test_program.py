@@ -475,9 +475,12 @@ def test_releases_lists_every_release_newest_first_with_its_changelog(client, pr
     assert "3 new, 0 moved, 0 changed, 0 cancelled" in html
     day = at(event, 10).strftime("%a %-d %b")
     text = " ".join(html.split())
-    assert f"Alpha talk</a> — from {day} 10:00, Hall A to {day} 15:00–15:30, Room 101" in text
+    assert (
+        f"Alpha talk</a> — from {day} 10:00, <bdi>Hall A</bdi> to {day} 15:00–15:30, <bdi>Room 101</bdi>"
+        in text
+    )
     assert "Gamma, revised</a> — changed title" in text
-    assert f"Cancelled</span> <bdi>Beta talk</bdi> — was {day} 10:00, Room 101" in text
+    assert f"Cancelled</span> <bdi>Beta talk</bdi> — was {day} 10:00, <bdi>Room 101</bdi>" in text
     assert f'<a href="{talk_url(program["alpha"])}" dir="auto">Alpha talk</a>' in html
     assert f'<a href="{talk_url(program["beta"])}">' not in html  # cancelled: nothing to link to
 
@@ -500,8 +503,14 @@ def test_a_move_by_the_hour_the_clocks_repeat_names_the_zones_in_the_changelog(c
 
     text = " ".join(client.get(url("releases", event)).content.decode().split())
 
-    assert "Night</a> — from Sun 26 Oct 02:30 CEST, Hall A to Sun 26 Oct 02:30 CET–03:00 CET, Hall A" in text
-    assert "Day</a> — from Sat 25 Oct 10:00, Hall A to Sat 25 Oct 11:00–11:30, Hall A" in text
+    assert (
+        "Night</a> — from Sun 26 Oct 02:30 CEST, <bdi>Hall A</bdi> to Sun 26 Oct 02:30 CET–03:00 CET, <bdi>Hall A</bdi>"
+        in text
+    )
+    assert (
+        "Day</a> — from Sat 25 Oct 10:00, <bdi>Hall A</bdi> to Sat 25 Oct 11:00–11:30, <bdi>Hall A</bdi>"
+        in text
+    )
 
 
 def test_releases_before_the_first_release_says_so(client, event):
