@@ -5,11 +5,15 @@ comments, variables and tags is set aside, and what is left is read as HTML. Any
 text of an element or in an attribute a person reads (title, alt, placeholder, aria-label, a button's
 value, a `data-…` text the page's script shows) is a word a German or French visitor would see in
 English. Plain-text templates (`.txt`, mail) are read the same way without the HTML.
+In Python, a translation call inside an f-string is refused: the extractor does not read it, so its
+words would stay English in every language.
 
 Run one part while marking: `pytest tests/test_translations.py -k orga/schedule`.
 """
 
+import io
 import re
+import tokenize
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -170,3 +174,42 @@ def test_the_reader_finds_unmarked_text_and_passes_marked_text(tmp_path):
     mail = tmp_path / "mail.txt"
     mail.write_text("{% load i18n %}{% translate 'Hello' %} {{ name }},\n\nYour talk was accepted.\n")
     assert untranslated(mail) == ["line 3: text 'Your talk was accepted.'"]
+
+
+# --- Python: words the extractor cannot see ----------------------------------------------------------
+
+#: A translation call inside an f-string: makemessages (xgettext) does not read into f-strings, so its
+#: words never reach the catalogues and print in English in every language.
+CALL_IN_FSTRING = re.compile(r"\b(?:_|gettext|gettext_lazy|pgettext|pgettext_lazy|ngettext|npgettext)\(")
+
+
+def calls_in_fstrings(source: str) -> list[int]:
+    """The lines of `source` where an f-string holds a translation call."""
+    lines = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        prefix = (
+            re.match(r"[A-Za-z]*", token.string).group(0).lower() if token.type == tokenize.STRING else ""
+        )
+        if "f" in prefix and CALL_IN_FSTRING.search(token.string):
+            lines.append(token.start[0])
+    return lines
+
+
+def test_the_fstring_reader_finds_a_call_the_extractor_misses():
+    source = (
+        "a = f\"{help} {gettext('Needed to go on.')}\"\n"
+        "b = f\"{_('Verification')}\"\n"
+        'c = _("fine") + f"{value}"\n'
+        "d = \"gettext('not code')\"\n"
+    )
+    assert calls_in_fstrings(source) == [1, 2]
+
+
+def test_no_translation_call_hides_in_an_fstring():
+    found = [
+        f"{path.relative_to(SOURCE)}:{line}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in calls_in_fstrings(path.read_text())
+    ]
+    assert found == []

@@ -244,7 +244,8 @@ class AnswersForm(forms.Form):
         if kind == QuestionKind.BOOLEAN:
             if question.required:
                 common["label"] = question.label
-                common["help_text"] = f"{help_text} {gettext('Needed to go on.')}".strip()
+                needed = gettext("Needed to go on.")  # outside the f-string, where the extractor reads it
+                common["help_text"] = f"{help_text} {needed}".strip()
             return forms.BooleanField(**common)
         return forms.CharField(max_length=MAX_TEXT, **common)
 

@@ -119,7 +119,8 @@ def _place(event: Event, place: dict) -> str:
     )
     end = system_mail.local(place["end"], event, "H:i")
     start, end = start + place.get("zone", ""), end + place.get("end_zone", "")
-    return f"{start}\N{EN DASH}{end}, {place['room'] or gettext('every room')}"
+    room = place["room"] or gettext("every room")  # outside the f-string, where the extractor reads it
+    return f"{start}\N{EN DASH}{end}, {room}"
 
 
 def _change_lines(event: Event, change: dict) -> str:
