@@ -75,6 +75,13 @@ def _when(moment: dt.datetime, other: dt.datetime) -> str:
     return f"{_day(moment)}, {moment:%H:%M}"
 
 
+def _isolated(value: str) -> str:
+    """`value` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: inside a sentence the screen's
+    script shows as plain text, a Hebrew or Arabic title or room reads in its own direction and leaves
+    the sentence's order alone (what `<bdi>` does in a page's markup)."""
+    return f"\N{FIRST STRONG ISOLATE}{value}\N{POP DIRECTIONAL ISOLATE}"
+
+
 def release_moves(release, tz) -> Moves:
     """The notices of the sessions the release moved (times in the time zone `tz`):
 
@@ -92,7 +99,7 @@ def release_moves(release, tz) -> Moves:
         # Compared as moments: two local times of one zone compare on the clock face (02:30 twice).
         moved_in_time, later = old["start"] != new["start"], new["start"] > old["start"]
         if str(old["room_uuid"]) != str(new["room_uuid"]):
-            room = old["room"] or _("another room")
+            room = _isolated(old["room"]) if old["room"] else _("another room")
             if moved_in_time:
                 notice = _("Moved here from %(room)s (was %(when)s)") % {
                     "room": room,
@@ -101,7 +108,11 @@ def release_moves(release, tz) -> Moves:
             else:
                 notice = _("Moved here from %(room)s") % {"room": room}
             if old["room_uuid"]:
-                values = {"title": change["title"], "when": _when(old_start, old_start), "room": new["room"]}
+                values = {
+                    "title": _isolated(change["title"]),
+                    "when": _when(old_start, old_start),
+                    "room": _isolated(new["room"]),
+                }
                 if moved_in_time:
                     values["new_when"] = _when(new_start, old_start)
                     text = _("“%(title)s” (%(when)s) moved to %(room)s, %(new_when)s") % values
