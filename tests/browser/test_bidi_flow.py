@@ -1,21 +1,25 @@
 """Hebrew and Arabic titles and names in an English program, as Chromium lays them out: a title reads
 right to left (its question mark at its left end), and two right-to-left speaker names keep their order
-in the list instead of swapping places; on a talk page (phone and laptop) and on a room screen, whose
-script redraws the names."""
+in the list instead of swapping places; on a talk page (phone and laptop), on a room screen, whose
+script redraws the names, and at a check-in desk working offline."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from podium.registration import services as registration
 from tests import factories
+from tests.browser.actions import log_in
 from tests.program import at, place, release
+from tests.registration import shop
 
 pytestmark = pytest.mark.browser
 
 TITLE = "מה חדש ב-Python 3.13?"
 SARAH = "שרה כהן"
 DANA = "دانا الحسن"
+ATTENDEE = "יעל לוי"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 
@@ -82,3 +86,37 @@ def test_a_room_screen_redraws_the_names_in_their_order(page, event, talk, monke
     names = upcoming.locator("[data-speakers] bdi")
     expect(names).to_have_text([SARAH, DANA])
     assert _first_before_second(page, names.nth(0), names.nth(1))
+
+
+def test_a_desk_offline_shows_a_hebrew_name_in_its_own_direction(browser, live_url, event):
+    """Offline, the desk's script draws the search results and the scan log itself: the name in the
+    results reads right to left, and in the log line it is isolated from the line's English."""
+    shop.open_registration(event)
+    free = shop.ticket_type(event, "Full conference", price="0")
+    door = factories.team_member(event, name="Door", can_check_in=True)
+    registration.place_order(
+        event=event,
+        buyer=factories.UserFactory(),
+        items=[(free, ATTENDEE, "yael@example.org")],
+        email="buyer@example.org",
+    )
+    context = browser.new_context(base_url=live_url, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in(page, email=door.email, password=factories.PASSWORD)
+        page.goto(f"/orga/event/{event.slug}/checkin/")
+        expect(page.locator("#checkin-status")).to_contain_text("list of 1 ticket")
+        context.set_offline(True)
+        page.get_by_label("Name, e-mail or order code").fill("יעל")
+        page.get_by_label("Name, e-mail or order code").press("Enter")
+
+        name = page.locator("#checkin-found strong")
+        expect(name).to_have_text(ATTENDEE)
+        assert name.evaluate("element => element.matches(':dir(rtl)')")
+        page.locator("#checkin-found").get_by_role("button").click()
+        expect(page.locator("#checkin-log li").first).to_contain_text(
+            f"\N{FIRST STRONG ISOLATE}{ATTENDEE}\N{POP DIRECTIONAL ISOLATE}"
+        )
+    finally:
+        context.close()

@@ -161,6 +161,10 @@
     return node;
   };
 
+  // A name or ticket type inside a line of text, isolated in its own direction (a Hebrew name in an
+  // English line reads right to left and leaves the line's order alone; <bdi> in the page's markup).
+  const isolate = (value) => `\u2068${value}\u2069`;
+
   const show = (answer) => {
     const box = element("div", `checkin-result result-${answer.kind}${answer.conflict ? " is-conflict" : ""}`);
     box.setAttribute("role", "alert");
@@ -169,7 +173,7 @@
     if (answer.ticket && answer.ticket.company) box.append(element("p", "result-detail", answer.ticket.company));
     resultBox.replaceChildren(box);
     const line = element("li", `log-${answer.kind}`);
-    const name = answer.ticket ? ` · ${answer.ticket.name}` : "";
+    const name = answer.ticket ? ` · ${isolate(answer.ticket.name)}` : "";
     line.textContent = `${clock(new Date().toISOString())} · ${desk() || TEXT.a_desk} · ${label(answer.kind)}${name}${offlineMark(answer.offline)}`;
     const empty = log.querySelector(".muted");
     if (empty) empty.remove();
@@ -362,11 +366,13 @@
     for (const attendee of matches) {
       const item = element("li");
       const about = element("div");
-      about.append(element("strong", null, attendee.name));
+      const name = element("strong", null, attendee.name);
+      name.dir = "auto";
+      about.append(name);
       about.append(element("br"));
       const state = TEXT.states[attendee.state] || attendee.state;
       const checkedIn = attendee.checked_in_at ? ` · ${fill(TEXT.checked_in_when, { when: clock(attendee.checked_in_at) })}` : "";
-      about.append(element("small", null, `${attendee.type} · ${fill(TEXT.order, { code: attendee.order })} · ${state}${checkedIn}`));
+      about.append(element("small", null, `${isolate(attendee.type)} · ${fill(TEXT.order, { code: attendee.order })} · ${state}${checkedIn}`));
       const button = element("button", null, TEXT.check_in);
       button.type = "button";
       button.setAttribute("aria-label", fill(TEXT.check_in_name, { name: attendee.name }));
