@@ -2,7 +2,10 @@
 
 import re
 
+from tests import factories
+
 PASSWORD = "a long and unusual passphrase"
+PHONE = {"width": 390, "height": 844}
 
 
 def sign_up(page, *, name: str, email: str, password: str = PASSWORD) -> None:
@@ -19,6 +22,21 @@ def log_in(page, *, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def open_desk(browser, live_url, event, door, name: str, viewport=PHONE):
+    """A phone (or `viewport`) at a check-in desk: its own browser context, `door` logged in, on the
+    check-in page with its desk `name`. Returns (context, page); `page.errors` collects script errors."""
+    context = browser.new_context(base_url=live_url, viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    log_in(page, email=door.email, password=factories.PASSWORD)
+    page.goto(f"/orga/event/{event.slug}/checkin/")
+    page.get_by_label("Desk").fill(name)
+    page.get_by_label("Desk").dispatch_event("change")
+    return context, page
 
 
 def field(page, label: str):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from podium.registration import services as registration
 from tests import factories
-from tests.browser.actions import log_in
+from tests.browser.actions import open_desk
 from tests.program import at, place, release
 from tests.registration import shop
 
@@ -100,12 +100,8 @@ def test_a_desk_offline_shows_a_hebrew_name_in_its_own_direction(browser, live_u
         items=[(free, ATTENDEE, "yael@example.org")],
         email="buyer@example.org",
     )
-    context = browser.new_context(base_url=live_url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = open_desk(browser, live_url, event, door, "Desk 1")
     try:
-        log_in(page, email=door.email, password=factories.PASSWORD)
-        page.goto(f"/orga/event/{event.slug}/checkin/")
         expect(page.locator("#checkin-status")).to_contain_text("list of 1 ticket")
         context.set_offline(True)
         page.get_by_label("Name, e-mail or order code").fill("יעל")
@@ -118,5 +114,6 @@ def test_a_desk_offline_shows_a_hebrew_name_in_its_own_direction(browser, live_u
         expect(page.locator("#checkin-log li").first).to_contain_text(
             f"\N{FIRST STRONG ISOLATE}{ATTENDEE}\N{POP DIRECTIONAL ISOLATE}"
         )
+        assert page.errors == []
     finally:
         context.close()

@@ -14,26 +14,12 @@ from podium.checkin.services import check_in
 from podium.registration import services
 from podium.registration.tickets import token_for
 from tests import factories
-from tests.browser.actions import log_in
+from tests.browser.actions import log_in, open_desk
 from tests.registration import shop
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _desk(browser, live_url, event, door, name: str):
-    """A phone at a desk: its own browser context, logged in, on the check-in page with its desk name."""
-    context = browser.new_context(base_url=live_url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    log_in(page, email=door.email, password=factories.PASSWORD)
-    page.goto(f"/orga/event/{event.slug}/checkin/")
-    page.get_by_label("Desk").fill(name)
-    page.get_by_label("Desk").dispatch_event("change")
-    return context, page
 
 
 def _free_tickets(event, *people: tuple[str, str]):
@@ -64,8 +50,8 @@ def test_two_desks_check_in_online_and_offline(browser, live_url, event):
     check_in(event=event, code=token_for(zoe), desk="Desk 3", by=door)  # yesterday, at another desk
     CheckIn.objects.filter(ticket=zoe).update(scanned_at=timezone.now() - dt.timedelta(days=1))
 
-    first_context, desk_one = _desk(browser, live_url, event, door, "Desk 1")
-    second_context, desk_two = _desk(browser, live_url, event, door, "Desk 2")
+    first_context, desk_one = open_desk(browser, live_url, event, door, "Desk 1")
+    second_context, desk_two = open_desk(browser, live_url, event, door, "Desk 2")
     try:
         _type_code(desk_one, token_for(siobhan))
         result = desk_one.locator("#checkin-result .checkin-result")
