@@ -98,12 +98,17 @@ def _cjk_font(value: str) -> str:
     return CHINESE
 
 
+def _has_right_to_left(value: str) -> bool:
+    """Whether `value` holds a Hebrew or Arabic (or Persian) letter."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in value)
+
+
 def _visual(value: str, right_to_left: bool | None = None) -> str:
     """`value` in the order its letters are drawn, left to right: right-to-left runs (Hebrew, Arabic,
     Persian) turned round and their brackets mirrored, Arabic letters in their joined forms; text
     without such letters as it is. The direction of the whole is `right_to_left`, else its first strong
     letter's."""
-    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in value):
+    if not _has_right_to_left(value):
         return value
     base = None if right_to_left is None else ("R" if right_to_left else "L")
     return get_display(arabic_reshaper.reshape(value), base_dir=base)
@@ -235,7 +240,7 @@ class Text(Paragraph):
         return f"<b>{joined}</b>" if self.bold else joined
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
-        if any(unicodedata.bidirectional(char) in ("R", "AL") for char in self.value):
+        if _has_right_to_left(self.value):
             style = self.base_style
             right_to_left = _right_to_left(self.value)
             if right_to_left and style.alignment == TA_LEFT:
