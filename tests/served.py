@@ -63,7 +63,7 @@ def start(port: int, env: dict, log: Path, *args: str, within: float = 90) -> su
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
                 pytest.fail(f"podium serve on {port} did not answer:\n{log.read_text()}")
-            time.sleep(0.3)
+            time.sleep(0.05)
 
 
 def stop(process: subprocess.Popen) -> None:
