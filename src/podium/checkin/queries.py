@@ -128,30 +128,45 @@ def figures_by_type(event) -> list[TypeFigures]:
     return [TypeFigures(name=t.name, sold=t.sold, checked_in=t.arrived) for t in types]
 
 
-def _quarter(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+def _quarter(moment: dt.datetime, tz) -> dt.datetime:
+    """The quarter hour of the event's clock that `moment` falls in, as an instant (UTC): in the night
+    the clocks go back, the two 02:00 hours are two quarters each, not one."""
+    local = moment.astimezone(tz)
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    return start.astimezone(dt.UTC)
+
+
+def _hour(quarter: dt.datetime, tz) -> dt.datetime:
+    """The start of the clock's hour `quarter` is in (the first or the second 02:00, as it is)."""
+    return quarter.astimezone(tz).replace(minute=0).astimezone(dt.UTC)
+
+
+def _instant(day: dt.date, hour: int, tz) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=tz).astimezone(dt.UTC)
 
 
 def check_ins_per_quarter(event, *, first_hour: int = 8, last_hour: int = 18) -> list[DayChart]:
     """Check-ins per 15 minutes (by when the desk scanned, in the event's time zone), one chart per day
     of the event and per other day with check-ins; each day from `first_hour` to `last_hour`, widened
-    to its first and last check-in."""
+    to its first and last check-in. The quarters follow the clock as it was: a night the clocks go
+    back has an hour more of them, one they go forward an hour less."""
     tz = event.tz
-    moments = [
-        m.astimezone(tz) for m in CheckIn.objects.filter(event=event).values_list("scanned_at", flat=True)
-    ]
-    counts = Counter(_quarter(moment) for moment in moments)
-    days = sorted(set(event.days) | {moment.date() for moment in moments})
+    counts = Counter(
+        _quarter(moment, tz)
+        for moment in CheckIn.objects.filter(event=event).values_list("scanned_at", flat=True)
+    )
+    by_day: dict[dt.date, list[dt.datetime]] = {}
+    for quarter in counts:
+        by_day.setdefault(quarter.astimezone(tz).date(), []).append(quarter)
     charts = []
-    for day in days:
-        quarters = [q for q in counts if q.date() == day]
-        start_hour = min([first_hour, *(q.hour for q in quarters)])
-        end = max([dt.datetime.combine(day, dt.time(last_hour), tzinfo=tz), *(q + BUCKET for q in quarters)])
-        moment = dt.datetime.combine(day, dt.time(start_hour), tzinfo=tz)
+    for day in sorted(set(event.days) | set(by_day)):
+        quarters = by_day.get(day, [])
+        start = min([_instant(day, first_hour, tz), *(_hour(quarter, tz) for quarter in quarters)])
+        end = max([_instant(day, last_hour, tz), *(quarter + BUCKET for quarter in quarters)])
         bars = []
-        while moment < end:
-            bars.append(Bar(start=moment, count=counts.get(moment, 0)))
-            moment += BUCKET
+        while start < end:
+            bars.append(Bar(start=start.astimezone(tz), count=counts.get(start, 0)))
+            start += BUCKET
         charts.append(DayChart(day=day, bars=bars))
     return charts
 
