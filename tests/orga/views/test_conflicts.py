@@ -5,6 +5,7 @@ anonymised review the page lists no speaker and its answer never tells whether t
 import pytest
 from django.urls import reverse
 
+from podium.base.bidi import isolated
 from podium.reviews import rules
 from podium.reviews.models import Assignment, SpeakerConflict
 from tests import factories
@@ -141,7 +142,7 @@ def test_organisers_record_and_withdraw_a_reviewers_conflict_with_a_person(
     page = recorded.content.decode()
 
     assert (
-        f"Conflict of interest recorded: {reviewer.name} is not given, and does not review, any proposal "
+        f"Conflict of interest recorded: {isolated(reviewer.name)} is not given, and does not review, any proposal "
         "sam@example.org speaks on in this event, now or later." in _messages(recorded)
     )
     assert not Assignment.objects.exists()

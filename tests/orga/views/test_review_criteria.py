@@ -4,6 +4,7 @@ overview's weighted ranking, the assignment page and the reviewer's conflicts of
 import pytest
 from django.urls import reverse
 
+from podium.base.bidi import isolated
 from podium.reviews import services
 from podium.reviews.models import Assignment, Conflict, Criterion, Review, ReviewPhase, ReviewSettings
 from tests import factories
@@ -120,12 +121,12 @@ def test_organisers_add_change_and_remove_criteria(client, event, organiser_user
         follow=True,
     )
 
-    assert "Criterion Relevance saved." in _messages(added)
-    assert "Criterion Fit saved." in _messages(changed)
+    assert f"Criterion {isolated('Relevance')} saved." in _messages(added)
+    assert f"Criterion {isolated('Fit')} saved." in _messages(changed)
     assert (criterion.name, criterion.weight, criterion.min_score, criterion.description) == ("Fit", 4, 1, "")
     assert duplicate.status_code == 400
     assert "This event has a criterion named Fit already." in duplicate.content.decode()
-    assert "Criterion Fit removed." in _messages(removed)
+    assert f"Criterion {isolated('Fit')} removed." in _messages(removed)
     assert not Criterion.objects.exists()
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from podium.attendance.models import Star
+from podium.base.bidi import isolated
 from podium.base.models import AuditEntry
 from podium.mail.models import OutboxMail
 from podium.schedule import services
@@ -480,7 +481,7 @@ def test_unschedule_takes_a_session_off_the_grid(scheduler_client, event):
     page = _text(response)
 
     assert response.status_code == 200
-    assert "“Going back” is off the schedule." in page
+    assert f"“{isolated('Going back')}” is off the schedule." in page
     assert re.search(rf'<li[^>]*data-code="{talk.code}" data-version="2"', page)
     assert _slot(talk).start is None
 
@@ -512,7 +513,7 @@ def test_unschedule_without_the_script_redirects_with_a_message(scheduler_client
 
     assert response.status_code == 302
     assert response.url == _url("schedule", event) + f"?day={event.days[1]}"
-    assert "“Going back” is off the schedule." in _text(scheduler_client.get(response.url))
+    assert f"“{isolated('Going back')}” is off the schedule." in _text(scheduler_client.get(response.url))
 
 
 # --- The form per session (keyboard, no script) ------------------------------------------------------
@@ -774,7 +775,7 @@ def test_break_delete_removes_it(scheduler_client, event, lunch):
     )
 
     assert response.status_code == 302
-    assert "The break “Lunch” was deleted." in _text(scheduler_client.get(response.url))
+    assert f"The break “{isolated('Lunch')}” was deleted." in _text(scheduler_client.get(response.url))
     assert not Slot.objects.filter(pk=lunch.pk).exists()
 
 
@@ -1129,7 +1130,7 @@ def test_unpin_without_the_script_redirects_with_a_message(scheduler_client, eve
 
     assert response.status_code == 302
     page = _text(scheduler_client.get(response.url))
-    assert "“Free again” is unpinned" in page
+    assert f"“{isolated('Free again')}” is unpinned" in page
     assert not _slot(talk).pinned
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from podium.attendance import seats
 from podium.attendance.models import SessionSeats
+from podium.base.bidi import isolated
 from tests import factories
 from tests.program import at, cancel, release
 from tests.querycount import assert_constant_queries
@@ -155,7 +156,7 @@ def test_an_organiser_sets_a_sessions_own_seats(client, conf, organiser):
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        "The seats of “Pandas from scratch” were saved."
+        f"The seats of “{isolated('Pandas from scratch')}” were saved."
     ]
     assert SessionSeats.objects.get(proposal=conf["pandas"]).capacity == 12
     assert "12 seats</strong>: 0 booked, 12 left" in response.content.decode()

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.orga.forms.reviewing import PersonConflictForm
 from podium.proposals import rules as proposal_rules
@@ -123,7 +124,9 @@ def _declare(request, event, *, reviewer, address: str, own: bool, form=None) ->
             "Conflict of interest recorded: %(reviewer)s is not given, and does not review, any proposal "
             "%(email)s speaks on in this event, now or later."
         )
-    messages.success(request, text % {"email": conflict.email, "reviewer": reviewer.name or reviewer.email})
+    messages.success(
+        request, text % {"email": conflict.email, "reviewer": isolated(reviewer.name or reviewer.email)}
+    )
     return True
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.base.permissions import login_required, token
@@ -151,7 +152,7 @@ def team_invite(request, token):
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("orga:dashboard")
-        messages.success(request, _("You joined the team %(team)s.") % {"team": team.name})
+        messages.success(request, _("You joined the team %(team)s.") % {"team": isolated(team.name)})
         return redirect("orga:dashboard")
     return render(request, "orga/team_invite.html", {"invite": invite})
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import NotAllowed, ServiceError, apply_error
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -351,7 +352,9 @@ def review_settings(request, event):
                 except ServiceError as exc:
                     messages.error(request, exc.message)
                 else:
-                    messages.success(request, _("Criterion %(name)s removed.") % {"name": criterion.name})
+                    messages.success(
+                        request, _("Criterion %(name)s removed.") % {"name": isolated(criterion.name)}
+                    )
                 return redirect("orga:review_settings", event=event.slug)
             form, saved = save_form(
                 form,
@@ -366,7 +369,7 @@ def review_settings(request, event):
                 ),
             )
             if saved:
-                messages.success(request, _("Criterion %(name)s saved.") % {"name": saved.name})
+                messages.success(request, _("Criterion %(name)s saved.") % {"name": isolated(saved.name)})
                 return redirect("orga:review_settings", event=event.slug)
             if criterion is None:
                 new_form = form

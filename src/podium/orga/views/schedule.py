@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError, StaleEdit
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -122,7 +123,9 @@ def unschedule(request, event):
         )
     except ServiceError as exc:
         return _answer(request, day, error=exc.message, status=409)
-    return _answer(request, day, notice=_("“%(title)s” is off the schedule.") % {"title": proposal.title})
+    return _answer(
+        request, day, notice=_("“%(title)s” is off the schedule.") % {"title": isolated(proposal.title)}
+    )
 
 
 def _pin_notice(proposal, slot) -> str:
@@ -130,7 +133,9 @@ def _pin_notice(proposal, slot) -> str:
         return _("“%(title)s” is pinned: automatic scheduling leaves it where it is.") % {
             "title": proposal.title
         }
-    return _("“%(title)s” is unpinned: automatic scheduling may move it.") % {"title": proposal.title}
+    return _("“%(title)s” is unpinned: automatic scheduling may move it.") % {
+        "title": isolated(proposal.title)
+    }
 
 
 @can_schedule
@@ -264,7 +269,7 @@ def _remove_session(request, proposal, slot):
         form = _slot_form(event, _slot_of(event, proposal))
         form.show_conflict(exc.message)
         return form, False
-    messages.success(request, _("“%(title)s” is off the schedule.") % {"title": proposal.title})
+    messages.success(request, _("“%(title)s” is off the schedule.") % {"title": isolated(proposal.title)})
     return None, True
 
 
@@ -357,7 +362,7 @@ def break_delete(request, event, pk):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The break “%(title)s” was deleted.") % {"title": slot.title})
+        messages.success(request, _("The break “%(title)s” was deleted.") % {"title": isolated(slot.title)})
     return redirect(editor_url(event, day))
 
 

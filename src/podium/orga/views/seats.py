@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from podium.attendance import rules, seat_queries, seats
 from podium.attendance.models import SessionSeats
+from podium.base.bidi import isolated
 from podium.base.forms import save_form
 from podium.interop.exporters.csv import safe_cell
 from podium.orga.access import event_permission
@@ -143,5 +144,5 @@ def seat_capacity(request, event, code):
     )
     if saved is None:
         return _render_session(request, proposal, form=form)
-    messages.success(request, _("The seats of “%(title)s” were saved.") % {"title": proposal.title})
+    messages.success(request, _("The seats of “%(title)s” were saved.") % {"title": isolated(proposal.title)})
     return redirect("orga:seat_session", event=request.event.slug, code=proposal.code)

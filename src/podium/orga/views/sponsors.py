@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -249,7 +250,9 @@ def organisation_new(request, event):
             ),
         )
         if saved:
-            messages.success(request, _("“%(name)s” was added as a prospect.") % {"name": saved.name})
+            messages.success(
+                request, _("“%(name)s” was added as a prospect.") % {"name": isolated(saved.name)}
+            )
             return _to_detail(request, saved.sponsorships.get(event=request.event))
     return render(request, "orga/sponsors/organisation_form.html", {"event": request.event, "form": form})
 
@@ -275,7 +278,7 @@ def organisation_edit(request, event, sponsorship):
             reload=lambda: OrganisationForm(organisation=type(organisation).objects.get(pk=organisation.pk)),
         )
         if saved:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
+            messages.success(request, _("“%(name)s” was saved.") % {"name": isolated(saved.name)})
             return _to_detail(request, found)
     return render(
         request,
@@ -294,7 +297,7 @@ def organisation_delete(request, event, sponsorship):
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _to_detail(request, found)
-    messages.success(request, _("“%(name)s” was deleted.") % {"name": found.organisation.name})
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": isolated(found.organisation.name)})
     return redirect("orga:sponsors", event=request.event.slug)
 
 
@@ -318,7 +321,7 @@ def contact(request, event, sponsorship, contact=None):
             reload=(lambda: ContactForm(contact=type(person).objects.get(pk=person.pk))) if person else None,
         )
         if saved:
-            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+            messages.success(request, _("%(name)s was saved.") % {"name": isolated(saved.name)})
             return _to_detail(request, found)
     return render(
         request,
@@ -333,7 +336,7 @@ def contact_delete(request, event, sponsorship, contact):
     found = _sponsorship(request, sponsorship)
     person = get_object_or_404(found.organisation.contacts, pk=contact)
     services.delete_contact(event=request.event, contact=person, by=request.user)
-    messages.success(request, _("%(name)s was removed.") % {"name": person.name})
+    messages.success(request, _("%(name)s was removed.") % {"name": isolated(person.name)})
     return _to_detail(request, found)
 
 

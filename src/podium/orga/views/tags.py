@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -36,7 +37,7 @@ def tags(request, event):
     if request.method == "POST":
         form, saved = _save(request, form)
         if saved:
-            messages.success(request, _("The tag “%(name)s” was created.") % {"name": saved.name})
+            messages.success(request, _("The tag “%(name)s” was created.") % {"name": isolated(saved.name)})
             return redirect("orga:tags", event=event.slug)
     rows = event.tags.annotate(proposal_count=Count("proposals"))
     return render(request, "orga/tags/list.html", {"event": event, "tags": rows, "form": form})
@@ -49,7 +50,7 @@ def tag_edit(request, event, tag):
     if request.method == "POST":
         form, saved = _save(request, TagForm(request.POST), tag)
         if saved:
-            messages.success(request, _("The tag “%(name)s” was saved.") % {"name": saved.name})
+            messages.success(request, _("The tag “%(name)s” was saved.") % {"name": isolated(saved.name)})
             return redirect("orga:tags", event=event.slug)
     else:
         form = TagForm(

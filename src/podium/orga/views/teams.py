@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.events import services
@@ -51,7 +52,9 @@ def team_new(request, organiser):
         )
         if team:
             messages.success(
-                request, _('The team "%(team)s" was created. Invite its members below.') % {"team": team.name}
+                request,
+                _('The team "%(team)s" was created. Invite its members below.')
+                % {"team": isolated(team.name)},
             )
             return redirect("orga:team_edit", organiser=organiser.slug, pk=team.pk)
     return render(request, "orga/setup/team_form.html", {"organiser": organiser, "form": form, "team": None})
@@ -95,7 +98,7 @@ def team_edit(request, organiser, pk):
         refresh=team,
     )
     if saved:
-        messages.success(request, _('The team "%(team)s" was saved.') % {"team": team.name})
+        messages.success(request, _('The team "%(team)s" was saved.') % {"team": isolated(team.name)})
         return redirect("orga:team_edit", organiser=organiser, pk=team.pk)
     return _team_page(request, team, form=form)
 

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from podium.base.bidi import isolated
 from podium.base.permissions import public
 from podium.schedule import changelog
 from podium.schedule.models import SlotKind
@@ -75,13 +76,6 @@ def _when(moment: dt.datetime, other: dt.datetime) -> str:
     return f"{_day(moment)}, {moment:%H:%M}"
 
 
-def _isolated(value: str) -> str:
-    """`value` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: inside a sentence the screen's
-    script shows as plain text, a Hebrew or Arabic title or room reads in its own direction and leaves
-    the sentence's order alone (what `<bdi>` does in a page's markup)."""
-    return f"\N{FIRST STRONG ISOLATE}{value}\N{POP DIRECTIONAL ISOLATE}"
-
-
 def release_moves(release, tz) -> Moves:
     """The notices of the sessions the release moved (times in the time zone `tz`):
 
@@ -99,7 +93,7 @@ def release_moves(release, tz) -> Moves:
         # Compared as moments: two local times of one zone compare on the clock face (02:30 twice).
         moved_in_time, later = old["start"] != new["start"], new["start"] > old["start"]
         if str(old["room_uuid"]) != str(new["room_uuid"]):
-            room = _isolated(old["room"]) if old["room"] else _("another room")
+            room = isolated(old["room"]) if old["room"] else _("another room")
             if moved_in_time:
                 notice = _("Moved here from %(room)s (was %(when)s)") % {
                     "room": room,
@@ -109,9 +103,9 @@ def release_moves(release, tz) -> Moves:
                 notice = _("Moved here from %(room)s") % {"room": room}
             if old["room_uuid"]:
                 values = {
-                    "title": _isolated(change["title"]),
+                    "title": isolated(change["title"]),
                     "when": _when(old_start, old_start),
-                    "room": _isolated(new["room"]),
+                    "room": isolated(new["room"]),
                 }
                 if moved_in_time:
                     values["new_when"] = _when(new_start, old_start)

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from podium.base.bidi import isolated
 from podium.base.errors import NotAllowed, ServiceError
 from podium.base.forms import save_form
 from podium.base.permissions import login_required, public
@@ -175,7 +176,9 @@ def order_form(request, event):
     settings = settings_for(event)
     code = (request.GET.get("voucher") or "").strip()
     if not settings.is_open:
-        messages.error(request, _("Registration for %(event)s is not open.") % {"event": event.name})
+        messages.error(
+            request, _("Registration for %(event)s is not open.") % {"event": isolated(event.name)}
+        )
         return redirect(_shop_url(event))
     try:
         voucher = usable_voucher(event, code)
