@@ -5,6 +5,7 @@ criterion from the queue, and the overview ranks by the weighted score with each
 import pytest
 from playwright.sync_api import expect
 
+from podium.base.bidi import isolated
 from podium.reviews.models import Assignment, Review
 from tests import factories
 from tests.browser.actions import PASSWORD, field, log_in
@@ -43,12 +44,12 @@ def test_criteria_assignment_review_and_weighted_overview(page, event, viewport)
     new.get_by_label("Weight").fill("3")
     new.get_by_label("Scale to").fill("4")
     new.get_by_role("button", name="Add criterion").click()
-    expect(page.get_by_role("status")).to_contain_text("Criterion Relevance saved.")
+    expect(page.get_by_role("status")).to_contain_text(f"Criterion {isolated('Relevance')} saved.")
     new = page.locator("form", has=page.get_by_role("button", name="Add criterion"))
     new.get_by_label("Name").fill("Clarity")
     new.get_by_label("Scale to").fill("2")
     new.get_by_role("button", name="Add criterion").click()
-    expect(page.get_by_role("status")).to_contain_text("Criterion Clarity saved.")
+    expect(page.get_by_role("status")).to_contain_text(f"Criterion {isolated('Clarity')} saved.")
     assert _fits_the_screen(page)
 
     page.goto(f"/orga/event/{event.slug}/reviews/assignments/")

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from podium.accounts.models import User
+from podium.base.bidi import isolated
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import Tag
 from tests import factories, program
@@ -37,14 +38,14 @@ def test_tag_proposals_in_bulk_and_filter_by_tag(page, event, chair, viewport):
     page.goto(f"/orga/event/{event.slug}/tags/")
     field(page, "Name").fill("Shortlist")
     page.get_by_role("button", name="Create tag").click()
-    expect(page.get_by_text("The tag “Shortlist” was created.")).to_be_visible()
+    expect(page.get_by_text(f"The tag “{isolated('Shortlist')}” was created.")).to_be_visible()
 
     page.goto(f"/orga/event/{event.slug}/proposals/")
     page.get_by_label(f"Select {first.code}").check()
     page.get_by_label(f"Select {second.code}").check()
     page.get_by_role("combobox", name="Tag for the selected proposals").select_option(label="Shortlist")
     page.get_by_role("button", name="Add tag").click()
-    expect(page.get_by_text("Tagged 2 proposals “Shortlist”")).to_be_visible()
+    expect(page.get_by_text(f"Tagged 2 proposals “{isolated('Shortlist')}”")).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "the list page scrolls sideways"
 
     page.locator("form[role=search] select[name=tag]").select_option(label="Shortlist")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from podium.attendance import rules as attendance_rules
 from podium.attendance.queries import feedback_summary
+from podium.base.bidi import isolated
 from podium.base.errors import ServiceError
 from podium.base.forms import save_form
 from podium.orga.access import event_permission
@@ -101,7 +102,7 @@ def proposals_tag(request, event):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        tag = form.cleaned_data["tag"].name
+        tag = isolated(form.cleaned_data["tag"].name)
         count = len(chosen)
         values = {"count": count, "tag": tag, "changed": changed}
         if add:
