@@ -5,13 +5,13 @@ import gzip
 import os
 import subprocess
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from podium.base import telemetry
+from tests.loopback import serving
 
 PODIUM = str(Path(sys.executable).with_name("podium"))
 
@@ -64,11 +64,8 @@ def collector():
     received: list = []
     handler = type("Handler", (_Collector,), {"received": received})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], received
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield server.server_address[1], received
 
 
 def _run(tmp_path, **env):

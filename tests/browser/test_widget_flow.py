@@ -2,7 +2,6 @@
 the script; both show the released schedule in the event's colour, and Podium's other pages still
 refuse to be framed there."""
 
-import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 
 from podium.events import branding
 from tests import factories
+from tests.loopback import serving
 from tests.program import at, lunch, placed_talk, release
 from tests.sponsoring import png
 
@@ -28,11 +28,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 def other_site(tmp_path):
     """A second web server (another origin: another port) serving the files of `tmp_path`."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_another_site_embeds_the_schedule_by_iframe_and_by_script(page, live_url, event, other_site):

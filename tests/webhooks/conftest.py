@@ -3,13 +3,13 @@
 import http.server
 import queue
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from podium.webhooks import services
+from tests.loopback import serving
 
 
 @dataclass
@@ -58,12 +58,8 @@ def receiver():
     state = Receiver()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield state
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from podium.webhooks import delivery, services, tasks
 from podium.webhooks.models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests import factories, program
 from tests.base.test_catalogues_german import real_catalogues  # noqa: F401 (a fixture)
+from tests.loopback import serving
 
 pytestmark = pytest.mark.django_db
 
@@ -304,13 +305,9 @@ def gated_receiver():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/slow", "called": called, "gate": gate}
-    gate.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield {"url": f"http://127.0.0.1:{server.server_address[1]}/slow", "called": called, "gate": gate}
+        gate.set()
 
 
 @pytest.mark.django_db(transaction=True)
