@@ -57,9 +57,10 @@ def test_a_visitor_reads_the_sponsors_by_level_on_a_phone_and_a_laptop(browser, 
         expect(logos).to_have_count(2)
         large, small = (logos.nth(n).bounding_box() for n in range(2))
         assert large["width"] > small["width"]  # sized by the level
-        assert all(
-            tab.evaluate("(img) => img.complete && img.naturalWidth > 0", logos.nth(n).element_handle())
-            for n in range(2)
+        # Both logos load and decode (waited for: on a busy machine they may still be loading here; a
+        # broken image never gets a natural width, and the wait fails).
+        tab.wait_for_function(
+            "() => [...document.querySelectorAll('img.sponsor-logo')].every((img) => img.complete && img.naturalWidth > 0)"
         )
         assert tab.evaluate("window.leaked") is None
         assert _fits_the_screen(tab)
