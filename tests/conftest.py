@@ -114,9 +114,9 @@ class _Collector:
 
     A worker holds some 850,000 objects by its end (Django, the apps, their templates and catalogues,
     OR-Tools, numba, Hypothesis, the test modules); each full collection walked them all, and the
-    collections a run of the suite made cost a worker a sixth of its CPU. After the first tests and then
-    every thousand, what is alive once the garbage is collected is frozen (`gc.freeze`): later
-    collections walk only what came after. A test's own objects are collected as before (by reference
+    collections a run of the suite made cost a worker about a seventh of its CPU. Once the tests are
+    collected, and after the first test and every FREEZE_EVERY tests, what is alive once the garbage is
+    collected is frozen (`gc.freeze`): later collections walk only what came after. A test's own objects are collected as before (by reference
     counting or by the collector); only a cycle that was alive at a freeze and dies later stays in
     memory, uncollected."""
 
