@@ -32,9 +32,9 @@ times (the first with its templates still to load), each into a new empty direct
 
 Nothing is removed while the measurements run: each render writes into a new empty folder, and what
 they all wrote is removed at the end. On ext4 without a journal (the disk of the machines these
-figures come from) creating a file after many were removed, for about a minute, makes the kernel step
+figures come from) creating a file in the minutes after many were removed makes the kernel step
 over every recently freed inode (`recently_deleted` in ext4's inode allocator): 12,000 new files
-cost 0.4 s of system time on a quiet disk and up to 6 s just after 12,000 were removed.
+cost about 0.2 s of system time on a quiet disk and up to 6 s just after 12,000 were removed.
 --delete-before N makes and removes N empty files just before each render, to measure that case (a
 release published just after an older one's files were pruned: PODIUM_RELEASES_KEPT).
 

@@ -130,7 +130,7 @@ def figures_by_type(event) -> list[TypeFigures]:
 
 def _quarter(moment: dt.datetime, tz) -> dt.datetime:
     """The quarter hour of the event's clock that `moment` falls in, as an instant (UTC): in the night
-    the clocks go back, the two 02:00 hours are two quarters each, not one."""
+    the clocks go back, each of the two 02:00 hours keeps its own four quarters."""
     local = moment.astimezone(tz)
     start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
     return start.astimezone(dt.UTC)
