@@ -30,13 +30,18 @@ times (the first with its templates still to load), each into a new empty direct
 
 --repeat N measures each side N times, alternately (the medians are compared).
 
-Nothing is removed while the measurements run: each render writes into a new empty folder, and what
+Before each render everything written so far is flushed to the disk (`os.sync`, not timed), so no
+render waits for an earlier one's write-back. Nothing is removed while the measurements run: each render writes into a new empty folder, and what
 they all wrote is removed at the end. On ext4 without a journal (the disk of the machines these
 figures come from) creating a file in the minutes after many were removed makes the kernel step
 over every recently freed inode (`recently_deleted` in ext4's inode allocator): 12,000 new files
 cost about 0.2 s of system time on a quiet disk and up to 6 s just after 12,000 were removed.
 --delete-before N makes and removes N empty files just before each render, to measure that case (a
 release published just after an older one's files were pruned: PODIUM_RELEASES_KEPT).
+--recycle hands each render after the first the previous run's directory as a spare set aside an hour
+ago (what `prune` does with a release beyond PODIUM_RELEASES_KEPT since SPARES_KEPT): the render
+writes into its files instead of creating new ones (release_files._claim_spare). Without it no
+render finds a spare.
 
 Results are printed and, with --output, written as JSON.
 """
@@ -89,18 +94,24 @@ for number in range(options["runs"]):
     # Each run writes into a new empty folder; the earlier runs' files stay until the end (see
     # --delete-before for why nothing is removed just before a render).
     settings.PODIUM_RELEASE_DIR = str(releases_root / f"run-{number}")
+    if options["recycle"] and runs:
+        base = release_files.event_dir(options["slug"])
+        base.mkdir(parents=True)
+        os.rename(previous, base / f"{release_files.SPARE}{time.time() - 3600:.3f}-0-{number}")
     if options["delete_before"]:
         doomed = releases_root / f"doomed-{number}"
         doomed.mkdir(parents=True)
         for name in range(options["delete_before"]):
             os.close(os.open(doomed / f"{name}.html", os.O_CREAT | os.O_WRONLY, 0o644))
         shutil.rmtree(doomed)
+    os.sync()  # what earlier runs wrote is on the disk: no render waits for another's write-back
     profile = cProfile.Profile() if options["profile"] and number == options["runs"] - 1 else None
     load_before = loadavg()
     cpu_before, system_before, started = cpu(), system(), time.perf_counter()
     if profile:
         profile.enable()
     rendered = release_files.render_release(event, release)
+    previous = rendered.path
     if profile:
         profile.disable()
     wall, used, kernel = time.perf_counter() - started, cpu() - cpu_before, system() - system_before
@@ -337,6 +348,11 @@ def main() -> int:
         help="make and remove N empty files just before each render (a release pruned just before)",
     )
     parser.add_argument(
+        "--recycle",
+        action="store_true",
+        help="give each render after the first the previous one's directory as a spare to write into",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="measure each side this many times, alternately"
     )
     args = parser.parse_args()
@@ -356,6 +372,7 @@ def run_all(args) -> int:
         "phases": args.phases,
         "profile": str(args.profile.resolve()) if args.profile else "",
         "delete_before": args.delete_before,
+        "recycle": args.recycle,
     }
     report = {"data": str(data), "baseline": [], "tree": []}
     src = None

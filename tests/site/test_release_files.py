@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import time
 
 import brotli
 import pytest
@@ -132,6 +133,128 @@ def test_latest_points_at_the_newest_release_and_old_ones_are_pruned(program, se
     # Rendering an older release again does not move `latest` back.
     release_files.render_release(event, event.releases.get(version=2))
     assert os.readlink(base / "latest") == written[2].path.name
+
+
+def _spares(base) -> list[str]:
+    return sorted(p.name for p in base.iterdir() if p.name.startswith(release_files.SPARE))
+
+
+def _files_under(folder) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+
+
+def test_a_pruned_release_is_set_aside_and_a_later_render_writes_into_its_files(
+    program, settings, monkeypatch
+):
+    """Past PODIUM_RELEASES_KEPT a release's directory is no longer served but kept as a spare; a render
+    SPARE_AFTER later writes into its files (the same inodes: no file is created anew) and leaves exactly
+    the files a render into an empty directory makes."""
+    settings.PODIUM_RELEASES_KEPT = 1
+    event, scheduler = program["event"], program["scheduler"]
+    base = release_files.event_dir(event.slug)
+    first = release_files.render_release(event, program["release"])
+    inodes = {
+        path.relative_to(first.path).as_posix(): path.stat().st_ino for path in first.path.rglob("*.html")
+    }
+    second_release = services.publish_release(event=event, by=scheduler, name="v2", force=True)
+    second = release_files.render_release(event, second_release)
+    assert not first.path.exists()
+    [spare] = _spares(base)
+    assert _releases_in(base) == sorted(["latest", second.path.name])
+    # A stray file and folder in the spare (say, a talk withdrawn since) are not carried over.
+    (base / spare / "pages" / "talk" / "GONE.html").write_text("withdrawn")
+    (base / spare / "old" / "deep").mkdir(parents=True)
+    (base / spare / "old" / "deep" / "x.ics").write_text("x")
+
+    third_release = services.publish_release(event=event, by=scheduler, name="v3", force=True)
+    young = release_files.render_release(event, third_release)  # the spare is too young to take
+    assert young.written
+    assert spare in _spares(base)
+    assert not (young.path / "pages" / "talk" / "GONE.html").exists()
+
+    monkeypatch.setattr(release_files, "SPARE_AFTER", 0.0)
+    fourth_release = services.publish_release(event=event, by=scheduler, name="v4", force=True)
+    fourth = release_files.render_release(event, fourth_release)
+    assert spare not in _spares(base)
+    reused = {
+        name
+        for name, inode in inodes.items()
+        if (fourth.path / name).exists() and (fourth.path / name).stat().st_ino == inode
+    }
+    assert len(reused) == len(inodes)  # every page written over, none created anew
+    assert not (fourth.path / "pages" / "talk" / "GONE.html").exists()
+    assert not (fourth.path / "old").exists()
+    # The same files as a render into an empty directory (the release rendered again elsewhere).
+    settings.PODIUM_RELEASE_DIR = str(base.parent.parent / "elsewhere")
+    fresh = release_files.render_release(event, fourth_release)
+    assert fresh.digest == fourth.digest
+    assert _files_under(fourth.path) == _files_under(fresh.path)
+    manifest = _manifest(fourth)
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((fourth.path / name).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_a_file_written_over_holds_only_the_new_bytes(tmp_path):
+    path = str(tmp_path / "page.html")
+    release_files._write(path, b"a longer page of an older release")
+    inode = os.stat(path).st_ino
+    release_files._write(path, b"shorter")
+    assert (tmp_path / "page.html").read_bytes() == b"shorter"
+    release_files._write(path, b"now longer than before")
+    assert (tmp_path / "page.html").read_bytes() == b"now longer than before"
+    release_files._write(path, b"")
+    assert (tmp_path / "page.html").read_bytes() == b""
+    assert os.stat(path).st_ino == inode
+
+
+def test_at_most_spares_kept_are_set_aside_and_unused_ones_are_removed(program, settings, monkeypatch):
+    settings.PODIUM_RELEASES_KEPT = 1
+    event, scheduler = program["event"], program["scheduler"]
+    base = release_files.event_dir(event.slug)
+    release_files.render_release(event, program["release"])
+    for number in range(2, 3 + release_files.SPARES_KEPT):
+        newer = services.publish_release(event=event, by=scheduler, name=f"v{number}", force=True)
+        release_files.render_release(event, newer)
+    assert len(_spares(base)) == release_files.SPARES_KEPT
+    assert len(_releases_in(base)) == 2  # latest and the one it names
+    # Spares no render took for SPARE_LIFETIME go.
+    monkeypatch.setattr(release_files, "SPARE_LIFETIME", -1.0)
+    removed = release_files.prune(event.slug)
+    assert _spares(base) == []
+    assert len(removed) == release_files.SPARES_KEPT
+
+
+def test_rendering_a_release_whose_files_exist_returns_the_spare_it_took(program):
+    event, first = program["event"], program["release"]
+    base = release_files.event_dir(event.slug)
+    one = release_files.render_release(event, first)
+    spare = base / f"{release_files.SPARE}{time.time() - 3600:.3f}-1-1"
+    (spare / "pages").mkdir(parents=True)
+    (spare / "pages" / "old.html").write_text("old")
+    two = release_files.render_release(event, first)  # takes the spare (an hour old)
+    assert not two.written
+    assert two.path == one.path
+    [again] = _spares(base)
+    assert again != spare.name
+    assert (
+        release_files._spare_since(again) <= time.time() - release_files.SPARE_AFTER
+    )  # never served: free to take at once
+    assert not [p for p in base.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_two_files_of_one_name_fail_the_render_and_leave_nothing(program, monkeypatch):
+    event, first = program["event"], program["release"]
+
+    def twice(*args, **kwargs):
+        yield release_files.Artefact("schedule.xml", b"<x/>", "application/xml", "/x")
+        yield release_files.Artefact("schedule.xml", b"<y/>", "application/xml", "/y")
+
+    monkeypatch.setattr(release_files, "artefacts", twice)
+    with pytest.raises(ValueError, match=r"two release files are named schedule\.xml"):
+        release_files.render_release(event, first)
+    assert list(release_files.event_dir(event.slug).iterdir()) == []
 
 
 def test_a_changed_rendering_of_a_release_replaces_the_old_directory(program, client):

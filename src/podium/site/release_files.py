@@ -20,7 +20,9 @@ The schedule, talk and speaker pages are rendered by forked helper processes too
 `<hash>` is made from the files' hashes, so rendering the same release again gives the same name and
 writes nothing (`render_release` returns `written=False`). A directory is written under a temporary
 name and renamed when complete; the `latest` link is replaced by a rename too. The last
-PODIUM_RELEASES_KEPT releases of an event keep their directories; older ones are removed.
+PODIUM_RELEASES_KEPT releases of an event keep their directories; an older one is no longer served
+and is set aside (`.spare-…`, at most SPARES_KEPT) for a later render to write into, file over file
+(see SPARES_KEPT: creating 12,000 files can cost seconds where writing into them does not).
 
 Pages are the anonymous visitor's page (no stars, no log-in state: stars.js asks `me.json` for those).
 They also show what may change between releases (the information pages in the menu, the sponsors,
@@ -46,7 +48,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
@@ -85,6 +87,21 @@ IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 #: A render asked for by a request (files missing or out of date) is asked for at most this often.
 RENDER_DEBOUNCE_SECONDS = 300
 HTML = "text/html; charset=utf-8"
+SPARE = ".spare-"
+#: The directories of pruned releases set aside per event, for later renders to write into (_claim_spare)
+#: instead of creating every file anew. On ext4 without a journal, creating a file in the minutes after
+#: many were removed makes the kernel step over each recently freed inode (`recently_deleted` in
+#: fs/ext4/ialloc.c): a FOSDEM-size render's 12,000 new files cost 0.2 s of system time on a quiet
+#: disk and 2 to 6 s after a prune had removed as many (benchmarks/README.md, "Spare directories").
+#: Writing into existing files allocates no inode. Two, so that releases published a minute apart
+#: find one old enough (SPARE_AFTER) and nothing is removed.
+SPARES_KEPT = 2
+#: A set-aside directory is written into only this long after it stopped being served: a download of a
+#: pruned release's file that started before is given this long to finish unchanged (the fast path's
+#: streaming ends an answer cleanly when a file becomes shorter under it).
+SPARE_AFTER = 120.0
+#: A spare no render took for this long is removed (an event that stopped publishing).
+SPARE_LIFETIME = 86400.0
 
 
 @dataclass(frozen=True)
@@ -420,12 +437,17 @@ def _artefacts(event, release, jobs: _PageJobs, helpers, folder) -> Iterator[Art
 
 
 def _write(path: str, content: bytes) -> None:
-    """A new file holding `content`: open, write, close (no buffering, no stat)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    """A file holding `content`: open, write, close (no buffering). A file of a spare directory is
+    written over and then cut to length, never emptied first: ext4 flushes a file emptied and written
+    again when it is closed (its auto_da_alloc), which made rewriting a spare slower than creating."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
+        longer = os.fstat(descriptor).st_size > len(content)
         view = memoryview(content)
         while view:
             view = view[os.write(descriptor, view) :]
+        if longer:
+            os.ftruncate(descriptor, len(content))
     finally:
         os.close(descriptor)
 
@@ -590,7 +612,11 @@ def _render_release(event: Event, release: Release) -> Rendered:
     release.event = event
     base = event_dir(event.slug)
     base.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
+    temporary = _claim_spare(base)
+    recycled = temporary is not None
+    if temporary is None:
+        temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
+    done = False
     try:
         pages: dict[str, dict[str, str]] = {}
         members = []
@@ -603,6 +629,8 @@ def _render_release(event: Event, release: Release) -> Rendered:
         failed = True
         try:
             for item in items:
+                if item.name in stored or item.name == MANIFEST:
+                    raise ValueError(f"two release files are named {item.name}")
                 if isinstance(item, Written):
                     stored[item.name] = Future()
                     stored[item.name].set_result(item.entry)
@@ -623,6 +651,8 @@ def _render_release(event: Event, release: Release) -> Rendered:
             items.close()
             pool.shutdown(wait=True, cancel_futures=failed)
         files = {name: future.result() for name, future in stored.items()}
+        if recycled:  # what the spare held and this release has not: removed
+            _remove_others(temporary, {f"{name}{suffix}" for name in files for suffix in ("", ".gz", ".br")})
         digest = hashlib.sha256(
             json.dumps({name: entry["sha256"] for name, entry in files.items()}, sort_keys=True).encode()
         ).hexdigest()[:16]
@@ -652,9 +682,13 @@ def _render_release(event: Event, release: Release) -> Rendered:
                 os.rename(temporary, final)
             except OSError:  # another process wrote the same directory first
                 written = False
+        done = True
     finally:
         if temporary.exists():
-            shutil.rmtree(temporary, ignore_errors=True)
+            if done:  # the same files were there already: never served, so a spare to take at once
+                _set_aside(base, temporary, since=time.time() - SPARE_AFTER)
+            else:  # failed part-way
+                shutil.rmtree(temporary, ignore_errors=True)
     if _is_latest(event, release):
         _point_latest(base, final.name)
     prune(event.slug)
@@ -681,10 +715,70 @@ def _version_of(name: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+def _spare_since(name: str) -> float | None:
+    """When the spare directory `name` stopped being served (its name says), or None if not a spare."""
+    if not name.startswith(SPARE):
+        return None
+    try:
+        return float(name[len(SPARE) :].split("-")[0])
+    except ValueError:
+        return None
+
+
+def _set_aside(base: Path, folder: Path, *, since: float) -> str:
+    """Make `folder` (no longer served since `since`) a spare for a later render, or remove it when
+    SPARES_KEPT are set aside already. Returns the name it was given (or had, if removed)."""
+    spares = sum(1 for entry in base.iterdir() if _spare_since(entry.name) is not None)
+    if spares < SPARES_KEPT:
+        name = f"{SPARE}{since:.3f}-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            os.rename(folder, base / name)
+            return name
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder.name
+
+
+def _claim_spare(base: Path) -> Path | None:
+    """The oldest spare directory of `base` served by nobody for SPARE_AFTER, renamed to a temporary
+    name for this render alone (a rename only one process wins), or None."""
+    now = time.time()
+    spares = sorted(
+        (since, entry) for entry in base.iterdir() if (since := _spare_since(entry.name)) is not None
+    )
+    for since, entry in spares:
+        if now - since < SPARE_AFTER:
+            break
+        claimed = base / f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            os.rename(entry, claimed)
+        except OSError:  # another render took it
+            continue
+        os.utime(claimed)  # a fresh temporary directory for prune's hour
+        return claimed
+    return None
+
+
+def _remove_others(folder: Path, names: set[str]) -> None:
+    """Remove every file under `folder` not in `names` (paths relative to it), and emptied folders."""
+    for root, folders, files in os.walk(folder, topdown=False):
+        relative = os.path.relpath(root, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for file in files:
+            if prefix + file not in names:
+                os.unlink(os.path.join(root, file))
+        for sub in folders:
+            with suppress(OSError):  # not empty
+                os.rmdir(os.path.join(root, sub))
+
+
 def prune(slug: str, keep: int | None = None) -> list[str]:
-    """Remove the directories of all but the `keep` newest releases (PODIUM_RELEASES_KEPT), the
-    superseded directories of a kept release (all but the one `latest` names or the newest), and
-    temporary directories left by a render that died. Returns the names removed."""
+    """Take out of service the directories of all but the `keep` newest releases
+    (PODIUM_RELEASES_KEPT) and the superseded directories of a kept release (all but the one `latest`
+    names or the newest): each is set aside as a spare for a later render (_set_aside) or removed.
+    Remove temporary directories left by a render that died, and spares unused for SPARE_LIFETIME.
+    Returns the names of the directories taken out of service or removed."""
     keep = keep or settings.PODIUM_RELEASES_KEPT
     base = event_dir(slug)
     if not base.is_dir():
@@ -692,8 +786,12 @@ def prune(slug: str, keep: int | None = None) -> list[str]:
     latest = os.readlink(base / LATEST) if (base / LATEST).is_symlink() else None
     by_version: dict[int, list[Path]] = {}
     removed = []
+    now = time.time()
     for entry in base.iterdir():
-        if entry.name.startswith(".tmp-") and time.time() - entry.stat().st_mtime > 3600:
+        since = _spare_since(entry.name)
+        if (entry.name.startswith(".tmp-") and now - entry.stat().st_mtime > 3600) or (
+            since is not None and now - since > SPARE_LIFETIME
+        ):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry.name)
             continue
@@ -707,7 +805,7 @@ def prune(slug: str, keep: int | None = None) -> list[str]:
         for folder in doomed:
             if folder.name == latest:
                 continue
-            shutil.rmtree(folder, ignore_errors=True)
+            _set_aside(base, folder, since=now)
             removed.append(folder.name)
     return sorted(removed)
 
