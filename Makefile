@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 export PODIUM_DATA_DIR ?= $(CURDIR)/data
+# Python keeps the bytecode it compiles (__pycache__, git-ignored) even where the environment says not
+# to: without it every process compiled all of Podium again, the test workers their test modules too
+# (some 5 s of CPU per worker, 0.3 s per `podium` command the tests run; benchmarks/README.md).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo serve test test-sqlite test-postgres test-browser check lint format bench battery deploy-test clean
 
