@@ -745,7 +745,9 @@ def _claim_spare(base: Path) -> Path | None:
     name for this render alone (a rename only one process wins), or None."""
     now = time.time()
     spares = sorted(
-        (since, entry) for entry in base.iterdir() if (since := _spare_since(entry.name)) is not None
+        (since, entry)
+        for entry in base.iterdir()
+        if (since := _spare_since(entry.name)) is not None and entry.is_dir() and not entry.is_symlink()
     )
     for since, entry in spares:
         if now - since < SPARE_AFTER:
