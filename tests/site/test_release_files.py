@@ -244,6 +244,21 @@ def test_rendering_a_release_whose_files_exist_returns_the_spare_it_took(program
     assert not [p for p in base.iterdir() if p.name.startswith(".tmp-")]
 
 
+def test_a_spare_goes_to_one_render_and_stays_out_of_the_hourly_clean_up(tmp_path):
+    """Two renders at once: the rename gives the spare to one of them. The directory it gets is new to
+    prune's clean-up of temporary directories left by a render that died (an hour old)."""
+    spare = tmp_path / f"{release_files.SPARE}{time.time() - 7200:.3f}-1-1"
+    (spare / "pages").mkdir(parents=True)
+    os.utime(spare, (time.time() - 7200, time.time() - 7200))
+    (tmp_path / f"{release_files.SPARE}{time.time() - 7200:.3f}-1-2").write_text("not a directory")
+    claimed = release_files._claim_spare(tmp_path)
+    assert claimed is not None
+    assert claimed.name.startswith(".tmp-")
+    assert (claimed / "pages").is_dir()
+    assert release_files._claim_spare(tmp_path) is None  # the other render makes a directory of its own
+    assert time.time() - claimed.stat().st_mtime < 60
+
+
 def test_two_files_of_one_name_fail_the_render_and_leave_nothing(program, monkeypatch):
     event, first = program["event"], program["release"]
 
