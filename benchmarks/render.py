@@ -31,17 +31,17 @@ times (the first with its templates still to load), each into a new empty direct
 --repeat N measures each side N times, alternately (the medians are compared).
 
 Before each render everything written so far is flushed to the disk (`os.sync`, not timed), so no
-render waits for an earlier one's write-back. Nothing is removed while the measurements run: each render writes into a new empty folder, and what
-they all wrote is removed at the end. On ext4 without a journal (the disk of the machines these
+render waits for an earlier one's write-back. Nothing is removed while the measurements run: each
+render writes into a new empty folder, and what they all wrote is removed at the end. On ext4 without a journal (the disk of the machines these
 figures come from) creating a file in the minutes after many were removed makes the kernel step
 over every recently freed inode (`recently_deleted` in ext4's inode allocator): 12,000 new files
 cost about 0.2 s of system time on a quiet disk and up to 6 s just after 12,000 were removed.
 --delete-before N makes and removes N empty files just before each render, to measure that case (a
 release published just after an older one's files were pruned: PODIUM_RELEASES_KEPT).
 --recycle hands each render after the first the previous run's directory as a spare set aside an hour
-ago (what `prune` does with a release beyond PODIUM_RELEASES_KEPT since SPARES_KEPT): the render
-writes into its files instead of creating new ones (release_files._claim_spare). Without it no
-render finds a spare.
+ago (what `prune` now does with a release beyond PODIUM_RELEASES_KEPT: release_files.SPARES_KEPT):
+the render writes into its files instead of creating new ones (release_files._claim_spare). Without
+it no render finds a spare.
 
 Results are printed and, with --output, written as JSON.
 """
@@ -91,8 +91,9 @@ release = latest_release(event)
 runs = []
 releases_root = Path(settings.PODIUM_RELEASE_DIR)
 for number in range(options["runs"]):
-    # Each run writes into a new empty folder; the earlier runs' files stay until the end (see
-    # --delete-before for why nothing is removed just before a render).
+    # Each run writes into a new folder, empty or (--recycle) holding the previous run's directory as a
+    # spare; the earlier runs' files stay until the end (see --delete-before for why nothing is removed
+    # just before a render).
     settings.PODIUM_RELEASE_DIR = str(releases_root / f"run-{number}")
     if options["recycle"] and runs:
         base = release_files.event_dir(options["slug"])
