@@ -39,7 +39,7 @@ cost about 0.2 s of system time on a quiet disk and up to 6 s just after 12,000 
 --delete-before N makes and removes N empty files just before each render, to measure that case (a
 release published just after an older one's files were pruned: PODIUM_RELEASES_KEPT).
 --recycle hands each render after the first the previous run's directory as a spare set aside an hour
-ago (what `prune` now does with a release beyond PODIUM_RELEASES_KEPT: release_files.SPARES_KEPT):
+ago (what `prune` now does with a release beyond PODIUM_RELEASES_KEPT: PODIUM_RELEASE_SPARES):
 the render writes into its files instead of creating new ones (release_files._claim_spare). Without
 it no render finds a spare.
 

@@ -329,6 +329,9 @@ PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 PODIUM_RELEASE_FILES = env_bool("PODIUM_RELEASE_FILES", True)
 PODIUM_RELEASE_DIR = Path(os.environ.get("PODIUM_RELEASE_DIR") or DATA_DIR / "releases")
 PODIUM_RELEASES_KEPT = max(1, int(os.environ.get("PODIUM_RELEASES_KEPT") or 3))
+# Directories of releases no longer served kept per event for later renders to write into (0: none; set
+# 0 where the release directory is shared by machines whose file system's leases are local to each).
+PODIUM_RELEASE_SPARES = max(0, int(os.environ.get("PODIUM_RELEASE_SPARES") or 2))
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
 PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
 PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "imports")

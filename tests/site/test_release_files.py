@@ -175,9 +175,16 @@ def test_a_pruned_release_is_set_aside_and_a_later_render_writes_into_its_files(
     assert not (young.path / "pages" / "talk" / "GONE.html").exists()
 
     monkeypatch.setattr(release_files, "SPARE_AFTER", 0.0)
+    # A download of the pruned release's schedule.xml that began while it was served, still going.
+    old_xml = (base / spare / "schedule.xml").read_bytes()
+    download = (base / spare / "schedule.xml").open("rb")
+    started = download.read(100)
     fourth_release = services.publish_release(event=event, by=scheduler, name="v4", force=True)
     fourth = release_files.render_release(event, fourth_release)
     assert spare not in _spares(base)
+    assert started + download.read() == old_xml  # every byte of the old file, none of the new one
+    assert os.fstat(download.fileno()).st_ino != (fourth.path / "schedule.xml").stat().st_ino
+    download.close()
     reused = {
         name
         for name, inode in inodes.items()
@@ -209,21 +216,65 @@ def test_a_file_written_over_holds_only_the_new_bytes(tmp_path):
     assert os.stat(path).st_ino == inode
 
 
-def test_at_most_spares_kept_are_set_aside_and_unused_ones_are_removed(program, settings, monkeypatch):
+def test_a_file_still_open_elsewhere_is_replaced_and_keeps_its_bytes_for_its_reader(tmp_path):
+    path = tmp_path / "schedule.xml"
+    release_files._write(str(path), b"<schedule>the release a phone is still downloading</schedule>")
+    reader = path.open("rb")
+    begun = reader.read(10)
+    release_files._write(str(path), b"<schedule>the next one</schedule>")
+    assert begun + reader.read() == b"<schedule>the release a phone is still downloading</schedule>"
+    assert path.read_bytes() == b"<schedule>the next one</schedule>"
+    assert os.fstat(reader.fileno()).st_ino != path.stat().st_ino
+    reader.close()
+    # Read by nobody now: written over in place.
+    inode = path.stat().st_ino
+    release_files._write(str(path), b"<schedule/>")
+    assert path.read_bytes() == b"<schedule/>"
+    assert path.stat().st_ino == inode
+
+
+def test_without_leases_a_file_is_replaced_and_no_spare_is_taken(tmp_path, monkeypatch):
+    """Where the file system grants no write lease (NFS), nobody's reading can be told apart: a file is
+    never written over, and a spare is never taken (a new directory costs less than replacing each file)."""
+    monkeypatch.setattr(release_files, "_alone", lambda descriptor: False)
+    monkeypatch.setattr(release_files, "_LEASES", {})
+    path = tmp_path / "page.html"
+    release_files._write(str(path), b"an older page")
+    os.link(path, tmp_path / "the old file")  # the file itself, whatever name it keeps
+    release_files._write(str(path), b"new")
+    assert path.read_bytes() == b"new"
+    assert (tmp_path / "the old file").read_bytes() == b"an older page"
+    spare = tmp_path / f"{release_files.SPARE}{time.time() - 7200:.3f}-1-1"
+    (spare / "pages").mkdir(parents=True)
+    assert release_files._claim_spare(tmp_path) is None
+    assert spare.is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".lease-")] == []
+
+
+def test_at_most_podium_release_spares_are_set_aside_and_unused_ones_are_removed(
+    program, settings, monkeypatch
+):
     settings.PODIUM_RELEASES_KEPT = 1
+    settings.PODIUM_RELEASE_SPARES = 2
     event, scheduler = program["event"], program["scheduler"]
     base = release_files.event_dir(event.slug)
     release_files.render_release(event, program["release"])
-    for number in range(2, 3 + release_files.SPARES_KEPT):
+    for number in range(2, 5):
         newer = services.publish_release(event=event, by=scheduler, name=f"v{number}", force=True)
         release_files.render_release(event, newer)
-    assert len(_spares(base)) == release_files.SPARES_KEPT
+    assert len(_spares(base)) == 2
     assert len(_releases_in(base)) == 2  # latest and the one it names
     # Spares no render took for SPARE_LIFETIME go.
     monkeypatch.setattr(release_files, "SPARE_LIFETIME", -1.0)
     removed = release_files.prune(event.slug)
     assert _spares(base) == []
-    assert len(removed) == release_files.SPARES_KEPT
+    assert len(removed) == 2
+    # None kept: a release no longer served is removed at once.
+    settings.PODIUM_RELEASE_SPARES = 0
+    newer = services.publish_release(event=event, by=scheduler, name="v5", force=True)
+    release_files.render_release(event, newer)
+    assert _spares(base) == []
+    assert len(_releases_in(base)) == 2
 
 
 def test_rendering_a_release_whose_files_exist_returns_the_spare_it_took(program):

@@ -21,8 +21,9 @@ The schedule, talk and speaker pages are rendered by forked helper processes too
 writes nothing (`render_release` returns `written=False`). A directory is written under a temporary
 name and renamed when complete; the `latest` link is replaced by a rename too. The last
 PODIUM_RELEASES_KEPT releases of an event keep their directories; an older one is no longer served
-and is set aside (`.spare-…`, at most SPARES_KEPT) for a later render to write into, file over file
-(see SPARES_KEPT: creating 12,000 files can cost seconds where writing into them does not).
+and is set aside (`.spare-…`, at most PODIUM_RELEASE_SPARES) for a later render to write into, file
+over file (see SPARE: creating 12,000 files can cost seconds where writing into them does not); a file
+some process still reads is replaced instead (_write).
 
 Pages are the anonymous visitor's page (no stars, no log-in state: stars.js asks `me.json` for those).
 They also show what may change between releases (the information pages in the menu, the sponsors,
@@ -31,6 +32,7 @@ was rendered with (pagecache.cached_page), and a view serves the file only while
 otherwise it renders the page as before and asks for the files to be written again.
 """
 
+import fcntl
 import gc
 import gzip
 import hashlib
@@ -88,17 +90,16 @@ IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 RENDER_DEBOUNCE_SECONDS = 300
 HTML = "text/html; charset=utf-8"
 SPARE = ".spare-"
-#: The directories of pruned releases set aside per event, for later renders to write into (_claim_spare)
-#: instead of creating every file anew. On ext4 without a journal, creating a file in the minutes after
-#: many were removed makes the kernel step over each recently freed inode (`recently_deleted` in
-#: fs/ext4/ialloc.c): a FOSDEM-size render's 12,000 new files cost 0.2 s of system time on a quiet
-#: disk and 2 to 6 s after a prune had removed as many (benchmarks/README.md, "Spare directories").
-#: Writing into existing files allocates no inode. Two, so that releases published a minute apart
-#: find one old enough (SPARE_AFTER) and nothing is removed.
-SPARES_KEPT = 2
-#: A set-aside directory is written into only this long after it stopped being served: a download of a
-#: pruned release's file that started before is given this long to finish unchanged (the fast path's
-#: streaming ends an answer cleanly when a file becomes shorter under it).
+# The directories of pruned releases set aside per event (settings.PODIUM_RELEASE_SPARES, 2 by default),
+# for later renders to write into (_claim_spare) instead of creating every file anew. On ext4 without a
+# journal, creating a file in the minutes after many were removed makes the kernel step over each
+# recently freed inode (`recently_deleted` in fs/ext4/ialloc.c): a FOSDEM-size render's 12,000 new files
+# cost 0.2 s of system time on a quiet disk and 2 to 6 s after a prune had removed as many
+# (benchmarks/README.md, "Spare directories"). Writing into existing files allocates no inode. Two, so
+# that releases published a minute apart find one old enough (SPARE_AFTER) and nothing is removed.
+#: A set-aside directory is taken for a render only this long after it stopped being served. Safety does
+#: not rest on it: a file some process still has open (a download of a pruned release's file) is never
+#: written over, but replaced by a new file (_write).
 SPARE_AFTER = 120.0
 #: A spare no render took for this long is removed (an event that stopped publishing).
 SPARE_LIFETIME = 86400.0
@@ -439,17 +440,63 @@ def _artefacts(event, release, jobs: _PageJobs, helpers, folder) -> Iterator[Art
 def _write(path: str, content: bytes) -> None:
     """A file holding `content`: open, write, close (no buffering). A file of a spare directory is
     written over and then cut to length, never emptied first: ext4 flushes a file emptied and written
-    again when it is closed (its auto_da_alloc), which made rewriting a spare slower than creating."""
+    again when it is closed (its auto_da_alloc), which made rewriting a spare slower than creating.
+    A file that another open file still reads (a download that began while its release was served) is
+    not written over: it is unlinked, so the reader keeps every old byte, and created anew."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        longer = os.fstat(descriptor).st_size > len(content)
+        size = os.fstat(descriptor).st_size
+        if size and not _alone(descriptor):
+            os.close(descriptor)
+            descriptor = -1
+            os.unlink(path)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            size = 0
         view = memoryview(content)
         while view:
             view = view[os.write(descriptor, view) :]
-        if longer:
+        if size > len(content):
             os.ftruncate(descriptor, len(content))
     finally:
-        os.close(descriptor)
+        if descriptor >= 0:
+            os.close(descriptor)
+
+
+def _alone(descriptor: int) -> bool:
+    """Whether `descriptor` is the only open file of its file, in any process of this machine: Linux grants
+    a write lease only then (fcntl(2), F_SETLEASE). The lease is held until the descriptor is closed: a
+    process that opens the file meanwhile waits for that, and the break is signalled with SIGURG, which
+    is ignored unless handled. False where leases are refused (not the file's owner; a file system
+    without them, such as NFS; a system other than Linux: _leases_work keeps spares from being taken
+    there)."""
+    if not hasattr(fcntl, "F_SETLEASE"):
+        return False
+    try:
+        fcntl.fcntl(descriptor, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(descriptor, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+    except OSError:
+        return False
+    return True
+
+
+_LEASES: dict[int, bool] = {}
+
+
+def _leases_work(base: Path) -> bool:
+    """Whether the file system of `base` grants write leases (_alone), asked once per process and device."""
+    device = base.stat().st_dev
+    if device not in _LEASES:
+        probe = base / f".lease-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                _LEASES[device] = _alone(descriptor)
+            finally:
+                os.close(descriptor)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(probe)
+    return _LEASES[device]
 
 
 def _store(folder: Path, item: Artefact) -> dict:
@@ -727,9 +774,9 @@ def _spare_since(name: str) -> float | None:
 
 def _set_aside(base: Path, folder: Path, *, since: float) -> str:
     """Make `folder` (no longer served since `since`) a spare for a later render, or remove it when
-    SPARES_KEPT are set aside already. Returns the name it was given (or had, if removed)."""
+    PODIUM_RELEASE_SPARES are set aside already. Returns the name it was given (or had, if removed)."""
     spares = sum(1 for entry in base.iterdir() if _spare_since(entry.name) is not None)
-    if spares < SPARES_KEPT:
+    if spares < settings.PODIUM_RELEASE_SPARES:
         name = f"{SPARE}{since:.3f}-{os.getpid()}-{time.monotonic_ns()}"
         try:
             os.rename(folder, base / name)
@@ -742,7 +789,8 @@ def _set_aside(base: Path, folder: Path, *, since: float) -> str:
 
 def _claim_spare(base: Path) -> Path | None:
     """The oldest spare directory of `base` served by nobody for SPARE_AFTER, renamed to a temporary
-    name for this render alone (a rename only one process wins), or None."""
+    name for this render alone (a rename only one process wins), or None. None where the file system
+    grants no leases: there a file still being read could not be told apart (_write)."""
     now = time.time()
     spares = sorted(
         (since, entry)
@@ -750,7 +798,7 @@ def _claim_spare(base: Path) -> Path | None:
         if (since := _spare_since(entry.name)) is not None and entry.is_dir() and not entry.is_symlink()
     )
     for since, entry in spares:
-        if now - since < SPARE_AFTER:
+        if now - since < SPARE_AFTER or not _leases_work(base):
             break
         claimed = base / f".tmp-{os.getpid()}-{time.monotonic_ns()}"
         try:

@@ -27,7 +27,7 @@ def test_renders_the_latest_release_once(program):
     again = _render(slug)
     assert "unchanged" in again
     # The same directories; what the second render wrote before finding its files there already is
-    # set aside for a later render to write into (release_files.SPARES_KEPT).
+    # set aside for a later render to write into (settings.PODIUM_RELEASE_SPARES).
     after = sorted(p.name for p in folder.iterdir())
     spares = [name for name in after if name.startswith(release_files.SPARE)]
     assert len(spares) == 1
