@@ -12,8 +12,8 @@ schedule.xml, each raw and with `Accept-Encoding: gzip`.
 
 Sides, each one nginx process (no master, one worker: `master_process off`) under callgrind, TLS 1.2
 and 1.3 with the same self-signed certificate and session cache:
-- nginx alone: one exact location per target serving the same file, `gzip_static on`, no access log,
-  no headers of its own (serving.py's baseline);
+- nginx alone: serving.py's baseline (`nginx_alone_conf`): one exact location per target serving the
+  same file, `gzip_static on`, no access log, no headers of its own;
 - shipped: deploy/nginx.conf and its snippets as deploy/test.py renders them for loopback
   (`render_nginx`, with its main file: `pcre_jit on`, the access log, every header), pages and exports
   through the links Podium keeps beside `latest`;
@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving import FACTS_CODE, FOSDEM, NGINX, RENDER_CODE, SLUG, _deploy_test
+from serving import FACTS_CODE, FOSDEM, NGINX, RENDER_CODE, SLUG, _deploy_test, nginx_alone_conf
 
 from interop import PODIUM, ROOT, environment, free_port, prepare, run, wait_for_port
 
@@ -50,48 +50,11 @@ RESULTS = ROOT / "benchmarks" / "results" / "nginx_cost.json"
 WARM_UP = 50
 JIT = "pcre_jit on;\n"
 
-ALONE_CONF = """
-user root;
-master_process off;
-daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    gzip_static on;
-    gzip_vary on;
-    types {{ }}
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    server {{
-        listen 127.0.0.1:{port} ssl;
-        ssl_certificate {cert};
-        ssl_certificate_key {key};
-        ssl_protocols TLSv1.2 TLSv1.3;
-        ssl_session_cache shared:bench_tls:10m;
-{locations}
-    }}
-}}
-"""
-
 
 def alone_conf(tmp: Path, port: int, files: dict[str, tuple[Path, str]]) -> Path:
-    cert, key = _deploy_test().certificate(tmp)
-    locations = "\n".join(
-        f'        location = {address} {{ default_type "{kind}"; root {path.parent}; try_files /{path.name} =404; }}'
-        for address, (path, kind) in files.items()
-    )
-    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / folder).mkdir()
+    """serving.py's nginx alone with TLS, as one process (no master) with one worker."""
     conf = tmp / "nginx.conf"
-    conf.write_text(ALONE_CONF.format(tmp=tmp, port=port, cert=cert, key=key, locations=locations))
+    conf.write_text(nginx_alone_conf(tmp, port, files, tls=True, workers="1;\nmaster_process off"))
     return conf
 
 
@@ -127,9 +90,8 @@ def instructions(conf: Path, port: int, path: str, requests: int, encoding: str)
         if codes != ["200"] * requests:
             raise SystemExit(f"{path}: not every answer was 200: {sorted(set(codes))}")
         # callgrind writes its counts when asked; nginx without a master stops on no signal in time.
-        subprocess.run(
-            ["callgrind_control", "--dump=bench", str(process.pid)], capture_output=True, check=True
-        )  # noqa: S603,S607
+        dump = ["callgrind_control", "--dump=bench", str(process.pid)]
+        subprocess.run(dump, capture_output=True, check=True)  # noqa: S603
     finally:
         time.sleep(0.5)
         process.kill()

@@ -434,15 +434,12 @@ http {{
 """
 
 
-@contextlib.contextmanager
-def own_nginx(files: dict[str, tuple[Path, str]], *, tls: bool = False, workers: int = 1):
-    """nginx serving `files` ({address: (file, content type)}) on a free loopback port, with the
-    precompressed `.gz` beside each file sent to clients that accept gzip (gzip_static). With `tls`, the
-    shipped configuration's TLS settings (a self-signed certificate made as deploy/test.py makes it,
-    TLS 1.2 and 1.3, the same session cache): the baseline the shipped nginx is compared with, so the
-    ratio measures what Podium's configuration costs, not what encryption costs."""
-    port = free_port()
-    tmp = Path(tempfile.mkdtemp(prefix="podium-bench-nginx-"))
+def nginx_alone_conf(
+    tmp: Path, port: int, files: dict[str, tuple[Path, str]], *, tls: bool, workers: int | str
+) -> str:
+    """nginx's main file serving `files` ({address: (file, content type)}) from `tmp` on `port`: one
+    exact location each, `gzip_static`, no access log, no headers of its own; with `tls`, the shipped
+    configuration's TLS settings and a self-signed certificate made in `tmp` as deploy/test.py makes it."""
     locations = "\n".join(
         f'        location = {address} {{ default_type "{content_type}"; root {path.parent}; '
         f"try_files /{path.name} =404; }}"
@@ -456,8 +453,20 @@ def own_nginx(files: dict[str, tuple[Path, str]], *, tls: bool = False, workers:
             "        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_cache shared:bench_tls:10m;\n"
             "        ssl_session_timeout 1d"
         )
+    return NGINX_CONF.format(tmp=tmp, port=port, locations=locations, tls=listen, workers=workers)
+
+
+@contextlib.contextmanager
+def own_nginx(files: dict[str, tuple[Path, str]], *, tls: bool = False, workers: int = 1):
+    """nginx serving `files` ({address: (file, content type)}) on a free loopback port, with the
+    precompressed `.gz` beside each file sent to clients that accept gzip (gzip_static). With `tls`, the
+    shipped configuration's TLS settings (a self-signed certificate made as deploy/test.py makes it,
+    TLS 1.2 and 1.3, the same session cache): the baseline the shipped nginx is compared with, so the
+    ratio measures what Podium's configuration costs, not what encryption costs."""
+    port = free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="podium-bench-nginx-"))
     conf = tmp / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, locations=locations, tls=listen, workers=workers))
+    conf.write_text(nginx_alone_conf(tmp, port, files, tls=tls, workers=workers))
     process = subprocess.Popen(  # noqa: S603
         [NGINX, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
