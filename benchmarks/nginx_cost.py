@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/nginx_cost.py [--requests 200] [--output PATH]
 
-Counts instructions (valgrind's callgrind), not seconds: the counts are the same on a busy machine,
-where the requests-per-second rows of serving.py (`--only fastpath`) vary by a fifth from run to run.
+Counts instructions (valgrind's callgrind), not seconds: two runs differ by 2 % at most, busy machine
+or not, where the requests-per-second rows of serving.py (`--only fastpath`) vary by a fifth.
 
 Input: FOSDEM 2025 (`../shared/schedule-data/fosdem/fosdem-2025.schedule.xml`), imported with `podium
 import` into a throw-away data directory and published with the release files on, as serving.py does
@@ -114,8 +114,8 @@ def per_answer(side: str, data: Path, files: dict, path: str, requests: int, enc
             else:
                 conf = shipped_conf(tmp, port, data, jit=side == "shipped")
             totals.append(instructions(conf, port, path, count, encoding))
-            log = tmp / "access.log"
             if side != "nginx alone":
+                log = tmp / "access.log"
                 time.sleep(0.1)
                 lines = log.read_text().splitlines() if log.exists() else []
                 if any(" upstream=- " not in line for line in lines):
