@@ -54,7 +54,7 @@ JIT = "pcre_jit on;\n"
 def alone_conf(tmp: Path, port: int, files: dict[str, tuple[Path, str]]) -> Path:
     """serving.py's nginx alone with TLS, as one process (no master) with one worker."""
     conf = tmp / "nginx.conf"
-    conf.write_text(nginx_alone_conf(tmp, port, files, tls=True, workers="1;\nmaster_process off"))
+    conf.write_text(nginx_alone_conf(tmp, port, files, tls=True, workers=1, master=False))
     return conf
 
 

@@ -408,6 +408,7 @@ def measure_files(env: dict, facts: dict, clients: int, seconds: float) -> dict:
 NGINX_CONF = """
 user root;
 worker_processes {workers};
+master_process {master};
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -435,11 +436,12 @@ http {{
 
 
 def nginx_alone_conf(
-    tmp: Path, port: int, files: dict[str, tuple[Path, str]], *, tls: bool, workers: int | str
+    tmp: Path, port: int, files: dict[str, tuple[Path, str]], *, tls: bool, workers: int, master: bool = True
 ) -> str:
     """nginx's main file serving `files` ({address: (file, content type)}) from `tmp` on `port`: one
     exact location each, `gzip_static`, no access log, no headers of its own; with `tls`, the shipped
-    configuration's TLS settings and a self-signed certificate made in `tmp` as deploy/test.py makes it."""
+    configuration's TLS settings and a self-signed certificate made in `tmp` as deploy/test.py makes it.
+    Without `master`, one process serves alone (nginx's `master_process off`)."""
     locations = "\n".join(
         f'        location = {address} {{ default_type "{content_type}"; root {path.parent}; '
         f"try_files /{path.name} =404; }}"
@@ -453,7 +455,9 @@ def nginx_alone_conf(
             "        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_cache shared:bench_tls:10m;\n"
             "        ssl_session_timeout 1d"
         )
-    return NGINX_CONF.format(tmp=tmp, port=port, locations=locations, tls=listen, workers=workers)
+    return NGINX_CONF.format(
+        tmp=tmp, port=port, locations=locations, tls=listen, workers=workers, master="on" if master else "off"
+    )
 
 
 @contextlib.contextmanager
