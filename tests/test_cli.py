@@ -1,6 +1,9 @@
+import subprocess
+
 import pytest
 
 from podium import cli
+from tests import served
 
 
 @pytest.mark.parametrize(
@@ -26,3 +29,21 @@ def test_explicit_base_url_wins(monkeypatch):
     cli._default_base_url(["podium", "serve", "--port", "9000"])
 
     assert cli.os.environ["PODIUM_BASE_URL"] == "https://program.example.org"
+
+
+def test_a_command_starts_without_the_libraries_only_some_commands_use(tmp_path):
+    """Celery (the worker's), iCalendar (exports and notices) and ReportLab (PDFs) are loaded where they
+    are used, not by every `podium` command as it starts: together a third of its start-up
+    (benchmarks/README.md, "A command's start-up")."""
+    script = "import sys; print(sorted(m for m in ('celery', 'icalendar', 'reportlab') if m in sys.modules))"
+    result = subprocess.run(
+        [served.PODIUM, "shell", "--no-imports", "-c", script],
+        env=served.clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

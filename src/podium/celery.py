@@ -15,4 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
 app = Celery("podium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["podium.mail", "podium.webhooks", "podium.scheduling", "podium.site"])
+app.autodiscover_tasks(
+    ["podium.mail", "podium.webhooks", "podium.scheduling", "podium.site", "podium.campaigns"]
+)

@@ -27,11 +27,11 @@ from podium.mail.models import MailStatus, OutboxMail
 from podium.mail.services import attachment_content
 from podium.proposals.enums import ProposalState
 from podium.proposals.models import ProposalSpeaker
-from podium.registration import pdf, speaker_tickets
+from podium.registration import speaker_tickets
 from podium.registration.enums import Group, OrderOrigin, OrderState, Visibility
 from podium.registration.models import Answer, Order, Ticket, TicketType
 from podium.registration.queries import seat_count_drift, settings_for
-from podium.registration.tickets import token_for
+from podium.registration.tickets import pdf_filename, token_for
 from podium.schedule.models import SlotKind
 
 
@@ -131,7 +131,7 @@ def test_attendees_demo_mails_that_say_a_file_is_attached_carry_it(pycon):
     assert [mail.pk for mail in saying if not mail.attachments] == []
     for mail in paid:
         tickets = Ticket.objects.filter(order_id=about.parse(mail.about)[1]).order_by("pk")
-        assert [item["filename"] for item in mail.attachments] == [pdf.filename(ticket) for ticket in tickets]
+        assert [item["filename"] for item in mail.attachments] == [pdf_filename(ticket) for ticket in tickets]
         assert {item["content_type"] for item in mail.attachments} == {"application/pdf"}
     assert attachment_content(paid[0].attachments[0]).startswith(b"%PDF-")
 

@@ -17,11 +17,11 @@ from podium.demo.bulk import CANCELLED, EXPIRED, REFUNDED, Sale, Scanned, write_
 from podium.mail import about
 from podium.mail.models import OutboxMail
 from podium.mail.services import attachment_content
-from podium.registration import issuing, orders, pdf, services, speaker_tickets
+from podium.registration import issuing, orders, services, speaker_tickets
 from podium.registration.answers import clean_answers, clean_attendee, event_questions
 from podium.registration.enums import DiscountKind, Group, OrderOrigin, QuestionKind, Visibility
 from podium.registration.models import Order, Ticket, TicketType, Voucher
-from podium.registration.tickets import read_token, token_for
+from podium.registration.tickets import pdf_filename, read_token, token_for
 from tests import factories
 from tests.registration import shop
 
@@ -387,7 +387,7 @@ def test_bulk_paid_mails_carry_the_pdf_tickets_the_services_attach(people, clock
         rows = []
         for mail in OutboxMail.objects.filter(event=event, template="order_paid"):
             tickets = list(Ticket.objects.filter(order_id=about.parse(mail.about)[1]).order_by("pk"))
-            assert [item["filename"] for item in mail.attachments] == [pdf.filename(t) for t in tickets]
+            assert [item["filename"] for item in mail.attachments] == [pdf_filename(t) for t in tickets]
             assert {item["content_type"] for item in mail.attachments} == {"application/pdf"}
             assert all(attachment_content(item).startswith(b"%PDF-") for item in mail.attachments)
             rows.append(sorted(ticket.attendee_name for ticket in tickets))

@@ -14,7 +14,6 @@ a release that is rolled back sends nothing, and a published one is never announ
 
 from dataclasses import dataclass
 
-import icalendar
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
@@ -22,7 +21,6 @@ from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from podium.attendance.models import AgendaPreference, Star
 from podium.events.models import Event
-from podium.interop.exporters import ical
 from podium.mail import about
 from podium.mail import system as system_mail
 from podium.mail.services import (
@@ -76,6 +74,8 @@ class _Calendars:
         self.events: dict[str, list] = {}
         if not codes:
             return
+        from podium.interop.exporters import ical  # loaded by the first release that has notices
+
         for code, vevent in ical.vevents(release, codes):
             self.events.setdefault(code, []).append(vevent)
 
@@ -83,6 +83,10 @@ class _Calendars:
         events = [event for code in codes for event in self.events.get(code, [])]
         if not events:
             return None
+        import icalendar
+
+        from podium.interop.exporters import ical
+
         event = self.release.event
         calendar = icalendar.Calendar()
         calendar.add("prodid", f"-//podium//{event.slug}//changes")

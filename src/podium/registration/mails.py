@@ -13,10 +13,10 @@ from django.utils.translation import gettext, npgettext
 
 from podium.mail import about
 from podium.mail.services import made_attachment, queue_mail, queue_system_mail, recipient_language
-from podium.registration import pdf
 from podium.registration.enums import OrderState
 from podium.registration.models import Order, Ticket, WaitingListEntry
 from podium.registration.queries import settings_for
+from podium.registration.tickets import pdf_filename
 
 
 def _name(order: Order, tickets: list[Ticket]) -> str:
@@ -38,7 +38,7 @@ def ticket_file(ticket: Ticket) -> dict:
     """The ticket's PDF as a mail attachment (the order mails', and those written in bulk), made when
     the mail is sent (`mail.services.made_attachment`): the ticket as it is then."""
     return made_attachment(
-        filename=pdf.filename(ticket), content_type="application/pdf", maker=TICKET_PDF, ticket=ticket.pk
+        filename=pdf_filename(ticket), content_type="application/pdf", maker=TICKET_PDF, ticket=ticket.pk
     )
 
 

@@ -85,10 +85,6 @@ def ticket_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
     return out.getvalue()
 
 
-def filename(ticket: Ticket) -> str:
-    return f"ticket-{ticket.order.code}-{ticket.pk}.pdf"
-
-
 def ticket_pdf_by_id(ticket: int) -> bytes:
     """The PDF of the ticket with this id as it is now (a mail's attachment, made when it is sent;
     Ticket.DoesNotExist when it is gone)."""

@@ -24,6 +24,11 @@ CANCELLED = "cancelled"
 UNPAID = "unpaid"
 
 
+def pdf_filename(ticket: Ticket) -> str:
+    """The name a ticket's PDF is downloaded and mailed under."""
+    return f"ticket-{ticket.order.code}-{ticket.pk}.pdf"
+
+
 class InvalidTicket(ServiceError):
     """A ticket code that does not admit anyone; `reason` is one of the constants above."""
 

@@ -71,8 +71,6 @@ from django.utils.http import http_date
 
 from podium.base import background
 from podium.events.models import Event
-from podium.interop import exporters
-from podium.interop.exporters import ical
 from podium.schedule import changelog
 from podium.schedule.models import Release, SlotKind
 
@@ -218,6 +216,11 @@ def _compress(content: bytes) -> tuple[bytes, bytes]:
 
 
 def _exports(release: Release) -> Iterator[Artefact]:
+    # The exporters (iCal, lxml) are loaded by the first render, not by every process that starts (the
+    # site's app loads this module): a `podium` command starts without them.
+    from podium.interop import exporters
+    from podium.interop.exporters import ical
+
     slug = release.event.slug
     for name, fmt, url in (
         ("schedule.xml", "frab-xml", "site:export_xml"),

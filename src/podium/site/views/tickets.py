@@ -32,6 +32,7 @@ from podium.registration.enums import ACTIVE_WAITING, OrderState, WaitingState
 from podium.registration.models import Answer, TicketType, WaitingListEntry
 from podium.registration.orders import discounted
 from podium.registration.queries import orders_of, settings_for, usable_voucher
+from podium.registration.tickets import pdf_filename
 from podium.schedule.queries import latest_release
 from podium.site.order_forms import ChangeAttendeeForm, OfferForm, OrderForm
 from podium.site.views.common import public_event
@@ -389,7 +390,7 @@ def ticket_pdf(request, event, code, pk):
         raise Http404("Tickets can be downloaded once the order is paid.")
     ticket = get_object_or_404(order.tickets.select_related("ticket_type", "order__event"), pk=pk)
     response = HttpResponse(pdf.ticket_pdf(ticket), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(ticket)}"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(ticket)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
