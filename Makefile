@@ -67,7 +67,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src tests
 
 # The benchmarks (see benchmarks/README.md); the modules they share are not run on their own.
-BENCHMARKS := schedule interop serving attendance solver
+BENCHMARKS := schedule interop serving attendance solver startup
 
 bench: $(VENV)/.installed-dev
 	@for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || exit 1; done
