@@ -25,7 +25,8 @@ UNPAID = "unpaid"
 
 
 def pdf_filename(ticket: Ticket) -> str:
-    """The name a ticket's PDF is downloaded and mailed under."""
+    """The name a ticket's PDF is downloaded and mailed under (here, not in pdf.py: naming the file needs
+    no ReportLab, and the mails name it in processes that never make one)."""
     return f"ticket-{ticket.order.code}-{ticket.pk}.pdf"
 
 
