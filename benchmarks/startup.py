@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/startup.py [--runs 15] [--instructions]
 
 Each case runs `--runs` times as a fresh process (user + system CPU of the child, the median and the
-lowest); the baseline is Python starting Django with its own default settings only, in the same run.
+lowest); the baseline, in the same run, is Python setting up Django with two of its own apps (auth,
+contenttypes) and no project.
 `--instructions` also counts each case's instructions once under valgrind's callgrind (repeatable
 whatever else the machine does; some 50 times slower). A data dir of its own under a temporary
 directory, migrated first, so the commands find a database as an installation has it.
