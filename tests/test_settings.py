@@ -1,6 +1,8 @@
 """Settings come from the environment; each case runs `podium` in a fresh process with its own env."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +56,44 @@ def test_generated_secret_key_is_kept_in_the_data_dir(tmp_path):
     assert len(first) >= 50
     assert first == second
     assert (tmp_path / ".secret_key").read_text().strip() == first
+
+
+def test_a_guessable_secret_key_stops_an_https_site_with_what_to_do(tmp_path):
+    """deploy/podium.env's placeholder left as it is: every command refuses, in one line, no traceback."""
+    template = (Path(__file__).resolve().parents[1] / "deploy" / "podium.env").read_text()
+    placeholder = re.search(r"^PODIUM_SECRET_KEY=(.*)$", template, re.MULTILINE).group(1)
+    for key in (placeholder, "x" * 64):
+        result = _podium(
+            "migrate",
+            tmp_path=tmp_path,
+            PODIUM_BASE_URL="https://program.example.org",
+            PODIUM_SECRET_KEY=key,
+        )
+
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert result.stderr.startswith("podium: PODIUM_SECRET_KEY is too weak for a site on https")
+        assert "secrets.token_urlsafe(50)" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not (tmp_path / "podium.sqlite3").exists()  # nothing was migrated
+
+
+def test_a_long_random_secret_key_or_a_local_site_starts(tmp_path):
+    script = "from django.conf import settings; print(len(settings.SECRET_KEY))"
+    strong = _podium(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        tmp_path=tmp_path,
+        PODIUM_BASE_URL="https://program.example.org",
+        PODIUM_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    local = _podium(
+        "shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_SECRET_KEY="change-me"
+    )  # http://127.0.0.1:8000, the default: a machine of one's own
+
+    assert (strong.returncode, strong.stdout.strip()) == (0, "67"), strong.stderr
+    assert (local.returncode, local.stdout.strip()) == (0, "9"), local.stderr
 
 
 def test_database_url_selects_postgresql(tmp_path):

@@ -49,6 +49,30 @@ def test_the_units_run_podium_with_the_environment_file():
         assert "User=podium" in unit
 
 
+def test_the_set_up_steps_copy_every_file_the_site_includes():
+    """docs/operations.md's steps on a fresh machine copy each snippet deploy/nginx.conf includes (one
+    left out: `nginx -t` fails there, as podium-page.conf once did), and the table names each."""
+    docs = (DEPLOY.parent / "docs" / "operations.md").read_text()
+    steps = docs[docs.index("### On a fresh Debian machine") : docs.index("### What nginx does")]
+    copied = {
+        Path(source).name
+        for line in steps.splitlines()
+        if line.startswith("cp ") and "/etc/nginx/snippets/" in line
+        for source in line.split("#")[0].split()[1:-1]
+    }
+    included = set(
+        re.findall(r"include /etc/nginx/snippets/([\w.*-]+);", (DEPLOY / "nginx.conf").read_text())
+    )
+    table = docs[docs.index("| file | goes to | what |") : docs.index("### On a fresh Debian machine")]
+
+    assert "podium-page.conf" in included
+    for pattern in included:
+        shipped = sorted(path.name for path in DEPLOY.glob(pattern))
+        assert shipped, f"nginx.conf includes {pattern}, which deploy/ does not ship"
+        assert set(shipped) <= copied, f"the steps copy none of {shipped}"
+        assert all(f"`{name}`" in table for name in shipped), f"the table names none of {shipped}"
+
+
 @pytest.mark.skipif(
     not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()) or not shutil.which("openssl"),
     reason="needs nginx and openssl (make deploy-test installs nginx)",

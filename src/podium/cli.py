@@ -21,11 +21,17 @@ def _default_base_url(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "podium"
     _default_base_url(argv)
+    try:
+        settings.SECRET_KEY  # noqa: B018  loads the settings: one the environment gets wrong stops here
+    except ImproperlyConfigured as exc:
+        sys.exit(f"podium: {exc}")  # what to set, without a traceback through Django's start-up
     execute_from_command_line(argv)
 
 

@@ -36,6 +36,18 @@ def _secret_key() -> str:
     """
     key = os.environ.get("PODIUM_SECRET_KEY")
     if key:
+        if USE_TLS and (len(key) < 50 or len(set(key)) < 5):
+            # A site on https is a real one: a guessable key (deploy/podium.env's "change-me" left as
+            # it is) lets anyone forge sessions and mailed links, so it stops start-up instead of
+            # serving. The measure is Django's own (check --deploy, security.W009).
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                "PODIUM_SECRET_KEY is too weak for a site on https (fewer than 50 characters or fewer "
+                'than 5 different ones). Make one with: python3 -c "import secrets; '
+                'print(secrets.token_urlsafe(50))", or leave it unset to have one generated in '
+                "PODIUM_DATA_DIR/.secret_key (one machine only)."
+            )
         return key
     path = DATA_DIR / ".secret_key"
     if path.exists():
@@ -92,6 +104,8 @@ MIDDLEWARE = [
     # First, so every later step's log lines carry the request id and its time is measured.
     "podium.base.logging.RequestIdMiddleware",
     "podium.base.metrics.MetricsMiddleware",
+    # /healthz and /readyz for probes by any address and over plain http (before the host check).
+    "podium.base.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
