@@ -14,7 +14,8 @@ What runs, all on 127.0.0.1 and torn down at the end (also on failure):
   (PODIUM_BASE_URL https, PODIUM_TRUST_X_FORWARDED_PROTO, PODIUM_TRUSTED_PROXIES=127.0.0.1).
 
 Checks (each prints ok or FAIL; the exit status is 1 on any failure):
-1. plain http redirects to https; /healthz answers through nginx;
+1. plain http redirects to https; /healthz answers through nginx, and /healthz and /readyz answer a
+   probe sent straight to each server by its own address over plain http (a page is sent to https);
 2. two live streams held through nginx (one on each server, read from nginx's log) both receive a
    release published through one server's API;
 3. the worker writes the release's files; the exports then come from those files: the bytes on disk
@@ -450,6 +451,20 @@ def run_checks(tmp: Path, data: Path, ports: dict, facts: dict, cert: Path, env:
     )
     response, content = client.request("GET", "/healthz")
     check(response.status == 200 and b"ok" in content, "/healthz through nginx", f"{response.status}")
+    for port in (a, b):  # a load balancer's probe: the server's own address, plain http
+        probes = {}
+        for path in ("/healthz", "/readyz", f"/{EVENT}/schedule/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            probes[path] = connection.getresponse().status
+            connection.close()
+        page = probes.pop(f"/{EVENT}/schedule/")
+        check(
+            probes == {"/healthz": 200, "/readyz": 200} and page in (301, 400),
+            f"a probe of server :{port} by its own address over http: /healthz and /readyz answer, "
+            "a page does not (sent to https or refused)",
+            f"{probes}, the page {page}",
+        )
     response, _ = client.request("GET", f"/{EVENT}/schedule/")
     check(response.status == 200, "the schedule page through nginx", f"{response.status}")
     before_page = client.request("GET", f"/{EVENT}/schedule/")[1]
