@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PODIUM = str(Path(sys.executable).with_name("podium"))
 
 
@@ -94,6 +96,37 @@ def test_a_long_random_secret_key_or_a_local_site_starts(tmp_path):
 
     assert (strong.returncode, strong.stdout.strip()) == (0, "67"), strong.stderr
     assert (local.returncode, local.stdout.strip()) == (0, "9"), local.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"PODIUM_SMTP_PORT": "smtp"}, "PODIUM_SMTP_PORT must be a port number"),
+        (
+            {"PODIUM_SMTP_SSL": "true", "PODIUM_SMTP_STARTTLS": "true"},
+            "PODIUM_SMTP_SSL and PODIUM_SMTP_STARTTLS",
+        ),
+        ({"PODIUM_SMTP_PASSWORD": "pässwort"}, "must be ASCII"),
+        ({"PODIUM_SMTP_USER": "zoë@example.org"}, "must be ASCII"),
+        ({"PODIUM_MAIL_BACKEND": "smpt"}, "PODIUM_MAIL_BACKEND must be one of smtp, console, file"),
+    ],
+)
+def test_mail_settings_every_mail_would_fail_on_stop_start_up(tmp_path, env, said):
+    result = _podium("check", tmp_path=tmp_path, PODIUM_SMTP_HOST="smtp.example.org", **env)
+
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("podium: ")
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_smtp_over_ssl_needs_no_more_than_ssl_on(tmp_path):
+    script = "from django.conf import settings as s; print(s.EMAIL_PORT, s.EMAIL_USE_SSL, s.EMAIL_USE_TLS)"
+    ssl = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_SMTP_SSL="true")
+    default = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path)
+
+    assert ssl.stdout.split() == ["465", "True", "False"], ssl.stderr
+    assert default.stdout.split() == ["587", "False", "True"], default.stderr
 
 
 def test_database_url_selects_postgresql(tmp_path):

@@ -304,18 +304,51 @@ MAIL_FROM = os.environ.get("PODIUM_MAIL_FROM", "Podium <podium@localhost>")
 DEFAULT_FROM_EMAIL = MAIL_FROM
 SERVER_EMAIL = MAIL_FROM
 EMAIL_HOST = os.environ.get("PODIUM_SMTP_HOST", "")
-EMAIL_PORT = int(os.environ.get("PODIUM_SMTP_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("PODIUM_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("PODIUM_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("PODIUM_SMTP_STARTTLS", True)
+# TLS from the first byte (PODIUM_SMTP_SSL, port 465 by default) or STARTTLS after connecting (the
+# default, port 587); SSL on turns STARTTLS's default off, as the two cannot be used together.
 EMAIL_USE_SSL = env_bool("PODIUM_SMTP_SSL", False)
+EMAIL_USE_TLS = env_bool("PODIUM_SMTP_STARTTLS", not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = 20
 _mail_backend = os.environ.get("PODIUM_MAIL_BACKEND") or ("smtp" if EMAIL_HOST else "console")
-EMAIL_BACKEND = {
+_MAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
-}[_mail_backend]
+}
+# Settings every mail would fail on are refused here, at start-up, not found out from a failed outbox
+# weeks later.
+_mail_problems = [
+    problem
+    for wrong, problem in (
+        (
+            not (os.environ.get("PODIUM_SMTP_PORT") or "587").isdigit(),
+            "PODIUM_SMTP_PORT must be a port number (587 for STARTTLS, 465 with PODIUM_SMTP_SSL=true).",
+        ),
+        (
+            EMAIL_USE_SSL and EMAIL_USE_TLS,
+            "PODIUM_SMTP_SSL and PODIUM_SMTP_STARTTLS are both on: set one (SSL is TLS from the first "
+            "byte, usually port 465; STARTTLS upgrades the connection, usually port 587).",
+        ),
+        (
+            not (EMAIL_HOST_USER + EMAIL_HOST_PASSWORD).isascii(),
+            "PODIUM_SMTP_USER and PODIUM_SMTP_PASSWORD must be ASCII: Python's SMTP client sends the "
+            "log-in as ASCII, so every mail would fail. Choose an ASCII password for Podium's mailbox.",
+        ),
+        (
+            _mail_backend not in _MAIL_BACKENDS,
+            f"PODIUM_MAIL_BACKEND must be one of {', '.join(_MAIL_BACKENDS)}, not {_mail_backend!r}.",
+        ),
+    )
+    if wrong
+]
+if _mail_problems:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(" ".join(_mail_problems))
+EMAIL_PORT = int(os.environ.get("PODIUM_SMTP_PORT") or (465 if EMAIL_USE_SSL else 587))
+EMAIL_BACKEND = _MAIL_BACKENDS[_mail_backend]
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 # Without a broker, queued mail is delivered in-process right after the transaction commits (see below).
 PODIUM_DELIVER_MAIL_ON_COMMIT = env_bool("PODIUM_DELIVER_MAIL_ON_COMMIT", True)

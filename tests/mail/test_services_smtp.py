@@ -7,6 +7,7 @@ fails its mail at once and is recorded as a bounce, from the server's own answer
 import email
 import email.policy
 import json
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ class _Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's hook
-        assert session.ssl is not None  # after STARTTLS
+        # No message without TLS: STARTTLS is required, or the port speaks only TLS.
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 Message accepted for delivery"
 
@@ -74,49 +75,59 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.fixture
-def smtp_server(tmp_path):
-    import ssl
-
+def _server(tmp_path, *, implicit_tls: bool = False):
+    """An SMTP server on a free port that requires TLS (STARTTLS, or from the first byte) and a log-in."""
     cert, key = _certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     inbox = _Inbox()
+    if implicit_tls:  # every byte is encrypted; aiosmtpd knows TLS only from STARTTLS, so it is told
+        tls = {"ssl_context": context, "auth_require_tls": False}
+    else:
+        tls = {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
     controller = Controller(
         inbox,
         hostname="127.0.0.1",
         port=served.free_port(),
-        tls_context=context,
-        require_starttls=True,
         authenticator=inbox.authenticate,
         auth_required=True,
-        auth_require_tls=True,
+        **tls,
     )
     controller.start()
-    try:
-        yield controller, inbox, cert
-    finally:
-        controller.stop()
+    return controller, inbox, cert
 
 
-def test_the_outbox_goes_out_over_starttls_with_a_log_in_and_a_refusal_is_a_bounce(tmp_path, smtp_server):
-    controller, inbox, cert = smtp_server
+@pytest.fixture
+def smtp_server(tmp_path):
+    controller, inbox, cert = _server(tmp_path)
+    yield controller, inbox, cert
+    controller.stop()
+
+
+def _send_outbox(tmp_path, controller, cert, **settings) -> dict:
+    """Two queued mails (one to an address the server refuses) sent by a `podium` process."""
     env = served.clean_env(
         served.migrated(tmp_path / "data"),
-        PODIUM_SMTP_HOST="127.0.0.1",
-        PODIUM_SMTP_PORT=str(controller.port),
-        PODIUM_SMTP_USER=USER,
-        PODIUM_SMTP_PASSWORD=PASSWORD,
-        PODIUM_MAIL_FROM="Program Committee <program@example.org>",
-        SSL_CERT_FILE=str(cert),  # Python's default context trusts this server, as a real one is trusted
+        **{
+            "PODIUM_SMTP_HOST": "127.0.0.1",
+            "PODIUM_SMTP_PORT": str(controller.port),
+            "PODIUM_SMTP_USER": USER,
+            "PODIUM_SMTP_PASSWORD": PASSWORD,
+            "PODIUM_MAIL_FROM": "Program Committee <program@example.org>",
+            # Python's default context trusts this server, as a real server's certificate is trusted.
+            "SSL_CERT_FILE": str(cert),
+            **settings,
+        },
     )
     script = f"SUBJECT, BODY = {SUBJECT!r}, {BODY!r}\n{SCRIPT}"
     result = subprocess.run(
         [PODIUM, "shell", "--no-imports", "-c", script], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
+
+def _assert_delivered(inbox, outcome) -> None:
     assert inbox.logins == [(USER.encode(), PASSWORD.encode())] * 2  # a connection per mail
     ((sender, recipients, raw),) = inbox.messages
     assert (sender, recipients) == ("program@example.org", ["zoe@example.org"])
@@ -137,22 +148,29 @@ def test_the_outbox_goes_out_over_starttls_with_a_log_in_and_a_refusal_is_a_boun
     assert "user unknown" in reason
 
 
+def test_the_outbox_goes_out_over_starttls_with_a_log_in_and_a_refusal_is_a_bounce(tmp_path, smtp_server):
+    controller, inbox, cert = smtp_server
+
+    _assert_delivered(inbox, _send_outbox(tmp_path, controller, cert))
+
+
+# aiosmtpd's warning for its own set-up: here the whole connection is TLS (it sees TLS only from STARTTLS).
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_with_ssl_on_the_outbox_goes_out_over_tls_from_the_first_byte(tmp_path):
+    """PODIUM_SMTP_SSL=true alone (its STARTTLS default off): once every send failed on both being on."""
+    controller, inbox, cert = _server(tmp_path, implicit_tls=True)
+    try:
+        outcome = _send_outbox(tmp_path, controller, cert, PODIUM_SMTP_SSL="true")
+    finally:
+        controller.stop()
+
+    _assert_delivered(inbox, outcome)
+
+
 def test_a_wrong_password_sends_nothing_and_keeps_the_mail_for_a_retry(tmp_path, smtp_server):
     controller, inbox, cert = smtp_server
-    env = served.clean_env(
-        served.migrated(tmp_path / "data"),
-        PODIUM_SMTP_HOST="127.0.0.1",
-        PODIUM_SMTP_PORT=str(controller.port),
-        PODIUM_SMTP_USER=USER,
-        PODIUM_SMTP_PASSWORD="not-the-password",
-        SSL_CERT_FILE=str(cert),
-    )
-    script = f"SUBJECT, BODY = {SUBJECT!r}, {BODY!r}\n{SCRIPT}"
-    result = subprocess.run(
-        [PODIUM, "shell", "--no-imports", "-c", script], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+
+    outcome = _send_outbox(tmp_path, controller, cert, PODIUM_SMTP_PASSWORD="not-the-password")
 
     assert inbox.messages == []
     assert outcome["sent"] == 0
