@@ -120,6 +120,37 @@ def test_mail_settings_every_mail_would_fail_on_stop_start_up(tmp_path, env, sai
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("PODIUM_RELEASES_KEPT", "three", "PODIUM_RELEASES_KEPT must be a whole number, not 'three'."),
+        ("PODIUM_LIVE_KEEPALIVE", "15s", "PODIUM_LIVE_KEEPALIVE must be a number, not '15s'."),
+        ("PODIUM_TRUSTED_PROXIES", "127.0.0.1,nginx", "PODIUM_TRUSTED_PROXIES: 'nginx' is not an IP address"),
+    ],
+)
+def test_a_setting_that_is_not_what_it_should_be_is_named_in_one_line(tmp_path, name, value, said):
+    result = _podium("check", tmp_path=tmp_path, **{name: value})
+
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith(f"podium: {said}")
+    assert result.stderr.count("\n") == 1  # one line, no traceback
+
+
+def test_an_empty_number_setting_is_its_default(tmp_path):
+    script = "from django.conf import settings as s; print(s.PODIUM_RELEASES_KEPT, s.PODIUM_LIVE_KEEPALIVE)"
+    result = _podium(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        tmp_path=tmp_path,
+        PODIUM_RELEASES_KEPT="",
+        PODIUM_LIVE_KEEPALIVE=" ",
+    )
+
+    assert result.stdout.split() == ["3", "15.0"], result.stderr
+
+
 def test_smtp_over_ssl_needs_no_more_than_ssl_on(tmp_path):
     script = "from django.conf import settings as s; print(s.EMAIL_PORT, s.EMAIL_USE_SSL, s.EMAIL_USE_TLS)"
     ssl = _podium("shell", "--no-imports", "-c", script, tmp_path=tmp_path, PODIUM_SMTP_SSL="true")

@@ -25,7 +25,7 @@ def _deploy_test():
 def _settings_read() -> set[str]:
     """The PODIUM_* variables settings.py reads from the environment."""
     source = Path(podium.settings.__file__).read_text()
-    return set(re.findall(r"""(?:environ\.get|env_bool)\(\s*"(PODIUM_[A-Z0-9_]+)\"""", source))
+    return set(re.findall(r"""(?:environ\.get|env_bool|env_number)\(\s*"(PODIUM_[A-Z0-9_]+)\"""", source))
 
 
 def test_the_environment_template_names_every_setting():

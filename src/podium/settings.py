@@ -17,6 +17,26 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def refuse(message: str):
+    """Stop start-up on a setting Podium cannot work with: `podium` prints the message as one line
+    (podium.cli), the server and the worker do not start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(message)
+
+
+def env_number(name: str, default: int | float, kind: type = int) -> int | float:
+    """A whole number (`kind` int) or a number (float) from the environment; unset or empty: `default`.
+    Anything else is refused, naming the variable."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        refuse(f"{name} must be a {'whole number' if kind is int else 'number'}, not {value!r}.")
+
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PODIUM_DATA_DIR") or "./data").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -40,9 +60,7 @@ def _secret_key() -> str:
             # A site on https is a real one: a guessable key (deploy/podium.env's "change-me" left as
             # it is) lets anyone forge sessions and mailed links, so it stops start-up instead of
             # serving. The measure is Django's own (check --deploy, security.W009).
-            from django.core.exceptions import ImproperlyConfigured
-
-            raise ImproperlyConfigured(
+            refuse(
                 "PODIUM_SECRET_KEY is too weak for a site on https (fewer than 50 characters or fewer "
                 'than 5 different ones). Make one with: python3 -c "import secrets; '
                 'print(secrets.token_urlsafe(50))", or leave it unset to have one generated in '
@@ -160,9 +178,7 @@ try:
 except ValueError:
     DB_POOL_SIZE = DB_POOL_TIMEOUT = 0
 if DB_POOL_SIZE < 1 or not DB_POOL_TIMEOUT > 0:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(
+    refuse(
         "PODIUM_DB_POOL_SIZE must be a whole number of connections (1 or more) and "
         "PODIUM_DB_POOL_TIMEOUT a number of seconds above 0."
     )
@@ -227,11 +243,11 @@ PODIUM_TRUSTED_PROXIES = [
 for _proxy in PODIUM_TRUSTED_PROXIES:  # a typo stops start-up rather than trusting the wrong hop
     try:
         ipaddress.ip_network(_proxy, strict=False)
-    except ValueError as _exc:
-        raise ValueError(f"PODIUM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from _exc
+    except ValueError:
+        refuse(f"PODIUM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.")
 AXES_CLIENT_IP_CALLABLE = "podium.base.clientip.client_address"
 AXES_ENABLED = env_bool("PODIUM_LOGIN_RATE_LIMIT", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("PODIUM_LOGIN_FAILURE_LIMIT", "10"))
+AXES_FAILURE_LIMIT = env_number("PODIUM_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
@@ -239,9 +255,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # API Idempotency-Key answers are replayed for this long, then swept (podium.api.idempotency).
-PODIUM_IDEMPOTENCY_HOURS = float(os.environ.get("PODIUM_IDEMPOTENCY_HOURS") or 24)
+PODIUM_IDEMPOTENCY_HOURS = env_number("PODIUM_IDEMPOTENCY_HOURS", 24.0, float)
 # Passport data of invitation letter requests is cleared this many days after the event (podium.letters).
-PODIUM_LETTER_RETENTION_DAYS = int(os.environ.get("PODIUM_LETTER_RETENTION_DAYS") or 30)
+PODIUM_LETTER_RETENTION_DAYS = env_number("PODIUM_LETTER_RETENTION_DAYS", 30)
 
 # --- Security -------------------------------------------------------------------------------------
 # Secure cookies, HSTS and the HTTPS redirect follow the scheme of PODIUM_BASE_URL: a deployment on
@@ -344,9 +360,7 @@ _mail_problems = [
     if wrong
 ]
 if _mail_problems:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(" ".join(_mail_problems))
+    refuse(" ".join(_mail_problems))
 EMAIL_PORT = int(os.environ.get("PODIUM_SMTP_PORT") or (465 if EMAIL_USE_SSL else 587))
 EMAIL_BACKEND = _MAIL_BACKENDS[_mail_backend]
 EMAIL_FILE_PATH = DATA_DIR / "mail"
@@ -363,8 +377,8 @@ PODIUM_WEBHOOKS_ALLOW_PRIVATE = env_bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
 # sends a comment this often (seconds) so proxies keep it open. Across processes it goes through
 # PODIUM_REDIS_URL; without Redis each server process polls the database for new releases this often
 # (seconds), once for all its open streams.
-PODIUM_LIVE_KEEPALIVE = float(os.environ.get("PODIUM_LIVE_KEEPALIVE", "15"))
-PODIUM_LIVE_POLL_INTERVAL = float(os.environ.get("PODIUM_LIVE_POLL_INTERVAL", "1"))
+PODIUM_LIVE_KEEPALIVE = env_number("PODIUM_LIVE_KEEPALIVE", 15.0, float)
+PODIUM_LIVE_POLL_INTERVAL = env_number("PODIUM_LIVE_POLL_INTERVAL", 1.0, float)
 # The live bus's Redis channels carry this site's namespace (default: a hash of its database's identity), so
 # several sites may share one Redis.
 PODIUM_LIVE_NAMESPACE = os.environ.get("PODIUM_LIVE_NAMESPACE", "")
@@ -375,12 +389,12 @@ PODIUM_PAGE_CACHE = env_bool("PODIUM_PAGE_CACHE", True)
 # PODIUM_RELEASES_KEPT releases of an event keep their files (podium.site.release_files).
 PODIUM_RELEASE_FILES = env_bool("PODIUM_RELEASE_FILES", True)
 PODIUM_RELEASE_DIR = Path(os.environ.get("PODIUM_RELEASE_DIR") or DATA_DIR / "releases")
-PODIUM_RELEASES_KEPT = max(1, int(os.environ.get("PODIUM_RELEASES_KEPT") or 3))
+PODIUM_RELEASES_KEPT = max(1, env_number("PODIUM_RELEASES_KEPT", 3))
 # Directories of releases no longer served kept per event for later renders to write into (0: none; set
 # 0 where the release directory is shared by machines whose file system's leases are local to each).
-PODIUM_RELEASE_SPARES = max(0, int(os.environ.get("PODIUM_RELEASE_SPARES") or 2))
+PODIUM_RELEASE_SPARES = max(0, env_number("PODIUM_RELEASE_SPARES", 2))
 # Imports: the largest file accepted, and where uploads wait for the organiser's confirmation.
-PODIUM_IMPORT_MAX_BYTES = int(os.environ.get("PODIUM_IMPORT_MAX_BYTES") or 50 * 1024 * 1024)
+PODIUM_IMPORT_MAX_BYTES = env_number("PODIUM_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 PODIUM_IMPORT_DIR = Path(os.environ.get("PODIUM_IMPORT_DIR") or DATA_DIR / "imports")
 
 # --- Workers (Celery, podium/celery.py) -------------------------------------------------------------
@@ -419,8 +433,8 @@ PODIUM_METRICS_ALLOW = [
 for _entry in PODIUM_METRICS_ALLOW:
     try:
         ipaddress.ip_network(_entry, strict=False)
-    except ValueError as _exc:
-        raise ValueError(f"PODIUM_METRICS_ALLOW: {_entry!r} is not an IP address or network.") from _exc
+    except ValueError:
+        refuse(f"PODIUM_METRICS_ALLOW: {_entry!r} is not an IP address or network.")
 PODIUM_METRICS = bool(PODIUM_METRICS_TOKEN or PODIUM_METRICS_ALLOW)
 # Every process (server workers, the Celery worker) writes its figures here and a scrape adds them up
 # (prometheus_client's multiprocess mode, which reads its directory from the environment).
@@ -435,7 +449,7 @@ PODIUM_OTEL_SERVICE_NAME = os.environ.get("PODIUM_OTEL_SERVICE_NAME") or "podium
 # Log lines as plain text (the default) or one JSON object each, with the request id (podium.base.logging).
 PODIUM_LOG_FORMAT = (os.environ.get("PODIUM_LOG_FORMAT") or "text").strip().lower()
 if PODIUM_LOG_FORMAT not in {"text", "json"}:
-    raise ValueError(f"PODIUM_LOG_FORMAT: {PODIUM_LOG_FORMAT!r} is neither text nor json.")
+    refuse(f"PODIUM_LOG_FORMAT: {PODIUM_LOG_FORMAT!r} is neither text nor json.")
 PODIUM_LOG_LEVEL = os.environ.get("PODIUM_LOG_LEVEL", "WARNING")
 
 LOGGING = {
